@@ -1,0 +1,29 @@
+/**
+ * The authority an agent acts under, as one immutable value. Seed 003 defines the fields; the
+ * optional trace fields carry W3C state through untouched.
+ * @since 0.1.0
+ */
+export interface CaracalContext {
+  /** The bearer mandate presented to the Coordinator and exchanged at the STS. */
+  readonly subjectToken: string;
+  readonly zoneId: string;
+  /** The application (OAuth client id) the agent runs as. */
+  readonly clientId: string;
+  readonly agentSessionId?: string;
+  readonly delegationEdgeId?: string;
+  /** The edge this one was derived from, for rebuilding the chain. */
+  readonly parentEdgeId?: string;
+  /** 32 lowercase hex digits, constant across a top-level context. */
+  readonly traceId?: string;
+  /** W3C trace flags, two lowercase hex digits (`01` = sampled). */
+  readonly traceFlags?: string;
+  /** The raw W3C `tracestate` value, carried through untouched. */
+  readonly traceState?: string;
+  /** Baggage members that are not Caracal's, carried through untouched. */
+  readonly baggage?: Readonly<Record<string, string>>;
+  /** Delegation depth of this call chain, 0–32. */
+  readonly hop: number;
+}
+
+/** The highest hop count a context may carry (seed 003). */
+export const MAX_HOP = 32;

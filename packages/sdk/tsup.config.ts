@@ -1,0 +1,18 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    propagation: 'src/propagation/index.ts',
+    mcp: 'src/transport/mcp/index.ts',
+    a2a: 'src/transport/a2a/index.ts',
+    verify: 'src/verify/index.ts',
+  },
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node22',
+  splitting: true,
+  treeshake: true,
+});
