@@ -1,0 +1,49 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { coordinatorPlugin } from './coordinator/plugin.ts';
+import { eventsPlugin } from './events/plugin.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { healthPlugin } from './http/health-plugin.ts';
+import { newId } from './ids.ts';
+import type { ServerContext } from './server-context.ts';
+import { stsPlugin } from './sts/plugin.ts';
+
+export interface BuildAppOptions {
+  /** Pino logger options or `false`; defaults to warnings only. */
+  logger?: boolean | { level: string };
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+/** What `buildApp` needs; the logger comes from the app itself. */
+export type AppDependencies = Omit<ServerContext, 'logger'>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The dependencies the routes run with (for jobs started next to the app). */
+    caracal: ServerContext;
+  }
+}
+
+/** Builds the Coordinator + STS app without listening (tests use `inject()`). */
+export async function buildApp(dependencies: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: 'warn' },
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => newId('req'),
+    // Strict validation: unknown fields and wrong types are refused, never coerced or dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+  });
+  const context: ServerContext = { ...dependencies, logger: app.log };
+  app.decorate('caracal', context);
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  await app.register(healthPlugin, { context });
+  await app.register(stsPlugin, { context });
+  await app.register(coordinatorPlugin, { context });
+  await app.register(eventsPlugin, { context });
+  return app;
+}

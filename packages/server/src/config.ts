@@ -1,0 +1,32 @@
+/** Limits on the agent tree (seed 000 / DESIGN §5), all configurable. */
+export interface SessionLimits {
+  maxDepth: number;
+  maxChildren: number;
+  maxActivePerZoneApplication: number;
+  maxActivePerApplication: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = {
+  maxDepth: 10,
+  maxChildren: 10,
+  maxActivePerZoneApplication: 50,
+  maxActivePerApplication: 200,
+};
+
+/** Everything the app needs to know, resolved once at start. */
+export interface ServerConfig {
+  /** The issuer (`iss`) of mandates and the base URL published in metadata. */
+  issuer: string;
+  adminToken: string | undefined;
+  limits: SessionLimits;
+  /** Secret for HMAC origin signatures on bus entries. */
+  eventSigningSecret: string;
+  /** Secret that encrypts zone signing keys at rest. */
+  keyEncryptionSecret: string;
+  /** Which background jobs run in this process. */
+  jobs: boolean;
+  /** Per-call mandate lifetime cap, seconds. */
+  maxMandateSeconds: number;
+  /** Session mandate lifetime, seconds. */
+  sessionMandateSeconds: number;
+}

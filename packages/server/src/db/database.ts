@@ -1,0 +1,37 @@
+/**
+ * The one storage seam of the server. Everything above it speaks plain SQL with `$1` parameters;
+ * the two implementations (PGlite embedded, Postgres over `pg`) run the same statements and the
+ * same migrations.
+ */
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  /** Rows inserted, updated or deleted by the statement (0 for a plain SELECT on PGlite). */
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+}
+
+/** A connection held for the length of one transaction. */
+export type Transaction = Queryable;
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Runs `work` inside BEGIN … COMMIT on one connection; a thrown error rolls back and is
+   * rethrown. `isolation` defaults to READ COMMITTED.
+   */
+  transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (from this process or any other sharing the
+   * database). Resolves to an unsubscribe function.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+}

@@ -1,0 +1,63 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Database } from './database.ts';
+
+/** The package's `migrations/` folder, found from both `src/db` and the built `dist/`. */
+async function migrationsDirectory(): Promise<string> {
+  for (const candidate of ['../../migrations/', '../migrations/']) {
+    const url = new URL(candidate, import.meta.url);
+    try {
+      await readdir(url);
+      return fileURLToPath(url);
+    } catch {
+      // try the next layout
+    }
+  }
+  throw new Error('caracal server: migrations folder not found');
+}
+
+/**
+ * Applies every `migrations/NNNN_name.sql` not yet recorded, in name order, each in its own
+ * transaction. A cluster-wide advisory lock makes concurrent starts of several replicas safe.
+ */
+export async function migrate(database: Database): Promise<string[]> {
+  const directory = await migrationsDirectory();
+  const files = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
+  return database.transaction(async (transaction) => {
+    await transaction.query('SELECT pg_advisory_xact_lock(7301917)');
+    await transaction.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const applied = new Set(
+      (await transaction.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((row) => row.name),
+    );
+    const newlyApplied: string[] = [];
+    for (const file of files) {
+      if (applied.has(file)) continue;
+      const sql = await readFile(`${directory}/${file}`, 'utf8');
+      for (const statement of splitStatements(sql)) await transaction.query(statement);
+      await transaction.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+      newlyApplied.push(file);
+    }
+    return newlyApplied;
+  });
+}
+
+/** Splits on `;` at line ends outside `$$` bodies; migrations keep one statement per `;`-line. */
+function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let inDollarBody = false;
+  for (const line of sql.split('\n')) {
+    if (line.trim().startsWith('--') && !inDollarBody) continue;
+    current += `${line}\n`;
+    const dollarCount = line.split('$$').length - 1;
+    if (dollarCount % 2 === 1) inDollarBody = !inDollarBody;
+    if (!inDollarBody && line.trimEnd().endsWith(';')) {
+      if (current.trim() !== '') statements.push(current.trim());
+      current = '';
+    }
+  }
+  if (current.trim() !== '') statements.push(current.trim());
+  return statements;
+}

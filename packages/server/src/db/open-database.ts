@@ -1,0 +1,35 @@
+import type { Database } from './database.ts';
+import { migrate } from './migrate.ts';
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…` for Postgres; unset for embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data folder; unset keeps the embedded database in memory. */
+  dataDir?: string;
+  /** Postgres schema to live in (tests use one per run). */
+  schema?: string;
+  maxConnections?: number;
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  let database: Database;
+  if (options.databaseUrl === undefined || options.databaseUrl === '') {
+    const { openPgliteDatabase } = await import('./pglite-database.ts');
+    database = await openPgliteDatabase(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  } else {
+    const { openPostgresDatabase } = await import('./postgres-database.ts');
+    database = await openPostgresDatabase({
+      connectionString: options.databaseUrl,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    });
+  }
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}

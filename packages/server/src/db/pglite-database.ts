@@ -1,0 +1,40 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, QueryResult, Transaction, TransactionOptions } from './database.ts';
+
+/**
+ * The embedded default: Postgres compiled to WASM, in memory (`dataDir` unset) or in a folder.
+ * PGlite has a single connection, so transactions serialise; that is the embedded trade-off.
+ */
+export async function openPgliteDatabase(options: { dataDir?: string } = {}): Promise<Database> {
+  const pglite = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir);
+  await pglite.waitReady;
+
+  const run = async <Row>(
+    target: Pick<PGlite, 'query'>,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>> => {
+    const result = await target.query<Row>(sql, params as unknown[] | undefined);
+    return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
+  };
+
+  return {
+    kind: 'pglite',
+    query: (sql, params) => run(pglite, sql, params),
+    async transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+      return pglite.transaction(async (tx) => {
+        if (options?.isolation !== undefined) {
+          await tx.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
+        }
+        return work({ query: (sql, params) => run(tx, sql, params) });
+      });
+    },
+    async listen(channel, onNotify) {
+      const unsubscribe = await pglite.listen(channel, onNotify);
+      return async () => unsubscribe();
+    },
+    async close() {
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import pg from 'pg';
+import type { Database, QueryResult, Transaction, TransactionOptions } from './database.ts';
+
+/** Postgres over node-postgres: a pool for queries and one dedicated client for LISTEN. */
+export async function openPostgresDatabase(options: {
+  connectionString: string;
+  maxConnections?: number;
+  /** Postgres schema to use (created when missing); lets parallel test runs share one database. */
+  schema?: string;
+}): Promise<Database> {
+  const searchPath = options.schema === undefined ? undefined : `-c search_path=${quoteIdentifier(options.schema)}`;
+  const config: pg.PoolConfig = {
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 20,
+    ...(searchPath === undefined ? {} : { options: searchPath }),
+  };
+  if (options.schema !== undefined) {
+    const setup = new pg.Client({ connectionString: options.connectionString });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool(config);
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+  await pool.query('SELECT 1');
+
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let listenClient: pg.Client | undefined;
+
+  const ensureListenClient = async (): Promise<pg.Client> => {
+    if (listenClient !== undefined) return listenClient;
+    const client = new pg.Client(config);
+    client.on('error', () => {
+      listenClient = undefined;
+    });
+    client.on('notification', (message) => {
+      for (const handler of listeners.get(message.channel) ?? []) handler(message.payload ?? '');
+    });
+    await client.connect();
+    listenClient = client;
+    return client;
+  };
+
+  const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    const result = await target.query(sql, params as unknown[] | undefined);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 } satisfies QueryResult<Row>;
+  };
+
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query(
+          options?.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}`,
+        );
+        const result = await work({ query: (sql, params) => run(client, sql, params) });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async listen(channel, onNotify) {
+      const client = await ensureListenClient();
+      let handlers = listeners.get(channel);
+      if (handlers === undefined) {
+        handlers = new Set();
+        listeners.set(channel, handlers);
+        await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      }
+      handlers.add(onNotify);
+      return async () => {
+        handlers.delete(onNotify);
+      };
+    },
+    async close() {
+      await listenClient?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

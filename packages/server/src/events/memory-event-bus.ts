@@ -1,0 +1,82 @@
+import type { BusEntry, EventBus } from './event-bus.ts';
+
+/** How many entries each topic keeps for late readers (like Redis `MAXLEN ~`). */
+const DEFAULT_RETAINED_ENTRIES = 100_000;
+
+/**
+ * The embedded default: streams held in memory with Redis-style ids (`<ms>-<seq>`), so readers
+ * can resume from an id exactly as they would against Redis Streams.
+ */
+export function createMemoryEventBus(options: { retainedEntries?: number; now?: () => number } = {}): EventBus {
+  const retained = options.retainedEntries ?? DEFAULT_RETAINED_ENTRIES;
+  const now = options.now ?? Date.now;
+  const streams = new Map<string, BusEntry[]>();
+  const subscribers = new Map<string, Set<(entry: BusEntry) => void>>();
+  let lastMs = 0;
+  let sequence = 0;
+
+  const nextId = (): string => {
+    const ms = Math.max(now(), lastMs);
+    sequence = ms === lastMs ? sequence + 1 : 0;
+    lastMs = ms;
+    return `${ms}-${sequence}`;
+  };
+
+  const entriesAfter = (topic: string, afterId: string): BusEntry[] => {
+    const stream = streams.get(topic) ?? [];
+    if (afterId === '0' || afterId === '0-0') return stream;
+    // Ids increase, so binary search finds the first entry after `afterId`.
+    let low = 0;
+    let high = stream.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareIds(stream[middle]!.id, afterId) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return stream.slice(low);
+  };
+
+  return {
+    kind: 'memory',
+    async publish(topic, fields) {
+      const entry: BusEntry = { id: nextId(), fields: Object.freeze({ ...fields }) };
+      let stream = streams.get(topic);
+      if (stream === undefined) {
+        stream = [];
+        streams.set(topic, stream);
+      }
+      stream.push(entry);
+      if (stream.length > retained * 1.1) stream.splice(0, stream.length - retained);
+      for (const handler of subscribers.get(topic) ?? []) handler(entry);
+      return entry.id;
+    },
+    async subscribe(topic, onEntry, subscribeOptions) {
+      const afterId = subscribeOptions?.afterId;
+      if (afterId !== undefined && afterId !== '$') for (const entry of entriesAfter(topic, afterId)) onEntry(entry);
+      let handlers = subscribers.get(topic);
+      if (handlers === undefined) {
+        handlers = new Set();
+        subscribers.set(topic, handlers);
+      }
+      handlers.add(onEntry);
+      return async () => {
+        handlers.delete(onEntry);
+      };
+    },
+    async read(topic, readOptions) {
+      return entriesAfter(topic, readOptions.afterId).slice(0, readOptions.limit);
+    },
+    async ping() {},
+    async close() {
+      subscribers.clear();
+    },
+  };
+}
+
+/** Orders Redis-style stream ids `<ms>-<seq>`. */
+export function compareIds(left: string, right: string): number {
+  const [leftMs = '0', leftSeq = '0'] = left.split('-');
+  const [rightMs = '0', rightSeq = '0'] = right.split('-');
+  const byMs = Number(leftMs) - Number(rightMs);
+  return byMs !== 0 ? Math.sign(byMs) : Math.sign(Number(leftSeq) - Number(rightSeq));
+}

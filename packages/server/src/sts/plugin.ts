@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../server-context.ts';
+
+/** Routes of the sts part; filled in by its own change. */
+export async function stsPlugin(_app: FastifyInstance, _options: { context: ServerContext }): Promise<void> {}

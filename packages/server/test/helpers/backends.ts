@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** One storage/bus combination a test suite runs against. */
+export interface Backend {
+  name: 'embedded' | 'postgres+redis';
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** A fresh Postgres schema per call, so parallel suites never collide. */
+  schema(): string | undefined;
+}
+
+const databaseUrl = process.env.CARACAL_TEST_DATABASE_URL;
+const redisUrl = process.env.CARACAL_TEST_REDIS_URL;
+const required = process.env.CARACAL_TEST_REQUIRE_BACKENDS === '1';
+
+/**
+ * The backends to run against: always the embedded defaults (PGlite + in-process bus), and real
+ * Postgres + Redis when `CARACAL_TEST_DATABASE_URL` / `CARACAL_TEST_REDIS_URL` are set. CI sets
+ * `CARACAL_TEST_REQUIRE_BACKENDS=1`, which makes a missing or unreachable backend fail loudly.
+ */
+export function testBackends(): Backend[] {
+  const backends: Backend[] = [{ name: 'embedded', schema: () => undefined }];
+  if (databaseUrl !== undefined && redisUrl !== undefined) {
+    backends.push({
+      name: 'postgres+redis',
+      databaseUrl,
+      redisUrl,
+      schema: () => `test_${randomBytes(6).toString('hex')}`,
+    });
+  } else if (required) {
+    throw new Error('CARACAL_TEST_REQUIRE_BACKENDS=1 but CARACAL_TEST_DATABASE_URL or CARACAL_TEST_REDIS_URL is not set');
+  }
+  return backends;
+}
+
+/** Drops a schema a test created (best effort, the run is over either way). */
+export async function dropSchema(schema: string | undefined): Promise<void> {
+  if (schema === undefined || databaseUrl === undefined) return;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

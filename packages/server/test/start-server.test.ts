@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/index.ts';
+import { dropSchema, testBackends } from './helpers/backends.ts';
+
+describe.each(testBackends())('startServer on $name', (backend) => {
+  let server: RunningServer | undefined;
+  let schema: string | undefined;
+
+  afterEach(async () => {
+    await server?.close();
+    await dropSchema(schema);
+  });
+
+  it('listens on a free port and reports health and readiness', async () => {
+    schema = backend.schema();
+    server = await startServer({
+      port: 0,
+      logger: false,
+      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, databaseSchema: schema }),
+      ...(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl }),
+    });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${server.url}/health`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', bus: 'ok' });
+  });
+
+  it('answers unknown routes with the error shape', async () => {
+    schema = backend.schema();
+    server = await startServer({
+      port: 0,
+      logger: false,
+      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, databaseSchema: schema }),
+    });
+    const response = await fetch(`${server.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'not_found', error_description: 'no route for GET /nope' });
+  });
+});
