@@ -1,0 +1,74 @@
+import { parseBaggage } from './baggage.ts';
+import { readCaracalBaggage } from './caracal-baggage.ts';
+import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER } from './constants.ts';
+import { readHeader } from './headers.ts';
+import type { IncomingHeaders } from './headers.ts';
+import type { CaracalLineage } from './lineage.ts';
+import { parseTraceparent } from './traceparent.ts';
+import { isValidTracestate } from './tracestate.ts';
+
+/** Lineage fields as they are built, before being handed out read-only. */
+type MutableLineage = { -readonly [Field in keyof CaracalLineage]: CaracalLineage[Field] };
+
+const EMPTY_BAGGAGE: Readonly<Record<string, string>> = Object.freeze({});
+
+function isEmptyList(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code !== 0x20 && code !== 0x09 && code !== 0x2c) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads the lineage a receiver can rebuild from `traceparent`, `tracestate` and `baggage` alone;
+ * `null` without a valid `traceparent`. Header names are matched in any letter case (Node
+ * delivers them lowercase).
+ *
+ * UNTRUSTED: anyone can send these headers. Grant nothing from the result; the verified mandate
+ * is the only source of authority. An invalid `tracestate` is left out, an invalid `baggage`
+ * yields no lineage fields, and several `traceparent` values are invalid (which one would win?).
+ * Never throws.
+ * @example
+ * const lineage = extract(request.headers);
+ * if (lineage) logger.info({ traceId: lineage.traceId, edge: lineage.delegationEdgeId });
+ * @since 0.1.0
+ */
+export function extract(headers: IncomingHeaders): CaracalLineage | null {
+  if (typeof headers !== 'object' || headers === null) return null;
+  let traceparentValue = readHeader(headers, TRACEPARENT_HEADER);
+  if (traceparentValue === undefined) return null;
+  if (typeof traceparentValue !== 'string') {
+    if (!Array.isArray(traceparentValue) || traceparentValue.length !== 1) return null;
+    traceparentValue = traceparentValue[0] as string;
+  }
+  const traceparent = parseTraceparent(traceparentValue as string);
+  if (traceparent === null) return null;
+
+  const lineage: MutableLineage = {
+    traceId: traceparent.traceId,
+    spanId: traceparent.spanId,
+    traceFlags: traceparent.traceFlags,
+    baggage: EMPTY_BAGGAGE,
+  };
+
+  const tracestateValue = readHeader(headers, TRACESTATE_HEADER);
+  if (tracestateValue !== undefined) {
+    const text = typeof tracestateValue === 'string' ? tracestateValue : Array.isArray(tracestateValue) ? tracestateValue.join(',') : '';
+    if (typeof text === 'string' && !isEmptyList(text) && isValidTracestate(text)) lineage.traceState = text.trim();
+  }
+
+  const baggageValue = readHeader(headers, BAGGAGE_HEADER);
+  if (baggageValue !== undefined) {
+    const entries = parseBaggage(baggageValue);
+    if (entries !== null && entries.length > 0) {
+      const fromBaggage = readCaracalBaggage(entries);
+      if (fromBaggage.agentSessionId !== undefined) lineage.agentSessionId = fromBaggage.agentSessionId;
+      if (fromBaggage.delegationEdgeId !== undefined) lineage.delegationEdgeId = fromBaggage.delegationEdgeId;
+      if (fromBaggage.parentEdgeId !== undefined) lineage.parentEdgeId = fromBaggage.parentEdgeId;
+      if (fromBaggage.hop !== undefined) lineage.hop = fromBaggage.hop;
+      lineage.baggage = fromBaggage.baggage;
+    }
+  }
+  return lineage;
+}

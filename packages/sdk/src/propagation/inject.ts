@@ -1,0 +1,74 @@
+import type { CaracalContext } from '../context/caracal-context.ts';
+import { caracalBaggage } from './caracal-baggage.ts';
+import { BAGGAGE_HEADER, DEFAULT_TRACE_FLAGS, TRACEPARENT_HEADER, TRACESTATE_HEADER, TRACEPARENT_VERSION } from './constants.ts';
+import { findHeaderKey } from './headers.ts';
+import { isValidTraceFlags, isValidTraceId, newSpanId, newTraceId } from './ids.ts';
+import { isValidTracestate } from './tracestate.ts';
+
+// One-entry memos: a context is an immutable value reused for many calls, so its trace id and
+// tracestate are validated once, not on every request.
+let lastTraceId = '';
+let lastTraceState = '';
+
+/** The context's trace id when valid, else a fresh one (absent, or not W3C-valid). */
+export function traceIdOf(ctx: { readonly traceId?: string }): string {
+  const traceId = ctx.traceId;
+  if (traceId === undefined) return newTraceId();
+  if (traceId === lastTraceId) return traceId;
+  if (!isValidTraceId(traceId)) return newTraceId();
+  lastTraceId = traceId;
+  return traceId;
+}
+
+/** The context's flags when valid, else `01`. */
+export function traceFlagsOf(ctx: { readonly traceFlags?: string }): string {
+  const flags = ctx.traceFlags;
+  return flags === undefined || !isValidTraceFlags(flags) ? DEFAULT_TRACE_FLAGS : flags;
+}
+
+/** The context's `tracestate` when it is a valid non-empty list, else undefined. */
+export function traceStateOf(ctx: { readonly traceState?: string }): string | undefined {
+  const traceState = ctx.traceState;
+  if (typeof traceState !== 'string' || traceState === '') return undefined;
+  if (traceState === lastTraceState) return traceState;
+  if (!isValidTracestate(traceState)) return undefined;
+  lastTraceState = traceState;
+  return traceState;
+}
+
+/**
+ * Writes the W3C headers that carry `ctx` to another process, into `headers`, and returns it.
+ *
+ * - `traceparent`: version 00 with `ctx.traceId` (a fresh id when absent or invalid), a fresh
+ *   64-bit span id for every call, and `ctx.traceFlags` (default `01`). When `headers` already
+ *   holds a `traceparent` (OpenTelemetry instrumentation wrote it) neither it nor `tracestate` is
+ *   touched, so a request never carries two.
+ * - `tracestate`: `ctx.traceState`, when it is a valid list.
+ * - `baggage`: `caracal.agent_session`, `caracal.delegation_edge`, `caracal.parent_edge` and
+ *   `caracal.hop`, then the members of a `baggage` header already present (ours replace our own
+ *   keys there), then `ctx.baggage`. Members past 64 or 8192 bytes are dropped whole, ours last.
+ *
+ * Header names are matched in any letter case; new ones are written lowercase.
+ * @example
+ * const headers = inject(current()!, { authorization: `Bearer ${token}` });
+ * // headers.traceparent === '00-<ctx.traceId>-<fresh span id>-01'
+ * // headers.baggage === 'caracal.agent_session=agentsess_…,caracal.hop=0'
+ * @since 0.1.0
+ */
+export function inject<Headers extends Record<string, string>>(ctx: CaracalContext, headers: Headers): Headers {
+  const target = headers as Record<string, string>;
+  if (findHeaderKey(target, TRACEPARENT_HEADER) === undefined) {
+    target[TRACEPARENT_HEADER] = `${TRACEPARENT_VERSION}-${traceIdOf(ctx)}-${newSpanId()}-${traceFlagsOf(ctx)}`;
+    const traceState = traceStateOf(ctx);
+    if (traceState !== undefined) target[TRACESTATE_HEADER] = traceState;
+  }
+  const baggageKey = findHeaderKey(target, BAGGAGE_HEADER);
+  if (baggageKey === undefined) {
+    const baggage = caracalBaggage(ctx);
+    if (baggage !== '') target[BAGGAGE_HEADER] = baggage;
+  } else {
+    const merged = caracalBaggage(ctx, target[baggageKey]);
+    if (merged !== '') target[baggageKey] = merged;
+  }
+  return headers;
+}
