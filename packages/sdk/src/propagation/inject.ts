@@ -55,8 +55,8 @@ export function traceStateOf(ctx: { readonly traceState?: string }): string | un
  * // headers.baggage === 'caracal.agent_session=agentsess_…,caracal.hop=0'
  * @since 0.1.0
  */
-export function inject<Headers extends Record<string, string>>(ctx: CaracalContext, headers: Headers): Headers {
-  const target = headers as Record<string, string>;
+export function inject<Target extends Record<string, string>>(ctx: CaracalContext, headers: Target): Target & Record<string, string> {
+  const target: Record<string, string> = headers;
   if (findHeaderKey(target, TRACEPARENT_HEADER) === undefined) {
     target[TRACEPARENT_HEADER] = `${TRACEPARENT_VERSION}-${traceIdOf(ctx)}-${newSpanId()}-${traceFlagsOf(ctx)}`;
     const traceState = traceStateOf(ctx);
