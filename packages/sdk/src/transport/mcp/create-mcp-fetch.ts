@@ -1,0 +1,99 @@
+import { CaracalError } from '../../errors.ts';
+import type { Clock } from '../../retry/clock.ts';
+import { compose } from '../compose.ts';
+import { fetchDispatch, type DispatchRequest, type FetchLike } from '../dispatch.ts';
+import { fetchFromDispatch } from '../fetch-from-dispatch.ts';
+import { withTokenExchange } from '../interceptors/with-token-exchange.ts';
+import { withTraceContext } from '../interceptors/with-trace-context.ts';
+import { ReusableMandates } from '../reusable-mandates.ts';
+import { resolveExchanger, type TokenExchanger } from '../token-exchanger.ts';
+import { methodOf, parseJsonRpcBody } from './json-rpc-body.ts';
+import { withJsonRpcTraceMeta } from './with-json-rpc-trace-meta.ts';
+
+/**
+ * Options of {@link createMcpFetch}.
+ * @since 0.1.0
+ */
+export interface McpFetchOptions {
+  /** The client that exchanges mandates. @default the module-level default client (`configure()` or the environment) */
+  readonly caracal?: TokenExchanger | undefined;
+  /** RFC 8707 resource indicator of the MCP server, e.g. `mcp://tools.local`: the audience of every mandate sent to it. */
+  readonly resource: string;
+  /** Scopes to ask for. @default undefined (what the STS grants for the resource) */
+  readonly scopes?: readonly string[] | undefined;
+  /**
+   * JSON-RPC methods that exercise authority. A request (or batch) containing one of them gets a
+   * fresh per-call mandate, minted for that request alone. @default ['tools/call']
+   */
+  readonly methods?: readonly string[] | undefined;
+  /**
+   * How every other request to the server is authorized: `initialize`, notifications,
+   * `tools/list` and other reads, responses to server requests, the GET SSE stream and the
+   * session DELETE. A protected server needs a mandate on those too, but they act on nothing,
+   * so by default (`'reuse'`) they present one mandate for the same resource, minted in the same
+   * context and reused until shortly before it expires. `'exchange'` mints a fresh one for each
+   * (for servers that accept a mandate only once, or to spend no mandate twice).
+   * @default 'reuse'
+   */
+  readonly otherRequests?: 'reuse' | 'exchange' | undefined;
+  /** The fetch that sends the request. @default globalThis.fetch */
+  readonly fetch?: FetchLike | undefined;
+  /** Time source for the reuse window. @default systemClock */
+  readonly clock?: Clock | undefined;
+}
+
+const DEFAULT_METHODS: readonly string[] = Object.freeze(['tools/call']);
+
+function checkOptions(options: McpFetchOptions): void {
+  if (typeof options?.resource !== 'string' || options.resource.length === 0) {
+    throw new CaracalError('INVALID_ARGUMENT', 'createMcpFetch(): resource must be the MCP server\'s resource identifier, e.g. "mcp://tools.local".');
+  }
+  if (options.methods !== undefined && (!Array.isArray(options.methods) || !options.methods.every((method) => typeof method === 'string'))) {
+    throw new CaracalError('INVALID_ARGUMENT', 'createMcpFetch(): methods must be an array of JSON-RPC method names.');
+  }
+  if (options.otherRequests !== undefined && options.otherRequests !== 'reuse' && options.otherRequests !== 'exchange') {
+    throw new CaracalError('INVALID_ARGUMENT', "createMcpFetch(): otherRequests must be 'reuse' or 'exchange'.");
+  }
+}
+
+/**
+ * A `fetch` for MCP clients that acts under the current Caracal context: every request to the
+ * MCP server carries a mandate whose audience is that server (exchanged at the STS from the
+ * context's mandate, never the client's own token), plus W3C `traceparent`/`tracestate`/
+ * `baggage` headers, mirrored into `params._meta` of each JSON-RPC message. Requests calling a
+ * method in `methods` (`tools/call` by default) get a fresh mandate each; see `otherRequests`
+ * for the rest.
+ *
+ * Use it as the `fetch` option of the v1 `StreamableHTTPClientTransport` / `SSEClientTransport`
+ * (`@modelcontextprotocol/sdk`) or of the v2 transports (`@modelcontextprotocol/client`). Connect
+ * and call inside `spawn()`/`bind()`: outside a context the fetch rejects with
+ * `NO_ACTIVE_CONTEXT` and nothing is sent.
+ * @example
+ * const transport = new StreamableHTTPClientTransport(new URL('http://tools.local/mcp'), {
+ *   fetch: createMcpFetch({ caracal, resource: 'mcp://tools.local', scopes: ['tools:call'] }),
+ * });
+ * await caracal.spawn({ kind: 'ephemeral' }, async () => {
+ *   await client.connect(transport);
+ *   await client.callTool({ name: 'search', arguments: { q: 'caracal' } });
+ * });
+ * @since 0.1.0
+ */
+export function createMcpFetch(options: McpFetchOptions): FetchLike {
+  checkOptions(options);
+  const methods = new Set(options.methods ?? DEFAULT_METHODS);
+  const needsAuthority = (request: DispatchRequest): boolean =>
+    parseJsonRpcBody(request.body)?.messages.some((message) => methods.has(methodOf(message) as string)) === true;
+  const reuseOthers = (options.otherRequests ?? 'reuse') === 'reuse';
+  const send = compose(
+    withTraceContext(),
+    withJsonRpcTraceMeta(),
+    withTokenExchange({
+      exchanger: resolveExchanger(options.caracal),
+      resource: options.resource,
+      scopes: options.scopes,
+      mayReuse: reuseOthers ? (request) => !needsAuthority(request) : undefined,
+      reusableMandates: reuseOthers ? new ReusableMandates({ clock: options.clock }) : undefined,
+    }),
+  )(fetchDispatch(options.fetch));
+  return fetchFromDispatch(send);
+}
