@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bind } from '../../src/context/bind.ts';
 import { isCaracalError } from '../../src/errors.ts';
 import { parseBaggage, parseTraceparent } from '../../src/propagation/index.ts';
@@ -138,6 +138,28 @@ describe('createMcpFetch', () => {
     // A notification without params still gains _meta, as a JSON-RPC notification.
     expect(JSON.parse(requests[1]?.body ?? '')).toMatchObject({ jsonrpc: '2.0', method: 'notifications/initialized', params: { _meta: { traceparent: expect.any(String) } } });
     expect(requests[3]?.headers.traceparent).toBeDefined();
+  });
+
+  it('re-exchanges a reusable mandate shortly before it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
+      const before = mcpServer.requests.length;
+      const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+      await bind(agentContext, async () => {
+        await post(mcpFetch, list);
+        // The stand-in's mandates live 900 s; one is reused until the last 20 % of its life.
+        vi.setSystemTime(Date.now() + 700_000);
+        await post(mcpFetch, list);
+        vi.setSystemTime(Date.now() + 30_000);
+        await post(mcpFetch, list);
+      });
+      const [first, second, third] = mcpServer.requests.slice(before).map(bearer);
+      expect(second).toBe(first);
+      expect(third).not.toBe(first);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('never shares a reusable mandate between two contexts', async () => {
