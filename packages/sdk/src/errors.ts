@@ -21,6 +21,7 @@ export type CaracalErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'SERVER_ERROR'
+  | 'INVALID_RESPONSE'
   | 'TOKEN_EXCHANGE_FAILED'
   | 'MANDATE_INVALID'
   | 'MANDATE_REVOKED'
@@ -40,8 +41,10 @@ export interface CaracalErrorDetails {
   retryAfterMs?: number;
   /** Which attempt failed (1-based) when retries were involved. */
   attempt?: number;
-  /** The option or environment variable a configuration error is about. */
+  /** The option or environment variable a configuration error is about (the first one). */
   setting?: string;
+  /** Every option or environment variable a configuration error is about, in order. */
+  settings?: readonly string[];
   cause?: unknown;
 }
 
@@ -60,6 +63,7 @@ export class CaracalError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly attempt: number | undefined;
   readonly setting: string | undefined;
+  readonly settings: readonly string[] | undefined;
   readonly [brand] = true;
 
   constructor(code: CaracalErrorCode, message: string, details: CaracalErrorDetails = {}) {
@@ -71,7 +75,8 @@ export class CaracalError extends Error {
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
     this.attempt = details.attempt;
-    this.setting = details.setting;
+    this.setting = details.setting ?? details.settings?.[0];
+    this.settings = details.settings === undefined ? undefined : Object.freeze([...details.settings]);
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -1,4 +1,29 @@
+// The root entry: context, clients and errors. MCP, A2A and verification live behind their own
+// subpaths so importing this never loads them (test/package/exports.test.ts checks the dist).
 export type { CaracalContext } from './context/caracal-context.ts';
 export { MAX_HOP } from './context/caracal-context.ts';
+export { current, requireContext } from './context/current.ts';
+export { bind } from './context/bind.ts';
+export type { ContextRunner } from './context/capture-context.ts';
+export { captureContext, wrapWithContext } from './context/capture-context.ts';
+export type { DelegateOptions, DelegationConstraints, SpawnGrant, SpawnOptions } from './context/spawn-options.ts';
+export type { CleanupErrorEvent } from './context/cleanup-error.ts';
+export { SPAWN_CLEANUP_ERROR_CHANNEL } from './context/cleanup-error.ts';
+
+export { Caracal } from './caracal.ts';
+export { configure, defaultCaracal, delegate, exchange, headers, spawn } from './default-client.ts';
+export type { CaracalOptions } from './config/caracal-options.ts';
+export { DEFAULT_TIMEOUT_MS } from './config/caracal-options.ts';
+export type { Environment } from './config/from-env.ts';
+export { ENVIRONMENT_VARIABLES } from './config/from-env.ts';
+export type { ExchangedMandate, ExchangeOptions } from './auth/exchanged-mandate.ts';
+
+export type { RetryAttemptContext, RetryPolicy } from './retry/retry-policy.ts';
+export { DEFAULT_RETRY_POLICY } from './retry/retry-policy.ts';
+export { backoffDelay } from './retry/backoff.ts';
+export { parseRetryAfter } from './retry/parse-retry-after.ts';
+export type { Clock } from './retry/clock.ts';
+export { systemClock } from './retry/clock.ts';
+
 export type { CaracalErrorCode, CaracalErrorDetails } from './errors.ts';
 export { CaracalError, isCaracalError } from './errors.ts';

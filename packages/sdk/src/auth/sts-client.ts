@@ -1,0 +1,121 @@
+import { CaracalError } from '../errors.ts';
+import { objectBody, type HttpClient, type HttpResponse } from '../http/http-client.ts';
+import type { Clock } from '../retry/clock.ts';
+import type { ExchangedMandate } from './exchanged-mandate.ts';
+
+/** RFC 8693 grant and token type names. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** @internal */
+export interface StsClientOptions {
+  readonly http: HttpClient;
+  readonly baseUrl: URL;
+  readonly clock: Clock;
+}
+
+/** @internal */
+export interface TokenExchangeRequest {
+  readonly subjectToken: string;
+  readonly resource: string;
+  readonly scopes?: readonly string[] | undefined;
+  readonly agentSessionId?: string | undefined;
+  readonly delegationEdgeId?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+function positiveNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Exchange refusals become TOKEN_EXCHANGE_FAILED; throttling and outages keep their own codes. */
+function asExchangeFailure(error: unknown): unknown {
+  const failure = error as CaracalError;
+  const status = failure.status;
+  if (status === undefined || status < 400 || status >= 500 || status === 408 || status === 429) return error;
+  return new CaracalError('TOKEN_EXCHANGE_FAILED', failure.message, {
+    status,
+    serverCode: failure.serverCode,
+    requestId: failure.requestId,
+    attempt: failure.attempt,
+    cause: error,
+  });
+}
+
+/**
+ * The STS token endpoint (`POST /oauth/2/token`, form-encoded): `client_credentials` for the
+ * client's session mandate and RFC 8693 token exchange for per-call mandates.
+ * @internal
+ */
+export class StsClient {
+  readonly #options: StsClientOptions;
+
+  constructor(options: StsClientOptions) {
+    this.#options = options;
+  }
+
+  #tokenUrl(): URL {
+    const base = this.#options.baseUrl;
+    return new URL(`${base.pathname.replace(/\/+$/, '')}/oauth/2/token`, base);
+  }
+
+  #mandate(response: HttpResponse): ExchangedMandate {
+    const body = objectBody(response, 'POST /oauth/2/token');
+    const accessToken = body.access_token;
+    if (typeof accessToken !== 'string' || accessToken.length === 0) {
+      throw new CaracalError('INVALID_RESPONSE', "The STS response has no access_token.", { status: response.status, requestId: response.requestId });
+    }
+    const expiresIn = positiveNumber(body.expires_in);
+    return Object.freeze({
+      accessToken,
+      tokenType: optionalText(body.token_type) ?? 'Bearer',
+      issuedTokenType: optionalText(body.issued_token_type),
+      expiresIn,
+      expiresAt: expiresIn === undefined ? undefined : this.#options.clock.now() + expiresIn * 1000,
+      scope: optionalText(body.scope),
+    });
+  }
+
+  /** `grant_type=client_credentials`: the application's session mandate. Safe to repeat. */
+  async clientCredentials(options: { clientId: string; clientSecret: string; signal?: AbortSignal | undefined }): Promise<ExchangedMandate> {
+    const response = await this.#options.http.send({
+      method: 'POST',
+      url: this.#tokenUrl(),
+      form: { grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret },
+      idempotent: true,
+      signal: options.signal,
+    });
+    return this.#mandate(response);
+  }
+
+  /**
+   * RFC 8693 exchange for a mandate bound to one resource. Not idempotent (each mint may spend an
+   * edge's budget), so only failures the STS cannot have acted on are retried.
+   */
+  async exchange(request: TokenExchangeRequest): Promise<ExchangedMandate> {
+    try {
+      const response = await this.#options.http.send({
+        method: 'POST',
+        url: this.#tokenUrl(),
+        form: {
+          grant_type: TOKEN_EXCHANGE_GRANT,
+          subject_token: request.subjectToken,
+          subject_token_type: ACCESS_TOKEN_TYPE,
+          resource: request.resource,
+          scope: request.scopes === undefined || request.scopes.length === 0 ? undefined : request.scopes.join(' '),
+          agent_session_id: request.agentSessionId,
+          delegation_edge_id: request.delegationEdgeId,
+        },
+        idempotent: false,
+        signal: request.signal,
+      });
+      return this.#mandate(response);
+    } catch (error) {
+      throw asExchangeFailure(error);
+    }
+  }
+}

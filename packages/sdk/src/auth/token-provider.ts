@@ -1,0 +1,42 @@
+import { CaracalError } from '../errors.ts';
+import type { Clock } from '../retry/clock.ts';
+import { SessionMandateCache } from './session-mandate-cache.ts';
+import type { StsClient } from './sts-client.ts';
+
+/**
+ * Where the client's own session mandate comes from: a client secret (the SDK obtains and
+ * refreshes it), a fixed subject token, or a function the application supplies.
+ * @internal
+ */
+export type Credentials =
+  | { readonly kind: 'client-secret'; readonly clientId: string; readonly clientSecret: string }
+  | { readonly kind: 'subject-token'; readonly subjectToken: string }
+  | { readonly kind: 'token-source'; readonly tokenSource: () => Promise<string> | string };
+
+/** Returns the current session mandate. @internal */
+export type TokenProvider = (signal?: AbortSignal) => Promise<string>;
+
+/**
+ * Builds the provider for a client's credentials. A `tokenSource` is called every time a token
+ * is needed, so it should cache on its side; a client secret is cached here.
+ * @internal
+ */
+export function createTokenProvider(credentials: Credentials, options: { sts: StsClient; clock: Clock }): TokenProvider {
+  if (credentials.kind === 'subject-token') {
+    const token = credentials.subjectToken;
+    return () => Promise.resolve(token);
+  }
+  if (credentials.kind === 'token-source') {
+    const source = credentials.tokenSource;
+    return async () => {
+      const token = await source();
+      if (typeof token !== 'string' || token.length === 0) {
+        throw new CaracalError('CONFIG_INVALID', 'tokenSource must return a non-empty string.', { setting: 'tokenSource' });
+      }
+      return token;
+    };
+  }
+  const { clientId, clientSecret } = credentials;
+  const cache = new SessionMandateCache({ clock: options.clock, fetch: () => options.sts.clientCredentials({ clientId, clientSecret }) });
+  return (signal) => cache.token(signal);
+}

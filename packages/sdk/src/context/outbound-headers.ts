@@ -1,0 +1,14 @@
+import { inject } from '../propagation/index.ts';
+import type { CaracalContext } from './caracal-context.ts';
+
+/**
+ * The headers an outbound call carries for a context. `inject` writes `traceparent` (with a
+ * fresh span id), `tracestate` when present, and `baggage` with the Caracal lineage next to any
+ * foreign members.
+ * @internal
+ */
+export function outboundHeaders(context: CaracalContext): Record<string, string> {
+  const headers: Record<string, string> = { authorization: `Bearer ${context.subjectToken}` };
+  inject(context, headers);
+  return headers;
+}

@@ -1,0 +1,66 @@
+import { CaracalError } from '../errors.ts';
+import { activeOtelTraceId, newTraceId } from '../propagation/index.ts';
+import type { CaracalContext } from './caracal-context.ts';
+import { reportCleanupError } from './cleanup-error.ts';
+import { current } from './current.ts';
+import type { SessionDependencies } from './session-dependencies.ts';
+import type { SpawnOptions } from './spawn-options.ts';
+import { spawnRequestBody } from './spawn-request.ts';
+import { contextStorage } from './storage.ts';
+import { freezeContext } from './validate-context.ts';
+
+async function terminate(dependencies: SessionDependencies, agentSessionId: string, fnFailed: boolean): Promise<void> {
+  try {
+    await dependencies.coordinator.terminateAgentSession(dependencies.zoneId, agentSessionId);
+  } catch (error) {
+    reportCleanupError({ error, zoneId: dependencies.zoneId, agentSessionId, fnFailed }, dependencies.onCleanupError);
+  }
+}
+
+function childContext(parent: CaracalContext | undefined, fields: { subjectToken: string; zoneId: string; clientId: string; agentSessionId: string; delegationEdgeId: string | undefined }): CaracalContext {
+  return freezeContext({
+    ...fields,
+    // The inherited edge was derived from the parent's edge; record that link for the chain.
+    parentEdgeId: fields.delegationEdgeId === undefined ? undefined : parent?.delegationEdgeId,
+    // One trace per top-level story: the parent's, else the active OpenTelemetry span's, else new.
+    traceId: parent?.traceId ?? activeOtelTraceId() ?? newTraceId(),
+    traceFlags: parent?.traceFlags,
+    traceState: parent?.traceState,
+    baggage: parent?.baggage,
+    hop: parent?.hop ?? 0,
+  });
+}
+
+/**
+ * Seed 003's spawn sequence: open a session at the Coordinator (as a child of the enclosing
+ * context's session, if any), bind its context, run `fn`, then terminate the session. The
+ * termination is best effort: its failure is reported, never thrown, so it cannot hide `fn`'s
+ * own error or discard `fn`'s result.
+ * @internal
+ */
+export async function spawnSession<R>(
+  dependencies: SessionDependencies,
+  options: SpawnOptions,
+  fn: (context: CaracalContext) => R | PromiseLike<R>,
+): Promise<R> {
+  if (typeof fn !== 'function') throw new CaracalError('INVALID_ARGUMENT', 'spawn(options, fn) needs a callback function.');
+  const { zoneId, clientId } = dependencies;
+  const parent = current();
+  if (parent !== undefined && parent.zoneId !== zoneId) {
+    throw new CaracalError('INVALID_ARGUMENT', `Cannot spawn in zone ${zoneId} inside a context of zone ${parent.zoneId}.`);
+  }
+  const body = spawnRequestBody(options ?? {}, { clientId, parentSessionId: parent?.agentSessionId });
+  const subjectToken = await dependencies.sessionToken(options?.signal);
+  const created = await dependencies.coordinator.createAgentSession(zoneId, body, { idempotencyKey: options?.idempotencyKey, signal: options?.signal });
+  const { agentSessionId, delegationEdgeId } = created;
+  const context = childContext(parent, { subjectToken, zoneId, clientId, agentSessionId, delegationEdgeId });
+  let result: R;
+  try {
+    result = await contextStorage().run(context, fn, context);
+  } catch (error) {
+    await terminate(dependencies, agentSessionId, true);
+    throw error;
+  }
+  await terminate(dependencies, agentSessionId, false);
+  return result;
+}

@@ -1,0 +1,88 @@
+import type { ExchangedMandate, ExchangeOptions } from './auth/exchanged-mandate.ts';
+import { Caracal } from './caracal.ts';
+import type { CaracalOptions } from './config/caracal-options.ts';
+import type { CaracalContext } from './context/caracal-context.ts';
+import { requireContext } from './context/current.ts';
+import { outboundHeaders } from './context/outbound-headers.ts';
+import type { DelegateOptions, SpawnOptions } from './context/spawn-options.ts';
+
+let defaultClient: Caracal | undefined;
+
+/**
+ * Sets the client that the module-level `spawn`, `delegate`, `exchange` and `headers` use.
+ * Without it, the first call builds one with `Caracal.fromEnv()`. The previous client is not
+ * closed (it may still be in use); close it yourself.
+ * @returns the client now in use.
+ * @example
+ * configure({ coordinatorUrl, zoneId: 'zone_dev', clientId: 'app_orchestrator', clientSecret });
+ * @since 0.1.0
+ */
+export function configure(options: CaracalOptions | Caracal): Caracal {
+  defaultClient = options instanceof Caracal ? options : new Caracal(options);
+  return defaultClient;
+}
+
+/**
+ * The client the module-level functions use, built from the environment on first use.
+ * @throws CaracalError `CONFIG_INVALID` naming every missing environment variable.
+ * @example
+ * await defaultCaracal().close();
+ * @since 0.1.0
+ */
+export function defaultCaracal(): Caracal {
+  defaultClient ??= Caracal.fromEnv();
+  return defaultClient;
+}
+
+/**
+ * `spawn()` on the default client. See {@link Caracal.spawn}.
+ * @example
+ * await spawn({ kind: 'ephemeral' }, async () => runAgent());
+ * @since 0.1.0
+ */
+export function spawn<R>(options: SpawnOptions, fn: (context: CaracalContext) => R | PromiseLike<R>): Promise<R> {
+  try {
+    return defaultCaracal().spawn(options, fn);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * `delegate()` on the default client. See {@link Caracal.delegate}.
+ * @example
+ * await delegate({ to: workerSessionId, scopes: ['tools:call'] }, runWorker);
+ * @since 0.1.0
+ */
+export function delegate<R>(options: DelegateOptions, fn: (context: CaracalContext) => R | PromiseLike<R>): Promise<R> {
+  try {
+    return defaultCaracal().delegate(options, fn);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * `exchange()` on the default client. See {@link Caracal.exchange}.
+ * @example
+ * const { accessToken } = await exchange({ resource: 'mcp://tools.local' });
+ * @since 0.1.0
+ */
+export function exchange(options: ExchangeOptions): Promise<ExchangedMandate> {
+  try {
+    return defaultCaracal().exchange(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The outbound headers for the current context (`authorization`, `traceparent`, `baggage`,
+ * `tracestate` when present); needs no client. Fails closed outside a context.
+ * @example
+ * const outbound = headers();
+ * @since 0.1.0
+ */
+export function headers(): Record<string, string> {
+  return outboundHeaders(requireContext());
+}

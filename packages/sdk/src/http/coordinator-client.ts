@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { CaracalError } from '../errors.ts';
+import type { WireCreateAgentSession, WireCreateDelegation } from './coordinator-wire.ts';
+import { objectBody, type HttpClient } from './http-client.ts';
+
+/** @internal */
+export interface CoordinatorClientOptions {
+  readonly http: HttpClient;
+  readonly baseUrl: URL;
+  /** The bearer for every call: the client's session mandate. */
+  readonly bearer: () => Promise<string>;
+}
+
+/** @internal */
+export interface CreateCallOptions {
+  /** Reused on every retry so the Coordinator creates one row at most. Generated when absent. */
+  readonly idempotencyKey?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** @internal */
+export interface CreatedAgentSession {
+  readonly agentSessionId: string;
+  /** The inherited grant's edge, when the Coordinator created one. */
+  readonly delegationEdgeId: string | undefined;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** @internal */
+export interface CreatedDelegation {
+  readonly delegationEdgeId: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+function requiredId(body: Record<string, unknown>, field: string, status: number): string {
+  const value = body[field];
+  if (typeof value === 'string' && value.length > 0) return value;
+  throw new CaracalError('INVALID_RESPONSE', `The Coordinator's response has no ${field}.`, { status });
+}
+
+function optionalId(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/**
+ * The Coordinator REST routes the SDK calls. Thin: shapes and ids in, typed results out; the
+ * HTTP client owns timeouts, retries and error mapping.
+ * @internal
+ */
+export class CoordinatorClient {
+  readonly #options: CoordinatorClientOptions;
+
+  constructor(options: CoordinatorClientOptions) {
+    this.#options = options;
+  }
+
+  #url(...segments: string[]): URL {
+    const base = this.#options.baseUrl;
+    const prefix = base.pathname.replace(/\/+$/, '');
+    return new URL(`${prefix}/${segments.map(encodeURIComponent).join('/')}`, base);
+  }
+
+  /** `POST /zones/{zoneId}/agents` → the new session's id. */
+  async createAgentSession(zoneId: string, body: WireCreateAgentSession, options: CreateCallOptions = {}): Promise<CreatedAgentSession> {
+    const response = await this.#options.http.send({
+      method: 'POST',
+      url: this.#url('zones', zoneId, 'agents'),
+      json: body,
+      headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
+      bearer: this.#options.bearer,
+      idempotent: true,
+      signal: options.signal,
+    });
+    const result = objectBody(response, 'POST /zones/{zoneId}/agents');
+    return {
+      agentSessionId: requiredId(result, 'agent_session_id', response.status),
+      delegationEdgeId: optionalId(result, 'delegation_edge_id'),
+      body: result,
+    };
+  }
+
+  /** `DELETE /zones/{zoneId}/agents/{id}`: terminates the session and its subtree. */
+  async terminateAgentSession(zoneId: string, agentSessionId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.#options.http.send({
+      method: 'DELETE',
+      url: this.#url('zones', zoneId, 'agents', agentSessionId),
+      bearer: this.#options.bearer,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** `POST /zones/{zoneId}/delegations` → the new edge's id. */
+  async createDelegation(zoneId: string, body: WireCreateDelegation, options: CreateCallOptions = {}): Promise<CreatedDelegation> {
+    const response = await this.#options.http.send({
+      method: 'POST',
+      url: this.#url('zones', zoneId, 'delegations'),
+      json: body,
+      headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
+      bearer: this.#options.bearer,
+      idempotent: true,
+      signal: options.signal,
+    });
+    const result = objectBody(response, 'POST /zones/{zoneId}/delegations');
+    return { delegationEdgeId: requiredId(result, 'delegation_edge_id', response.status), body: result };
+  }
+}

@@ -1,0 +1,60 @@
+import { CaracalError, type CaracalErrorCode } from '../errors.ts';
+import { parseRetryAfter } from '../retry/parse-retry-after.ts';
+
+/** What the SDK knows about a failed HTTP response. @internal */
+export interface FailedResponse {
+  readonly method: string;
+  readonly url: URL;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+  readonly attempt: number;
+  readonly nowMs: number;
+}
+
+function codeForStatus(status: number): CaracalErrorCode {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'SERVER_ERROR';
+  return 'REQUEST_FAILED';
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads the wire error shape `{ error, error_description }` (DESIGN §4) without trusting it. */
+function serverError(body: unknown): { code?: string; description?: string } {
+  if (typeof body !== 'object' || body === null) return {};
+  const { error, error_description: description } = body as Record<string, unknown>;
+  return {
+    code: typeof error === 'string' ? error : undefined,
+    description: typeof description === 'string' ? description : undefined,
+  };
+}
+
+/**
+ * Turns a non-2xx response into a typed `CaracalError` carrying the status, the server's error
+ * code and description, the `x-request-id`, and any `Retry-After`.
+ * @internal
+ */
+export function errorFromResponse(response: FailedResponse): CaracalError {
+  const { code: serverCode, description } = serverError(response.body);
+  const requestId = headerText(response.headers['x-request-id']);
+  const retryAfterMs = parseRetryAfter(response.headers['retry-after'], response.nowMs);
+  const summary = [`${response.method} ${response.url.pathname} failed with HTTP ${response.status}`];
+  if (serverCode !== undefined) summary.push(`(${serverCode})`);
+  let message = summary.join(' ');
+  if (description !== undefined) message += `: ${description}`;
+  if (requestId !== undefined) message += ` [request id ${requestId}]`;
+  return new CaracalError(codeForStatus(response.status), message, {
+    status: response.status,
+    serverCode,
+    requestId,
+    retryAfterMs,
+    attempt: response.attempt,
+  });
+}
