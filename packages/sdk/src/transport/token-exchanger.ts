@@ -1,4 +1,5 @@
 import type { ExchangedMandate, ExchangeOptions } from '../auth/exchanged-mandate.ts';
+import { defaultCaracal } from '../default-client.ts';
 import { CaracalError } from '../errors.ts';
 
 /**
@@ -25,8 +26,5 @@ export function resolveExchanger(caracal: TokenExchanger | undefined): () => Tok
     }
     return () => caracal;
   }
-  return () => {
-    // TODO(default client): use the module-level default Caracal once src/default-client.ts lands.
-    throw new CaracalError('CONFIG_INVALID', 'No Caracal client: pass the caracal option.', { setting: 'caracal' });
-  };
+  return defaultCaracal;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bind } from '../../src/context/bind.ts';
+import { configure } from '../../src/default-client.ts';
 import { isCaracalError } from '../../src/errors.ts';
 import { parseBaggage, parseTraceparent } from '../../src/propagation/index.ts';
 import { createMcpFetch } from '../../src/transport/mcp/index.ts';
@@ -230,6 +231,14 @@ describe('createMcpFetch', () => {
     const error: unknown = await bind(agentContext, () => post(mcpFetch, toolCall(1, 'refused'))).catch((caught: unknown) => caught);
     expect(isCaracalError(error) && [error.code, error.status]).toEqual(['TOKEN_EXCHANGE_FAILED', 403]);
     expect(mcpServer.requests.length).toBe(before);
+  });
+
+  it('uses the module-level default client when caracal is omitted, looked up per call', async () => {
+    const mcpFetch = createMcpFetch({ resource: RESOURCE });
+    configure(exchanger);
+    const before = mcpServer.requests.length;
+    await bind(agentContext, () => post(mcpFetch, toolCall(1, 'default client')));
+    expect(sts.mandate(bearer(mcpServer.requests[before] as never))?.form.resource).toBe(RESOURCE);
   });
 
   it('rejects bad options at creation', () => {
