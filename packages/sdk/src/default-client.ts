@@ -56,6 +56,9 @@ export function spawn<R>(options: SpawnOptions, fn: (context: CaracalContext) =>
  */
 export function delegate<R>(options: DelegateOptions, fn: (context: CaracalContext) => R | PromiseLike<R>): Promise<R> {
   try {
+    // The context check comes first, so outside a context the error is NO_ACTIVE_CONTEXT even
+    // when no default client could be configured.
+    requireContext();
     return defaultCaracal().delegate(options, fn);
   } catch (error) {
     return Promise.reject(error);
@@ -70,6 +73,7 @@ export function delegate<R>(options: DelegateOptions, fn: (context: CaracalConte
  */
 export function exchange(options: ExchangeOptions): Promise<ExchangedMandate> {
   try {
+    requireContext();
     return defaultCaracal().exchange(options);
   } catch (error) {
     return Promise.reject(error);

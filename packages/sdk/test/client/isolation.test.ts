@@ -1,0 +1,72 @@
+import { setImmediate as immediate } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { current, delegate, headers, requireContext, type Caracal } from '../../src/index.ts';
+import { startFakeCaracalServer, type FakeCaracalServer } from '../support/fake-caracal-server.ts';
+import { testClient } from '../support/test-client.ts';
+
+let server: FakeCaracalServer;
+let caracal: Caracal;
+
+beforeAll(async () => {
+  server = await startFakeCaracalServer();
+  ({ caracal } = testClient(server));
+});
+
+afterAll(async () => {
+  await caracal.close();
+  await server.close();
+});
+
+/** Yields to the event loop a pseudo-random number of times so spawns interleave. */
+async function shuffle(seed: number): Promise<void> {
+  for (let turn = 0; turn < seed % 5; turn += 1) await immediate();
+}
+
+describe('concurrent spawns are isolated', () => {
+  it('200 interleaved spawns (each delegating once) never see one another\'s context', async () => {
+    const results = await Promise.all(Array.from({ length: 200 }, (_unused, index) =>
+      caracal.spawn({ labels: { index: String(index) } }, async (context) => {
+        const own = context.agentSessionId;
+        const observed: Array<string | undefined> = [];
+        for (let step = 0; step < 4; step += 1) {
+          await shuffle(index + step);
+          observed.push(current()?.agentSessionId);
+        }
+        const delegatedTo = await caracal.delegate({ to: `agentsess_target_${index}`, scopes: ['x'] }, async (child) => {
+          await shuffle(index);
+          return [child.agentSessionId, requireContext().agentSessionId];
+        });
+        observed.push(current()?.agentSessionId);
+        return { index, own, observed, delegatedTo };
+      }),
+    ));
+    const owners = new Set(results.map((result) => result.own));
+    expect(owners.size).toBe(200);
+    for (const { index, own, observed, delegatedTo } of results) {
+      expect(observed).toEqual(Array(5).fill(own));
+      expect(delegatedTo).toEqual([`agentsess_target_${index}`, `agentsess_target_${index}`]);
+    }
+    // On the wire too: each delegation left from the session of the spawn that made it.
+    const sourceByTarget = new Map(server.requestsTo('POST /zones/*/delegations').map((request) => [request.json?.target_session_id, request.json?.source_session_id]));
+    for (const { index, own } of results) expect(sourceByTarget.get(`agentsess_target_${index}`)).toBe(own);
+    expect(server.requestsTo('POST /zones/*/agents')).toHaveLength(200);
+    expect(server.requestsTo('DELETE /zones/*/agents/*')).toHaveLength(200);
+    expect(current()).toBeUndefined();
+  });
+
+  it('outside a context, calls that need one fail closed even while other contexts are active', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const busy = caracal.spawn({}, () => hold);
+    await expect.poll(() => server.requestsTo('POST /zones/*/agents').length).toBe(201);
+    expect(current()).toBeUndefined();
+    expect(() => requireContext()).toThrow(expect.objectContaining({ code: 'NO_ACTIVE_CONTEXT', name: 'CaracalError' }));
+    expect(() => headers()).toThrow(expect.objectContaining({ code: 'NO_ACTIVE_CONTEXT' }));
+    expect(() => caracal.headers()).toThrow(expect.objectContaining({ code: 'NO_ACTIVE_CONTEXT' }));
+    await expect(caracal.delegate({ to: 'agentsess_x', scopes: [] }, () => {})).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
+    await expect(delegate({ to: 'agentsess_x', scopes: [] }, () => {})).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
+    await expect(caracal.exchange({ resource: 'mcp://x' })).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
+    release();
+    await busy;
+  });
+});
