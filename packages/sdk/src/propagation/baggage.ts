@@ -17,6 +17,8 @@ export interface BaggageEntry {
 
 const EQUALS = 0x3d;
 const SEMICOLON = 0x3b;
+const COMMA = 0x2c;
+const PERCENT = 0x25;
 
 function skipOws(text: string, index: number, to: number): number {
   while (index < to && isOws(text.charCodeAt(index))) index++;
@@ -49,22 +51,95 @@ function isProperties(text: string, from: number, to: number): boolean {
   }
 }
 
-/** Parses the trimmed member `text[from, to)`; undefined when it breaks the grammar. */
-function parseMember(text: string, from: number, to: number): BaggageEntry | undefined {
-  const keyEnd = skipTchars(text, from, to);
-  if (keyEnd === from) return undefined;
-  let index = skipOws(text, keyEnd, to);
-  if (index === to || text.charCodeAt(index) !== EQUALS) return undefined;
-  const valueStart = skipOws(text, index + 1, to);
-  const valueEnd = skipOctets(text, valueStart, to);
-  index = skipOws(text, valueEnd, to);
-  const key = text.slice(from, keyEnd);
-  const value = percentDecode(text, valueStart, valueEnd);
-  if (index === to) return { key, value };
-  if (text.charCodeAt(index) !== SEMICOLON) return undefined;
-  const propertiesStart = skipOws(text, index + 1, to);
-  if (!isProperties(text, propertiesStart, to)) return undefined;
-  return { key, value, properties: text.slice(propertiesStart, to) };
+/** Receives each list-member as {@link scanBaggage} reads it. @internal */
+export interface BaggageSink {
+  member(key: string, value: string, properties: string | undefined): void;
+}
+
+/** One header value, or several joined into one list; null when a part is not a string. */
+export function joinBaggage(value: string | readonly string[]): string | null {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return null;
+  for (const part of value) if (typeof part !== 'string') return null;
+  return value.join(',');
+}
+
+/** End of the member starting at `from`, trailing OWS excluded, for the limit check. */
+function memberEnd(text: string, from: number): number {
+  let end = text.indexOf(',', from);
+  if (end === -1) end = text.length;
+  while (end > from && isOws(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/**
+ * Walks a `baggage` list in one pass, handing members to `sink` in order, within the W3C limits;
+ * false on the first malformed member (the sink may have seen earlier ones). A sink instead of an
+ * array lets `extract` read lineage without allocating an entry per member, and one pass matters
+ * because this runs on every request.
+ * @internal
+ */
+export function scanBaggage(text: string, sink: BaggageSink): boolean {
+  const length = text.length;
+  let count = 0;
+  let bytes = 0;
+  let index = 0;
+  while (index <= length) {
+    const from = skipOws(text, index, length);
+    // Empty members are tolerated: joining several headers can produce them.
+    if (from === length) return true;
+    if (text.charCodeAt(from) === COMMA) {
+      index = from + 1;
+      continue;
+    }
+    if (count === BAGGAGE_MAX_MEMBERS) return true;
+
+    const keyEnd = skipTchars(text, from, length);
+    let cursor = skipOws(text, keyEnd, length);
+    let valid = keyEnd !== from && cursor < length && text.charCodeAt(cursor) === EQUALS;
+    let valueStart = 0;
+    let valueEnd = 0;
+    let hasPercent = false;
+    let properties: string | undefined;
+    let to = 0;
+    if (valid) {
+      valueStart = skipOws(text, cursor + 1, length);
+      valueEnd = valueStart;
+      while (valueEnd < length) {
+        const code = text.charCodeAt(valueEnd);
+        if (!isBaggageOctet(code)) break;
+        if (code === PERCENT) hasPercent = true;
+        valueEnd++;
+      }
+      cursor = skipOws(text, valueEnd, length);
+      to = valueEnd;
+      if (cursor < length && text.charCodeAt(cursor) === SEMICOLON) {
+        const propertiesStart = skipOws(text, cursor + 1, length);
+        to = memberEnd(text, propertiesStart);
+        valid = isProperties(text, propertiesStart, to);
+        if (valid) properties = text.slice(propertiesStart, to);
+        cursor = skipOws(text, to, length);
+      }
+      valid = valid && (cursor === length || text.charCodeAt(cursor) === COMMA);
+    }
+    // Every accepted character is ASCII, so characters are bytes.
+    const size = (count === 0 ? 0 : bytes + 1) + (valid ? to : memberEnd(text, from)) - from;
+    if (size > BAGGAGE_MAX_BYTES) return true;
+    if (!valid) return false;
+    sink.member(text.slice(from, keyEnd), hasPercent ? percentDecode(text, valueStart, valueEnd) : text.slice(valueStart, valueEnd), properties);
+    count++;
+    bytes = size;
+    index = cursor + 1;
+  }
+  return true;
+}
+
+class EntryCollector implements BaggageSink {
+  readonly entries: BaggageEntry[] = [];
+
+  member(key: string, value: string, properties: string | undefined): void {
+    this.entries.push(properties === undefined ? { key, value } : { key, value, properties });
+  }
 }
 
 /**
@@ -83,31 +158,10 @@ function parseMember(text: string, from: number, to: number): BaggageEntry | und
  * @since 0.1.0
  */
 export function parseBaggage(value: string | readonly string[]): BaggageEntry[] | null {
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (Array.isArray(value) && value.every((part) => typeof part === 'string')) text = value.join(',');
-  else return null;
-
-  const entries: BaggageEntry[] = [];
-  let bytes = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf(',', start);
-    if (end === -1) end = text.length;
-    const from = skipOws(text, start, end);
-    let to = end;
-    start = end + 1;
-    while (to > from && isOws(text.charCodeAt(to - 1))) to--;
-    if (from === to) continue;
-    // Every accepted character is ASCII, so characters are bytes.
-    const size = entries.length === 0 ? to - from : bytes + 1 + to - from;
-    if (entries.length === BAGGAGE_MAX_MEMBERS || size > BAGGAGE_MAX_BYTES) break;
-    const entry = parseMember(text, from, to);
-    if (entry === undefined) return null;
-    entries.push(entry);
-    bytes = size;
-  }
-  return entries;
+  const text = joinBaggage(value);
+  if (text === null) return null;
+  const collector = new EntryCollector();
+  return scanBaggage(text, collector) ? collector.entries : null;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { isToken } from './chars.ts';
 import { MAX_HOP } from '../context/caracal-context.ts';
 import { BAGGAGE_AGENT_SESSION, BAGGAGE_DELEGATION_EDGE, BAGGAGE_HOP, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, BAGGAGE_PARENT_EDGE } from './constants.ts';
-import { parseBaggage } from './baggage.ts';
-import type { BaggageEntry } from './baggage.ts';
+import { joinBaggage, parseBaggage, scanBaggage } from './baggage.ts';
+import type { BaggageSink } from './baggage.ts';
 import type { CaracalBaggageFields } from './lineage.ts';
 import { percentEncode } from './percent-encoding.ts';
 
@@ -76,15 +76,6 @@ export function caracalBaggage(fields: CaracalBaggageFields, existing?: string |
   return writer.text;
 }
 
-/** Lineage fields read from parsed baggage; the last member wins when a key repeats. */
-export interface BaggageLineage {
-  agentSessionId?: string;
-  delegationEdgeId?: string;
-  parentEdgeId?: string;
-  hop?: number;
-  baggage: Record<string, string>;
-}
-
 /** Parses `caracal.hop`: one or two decimal digits, at most 32; anything else is ignored. */
 function parseHop(value: string): number | undefined {
   if (value.length === 0 || value.length > 2) return undefined;
@@ -97,28 +88,44 @@ function parseHop(value: string): number | undefined {
   return hop <= MAX_HOP ? hop : undefined;
 }
 
-/** Splits parsed baggage into Caracal's lineage fields and the foreign members. */
-export function readCaracalBaggage(entries: readonly BaggageEntry[]): BaggageLineage {
-  const lineage: BaggageLineage = { baggage: {} };
-  for (const { key, value } of entries) {
+const NO_MEMBERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Lineage fields read from baggage as it is scanned; the last member wins when a key repeats. */
+export class BaggageLineageReader implements BaggageSink {
+  agentSessionId: string | undefined = undefined;
+  delegationEdgeId: string | undefined = undefined;
+  parentEdgeId: string | undefined = undefined;
+  hop: number | undefined = undefined;
+  /** Foreign members; one shared frozen empty record until the first one arrives. */
+  baggage: Record<string, string> = NO_MEMBERS as Record<string, string>;
+
+  member(key: string, value: string): void {
     switch (key) {
       case BAGGAGE_AGENT_SESSION:
-        lineage.agentSessionId = value === '' ? undefined : value;
-        break;
+        this.agentSessionId = value === '' ? undefined : value;
+        return;
       case BAGGAGE_DELEGATION_EDGE:
-        lineage.delegationEdgeId = value === '' ? undefined : value;
-        break;
+        this.delegationEdgeId = value === '' ? undefined : value;
+        return;
       case BAGGAGE_PARENT_EDGE:
-        lineage.parentEdgeId = value === '' ? undefined : value;
-        break;
+        this.parentEdgeId = value === '' ? undefined : value;
+        return;
       case BAGGAGE_HOP:
-        lineage.hop = parseHop(value);
-        break;
+        this.hop = parseHop(value);
+        return;
       default:
+        if (this.baggage === NO_MEMBERS) this.baggage = {};
         // defineProperty, not assignment: a "__proto__" key from the wire must stay a plain member.
-        if (key === '__proto__') Object.defineProperty(lineage.baggage, key, { value, enumerable: true, writable: true, configurable: true });
-        else lineage.baggage[key] = value;
+        if (key === '__proto__') Object.defineProperty(this.baggage, key, { value, enumerable: true, writable: true, configurable: true });
+        else this.baggage[key] = value;
     }
   }
-  return lineage;
+}
+
+/** Reads Caracal's lineage fields and the foreign members from a `baggage` header; null when invalid. */
+export function readCaracalBaggage(value: string | readonly string[]): BaggageLineageReader | null {
+  const text = joinBaggage(value);
+  if (text === null) return null;
+  const reader = new BaggageLineageReader();
+  return scanBaggage(text, reader) ? reader : null;
 }

@@ -1,4 +1,3 @@
-import { parseBaggage } from './baggage.ts';
 import { readCaracalBaggage } from './caracal-baggage.ts';
 import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER } from './constants.ts';
 import { readHeader } from './headers.ts';
@@ -60,9 +59,8 @@ export function extract(headers: IncomingHeaders): CaracalLineage | null {
 
   const baggageValue = readHeader(headers, BAGGAGE_HEADER);
   if (baggageValue !== undefined) {
-    const entries = parseBaggage(baggageValue);
-    if (entries !== null && entries.length > 0) {
-      const fromBaggage = readCaracalBaggage(entries);
+    const fromBaggage = readCaracalBaggage(baggageValue);
+    if (fromBaggage !== null) {
       if (fromBaggage.agentSessionId !== undefined) lineage.agentSessionId = fromBaggage.agentSessionId;
       if (fromBaggage.delegationEdgeId !== undefined) lineage.delegationEdgeId = fromBaggage.delegationEdgeId;
       if (fromBaggage.parentEdgeId !== undefined) lineage.parentEdgeId = fromBaggage.parentEdgeId;

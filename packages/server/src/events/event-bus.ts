@@ -10,15 +10,22 @@ export interface BusEntry {
 
 export interface EventBus {
   readonly kind: 'memory' | 'redis';
-  /** Appends one entry to `topic` and resolves to its stream id. */
+  /**
+   * Appends one entry to `topic` and resolves to its stream id. Rejects with
+   * `EventBusUnavailableError` when the bus cannot be reached (nothing was appended, as far as
+   * this process can tell).
+   */
   publish(topic: string, fields: Record<string, string>): Promise<string>;
   /**
    * Calls `onEntry` for every entry appended to `topic` after `afterId` (`$` or unset: only new
-   * ones). Resolves to an unsubscribe function.
+   * ones), in stream order. Resolves to an unsubscribe function once the starting position is
+   * fixed, so an entry published after `subscribe` resolves is always delivered.
    */
   subscribe(topic: string, onEntry: (entry: BusEntry) => void, options?: { afterId?: string }): Promise<() => Promise<void>>;
-  /** Entries of `topic` after `afterId`, oldest first, at most `limit`. */
+  /** Entries of `topic` after `afterId` (`0` for the beginning), oldest first, at most `limit`. */
   read(topic: string, options: { afterId: string; limit: number }): Promise<BusEntry[]>;
+  /** The id of the newest entry of `topic`, or `0-0` when it has none. */
+  latestId(topic: string): Promise<string>;
   /** Resolves when the bus can accept publishes (Redis reachable). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,13 +1,23 @@
 import type { BusEntry, EventBus } from './event-bus.ts';
+import { compareStreamIds } from './stream-id.ts';
 
 /** How many entries each topic keeps for late readers (like Redis `MAXLEN ~`). */
 const DEFAULT_RETAINED_ENTRIES = 100_000;
+
+export interface MemoryEventBusOptions {
+  /** Entries kept per topic for readers that resume (default 100 000). */
+  retainedEntries?: number;
+  /** Clock for the millisecond part of ids; injectable for tests. */
+  now?: () => number;
+  /** Told when a subscriber throws; the bus keeps delivering to the others. */
+  onSubscriberError?: (error: unknown) => void;
+}
 
 /**
  * The embedded default: streams held in memory with Redis-style ids (`<ms>-<seq>`), so readers
  * can resume from an id exactly as they would against Redis Streams.
  */
-export function createMemoryEventBus(options: { retainedEntries?: number; now?: () => number } = {}): EventBus {
+export function createMemoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
   const retained = options.retainedEntries ?? DEFAULT_RETAINED_ENTRIES;
   const now = options.now ?? Date.now;
   const streams = new Map<string, BusEntry[]>();
@@ -30,10 +40,19 @@ export function createMemoryEventBus(options: { retainedEntries?: number; now?: 
     let high = stream.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareIds(stream[middle]!.id, afterId) <= 0) low = middle + 1;
+      if (compareStreamIds(stream[middle]!.id, afterId) <= 0) low = middle + 1;
       else high = middle;
     }
     return stream.slice(low);
+  };
+
+  const deliver = (handler: (entry: BusEntry) => void, entry: BusEntry): void => {
+    try {
+      handler(entry);
+    } catch (error) {
+      // One faulty subscriber must not fail the publisher or starve the others.
+      options.onSubscriberError?.(error);
+    }
   };
 
   return {
@@ -47,12 +66,12 @@ export function createMemoryEventBus(options: { retainedEntries?: number; now?: 
       }
       stream.push(entry);
       if (stream.length > retained * 1.1) stream.splice(0, stream.length - retained);
-      for (const handler of subscribers.get(topic) ?? []) handler(entry);
+      for (const handler of subscribers.get(topic) ?? []) deliver(handler, entry);
       return entry.id;
     },
     async subscribe(topic, onEntry, subscribeOptions) {
       const afterId = subscribeOptions?.afterId;
-      if (afterId !== undefined && afterId !== '$') for (const entry of entriesAfter(topic, afterId)) onEntry(entry);
+      if (afterId !== undefined && afterId !== '$') for (const entry of entriesAfter(topic, afterId)) deliver(onEntry, entry);
       let handlers = subscribers.get(topic);
       if (handlers === undefined) {
         handlers = new Set();
@@ -66,17 +85,12 @@ export function createMemoryEventBus(options: { retainedEntries?: number; now?: 
     async read(topic, readOptions) {
       return entriesAfter(topic, readOptions.afterId).slice(0, readOptions.limit);
     },
+    async latestId(topic) {
+      return streams.get(topic)?.at(-1)?.id ?? '0-0';
+    },
     async ping() {},
     async close() {
       subscribers.clear();
     },
   };
-}
-
-/** Orders Redis-style stream ids `<ms>-<seq>`. */
-export function compareIds(left: string, right: string): number {
-  const [leftMs = '0', leftSeq = '0'] = left.split('-');
-  const [rightMs = '0', rightSeq = '0'] = right.split('-');
-  const byMs = Number(leftMs) - Number(rightMs);
-  return byMs !== 0 ? Math.sign(byMs) : Math.sign(Number(leftSeq) - Number(rightSeq));
 }

@@ -1,5 +1,42 @@
+import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { createEventRelay } from './event-relay.ts';
+import { registerSseRoute } from './sse-route.ts';
+import { ALL_TOPICS } from './topics.ts';
+import { registerWebSocketRoute } from './websocket-route.ts';
 
-/** Routes of the events part; filled in by its own change. */
-export async function eventsPlugin(_app: FastifyInstance, _options: { context: ServerContext }): Promise<void> {}
+export interface EventsPluginOptions {
+  context: ServerContext;
+  /** Interval of SSE comment heartbeats and WebSocket pings. @default 15000 */
+  heartbeatMs?: number;
+}
+
+/**
+ * The live feeds (SSE and WebSocket). They share one relay per app, started by the first feed
+ * (so an app nobody watches holds no Redis subscriptions) and stopped when the app closes. On
+ * shutdown every open feed is ended before the server stops accepting, so `close()` never waits
+ * on a stream that would otherwise stay open forever.
+ */
+export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOptions): Promise<void> {
+  const { context } = options;
+  const relay = createEventRelay({
+    bus: context.bus,
+    signingSecret: context.config.eventSigningSecret,
+    topics: ALL_TOPICS,
+    onListenerError: (error) => context.logger.warn({ err: error }, 'live feed listener failed'),
+  });
+  const openFeeds = new Set<() => void>();
+  const routeOptions = { context, relay, openFeeds, heartbeatMs: options.heartbeatMs ?? 15_000 };
+
+  await app.register(websocket);
+  registerSseRoute(app, routeOptions);
+  registerWebSocketRoute(app, routeOptions);
+
+  app.addHook('preClose', async () => {
+    for (const end of [...openFeeds]) end();
+  });
+  app.addHook('onClose', async () => {
+    await relay.stop();
+  });
+}

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
+import { createCoordinatorClient, type CoordinatorClient } from '../http/coordinator-client.ts';
+import { resolveCoordinatorSettings } from '../settings/coordinator-settings.ts';
+
+/** The flags every `agent` and `delegation` command accepts (seed 004). */
+export interface OperatorOptions {
+  zone?: string;
+  json?: boolean;
+}
+
+export function withOperatorOptions(command: Command): Command {
+  return command
+    .option('--zone <id>', "zone to act in (default: $CARACAL_ZONE_ID, then the token's zone_id claim)")
+    .option('--json', 'print JSON (lists print an array) instead of a table');
+}
+
+/** Settings are resolved per invocation, after parsing, so `--help` works with nothing configured. */
+export function coordinatorFor(context: CommandContext, options: OperatorOptions): CoordinatorClient {
+  return createCoordinatorClient(resolveCoordinatorSettings(context.io.env, { zone: options.zone }));
+}

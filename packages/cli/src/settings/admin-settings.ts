@@ -1,0 +1,27 @@
+import { CliError } from '../errors.ts';
+import { parseBaseUrl } from './base-url.ts';
+import { nonEmpty } from './coordinator-settings.ts';
+
+/** Where and with which bearer the bootstrap commands (`zone`, `app`, `resource`, `token`) call the admin API. */
+export interface AdminSettings {
+  url: string;
+  adminToken: string;
+}
+
+export const MISSING_ADMIN_URL = 'coordinator URL not set — export CARACAL_COORDINATOR_URL or pass --url';
+export const MISSING_ADMIN_TOKEN = 'admin token not set — export CARACAL_ADMIN_TOKEN';
+
+/** `--url` wins over CARACAL_COORDINATOR_URL; the admin token is never taken from argv (it would show in `ps`). */
+export function resolveAdminSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { url?: string | undefined },
+): AdminSettings {
+  const fromFlag = nonEmpty(options.url);
+  const url = fromFlag ?? nonEmpty(env.CARACAL_COORDINATOR_URL);
+  const adminToken = nonEmpty(env.CARACAL_ADMIN_TOKEN);
+  const lines = [url === undefined ? MISSING_ADMIN_URL : undefined, adminToken === undefined ? MISSING_ADMIN_TOKEN : undefined];
+  if (url === undefined || adminToken === undefined) {
+    throw new CliError('missing_setting', lines.filter((line) => line !== undefined).join('\n'));
+  }
+  return { url: parseBaseUrl(url, fromFlag === undefined ? 'CARACAL_COORDINATOR_URL' : '--url'), adminToken };
+}

@@ -1,0 +1,39 @@
+import { CliError } from '../errors.ts';
+import { parseBaseUrl } from './base-url.ts';
+import { readZoneClaim } from './zone-claim.ts';
+
+/** Where and as whom the `agent` and `delegation` commands talk to the Coordinator. */
+export interface CoordinatorSettings {
+  url: string;
+  token: string;
+  zoneId: string;
+}
+
+/** The exact texts of seed 004; scripts and runbooks may match on them. */
+export const MISSING_COORDINATOR_URL = 'coordinator URL not set — export CARACAL_COORDINATOR_URL';
+export const MISSING_COORDINATOR_TOKEN = 'coordinator token not set — export CARACAL_COORDINATOR_TOKEN';
+export const MISSING_ZONE = 'zone not set — pass --zone <id>, export CARACAL_ZONE_ID, or use a token with a zone_id claim';
+
+/**
+ * Resolves the Coordinator settings from the environment. When both variables are missing both
+ * lines are reported at once, so one attempt shows everything to fix. The zone comes from
+ * `--zone`, then CARACAL_ZONE_ID, then the token's `zone_id` claim.
+ */
+export function resolveCoordinatorSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { zone?: string | undefined },
+): CoordinatorSettings {
+  const url = nonEmpty(env.CARACAL_COORDINATOR_URL);
+  const token = nonEmpty(env.CARACAL_COORDINATOR_TOKEN);
+  const missing = [url === undefined ? MISSING_COORDINATOR_URL : undefined, token === undefined ? MISSING_COORDINATOR_TOKEN : undefined];
+  const lines = missing.filter((line) => line !== undefined);
+  if (url === undefined || token === undefined) throw new CliError('missing_setting', lines.join('\n'));
+  const zoneId = nonEmpty(options.zone) ?? nonEmpty(env.CARACAL_ZONE_ID) ?? readZoneClaim(token);
+  if (zoneId === undefined) throw new CliError('missing_setting', MISSING_ZONE);
+  return { url: parseBaseUrl(url, 'CARACAL_COORDINATOR_URL'), token, zoneId };
+}
+
+/** Empty variables count as unset: `export X=` is a common way to clear one. */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

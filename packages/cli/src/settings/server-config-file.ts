@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { CliError } from '../errors.ts';
+import { parseBootstrapZones, type BootstrapDocument } from './bootstrap-document.ts';
+
+/**
+ * `caracal.config.json`: the bootstrap document of DESIGN §4 (`zones`) plus the server settings,
+ * snake_case like every other JSON of Caracal. Flags and environment variables override it.
+ */
+export interface ServerConfigFile {
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  dataDir?: string;
+  adminToken?: string;
+  logLevel?: string;
+  bootstrap?: BootstrapDocument;
+}
+
+const STRING_SETTINGS = {
+  host: 'host',
+  database_url: 'databaseUrl',
+  redis_url: 'redisUrl',
+  data_dir: 'dataDir',
+  admin_token: 'adminToken',
+  log_level: 'logLevel',
+} as const;
+const KNOWN_KEYS = ['$schema', 'port', 'zones', ...Object.keys(STRING_SETTINGS)];
+
+export async function readServerConfigFile(path: string): Promise<ServerConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new CliError('invalid_config', `cannot read config file ${path}: ${typeof code === 'string' ? code : String(error)}`, { cause: error });
+  }
+  return parseServerConfig(text, path);
+}
+
+export function parseServerConfig(text: string, source: string): ServerConfigFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliError('invalid_config', `${source}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError('invalid_config', `${source}: must be a JSON object`);
+  const record = parsed as Record<string, unknown>;
+  const unknown = Object.keys(record).find((key) => !KNOWN_KEYS.includes(key));
+  if (unknown !== undefined) throw new CliError('invalid_config', `${source}: ${unknown} is not a known setting (expected ${KNOWN_KEYS.slice(1).join(', ')})`);
+  const config: ServerConfigFile = {};
+  if (record.port !== undefined) config.port = configPort(record.port, source);
+  for (const [key, field] of Object.entries(STRING_SETTINGS)) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '') throw new CliError('invalid_config', `${source}: ${key} must be a non-empty string`);
+    config[field] = value;
+  }
+  if (record.zones !== undefined) config.bootstrap = { zones: parseBootstrapZones(record.zones, source) };
+  return config;
+}
+
+function configPort(value: unknown, source: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new CliError('invalid_config', `${source}: port must be a whole number from 0 to 65535`);
+  }
+  return value;
+}

@@ -1,0 +1,35 @@
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
+
+/**
+ * The part of a `fetch` response the verifier reads. Node's global `fetch`, undici's `fetch` and
+ * test doubles all fit.
+ * @since 0.1.0
+ */
+export interface FetchLikeResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: AsyncIterable<Uint8Array> | null;
+  json(): Promise<unknown>;
+}
+
+/**
+ * A `fetch`-compatible function (structural, so any implementation fits).
+ * @since 0.1.0
+ */
+export type FetchLike = (
+  url: string,
+  init: { method: 'GET'; headers: Record<string, string>; signal?: AbortSignal; dispatcher?: Dispatcher },
+) => Promise<FetchLikeResponse>;
+
+/**
+ * The `fetch` to use: the caller's, or undici's (with the caller's dispatcher, if any). undici 8
+ * dispatchers do not plug into Node's built-in `fetch`, hence undici's own.
+ * @internal
+ */
+export function resolveFetch(options: { fetch?: FetchLike | undefined; dispatcher?: Dispatcher | undefined }): FetchLike {
+  if (options.fetch !== undefined) return options.fetch;
+  const dispatcher = options.dispatcher;
+  return (url, init) =>
+    undiciFetch(url, dispatcher === undefined ? init : { ...init, dispatcher }) as unknown as Promise<FetchLikeResponse>;
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../server-context.ts';
+import { openEventFeed } from './event-feed.ts';
+import type { EventRelay } from './event-relay.ts';
+import { authenticateFeed } from './feed-auth.ts';
+import { feedEventJson, parseFeedRequest } from './feed-request.ts';
+
+export interface FeedRouteOptions {
+  context: ServerContext;
+  relay: EventRelay;
+  /** Open feeds, each with the function that ends it (for shutdown). */
+  openFeeds: Set<() => void>;
+  heartbeatMs: number;
+}
+
+/** A client this far behind is cut off; it resumes with Last-Event-ID instead of growing memory. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `GET /zones/{zoneId}/events?topics=a,b` as `text/event-stream`. Each event's `id:` is the
+ * feed cursor (all topics' positions), so the browser's automatic `Last-Event-ID` resumes
+ * exactly; heartbeats are SSE comments that keep proxies from closing an idle stream.
+ */
+export function registerSseRoute(app: FastifyInstance, options: FeedRouteOptions): void {
+  const { context, relay, openFeeds } = options;
+  app.get<{ Params: { zoneId: string }; Querystring: Record<string, unknown> }>('/zones/:zoneId/events', async (request, reply) => {
+    const { zoneId } = request.params;
+    await authenticateFeed(request, context.tokenVerifier, zoneId);
+    const lastEventId = request.headers['last-event-id'] ?? request.query.last_event_id;
+    const feedRequest = parseFeedRequest({ topics: request.query.topics, cursor: lastEventId });
+
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': request.id,
+    });
+    response.write(': connected\n\n');
+
+    let feedClose: (() => void) | undefined;
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);
+    heartbeat.unref();
+    const end = (): void => {
+      clearInterval(heartbeat);
+      feedClose?.();
+      openFeeds.delete(end);
+      if (!response.writableEnded) response.end();
+    };
+    openFeeds.add(end);
+    request.raw.on('close', end);
+
+    try {
+      const feed = await openEventFeed({
+        bus: context.bus,
+        relay,
+        signingSecret: context.config.eventSigningSecret,
+        topics: feedRequest.topics,
+        zoneId,
+        ...(feedRequest.cursor === undefined ? {} : { cursor: feedRequest.cursor }),
+        onEvent: (event, cursor) => {
+          response.write(`id: ${cursor}\ndata: ${feedEventJson(event, cursor)}\n\n`);
+          if (response.writableLength > MAX_BUFFERED_BYTES) end();
+        },
+      });
+      feedClose = feed.close;
+      if (!openFeeds.has(end)) feed.close();
+    } catch (error) {
+      request.log.warn({ err: error }, 'event feed could not start');
+      // Tell EventSource to come back later; the stream itself already started with 200.
+      response.write('retry: 2000\n: feed unavailable\n\n');
+      end();
+    }
+  });
+}

@@ -1,0 +1,108 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Queryable } from '../db/database.ts';
+import { countOutboxBacklog } from '../events/outbox-store.ts';
+import type { ServerContext } from '../server-context.ts';
+
+/** The server's Prometheus instruments, all on one registry per server (never prom-client's global one). */
+export interface ServerMetrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  outboxPending: Gauge;
+  outboxDead: Gauge;
+  jobRuns: Counter<'job' | 'outcome'>;
+  eventsPublished: Counter<'topic'>;
+  publishFailures: Counter<'topic' | 'outcome'>;
+  relayEntries: Counter<'topic' | 'outcome'>;
+}
+
+/** Builds a fresh registry; the outbox gauges read the database when scraped. */
+export function createServerMetrics(options: { database: Queryable }): ServerMetrics {
+  const registry = new Registry();
+  let backlog: Promise<{ pending: number; dead: number } | undefined> | undefined;
+  // Both gauges come from one query per scrape; a failed query keeps the last values.
+  const readBacklog = (): Promise<{ pending: number; dead: number } | undefined> =>
+    (backlog ??= countOutboxBacklog(options.database)
+      .catch(() => undefined)
+      .finally(() => {
+        backlog = undefined;
+      }));
+
+  const outboxPending: Gauge = new Gauge({
+    name: 'caracal_outbox_pending',
+    help: 'Outbox rows waiting to be published',
+    registers: [registry],
+    async collect() {
+      const counts = await readBacklog();
+      if (counts !== undefined) outboxPending.set(counts.pending);
+    },
+  });
+  const outboxDead: Gauge = new Gauge({
+    name: 'caracal_outbox_dead',
+    help: 'Outbox rows given up on after the maximum attempts',
+    registers: [registry],
+    async collect() {
+      const counts = await readBacklog();
+      if (counts !== undefined) outboxDead.set(counts.dead);
+    },
+  });
+
+  return {
+    registry,
+    outboxPending,
+    outboxDead,
+    httpRequests: new Counter({
+      name: 'caracal_http_requests_total',
+      help: 'HTTP requests answered, by route pattern and status',
+      labelNames: ['method', 'route', 'status_code'],
+      registers: [registry],
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'caracal_http_request_duration_seconds',
+      help: 'HTTP request latency, by route pattern and status',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: 'caracal_job_runs_total',
+      help: 'Background job runs, by job and outcome (ok, error, skipped when another replica holds the lease)',
+      labelNames: ['job', 'outcome'],
+      registers: [registry],
+    }),
+    eventsPublished: new Counter({
+      name: 'caracal_events_published_total',
+      help: 'Outbox rows published to the event bus, by topic',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    publishFailures: new Counter({
+      name: 'caracal_outbox_publish_failures_total',
+      help: 'Failed publishes of outbox rows, by topic and outcome (retry or dead)',
+      labelNames: ['topic', 'outcome'],
+      registers: [registry],
+    }),
+    relayEntries: new Counter({
+      name: 'caracal_relay_entries_total',
+      help: 'Bus entries seen by the lifecycle relay, by topic and outcome (delivered, forged, malformed, duplicate)',
+      labelNames: ['topic', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+/**
+ * The metrics of one server. The HTTP plugin and the background jobs are started apart and the
+ * only thing both receive is the server context, so the registry is kept per context object
+ * (a WeakMap: it goes away with the context, and two servers in one process never share counts).
+ */
+const metricsByContext = new WeakMap<object, ServerMetrics>();
+
+export function serverMetrics(context: Pick<ServerContext, 'database'>): ServerMetrics {
+  let metrics = metricsByContext.get(context);
+  if (metrics === undefined) {
+    metrics = createServerMetrics({ database: context.database });
+    metricsByContext.set(context, metrics);
+  }
+  return metrics;
+}

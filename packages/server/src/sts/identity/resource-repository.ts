@@ -1,0 +1,48 @@
+import type { Queryable } from '../../db/database.ts';
+import { decodeCursor, toPage, type Page, type Resource } from './identity-rows.ts';
+
+interface ResourceRow {
+  identifier: string;
+  zone_id: string;
+  scopes: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'identifier, zone_id, scopes, created_at, updated_at';
+
+const toResource = (row: ResourceRow): Resource => ({
+  identifier: row.identifier,
+  zone_id: row.zone_id,
+  scopes: row.scopes,
+  created_at: new Date(row.created_at).toISOString(),
+  updated_at: new Date(row.updated_at).toISOString(),
+});
+
+/** Creates the resource or replaces the scopes it accepts; reports which happened. */
+export async function upsertResource(
+  queryable: Queryable,
+  resource: { zoneId: string; identifier: string; scopes: string[]; now: Date },
+): Promise<{ resource: Resource; created: boolean }> {
+  const { rows } = await queryable.query<ResourceRow & { created: boolean }>(
+    `INSERT INTO resources (zone_id, identifier, scopes, created_at, updated_at) VALUES ($1, $2, $3::text[], $4, $4)
+     ON CONFLICT (zone_id, identifier) DO UPDATE SET scopes = EXCLUDED.scopes, updated_at = EXCLUDED.updated_at
+     RETURNING ${COLUMNS}, (xmax = 0) AS created`,
+    [resource.zoneId, resource.identifier, resource.scopes, resource.now],
+  );
+  const row = rows[0]!;
+  return { resource: toResource(row), created: row.created };
+}
+
+export async function listResources(
+  queryable: Queryable,
+  zoneId: string,
+  page: { limit: number; cursor: string | undefined },
+): Promise<Page<Resource>> {
+  const after = decodeCursor(page.cursor);
+  const { rows } = await queryable.query<ResourceRow>(
+    `SELECT ${COLUMNS} FROM resources WHERE zone_id = $1 AND ($2::text IS NULL OR identifier > $2) ORDER BY identifier LIMIT $3`,
+    [zoneId, after ?? null, page.limit + 1],
+  );
+  return toPage(rows, page.limit, toResource, (row) => row.identifier);
+}
