@@ -57,7 +57,10 @@ export async function startMcpV1Server(options: { sts: StsStandIn; resource: str
       requests.push({ method: request.method ?? '', headers: request.headers, body });
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
       const verified = token === undefined ? undefined : await options.sts.verify(token, options.resource).catch(() => undefined);
-      if (verified === undefined) return response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+      if (verified === undefined) {
+        response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+        return;
+      }
       const sessionId = request.headers['mcp-session-id'];
       let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
       if (transport === undefined) {

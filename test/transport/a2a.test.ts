@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
+import { Role } from '@a2a-js/sdk';
+import { bind, Caracal } from '@caracal/sdk';
+import { createA2AFetch } from '@caracal/sdk/a2a';
+import { parseTraceparent } from '@caracal/sdk/propagation';
+import { agentContext, SESSION_TOKEN, TRACE_ID } from './helpers/contexts.ts';
+import { startA2AServer, type A2ATestServer } from './helpers/a2a-server.ts';
+import { startStsStandIn, type StsStandIn } from './helpers/sts-stand-in.ts';
+
+const RESOURCE = 'https://billing-agent.e2e';
+
+let sts: StsStandIn;
+let agent: A2ATestServer;
+let caracal: Caracal;
+
+beforeAll(async () => {
+  sts = await startStsStandIn({ sessionToken: SESSION_TOKEN });
+  agent = await startA2AServer({ sts, resource: RESOURCE });
+  caracal = new Caracal({ coordinatorUrl: sts.url, zoneId: 'zone_e2e', clientId: 'app_orchestrator', subjectToken: SESSION_TOKEN });
+});
+
+afterAll(async () => {
+  await agent.close();
+  await caracal.close();
+  await sts.close();
+});
+
+beforeEach(() => {
+  agent.requests.length = 0;
+});
+
+function clientFactory(): ClientFactory {
+  // Backoff waits are zero here: timing is covered with fake time in the SDK's own tests.
+  const fetchImpl = createA2AFetch({ caracal, resource: RESOURCE, retry: { minDelayMs: 0 } });
+  return new ClientFactory(
+    ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
+      transports: [new JsonRpcTransportFactory({ fetchImpl })],
+      cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
+    }),
+  );
+}
+
+const userMessage = (messageId: string) => ({
+  messageId,
+  contextId: '',
+  taskId: '',
+  role: Role.ROLE_USER,
+  parts: [{ content: { $case: 'text' as const, value: 'pay invoice 42' }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
+  metadata: undefined,
+  extensions: [],
+  referenceTaskIds: [],
+});
+
+function bearer(value: unknown): string {
+  return String(value).replace(/^Bearer /, '');
+}
+
+describe('@a2a-js/sdk client with createA2AFetch', () => {
+  it('resolves the agent card and sends a message, both with mandates for the agent and W3C trace headers', async () => {
+    const result = await bind(agentContext, async () => {
+      const client = await clientFactory().createFromUrl(agent.url);
+      return client.sendMessage({ tenant: '', message: userMessage('msg-e2e-1'), configuration: undefined, metadata: undefined });
+    });
+    expect(JSON.stringify(result)).toContain('paid msg-e2e-1');
+    expect(agent.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /.well-known/agent-card.json', 'POST /a2a/jsonrpc']);
+    const tokens = agent.requests.map((request) => bearer(request.headers.authorization));
+    expect(new Set(tokens).size).toBe(2);
+    for (const token of tokens) expect((await sts.verify(token, RESOURCE)).aud).toBe(RESOURCE);
+    for (const request of agent.requests) {
+      expect(JSON.stringify(request.headers)).not.toContain(SESSION_TOKEN);
+      expect(parseTraceparent(String(request.headers.traceparent))?.traceId).toBe(TRACE_ID);
+      expect(request.headers.baggage).toContain('caracal.agent_session=agentsess_e2e');
+    }
+  });
+
+  it('retries two 503s: three attempts, three mandates, the same JSON-RPC id and message id', async () => {
+    agent.failNext.push(503, 503);
+    const result = await bind(agentContext, async () => {
+      const client = await clientFactory().createFromUrl(agent.url);
+      return client.sendMessage({ tenant: '', message: userMessage('msg-e2e-retry'), configuration: undefined, metadata: undefined });
+    });
+    expect(JSON.stringify(result)).toContain('paid msg-e2e-retry');
+    const posts = agent.requests.filter((request) => request.method === 'POST');
+    expect(posts).toHaveLength(3);
+    expect(new Set(posts.map((request) => bearer(request.headers.authorization))).size).toBe(3);
+    const bodies = posts.map((request) => request.body as { id: unknown; params: { message: { messageId: string } } });
+    expect(new Set(bodies.map((body) => body.id)).size).toBe(1);
+    expect(bodies.map((body) => body.params.message.messageId)).toEqual(['msg-e2e-retry', 'msg-e2e-retry', 'msg-e2e-retry']);
+  });
+
+  it('does not retry a 400', async () => {
+    agent.failNext.push(400);
+    const error: unknown = await bind(agentContext, async () => {
+      const client = await clientFactory().createFromUrl(agent.url);
+      return client.sendMessage({ tenant: '', message: userMessage('msg-e2e-400'), configuration: undefined, metadata: undefined });
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(agent.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+  });
+});
