@@ -15,7 +15,9 @@ describe('one AsyncLocalStorage per process', () => {
 
   it('is shared by a second, separately loaded copy of the SDK', async () => {
     vi.resetModules();
-    const copy = await import('../../src/context/current.ts?second-copy');
+    // A query makes the module loader evaluate a second instance, as a second installed copy would.
+    const specifier = new URL('../../src/context/current.ts?second-copy', import.meta.url).href;
+    const copy = (await import(/* @vite-ignore */ specifier)) as typeof import('../../src/context/current.ts');
     expect(copy.current).not.toBe(current);
     bind(context, () => expect(copy.current()?.agentSessionId).toBe('agentsess_g'));
     vi.resetModules();

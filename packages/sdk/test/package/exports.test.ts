@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ async function node(code: string, ...flags: string[]): Promise<string> {
 beforeAll(async () => {
   // Inside packages/sdk/node_modules so the built files resolve the package's real dependencies.
   const cache = join(packageRoot, 'node_modules', '.cache');
-  await run('mkdir', ['-p', cache]);
+  mkdirSync(cache, { recursive: true });
   out = mkdtempSync(join(cache, 'caracal-exports-test-'));
   const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'build-dist.ts'), out], { cwd: packageRoot });
   ({ built, missing } = JSON.parse(stdout) as { built: string[]; missing: Array<[string, string]> });
@@ -82,9 +82,12 @@ describe('the built package (dist), as users import it', () => {
   });
 
   it('shares one context storage between two copies of the SDK', async () => {
+    // A second installed copy, as when an app and one of its dependencies each bring the SDK.
+    cpSync(join(out, 'node_modules/@caracal/sdk'), join(out, 'node_modules/second-copy-of-sdk'), { recursive: true });
     const stdout = await node(`
       const first = await import('@caracal/sdk');
-      const second = await import('@caracal/sdk/dist/index.js?copy=2').catch(() => import(new URL('./node_modules/@caracal/sdk/dist/index.js?copy=2', 'file://' + process.cwd() + '/').href));
+      const second = await import('./node_modules/second-copy-of-sdk/dist/index.js');
+      if (second.current === first.current) throw new Error('not a second copy');
       const context = { subjectToken: 't', zoneId: 'z', clientId: 'c', agentSessionId: 'agentsess_1', hop: 0 };
       process.stdout.write(String(first.bind(context, () => second.current()?.agentSessionId)));
     `);
