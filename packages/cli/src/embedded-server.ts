@@ -1,3 +1,4 @@
+import { CliError } from './errors.ts';
 import type { BootstrapDocument } from './settings/bootstrap-document.ts';
 
 /** The options of `startServer` (DESIGN §4) that the CLI passes. */
@@ -28,4 +29,15 @@ export async function loadStartServer(): Promise<(options: EmbeddedServerOptions
   const module = (await import(specifier)) as { startServer?: unknown };
   if (typeof module.startServer !== 'function') throw new Error('@caracal/server does not export startServer');
   return module.startServer as (options: EmbeddedServerOptions) => Promise<EmbeddedServer>;
+}
+
+/** Starts the embedded server; any failure (port taken, bad database URL) becomes exit code 1 with the reason. */
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  try {
+    const startServer = await loadStartServer();
+    return await startServer(options);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliError('server_start_failed', `cannot start the server: ${reason}`, { cause: error });
+  }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { run } from './run.ts';
+
+// The only file that touches `process`: everything below gets it through `CliIo`.
+const waitForShutdown = (): Promise<string> =>
+  new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  isTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  waitForShutdown,
+});

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
+import { startEmbeddedServer } from '../embedded-server.ts';
+import { CliError } from '../errors.ts';
+import { createAdminClient } from '../http/admin-client.ts';
+import { createCoordinatorClient, type CoordinatorClient } from '../http/coordinator-client.ts';
+import { fetchSessionMandate } from '../http/sts-client.ts';
+import { renderTree } from '../tree-view.ts';
+import { EDGE_COLUMNS, TRAVERSE_COLUMNS } from './columns.ts';
+
+const ZONE = 'zone_demo';
+const APPLICATION = 'app_demo';
+const RESOURCE = 'mcp://tools.demo';
+const SCOPE = 'tools:call';
+
+/** `caracal demo`: a self-contained tour through the same HTTP API the other commands use. */
+export function registerDemo(program: Command, context: CommandContext): void {
+  program
+    .command('demo')
+    .description('A short tour: embedded server, a zone, an agent tree, a delegation chain, a cascading revocation')
+    .action(async () => {
+      const adminToken = randomBytes(18).toString('base64url');
+      const server = await context.progress('starting an embedded server…', () =>
+        startEmbeddedServer({ port: 0, host: '127.0.0.1', adminToken, logger: false }),
+      );
+      try {
+        await tour(context, server.url, adminToken);
+      } finally {
+        await server.close();
+      }
+    });
+}
+
+async function tour(context: CommandContext, url: string, adminToken: string): Promise<void> {
+  const { output } = context;
+  const heading = (text: string): void => output.line(`\n${output.style.cyan(`▸ ${text}`)}`);
+  output.line(`embedded server on ${url} (in memory; gone when the demo ends)`);
+
+  heading(`bootstrap: zone ${ZONE}, application ${APPLICATION}, resource ${RESOURCE}`);
+  const admin = createAdminClient({ url, adminToken });
+  const secret = await context.progress('bootstrapping…', async () => {
+    await admin.createZone({ id: ZONE });
+    const application = await admin.createApplication(ZONE, { id: APPLICATION, scopes: [SCOPE] });
+    await admin.createResource(ZONE, { id: RESOURCE, scopes: [SCOPE] });
+    if (typeof application.client_secret !== 'string') throw new CliError('invalid_response', 'create application: no client_secret');
+    return application.client_secret;
+  });
+  const mandate = await fetchSessionMandate({ url, clientId: APPLICATION, clientSecret: secret, scope: SCOPE });
+  const agents = createCoordinatorClient({ url, token: mandate, zoneId: ZONE });
+  const operatorToken = (await admin.mintOperatorToken(ZONE, {})).access_token;
+  const operator = createCoordinatorClient({ url, token: String(operatorToken), zoneId: ZONE });
+
+  const { names, edges } = await context.progress('spawning agents and delegating…', () => buildScenario(agents));
+  const name = (session: Record<string, unknown>): string => names.get(String(session.id)) ?? 'agent';
+  heading('caracal agent list, drawn as a tree');
+  output.line(renderTree(await operator.listAgents(), { style: output.style, name }).trimEnd());
+
+  heading(`caracal delegation traverse ${edges.researcherToFetcher}`);
+  output.list(await operator.traverseDelegation(edges.researcherToFetcher), { columns: TRAVERSE_COLUMNS, json: false });
+
+  heading(`caracal delegation revoke ${edges.orchestratorToResearcher}`);
+  const revoked = await operator.revokeDelegation(edges.orchestratorToResearcher);
+  output.line(`{"revoked_edges": ${revoked.revoked_edges}, "affected_sessions": ${revoked.affected_sessions}}`);
+
+  heading('after the revocation');
+  output.line(renderTree(await operator.listAgents(), { style: output.style, name }).trimEnd());
+  const [root] = [...names.keys()];
+  output.list(await operator.listDelegations({ source_session_id: root! }), { columns: EDGE_COLUMNS, json: false });
+  output.line(`\nNext: caracal server start, then caracal --help.`);
+}
+
+/** orchestrator → researcher → fetcher, orchestrator → writer; edges follow the spawn links. */
+async function buildScenario(agents: CoordinatorClient): Promise<{
+  names: Map<string, string>;
+  edges: { orchestratorToResearcher: string; researcherToFetcher: string };
+}> {
+  const names = new Map<string, string>();
+  const spawn = async (name: string, parentId?: string): Promise<string> => {
+    const created = await agents.spawnAgent(parentId === undefined ? {} : { parent_id: parentId });
+    const id = String(created.agent_session_id ?? created.id);
+    names.set(id, name);
+    return id;
+  };
+  const delegate = async (source: string, target: string, parentEdgeId?: string): Promise<string> => {
+    const body = { source_session_id: source, target_session_id: target, scopes: [SCOPE], resource_id: RESOURCE, ttl_seconds: 600 };
+    const created = await agents.createDelegation(parentEdgeId === undefined ? body : { ...body, parent_edge_id: parentEdgeId });
+    return String(created.delegation_edge_id ?? created.id);
+  };
+  const orchestrator = await spawn('orchestrator');
+  const researcher = await spawn('researcher', orchestrator);
+  const fetcher = await spawn('fetcher', researcher);
+  const writer = await spawn('writer', orchestrator);
+  const orchestratorToResearcher = await delegate(orchestrator, researcher);
+  const researcherToFetcher = await delegate(researcher, fetcher, orchestratorToResearcher);
+  await delegate(orchestrator, writer);
+  return { names, edges: { orchestratorToResearcher, researcherToFetcher } };
+}

@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeCoordinator, type FakeCoordinator } from '../helpers/fake-coordinator.ts';
+import { runAgainst } from '../helpers/run-against.ts';
+
+let coordinator: FakeCoordinator;
+beforeEach(async () => {
+  coordinator = await startFakeCoordinator();
+});
+afterEach(async () => {
+  await coordinator.close();
+});
+
+describe('caracal agent list', () => {
+  it('prints every session of every page as an aligned table with the seed columns', async () => {
+    const result = await runAgainst(coordinator, ['agent', 'list']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^id\s+application_id\s+parent_id\s+status\s+depth\s+spawned_at\s+terminated_at$/);
+    expect(lines).toHaveLength(1 + coordinator.agents.length);
+    // Every column starts at the same offset on every line.
+    const statusColumn = lines[0]!.indexOf('status');
+    for (const line of lines.slice(1)) expect(line.slice(statusColumn)).toMatch(/^(active|suspended|terminated)\s/);
+    expect(lines[1]).toMatch(/^agentsess_root\s+app_orchestrator\s+-\s+active\s+0\s+2025-01-01T00:00:00.000Z\s+-$/);
+    expect(result.stdout).not.toMatch(/ \n/);
+  });
+
+  it('follows next_cursor with the maximum page size and sends the bearer token', async () => {
+    await runAgainst(coordinator, ['agent', 'list']);
+    const lists = coordinator.requests.filter((request) => request.path === '/zones/zone_test/agents');
+    expect(lists.map((request) => request.query.get('cursor'))).toEqual([null, '2', '4']);
+    expect(lists.every((request) => request.query.get('limit') === '500')).toBe(true);
+    expect(lists.every((request) => request.authorization === 'Bearer operator-token')).toBe(true);
+  });
+
+  it('prints a JSON array of the full rows with --json', async () => {
+    const result = await runAgainst(coordinator, ['agent', 'list', '--json']);
+    expect(result.code).toBe(0);
+    const parsed: unknown = JSON.parse(result.stdout);
+    expect(parsed).toEqual(coordinator.agents);
+  });
+
+  it('colours the status only on a terminal and never with NO_COLOR', async () => {
+    const plain = await runAgainst(coordinator, ['agent', 'list']);
+    expect(plain.stdout).not.toContain('\u001B[');
+    const coloured = await runAgainst(coordinator, ['agent', 'list'], { isTTY: true });
+    expect(coloured.stdout).toContain('\u001B[32mactive\u001B[39m');
+    const noColour = await runAgainst(coordinator, ['agent', 'list'], { isTTY: true, env: { NO_COLOR: '1' } });
+    expect(noColour.stdout).toBe(plain.stdout);
+  });
+
+  it('takes the zone from --zone over CARACAL_ZONE_ID, and from the token claim when neither is set', async () => {
+    const flagged = await runAgainst(coordinator, ['agent', 'list', '--zone', 'zone_other']);
+    expect(flagged.code).toBe(1);
+    expect(coordinator.requests.at(-1)!.path).toBe('/zones/zone_other/agents');
+    coordinator.token = `x.${Buffer.from(JSON.stringify({ zone_id: 'zone_test' })).toString('base64url')}.y`;
+    const claimed = await runAgainst(coordinator, ['agent', 'list'], { env: { CARACAL_ZONE_ID: undefined } });
+    expect(claimed.code).toBe(0);
+    expect(coordinator.requests.at(-1)!.path).toBe('/zones/zone_test/agents');
+  });
+});
+
+describe('caracal agent get', () => {
+  it('prints the session as aligned key/value lines', async () => {
+    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_child1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('id              agentsess_child1\n');
+    expect(result.stdout).toContain('parent_id       agentsess_root\n');
+    expect(result.stdout).toContain('terminated_at   -\n');
+  });
+
+  it('prints the object itself with --json', async () => {
+    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_child1', '--json']);
+    expect(JSON.parse(result.stdout)).toEqual(coordinator.agents[1]);
+  });
+
+  it('reports a server error with its code, description and request id, exit 1', async () => {
+    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_missing']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^not_found: no agent session agentsess_missing\n {2}HTTP 404, request id req_fake\d+\n$/);
+  });
+
+  it('escapes the id into one path segment', async () => {
+    await runAgainst(coordinator, ['agent', 'get', '../../admin/zones']);
+    expect(coordinator.requests.at(-1)!.path).toBe('/zones/zone_test/agents/..%2F..%2Fadmin%2Fzones');
+  });
+});
+
+describe('caracal agent tree', () => {
+  it('lists the direct children with the seed columns, and children is an alias', async () => {
+    const tree = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_root']);
+    expect(tree.code).toBe(0);
+    const lines = tree.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^id\s+application_id\s+parent_id\s+status\s+depth\s+spawned_at$/);
+    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['agentsess_child1', 'agentsess_child2']);
+    const alias = await runAgainst(coordinator, ['agent', 'children', 'agentsess_root']);
+    expect(alias.stdout).toBe(tree.stdout);
+  });
+
+  it('prints a JSON array with --json', async () => {
+    const result = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_child1', '--json']);
+    expect((JSON.parse(result.stdout) as Array<{ id: string }>).map((row) => row.id)).toEqual(['agentsess_grandchild']);
+  });
+});
+
+describe('caracal agent suspend | resume | terminate', () => {
+  it('suspends and resumes, printing the verb and the id', async () => {
+    const suspended = await runAgainst(coordinator, ['agent', 'suspend', 'agentsess_child1']);
+    expect([suspended.code, suspended.stdout]).toEqual([0, 'suspended agentsess_child1\n']);
+    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/zones/zone_test/agents/agentsess_child1/suspend' });
+    const resumed = await runAgainst(coordinator, ['agent', 'resume', 'agentsess_child1']);
+    expect([resumed.code, resumed.stdout]).toEqual([0, 'resumed agentsess_child1\n']);
+  });
+
+  it('terminates with DELETE and prints exactly "terminated <id>"', async () => {
+    const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_child1']);
+    expect(result).toMatchObject({ code: 0, stdout: 'terminated agentsess_child1\n', stderr: '' });
+    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/zones/zone_test/agents/agentsess_child1' });
+  });
+
+  it("prints the server's counts with the id under --json", async () => {
+    const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_child1', '--json']);
+    expect(JSON.parse(result.stdout)).toEqual({ id: 'agentsess_child1', terminated_sessions: 2, revoked_edges: 2 });
+    const again = await runAgainst(coordinator, ['agent', 'resume', 'agentsess_child1']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('session_terminated: agent session agentsess_child1 is terminated\n');
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/run.ts';
+import { fakeIo } from '../helpers/fake-io.ts';
+
+const EVERY_COMMAND = [
+  [],
+  ['agent'],
+  ['agent', 'list'],
+  ['agent', 'get'],
+  ['agent', 'tree'],
+  ['agent', 'children'],
+  ['agent', 'suspend'],
+  ['agent', 'resume'],
+  ['agent', 'terminate'],
+  ['delegation'],
+  ['delegation', 'inbound'],
+  ['delegation', 'outbound'],
+  ['delegation', 'traverse'],
+  ['delegation', 'revoke'],
+  ['server'],
+  ['server', 'start'],
+  ['zone', 'create'],
+  ['app', 'create'],
+  ['resource', 'create'],
+  ['token'],
+  ['demo'],
+];
+
+describe('usage', () => {
+  it.each(EVERY_COMMAND.map((path) => [path.join(' ') || '(root)', path]))('%s --help prints usage and the exit codes, exit 0', async (_name, path) => {
+    const io = fakeIo();
+    const code = await run([...path, '--help'], io);
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/^Usage: caracal/);
+    expect(io.out()).toContain('Exit codes:\n  0  success\n  1  ');
+    expect(io.err()).toBe('');
+  });
+
+  it('documents the zone and json flags on every operator command', async () => {
+    for (const path of EVERY_COMMAND.filter((command) => (command[0] === 'agent' || command[0] === 'delegation') && command.length === 2)) {
+      const io = fakeIo();
+      await run([...path, '--help'], io);
+      expect(io.out()).toContain('--zone <id>');
+      expect(io.out()).toContain('--json');
+    }
+  });
+
+  it('answers an unknown command with the error and usage on stderr, exit 2', async () => {
+    const io = fakeIo();
+    expect(await run(['agnet', 'list'], io)).toBe(2);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(/^error: unknown command 'agnet'/);
+    expect(io.err()).toContain('Usage: caracal');
+  });
+
+  it('answers an unknown subcommand, an unknown flag, a missing or extra argument with exit 2', async () => {
+    for (const argv of [['agent', 'kill', 'x'], ['agent', 'list', '--all'], ['agent', 'get'], ['agent', 'get', 'a', 'b'], ['agent']]) {
+      const io = fakeIo();
+      expect(await run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.out()).toBe('');
+      expect(io.err()).toContain('Usage: caracal');
+    }
+  });
+
+  it('prints the version', async () => {
+    const io = fakeIo();
+    expect(await run(['--version'], io)).toBe(0);
+    expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('missing coordinator settings', () => {
+  const operatorCommands = [
+    ['agent', 'list'],
+    ['agent', 'get', 'agentsess_x'],
+    ['agent', 'tree', 'agentsess_x'],
+    ['agent', 'suspend', 'agentsess_x'],
+    ['agent', 'resume', 'agentsess_x'],
+    ['agent', 'terminate', 'agentsess_x'],
+    ['delegation', 'inbound', 'agentsess_x'],
+    ['delegation', 'outbound', 'agentsess_x'],
+    ['delegation', 'traverse', 'deledge_x'],
+    ['delegation', 'revoke', 'deledge_x'],
+  ];
+
+  it.each(operatorCommands.map((argv) => [argv.join(' '), argv]))('%s names each missing variable exactly, exit 3', async (_name, argv) => {
+    const noUrl = fakeIo({ env: { CARACAL_COORDINATOR_TOKEN: 't', CARACAL_ZONE_ID: 'z' } });
+    expect(await run(argv, noUrl)).toBe(3);
+    expect(noUrl.err()).toBe('coordinator URL not set — export CARACAL_COORDINATOR_URL\n');
+    const noToken = fakeIo({ env: { CARACAL_COORDINATOR_URL: 'http://127.0.0.1:4000', CARACAL_ZONE_ID: 'z' } });
+    expect(await run(argv, noToken)).toBe(3);
+    expect(noToken.err()).toBe('coordinator token not set — export CARACAL_COORDINATOR_TOKEN\n');
+    expect(noUrl.out() + noToken.out()).toBe('');
+  });
+
+  it('names both when both are missing, and treats empty variables as unset', async () => {
+    const io = fakeIo({ env: { CARACAL_COORDINATOR_URL: '', CARACAL_COORDINATOR_TOKEN: ' ' } });
+    expect(await run(['agent', 'list'], io)).toBe(3);
+    expect(io.err()).toBe('coordinator URL not set — export CARACAL_COORDINATOR_URL\ncoordinator token not set — export CARACAL_COORDINATOR_TOKEN\n');
+  });
+
+  it('asks for a zone when neither the flag, the variable nor the token name one', async () => {
+    const io = fakeIo({ env: { CARACAL_COORDINATOR_URL: 'http://127.0.0.1:4000', CARACAL_COORDINATOR_TOKEN: 'opaque' } });
+    expect(await run(['agent', 'list'], io)).toBe(3);
+    expect(io.err()).toBe('zone not set — pass --zone <id>, export CARACAL_ZONE_ID, or use a token with a zone_id claim\n');
+  });
+
+  it('rejects a URL that is not http(s)', async () => {
+    const io = fakeIo({ env: { CARACAL_COORDINATOR_URL: 'localhost:4000', CARACAL_COORDINATOR_TOKEN: 't', CARACAL_ZONE_ID: 'z' } });
+    expect(await run(['agent', 'list'], io)).toBe(3);
+    expect(io.err()).toBe('CARACAL_COORDINATOR_URL must be an http:// or https:// URL: localhost:4000\n');
+  });
+
+  it('reports an unreachable server with exit 1', async () => {
+    const io = fakeIo({ env: { CARACAL_COORDINATOR_URL: 'http://127.0.0.1:1', CARACAL_COORDINATOR_TOKEN: 't', CARACAL_ZONE_ID: 'z' } });
+    expect(await run(['agent', 'list'], io)).toBe(1);
+    expect(io.err()).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
+  });
+});

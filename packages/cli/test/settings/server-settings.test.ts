@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseServerConfig } from '../../src/settings/server-config-file.ts';
+import { DEFAULT_DATA_DIR, resolveServerSettings } from '../../src/settings/server-settings.ts';
+
+const BOOTSTRAP = {
+  zones: [
+    {
+      id: 'zone_dev',
+      applications: [{ id: 'app_orchestrator', secret: 's3cret', scopes: ['tools:call'] }],
+      resources: [{ id: 'mcp://tools.local', scopes: ['tools:call'] }],
+    },
+  ],
+};
+
+describe('parseServerConfig', () => {
+  it('reads the settings and the bootstrap zones of caracal.config.json', () => {
+    const config = parseServerConfig(JSON.stringify({ port: 4100, admin_token: 'adm', database_url: 'postgres://db/x', ...BOOTSTRAP }), 'caracal.config.json');
+    expect(config).toEqual({ port: 4100, adminToken: 'adm', databaseUrl: 'postgres://db/x', bootstrap: BOOTSTRAP });
+  });
+
+  it('names the bad field', () => {
+    const bad = (value: unknown): (() => unknown) => () => parseServerConfig(JSON.stringify(value), 'c.json');
+    expect(bad({ prot: 1 })).toThrow('c.json: prot is not a known setting');
+    expect(bad({ port: 'x' })).toThrow('c.json: port must be a whole number from 0 to 65535');
+    expect(bad({ zones: [{ id: 'z', applications: [{ id: 'a' }] }] })).toThrow('c.json: zones[0].applications[0].secret must be a non-empty string');
+    expect(bad({ zones: [{ id: 'z', resources: [{ id: 'r', scopes: 'a' }] }] })).toThrow('c.json: zones[0].resources[0].scopes must be an array of strings');
+    expect(bad({ zones: [{ id: 'z', app: [] }] })).toThrow('c.json: zones[0].app is not a known field');
+    expect(() => parseServerConfig('{', 'c.json')).toThrow('c.json: not valid JSON');
+  });
+});
+
+describe('resolveServerSettings', () => {
+  it('uses the embedded defaults and generates an admin token', () => {
+    const settings = resolveServerSettings({}, {}, {});
+    expect(settings).toMatchObject({ port: 4000, host: '127.0.0.1', dataDir: DEFAULT_DATA_DIR, databaseUrl: undefined, redisUrl: undefined, adminTokenGenerated: true });
+    expect(settings.adminToken).toMatch(/^[\w-]{32}$/);
+  });
+
+  it('prefers flags over environment over the config file', () => {
+    const config = { port: 1, host: 'config-host', adminToken: 'config-token', redisUrl: 'redis://config' };
+    const env = { PORT: '2', CARACAL_ADMIN_TOKEN: 'env-token', DATABASE_URL: 'postgres://env/db' };
+    expect(resolveServerSettings({ port: 3 }, env, config)).toMatchObject({
+      port: 3,
+      host: 'config-host',
+      adminToken: 'env-token',
+      adminTokenGenerated: false,
+      databaseUrl: 'postgres://env/db',
+      dataDir: undefined,
+      redisUrl: 'redis://config',
+    });
+    expect(resolveServerSettings({}, env, config).port).toBe(2);
+  });
+
+  it('refuses a malformed PORT', () => {
+    expect(() => resolveServerSettings({}, { PORT: 'http' }, {})).toThrow('PORT must be a whole number from 0 to 65535, not http');
+  });
+});
