@@ -3,6 +3,7 @@ import { coordinatorPlugin } from './coordinator/plugin.ts';
 import { eventsPlugin } from './events/plugin.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthPlugin } from './http/health-plugin.ts';
+import { metricsPlugin } from './http/metrics-plugin.ts';
 import { newId } from './ids.ts';
 import type { ServerContext } from './server-context.ts';
 import { stsPlugin } from './sts/plugin.ts';
@@ -41,6 +42,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  await app.register(metricsPlugin, { context });
   await app.register(healthPlugin, { context });
   await app.register(stsPlugin, { context });
   await app.register(coordinatorPlugin, { context });

@@ -1,3 +1,5 @@
+import type { JobSettings } from './jobs/job-settings.ts';
+
 /** Limits on the agent tree (seed 000 / DESIGN §5), all configurable. */
 export interface SessionLimits {
   maxDepth: number;
@@ -25,6 +27,8 @@ export interface ServerConfig {
   keyEncryptionSecret: string;
   /** Which background jobs run in this process. */
   jobs: boolean;
+  /** Intervals and limits of the background jobs (outbox publisher, sweepers); defaults apply. */
+  jobSettings?: Partial<JobSettings>;
   /** Per-call mandate lifetime cap, seconds. */
   maxMandateSeconds: number;
   /** Session mandate lifetime, seconds. */

@@ -6,6 +6,8 @@ const server = await startServer({
   port: env.PORT === undefined ? 4000 : Number(env.PORT),
   host: env.HOST ?? '127.0.0.1',
   ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+  ...(env.DATABASE_SCHEMA ? { databaseSchema: env.DATABASE_SCHEMA } : {}),
+  ...(env.CARACAL_REDIS_KEY_PREFIX ? { redisKeyPrefix: env.CARACAL_REDIS_KEY_PREFIX } : {}),
   ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
   ...(env.CARACAL_ADMIN_TOKEN ? { adminToken: env.CARACAL_ADMIN_TOKEN } : {}),
   ...(env.CARACAL_DATA_DIR ? { dataDir: env.CARACAL_DATA_DIR } : {}),

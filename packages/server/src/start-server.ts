@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from './config.ts';
 import { openDatabase } from './db/open-database.ts';
 import { openEventBus } from './events/open-event-bus.ts';
+import type { JobSettings } from './jobs/job-settings.ts';
 import { startJobs } from './jobs/start-jobs.ts';
 import type { ServerContext } from './server-context.ts';
 import { applyBootstrap, type BootstrapDocument } from './sts/bootstrap.ts';
@@ -24,6 +25,8 @@ export interface StartServerOptions {
   databaseSchema?: string;
   /** `redis://…`; unset uses the in-process bus. */
   redisUrl?: string;
+  /** Prefix of the Redis stream keys (several deployments or test runs on one Redis). */
+  redisKeyPrefix?: string;
   /** Bearer token of the admin API. Unset disables the admin API. */
   adminToken?: string;
   /** Zones, applications and resources that must exist (applied idempotently). */
@@ -37,6 +40,8 @@ export interface StartServerOptions {
   keyEncryptionSecret?: string;
   /** Run background jobs in this process (default true). */
   jobs?: boolean;
+  /** Intervals and limits of the background jobs (outbox publisher, sweepers, retention). */
+  jobSettings?: Partial<JobSettings>;
   /** `false` silences logs; default logs warnings. */
   logger?: boolean | { level: string };
 }
@@ -62,7 +67,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
   });
-  const bus = await openEventBus(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }).catch(
+  const bus = await openEventBus({
+    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+    ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
+  }).catch(
     async (error: unknown) => {
       await database.close();
       throw error;
@@ -76,6 +84,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     eventSigningSecret: options.eventSigningSecret ?? DEVELOPMENT_SECRET,
     keyEncryptionSecret: options.keyEncryptionSecret ?? DEVELOPMENT_SECRET,
     jobs: options.jobs ?? true,
+    ...(options.jobSettings === undefined ? {} : { jobSettings: options.jobSettings }),
     maxMandateSeconds: 900,
     sessionMandateSeconds: 3600,
   };
@@ -100,8 +109,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       context,
       close: () =>
         (closing ??= (async () => {
-          await jobs?.stop();
+          // Stop accepting and finish in-flight requests (feeds end first), then flush the
+          // publisher so what those requests enqueued is published before the bus closes.
           await app.close();
+          await jobs?.stop();
           await bus.close();
           await database.close();
         })()),
