@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bind } from '../context/bind.ts';
+import { attachVerified } from './attach-verified.ts';
+import { authenticate, type CaracalMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
+import { refusalResponse } from './refusal-response.ts';
+
+/** The parts of a Fastify request the plugin uses (structural: no Fastify dependency). @since 0.1.0 */
+export interface FastifyRequestLike {
+  readonly headers: IncomingMessage['headers'];
+  readonly raw: IncomingMessage;
+  caracal?: VerifiedRequest | null;
+}
+
+/** The parts of a Fastify reply the plugin uses. @since 0.1.0 */
+export interface FastifyReplyLike {
+  readonly raw: ServerResponse;
+  code(statusCode: number): FastifyReplyLike;
+  headers(values: Record<string, string>): FastifyReplyLike;
+  send(payload?: unknown): FastifyReplyLike;
+}
+
+type HookDone = (error?: Error) => void;
+
+/** The parts of a Fastify instance the plugin uses. @since 0.1.0 */
+export interface FastifyInstanceLike {
+  addHook(name: 'onRequest' | 'preHandler', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone) => void): unknown;
+  decorateRequest(name: 'caracal', value: null): unknown;
+  hasRequestDecorator(name: string): boolean;
+}
+
+function onRequest(options: CaracalMiddlewareOptions) {
+  return (request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone): void => {
+    authenticate(request.headers, options).then(
+      (authenticated) => {
+        const verified = attachVerified(request.raw, reply.raw, authenticated, options);
+        request.caracal = verified;
+        bind(verified.context, () => done());
+      },
+      (error: unknown) => {
+        // Answering from a callback hook ends the request; done() is deliberately not called.
+        const { status, headers, body } = refusalResponse(error);
+        reply.code(status).headers(headers).send(body);
+      },
+    );
+  };
+}
+
+/** Body parsing runs between onRequest and the handler and may lose the context: bind again. */
+function preHandler(request: FastifyRequestLike, _reply: FastifyReplyLike, done: HookDone): void {
+  const context = request.caracal?.context;
+  if (context === undefined) done();
+  else bind(context, () => done());
+}
+
+/**
+ * Fastify plugin: an `onRequest` hook verifies the bearer mandate (401/403/503 on failure,
+ * before the body is read) and the rest of the request — hooks and handler — runs inside the
+ * verified context, with `request.caracal` set. Not encapsulated (like `fastify-plugin`), so it
+ * guards every route of the instance it is registered on.
+ * @example
+ * await app.register(caracalFastify, { verifier, requiredScopes: ['billing:read'] });
+ * app.get('/invoices', async (request) => ({ caller: request.caracal?.claims.client_id, session: current()?.agentSessionId }));
+ * @since 0.1.0
+ */
+export const caracalFastify: ((instance: FastifyInstanceLike, options: CaracalMiddlewareOptions, done: HookDone) => void) & Record<symbol, unknown> = Object.assign(
+  function caracalFastify(instance: FastifyInstanceLike, options: CaracalMiddlewareOptions, done: HookDone): void {
+    if (!instance.hasRequestDecorator('caracal')) instance.decorateRequest('caracal', null);
+    instance.addHook('onRequest', onRequest(options));
+    instance.addHook('preHandler', preHandler);
+    done();
+  },
+  // What fastify-plugin sets: skip encapsulation, and a readable name in errors and `printPlugins`.
+  { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'caracal' },
+);

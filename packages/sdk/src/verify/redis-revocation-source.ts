@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { CaracalError } from '../errors.ts';
+import { backoffDelay } from '../retry/backoff.ts';
+import { systemClock, type Clock } from '../retry/clock.ts';
+import { applyRevocationEvent } from './apply-revocation-event.ts';
+import { SESSIONS_REVOKE_TOPIC } from './revocation-event.ts';
+import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
+import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
+import { readStreamReply, type StreamEntry } from './stream-reply.ts';
+
+/**
+ * The one method the source needs from a Redis client: node-redis's `sendCommand` (raw RESP2
+ * replies). Typed structurally so `redis` stays an optional peer; for ioredis pass
+ * `{ sendCommand: (args) => client.call(...args) }`.
+ * @since 0.1.0
+ */
+export interface RedisCommandClient {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** @since 0.1.0 */
+export interface RedisRevocationSourceOptions extends RevocationSourceCommonOptions {
+  /**
+   * A connected client this source may block on (`XREADGROUP … BLOCK`): give it its own
+   * connection, e.g. `client.duplicate()`, or every other command on it waits behind the block.
+   */
+  readonly client: RedisCommandClient;
+  /** @default SESSIONS_REVOKE_TOPIC */
+  readonly stream?: string;
+  /**
+   * The consumer group. Every verifier process must read every revocation, and a group splits
+   * its entries among its consumers, so each process needs a group of its own. Give a stable
+   * per-instance name to resume after a restart; by default a fresh group is made and destroyed
+   * on close. @default `caracal-verify-<uuid>`
+   */
+  readonly group?: string;
+  /** @default 'verifier' */
+  readonly consumer?: string;
+  /** How far back a new group starts. @default REVOCATION_RETENTION_MS (24 h) */
+  readonly replayMs?: number;
+  /** How long one blocking read waits; also bounds how long `close()` takes. @default 2000 */
+  readonly blockMs?: number;
+  /** @default 100 */
+  readonly batchSize?: number;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/**
+ * Feeds a revocation store from a Redis stream through a consumer group (`XREADGROUP`, then
+ * `XACK` once applied). A new group starts 24 h back, so a freshly started verifier knows what
+ * was revoked before it came up. Read failures back off and retry until closed.
+ * @example
+ * const client = await createClient({ url: 'redis://127.0.0.1:6379' }).connect();
+ * const revocation = redisRevocationSource({ client: client.duplicate(), zoneId: 'zone_prod' });
+ * await revocation.ready();
+ * @since 0.1.0
+ */
+export function redisRevocationSource(options: RedisRevocationSourceOptions): RevocationSource {
+  if (typeof options.client?.sendCommand !== 'function') {
+    throw new CaracalError('CONFIG_INVALID', 'redisRevocationSource needs a connected node-redis client (with sendCommand).', { setting: 'client' });
+  }
+  const reader = new StreamGroupReader(options);
+  reader.start();
+  return { store: reader.store, ready: () => reader.ready, close: () => reader.close() };
+}
+
+class StreamGroupReader {
+  readonly store: RevocationStore;
+  readonly ready: Promise<void>;
+  readonly #options: RedisRevocationSourceOptions;
+  readonly #stream: string;
+  readonly #group: string;
+  readonly #consumer: string;
+  readonly #ownsGroup: boolean;
+  readonly #clock: Clock;
+  readonly #abort = new AbortController();
+  #markReady!: () => void;
+  #failReady!: (error: unknown) => void;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(options: RedisRevocationSourceOptions) {
+    this.#options = options;
+    this.store = options.store ?? createRevocationStore();
+    this.#stream = options.stream ?? SESSIONS_REVOKE_TOPIC;
+    this.#ownsGroup = options.group === undefined;
+    this.#group = options.group ?? `caracal-verify-${randomUUID()}`;
+    this.#consumer = options.consumer ?? 'verifier';
+    this.#clock = options.clock ?? systemClock;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#markReady = resolve;
+      this.#failReady = reject;
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  start(): void {
+    this.#running = this.#run();
+  }
+
+  async close(): Promise<void> {
+    this.#abort.abort();
+    this.#failReady(new CaracalError('REQUEST_ABORTED', 'The Redis revocation source was closed before it caught up.'));
+    await this.#running;
+    if (this.#ownsGroup) await this.#command(['XGROUP', 'DESTROY', this.#stream, this.#group]).catch(() => undefined);
+  }
+
+  async #run(): Promise<void> {
+    let attempt = 0;
+    while (!this.#abort.signal.aborted) {
+      try {
+        await this.#createGroup();
+        // Our own unacknowledged entries first (after a restart), then the backlog, then live.
+        while ((await this.#readOnce('0', false)) > 0 && !this.#abort.signal.aborted);
+        while ((await this.#readOnce('>', false)) > 0 && !this.#abort.signal.aborted);
+        this.#markReady();
+        attempt = 0;
+        while (!this.#abort.signal.aborted) await this.#readOnce('>', true);
+      } catch (error) {
+        if (this.#abort.signal.aborted) return;
+        this.#options.onError?.(error);
+        attempt++;
+        const delay = backoffDelay(attempt, { minDelayMs: 100, maxDelayMs: 5000, factor: 2, jitter: 0.5 }, this.#options.random ?? Math.random);
+        await this.#clock.sleep(delay, this.#abort.signal).catch(() => undefined);
+      }
+    }
+  }
+
+  async #createGroup(): Promise<void> {
+    const replayMs = this.#options.replayMs ?? REVOCATION_RETENTION_MS;
+    const start = replayMs > 0 ? `${Math.max(0, this.#clock.now() - replayMs)}-0` : '$';
+    try {
+      await this.#command(['XGROUP', 'CREATE', this.#stream, this.#group, start, 'MKSTREAM']);
+    } catch (error) {
+      if (!String((error as Error)?.message ?? error).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  /** Reads one batch after `id`, applies and acknowledges it; returns how many entries it held. */
+  async #readOnce(id: '0' | '>', block: boolean): Promise<number> {
+    const args = ['XREADGROUP', 'GROUP', this.#group, this.#consumer, 'COUNT', String(this.#options.batchSize ?? 100)];
+    if (block) args.push('BLOCK', String(this.#options.blockMs ?? 2000));
+    args.push('STREAMS', this.#stream, id);
+    const entries = readStreamReply(await this.#command(args), this.#stream);
+    for (const entry of entries) this.#apply(entry);
+    if (entries.length > 0) await this.#command(['XACK', this.#stream, this.#group, ...entries.map((entry) => entry.id)]);
+    return entries.length;
+  }
+
+  #apply(entry: StreamEntry): void {
+    if (entry.fields === undefined) return;
+    try {
+      applyRevocationEvent(this.store, this.#options, { id: entry.id, topic: this.#stream, fields: entry.fields });
+    } catch (error) {
+      this.#options.onError?.(error);
+    }
+  }
+
+  #command(args: string[]): Promise<unknown> {
+    return this.#options.client.sendCommand(args);
+  }
+}

@@ -1,0 +1,160 @@
+import type { Dispatcher } from 'undici';
+import { CaracalError } from '../errors.ts';
+import { backoffDelay } from '../retry/backoff.ts';
+import { systemClock, type Clock } from '../retry/clock.ts';
+import { applyRevocationEvent } from './apply-revocation-event.ts';
+import { resolveFetch, type FetchLike } from './fetch-like.ts';
+import { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC, type RevocationEventFields } from './revocation-event.ts';
+import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
+import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
+import { SseParser, type ServerSentEvent } from './sse-parser.ts';
+
+/**
+ * Reconnection backoff of the SSE feed.
+ * @since 0.1.0
+ */
+export interface SseReconnectPolicy {
+  /** @default 250 */
+  readonly minDelayMs: number;
+  /** @default 30000 */
+  readonly maxDelayMs: number;
+  /** @default 2 */
+  readonly factor: number;
+  /** Fraction of each delay taken off at random, 0–1. @default 0.5 */
+  readonly jitter: number;
+}
+
+const DEFAULT_RECONNECT: SseReconnectPolicy = Object.freeze({ minDelayMs: 250, maxDelayMs: 30_000, factor: 2, jitter: 0.5 });
+
+/** @since 0.1.0 */
+export interface SseRevocationSourceOptions extends RevocationSourceCommonOptions {
+  /** The Coordinator's base URL; the feed is `${url}/zones/${zoneId}/events`. */
+  readonly url: string;
+  readonly zoneId: string;
+  /** A session mandate with `agent:lifecycle`, or a function returning one (called on every connect). */
+  readonly token?: string;
+  readonly tokenSource?: () => string | Promise<string>;
+  /** @default [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC] */
+  readonly topics?: readonly string[];
+  /**
+   * How far back the first connection asks the feed to replay, as a synthetic `Last-Event-ID`
+   * `<ms>-0`. @default REVOCATION_RETENTION_MS (24 h); 0 = only new events.
+   */
+  readonly replayMs?: number;
+  readonly reconnect?: Partial<SseReconnectPolicy>;
+  readonly fetch?: FetchLike;
+  readonly dispatcher?: Dispatcher;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/**
+ * Feeds a revocation store from the Coordinator's server-sent events
+ * (`GET /zones/{zoneId}/events?topics=…`). Reconnects for ever with exponential backoff (or the
+ * server's `retry:`), resuming with `Last-Event-ID`, until closed.
+ * @example
+ * const revocation = sseRevocationSource({ url: 'https://caracal.internal', zoneId: 'zone_prod', tokenSource: () => caracal.sessionToken() });
+ * await revocation.ready();
+ * const verifier = createVerifier({ issuer, zoneId: 'zone_prod', audience, revocation });
+ * @since 0.1.0
+ */
+export function sseRevocationSource(options: SseRevocationSourceOptions): RevocationSource {
+  if (options.token === undefined && options.tokenSource === undefined) {
+    throw new CaracalError('CONFIG_INVALID', 'sseRevocationSource needs token or tokenSource.', { settings: ['token', 'tokenSource'] });
+  }
+  const feed = new SseFeed(options);
+  feed.start();
+  return { store: feed.store, ready: () => feed.ready, close: () => feed.close() };
+}
+
+class SseFeed {
+  readonly store: RevocationStore;
+  readonly ready: Promise<void>;
+  readonly #options: SseRevocationSourceOptions;
+  readonly #url: string;
+  readonly #fetch: FetchLike;
+  readonly #clock: Clock;
+  readonly #abort = new AbortController();
+  #lastEventId: string | undefined;
+  #retryMs: number | undefined;
+  #markReady!: () => void;
+  #failReady!: (error: unknown) => void;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(options: SseRevocationSourceOptions) {
+    this.#options = options;
+    this.store = options.store ?? createRevocationStore();
+    this.#fetch = resolveFetch(options);
+    this.#clock = options.clock ?? systemClock;
+    const topics = (options.topics ?? [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC]).join(',');
+    this.#url = `${options.url.replace(/\/+$/, '')}/zones/${encodeURIComponent(options.zoneId)}/events?topics=${encodeURIComponent(topics)}`;
+    const replayMs = options.replayMs ?? REVOCATION_RETENTION_MS;
+    if (replayMs > 0) this.#lastEventId = `${Math.max(0, this.#clock.now() - replayMs)}-0`;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#markReady = resolve;
+      this.#failReady = reject;
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  start(): void {
+    this.#running = this.#run();
+  }
+
+  async close(): Promise<void> {
+    this.#abort.abort();
+    this.#failReady(new CaracalError('REQUEST_ABORTED', 'The SSE revocation source was closed before it connected.'));
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    const policy = { ...DEFAULT_RECONNECT, ...this.#options.reconnect };
+    let attempt = 0;
+    while (!this.#abort.signal.aborted) {
+      try {
+        await this.#connect(() => {
+          attempt = 0;
+        });
+      } catch (error) {
+        if (this.#abort.signal.aborted) return;
+        this.#options.onError?.(error);
+      }
+      attempt++;
+      const delay = this.#retryMs ?? backoffDelay(attempt, policy, this.#options.random ?? Math.random);
+      await this.#clock.sleep(delay, this.#abort.signal).catch(() => undefined);
+    }
+  }
+
+  async #connect(onConnected: () => void): Promise<void> {
+    const token = this.#options.tokenSource === undefined ? this.#options.token : await this.#options.tokenSource();
+    const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${String(token)}`, 'cache-control': 'no-cache' };
+    if (this.#lastEventId !== undefined) headers['last-event-id'] = this.#lastEventId;
+    const response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.#abort.signal });
+    if (!response.ok || response.body === null) {
+      throw new CaracalError('REQUEST_FAILED', `The revocation feed answered HTTP ${response.status}.`, { status: response.status });
+    }
+    onConnected();
+    this.#markReady();
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) {
+      for (const event of parser.push(decoder.decode(chunk, { stream: true }))) this.#apply(event);
+      if (parser.lastEventId !== undefined) this.#lastEventId = parser.lastEventId;
+      if (parser.retryMs !== undefined) this.#retryMs = parser.retryMs;
+    }
+  }
+
+  #apply(event: ServerSentEvent): void {
+    let fields: RevocationEventFields;
+    try {
+      fields = JSON.parse(event.data) as RevocationEventFields;
+    } catch (error) {
+      this.#options.onError?.(new CaracalError('INVALID_RESPONSE', 'A revocation event is not JSON.', { cause: error }));
+      return;
+    }
+    if (typeof fields !== 'object' || fields === null) return;
+    // The event name is the topic when the feed names it; otherwise the fields say (or the type does).
+    const topic = event.event.startsWith('caracal.') ? event.event : undefined;
+    applyRevocationEvent(this.store, this.#options, { id: event.id, topic, fields });
+  }
+}

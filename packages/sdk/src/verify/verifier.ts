@@ -1,0 +1,175 @@
+import type { Dispatcher } from 'undici';
+import type { CaracalContext } from '../context/caracal-context.ts';
+import { MAX_HOP } from '../context/caracal-context.ts';
+import { CaracalError } from '../errors.ts';
+import { extract } from '../propagation/extract.ts';
+import type { IncomingHeaders } from '../propagation/headers.ts';
+import { checkPolicy, type MandatePolicy } from './check-policy.ts';
+import { contextFromClaims } from './context-from-claims.ts';
+import { resolveFetch, type FetchLike } from './fetch-like.ts';
+import { JwksCache } from './jwks-cache.ts';
+import { readMandateClaims, type MandateClaims } from './mandate-claims.ts';
+import { ReplayCache } from './replay-cache.ts';
+import { resolveRevocationStore } from './resolve-revocation-store.ts';
+import type { RevocationSource } from './revocation-source.ts';
+import type { RevocationStore } from './revocation-store.ts';
+import { verifySignature } from './verify-signature.ts';
+
+/** @since 0.1.0 */
+export interface VerifierOptions {
+  /** The STS's issuer URL, exactly as in the mandates' `iss`. */
+  readonly issuer: string;
+  readonly zoneId: string;
+  /** This receiver's resource identifier(s); the mandate's `aud` must name one. */
+  readonly audience: string | readonly string[];
+  /** @default `${issuer}/.well-known/jwks.json?zone_id=${zoneId}` */
+  readonly jwksUrl?: string;
+  readonly requiredScopes?: readonly string[];
+  /** Refuse mandates without `agent_session_id`. @default false */
+  readonly requireAgent?: boolean;
+  /** Refuse mandates without `delegation_edge_id`. @default false */
+  readonly requireDelegation?: boolean;
+  /** Highest `hop_count` accepted. @default MAX_HOP (32) */
+  readonly maxHops?: number;
+  /** Which `use` values are accepted. Resource servers take per-call mandates. @default ['call'] */
+  readonly acceptedUses?: readonly string[];
+  /** @default 30 */
+  readonly clockToleranceSeconds?: number;
+  /** Refuse a per-call (`use: "call"`) mandate whose `jti` was seen before. Session mandates are reusable by design and never one-shot. @default true */
+  readonly oneShot?: boolean;
+  /** Where revocations come from; checked on every verification. */
+  readonly revocation?: RevocationSource | RevocationStore;
+  /** Milliseconds since the epoch. @default Date.now */
+  readonly now?: () => number;
+  readonly fetch?: FetchLike;
+  readonly dispatcher?: Dispatcher;
+  /** Background refresh interval of the JWKS. @default 600000 (10 min) */
+  readonly jwksTtlMs?: number;
+  /** Least time between two refetches caused by an unknown `kid`. @default 30000 */
+  readonly jwksCooldownMs?: number;
+  /** @default 5000 */
+  readonly jwksTimeoutMs?: number;
+  /** Bound of the replay cache (see docs/verify.md). @default 100000 */
+  readonly maxReplayEntries?: number;
+}
+
+/** @since 0.1.0 */
+export interface VerifyOptions {
+  /** The request headers: `traceparent`, `tracestate` and foreign baggage go into the context (they grant nothing). */
+  readonly headers?: IncomingHeaders;
+  /** Scopes required for this call on top of the verifier's own. */
+  readonly requiredScopes?: readonly string[];
+}
+
+/**
+ * A mandate that passed every check, and the context rebuilt from its claims.
+ * @since 0.1.0
+ */
+export interface VerifiedMandate {
+  readonly token: string;
+  readonly claims: MandateClaims;
+  readonly context: CaracalContext;
+}
+
+/** @since 0.1.0 */
+export interface Verifier {
+  /**
+   * Verifies a bearer mandate. Rejects with a `CaracalError`: `MANDATE_INVALID` (with `reason`),
+   * `MANDATE_REVOKED` or `MANDATE_REPLAYED`; `NETWORK_ERROR`/`INVALID_RESPONSE` when the zone
+   * keys cannot be fetched at all.
+   */
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedMandate>;
+  /** The revocation store checked on every call, if any. */
+  readonly revocation: RevocationStore | undefined;
+  readonly zoneId: string;
+  /** Stops the background JWKS refresh. Revocation sources passed in are the caller's to close. */
+  close(): Promise<void>;
+}
+
+function policyFrom(options: VerifierOptions): MandatePolicy {
+  const maxHops = options.maxHops ?? MAX_HOP;
+  if (!Number.isInteger(maxHops) || maxHops < 0 || maxHops > MAX_HOP) {
+    throw new CaracalError('CONFIG_INVALID', `maxHops must be an integer from 0 to ${MAX_HOP}.`, { setting: 'maxHops' });
+  }
+  return {
+    zoneId: options.zoneId,
+    acceptedUses: options.acceptedUses ?? ['call'],
+    requiredScopes: options.requiredScopes ?? [],
+    requireAgent: options.requireAgent ?? false,
+    requireDelegation: options.requireDelegation ?? false,
+    maxHops,
+  };
+}
+
+function checkOptions(options: VerifierOptions): void {
+  for (const setting of ['issuer', 'zoneId'] as const) {
+    if (typeof options[setting] !== 'string' || options[setting].length === 0) {
+      throw new CaracalError('CONFIG_INVALID', `createVerifier needs ${setting}.`, { setting });
+    }
+  }
+  const audience = typeof options.audience === 'string' ? [options.audience] : options.audience;
+  if (!Array.isArray(audience) || audience.length === 0 || !audience.every((value) => typeof value === 'string' && value.length > 0)) {
+    throw new CaracalError('CONFIG_INVALID', 'createVerifier needs audience: this receiver\'s resource identifier.', { setting: 'audience' });
+  }
+}
+
+/**
+ * Creates the receiving side's mandate verifier: ES256 against the zone JWKS (fetched once,
+ * refreshed in the background), issuer, audience, times, zone, use, scopes, agent/delegation
+ * presence, hop count, revocation and one-shot replay, then the context from verified claims.
+ * @example
+ * const verifier = createVerifier({ issuer: 'https://caracal.internal', zoneId: 'zone_prod', audience: 'mcp://tools.internal', requiredScopes: ['tools:call'] });
+ * const { claims, context } = await verifier.verify(token, { headers: request.headers });
+ * @since 0.1.0
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  checkOptions(options);
+  const now = options.now ?? Date.now;
+  const issuer = options.issuer;
+  const policy = policyFrom(options);
+  const audience = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
+  const jwksUrl = options.jwksUrl ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json?zone_id=${encodeURIComponent(options.zoneId)}`;
+  const keys = new JwksCache({
+    url: jwksUrl,
+    fetch: resolveFetch(options),
+    now,
+    ttlMs: options.jwksTtlMs ?? 600_000,
+    cooldownMs: options.jwksCooldownMs ?? 30_000,
+    timeoutMs: options.jwksTimeoutMs ?? 5_000,
+  });
+  const replays = new ReplayCache({ maxEntries: options.maxReplayEntries ?? 100_000, now });
+  const revocation = resolveRevocationStore(options.revocation);
+  const oneShot = options.oneShot ?? true;
+  const clockToleranceSeconds = options.clockToleranceSeconds ?? 30;
+
+  return {
+    revocation,
+    zoneId: options.zoneId,
+    async verify(token, verifyOptions = {}) {
+      if (typeof token !== 'string') throw new CaracalError('INVALID_ARGUMENT', 'verify(token) needs the token as a string.');
+      const payload = await verifySignature(token, keys, { issuer, audience, clockToleranceSeconds, now });
+      const claims = readMandateClaims(payload as Record<string, unknown>);
+      const extraScopes = verifyOptions.requiredScopes ?? [];
+      checkPolicy(claims, extraScopes.length === 0 ? policy : { ...policy, requiredScopes: [...policy.requiredScopes, ...extraScopes] });
+      const revokedId = revocation?.findRevoked({ sessionId: claims.agent_session_id, edgeIds: edgesOf(claims) });
+      if (revokedId !== undefined) {
+        throw new CaracalError('MANDATE_REVOKED', `The mandate was revoked (${revokedId}).`, { status: 401, serverCode: 'revoked' });
+      }
+      if (oneShot && claims.use === 'call' && !replays.claim(`${claims.iss}\u0000${claims.jti}`, claims.exp * 1000 + clockToleranceSeconds * 1000)) {
+        throw new CaracalError('MANDATE_REPLAYED', `The one-shot mandate ${claims.jti} was already used.`, { status: 401, serverCode: 'replayed' });
+      }
+      const lineage = verifyOptions.headers === undefined ? null : extract(verifyOptions.headers);
+      return Object.freeze({ token, claims, context: contextFromClaims(token, claims, lineage) });
+    },
+    async close() {
+      keys.close();
+    },
+  };
+}
+
+/** Every edge a mandate rests on: its path and its leaf. @internal */
+export function edgesOf(claims: MandateClaims): string[] {
+  const edges = [...claims.delegation_path];
+  if (claims.delegation_edge_id !== undefined && !edges.includes(claims.delegation_edge_id)) edges.push(claims.delegation_edge_id);
+  return edges;
+}
