@@ -51,7 +51,7 @@ export class Caracal {
     const http = new HttpClient({ dispatcher, timeoutMs: config.timeoutMs, retry: config.retry, clock: config.clock });
     this.#sts = new StsClient({ http, baseUrl: config.stsUrl, clock: config.clock });
     this.#sessionToken = createTokenProvider(config.credentials, { sts: this.#sts, clock: config.clock });
-    this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: () => this.#sessionToken() });
+    this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: (signal) => this.#sessionToken(signal) });
   }
 
   /**

@@ -8,7 +8,7 @@ export interface CoordinatorClientOptions {
   readonly http: HttpClient;
   readonly baseUrl: URL;
   /** The bearer for every call: the client's session mandate. */
-  readonly bearer: () => Promise<string>;
+  readonly bearer: (signal?: AbortSignal) => Promise<string>;
 }
 
 /** @internal */

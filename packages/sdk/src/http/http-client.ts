@@ -23,7 +23,7 @@ export interface HttpRequest {
   readonly form?: Readonly<Record<string, string | undefined>>;
   readonly headers?: Readonly<Record<string, string>>;
   /** Fetched per attempt, so a retry after a token refresh presents the new token. */
-  readonly bearer?: (() => Promise<string>) | undefined;
+  readonly bearer?: ((signal?: AbortSignal) => Promise<string>) | undefined;
   /** Safe to repeat: GET, DELETE, or a create carrying an `Idempotency-Key`. */
   readonly idempotent: boolean;
   readonly signal?: AbortSignal | undefined;
@@ -92,7 +92,7 @@ export class HttpClient {
     if (encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;
     if (request.bearer !== undefined) {
       try {
-        headers.authorization = `Bearer ${await request.bearer()}`;
+        headers.authorization = `Bearer ${await request.bearer(request.signal)}`;
       } catch (error) {
         doNotRetry(error);
       }
