@@ -31,7 +31,7 @@ export function createMandateVerifier(context: Pick<ServerContext, 'database' | 
           admin: scopes.has(ADMIN_SCOPE),
           ...(typeof claims.agent_session_id === 'string' ? { agentSessionId: claims.agent_session_id } : {}),
           ...(typeof claims.delegation_edge_id === 'string' ? { delegationEdgeId: claims.delegation_edge_id } : {}),
-          claims,
+          claims: claims as unknown as Readonly<Record<string, unknown>>,
         };
       } catch (error) {
         if (error instanceof MandateRejectedError) throw unauthorized(error.message);

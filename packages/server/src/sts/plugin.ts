@@ -1,5 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { adminRoutes } from './admin/admin-routes.ts';
+import { registerFormParser } from './http/form-body.ts';
+import { installLogRedaction } from './http/log-redaction.ts';
+import { registerWellKnownRoutes } from './http/well-known-routes.ts';
+import { zoneKeyStoreFor } from './keys/zone-key-store.ts';
+import type { StsRuntime } from './sts-runtime.ts';
+import { ClientAuthenticator } from './token/client-authentication.ts';
+import { registerTokenRoute } from './token/token-route.ts';
+import { registerVerifyRoute } from './verify/verify-route.ts';
 
-/** Routes of the sts part; filled in by its own change. */
-export async function stsPlugin(_app: FastifyInstance, _options: { context: ServerContext }): Promise<void> {}
+/**
+ * The STS: token endpoint, JWKS and metadata, `/v1/verify`, and the admin API. Registered without
+ * fastify-plugin, so its form parser and log redaction stay inside these routes.
+ */
+export async function stsPlugin(app: FastifyInstance, options: { context: ServerContext }): Promise<void> {
+  const { context } = options;
+  const runtime: StsRuntime = {
+    context,
+    keyStore: zoneKeyStoreFor(context.database, context.config.keyEncryptionSecret),
+    clients: new ClientAuthenticator({ database: context.database, now: context.now }),
+  };
+  installLogRedaction(app);
+  registerFormParser(app);
+  registerTokenRoute(app, runtime);
+  registerWellKnownRoutes(app, runtime);
+  registerVerifyRoute(app, runtime);
+  await app.register(adminRoutes, { runtime });
+}

@@ -18,7 +18,7 @@ export function parseScopeParameter(value: string | undefined): string[] | undef
   const tokens = value.split(' ').filter((token) => token !== '');
   if (tokens.length === 0) throw oauthError('invalid_scope', 'scope is empty');
   for (const token of tokens) {
-    if (!isScopeToken(token)) throw oauthError('invalid_scope', `scope ${JSON.stringify(token.slice(0, 40))} is not a valid scope token`);
+    if (token.length > MAX_SCOPE_LENGTH || !SCOPE_TOKEN.test(token)) throw oauthError('invalid_scope', `scope ${JSON.stringify(token.slice(0, 40))} is not a valid scope token`);
   }
   return [...new Set(tokens)];
 }

@@ -1,4 +1,5 @@
 import { webcrypto } from 'node:crypto';
+
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Database, Queryable } from '../../db/database.ts';
 import { notFound } from '../../http/server-error.ts';
@@ -14,6 +15,8 @@ import {
   retireActiveKey,
   type StoredSigningKey,
 } from './key-repository.ts';
+
+type CryptoKey = webcrypto.CryptoKey;
 
 /** A decrypted, ready-to-use signing key. */
 export interface SigningKey {

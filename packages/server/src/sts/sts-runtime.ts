@@ -1,0 +1,19 @@
+import type { ServerContext } from '../server-context.ts';
+import type { ZoneKeyStore } from './keys/zone-key-store.ts';
+import type { ClientAuthenticator } from './token/client-authentication.ts';
+
+/** What the STS routes share: the server context plus the STS's own in-memory caches. */
+export interface StsRuntime {
+  context: ServerContext;
+  keyStore: ZoneKeyStore;
+  clients: ClientAuthenticator;
+}
+
+/** The token endpoint's success body (RFC 6749 §5.1, RFC 8693 §2.2.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  issued_token_type?: string;
+}
