@@ -1,29 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { Role } from '@a2a-js/sdk';
-import { bind, Caracal } from '@caracal/sdk';
 import { createA2AFetch } from '@caracal/sdk/a2a';
 import { parseTraceparent } from '@caracal/sdk/propagation';
-import { agentContext, SESSION_TOKEN, TRACE_ID } from './helpers/contexts.ts';
 import { startA2AServer, type A2ATestServer } from './helpers/a2a-server.ts';
-import { startStsStandIn, type StsStandIn } from './helpers/sts-stand-in.ts';
+import { startCaracalStack, type CaracalStack } from './helpers/caracal-server.ts';
 
 const RESOURCE = 'https://billing-agent.e2e';
 
-let sts: StsStandIn;
+let stack: CaracalStack;
 let agent: A2ATestServer;
-let caracal: Caracal;
 
 beforeAll(async () => {
-  sts = await startStsStandIn({ sessionToken: SESSION_TOKEN });
-  agent = await startA2AServer({ sts, resource: RESOURCE });
-  caracal = new Caracal({ coordinatorUrl: sts.url, zoneId: 'zone_e2e', clientId: 'app_orchestrator', subjectToken: SESSION_TOKEN });
+  stack = await startCaracalStack([RESOURCE]);
+  agent = await startA2AServer({ verify: stack.verify, resource: RESOURCE });
 });
 
 afterAll(async () => {
   await agent.close();
-  await caracal.close();
-  await sts.close();
+  await stack.close();
 });
 
 beforeEach(() => {
@@ -32,7 +27,7 @@ beforeEach(() => {
 
 function clientFactory(): ClientFactory {
   // Backoff waits are zero here: timing is covered with fake time in the SDK's own tests.
-  const fetchImpl = createA2AFetch({ caracal, resource: RESOURCE, retry: { minDelayMs: 0 } });
+  const fetchImpl = createA2AFetch({ caracal: stack.caracal, resource: RESOURCE, scopes: ['agents:message'], retry: { minDelayMs: 0 } });
   return new ClientFactory(
     ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
       transports: [new JsonRpcTransportFactory({ fetchImpl })],
@@ -56,9 +51,9 @@ function bearer(value: unknown): string {
   return String(value).replace(/^Bearer /, '');
 }
 
-describe('@a2a-js/sdk client with createA2AFetch', () => {
+describe('@a2a-js/sdk client with createA2AFetch, against the real STS', () => {
   it('resolves the agent card and sends a message, both with mandates for the agent and W3C trace headers', async () => {
-    const result = await bind(agentContext, async () => {
+    const result = await stack.asAgent(async () => {
       const client = await clientFactory().createFromUrl(agent.url);
       return client.sendMessage({ tenant: '', message: userMessage('msg-e2e-1'), configuration: undefined, metadata: undefined });
     });
@@ -66,17 +61,19 @@ describe('@a2a-js/sdk client with createA2AFetch', () => {
     expect(agent.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /.well-known/agent-card.json', 'POST /a2a/jsonrpc']);
     const tokens = agent.requests.map((request) => bearer(request.headers.authorization));
     expect(new Set(tokens).size).toBe(2);
-    for (const token of tokens) expect((await sts.verify(token, RESOURCE)).aud).toBe(RESOURCE);
+    for (const token of tokens) expect((await stack.verify(token, RESOURCE)).aud).toBe(RESOURCE);
+    const traceId = parseTraceparent(String(agent.requests[0]?.headers.traceparent))?.traceId;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     for (const request of agent.requests) {
-      expect(JSON.stringify(request.headers)).not.toContain(SESSION_TOKEN);
-      expect(parseTraceparent(String(request.headers.traceparent))?.traceId).toBe(TRACE_ID);
-      expect(request.headers.baggage).toContain('caracal.agent_session=agentsess_e2e');
+      expect(JSON.stringify(request.headers)).not.toContain(stack.sessionToken);
+      expect(parseTraceparent(String(request.headers.traceparent))?.traceId).toBe(traceId);
+      expect(request.headers.baggage).toContain('caracal.hop=');
     }
   });
 
   it('retries two 503s: three attempts, three mandates, the same JSON-RPC id and message id', async () => {
     agent.failNext.push(503, 503);
-    const result = await bind(agentContext, async () => {
+    const result = await stack.asAgent(async () => {
       const client = await clientFactory().createFromUrl(agent.url);
       return client.sendMessage({ tenant: '', message: userMessage('msg-e2e-retry'), configuration: undefined, metadata: undefined });
     });
@@ -91,7 +88,7 @@ describe('@a2a-js/sdk client with createA2AFetch', () => {
 
   it('does not retry a 400', async () => {
     agent.failNext.push(400);
-    const error: unknown = await bind(agentContext, async () => {
+    const error: unknown = await stack.asAgent(async () => {
       const client = await clientFactory().createFromUrl(agent.url);
       return client.sendMessage({ tenant: '', message: userMessage('msg-e2e-400'), configuration: undefined, metadata: undefined });
     }).catch((caught: unknown) => caught);

@@ -1,42 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { bind, Caracal, isCaracalError } from '@caracal/sdk';
+import { isCaracalError, type CaracalContext } from '@caracal/sdk';
 import { createMcpFetch } from '@caracal/sdk/mcp';
 import { parseTraceparent } from '@caracal/sdk/propagation';
-import { agentContext, SESSION_TOKEN, TRACE_ID } from './helpers/contexts.ts';
+import { startCaracalStack, type CaracalStack } from './helpers/caracal-server.ts';
 import { startMcpV1Server, type McpTestServer } from './helpers/mcp-v1-server.ts';
-import { startStsStandIn, type StsStandIn } from './helpers/sts-stand-in.ts';
 
 const RESOURCE = 'mcp://tools.e2e';
 
-let sts: StsStandIn;
+let stack: CaracalStack;
 let server: McpTestServer;
-let caracal: Caracal;
 
 beforeAll(async () => {
-  sts = await startStsStandIn({ sessionToken: SESSION_TOKEN });
-  server = await startMcpV1Server({ sts, resource: RESOURCE });
-  caracal = new Caracal({ coordinatorUrl: sts.url, zoneId: 'zone_e2e', clientId: 'app_orchestrator', subjectToken: SESSION_TOKEN });
+  stack = await startCaracalStack([RESOURCE]);
+  server = await startMcpV1Server({ verify: stack.verify, resource: RESOURCE });
 });
 
 afterAll(async () => {
   await server.close();
-  await caracal.close();
-  await sts.close();
+  await stack.close();
 });
 
 function bearer(value: unknown): string {
   return String(value).replace(/^Bearer /, '');
 }
 
-describe('MCP v1 client (StreamableHTTPClientTransport) with createMcpFetch', () => {
+describe('MCP v1 client (StreamableHTTPClientTransport) with createMcpFetch, against the real STS', () => {
   it('calls tools on a protected v1 server, each call with its own mandate for the server and trace in headers and _meta', async () => {
     const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-      fetch: createMcpFetch({ caracal, resource: RESOURCE, scopes: ['tools:call'] }),
+      fetch: createMcpFetch({ caracal: stack.caracal, resource: RESOURCE, scopes: ['tools:call'] }),
     });
-    const results = await bind(agentContext, async () => {
+    let agent: CaracalContext | undefined;
+    const results = await stack.asAgent(async (context) => {
+      agent = context;
       await client.connect(transport);
       const calls = [];
       for (let index = 0; index < 3; index++) calls.push(await client.callTool({ name: 'whoami', arguments: {} }));
@@ -47,33 +45,44 @@ describe('MCP v1 client (StreamableHTTPClientTransport) with createMcpFetch', ()
     expect(results.map((result) => (result.content as Array<{ text: string }>)[0]?.text)).toEqual(['call 1', 'call 2', 'call 3']);
 
     const tokens = server.toolCalls.map((call) => bearer(call.authorization));
-    expect(new Set(tokens).size).toBe(3);
-    for (const token of tokens) {
-      const claims = await sts.verify(token, RESOURCE);
-      expect(claims).toMatchObject({ aud: RESOURCE, scope: 'tools:call', agent_session_id: 'agentsess_e2e', delegation_edge_id: 'deledge_e2e' });
+    const claims = await Promise.all(tokens.map((token) => stack.verify(token, RESOURCE)));
+    expect(new Set(claims.map((claim) => claim.jti)).size).toBe(3);
+    for (const claim of claims) {
+      expect(claim).toMatchObject({ aud: RESOURCE, scope: 'tools:call', use: 'call' });
+      if (stack.mode === 'spawn') expect(claim.agent_session_id).toBe(agent?.agentSessionId);
     }
+    const traceId = parseTraceparent(String(server.requests[0]?.headers.traceparent))?.traceId;
+    if (agent?.traceId !== undefined) expect(traceId).toBe(agent.traceId);
     for (const request of server.requests) {
-      expect(JSON.stringify(request.headers)).not.toContain(SESSION_TOKEN);
-      expect(parseTraceparent(String(request.headers.traceparent))?.traceId).toBe(TRACE_ID);
-      expect(request.headers.baggage).toContain('caracal.agent_session=agentsess_e2e');
+      expect(JSON.stringify(request.headers)).not.toContain(stack.sessionToken);
+      expect(parseTraceparent(String(request.headers.traceparent))?.traceId).toBe(traceId);
+      expect(request.headers.baggage).toContain('caracal.hop=');
     }
-    for (const call of server.toolCalls) {
-      expect(parseTraceparent(String(call.meta?.traceparent))?.traceId).toBe(TRACE_ID);
-      expect(call.meta?.baggage).toContain('caracal.delegation_edge=deledge_e2e');
-    }
-    // initialize, notifications/initialized, the SSE GET and the DELETE share one mandate; three fresh ones for the calls.
+    for (const call of server.toolCalls) expect(parseTraceparent(String(call.meta?.traceparent))?.traceId).toBe(traceId);
+    // initialize, notifications/initialized, the SSE GET and the DELETE share one mandate; the calls each have their own.
     const methods = server.requests.map((request) => (request.body as { method?: string } | undefined)?.method ?? request.method);
     expect(methods).toEqual(expect.arrayContaining(['initialize', 'notifications/initialized', 'tools/call', 'DELETE']));
-    expect(sts.exchanges.filter((form) => form.resource === RESOURCE)).toHaveLength(4);
+    expect(new Set(server.requests.map((request) => bearer(request.headers.authorization))).size).toBe(4);
   });
 
   it('fails closed when the client connects outside a context', async () => {
     const before = server.requests.length;
     const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(server.url), { fetch: createMcpFetch({ caracal, resource: RESOURCE }) });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { fetch: createMcpFetch({ caracal: stack.caracal, resource: RESOURCE }) });
     const error: unknown = await client.connect(transport).catch((caught: unknown) => caught);
     const codes = [error, (error as { cause?: unknown } | undefined)?.cause].map((candidate) => (isCaracalError(candidate) ? candidate.code : undefined));
     expect(codes).toContain('NO_ACTIVE_CONTEXT');
+    expect(server.requests.length).toBe(before);
+    await client.close();
+  });
+
+  it('does not reach the server when the STS refuses the resource', async () => {
+    const before = server.requests.length;
+    const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { fetch: createMcpFetch({ caracal: stack.caracal, resource: 'mcp://not-bootstrapped.e2e' }) });
+    const error: unknown = await stack.asAgent(() => client.connect(transport)).catch((caught: unknown) => caught);
+    const codes = [error, (error as { cause?: unknown } | undefined)?.cause].map((candidate) => (isCaracalError(candidate) ? candidate.code : undefined));
+    expect(codes).toContain('TOKEN_EXCHANGE_FAILED');
     expect(server.requests.length).toBe(before);
     await client.close();
   });

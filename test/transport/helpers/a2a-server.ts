@@ -5,7 +5,7 @@ import express from 'express';
 import { A2A_PROTOCOL_VERSION, Role, type AgentCard } from '@a2a-js/sdk';
 import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
-import type { StsStandIn } from './sts-stand-in.ts';
+import type { MandateCheck } from './caracal-server.ts';
 
 /** What the agent's HTTP layer saw of one request. */
 export interface SeenA2ARequest {
@@ -64,7 +64,7 @@ function agentCard(baseUrl: string): AgentCard {
  * port 0, protected like a Caracal resource server: every request, the card included, needs a
  * mandate whose audience is `resource`. `failNext` injects transient failures in front of it.
  */
-export async function startA2AServer(options: { sts: StsStandIn; resource: string }): Promise<A2ATestServer> {
+export async function startA2AServer(options: { verify: MandateCheck; resource: string }): Promise<A2ATestServer> {
   const requests: SeenA2ARequest[] = [];
   const failNext: number[] = [];
   const app = express();
@@ -74,7 +74,7 @@ export async function startA2AServer(options: { sts: StsStandIn; resource: strin
   app.use((request, response, next) => {
     requests.push({ method: request.method, path: request.path, headers: request.headers, body: request.body as unknown });
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    void (token === undefined ? Promise.resolve(undefined) : options.sts.verify(token, options.resource).catch(() => undefined)).then((claims) => {
+    void (token === undefined ? Promise.resolve(undefined) : options.verify(token, options.resource).catch(() => undefined)).then((claims) => {
       if (claims === undefined) return void response.status(401).json({ error: 'invalid_token' });
       const failure = request.method === 'POST' ? failNext.shift() : undefined;
       if (failure !== undefined) return void response.status(failure).json({ error: 'injected' });

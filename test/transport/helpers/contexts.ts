@@ -1,12 +1,10 @@
 import type { CaracalContext } from '@caracal/sdk';
 
-/** The client's own session mandate: the STS accepts it, target servers must never see it. */
-export const SESSION_TOKEN = 'e2e-session-mandate-NEVER-FORWARD';
-
 export const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 
+/** A bound agent context for tests that need no server (stdio carries no mandate). */
 export const agentContext: CaracalContext = Object.freeze({
-  subjectToken: SESSION_TOKEN,
+  subjectToken: 'e2e-session-mandate',
   zoneId: 'zone_e2e',
   clientId: 'app_orchestrator',
   agentSessionId: 'agentsess_e2e',

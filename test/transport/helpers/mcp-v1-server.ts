@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'no
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { StsStandIn } from './sts-stand-in.ts';
+import type { MandateCheck } from './caracal-server.ts';
 
 /** What the MCP server saw of one HTTP request. */
 export interface SeenRequest {
@@ -47,7 +47,7 @@ function newMcpServer(toolCalls: SeenToolCall[]): McpServer {
  * node:http, port 0, protected like a Caracal resource server: every request needs a bearer
  * mandate whose audience is `resource`, or it gets 401 before reaching MCP.
  */
-export async function startMcpV1Server(options: { sts: StsStandIn; resource: string }): Promise<McpTestServer> {
+export async function startMcpV1Server(options: { verify: MandateCheck; resource: string }): Promise<McpTestServer> {
   const requests: SeenRequest[] = [];
   const toolCalls: SeenToolCall[] = [];
   const sessions = new Map<string, StreamableHTTPServerTransport>();
@@ -56,7 +56,7 @@ export async function startMcpV1Server(options: { sts: StsStandIn; resource: str
       const body = request.method === 'POST' ? await readBody(request) : undefined;
       requests.push({ method: request.method ?? '', headers: request.headers, body });
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const verified = token === undefined ? undefined : await options.sts.verify(token, options.resource).catch(() => undefined);
+      const verified = token === undefined ? undefined : await options.verify(token, options.resource).catch(() => undefined);
       if (verified === undefined) {
         response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
         return;

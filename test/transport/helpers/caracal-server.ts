@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { bind, Caracal, isCaracalError, type CaracalContext } from '@caracal/sdk';
+import { startServer } from '@caracal/server';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+
+const ZONE = 'zone_e2e';
+const APPLICATION = 'app_e2e_orchestrator';
+
+/** Verifies a bearer mandate for an audience; rejects when it is not valid for it. */
+export type MandateCheck = (token: string, audience: string) => Promise<unknown>;
+
+/** The real Caracal server (Coordinator + STS, embedded PGlite) and a client of it. */
+export interface CaracalStack {
+  readonly url: string;
+  readonly caracal: Caracal;
+  /** The client's own session mandate: the STS takes it, target servers must never see it. */
+  readonly sessionToken: string;
+  /** `'spawn'` once the Coordinator opens agent sessions; `'bind'` (no session) until then. */
+  readonly mode: 'spawn' | 'bind';
+  /** Runs `fn` as an agent: inside `caracal.spawn()`, or a bound session-less context. */
+  asAgent<R>(fn: (context: CaracalContext) => Promise<R>): Promise<R>;
+  /** Verifies a mandate as a protected resource server would: ES256, issuer, audience, JWKS of the zone. */
+  readonly verify: (token: string, audience: string) => Promise<JWTPayload>;
+  close(): Promise<void>;
+}
+
+function isMissingCoordinatorRoute(error: unknown): boolean {
+  return isCaracalError(error) && error.code === 'NOT_FOUND' && error.serverCode === 'not_found';
+}
+
+/** Starts the server on port 0 with `resources` bootstrapped in one zone for one application. */
+export async function startCaracalStack(resources: readonly string[]): Promise<CaracalStack> {
+  const secret = randomUUID();
+  const server = await startServer({
+    port: 0,
+    logger: false,
+    jobs: false,
+    bootstrap: {
+      zones: [{ id: ZONE, applications: [{ id: APPLICATION, secret, scopes: ['tools:call', 'agents:message'] }], resources: resources.map((id) => ({ id, scopes: ['tools:call', 'agents:message'] })) }],
+    },
+  });
+  const caracal = new Caracal({ coordinatorUrl: server.url, zoneId: ZONE, clientId: APPLICATION, clientSecret: secret });
+  const sessionToken = await caracal.sessionMandate();
+  // The Coordinator's session routes land separately; until they do, agents run in a bound
+  // context without a session, which the STS accepts for the application's own authority.
+  let mode: 'spawn' | 'bind' = 'spawn';
+  await caracal.spawn({ kind: 'ephemeral' }, async () => undefined).catch((error: unknown) => {
+    if (!isMissingCoordinatorRoute(error)) throw error;
+    mode = 'bind';
+  });
+  const fallback: CaracalContext = { subjectToken: sessionToken, zoneId: ZONE, clientId: APPLICATION, traceId: randomUUID().replaceAll('-', ''), hop: 0 };
+  const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json?zone_id=${ZONE}`));
+  return {
+    url: server.url,
+    caracal,
+    sessionToken,
+    mode,
+    asAgent: (fn) => (mode === 'spawn' ? caracal.spawn({ kind: 'ephemeral' }, fn) : bind(fallback, fn)),
+    verify: async (token, audience) => (await jwtVerify(token, jwks, { issuer: server.url, audience })).payload,
+    close: async () => {
+      await caracal.close();
+      await server.close();
+    },
+  };
+}
