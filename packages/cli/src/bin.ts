@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { run } from './run.ts';
+import { enableCompileCache } from 'node:module';
+
+// Reuses V8's compiled code between runs (a few ms per start on every command). Loaded before the
+// CLI itself, so the CLI's modules are the ones cached; harmless when the cache dir is not writable.
+enableCompileCache?.();
+const { run } = await import('./run.ts');
 
 // The only file that touches `process`: everything below gets it through `CliIo`.
 const waitForShutdown = (): Promise<string> =>

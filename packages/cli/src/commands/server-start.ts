@@ -14,7 +14,7 @@ export function registerServerStart(program: Command, context: CommandContext): 
     .option('--host <host>', 'interface to bind (env HOST; default 127.0.0.1)')
     .option('--database-url <url>', 'postgres:// URL (env DATABASE_URL; default embedded PGlite)')
     .option('--redis-url <url>', 'redis:// URL (env REDIS_URL; default in-process event bus)')
-    .option('--data-dir <dir>', 'PGlite data folder without a database URL (env CARACAL_DATA_DIR; default .caracal-data)')
+    .option('--data-dir <dir>', 'PGlite data folder without a database URL; memory:// keeps nothing (env CARACAL_DATA_DIR; default .caracal-data)')
     .option('--admin-token <token>', 'admin API bearer (env CARACAL_ADMIN_TOKEN; default: generated and printed)')
     .option('--log-level <level>', 'server log level (env LOG_LEVEL; default warn)')
     .option('--config <file>', 'caracal.config.json: settings in snake_case plus the bootstrap "zones"')
@@ -50,9 +50,15 @@ function printHints(context: CommandContext, url: string, settings: ServerSettin
   const { dim } = context.output.style;
   const lines = [`  export CARACAL_COORDINATOR_URL=${url}`];
   if (settings.adminTokenGenerated) lines.push(`  export CARACAL_ADMIN_TOKEN=${settings.adminToken}   ${dim('# generated for this run')}`);
-  lines.push(dim(settings.databaseUrl === undefined ? `  database: embedded PGlite in ${settings.dataDir ?? 'memory'}` : '  database: Postgres'));
+  lines.push(dim(`  database: ${describeDatabase(settings)}`));
   lines.push(dim(settings.redisUrl === undefined ? '  events: in-process bus' : '  events: Redis Streams'));
   context.io.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function describeDatabase(settings: ServerSettings): string {
+  if (settings.databaseUrl !== undefined) return 'Postgres';
+  const inMemory = settings.dataDir === undefined || settings.dataDir.startsWith('memory://');
+  return `embedded PGlite ${inMemory ? 'in memory' : `in ${settings.dataDir}`}`;
 }
 
 function parsePort(value: string): number {

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuiltCli, caracal, CLI_BIN, cleanEnv, collect, type ProcessResult } from './helpers/built-cli.ts';
+
+beforeAll(() => {
+  assertBuiltCli();
+});
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** Starts `caracal server start …` and resolves with the URL from its first stdout line. */
+async function startCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; done: Promise<ProcessResult> }> {
+  const child = spawn(process.execPath, [CLI_BIN, 'server', 'start', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanups.push(() => child.kill('SIGKILL'));
+  const done = collect(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const match = /^caracal server listening on (http:\/\/\S+)\n/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    void done.then((result) => reject(new Error(`server start exited early (${result.code}): ${result.stderr}`)));
+  });
+  return { child, url, done };
+}
+
+// Starting a real server (PGlite in WASM, migrations, key generation) takes seconds on a busy machine.
+describe('the built caracal binary: server start', { timeout: 120_000 }, () => {
+  it('starts with --config (bootstrap + settings), serves the admin API, and stops on SIGTERM with exit 0', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'caracal-config-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const config = join(folder, 'caracal.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        port: 0,
+        admin_token: 'from-config',
+        data_dir: join(folder, 'data'),
+        zones: [{ id: 'zone_cfg', applications: [{ id: 'app_cfg', secret: 'cfg-secret', scopes: ['tools:call'] }], resources: [{ id: 'mcp://tools.cfg', scopes: ['tools:call'] }] }],
+      }),
+    );
+    const { child, url, done } = await startCli(['--config', config]);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The bootstrapped zone exists: an operator token can be minted for it with the config's admin token.
+    const token = await caracal(['token', '--zone', 'zone_cfg', '--url', url], { CARACAL_ADMIN_TOKEN: 'from-config' });
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('SIGTERM: stopping…\nstopped\n');
+    expect(result.stderr).not.toContain('CARACAL_ADMIN_TOKEN=');
+  });
+
+  it('lets flags override the environment, generates an admin token when none is set, and stops on SIGINT', async () => {
+    const { child, url, done } = await startCli(['--port', '0', '--data-dir', 'memory://'], { PORT: '1' });
+    const created = await caracal(['zone', 'create', 'zone_flag', '--url', url], { CARACAL_ADMIN_TOKEN: 'guess' });
+    expect(created.code).toBe(1);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(0);
+    const generated = /export CARACAL_ADMIN_TOKEN=(\S+)/.exec(result.stderr);
+    expect(generated?.[1]).toMatch(/^[\w-]{32}$/);
+    expect(result.stderr).toContain(`export CARACAL_COORDINATOR_URL=${url}\n`);
+    expect(result.stderr).toContain('database: embedded PGlite in memory');
+  });
+
+  it('refuses a bad config file with exit 3 and a bad flag with exit 2', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'caracal-config-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const config = join(folder, 'caracal.config.json');
+    writeFileSync(config, JSON.stringify({ zones: [{ id: 'zone_x', applications: [{ id: 'app_x' }] }] }));
+    const badConfig = await caracal(['server', 'start', '--config', config]);
+    expect(badConfig).toMatchObject({ code: 3, stdout: '', stderr: `${config}: zones[0].applications[0].secret must be a non-empty string\n` });
+    const badPort = await caracal(['server', 'start', '--port', 'eighty']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain("error: option '--port <port>' argument 'eighty' is invalid.");
+  });
+});
