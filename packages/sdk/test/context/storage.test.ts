@@ -17,7 +17,7 @@ describe('one AsyncLocalStorage per process', () => {
     vi.resetModules();
     // A query makes the module loader evaluate a second instance, as a second installed copy would.
     const specifier = new URL('../../src/context/current.ts?second-copy', import.meta.url).href;
-    const copy = (await import(/* @vite-ignore */ specifier)) as typeof import('../../src/context/current.ts');
+    const copy = (await import(/* @vite-ignore */ specifier)) as { current: typeof current };
     expect(copy.current).not.toBe(current);
     bind(context, () => expect(copy.current()?.agentSessionId).toBe('agentsess_g'));
     vi.resetModules();
