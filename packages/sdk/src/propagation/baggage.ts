@@ -51,9 +51,13 @@ function isProperties(text: string, from: number, to: number): boolean {
   }
 }
 
-/** Receives each list-member as {@link scanBaggage} reads it. @internal */
+/**
+ * Receives each list-member as {@link scanBaggage} reads it. The key arrives as a range of `text`
+ * so a reader that recognises it in place need not allocate it.
+ * @internal
+ */
 export interface BaggageSink {
-  member(key: string, value: string, properties: string | undefined): void;
+  member(text: string, keyStart: number, keyEnd: number, value: string, properties: string | undefined): void;
 }
 
 /** One header value, or several joined into one list; null when a part is not a string. */
@@ -126,7 +130,7 @@ export function scanBaggage(text: string, sink: BaggageSink): boolean {
     const size = (count === 0 ? 0 : bytes + 1) + (valid ? to : memberEnd(text, from)) - from;
     if (size > BAGGAGE_MAX_BYTES) return true;
     if (!valid) return false;
-    sink.member(text.slice(from, keyEnd), hasPercent ? percentDecode(text, valueStart, valueEnd) : text.slice(valueStart, valueEnd), properties);
+    sink.member(text, from, keyEnd, hasPercent ? percentDecode(text, valueStart, valueEnd) : text.slice(valueStart, valueEnd), properties);
     count++;
     bytes = size;
     index = cursor + 1;
@@ -137,7 +141,8 @@ export function scanBaggage(text: string, sink: BaggageSink): boolean {
 class EntryCollector implements BaggageSink {
   readonly entries: BaggageEntry[] = [];
 
-  member(key: string, value: string, properties: string | undefined): void {
+  member(text: string, keyStart: number, keyEnd: number, value: string, properties: string | undefined): void {
+    const key = text.slice(keyStart, keyEnd);
     this.entries.push(properties === undefined ? { key, value } : { key, value, properties });
   }
 }

@@ -99,26 +99,39 @@ export class BaggageLineageReader implements BaggageSink {
   /** Foreign members; one shared frozen empty record until the first one arrives. */
   baggage: Record<string, string> = NO_MEMBERS as Record<string, string>;
 
-  member(key: string, value: string): void {
-    switch (key) {
-      case BAGGAGE_AGENT_SESSION:
-        this.agentSessionId = value === '' ? undefined : value;
-        return;
-      case BAGGAGE_DELEGATION_EDGE:
-        this.delegationEdgeId = value === '' ? undefined : value;
-        return;
-      case BAGGAGE_PARENT_EDGE:
-        this.parentEdgeId = value === '' ? undefined : value;
-        return;
-      case BAGGAGE_HOP:
-        this.hop = parseHop(value);
-        return;
-      default:
-        if (this.baggage === NO_MEMBERS) this.baggage = {};
-        // defineProperty, not assignment: a "__proto__" key from the wire must stay a plain member.
-        if (key === '__proto__') Object.defineProperty(this.baggage, key, { value, enumerable: true, writable: true, configurable: true });
-        else this.baggage[key] = value;
+  member(text: string, keyStart: number, keyEnd: number, value: string): void {
+    // Our keys are recognised in place by length and prefix: no key string is allocated for them.
+    switch (keyEnd - keyStart) {
+      case BAGGAGE_AGENT_SESSION.length:
+        if (text.startsWith(BAGGAGE_AGENT_SESSION, keyStart)) {
+          this.agentSessionId = value === '' ? undefined : value;
+          return;
+        }
+        break;
+      case BAGGAGE_DELEGATION_EDGE.length:
+        if (text.startsWith(BAGGAGE_DELEGATION_EDGE, keyStart)) {
+          this.delegationEdgeId = value === '' ? undefined : value;
+          return;
+        }
+        break;
+      case BAGGAGE_PARENT_EDGE.length:
+        if (text.startsWith(BAGGAGE_PARENT_EDGE, keyStart)) {
+          this.parentEdgeId = value === '' ? undefined : value;
+          return;
+        }
+        break;
+      case BAGGAGE_HOP.length:
+        if (text.startsWith(BAGGAGE_HOP, keyStart)) {
+          this.hop = parseHop(value);
+          return;
+        }
+        break;
     }
+    const key = text.slice(keyStart, keyEnd);
+    if (this.baggage === NO_MEMBERS) this.baggage = {};
+    // defineProperty, not assignment: a "__proto__" key from the wire must stay a plain member.
+    if (key === '__proto__') Object.defineProperty(this.baggage, key, { value, enumerable: true, writable: true, configurable: true });
+    else this.baggage[key] = value;
   }
 }
 

@@ -10,6 +10,21 @@ import { isValidTracestate } from './tracestate.ts';
 let lastTraceId = '';
 let lastTraceState = '';
 
+// Baggage of frozen contexts (what `bind` produces), computed once per context: a frozen context
+// and its frozen baggage cannot change, so the string is a pure function of the object.
+const baggageOfFrozen = new WeakMap<CaracalContext, string>();
+
+/** Caracal's baggage for `ctx`, memoised when `ctx` is frozen. */
+function baggageOf(ctx: CaracalContext): string {
+  if (!Object.isFrozen(ctx) || (ctx.baggage !== undefined && !Object.isFrozen(ctx.baggage))) return caracalBaggage(ctx);
+  let baggage = baggageOfFrozen.get(ctx);
+  if (baggage === undefined) {
+    baggage = caracalBaggage(ctx);
+    baggageOfFrozen.set(ctx, baggage);
+  }
+  return baggage;
+}
+
 /** The context's trace id when valid, else a fresh one (absent, or not W3C-valid). */
 export function traceIdOf(ctx: { readonly traceId?: string }): string {
   const traceId = ctx.traceId;
@@ -64,7 +79,7 @@ export function inject<Target extends Record<string, string>>(ctx: CaracalContex
   }
   const baggageKey = findHeaderKey(target, BAGGAGE_HEADER);
   if (baggageKey === undefined) {
-    const baggage = caracalBaggage(ctx);
+    const baggage = baggageOf(ctx);
     if (baggage !== '') target[BAGGAGE_HEADER] = baggage;
   } else {
     const merged = caracalBaggage(ctx, target[baggageKey]);

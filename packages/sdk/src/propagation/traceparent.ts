@@ -1,4 +1,4 @@
-import { isLowerHex, isLowerHexRange, isOws, isZeroRange } from './chars.ts';
+import { isLowerHex, isOws } from './chars.ts';
 import { DEFAULT_TRACE_FLAGS, TRACEPARENT_LENGTH, TRACEPARENT_VERSION } from './constants.ts';
 import { isValidSpanId, isValidTraceFlags, isValidTraceId } from './ids.ts';
 
@@ -29,6 +29,17 @@ export interface TraceparentParts {
 }
 
 const DASH = 0x2d;
+
+/** Lowercase hex and not all zero, in one pass over `value[from, to)`. */
+function isNonZeroHexId(value: string, from: number, to: number): boolean {
+  let nonZero = false;
+  for (let index = from; index < to; index++) {
+    const code = value.charCodeAt(index);
+    if (!isLowerHex(code)) return false;
+    if (code !== 0x30) nonZero = true;
+  }
+  return nonZero;
+}
 
 /**
  * Parses a W3C Trace Context level 2 `traceparent` value; `null` when it is not one.
@@ -69,9 +80,8 @@ export function parseTraceparent(value: string): Traceparent | null {
   ) {
     return null;
   }
-  if (!isLowerHexRange(value, start + 3, start + 35) || isZeroRange(value, start + 3, start + 35)) return null;
-  if (!isLowerHexRange(value, start + 36, start + 52) || isZeroRange(value, start + 36, start + 52)) return null;
-  if (!isLowerHexRange(value, start + 53, start + 55)) return null;
+  if (!isNonZeroHexId(value, start + 3, start + 35) || !isNonZeroHexId(value, start + 36, start + 52)) return null;
+  if (!isLowerHex(value.charCodeAt(start + 53)) || !isLowerHex(value.charCodeAt(start + 54))) return null;
 
   return {
     version: value.slice(start, start + 2),

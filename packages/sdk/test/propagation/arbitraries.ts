@@ -97,3 +97,9 @@ export function wireInput(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
 
 /** 100,000 runs: the brief's floor for "never throws on wire input". */
 export const NEVER_THROWS_RUNS = 100_000;
+
+/**
+ * Each 100,000-run property takes 1–4 s on an idle machine; the limit is generous because shared
+ * CI machines are not idle, and a timeout there would say nothing about the parser.
+ */
+export const PROPERTY_TIMEOUT_MS = 60_000;

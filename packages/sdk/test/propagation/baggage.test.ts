@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, formatBaggage, parseBaggage } from '../../src/propagation/index.ts';
 import type { BaggageEntry } from '../../src/propagation/index.ts';
-import { baggageEntriesArb, baggageEntryArb, NEVER_THROWS_RUNS, wireInput } from './arbitraries.ts';
+import { baggageEntriesArb, baggageEntryArb, NEVER_THROWS_RUNS, PROPERTY_TIMEOUT_MS, wireInput } from './arbitraries.ts';
 
 
 describe('parseBaggage', () => {
@@ -106,7 +106,7 @@ describe('parseBaggage', () => {
     expect(parseBaggage([null] as unknown as string[])).toBeNull();
   });
 
-  it('never throws and returns well-formed members, over 100,000 random and near-valid inputs', () => {
+  it('never throws and returns well-formed members, over 100,000 random and near-valid inputs', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const valid = fc.array(baggageEntryArb, { maxLength: 4 }).map((entries) => formatBaggage(entries) ?? '');
     fc.assert(
       fc.property(wireInput(valid), (input) => {
@@ -145,7 +145,7 @@ describe('formatBaggage', () => {
     expect(formatBaggage(big)).toBe(`a=${'x'.repeat(5000)}`);
   });
 
-  it('round-trips through parseBaggage', () => {
+  it('round-trips through parseBaggage', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(baggageEntriesArb, (entries) => {
         const text = formatBaggage(entries);

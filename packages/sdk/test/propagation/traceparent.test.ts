@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatTraceparent, parseTraceparent, TRACEPARENT_LENGTH } from '../../src/propagation/index.ts';
-import { flagsArb, NEVER_THROWS_RUNS, spanIdArb, traceIdArb, traceparentArb, wireInput } from './arbitraries.ts';
+import { flagsArb, NEVER_THROWS_RUNS, PROPERTY_TIMEOUT_MS, spanIdArb, traceIdArb, traceparentArb, wireInput } from './arbitraries.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
@@ -78,7 +78,7 @@ describe('parseTraceparent', () => {
     expect(parseTraceparent('')).toBeNull();
   });
 
-  it('never throws and only returns valid fields, over 100,000 random and near-valid inputs', () => {
+  it('never throws and only returns valid fields, over 100,000 random and near-valid inputs', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(wireInput(traceparentArb), (input) => {
         const parsed = parseTraceparent(input);

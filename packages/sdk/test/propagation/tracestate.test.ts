@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatTracestate, isValidTracestate, parseTracestate, TRACESTATE_MAX_MEMBERS } from '../../src/propagation/index.ts';
-import { NEVER_THROWS_RUNS, tracestateEntriesArb, wireInput } from './arbitraries.ts';
+import { NEVER_THROWS_RUNS, PROPERTY_TIMEOUT_MS, tracestateEntriesArb, wireInput } from './arbitraries.ts';
 
 const members = (count: number): string => Array.from({ length: count }, (_, index) => `k${index}=v${index}`).join(',');
 
@@ -80,7 +80,7 @@ describe('parseTracestate', () => {
     expect(parseTracestate([1] as unknown as string[])).toBeNull();
   });
 
-  it('never throws, and agrees with isValidTracestate, over 100,000 random and near-valid inputs', () => {
+  it('never throws, and agrees with isValidTracestate, over 100,000 random and near-valid inputs', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const valid = tracestateEntriesArb.map((entries) => entries.map(({ key, value }) => `${key}=${value}`).join(' , '));
     fc.assert(
       fc.property(wireInput(valid), (input) => {
