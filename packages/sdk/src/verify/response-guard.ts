@@ -107,14 +107,16 @@ export function guardResponse(response: ServerResponse, options: ResponseGuardOp
     if (!response.headersSent) {
       const refusal = refusalResponse(error);
       for (const name of response.getHeaderNames()) response.removeHeader(name);
-      response.statusCode = refusal.status;
-      for (const [name, value] of Object.entries(refusal.headers)) response.setHeader(name, value);
+      original.writeHead.call(response, refusal.status, refusal.headers);
       original.end.call(response, JSON.stringify(refusal.body));
     } else if (trailerDeclared && response.chunkedEncoding) {
       response.addTrailers({ [REVOKED_TRAILER]: revokedId });
       original.end.call(response);
+    } else if (response.socket !== null) {
+      // Fixed length: the body cannot end early in-band. Ending the socket delivers what was
+      // written, then closes the connection, so the client sees an incomplete body.
+      response.socket.end();
     } else {
-      // Fixed length: the body cannot be ended early in-band, so the connection is closed.
       response.destroy();
     }
   }

@@ -15,6 +15,10 @@ export interface RevocationEventFields {
   /** JSON text (Redis) or an object (SSE) with `session_id` and/or `edge_id` and the like. */
   readonly payload?: unknown;
   readonly signature?: string;
+  /** ISO time of the state change (both feeds). */
+  readonly occurred_at?: string;
+  /** The entry's stream position (the SSE feed's JSON carries it). */
+  readonly stream_id?: string;
   readonly topic?: string;
   readonly [field: string]: unknown;
 }
@@ -84,6 +88,6 @@ export function parseRevocationEvent(fields: RevocationEventFields, topic?: stri
 /** The time a Redis-style stream id (`<ms>-<seq>`) was written, or `undefined` for other ids. @internal */
 export function streamIdTime(id: string | undefined): number | undefined {
   if (id === undefined) return undefined;
-  const match = /^(\d{10,16})-\d+$/.exec(id);
+  const match = /^(\d{1,16})-\d+$/.exec(id);
   return match === null ? undefined : Number(match[1]);
 }

@@ -27,11 +27,11 @@ export interface RevocationSourceCommonOptions {
   /** Only events of this zone are applied (events without a zone are applied too). */
   readonly zoneId?: string;
   /**
-   * Checks an event before it is applied, e.g. the server's HMAC `signature` over its fields.
-   * Events it refuses are dropped. A forged revocation can only take authority away, never grant
+   * Checks an event before it is applied, e.g. the server's HMAC `signature` over a Redis
+   * entry's fields (see `eventSignatureVerifier`). Events it refuses are dropped. A forged revocation can only take authority away, never grant
    * it, so this guards against denial of service, not escalation.
    */
-  readonly verifyEvent?: (fields: RevocationEventFields) => boolean;
+  readonly verifyEvent?: (fields: RevocationEventFields, topic: string | undefined) => boolean;
   /** Told about connection and read failures (the source keeps retrying). */
   readonly onError?: (error: unknown) => void;
 }

@@ -37,8 +37,9 @@ export interface SseRevocationSourceOptions extends RevocationSourceCommonOption
   /** @default [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC] */
   readonly topics?: readonly string[];
   /**
-   * How far back the first connection asks the feed to replay, as a synthetic `Last-Event-ID`
-   * `<ms>-0`. @default REVOCATION_RETENTION_MS (24 h); 0 = only new events.
+   * How far back the first connection asks the feed to replay, as a resume cursor
+   * (`Last-Event-ID: <topic>@<ms>-0,…`, the feed's own cursor form). @default REVOCATION_RETENTION_MS
+   * (24 h); 0 = only new events.
    */
   readonly replayMs?: number;
   readonly reconnect?: Partial<SseReconnectPolicy>;
@@ -86,10 +87,13 @@ class SseFeed {
     this.store = options.store ?? createRevocationStore();
     this.#fetch = resolveFetch(options);
     this.#clock = options.clock ?? systemClock;
-    const topics = (options.topics ?? [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC]).join(',');
-    this.#url = `${options.url.replace(/\/+$/, '')}/zones/${encodeURIComponent(options.zoneId)}/events?topics=${encodeURIComponent(topics)}`;
+    const topics = [...(options.topics ?? [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC])].sort();
+    this.#url = `${options.url.replace(/\/+$/, '')}/zones/${encodeURIComponent(options.zoneId)}/events?topics=${encodeURIComponent(topics.join(','))}`;
     const replayMs = options.replayMs ?? REVOCATION_RETENTION_MS;
-    if (replayMs > 0) this.#lastEventId = `${Math.max(0, this.#clock.now() - replayMs)}-0`;
+    if (replayMs > 0) {
+      const since = `${Math.max(0, this.#clock.now() - replayMs)}-0`;
+      this.#lastEventId = topics.map((topic) => `${topic}@${since}`).join(',');
+    }
     this.ready = new Promise<void>((resolve, reject) => {
       this.#markReady = resolve;
       this.#failReady = reject;
@@ -130,6 +134,11 @@ class SseFeed {
     const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${String(token)}`, 'cache-control': 'no-cache' };
     if (this.#lastEventId !== undefined) headers['last-event-id'] = this.#lastEventId;
     const response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.#abort.signal });
+    if (response.status === 400 && this.#lastEventId !== undefined) {
+      // The feed no longer knows our cursor (say, the server's streams were trimmed): start fresh.
+      this.#lastEventId = undefined;
+      throw new CaracalError('REQUEST_FAILED', 'The revocation feed refused the resume cursor; reconnecting without it.', { status: 400 });
+    }
     if (!response.ok || response.body === null) {
       throw new CaracalError('REQUEST_FAILED', `The revocation feed answered HTTP ${response.status}.`, { status: response.status });
     }
