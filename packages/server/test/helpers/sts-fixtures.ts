@@ -154,8 +154,10 @@ export async function insertAgentSession(
 ): Promise<string> {
   const id = newId('agentsess', session.now ?? Date.now());
   await database.query(
-    `INSERT INTO agent_sessions (id, zone_id, application_id, parent_id, root_id, status, depth, kind, scopes, resource_id, spawned_at, expires_at)
-     VALUES ($1, $2, $3, $4, $1, $5, 0, 'instance', $6::text[], $7, $8, $9)`,
+    // Seats are the Coordinator's limit bookkeeping; rows made here bypass the limits on purpose.
+    `INSERT INTO agent_sessions (id, zone_id, application_id, parent_id, root_id, status, depth, kind, scopes, resource_id,
+       zone_seat, application_seat, spawned_at, expires_at)
+     VALUES ($1, $2, $3, $4, $1, $5, 0, 'instance', $6::text[], $7, 0, 0, $8, $9)`,
     [
       id,
       session.zoneId,
@@ -252,7 +254,6 @@ export async function buildStsTestApp(backend: Backend, options: { adminToken?: 
   const schema = backend.schema();
   const database = await openDatabase(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, schema: schema! });
   const bus = await openEventBus(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl, keyPrefix: `${schema ?? 'sts'}:` });
-  await ensureCoordinatorTables(database);
   const clock = testClock();
   const adminToken = options.adminToken === null ? '' : (options.adminToken ?? `admin-${suffix()}`);
   const config: ServerConfig = {
@@ -300,21 +301,3 @@ export async function injectTokenRequest(
   return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
 
-/**
- * TRANSITIONAL: until the Coordinator's migration lands, creates its two tables with the columns
- * of the agreed contract so the exchange can be tested. Does nothing once they exist.
- */
-async function ensureCoordinatorTables(database: Database): Promise<void> {
-  const { rows } = await database.query<{ present: boolean }>("SELECT to_regclass('agent_sessions') IS NOT NULL AS present");
-  if (rows[0]!.present) return;
-  await database.query(`CREATE TABLE agent_sessions (
-    id text PRIMARY KEY, zone_id text NOT NULL, application_id text NOT NULL, parent_id text, root_id text NOT NULL,
-    status text NOT NULL, depth integer NOT NULL DEFAULT 0, kind text NOT NULL DEFAULT 'instance', scopes text[],
-    resource_id text, delegation_edge_id text, spawned_at timestamptz NOT NULL DEFAULT now(), expires_at timestamptz,
-    terminated_at timestamptz)`);
-  await database.query(`CREATE TABLE delegation_edges (
-    id text PRIMARY KEY, zone_id text NOT NULL, source_session_id text NOT NULL, target_session_id text NOT NULL,
-    issuer_application_id text NOT NULL, receiver_application_id text NOT NULL, parent_edge_id text, scopes text[] NOT NULL,
-    resource_id text, constraints jsonb NOT NULL DEFAULT '{}', max_hops integer, budget_remaining integer,
-    status text NOT NULL, expires_at timestamptz NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz)`);
-}
