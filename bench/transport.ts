@@ -20,7 +20,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { bind, Caracal } from '@caracal/sdk';
+import { bind, Caracal, isCaracalError } from '@caracal/sdk';
 import { createMcpFetch } from '@caracal/sdk/mcp';
 import { generateKeyPair, SignJWT } from 'jose';
 
@@ -73,11 +73,24 @@ async function realStack(): Promise<Stack> {
   });
   const caracal = new Caracal({ coordinatorUrl: server.url, zoneId: 'zone_bench', clientId: 'app_bench', clientSecret: secret });
   try {
-    const staticToken = await caracal.spawn({ kind: 'ephemeral' }, async () => (await caracal.exchange({ resource: RESOURCE, scopes: ['tools:call'] })).accessToken);
+    const mint = async (): Promise<string> => (await caracal.exchange({ resource: RESOURCE, scopes: ['tools:call'] })).accessToken;
+    let inContext: Stack['inContext'] = (fn) => caracal.spawn({ kind: 'ephemeral' }, fn);
+    let label = `REAL @caracal/server ${server.url} (Coordinator + STS, embedded PGlite)`;
+    let staticToken: string;
+    try {
+      staticToken = await inContext(mint);
+    } catch (error) {
+      // Until the Coordinator serves agent sessions, exchange under a bound context without one.
+      if (!isCaracalError(error) || error.code !== 'NOT_FOUND') throw error;
+      const context = { subjectToken: await caracal.sessionMandate(), zoneId: 'zone_bench', clientId: 'app_bench', hop: 0 };
+      inContext = (fn) => bind(context, fn);
+      label = `REAL @caracal/server STS ${server.url} (embedded PGlite; no agent session: the Coordinator's POST /zones/{zoneId}/agents is not served yet)`;
+      staticToken = await inContext(mint);
+    }
     return {
-      label: `REAL @caracal/server ${server.url} (Coordinator + STS, embedded PGlite)`,
+      label,
       caracal,
-      inContext: (fn) => caracal.spawn({ kind: 'ephemeral' }, fn),
+      inContext,
       staticToken,
       close: async () => {
         await caracal.close();
