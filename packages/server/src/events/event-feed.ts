@@ -21,6 +21,8 @@ export interface EventFeedOptions {
 }
 
 export interface EventFeed {
+  /** The position after everything handled so far; a client may resume from it. */
+  cursor(): string;
   close(): void;
 }
 
@@ -82,5 +84,5 @@ export async function openEventFeed(options: EventFeedOptions): Promise<EventFee
   const buffered = buffer;
   buffer = undefined;
   for (const event of buffered) emit(event);
-  return { close };
+  return { close, cursor: () => formatFeedCursor(positions) };
 }

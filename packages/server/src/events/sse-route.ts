@@ -19,7 +19,8 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /**
  * `GET /zones/{zoneId}/events?topics=a,b` as `text/event-stream`. Each event's `id:` is the
  * feed cursor (all topics' positions), so the browser's automatic `Last-Event-ID` resumes
- * exactly; heartbeats are SSE comments that keep proxies from closing an idle stream.
+ * exactly; a first `ready` event carries the starting cursor; heartbeats are SSE comments that
+ * keep proxies from closing an idle stream.
  */
 export function registerSseRoute(app: FastifyInstance, options: FeedRouteOptions): void {
   const { context, relay, openFeeds } = options;
@@ -67,6 +68,9 @@ export function registerSseRoute(app: FastifyInstance, options: FeedRouteOptions
       });
       feedClose = feed.close;
       if (!openFeeds.has(end)) feed.close();
+      // A named event (EventSource's onmessage ignores it) whose id is the starting cursor: a client
+      // that drops before its first event still resumes from here instead of from "now".
+      else response.write(`id: ${feed.cursor()}\nevent: ready\ndata: ${JSON.stringify({ cursor: feed.cursor() })}\n\n`);
     } catch (error) {
       request.log.warn({ err: error }, 'event feed could not start');
       // Tell EventSource to come back later; the stream itself already started with 200.

@@ -13,7 +13,8 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /**
  * `GET /ws?zone_id=…&topics=a,b[&cursor=…]` upgraded to a WebSocket that pushes the same JSON
- * as the SSE feed (each message carries its `cursor` to resume with). Authentication and input
+ * as the SSE feed (each message carries its `cursor` to resume with; the first message is
+ * `{ ready: true, cursor }` once the feed is live). Authentication and input
  * checks run before the upgrade, so a refused client gets a plain 4xx answer.
  */
 export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteOptions): void {
@@ -38,8 +39,7 @@ export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteO
         return;
       }
       let feedClose: (() => void) | undefined;
-      const heartbeat = setInterval(() => socket.ping(), options.heartbeatMs);
-      heartbeat.unref();
+      let heartbeat: NodeJS.Timeout | undefined;
       const end = (): void => {
         clearInterval(heartbeat);
         feedClose?.();
@@ -62,7 +62,14 @@ export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteO
           },
         });
         feedClose = feed.close;
-        if (!openFeeds.has(end)) feed.close();
+        if (!openFeeds.has(end)) {
+          feed.close();
+          return;
+        }
+        // The starting cursor, so a client that drops before its first event resumes from here.
+        socket.send(JSON.stringify({ ready: true, cursor: feed.cursor() }));
+        heartbeat = setInterval(() => socket.ping(), options.heartbeatMs);
+        heartbeat.unref();
       } catch (error) {
         request.log.warn({ err: error }, 'websocket feed could not start');
         socket.close(1011, 'feed unavailable');
