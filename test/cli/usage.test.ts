@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuiltCli, caracal, CLI_BIN, cleanEnv, collect } from './helpers/built-cli.ts';
+import { assertBuiltCli, caracal, CLI_BIN, cleanEnv, collect, shell } from './helpers/built-cli.ts';
 
 beforeAll(() => {
   assertBuiltCli();
@@ -59,6 +59,11 @@ describe('the built caracal binary: usage', () => {
     expect(noUrl).toMatchObject({ code: 3, stdout: '', stderr: 'coordinator URL not set — export CARACAL_COORDINATOR_URL\n' });
     const noToken = await caracal(['delegation', 'outbound', 'agentsess_x'], { CARACAL_COORDINATOR_URL: 'http://127.0.0.1:4000', CARACAL_ZONE_ID: 'zone_x' });
     expect(noToken).toMatchObject({ code: 3, stdout: '', stderr: 'coordinator token not set — export CARACAL_COORDINATOR_TOKEN\n' });
+  });
+
+  it('stops quietly when the reader closes the pipe early (| head)', async () => {
+    const result = await shell('caracal --help | head -1 && caracal --help | true');
+    expect(result).toMatchObject({ code: 0, stdout: 'Usage: caracal [options] [command]\n', stderr: '' });
   });
 
   it('reports an unreachable coordinator with exit 1', async () => {

@@ -7,6 +7,15 @@ enableCompileCache?.();
 const { run } = await import('./run.ts');
 
 // The only file that touches `process`: everything below gets it through `CliIo`.
+
+// `caracal agent list | head -1` closes the pipe early; stop quietly like other Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 const waitForShutdown = (): Promise<string> =>
   new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {

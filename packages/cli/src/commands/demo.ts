@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { startEmbeddedServer } from '../embedded-server.ts';
@@ -6,6 +5,7 @@ import { CliError } from '../errors.ts';
 import { createAdminClient } from '../http/admin-client.ts';
 import { createCoordinatorClient, type CoordinatorClient } from '../http/coordinator-client.ts';
 import { fetchSessionMandate } from '../http/sts-client.ts';
+import { randomToken } from '../random-token.ts';
 import { renderTree } from '../tree-view.ts';
 import { EDGE_COLUMNS, TRAVERSE_COLUMNS } from './columns.ts';
 
@@ -20,7 +20,7 @@ export function registerDemo(program: Command, context: CommandContext): void {
     .command('demo')
     .description('A short tour: embedded server, a zone, an agent tree, a delegation chain, a cascading revocation')
     .action(async () => {
-      const adminToken = randomBytes(18).toString('base64url');
+      const adminToken = randomToken(18);
       const server = await context.progress('starting an embedded server…', () =>
         startEmbeddedServer({ port: 0, host: '127.0.0.1', adminToken, logger: false }),
       );

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { CliError } from '../errors.ts';
+import { randomToken } from '../random-token.ts';
 import type { BootstrapDocument } from './bootstrap-document.ts';
 import { nonEmpty } from './coordinator-settings.ts';
 import type { ServerConfigFile } from './server-config-file.ts';
@@ -51,7 +51,7 @@ export function resolveServerSettings(
     databaseUrl,
     redisUrl: flags.redisUrl ?? nonEmpty(env.REDIS_URL) ?? config.redisUrl,
     dataDir: databaseUrl === undefined ? (flags.dataDir ?? nonEmpty(env.CARACAL_DATA_DIR) ?? config.dataDir ?? DEFAULT_DATA_DIR) : undefined,
-    adminToken: configuredToken ?? randomBytes(24).toString('base64url'),
+    adminToken: configuredToken ?? randomToken(24),
     adminTokenGenerated: configuredToken === undefined,
     logLevel: flags.logLevel ?? nonEmpty(env.LOG_LEVEL) ?? config.logLevel ?? 'warn',
     bootstrap: config.bootstrap,
