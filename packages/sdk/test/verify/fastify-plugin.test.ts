@@ -1,0 +1,95 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { current } from '../../src/context/current.ts';
+import { caracalFastify, createRevocationStore, createVerifier, REVOKED_TRAILER, type Verifier } from '../../src/verify/index.ts';
+import { rawRequest } from './helpers/raw-request.ts';
+import { AUDIENCE, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
+
+let issuer: TestIssuer;
+let verifier: Verifier;
+let app: FastifyInstance | undefined;
+const store = createRevocationStore();
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation: store });
+});
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+afterAll(async () => {
+  await verifier.close();
+  await issuer.close();
+});
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caracal?: import('../../src/verify/index.ts').VerifiedRequest | null;
+  }
+}
+
+async function start(): Promise<string> {
+  app = Fastify();
+  await app.register(caracalFastify, { verifier, requiredScopes: ['tools:call'] });
+  app.get('/whoami', async (request) => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return { session: current()?.agentSessionId, client: request.caracal?.claims.client_id };
+  });
+  app.post('/echo', async (request) => ({ body: request.body, session: current()?.agentSessionId }));
+  app.get('/stream', (request, reply) => {
+    reply.raw.writeHead(200, { 'content-type': 'text/plain' });
+    reply.raw.write(Buffer.alloc(4096, 'a'));
+    store.revoke({ sessionIds: ['agentsess_streaming'] });
+    reply.raw.write(Buffer.alloc(4096, 'b'));
+    reply.raw.end();
+    void request;
+  });
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+describe('caracalFastify', () => {
+  it('runs hooks and handlers inside the verified context, for GET and for POST with a parsed body', async () => {
+    const url = await start();
+    const token = await issuer.mint();
+    const response = await rawRequest(`${url}/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    expect(JSON.parse(response.body.toString())).toEqual({ session: SESSION, client: 'app_caller' });
+
+    const posted = await rawRequest(`${url}/echo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await issuer.mint()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ invoice: 42 }),
+    });
+    expect(JSON.parse(posted.body.toString())).toEqual({ body: { invoice: 42 }, session: SESSION });
+  });
+
+  it('answers 401/403 from the onRequest hook, before any handler', async () => {
+    const url = await start();
+    const missing = await rawRequest(`${url}/whoami`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers['www-authenticate']).toContain('error="invalid_token"');
+    expect(JSON.parse(missing.body.toString())).toMatchObject({ error: 'invalid_token' });
+
+    const scoped = await rawRequest(`${url}/whoami`, { headers: { authorization: `Bearer ${await issuer.mint({ scope: 'tools:list' })}` } });
+    expect(scoped.status).toBe(403);
+    expect(JSON.parse(scoped.body.toString())).toMatchObject({ error: 'insufficient_scope' });
+  });
+
+  it('guards raw streamed replies with the X-Caracal-Revoked trailer', async () => {
+    const url = await start();
+    const response = await rawRequest(`${url}/stream`, { headers: { authorization: `Bearer ${await issuer.mint({ agent_session_id: 'agentsess_streaming' })}` } });
+    expect(response.headers.trailer).toBe(REVOKED_TRAILER);
+    expect(response.body.length).toBe(4096);
+    expect(response.trailers['x-caracal-revoked']).toBe('agentsess_streaming');
+  });
+
+  it('also works through inject()', async () => {
+    app = Fastify();
+    await app.register(caracalFastify, { verifier });
+    app.get('/whoami', async () => ({ session: current()?.agentSessionId }));
+    const response = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Bearer ${await issuer.mint()}` } });
+    expect(response.json()).toEqual({ session: SESSION });
+  });
+});
