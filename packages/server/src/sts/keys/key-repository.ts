@@ -113,7 +113,7 @@ export async function listPublishedKeys(queryable: Queryable, zoneId: string, no
   const { rows } = await queryable.query<VerificationKeyRow>(
     `SELECT ${VERIFICATION_COLUMNS} FROM zone_signing_keys
       WHERE zone_id = $1 AND (status = 'active' OR not_after > $2)
-      ORDER BY created_at DESC, kid DESC`,
+      ORDER BY (status = 'active') DESC, created_at DESC, kid DESC`,
     [zoneId, now],
   );
   return rows.map(toVerificationKey);
