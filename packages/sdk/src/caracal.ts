@@ -121,8 +121,10 @@ export class Caracal {
       subjectToken,
       resource: options.resource,
       scopes: options.scopes,
-      agentSessionId: context.agentSessionId,
-      delegationEdgeId: context.delegationEdgeId,
+      // Inside a delegation to another application's session we present our own authority.
+      ...(context.actingSessionId === undefined
+        ? { agentSessionId: context.agentSessionId, delegationEdgeId: context.delegationEdgeId }
+        : { agentSessionId: context.actingSessionId, delegationEdgeId: context.actingEdgeId }),
       signal: options.signal,
     });
   }

@@ -21,6 +21,14 @@ export interface CaracalContext {
   readonly traceState?: string;
   /** Baggage members that are not Caracal's, carried through untouched. */
   readonly baggage?: Readonly<Record<string, string>>;
+  /**
+   * Set only inside `delegate()` to a session of another application: the session this process
+   * presents to the STS instead (its own source session), since it cannot act as a session it
+   * does not own. The target application acts under the edge itself (DESIGN §3).
+   */
+  readonly actingSessionId?: string;
+  /** The edge presented with {@link actingSessionId} (the delegator's own previous edge, if any). */
+  readonly actingEdgeId?: string;
   /** Delegation depth of this call chain, 0–32. */
   readonly hop: number;
 }

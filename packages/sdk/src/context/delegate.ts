@@ -8,6 +8,19 @@ import { contextStorage } from './storage.ts';
 import { assertHop, freezeContext } from './validate-context.ts';
 
 /**
+ * Who presents what to the STS inside the child. Same application: the target session and the
+ * new edge (no acting fields). Another application: the STS requires the presented session to be
+ * the caller's own, so this process keeps presenting the authority it already acts under (its
+ * own source session and edge), while the new edge travels in baggage to the target application.
+ */
+function actingAuthority(context: CaracalContext, options: DelegateOptions): Pick<CaracalContext, 'actingSessionId' | 'actingEdgeId'> {
+  const crossApplication = options.toClientId !== undefined && options.toClientId !== context.clientId;
+  if (!crossApplication) return { actingSessionId: undefined, actingEdgeId: undefined };
+  if (context.actingSessionId !== undefined) return { actingSessionId: context.actingSessionId, actingEdgeId: context.actingEdgeId };
+  return { actingSessionId: context.agentSessionId, actingEdgeId: context.delegationEdgeId };
+}
+
+/**
  * Seed 003's delegate sequence: from the live context's session, record an edge to
  * `options.to`, then run `fn` as the target under that edge (`parentEdgeId` = the previous edge,
  * `hop` + 1). Fails closed before any request outside a context, without a session, or past
@@ -31,6 +44,7 @@ export async function delegateSession<R>(
   const created = await dependencies.coordinator.createDelegation(context.zoneId, body, { idempotencyKey: options.idempotencyKey, signal: options.signal });
   const child = freezeContext({
     ...context,
+    ...actingAuthority(context, options),
     agentSessionId: body.target_session_id,
     delegationEdgeId: created.delegationEdgeId,
     parentEdgeId: context.delegationEdgeId,

@@ -64,6 +64,8 @@ export function freezeContext(context: CaracalContext): CaracalContext {
   optionalText(context.agentSessionId, 'agentSessionId');
   optionalText(context.delegationEdgeId, 'delegationEdgeId');
   optionalText(context.parentEdgeId, 'parentEdgeId');
+  optionalText(context.actingSessionId, 'actingSessionId');
+  optionalText(context.actingEdgeId, 'actingEdgeId');
   assertHop(context.hop);
   checkTraceFields(context);
   if (Object.isFrozen(context) && (context.baggage === undefined || Object.isFrozen(context.baggage))) return context;
