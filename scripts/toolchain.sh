@@ -2,7 +2,7 @@
 # Puts Node >= 22 and pnpm on PATH for this repo only. Like a Gradle wrapper: when the machine's
 # node is older, Node 24 and pnpm are installed from the npm registry into .toolchain/ (never
 # touching the machine's global node). Source this file; it exports PATH.
-set -euo pipefail
+# Sourced: leaves the caller's shell options alone.
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 toolchain_dir="$repo_root/.toolchain"
 node_version="24.21.0"
