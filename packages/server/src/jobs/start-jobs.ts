@@ -94,10 +94,11 @@ export function startJobs(context: ServerContext, options: StartJobsOptions = {}
   ];
 
   const started = (async () => {
+    // The relay is positioned first, so it sees everything this process publishes. A bus that is
+    // down at start does not hold it up: its subscriptions keep retrying on their own.
+    await relay.start().catch((error: unknown) => logger.warn({ err: error }, 'lifecycle relay could not start'));
     await publisher.start();
     for (const job of periodicJobs) job.start();
-    // The relay needs the bus; a bus that is down at start only delays it (it retries itself).
-    await relay.start().catch((error: unknown) => logger.warn({ err: error }, 'lifecycle relay could not start'));
   })();
 
   let stopping: Promise<void> | undefined;

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPeriodicJob } from '../../src/jobs/periodic-job.ts';
+import { testBackends } from '../helpers/backends.ts';
+import { openEventBackend, waitFor, type EventBackend } from '../events/support/event-backend.ts';
+
+describe.each(testBackends())('periodic jobs on $name', (backend) => {
+  let events: EventBackend;
+  beforeAll(async () => {
+    events = await openEventBackend(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await events?.close();
+  });
+
+  it('runs each tick on one replica only, and again once the lease has run out', async () => {
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    const runs: Array<{ replica: string; at: number }> = [];
+    const replicas = await Promise.all(
+      ['replica-1', 'replica-2', 'replica-3'].map(async (owner) =>
+        createPeriodicJob({
+          name: 'lease-test',
+          intervalMs: 1000,
+          owner,
+          database: await events.openReplicaDatabase(),
+          now: () => now,
+          run: async (at) => {
+            runs.push({ replica: owner, at: at.getTime() });
+          },
+        }),
+      ),
+    );
+    const first = await Promise.all(replicas.map((job) => job.tick()));
+    expect(first.filter((outcome) => outcome === 'ok')).toHaveLength(1);
+    expect(first.filter((outcome) => outcome === 'skipped')).toHaveLength(2);
+    now += 500;
+    expect(await Promise.all(replicas.map((job) => job.tick()))).toEqual(['skipped', 'skipped', 'skipped']);
+    now += 300; // 800 ms: the lease (80 % of the interval) has run out
+    const second = await Promise.all(replicas.map((job) => job.tick()));
+    expect(second.filter((outcome) => outcome === 'ok')).toHaveLength(1);
+    expect(runs.map((run) => run.at)).toEqual([Date.parse('2030-01-01T00:00:00Z'), Date.parse('2030-01-01T00:00:00.800Z')]);
+  });
+
+  it('reports a failing run as an error and keeps its schedule; stop waits for the run in flight', async () => {
+    const outcomes: string[] = [];
+    let release: () => void = () => {};
+    let calls = 0;
+    const job = createPeriodicJob({
+      name: 'schedule-test',
+      intervalMs: 5,
+      owner: 'solo',
+      database: events.database,
+      now: () => Date.now() + 3_600_000 * calls,
+      onRun: (_name, outcome) => outcomes.push(outcome),
+      run: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('sweeper failed');
+        if (calls === 2) await new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    job.start();
+    await waitFor(() => calls === 2, { what: 'the second run' });
+    let stopped = false;
+    const stopping = job.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(outcomes).toEqual(['error', 'ok']);
+    expect(calls).toBe(2);
+  });
+});
