@@ -1,5 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { sessionRoutes } from './sessions/session-routes.ts';
+import { installAuthentication } from './shared/request-principal.ts';
 
-/** Routes of the coordinator part; filled in by its own change. */
-export async function coordinatorPlugin(_app: FastifyInstance, _options: { context: ServerContext }): Promise<void> {}
+/**
+ * The Coordinator's HTTP surface (DESIGN §4): agent sessions, delegation edges, invocations,
+ * service agents and the seed 003 `/v1` routes. Every route needs a bearer mandate with
+ * `agent:lifecycle`; the hook runs only for the routes registered in this plugin.
+ */
+export async function coordinatorPlugin(app: FastifyInstance, options: { context: ServerContext }): Promise<void> {
+  const { context } = options;
+  installAuthentication(app, context.tokenVerifier);
+  await app.register(sessionRoutes, { context });
+}

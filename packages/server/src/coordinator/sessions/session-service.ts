@@ -1,0 +1,150 @@
+import { ADMIN_SCOPE, LIFECYCLE_SCOPE, type Principal } from '../../auth/principal.ts';
+import { newId } from '../../ids.ts';
+import { ServerError, conflict, notFound } from '../../http/server-error.ts';
+import type { ServerContext } from '../../server-context.ts';
+import { edgeAuthority, sessionAuthority, type Authority } from '../delegations/authority.ts';
+import { findEdge } from '../delegations/edge-repository.ts';
+import { isLive } from '../delegations/edge-row.ts';
+import { actingApplication, assertOwner } from '../shared/access.ts';
+import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { assertStorable } from '../shared/storable-json.ts';
+import { findSession } from './session-repository.ts';
+import type { SessionRow } from './session-row.ts';
+import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SpawnRecord } from './spawn-repository.ts';
+import { resolveSpawnGrant, type GrantRequest } from './spawn-grant.ts';
+
+/** Body of `POST /zones/{zoneId}/agents` (and seed 003 `/v1/begin`), as validated by its schema. */
+export interface SpawnRequest {
+  application_id?: string;
+  parent_id?: string;
+  kind?: string;
+  capabilities?: string[];
+  ttl_seconds?: number;
+  labels?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+  grant?: GrantRequest;
+  session_sid?: string;
+}
+
+/** The caller's application scopes: its mandate's scopes without the Coordinator's own. */
+export function applicationScopes(principal: Principal): string[] {
+  return [...principal.scopes].filter((scope) => scope !== LIFECYCLE_SCOPE && scope !== ADMIN_SCOPE);
+}
+
+/** Reads a session of `zoneId`, or 404 (a session of another zone does not exist here). */
+export async function requireSession(context: ServerContext, zoneId: string, id: string): Promise<SessionRow> {
+  const session = await findSession(context.database, id);
+  if (session === undefined || session.zone_id !== zoneId) throw notFound(`agent session ${id} not found in zone ${zoneId}`);
+  return session;
+}
+
+/**
+ * Opens an agent session (DESIGN §4 `POST /zones/{zoneId}/agents`): checks ownership, works out
+ * the grant from the parent's authority, and writes everything in one statement, at most once per
+ * Idempotency-Key. Answers 201 with the new session.
+ */
+export async function spawnSession(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; body: SpawnRequest; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult> {
+  const { principal, zoneId, body } = request;
+  const applicationId = actingApplication(principal, body.application_id);
+  assertStorable(body.capabilities, 'capabilities');
+  assertStorable(body.labels, 'labels');
+  assertStorable(body.metadata, 'metadata');
+  const now = context.now();
+  return idempotent(
+    context.database,
+    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
+    async (receiptFor) => {
+      const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);
+      if (parent !== undefined) assertOwner(principal, parent.application_id, `parent session ${parent.id}`);
+      const expiresAt = body.ttl_seconds === undefined ? null : now + body.ttl_seconds * 1000;
+      const grant = resolveSpawnGrant({
+        grant: body.grant,
+        parentAuthority: parent === undefined ? undefined : await parentAuthority(context, principal, parent, now),
+        applicationScopes: applicationScopes(principal),
+        now,
+        sessionExpiresAt: expiresAt,
+      });
+      const id = newId('agentsess', now);
+      const edgeId = grant.edge === undefined ? null : newId('deledge', now);
+      const spawnedAt = new Date(now).toISOString();
+      const expiresAtText = expiresAt === null ? null : new Date(expiresAt).toISOString();
+      const result: CreateResult = {
+        statusCode: 201,
+        body: {
+          agent_session_id: id,
+          zone_id: zoneId,
+          application_id: applicationId,
+          parent_id: parent?.id ?? null,
+          root_id: parent?.root_id ?? id,
+          kind: body.kind ?? 'instance',
+          status: 'active',
+          depth: parent === undefined ? 0 : parent.depth + 1,
+          spawned_at: spawnedAt,
+          expires_at: expiresAtText,
+          delegation_edge_id: edgeId,
+          scopes: grant.scopes,
+          resource_id: grant.resourceId,
+        },
+      };
+      const record: SpawnRecord = {
+        id,
+        zoneId,
+        applicationId,
+        kind: body.kind ?? 'instance',
+        capabilities: body.capabilities ?? [],
+        labels: body.labels ?? {},
+        metadata: body.metadata ?? {},
+        scopes: grant.scopes,
+        resourceId: grant.resourceId,
+        constraints: grant.constraints,
+        sessionSid: body.session_sid ?? null,
+        spawnedAt,
+        expiresAt: expiresAtText,
+        parent: parent === undefined ? undefined : { id: parent.id, rootId: parent.root_id, depth: parent.depth },
+        edge:
+          grant.edge === undefined || edgeId === null
+            ? undefined
+            : {
+                id: edgeId,
+                issuerApplicationId: parent!.application_id,
+                parentEdgeId: grant.edge.parentEdgeId,
+                scopes: grant.edge.scopes,
+                resourceId: grant.edge.resourceId,
+                constraints: grant.edge.constraints,
+                maxHops: grant.edge.maxHops,
+                budgetRemaining: grant.edge.budgetRemaining,
+                expiresAt: new Date(grant.edge.expiresAt).toISOString(),
+              },
+        limits: context.config.limits,
+        receipt: receiptFor(result),
+      };
+      await insertWithSeats(context, record);
+      return result;
+    },
+  );
+}
+
+/** Inserts the session; the first spawn of an application in a zone provisions its seats first. */
+async function insertWithSeats(context: ServerContext, record: SpawnRecord): Promise<void> {
+  try {
+    await insertSpawnedSession(context.database, record);
+  } catch (error) {
+    if (!(error instanceof ServerError) || error.code !== SEATS_MISSING) throw error;
+    await provisionSeats(context.database, { applicationId: record.applicationId, zoneId: record.zoneId, limits: record.limits });
+    await insertSpawnedSession(context.database, record);
+  }
+}
+
+/** The authority a parent hands to its children: through its inherited edge, or its own ceiling. */
+async function parentAuthority(context: ServerContext, principal: Principal, parent: SessionRow, now: number): Promise<Authority> {
+  if (parent.status !== 'active') throw conflict(`parent session ${parent.id} is ${parent.status}`, 'session_not_active');
+  if (parent.delegation_edge_id === null) return sessionAuthority(parent, applicationScopes(principal));
+  const edge = await findEdge(context.database, parent.delegation_edge_id);
+  if (edge === undefined || !isLive(edge, now)) {
+    throw conflict(`the delegation edge parent session ${parent.id} acts under is no longer active`, 'edge_not_active');
+  }
+  return edgeAuthority(edge, parent.expires_at);
+}

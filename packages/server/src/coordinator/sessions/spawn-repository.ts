@@ -1,0 +1,212 @@
+import type { Queryable } from '../../db/database.ts';
+import type { SessionLimits } from '../../config.ts';
+import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import { refusing } from '../shared/database-errors.ts';
+import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
+import { SqlParameters } from '../shared/sql-parameters.ts';
+import type { Constraints } from '../delegations/authority.ts';
+
+/** The edge a child session inherits from its parent at spawn. */
+export interface SpawnEdgeRecord {
+  id: string;
+  issuerApplicationId: string;
+  parentEdgeId: string | null;
+  scopes: string[];
+  resourceId: string | null;
+  constraints: Constraints;
+  maxHops: number | null;
+  budgetRemaining: number | null;
+  expiresAt: string;
+}
+
+/** Everything one spawn writes; all of it commits in one statement or none of it does. */
+export interface SpawnRecord {
+  id: string;
+  zoneId: string;
+  applicationId: string;
+  kind: string;
+  capabilities: unknown[];
+  labels: Record<string, string>;
+  metadata: Record<string, unknown>;
+  scopes: string[] | null;
+  resourceId: string | null;
+  constraints: Constraints | null;
+  sessionSid: string | null;
+  spawnedAt: string;
+  expiresAt: string | null;
+  parent: { id: string; rootId: string; depth: number } | undefined;
+  edge: SpawnEdgeRecord | undefined;
+  limits: SessionLimits;
+  receipt: ReceiptRecord | undefined;
+}
+
+/** Detail code of the refusal meaning "this application has no seats yet in this zone". */
+export const SEATS_MISSING = 'seats_missing';
+
+/**
+ * Spawns a session in one statement: claims a zone seat and an application seat (the limits),
+ * bumps the parent's live-children count (children and depth limits, parent active), inserts the
+ * session and its inherited edge, bumps the graph epoch, and writes the outbox events and the
+ * idempotency receipt. Any refused rule raises, so nothing is half-applied. A child spawn first
+ * takes KEY SHARE on its tree's root: subtree suspends/terminates lock the root FOR UPDATE, so they
+ * either see this child or make this spawn wait and then fail on the parent's new status.
+ */
+export async function insertSpawnedSession(database: Queryable, record: SpawnRecord): Promise<void> {
+  const p = new SqlParameters();
+  const id = p.add(record.id, '::text');
+  const zone = p.add(record.zoneId, '::text');
+  const application = p.add(record.applicationId, '::text');
+  const parent = record.parent;
+  const ctes: string[] = [];
+  if (parent !== undefined) {
+    ctes.push(`root_lock AS (SELECT id FROM agent_sessions WHERE id = ${p.add(parent.rootId, '::text')} FOR KEY SHARE)`);
+    ctes.push(`parent AS (
+      UPDATE agent_sessions SET live_children = live_children + 1
+      WHERE id = ${p.add(parent.id, '::text')} AND zone_id = ${zone} AND status = 'active'
+        AND depth < ${p.add(record.limits.maxDepth, '::int')} AND live_children < ${p.add(record.limits.maxChildren, '::int')}
+        AND EXISTS (SELECT 1 FROM root_lock)
+      RETURNING id)`);
+  }
+  const parentReady = parent === undefined ? 'true' : 'EXISTS (SELECT 1 FROM parent)';
+  const zoneLimit = p.add(record.limits.maxActivePerZoneApplication, '::int');
+  const applicationLimit = p.add(record.limits.maxActivePerApplication, '::int');
+  const seat = (name: string, seatZone: string, limit: string) => `${name} AS (
+    UPDATE agent_session_seats SET holder_session_id = ${id}
+    WHERE (application_id, zone_id, seat) = (
+      SELECT application_id, zone_id, seat FROM agent_session_seats
+      WHERE application_id = ${application} AND zone_id = ${seatZone} AND seat < ${limit}
+        AND holder_session_id IS NULL AND ${parentReady}
+      ORDER BY seat LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING seat)`;
+  ctes.push(seat('zone_seat', zone, zoneLimit), seat('application_seat', "''", applicationLimit));
+  const edge = record.edge;
+  const edgeId = p.add(edge?.id ?? null, '::text');
+  ctes.push(`session AS (
+    INSERT INTO agent_sessions (id, zone_id, application_id, parent_id, root_id, depth, kind, capabilities, labels, metadata,
+      scopes, resource_id, constraints, delegation_edge_id, session_sid, zone_seat, application_seat, spawned_at, expires_at)
+    SELECT ${id}, ${zone}, ${application}, ${p.add(parent?.id ?? null, '::text')}, ${p.add(parent?.rootId ?? record.id, '::text')},
+      ${p.add(parent === undefined ? 0 : parent.depth + 1, '::int')}, ${p.add(record.kind, '::text')}, ${p.json(record.capabilities)},
+      ${p.json(record.labels)}, ${p.json(record.metadata)}, ${p.add(record.scopes, '::text[]')}, ${p.add(record.resourceId, '::text')},
+      ${p.json(record.constraints)}, ${edgeId}, ${p.add(record.sessionSid, '::text')}, zone_seat.seat, application_seat.seat,
+      ${p.add(record.spawnedAt, '::timestamptz')}, ${p.add(record.expiresAt, '::timestamptz')}
+    FROM zone_seat, application_seat
+    RETURNING id)`);
+  const events = [
+    `SELECT '${Topics.agentsLifecycle}', 'session_spawned', ${zone}, ${p.json(spawnedEvent(record))} FROM session`,
+  ];
+  if (edge !== undefined && parent !== undefined) {
+    const now = p.add(record.spawnedAt, '::timestamptz');
+    const parentEdge = p.add(edge.parentEdgeId, '::text');
+    ctes.push(`edge AS (
+      INSERT INTO delegation_edges (id, zone_id, source_session_id, target_session_id, issuer_application_id,
+        receiver_application_id, parent_edge_id, scopes, resource_id, constraints, max_hops, budget_remaining,
+        expires_at, created_at, origin)
+      SELECT ${edgeId}, ${zone}, ${p.add(parent.id, '::text')}, ${id}, ${p.add(edge.issuerApplicationId, '::text')}, ${application},
+        ${parentEdge}, ${p.add(edge.scopes, '::text[]')}, ${p.add(edge.resourceId, '::text')}, ${p.json(edge.constraints)},
+        ${p.add(edge.maxHops, '::int')}, ${p.add(edge.budgetRemaining, '::int')}, ${p.add(edge.expiresAt, '::timestamptz')}, ${now}, 'spawn'
+      FROM session
+      WHERE ${parentEdge} IS NULL OR EXISTS (
+        SELECT 1 FROM delegation_edges WHERE id = ${parentEdge} AND status = 'active' AND expires_at > ${now})
+      RETURNING id)`);
+    ctes.push(`epoch AS (
+      INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at) SELECT ${zone}, 1, ${now} FROM edge
+      ON CONFLICT (zone_id) DO UPDATE SET epoch = delegation_graph_epochs.epoch + 1, updated_at = excluded.updated_at
+      RETURNING epoch)`);
+    events.push(
+      `SELECT '${Topics.delegationsInvalidate}', 'edge_create', ${zone},
+        ${p.json(spawnEdgeEvent(record, edge, parent.id))} || jsonb_build_object('epoch', epoch) FROM epoch`,
+    );
+  }
+  ctes.push(`events AS (
+    INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) ${events.join(' UNION ALL ')} RETURNING id)`);
+  ctes.push(`notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)`);
+  ctes.push(receiptCte(p, record.receipt, 'session'));
+  const checks: string[] = [];
+  if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
+  checks.push(
+    `WHEN NOT EXISTS (SELECT 1 FROM zone_seat) THEN ${seatRefusal(
+      application,
+      zone,
+      zoneLimit,
+      `application ${record.applicationId} already has ${record.limits.maxActivePerZoneApplication} live sessions in zone ${record.zoneId} (limit: active sessions per zone per application)`,
+    )}`,
+    `WHEN NOT EXISTS (SELECT 1 FROM application_seat) THEN ${seatRefusal(
+      application,
+      "''",
+      applicationLimit,
+      `application ${record.applicationId} already has ${record.limits.maxActivePerApplication} live sessions across zones (limit: active sessions per application)`,
+    )}`,
+  );
+  if (edge !== undefined) {
+    checks.push(`WHEN NOT EXISTS (SELECT 1 FROM edge) THEN coordinator_refuse(409, 'edge_not_active',
+      'the delegation edge the parent session acts under is no longer active')`);
+  }
+  const sql = `WITH ${ctes.join(',\n')}
+    SELECT CASE ${checks.join('\n')} ELSE true END AS spawned,
+      (SELECT count(*) FROM notified)::int AS notified,
+      (SELECT count(*) FROM receipt)::int AS receipts`;
+  await refusing(database.query(sql, p.values));
+}
+
+/** Names the rule a parent broke, read from the statement's snapshot (the error path only). */
+function parentRefusal(p: SqlParameters, record: SpawnRecord): string {
+  const parentId = p.add(record.parent!.id, '::text');
+  const { maxDepth, maxChildren } = record.limits;
+  return `(SELECT CASE
+    WHEN s.status <> 'active' THEN coordinator_refuse(409, 'session_not_active', 'parent session ' || s.id || ' is ' || s.status)
+    WHEN s.depth >= ${p.add(maxDepth, '::int')} THEN coordinator_refuse(409, 'limit_exceeded',
+      'a session at depth ' || s.depth || ' cannot have children (limit: depth ${maxDepth})')
+    WHEN s.live_children >= ${p.add(maxChildren, '::int')} THEN coordinator_refuse(409, 'limit_exceeded',
+      'parent session ' || s.id || ' already has ${maxChildren} live children (limit: children per session)')
+    ELSE coordinator_refuse(409, 'session_not_active', 'parent session ' || s.id || ' changed concurrently; retry') END
+    FROM agent_sessions s WHERE s.id = ${parentId})`;
+}
+
+/** A missing seat is either "not provisioned yet" (the service provisions and retries) or the limit. */
+function seatRefusal(application: string, zone: string, limit: string, description: string): string {
+  return `CASE WHEN (SELECT count(*) FROM agent_session_seats
+      WHERE application_id = ${application} AND zone_id = ${zone} AND seat < ${limit}) < ${limit}
+    THEN coordinator_refuse(503, '${SEATS_MISSING}', 'session seats are not provisioned')
+    ELSE coordinator_refuse(409, 'limit_exceeded', '${description.replaceAll("'", "''")}') END`;
+}
+
+/** Creates the seats of an application (in a zone, and across zones) up to the configured limits. */
+export async function provisionSeats(
+  database: Queryable,
+  seats: { applicationId: string; zoneId: string; limits: SessionLimits },
+): Promise<void> {
+  await database.query(
+    `INSERT INTO agent_session_seats (application_id, zone_id, seat)
+     SELECT $1, $2, generate_series(0, $3::int - 1)
+     UNION ALL SELECT $1, '', generate_series(0, $4::int - 1)
+     ON CONFLICT DO NOTHING`,
+    [seats.applicationId, seats.zoneId, seats.limits.maxActivePerZoneApplication, seats.limits.maxActivePerApplication],
+  );
+}
+
+function spawnedEvent(record: SpawnRecord): Record<string, unknown> {
+  return {
+    agent_session_id: record.id,
+    application_id: record.applicationId,
+    parent_id: record.parent?.id ?? null,
+    root_id: record.parent?.rootId ?? record.id,
+    depth: record.parent === undefined ? 0 : record.parent.depth + 1,
+    kind: record.kind,
+    spawned_at: record.spawnedAt,
+    expires_at: record.expiresAt,
+    delegation_edge_id: record.edge?.id ?? null,
+  };
+}
+
+function spawnEdgeEvent(record: SpawnRecord, edge: SpawnEdgeRecord, sourceSessionId: string): Record<string, unknown> {
+  return {
+    delegation_edge_id: edge.id,
+    source_session_id: sourceSessionId,
+    target_session_id: record.id,
+    parent_edge_id: edge.parentEdgeId,
+    scopes: edge.scopes,
+    resource_id: edge.resourceId,
+    expires_at: edge.expiresAt,
+    origin: 'spawn',
+  };
+}

@@ -1,0 +1,84 @@
+import { Topics } from '../../events/topics.ts';
+
+/** Placeholders and row sources a termination is assembled from. */
+export interface TerminationParts {
+  /** SQL yielding one `id` column: the sessions whose subtrees end. */
+  roots: string;
+  /** Placeholder of the termination time (timestamptz). */
+  now: string;
+  /** Placeholder of the reason recorded and published (text). */
+  reason: string;
+  /** SQL yielding `id` of further edges to revoke (a revocation's downstream edges). */
+  alsoRevoke?: string;
+}
+
+/**
+ * The CTEs that end session subtrees (DESIGN §5): every live session under `roots` becomes
+ * terminated; their seats are freed and their parents' live-children counts drop; every active
+ * edge touching them (plus `alsoRevoke`) is revoked and the zone's graph epoch bumped; their open
+ * invocations are cancelled; and the outbox gets one `session_terminated` and one `session_revoked`
+ * per session, one `edge_revoke` per edge and one `invocation_cancelled` per invocation. The
+ * statement using them must be `WITH RECURSIVE` and must have locked the trees' roots first.
+ * Exposes CTEs `terminated`, `revoked` and `termination_events`.
+ */
+export function terminationCtes(parts: TerminationParts): string[] {
+  const { now, reason } = parts;
+  return [
+    `subtree AS (
+      SELECT s.id FROM agent_sessions s WHERE s.id IN (${parts.roots}) AND s.status <> 'terminated'
+      UNION
+      SELECT child.id FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id WHERE child.status <> 'terminated')`,
+    `terminated AS (
+      UPDATE agent_sessions s
+      SET status = 'terminated', terminated_at = ${now}, termination_reason = ${reason}, live_children = 0
+      FROM subtree WHERE s.id = subtree.id AND s.status <> 'terminated'
+      RETURNING s.id, s.zone_id, s.application_id, s.parent_id, s.root_id, s.session_sid, s.zone_seat, s.application_seat)`,
+    `freed_seats AS (
+      UPDATE agent_session_seats seats SET holder_session_id = NULL
+      FROM (SELECT id, application_id, zone_id, zone_seat AS seat FROM terminated
+            UNION ALL SELECT id, application_id, '' AS zone_id, application_seat AS seat FROM terminated) AS held
+      WHERE seats.application_id = held.application_id AND seats.zone_id = held.zone_id AND seats.seat = held.seat
+        AND seats.holder_session_id = held.id
+      RETURNING 1)`,
+    `parents AS (
+      UPDATE agent_sessions parent SET live_children = greatest(parent.live_children - orphaned.children, 0)
+      FROM (SELECT parent_id, count(*)::int AS children FROM terminated
+            WHERE parent_id IS NOT NULL AND parent_id NOT IN (SELECT id FROM terminated) GROUP BY parent_id) AS orphaned
+      WHERE parent.id = orphaned.parent_id
+      RETURNING 1)`,
+    `edges_to_revoke AS (
+      SELECT e.id FROM terminated t JOIN delegation_edges e ON e.source_session_id = t.id WHERE e.status = 'active'
+      UNION SELECT e.id FROM terminated t JOIN delegation_edges e ON e.target_session_id = t.id WHERE e.status = 'active'
+      ${parts.alsoRevoke === undefined ? '' : `UNION SELECT id FROM (${parts.alsoRevoke}) AS extra`})`,
+    `revoked AS (
+      UPDATE delegation_edges e SET status = 'revoked', revoked_at = ${now}, edge_version = e.edge_version + 1
+      FROM edges_to_revoke r WHERE e.id = r.id AND e.status = 'active'
+      RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id)`,
+    `epochs AS (
+      INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at)
+      SELECT DISTINCT zone_id, 1, ${now} FROM revoked
+      ON CONFLICT (zone_id) DO UPDATE SET epoch = delegation_graph_epochs.epoch + 1, updated_at = excluded.updated_at
+      RETURNING zone_id, epoch)`,
+    `cancelled AS (
+      UPDATE agent_invocations i SET status = 'cancelled', finished_at = ${now}, cancel_reason = 'session_terminated'
+      FROM terminated t WHERE i.agent_session_id = t.id AND i.status IN ('pending', 'running')
+      RETURNING i.id, i.zone_id, i.agent_session_id)`,
+    `termination_events AS (
+      INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
+      SELECT '${Topics.agentsLifecycle}', 'session_terminated', t.zone_id, jsonb_build_object('agent_session_id', t.id,
+        'application_id', t.application_id, 'parent_id', t.parent_id, 'root_id', t.root_id, 'reason', ${reason},
+        'terminated_at', ${now}) FROM terminated t
+      UNION ALL
+      SELECT '${Topics.sessionsRevoke}', 'session_revoked', t.zone_id, jsonb_build_object('agent_session_id', t.id,
+        'session_sid', t.session_sid, 'application_id', t.application_id, 'reason', ${reason}, 'revoked_at', ${now})
+      FROM terminated t
+      UNION ALL
+      SELECT '${Topics.delegationsInvalidate}', 'edge_revoke', r.zone_id, jsonb_build_object('delegation_edge_id', r.id,
+        'source_session_id', r.source_session_id, 'target_session_id', r.target_session_id, 'epoch', epochs.epoch)
+      FROM revoked r JOIN epochs ON epochs.zone_id = r.zone_id
+      UNION ALL
+      SELECT '${Topics.invocationsLifecycle}', 'invocation_cancelled', c.zone_id, jsonb_build_object('invocation_id', c.id,
+        'agent_session_id', c.agent_session_id, 'reason', 'session_terminated') FROM cancelled c
+      RETURNING id)`,
+  ];
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { DEFAULT_LIMITS, type ServerConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
+import type { EventBus } from '../../src/events/event-bus.ts';
+import { openEventBus } from '../../src/events/open-event-bus.ts';
+import { dropSchema, type Backend } from '../helpers/backends.ts';
+import { createTestTokens, type MintOptions } from '../helpers/test-tokens.ts';
+
+/** A controllable clock: starts at a fixed instant and ticks 1 ms per reading, so ids stay ordered. */
+export interface TestClock {
+  now(): number;
+  advance(milliseconds: number): void;
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  database: Database;
+  bus: EventBus;
+  clock: TestClock;
+  mint(options: MintOptions): Promise<string>;
+  /** `app.inject` with a bearer and JSON body. */
+  call(request: { method: string; url: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export function testClock(start = Date.parse('2030-01-01T00:00:00.000Z')): TestClock {
+  let current = start;
+  return {
+    now: () => (current += 1),
+    advance: (milliseconds) => {
+      current += milliseconds;
+    },
+  };
+}
+
+/** Builds one app on `backend` with test tokens and a fake clock (share it across a test file). */
+export async function startHarness(backend: Backend, options: { maxConnections?: number } = {}): Promise<Harness> {
+  const schema = backend.schema();
+  const database = await openDatabase({
+    ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
+    ...(schema === undefined ? {} : { schema }),
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+  });
+  const bus = await openEventBus(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl });
+  const tokens = await createTestTokens();
+  const clock = testClock();
+  const config: ServerConfig = {
+    issuer: 'https://caracal.test',
+    adminToken: undefined,
+    limits: { ...DEFAULT_LIMITS },
+    eventSigningSecret: 'test-secret',
+    keyEncryptionSecret: 'test-secret',
+    jobs: false,
+    maxMandateSeconds: 900,
+    sessionMandateSeconds: 3600,
+  };
+  const app = await buildApp({ database, bus, config, tokenVerifier: tokens.verifier, now: clock.now }, { logger: false });
+  return {
+    app,
+    database,
+    bus,
+    clock,
+    mint: tokens.mint,
+    call: ({ method, url, token, body, headers }) =>
+      app.inject({
+        method: method as 'GET',
+        url,
+        headers: {
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      }),
+    close: async () => {
+      await app.close();
+      await bus.close();
+      await database.close();
+      await dropSchema(schema);
+    },
+  };
+}
+
+/** Outbox rows of one event type (optionally for one session), to check each change enqueues once. */
+export async function outboxEvents(
+  database: Database,
+  filter: { type: string; sessionId?: string },
+): Promise<Array<{ topic: string; payload: Record<string, unknown> }>> {
+  const result = await database.query<{ topic: string; payload: Record<string, unknown> }>(
+    `SELECT topic, payload FROM caracal_outbox WHERE event_type = $1
+       AND ($2::text IS NULL OR payload->>'agent_session_id' = $2 OR payload->>'delegation_edge_id' = $2)
+     ORDER BY id`,
+    [filter.type, filter.sessionId ?? null],
+  );
+  return result.rows;
+}
