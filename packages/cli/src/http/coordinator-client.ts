@@ -27,6 +27,8 @@ export function createCoordinatorClient(settings: CoordinatorSettings): Coordina
       const search = new URLSearchParams({ ...query, limit: String(PAGE_LIMIT), ...(cursor === undefined ? {} : { cursor }) });
       return expectPage(await call('GET', `${path}?${search.toString()}`), what);
     }, what);
+  // Action routes validate their body as a JSON object, so an empty one is sent rather than none.
+  const action = (method: 'POST' | 'DELETE', path: string): Promise<unknown> => call(method, path, {});
   const agent = (id: string): string => `/agents/${encodeURIComponent(id)}`;
   const edge = (id: string): string => `/delegations/${encodeURIComponent(id)}`;
 
@@ -34,15 +36,15 @@ export function createCoordinatorClient(settings: CoordinatorSettings): Coordina
     listAgents: () => list('/agents', {}, 'list agent sessions'),
     getAgent: async (id) => expectObject(await call('GET', agent(id)), 'get agent session'),
     listChildren: (id) => list(`${agent(id)}/children`, {}, 'list child sessions'),
-    suspendAgent: async (id) => expectObject(await call('POST', `${agent(id)}/suspend`), 'suspend agent session'),
-    resumeAgent: async (id) => expectObject(await call('POST', `${agent(id)}/resume`), 'resume agent session'),
-    terminateAgent: async (id) => expectObject(await call('DELETE', agent(id)), 'terminate agent session'),
+    suspendAgent: async (id) => expectObject(await action('POST', `${agent(id)}/suspend`), 'suspend agent session'),
+    resumeAgent: async (id) => expectObject(await action('POST', `${agent(id)}/resume`), 'resume agent session'),
+    terminateAgent: async (id) => expectObject(await action('DELETE', agent(id)), 'terminate agent session'),
     spawnAgent: async (body) => expectObject(await call('POST', '/agents', body), 'spawn agent session'),
     listDelegations: (filter) => list('/delegations', filter, 'list delegation edges'),
     traverseDelegation: (id) => list(`${edge(id)}/traverse`, {}, 'traverse delegation edge'),
     createDelegation: async (body) => expectObject(await call('POST', '/delegations', body), 'create delegation edge'),
     revokeDelegation: async (id) => {
-      const body = expectObject(await call('POST', `${edge(id)}/revoke`), 'revoke delegation edge');
+      const body = expectObject(await action('POST', `${edge(id)}/revoke`), 'revoke delegation edge');
       return {
         revoked_edges: expectCount(body, 'revoked_edges', 'revoke delegation edge'),
         affected_sessions: expectCount(body, 'affected_sessions', 'revoke delegation edge'),

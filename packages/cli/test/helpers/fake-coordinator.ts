@@ -51,6 +51,9 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     const route = routes.find((candidate) => candidate.method === request.method && candidate.pattern.test(url.pathname));
     if (route === undefined) return send(response, 404, { error: 'not_found', error_description: `no route for ${request.method} ${url.pathname}` });
     const match = route.pattern.exec(url.pathname)!;
+    // Like the real Coordinator: action routes validate their body as a JSON object.
+    const received = requests.at(-1)!.body;
+    if (request.method !== 'GET' && (typeof received !== 'object' || received === null)) return send(response, 400, { error: 'invalid_request', error_description: 'body must be object' });
     if (!admin && match[1] !== zoneId) return send(response, 403, { error: 'forbidden', error_description: `the mandate belongs to zone ${zoneId}, not ${match[1]}` });
     const [status, body] = route.run(match.slice(1).map(decodeURIComponent), url.searchParams);
     return send(response, status, body);
