@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testBackends } from '../helpers/backends.ts';
+import {
+  ACCESS_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+  TOOLS_RESOURCE,
+  bootstrapZone,
+  buildStsTestApp,
+  injectTokenRequest,
+  insertAgentSession,
+  insertDelegationEdge,
+  type StsTestApp,
+  type ZoneFixture,
+} from '../helpers/sts-fixtures.ts';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
+  let sts: StsTestApp;
+  let zone: ZoneFixture;
+  let orchestratorToken: string;
+  let workerToken: string;
+  let nextAddress = 1;
+
+  const sessionToken = async (application: { id: string; secret: string }) =>
+    (await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: application.id, client_secret: application.secret })).body
+      .access_token as string;
+
+  beforeAll(async () => {
+    sts = await buildStsTestApp(backend);
+    zone = await bootstrapZone(sts);
+    orchestratorToken = await sessionToken(zone.applications.orchestrator!);
+    workerToken = await sessionToken(zone.applications.worker!);
+  });
+  afterAll(async () => sts.close());
+
+  /** Each test gets its own client address, so the per-IP limit never couples tests. */
+  const verify = async (payload: Record<string, unknown> | undefined, options: { headers?: Record<string, string>; address?: string } = {}) => {
+    const response = await sts.app.inject({
+      method: 'POST',
+      url: '/v1/verify',
+      remoteAddress: options.address ?? `10.0.0.${nextAddress++}`,
+      ...(options.headers === undefined ? {} : { headers: options.headers }),
+      ...(payload === undefined ? {} : { payload }),
+    });
+    return { status: response.statusCode, body: response.json() as Record<string, unknown>, headers: response.headers };
+  };
+
+  const callMandate = async (form: Record<string, string> = {}, subjectToken = orchestratorToken): Promise<string> => {
+    const answer = await injectTokenRequest(sts.app, {
+      grant_type: TOKEN_EXCHANGE_GRANT,
+      subject_token: subjectToken,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      resource: TOOLS_RESOURCE,
+      ...form,
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body.access_token as string;
+  };
+
+  /** A two-edge delegated mandate held by the worker. */
+  const delegatedMandate = async () => {
+    const database = sts.context.database;
+    const orchestrator = zone.applications.orchestrator!.id;
+    const worker = zone.applications.worker!.id;
+    const now = sts.clock.now();
+    const root = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: orchestrator, now });
+    const middle = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: worker, now });
+    const leaf = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: worker, now });
+    const common = { zoneId: zone.zoneId, receiverApplicationId: worker, scopes: ['tools:read'], expiresAt: new Date(now + 3600_000), now };
+    const first = await insertDelegationEdge(database, { ...common, sourceSessionId: root, targetSessionId: middle, issuerApplicationId: orchestrator });
+    const second = await insertDelegationEdge(database, { ...common, sourceSessionId: middle, targetSessionId: leaf, issuerApplicationId: worker, parentEdgeId: first });
+    const token = await callMandate({ agent_session_id: leaf, delegation_edge_id: second }, workerToken);
+    return { token, leaf, first, second };
+  };
+
+  it('answers valid with the verified claims (body token or bearer header)', async () => {
+    const token = await callMandate();
+    const fromBody = await verify({ token, audience: TOOLS_RESOURCE, required_scopes: ['tools:read'] });
+    expect(fromBody.status).toBe(200);
+    expect(fromBody.body).toMatchObject({ valid: true, claims: { aud: TOOLS_RESOURCE, use: 'call', zone_id: zone.zoneId } });
+    const fromHeader = await verify(undefined, { headers: { authorization: `Bearer ${token}` } });
+    expect(fromHeader.body.valid).toBe(true);
+  });
+
+  it('answers invalid for a bad signature, expiry and another audience', async () => {
+    expect((await verify({ token: 'a.b.c' })).body).toMatchObject({ valid: false, error: 'invalid_token' });
+    const token = await callMandate();
+    expect((await verify({ token, audience: 'mcp://other.test' })).body).toMatchObject({ valid: false, error: 'invalid_audience' });
+    sts.clock.advance(901_000 + 10_000);
+    try {
+      expect((await verify({ token })).body).toMatchObject({ valid: false, error: 'token_expired' });
+    } finally {
+      sts.clock.advance(-(901_000 + 10_000));
+    }
+  });
+
+  it('checks required scopes, agent and delegation presence, and hop count', async () => {
+    const plain = await callMandate({ scope: 'tools:read' });
+    expect((await verify({ token: plain, required_scopes: 'tools:read tools:call' })).body).toMatchObject({ valid: false, error: 'insufficient_scope' });
+    expect((await verify({ token: plain, require_agent: true })).body).toMatchObject({ valid: false, error: 'agent_required' });
+    expect((await verify({ token: plain, require_delegation: true })).body).toMatchObject({ valid: false, error: 'delegation_required' });
+    const { token } = await delegatedMandate();
+    expect((await verify({ token, require_agent: true, require_delegation: true, max_hops: 2 })).body.valid).toBe(true);
+    expect((await verify({ token, max_hops: 1 })).body).toMatchObject({ valid: false, error: 'hop_limit_exceeded' });
+  });
+
+  it('answers invalid once the session is terminated or an edge of the path is revoked', async () => {
+    const terminated = await delegatedMandate();
+    await sts.context.database.query(`UPDATE agent_sessions SET status = 'terminated', terminated_at = now() WHERE id = $1`, [terminated.leaf]);
+    expect((await verify({ token: terminated.token })).body).toMatchObject({ valid: false, error: 'revoked' });
+    const revoked = await delegatedMandate();
+    await sts.context.database.query(`UPDATE delegation_edges SET status = 'revoked', revoked_at = now() WHERE id = $1`, [revoked.first]);
+    expect((await verify({ token: revoked.token })).body).toMatchObject({ valid: false, error: 'revoked' });
+    // Suspension blocks new exchanges but mandates already issued stay valid (DESIGN §5).
+    const suspended = await delegatedMandate();
+    await sts.context.database.query(`UPDATE agent_sessions SET status = 'suspended' WHERE id = $1`, [suspended.leaf]);
+    expect((await verify({ token: suspended.token })).body.valid).toBe(true);
+  });
+
+  it('refuses a request without a token or with unknown fields (400)', async () => {
+    expect((await verify({})).status).toBe(400);
+    expect((await verify({ token: 'x', extra: 1 })).status).toBe(400);
+    expect((await verify({ token: 'x', max_hops: -1 })).status).toBe(400);
+  });
+
+  it('limits each IP to 60 requests per minute (429 with Retry-After), other IPs unaffected', async () => {
+    const token = await callMandate();
+    for (let index = 0; index < 60; index += 1) {
+      expect((await verify({ token }, { address: '192.0.2.7' })).status).toBe(200);
+    }
+    const limited = await verify({ token }, { address: '192.0.2.7' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await verify({ token }, { address: '192.0.2.8' })).status).toBe(200);
+    sts.clock.advance(1_000);
+    expect((await verify({ token }, { address: '192.0.2.7' })).status).toBe(200);
+  });
+});
