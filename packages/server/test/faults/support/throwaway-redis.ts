@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createConnection, createServer } from 'node:net';
+
+/** A port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** One round trip of a RESP command on a fresh socket; undefined when nothing answers. */
+export async function redisCommand(port: number, ...args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let reply = '';
+    socket.setTimeout(2000, () => socket.destroy());
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.endsWith('\r\n')) socket.end();
+    });
+    socket.on('error', () => resolve(undefined));
+    socket.on('close', () => resolve(reply === '' ? undefined : reply));
+  });
+}
+
+/**
+ * A `redis-server` of our own on a free port, without persistence, that a fault test may stop and
+ * start again on the same port. The shared Redis on 6379 is never touched.
+ */
+export interface ThrowawayRedis {
+  port: number;
+  url: string;
+  start(): Promise<void>;
+  /** SHUTDOWN NOSAVE and wait for the process to exit. */
+  stop(): Promise<void>;
+}
+
+export async function throwawayRedis(): Promise<ThrowawayRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const instance: ThrowawayRedis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+      const deadline = Date.now() + 10_000;
+      while ((await redisCommand(port, 'PING')) !== '+PONG\r\n') {
+        if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async stop() {
+      const current = child;
+      if (current === undefined || current.exitCode !== null) return;
+      const exited = once(current, 'exit');
+      await redisCommand(port, 'SHUTDOWN', 'NOSAVE');
+      if (current.exitCode === null) current.kill('SIGTERM');
+      await exited;
+      child = undefined;
+    },
+  };
+  await instance.start();
+  return instance;
+}
