@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { readClientCredentials } from '../../src/sts/token/client-authentication.ts';
+
+const form = (entries: Record<string, string>) => new Map(Object.entries(entries).map(([name, value]) => [name, [value]]));
+const basic = (raw: string) => `Basic ${Buffer.from(raw).toString('base64')}`;
+
+describe('readClientCredentials', () => {
+  it('decodes Basic credentials as form-encoded values (RFC 6749 §2.3.1)', () => {
+    expect(readClientCredentials(basic('app%3Aone:p%40ss+word%25'), form({}))).toEqual({
+      clientId: 'app:one',
+      clientSecret: 'p@ss word%',
+      method: 'client_secret_basic',
+    });
+  });
+
+  it('reads form credentials, and nothing when none are given', () => {
+    expect(readClientCredentials(undefined, form({ client_id: 'a', client_secret: 'b' }))).toEqual({ clientId: 'a', clientSecret: 'b', method: 'client_secret_post' });
+    expect(readClientCredentials(undefined, form({ client_id: 'a' }))).toBeUndefined();
+    expect(readClientCredentials('Bearer x', form({}))).toBeUndefined();
+  });
+
+  it('refuses malformed Basic, a secret without id, and conflicting client ids', () => {
+    expect(() => readClientCredentials(basic('no-colon'), form({}))).toThrow(expect.objectContaining({ code: 'invalid_client' }));
+    expect(() => readClientCredentials(basic('a:%zz'), form({}))).toThrow(expect.objectContaining({ code: 'invalid_client' }));
+    expect(() => readClientCredentials(undefined, form({ client_secret: 'b' }))).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(() => readClientCredentials(basic('a:b'), form({ client_id: 'c' }))).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+});
