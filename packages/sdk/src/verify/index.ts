@@ -5,6 +5,8 @@
  * Fastify, web-standard handlers, and the MCP and A2A server SDKs. See docs/verify.md.
  * @since 0.1.0
  */
+export type { CaracalA2AUser } from './a2a-user.ts';
+export { a2aUserBuilder } from './a2a-user.ts';
 export type { ActAsOptions, ActingUnder, EdgeCandidate } from './act-as.ts';
 export type { CaracalIncomingMessage } from './attach-verified.ts';
 export type { CaracalMiddlewareOptions, VerifiedRequest } from './authenticate.ts';

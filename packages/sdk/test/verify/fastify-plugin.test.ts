@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
-import { caracalFastify, createRevocationStore, createVerifier, REVOKED_TRAILER, type Verifier } from '../../src/verify/index.ts';
+import { caracalFastify, createRevocationStore, createVerifier, REVOKED_TRAILER, type VerifiedRequest, type Verifier } from '../../src/verify/index.ts';
 import { rawRequest } from './helpers/raw-request.ts';
 import { AUDIENCE, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    caracal?: import('../../src/verify/index.ts').VerifiedRequest | null;
+    caracal?: VerifiedRequest | null;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
 import {
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 /** A handler that reports what it sees, after an await and a timer hop (context must survive both). */
-async function reportContext(request: CaracalIncomingMessage, response: import('node:http').ServerResponse): Promise<void> {
+async function reportContext(request: CaracalIncomingMessage, response: ServerResponse): Promise<void> {
   await Promise.resolve();
   await new Promise<void>((resolve) => setImmediate(resolve));
   const context = current();
@@ -44,7 +45,7 @@ async function reportContext(request: CaracalIncomingMessage, response: import('
   );
 }
 
-async function get(token?: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; json: Record<string, unknown> }> {
+async function get(token?: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; json: Record<string, unknown> }> {
   const response = await rawRequest(`${server!.url}/tools`, { headers: token === undefined ? headers : { authorization: `Bearer ${token}`, ...headers } });
   return { status: response.status, headers: response.headers, json: JSON.parse(response.body.toString('utf8')) as Record<string, unknown> };
 }
