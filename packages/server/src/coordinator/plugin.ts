@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { delegationRoutes } from './delegations/delegation-routes.ts';
 import { sessionRoutes } from './sessions/session-routes.ts';
 import { installAuthentication } from './shared/request-principal.ts';
 
@@ -12,4 +13,5 @@ export async function coordinatorPlugin(app: FastifyInstance, options: { context
   const { context } = options;
   installAuthentication(app, context.tokenVerifier);
   await app.register(sessionRoutes, { context });
+  await app.register(delegationRoutes, { context });
 }

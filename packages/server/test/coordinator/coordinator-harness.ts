@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { DEFAULT_LIMITS, type ServerConfig } from '../../src/config.ts';
+import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
@@ -36,7 +36,10 @@ export function testClock(start = Date.parse('2030-01-01T00:00:00.000Z')): TestC
 }
 
 /** Builds one app on `backend` with test tokens and a fake clock (share it across a test file). */
-export async function startHarness(backend: Backend, options: { maxConnections?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  backend: Backend,
+  options: { maxConnections?: number; limits?: Partial<SessionLimits> } = {},
+): Promise<Harness> {
   const schema = backend.schema();
   const database = await openDatabase({
     ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
@@ -49,7 +52,7 @@ export async function startHarness(backend: Backend, options: { maxConnections?:
   const config: ServerConfig = {
     issuer: 'https://caracal.test',
     adminToken: undefined,
-    limits: { ...DEFAULT_LIMITS },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
     eventSigningSecret: 'test-secret',
     keyEncryptionSecret: 'test-secret',
     jobs: false,

@@ -1,0 +1,120 @@
+import type { Queryable } from '../../db/database.ts';
+import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import { refusing } from '../shared/database-errors.ts';
+import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
+import { SqlParameters } from '../shared/sql-parameters.ts';
+import type { Constraints } from './authority.ts';
+
+/**
+ * Serialises changes to a zone's delegation graph (DESIGN §5 "zone-scoped lock"). It must be its
+ * own statement: the cycle check that follows then reads a snapshot taken after the lock, which
+ * includes every edge committed by the previous holder.
+ */
+export async function lockDelegationGraph(transaction: Queryable, zoneId: string): Promise<void> {
+  await transaction.query(`SELECT pg_advisory_xact_lock(hashtext('delegation:' || $1::text))`, [zoneId]);
+}
+
+/** An explicit delegation edge, as the service decided it. */
+export interface EdgeRecord {
+  id: string;
+  zoneId: string;
+  sourceSessionId: string;
+  targetSessionId: string;
+  issuerApplicationId: string;
+  receiverApplicationId: string;
+  parentEdgeId: string | null;
+  /** The source session of the parent edge, whose tree is locked too. */
+  parentEdgeSourceId: string | null;
+  scopes: string[];
+  resourceId: string | null;
+  constraints: Constraints;
+  maxHops: number | null;
+  budgetRemaining: number | null;
+  expiresAt: string;
+  createdAt: string;
+  receipt: ReceiptRecord | undefined;
+}
+
+/**
+ * Inserts an edge in one statement, under the zone lock (lockDelegationGraph first):
+ * 1. shares the tree roots of both sessions (and of the parent edge's source) and the sessions
+ *    themselves, so a concurrent subtree terminate either sees this edge or ends first, in which
+ *    case the locked rows come back terminated;
+ * 2. checks both sessions active and the parent edge still live (locked, so current);
+ * 3. refuses a cycle: walks every session reachable from the target over active, unexpired edges,
+ *    however long the path (UNION keeps each session once, so the walk ends on any graph), and
+ *    stops at the source as soon as it is reached;
+ * 4. inserts, bumps the zone's graph epoch and enqueues `edge_create` with the receipt.
+ * Returns the new epoch.
+ */
+export async function insertDelegationEdge(transaction: Queryable, record: EdgeRecord): Promise<number> {
+  const p = new SqlParameters();
+  const zone = p.add(record.zoneId, '::text');
+  const source = p.add(record.sourceSessionId, '::text');
+  const target = p.add(record.targetSessionId, '::text');
+  const parentEdge = p.add(record.parentEdgeId, '::text');
+  const now = p.add(record.createdAt, '::timestamptz');
+  const sql = `WITH RECURSIVE
+    locked AS (
+      SELECT id, status FROM agent_sessions
+      WHERE id IN (SELECT ${source} UNION SELECT ${target}
+                   UNION SELECT root_id FROM agent_sessions WHERE id IN (${source}, ${target}, ${p.add(record.parentEdgeSourceId, '::text')}))
+      ORDER BY depth, id FOR SHARE),
+    parent_edge AS (
+      SELECT id FROM delegation_edges
+      WHERE id = ${parentEdge} AND status = 'active' AND expires_at > ${now} AND (SELECT count(*) FROM locked) >= 0
+      FOR SHARE),
+    reachable (session_id) AS (
+      SELECT ${target}
+      UNION
+      SELECT e.target_session_id FROM delegation_edges e JOIN reachable r ON e.source_session_id = r.session_id
+      WHERE e.zone_id = ${zone} AND e.status = 'active' AND e.expires_at > ${now}),
+    checks AS (
+      SELECT CASE
+        WHEN (SELECT count(*) FROM locked WHERE id IN (${source}, ${target}) AND status = 'active') < 2
+          THEN coordinator_refuse(409, 'session_not_active', 'the source or target session is no longer active')
+        WHEN ${parentEdge} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_edge)
+          THEN coordinator_refuse(409, 'edge_not_active', 'the parent delegation edge is no longer active')
+        WHEN EXISTS (SELECT 1 FROM reachable WHERE session_id = ${source})
+          THEN coordinator_refuse(409, 'cycle_detected', 'a path of active edges already leads from the target back to the source')
+        ELSE true END AS ok),
+    edge AS (
+      INSERT INTO delegation_edges (id, zone_id, source_session_id, target_session_id, issuer_application_id,
+        receiver_application_id, parent_edge_id, scopes, resource_id, constraints, max_hops, budget_remaining,
+        expires_at, created_at, origin)
+      SELECT ${p.add(record.id, '::text')}, ${zone}, ${source}, ${target}, ${p.add(record.issuerApplicationId, '::text')},
+        ${p.add(record.receiverApplicationId, '::text')}, ${parentEdge}, ${p.add(record.scopes, '::text[]')},
+        ${p.add(record.resourceId, '::text')}, ${p.json(record.constraints)}, ${p.add(record.maxHops, '::int')},
+        ${p.add(record.budgetRemaining, '::int')}, ${p.add(record.expiresAt, '::timestamptz')}, ${now}, 'delegation'
+      FROM checks WHERE ok
+      RETURNING id),
+    epoch AS (
+      INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at) SELECT ${zone}, 1, ${now} FROM edge
+      ON CONFLICT (zone_id) DO UPDATE SET epoch = delegation_graph_epochs.epoch + 1, updated_at = excluded.updated_at
+      RETURNING epoch),
+    events AS (
+      INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
+      SELECT '${Topics.delegationsInvalidate}', 'edge_create', ${zone}, ${p.json(createdEvent(record))} || jsonb_build_object('epoch', epoch)
+      FROM epoch RETURNING id),
+    notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event),
+    ${receiptCte(p, record.receipt, 'edge')}
+    SELECT (SELECT epoch FROM epoch)::float8 AS epoch, (SELECT count(*) FROM notified)::int AS notified,
+      (SELECT count(*) FROM receipt)::int AS receipts`;
+  const result = await refusing(transaction.query<{ epoch: number }>(sql, p.values));
+  return result.rows[0]!.epoch;
+}
+
+function createdEvent(record: EdgeRecord): Record<string, unknown> {
+  return {
+    delegation_edge_id: record.id,
+    source_session_id: record.sourceSessionId,
+    target_session_id: record.targetSessionId,
+    issuer_application_id: record.issuerApplicationId,
+    receiver_application_id: record.receiverApplicationId,
+    parent_edge_id: record.parentEdgeId,
+    scopes: record.scopes,
+    resource_id: record.resourceId,
+    expires_at: record.expiresAt,
+    origin: 'delegation',
+  };
+}

@@ -1,0 +1,216 @@
+import type { Principal } from '../../auth/principal.ts';
+import { newId } from '../../ids.ts';
+import { ServerError, badRequest, conflict, forbidden, notFound } from '../../http/server-error.ts';
+import type { ServerContext } from '../../server-context.ts';
+import { lockSessionTrees } from '../sessions/lifecycle-repository.ts';
+import type { SessionRow } from '../sessions/session-row.ts';
+import { applicationScopes, requireSession } from '../sessions/session-service.ts';
+import { assertOwner } from '../shared/access.ts';
+import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { parseTimestamp } from '../shared/time.ts';
+import { edgeAuthority, sessionAuthority, type Authority, type Constraints } from './authority.ts';
+import { insertDelegationEdge, lockDelegationGraph } from './create-edge-repository.ts';
+import { findEdge } from './edge-repository.ts';
+import { edgeView, isLive, type EdgeRow } from './edge-row.ts';
+import { narrowAuthority, type EdgeTerms } from './narrow-authority.ts';
+import { resourceScopes } from './resource-repository.ts';
+import { downstreamTargets, revokeDownstream } from './revoke-edge-repository.ts';
+
+/** Body of `POST /zones/{zoneId}/delegations` (and seed 003 `/v1/exchange`), as validated. */
+export interface DelegationRequest {
+  source_session_id: string;
+  target_session_id: string;
+  issuer_application_id?: string;
+  receiver_application_id?: string;
+  scopes: string[];
+  resource_id?: string;
+  constraints?: Constraints;
+  constraints_json?: Constraints;
+  expires_at?: string;
+  ttl_seconds?: number;
+  parent_edge_id?: string;
+}
+
+/** Reads an edge of `zoneId`, or 404. */
+export async function requireEdge(context: ServerContext, zoneId: string, id: string): Promise<EdgeRow> {
+  const edge = await findEdge(context.database, id);
+  if (edge === undefined || edge.zone_id !== zoneId) throw notFound(`delegation edge ${id} not found in zone ${zoneId}`);
+  return edge;
+}
+
+/** An edge is visible to the applications at either end (and to admins). */
+export function assertEdgeVisible(principal: Principal, edge: EdgeRow): void {
+  if (principal.admin || principal.clientId === edge.issuer_application_id || principal.clientId === edge.receiver_application_id) return;
+  throw forbidden(`delegation edge ${edge.id} belongs to other applications`);
+}
+
+/**
+ * Records a delegation edge (DESIGN §5 edge creation): the source must be the caller's, both
+ * sessions active, the edge within the authority it derives from and within what its resource
+ * accepts, and no cycle may form. Answers 201 with `delegation_edge_id` and the edge row.
+ */
+export async function createDelegation(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; body: DelegationRequest; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult> {
+  const { principal, zoneId, body } = request;
+  const constraints = mergedConstraints(body);
+  if (body.expires_at !== undefined && body.ttl_seconds !== undefined) throw badRequest('give expires_at or ttl_seconds, not both');
+  if (body.source_session_id === body.target_session_id) {
+    throw conflict('an edge from a session to itself is a cycle', 'cycle_detected');
+  }
+  const now = context.now();
+  return idempotent(
+    context.database,
+    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
+    async (receiptFor) => {
+      const source = await requireSession(context, zoneId, body.source_session_id);
+      const target = await requireSession(context, zoneId, body.target_session_id);
+      assertOwner(principal, source.application_id, `source session ${source.id}`);
+      checkApplications(body, source, target);
+      for (const session of [source, target]) {
+        if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
+      }
+      const { authority, parentEdge } = await delegatingAuthority(context, principal, source, body.parent_edge_id, now);
+      const expiresAt =
+        body.expires_at !== undefined
+          ? parseTimestamp(body.expires_at, 'expires_at')
+          : body.ttl_seconds !== undefined
+            ? now + body.ttl_seconds * 1000
+            : undefined;
+      const terms = narrowAuthority(
+        authority,
+        {
+          scopes: body.scopes,
+          ...(body.resource_id === undefined ? {} : { resourceId: body.resource_id }),
+          ...(constraints === undefined ? {} : { constraints }),
+          ...(expiresAt === undefined ? {} : { expiresAt }),
+        },
+        now,
+      );
+      await checkResource(context, zoneId, terms);
+      const id = newId('deledge', now);
+      const createdAt = new Date(now).toISOString();
+      const row: EdgeRow = {
+        id,
+        zone_id: zoneId,
+        source_session_id: source.id,
+        target_session_id: target.id,
+        issuer_application_id: source.application_id,
+        receiver_application_id: target.application_id,
+        parent_edge_id: terms.parentEdgeId,
+        scopes: terms.scopes,
+        resource_id: terms.resourceId,
+        constraints: terms.constraints,
+        max_hops: terms.maxHops,
+        budget_remaining: terms.budgetRemaining,
+        status: 'active',
+        expires_at: new Date(terms.expiresAt),
+        created_at: new Date(now),
+        revoked_at: null,
+        edge_version: 1,
+        origin: 'delegation',
+      };
+      const result: CreateResult = { statusCode: 201, body: { delegation_edge_id: id, ...edgeView(row) } };
+      await context.database.transaction(async (transaction) => {
+        await lockDelegationGraph(transaction, zoneId);
+        await insertDelegationEdge(transaction, {
+          id,
+          zoneId,
+          sourceSessionId: source.id,
+          targetSessionId: target.id,
+          issuerApplicationId: source.application_id,
+          receiverApplicationId: target.application_id,
+          parentEdgeId: terms.parentEdgeId,
+          parentEdgeSourceId: parentEdge?.source_session_id ?? null,
+          scopes: terms.scopes,
+          resourceId: terms.resourceId,
+          constraints: terms.constraints,
+          maxHops: terms.maxHops,
+          budgetRemaining: terms.budgetRemaining,
+          expiresAt: new Date(terms.expiresAt).toISOString(),
+          createdAt,
+          receipt: receiptFor(result),
+        });
+      });
+      return result;
+    },
+  );
+}
+
+/** `constraints` and its seed 003 alias `constraints_json`; both at once must agree. */
+function mergedConstraints(body: DelegationRequest): Constraints | undefined {
+  if (body.constraints !== undefined && body.constraints_json !== undefined) {
+    if (JSON.stringify(body.constraints) !== JSON.stringify(body.constraints_json)) {
+      throw badRequest('constraints and constraints_json disagree; send one');
+    }
+  }
+  return body.constraints ?? body.constraints_json;
+}
+
+/** The optional application ids of the body must name the sessions' owners. */
+function checkApplications(body: DelegationRequest, source: SessionRow, target: SessionRow): void {
+  if (body.issuer_application_id !== undefined && body.issuer_application_id !== source.application_id) {
+    throw badRequest(`issuer_application_id ${body.issuer_application_id} does not own the source session`);
+  }
+  if (body.receiver_application_id !== undefined && body.receiver_application_id !== target.application_id) {
+    throw badRequest(`receiver_application_id ${body.receiver_application_id} does not own the target session`);
+  }
+}
+
+/**
+ * What the source may hand on: the edge it acts under (the named parent edge, else the one it
+ * inherited at spawn), or its own ceiling. A parent edge must end at the source and be live.
+ */
+async function delegatingAuthority(
+  context: ServerContext,
+  principal: Principal,
+  source: SessionRow,
+  parentEdgeId: string | undefined,
+  now: number,
+): Promise<{ authority: Authority; parentEdge: EdgeRow | undefined }> {
+  const edgeId = parentEdgeId ?? source.delegation_edge_id;
+  if (edgeId === null) {
+    const ownScopes = principal.clientId === source.application_id ? applicationScopes(principal) : undefined;
+    return { authority: sessionAuthority(source, ownScopes), parentEdge: undefined };
+  }
+  const parentEdge = await requireEdge(context, source.zone_id, edgeId);
+  if (parentEdge.target_session_id !== source.id) {
+    throw badRequest(`parent edge ${parentEdge.id} does not delegate to the source session ${source.id}`);
+  }
+  if (!isLive(parentEdge, now)) throw conflict(`parent edge ${parentEdge.id} is no longer active`, 'edge_not_active');
+  return { authority: edgeAuthority(parentEdge, source.expires_at), parentEdge };
+}
+
+/** With the STS's resources present, an edge's scopes must be ones its resource accepts. */
+async function checkResource(context: ServerContext, zoneId: string, terms: EdgeTerms): Promise<void> {
+  if (terms.resourceId === null) return;
+  const accepted = await resourceScopes(context.database, zoneId, terms.resourceId);
+  if (accepted === undefined) return;
+  if (accepted === null) throw badRequest(`resource ${terms.resourceId} is not registered in zone ${zoneId}`);
+  const refused = terms.scopes.filter((scope) => !accepted.includes(scope));
+  if (refused.length > 0) {
+    throw new ServerError(400, 'invalid_scope', `resource ${terms.resourceId} does not accept: ${refused.join(' ')}`);
+  }
+}
+
+/**
+ * Revokes an edge and everything downstream (DESIGN §5), in one transaction: zone lock, the
+ * targets' trees, then one statement. Revoking an edge that is no longer active changes nothing.
+ */
+export async function revokeDelegation(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; edgeId: string },
+): Promise<{ revokedEdges: number; affectedSessions: number }> {
+  const { principal, zoneId, edgeId } = request;
+  return context.database.transaction(async (transaction) => {
+    await lockDelegationGraph(transaction, zoneId);
+    const edge = await findEdge(transaction, edgeId);
+    if (edge === undefined || edge.zone_id !== zoneId) throw notFound(`delegation edge ${edgeId} not found in zone ${zoneId}`);
+    assertOwner(principal, edge.issuer_application_id, `delegation edge ${edge.id}`);
+    if (edge.status !== 'active') return { revokedEdges: 0, affectedSessions: 0 };
+    const now = context.now();
+    await lockSessionTrees(transaction, await downstreamTargets(transaction, { edgeId, zoneId, now }));
+    return revokeDownstream(transaction, { edgeId, zoneId, now });
+  });
+}
