@@ -63,36 +63,40 @@ async function tour(context: CommandContext, url: string, adminToken: string): P
   const revoked = await operator.revokeDelegation(edges.orchestratorToResearcher);
   output.line(`{"revoked_edges": ${revoked.revoked_edges}, "affected_sessions": ${revoked.affected_sessions}}`);
 
-  heading('after the revocation');
+  heading('after the revocation: sessions that relied on the revoked edges are terminated');
   output.line(renderTree(await operator.listAgents(), { style: output.style, name }).trimEnd());
   const [root] = [...names.keys()];
+  heading(`caracal delegation outbound ${root!}`);
   output.list(await operator.listDelegations({ source_session_id: root! }), { columns: EDGE_COLUMNS, json: false });
   output.line(`\nNext: caracal server start, then caracal --help.`);
 }
 
-/** orchestrator → researcher → fetcher, orchestrator → writer; edges follow the spawn links. */
+/**
+ * orchestrator → researcher → fetcher, orchestrator → writer. Spawning a child records the
+ * inherited delegation edge parent → child; one more edge, researcher → writer, is delegated
+ * explicitly from the researcher's own authority.
+ */
 async function buildScenario(agents: CoordinatorClient): Promise<{
   names: Map<string, string>;
   edges: { orchestratorToResearcher: string; researcherToFetcher: string };
 }> {
   const names = new Map<string, string>();
-  const spawn = async (name: string, parentId?: string): Promise<string> => {
+  const spawn = async (name: string, parentId?: string): Promise<{ id: string; edge: string }> => {
     const created = await agents.spawnAgent(parentId === undefined ? {} : { parent_id: parentId });
-    const id = String(created.agent_session_id ?? created.id);
+    const id = String(created.agent_session_id);
     names.set(id, name);
-    return id;
-  };
-  const delegate = async (source: string, target: string, parentEdgeId?: string): Promise<string> => {
-    const body = { source_session_id: source, target_session_id: target, scopes: [SCOPE], resource_id: RESOURCE, ttl_seconds: 600 };
-    const created = await agents.createDelegation(parentEdgeId === undefined ? body : { ...body, parent_edge_id: parentEdgeId });
-    return String(created.delegation_edge_id ?? created.id);
+    return { id, edge: String(created.delegation_edge_id) };
   };
   const orchestrator = await spawn('orchestrator');
-  const researcher = await spawn('researcher', orchestrator);
-  const fetcher = await spawn('fetcher', researcher);
-  const writer = await spawn('writer', orchestrator);
-  const orchestratorToResearcher = await delegate(orchestrator, researcher);
-  const researcherToFetcher = await delegate(researcher, fetcher, orchestratorToResearcher);
-  await delegate(orchestrator, writer);
-  return { names, edges: { orchestratorToResearcher, researcherToFetcher } };
+  const researcher = await spawn('researcher', orchestrator.id);
+  const fetcher = await spawn('fetcher', researcher.id);
+  const writer = await spawn('writer', orchestrator.id);
+  await agents.createDelegation({
+    source_session_id: researcher.id,
+    target_session_id: writer.id,
+    scopes: [SCOPE],
+    resource_id: RESOURCE,
+    parent_edge_id: researcher.edge,
+  });
+  return { names, edges: { orchestratorToResearcher: researcher.edge, researcherToFetcher: fetcher.edge } };
 }
