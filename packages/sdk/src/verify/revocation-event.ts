@@ -30,7 +30,8 @@ export interface ParsedRevocation {
   readonly zoneId: string | undefined;
 }
 
-const SESSION_KEYS = ['session_id', 'agent_session_id', 'session_sid', 'target_session_id'] as const;
+// Only keys that name a revoked session: an edge revocation's source/target sessions live on.
+const SESSION_KEYS = ['agent_session_id', 'session_id', 'session_sid'] as const;
 const SESSION_LIST_KEYS = ['session_ids', 'agent_session_ids', 'affected_sessions', 'terminated_sessions'] as const;
 const EDGE_KEYS = ['edge_id', 'delegation_edge_id'] as const;
 const EDGE_LIST_KEYS = ['edge_ids', 'revoked_edges', 'delegation_edge_ids'] as const;
