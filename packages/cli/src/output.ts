@@ -1,5 +1,5 @@
 import type { CliIo } from './io.ts';
-import { colourEnabled, createStyle, type Style } from './style.ts';
+import { colourEnabled, createStyle, styleStatus, type Style } from './style.ts';
 import { cellText, renderTable } from './table.ts';
 
 /** Human or `--json` rendering of command results, written to stdout. */
@@ -32,7 +32,10 @@ export function createOutput(io: CliIo): Output {
       }
       const keys = Object.keys(value);
       const width = Math.max(0, ...keys.map((key) => key.length));
-      for (const key of keys) write(`${style.bold(key.padEnd(width))}  ${cellText(value[key])}\n`);
+      for (const key of keys) {
+        const text = cellText(value[key]);
+        write(`${style.bold(key.padEnd(width))}  ${key === 'status' ? styleStatus(style, text) : text}\n`);
+      }
     },
     json,
     line: (text) => write(text + '\n'),
