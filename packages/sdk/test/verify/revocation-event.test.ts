@@ -21,6 +21,14 @@ describe('parseRevocationEvent', () => {
     expect(parseRevocationEvent(revoked, DELEGATIONS_INVALIDATE_TOPIC)).toMatchObject({ edgeIds: ['deledge_1', 'deledge_2'] });
   });
 
+  it('reads the Coordinator\'s termination events (packages/server/src/coordinator/sessions/termination-sql.ts)', () => {
+    const sessionRevoked = { type: 'session_revoked', zone_id: 'zone_a', payload: JSON.stringify({ agent_session_id: 'agentsess_1', application_id: 'app_a', reason: 'terminated' }) };
+    expect(parseRevocationEvent(sessionRevoked, SESSIONS_REVOKE_TOPIC)).toEqual({ sessionIds: ['agentsess_1'], edgeIds: [], zoneId: 'zone_a' });
+    // An edge revoked because one end was terminated: the other end's session lives on.
+    const edgeRevoke = { type: 'edge_revoke', zone_id: 'zone_a', payload: { delegation_edge_id: 'deledge_1', source_session_id: 'agentsess_1', target_session_id: 'agentsess_2', epoch: 4 } };
+    expect(parseRevocationEvent(edgeRevoke, DELEGATIONS_INVALIDATE_TOPIC)).toEqual({ sessionIds: [], edgeIds: ['deledge_1'], zoneId: 'zone_a' });
+  });
+
   it('ignores counts, junk payloads and non-string ids', () => {
     expect(parseRevocationEvent({ payload: '{broken', type: 'x' }, SESSIONS_REVOKE_TOPIC)).toMatchObject({ sessionIds: [], edgeIds: [] });
     expect(parseRevocationEvent({ payload: { revoked_edges: 3, session_id: 42, session_ids: ['ok', 7, ''] } }, SESSIONS_REVOKE_TOPIC)).toMatchObject({ sessionIds: ['ok'], edgeIds: [] });
