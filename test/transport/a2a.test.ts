@@ -53,7 +53,9 @@ function bearer(value: unknown): string {
 
 describe('@a2a-js/sdk client with createA2AFetch, against the real STS', () => {
   it('resolves the agent card and sends a message, both with mandates for the agent and W3C trace headers', async () => {
-    const result = await stack.asAgent(async () => {
+    let sessionId: string | undefined;
+    const result = await stack.asAgent(async (context) => {
+      sessionId = context.agentSessionId;
       const client = await clientFactory().createFromUrl(agent.url);
       return client.sendMessage({ tenant: '', message: userMessage('msg-e2e-1'), configuration: undefined, metadata: undefined });
     });
@@ -61,13 +63,13 @@ describe('@a2a-js/sdk client with createA2AFetch, against the real STS', () => {
     expect(agent.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /.well-known/agent-card.json', 'POST /a2a/jsonrpc']);
     const tokens = agent.requests.map((request) => bearer(request.headers.authorization));
     expect(new Set(tokens).size).toBe(2);
-    for (const token of tokens) expect((await stack.verify(token, RESOURCE)).aud).toBe(RESOURCE);
+    for (const token of tokens) expect(await stack.verify(token, RESOURCE)).toMatchObject({ aud: RESOURCE, agent_session_id: sessionId });
     const traceId = parseTraceparent(String(agent.requests[0]?.headers.traceparent))?.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     for (const request of agent.requests) {
       expect(JSON.stringify(request.headers)).not.toContain(stack.sessionToken);
       expect(parseTraceparent(String(request.headers.traceparent))?.traceId).toBe(traceId);
-      expect(request.headers.baggage).toContain('caracal.hop=');
+      expect(request.headers.baggage).toContain(`caracal.agent_session=${sessionId}`);
     }
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bind, Caracal, isCaracalError, type CaracalContext } from '@caracal/sdk';
+import { Caracal, type CaracalContext } from '@caracal/sdk';
 import { startServer } from '@caracal/server';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 
@@ -15,17 +15,11 @@ export interface CaracalStack {
   readonly caracal: Caracal;
   /** The client's own session mandate: the STS takes it, target servers must never see it. */
   readonly sessionToken: string;
-  /** `'spawn'` once the Coordinator opens agent sessions; `'bind'` (no session) until then. */
-  readonly mode: 'spawn' | 'bind';
-  /** Runs `fn` as an agent: inside `caracal.spawn()`, or a bound session-less context. */
+  /** Runs `fn` as an agent: inside `caracal.spawn()`, in a fresh session at the Coordinator. */
   asAgent<R>(fn: (context: CaracalContext) => Promise<R>): Promise<R>;
   /** Verifies a mandate as a protected resource server would: ES256, issuer, audience, JWKS of the zone. */
   readonly verify: (token: string, audience: string) => Promise<JWTPayload>;
   close(): Promise<void>;
-}
-
-function isMissingCoordinatorRoute(error: unknown): boolean {
-  return isCaracalError(error) && error.code === 'NOT_FOUND' && error.serverCode === 'not_found';
 }
 
 /** Starts the server on port 0 with `resources` bootstrapped in one zone for one application. */
@@ -41,21 +35,12 @@ export async function startCaracalStack(resources: readonly string[]): Promise<C
   });
   const caracal = new Caracal({ coordinatorUrl: server.url, zoneId: ZONE, clientId: APPLICATION, clientSecret: secret });
   const sessionToken = await caracal.sessionMandate();
-  // The Coordinator's session routes land separately; until they do, agents run in a bound
-  // context without a session, which the STS accepts for the application's own authority.
-  let mode: 'spawn' | 'bind' = 'spawn';
-  await caracal.spawn({ kind: 'ephemeral' }, async () => undefined).catch((error: unknown) => {
-    if (!isMissingCoordinatorRoute(error)) throw error;
-    mode = 'bind';
-  });
-  const fallback: CaracalContext = { subjectToken: sessionToken, zoneId: ZONE, clientId: APPLICATION, traceId: randomUUID().replaceAll('-', ''), hop: 0 };
   const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json?zone_id=${ZONE}`));
   return {
     url: server.url,
     caracal,
     sessionToken,
-    mode,
-    asAgent: (fn) => (mode === 'spawn' ? caracal.spawn({ kind: 'ephemeral' }, fn) : bind(fallback, fn)),
+    asAgent: (fn) => caracal.spawn({ kind: 'ephemeral' }, fn),
     verify: async (token, audience) => (await jwtVerify(token, jwks, { issuer: server.url, audience })).payload,
     close: async () => {
       await caracal.close();
