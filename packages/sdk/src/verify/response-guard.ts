@@ -63,6 +63,134 @@ function firstMatch(revocation: Revocation, query: RevocationQuery): string | un
   return undefined;
 }
 
+type Forward = (...parameters: unknown[]) => unknown;
+
+/** The guard's state and behaviour for one response. */
+class GuardedResponse {
+  readonly abort = new AbortController();
+  readonly #response: ServerResponse;
+  readonly #store: RevocationStore;
+  readonly #query: RevocationQuery;
+  readonly #chunkBytes: number;
+  // Loosely typed: the overloads of write/end/writeHead are forwarded as they were called.
+  readonly #original: { write: Forward; end: Forward; writeHead: Forward };
+  readonly #unsubscribe: () => void;
+  #sinceCheck = 0;
+  #streaming = false;
+  #ending = false;
+  #trailerDeclared = false;
+  cut = false;
+
+  constructor(response: ServerResponse, options: ResponseGuardOptions) {
+    this.#response = response;
+    this.#store = options.store;
+    this.#query = options.query;
+    this.#chunkBytes = options.chunkBytes ?? REVOCATION_CHECK_BYTES;
+    this.#original = { write: response.write as Forward, end: response.end as Forward, writeHead: response.writeHead as Forward };
+    this.#unsubscribe = options.store.onRevoked((revocation) => {
+      const revokedId = firstMatch(revocation, this.#query);
+      if (revokedId !== undefined) this.cutResponse(revokedId);
+    });
+    response.once('close', this.release);
+  }
+
+  readonly release = (): void => this.#unsubscribe();
+
+  cutResponse(revokedId: string): void {
+    if (this.cut) return;
+    this.cut = true;
+    this.release();
+    const error = new CaracalError('MANDATE_REVOKED', `The mandate was revoked (${revokedId}) while the response was being sent.`, { status: 401, serverCode: 'revoked' });
+    this.abort.abort(error);
+    const response = this.#response;
+    if (response.writableEnded || response.destroyed) return;
+    if (!response.headersSent) {
+      const refusal = refusalResponse(error);
+      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      this.#original.writeHead.call(response, refusal.status, refusal.headers);
+      this.#original.end.call(response, JSON.stringify(refusal.body));
+    } else if (this.#trailerDeclared && response.chunkedEncoding) {
+      response.addTrailers({ [REVOKED_TRAILER]: revokedId });
+      this.#original.end.call(response);
+    } else if (response.socket !== null) {
+      // Fixed length: the body cannot end early in-band. Ending the socket delivers what was
+      // written, then closes the connection, so the client sees an incomplete body.
+      response.socket.end();
+    } else {
+      response.destroy();
+    }
+  }
+
+  /** Checks the store now; cuts and returns true when revoked. */
+  revokedNow(): boolean {
+    const revokedId = this.#store.findRevoked(this.#query);
+    if (revokedId !== undefined) this.cutResponse(revokedId);
+    return this.cut;
+  }
+
+  /** Writes `chunk` in slices that end on 4 KiB boundaries, checking the store at each. */
+  writeChecked(chunk: unknown, encoding: BufferEncoding | undefined, callback: WriteCallback | undefined): boolean {
+    const bytes = toBytes(chunk, encoding);
+    if (bytes === undefined || bytes.length === 0) return this.#original.write.call(this.#response, chunk, encoding, callback) as boolean;
+    let offset = 0;
+    let result = true;
+    while (offset < bytes.length) {
+      const take = Math.min(bytes.length - offset, this.#chunkBytes - this.#sinceCheck);
+      offset += take;
+      this.#sinceCheck += take;
+      result = this.#original.write.call(this.#response, bytes.subarray(offset - take, offset), offset >= bytes.length ? callback : undefined) as boolean;
+      if (this.#sinceCheck < this.#chunkBytes) continue;
+      this.#sinceCheck = 0;
+      if (this.revokedNow()) {
+        if (offset < bytes.length && callback !== undefined) process.nextTick(callback);
+        return false;
+      }
+    }
+    return result;
+  }
+
+  writeHead(statusCode: number, rest: unknown[]): ServerResponse {
+    const response = this.#response;
+    if (this.cut) return response;
+    const headers = rest.find((argument) => typeof argument === 'object' && argument !== null) as OutgoingHttpHeaders | undefined;
+    if (!this.#ending && canCarryTrailer(response, statusCode, headers)) {
+      response.setHeader('Trailer', REVOKED_TRAILER);
+      this.#trailerDeclared = true;
+    }
+    return this.#original.writeHead.call(response, statusCode, ...rest) as ServerResponse;
+  }
+
+  write(chunk: unknown, encoding: BufferEncoding | undefined, callback: WriteCallback | undefined): boolean {
+    if (this.cut) {
+      if (callback !== undefined) process.nextTick(callback);
+      return false;
+    }
+    this.#streaming = true;
+    return this.writeChecked(chunk, encoding, callback);
+  }
+
+  end(chunk: unknown, encoding: BufferEncoding | undefined, callback: (() => void) | undefined): ServerResponse {
+    const response = this.#response;
+    let body = chunk;
+    // A body sent in one piece is checked once; a streamed one goes through the 4 KiB checks.
+    if (!this.cut && !this.#streaming && !response.headersSent) this.revokedNow();
+    if (!this.cut && this.#streaming && body !== undefined && body !== null) {
+      this.writeChecked(body, encoding, undefined);
+      body = undefined;
+    }
+    if (this.cut) {
+      if (callback !== undefined) process.nextTick(callback);
+      return response;
+    }
+    this.#ending = true;
+    try {
+      return this.#original.end.call(response, body, encoding, callback) as ServerResponse;
+    } finally {
+      this.#ending = false;
+    }
+  }
+}
+
 /**
  * Enforces revocation while a node:http response is being written (seed 003): the store is
  * checked at every 4 KiB written, and a revocation pushed to the store cuts the response at once
@@ -78,125 +206,24 @@ function firstMatch(revocation: Revocation, query: RevocationQuery): string | un
  * @since 0.1.0
  */
 export function guardResponse(response: ServerResponse, options: ResponseGuardOptions): ResponseGuard {
-  const { store, query } = options;
-  const chunkBytes = options.chunkBytes ?? REVOCATION_CHECK_BYTES;
-  // Loosely typed: the overloads of write/end/writeHead are forwarded as they were called.
-  type Forward = (...parameters: unknown[]) => unknown;
-  const original = { write: response.write as Forward, end: response.end as Forward, writeHead: response.writeHead as Forward };
-  const abort = new AbortController();
-  let sinceCheck = 0;
-  let streaming = false;
-  let ending = false;
-  let trailerDeclared = false;
-  let cut = false;
-
-  const unsubscribe = store.onRevoked((revocation) => {
-    const revokedId = firstMatch(revocation, query);
-    if (revokedId !== undefined) cutResponse(revokedId);
-  });
-  const release = (): void => unsubscribe();
-  response.once('close', release);
-
-  function cutResponse(revokedId: string): void {
-    if (cut) return;
-    cut = true;
-    release();
-    const error = new CaracalError('MANDATE_REVOKED', `The mandate was revoked (${revokedId}) while the response was being sent.`, { status: 401, serverCode: 'revoked' });
-    abort.abort(error);
-    if (response.writableEnded || response.destroyed) return;
-    if (!response.headersSent) {
-      const refusal = refusalResponse(error);
-      for (const name of response.getHeaderNames()) response.removeHeader(name);
-      original.writeHead.call(response, refusal.status, refusal.headers);
-      original.end.call(response, JSON.stringify(refusal.body));
-    } else if (trailerDeclared && response.chunkedEncoding) {
-      response.addTrailers({ [REVOKED_TRAILER]: revokedId });
-      original.end.call(response);
-    } else if (response.socket !== null) {
-      // Fixed length: the body cannot end early in-band. Ending the socket delivers what was
-      // written, then closes the connection, so the client sees an incomplete body.
-      response.socket.end();
-    } else {
-      response.destroy();
-    }
-  }
-
-  /** Checks the store now; cuts and returns true when revoked. */
-  function revokedNow(): boolean {
-    const revokedId = store.findRevoked(query);
-    if (revokedId !== undefined) cutResponse(revokedId);
-    return cut;
-  }
-
-  function writeChecked(chunk: unknown, encoding: BufferEncoding | undefined, callback: WriteCallback | undefined): boolean {
-    const bytes = toBytes(chunk, encoding);
-    if (bytes === undefined || bytes.length === 0) return original.write.call(response, chunk, encoding, callback) as boolean;
-    let offset = 0;
-    let result = true;
-    while (offset < bytes.length) {
-      const take = Math.min(bytes.length - offset, chunkBytes - sinceCheck);
-      const slice = bytes.subarray(offset, offset + take);
-      offset += take;
-      sinceCheck += take;
-      result = original.write.call(response, slice, offset >= bytes.length ? callback : undefined) as boolean;
-      if (sinceCheck >= chunkBytes) {
-        sinceCheck = 0;
-        if (revokedNow()) {
-          if (offset < bytes.length && callback !== undefined) process.nextTick(callback);
-          return false;
-        }
-      }
-    }
-    return result;
-  }
-
-  response.writeHead = function guardedWriteHead(this: ServerResponse, statusCode: number, ...rest: unknown[]): ServerResponse {
-    if (cut) return response;
-    const headers = rest.find((argument) => typeof argument === 'object' && argument !== null) as OutgoingHttpHeaders | undefined;
-    if (!ending && canCarryTrailer(response, statusCode, headers)) {
-      response.setHeader('Trailer', REVOKED_TRAILER);
-      trailerDeclared = true;
-    }
-    return original.writeHead.call(response, statusCode, ...rest) as ServerResponse;
+  const guard = new GuardedResponse(response, options);
+  response.writeHead = function guardedWriteHead(statusCode: number, ...rest: unknown[]): ServerResponse {
+    return guard.writeHead(statusCode, rest);
   } as typeof response.writeHead;
-
   response.write = function guardedWrite(chunk: unknown, encodingOrCallback?: BufferEncoding | WriteCallback, maybeCallback?: WriteCallback): boolean {
     const callback = typeof encodingOrCallback === 'function' ? encodingOrCallback : maybeCallback;
-    const encoding = typeof encodingOrCallback === 'string' ? encodingOrCallback : undefined;
-    if (cut) {
-      if (callback !== undefined) process.nextTick(callback);
-      return false;
-    }
-    streaming = true;
-    return writeChecked(chunk, encoding, callback);
+    return guard.write(chunk, typeof encodingOrCallback === 'string' ? encodingOrCallback : undefined, callback);
   } as typeof response.write;
-
   response.end = function guardedEnd(chunk?: unknown, encodingOrCallback?: BufferEncoding | (() => void), maybeCallback?: () => void): ServerResponse {
-    let body = typeof chunk === 'function' ? undefined : chunk;
-    const callback = (typeof chunk === 'function' ? chunk : typeof encodingOrCallback === 'function' ? encodingOrCallback : maybeCallback) as (() => void) | undefined;
-    const encoding = typeof encodingOrCallback === 'string' ? encodingOrCallback : undefined;
-    if (!cut && !streaming && !response.headersSent) revokedNow();
-    if (!cut && streaming && body !== undefined && body !== null) {
-      writeChecked(body, encoding, undefined);
-      body = undefined;
-    }
-    if (cut) {
-      if (callback !== undefined) process.nextTick(callback);
-      return response;
-    }
-    ending = true;
-    try {
-      return original.end.call(response, body, encoding, callback) as ServerResponse;
-    } finally {
-      ending = false;
-    }
+    if (typeof chunk === 'function') return guard.end(undefined, undefined, chunk as () => void);
+    const callback = typeof encodingOrCallback === 'function' ? encodingOrCallback : maybeCallback;
+    return guard.end(chunk, typeof encodingOrCallback === 'string' ? encodingOrCallback : undefined, callback);
   } as typeof response.end;
-
   return {
-    signal: abort.signal,
+    signal: guard.abort.signal,
     get revoked() {
-      return cut;
+      return guard.cut;
     },
-    release,
+    release: guard.release,
   };
 }
