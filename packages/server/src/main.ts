@@ -13,6 +13,8 @@ const server = await startServer({
   ...(env.CARACAL_DATA_DIR ? { dataDir: env.CARACAL_DATA_DIR } : {}),
   ...(env.CARACAL_EVENT_SECRET ? { eventSigningSecret: env.CARACAL_EVENT_SECRET } : {}),
   ...(env.CARACAL_KEY_SECRET ? { keyEncryptionSecret: env.CARACAL_KEY_SECRET } : {}),
+  // Replicas behind one address must share the issuer their mandates carry.
+  ...(env.CARACAL_ISSUER ? { issuer: env.CARACAL_ISSUER } : {}),
   logger: { level: env.LOG_LEVEL ?? 'info' },
 });
 process.stdout.write(`caracal server listening on ${server.url}\n`);
