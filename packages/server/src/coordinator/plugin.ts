@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { delegationRoutes } from './delegations/delegation-routes.ts';
+import { invocationRoutes } from './invocations/invocation-routes.ts';
+import { seedRoutes } from './seed-routes/seed-routes.ts';
+import { serviceAgentRoutes } from './service-agents/service-agent-routes.ts';
 import { sessionRoutes } from './sessions/session-routes.ts';
 import { installAuthentication } from './shared/request-principal.ts';
 
@@ -14,4 +17,7 @@ export async function coordinatorPlugin(app: FastifyInstance, options: { context
   installAuthentication(app, context.tokenVerifier);
   await app.register(sessionRoutes, { context });
   await app.register(delegationRoutes, { context });
+  await app.register(invocationRoutes, { context });
+  await app.register(serviceAgentRoutes, { context });
+  await app.register(seedRoutes, { context });
 }

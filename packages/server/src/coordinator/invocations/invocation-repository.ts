@@ -1,0 +1,157 @@
+import type { Queryable } from '../../db/database.ts';
+import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import { refusing } from '../shared/database-errors.ts';
+import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
+import type { PageRequest } from '../shared/pagination.ts';
+import { SqlParameters } from '../shared/sql-parameters.ts';
+import type { InvocationRow, InvocationStatus } from './invocation-row.ts';
+
+const COLUMNS = `id, zone_id, application_id, agent_session_id, service_id, operation, input, output, error, metadata,
+  status, deadline_at, created_at, started_at, finished_at, cancel_reason`;
+
+export async function findInvocation(database: Queryable, id: string): Promise<InvocationRow | undefined> {
+  const result = await database.query<InvocationRow>(`SELECT ${COLUMNS} FROM agent_invocations WHERE id = $1`, [id]);
+  return result.rows[0];
+}
+
+export interface InvocationFilters {
+  zoneId: string;
+  applicationId?: string;
+  agentSessionId?: string;
+  serviceId?: string;
+  status?: InvocationStatus;
+}
+
+export async function listInvocations(database: Queryable, filters: InvocationFilters, page: PageRequest): Promise<InvocationRow[]> {
+  const p = new SqlParameters();
+  const conditions = [`zone_id = ${p.add(filters.zoneId)}`];
+  if (filters.applicationId !== undefined) conditions.push(`application_id = ${p.add(filters.applicationId)}`);
+  if (filters.agentSessionId !== undefined) conditions.push(`agent_session_id = ${p.add(filters.agentSessionId)}`);
+  if (filters.serviceId !== undefined) conditions.push(`service_id = ${p.add(filters.serviceId)}`);
+  if (filters.status !== undefined) conditions.push(`status = ${p.add(filters.status)}`);
+  if (page.afterId !== undefined) conditions.push(`id > ${p.add(page.afterId)}`);
+  const result = await database.query<InvocationRow>(
+    `SELECT ${COLUMNS} FROM agent_invocations WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
+    p.values,
+  );
+  return result.rows;
+}
+
+export interface InvocationRecord {
+  id: string;
+  zoneId: string;
+  applicationId: string;
+  agentSessionId: string;
+  rootId: string;
+  serviceId: string | null;
+  operation: string;
+  input: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  deadlineAt: string | null;
+  createdAt: string;
+  receipt: ReceiptRecord | undefined;
+}
+
+/**
+ * Creates an invocation for a session that must still be active. Takes KEY SHARE on the session's
+ * tree root and then shares the session row, so a concurrent terminate either cancels this
+ * invocation with the session or has ended the session first (and the insert is refused).
+ */
+export async function insertInvocation(database: Queryable, record: InvocationRecord): Promise<void> {
+  const p = new SqlParameters();
+  const session = p.add(record.agentSessionId, '::text');
+  const zone = p.add(record.zoneId, '::text');
+  const id = p.add(record.id, '::text');
+  const sql = `WITH root_lock AS (SELECT id FROM agent_sessions WHERE id = ${p.add(record.rootId, '::text')} FOR KEY SHARE),
+    session AS (
+      SELECT id FROM agent_sessions
+      WHERE id = ${session} AND zone_id = ${zone} AND status = 'active' AND (SELECT count(*) FROM root_lock) >= 0
+      FOR SHARE),
+    invocation AS (
+      INSERT INTO agent_invocations (id, zone_id, application_id, agent_session_id, service_id, operation, input, metadata,
+        deadline_at, created_at)
+      SELECT ${id}, ${zone}, ${p.add(record.applicationId, '::text')}, ${session}, ${p.add(record.serviceId, '::text')},
+        ${p.add(record.operation, '::text')}, ${p.json(record.input)}, ${p.json(record.metadata)},
+        ${p.add(record.deadlineAt, '::timestamptz')}, ${p.add(record.createdAt, '::timestamptz')}
+      FROM session RETURNING id),
+    events AS (
+      INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
+      SELECT '${Topics.invocationsLifecycle}', 'invocation_created', ${zone},
+        jsonb_build_object('invocation_id', ${id}, 'agent_session_id', ${session}, 'operation', ${p.add(record.operation, '::text')})
+      FROM invocation RETURNING id),
+    notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event),
+    ${receiptCte(p, record.receipt, 'invocation')}
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM invocation)
+      THEN coordinator_refuse(409, 'session_not_active', 'agent session ' || ${session} || ' is not active') ELSE true END AS created,
+      (SELECT count(*) FROM notified)::int AS notified, (SELECT count(*) FROM receipt)::int AS receipts`;
+  await refusing(database.query(sql, p.values));
+}
+
+/** A move between invocation states, applied only from the listed states. */
+export interface InvocationTransition {
+  id: string;
+  from: readonly InvocationStatus[];
+  to: InvocationStatus;
+  event: string;
+  now: string;
+  output?: unknown;
+  error?: unknown;
+  cancelReason?: string | null;
+  /** Refuse when the deadline has passed (starting or completing late). */
+  beforeDeadline: boolean;
+}
+
+/** Applies a transition and enqueues its event in one statement; undefined when it did not apply. */
+export async function transitionInvocation(database: Queryable, change: InvocationTransition): Promise<InvocationRow | undefined> {
+  const p = new SqlParameters();
+  const now = p.add(change.now, '::timestamptz');
+  const to = p.add(change.to, '::text');
+  const finished = change.to !== 'running';
+  const result = await database.query<InvocationRow>(
+    `WITH changed AS (
+       UPDATE agent_invocations SET status = ${to},
+         started_at = CASE WHEN ${to} = 'running' THEN ${now} ELSE started_at END,
+         finished_at = ${finished ? now : 'finished_at'},
+         output = coalesce(${p.json(change.output)}, output),
+         error = coalesce(${p.json(change.error)}, error),
+         cancel_reason = coalesce(${p.add(change.cancelReason ?? null, '::text')}, cancel_reason)
+       WHERE id = ${p.add(change.id, '::text')} AND status = ANY(${p.add(change.from, '::text[]')})
+         AND (NOT ${p.add(change.beforeDeadline, '::boolean')} OR deadline_at IS NULL OR deadline_at > ${now})
+       RETURNING ${COLUMNS}),
+     events AS (
+       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
+       SELECT '${Topics.invocationsLifecycle}', ${p.add(change.event, '::text')}, zone_id,
+         jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'status', status, 'at', ${now})
+       FROM changed RETURNING id),
+     notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)
+     SELECT changed.*, (SELECT count(*) FROM notified)::int AS notified FROM changed`,
+    p.values,
+  );
+  return result.rows[0];
+}
+
+/**
+ * The deadline enforcer's work: every open invocation past its deadline becomes `expired`, with an
+ * `invocation_expired` event each. Batches of 1,000 rows, skipping rows another replica holds.
+ */
+export async function expireOverdueInvocations(database: Queryable, now: Date): Promise<number> {
+  const result = await database.query<{ expired: number }>(
+    `WITH overdue AS (
+       SELECT id FROM agent_invocations
+       WHERE status IN ('pending', 'running') AND deadline_at IS NOT NULL AND deadline_at <= $1::timestamptz
+       ORDER BY deadline_at LIMIT 1000 FOR UPDATE SKIP LOCKED),
+     expired AS (
+       UPDATE agent_invocations i SET status = 'expired', finished_at = $1::timestamptz
+       FROM overdue WHERE i.id = overdue.id
+       RETURNING i.id, i.zone_id, i.agent_session_id),
+     events AS (
+       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
+       SELECT '${Topics.invocationsLifecycle}', 'invocation_expired', zone_id,
+         jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'at', $1::timestamptz)
+       FROM expired RETURNING id),
+     notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)
+     SELECT (SELECT count(*) FROM expired)::int AS expired, (SELECT count(*) FROM notified)::int AS notified`,
+    [now.toISOString()],
+  );
+  return result.rows[0]!.expired;
+}

@@ -1,0 +1,141 @@
+import type { Principal } from '../../auth/principal.ts';
+import { newId } from '../../ids.ts';
+import { badRequest, conflict, notFound } from '../../http/server-error.ts';
+import type { ServerContext } from '../../server-context.ts';
+import { requireService } from '../service-agents/service-agent-service.ts';
+import { requireSession } from '../sessions/session-service.ts';
+import { assertOwner } from '../shared/access.ts';
+import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { assertStorable } from '../shared/storable-json.ts';
+import { parseTimestamp } from '../shared/time.ts';
+import { findInvocation, insertInvocation, transitionInvocation, type InvocationTransition } from './invocation-repository.ts';
+import { invocationView, OPEN_STATUSES, type InvocationRow } from './invocation-row.ts';
+
+export interface CreateInvocationRequest {
+  agent_session_id: string;
+  operation: string;
+  service_id?: string;
+  input?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  deadline_at?: string;
+  timeout_seconds?: number;
+}
+
+export interface CompleteInvocationRequest {
+  status?: 'succeeded' | 'failed';
+  output?: unknown;
+  error?: unknown;
+}
+
+export async function requireInvocation(context: ServerContext, zoneId: string, id: string): Promise<InvocationRow> {
+  const invocation = await findInvocation(context.database, id);
+  if (invocation === undefined || invocation.zone_id !== zoneId) throw notFound(`invocation ${id} not found in zone ${zoneId}`);
+  return invocation;
+}
+
+/**
+ * Records an invocation by an active session of the caller's, with an optional deadline
+ * (`deadline_at`, or `timeout_seconds` from now) that the deadline enforcer acts on.
+ */
+export async function createInvocation(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; body: CreateInvocationRequest; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult> {
+  const { principal, zoneId, body } = request;
+  if (body.deadline_at !== undefined && body.timeout_seconds !== undefined) {
+    throw badRequest('give deadline_at or timeout_seconds, not both');
+  }
+  assertStorable(body.input, 'input');
+  assertStorable(body.metadata, 'metadata');
+  assertStorable(body.operation, 'operation');
+  const now = context.now();
+  const deadline =
+    body.deadline_at !== undefined
+      ? parseTimestamp(body.deadline_at, 'deadline_at')
+      : body.timeout_seconds !== undefined
+        ? now + body.timeout_seconds * 1000
+        : null;
+  if (deadline !== null && deadline <= now) throw badRequest('deadline_at must be in the future');
+  return idempotent(
+    context.database,
+    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
+    async (receiptFor) => {
+      const session = await requireSession(context, zoneId, body.agent_session_id);
+      assertOwner(principal, session.application_id, `agent session ${session.id}`);
+      if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
+      if (body.service_id !== undefined) await requireService(context, zoneId, body.service_id);
+      const row: InvocationRow = {
+        id: newId('inv', now),
+        zone_id: zoneId,
+        application_id: session.application_id,
+        agent_session_id: session.id,
+        service_id: body.service_id ?? null,
+        operation: body.operation,
+        input: body.input ?? {},
+        output: null,
+        error: null,
+        metadata: body.metadata ?? {},
+        status: 'pending',
+        deadline_at: deadline === null ? null : new Date(deadline),
+        created_at: new Date(now),
+        started_at: null,
+        finished_at: null,
+        cancel_reason: null,
+      };
+      const result: CreateResult = { statusCode: 201, body: { invocation_id: row.id, ...invocationView(row) } };
+      await insertInvocation(context.database, {
+        id: row.id,
+        zoneId,
+        applicationId: row.application_id,
+        agentSessionId: session.id,
+        rootId: session.root_id,
+        serviceId: row.service_id,
+        operation: row.operation,
+        input: row.input,
+        metadata: row.metadata,
+        deadlineAt: row.deadline_at?.toISOString() ?? null,
+        createdAt: row.created_at.toISOString(),
+        receipt: receiptFor(result),
+      });
+      return result;
+    },
+  );
+}
+
+type Move = Omit<InvocationTransition, 'id' | 'now'>;
+
+/** The moves callers can ask for. */
+export const invocationMoves = {
+  start: (): Move => ({ from: ['pending'], to: 'running', event: 'invocation_started', beforeDeadline: true }),
+  complete: (body: CompleteInvocationRequest): Move => {
+    const to = body.status ?? 'succeeded';
+    return { from: OPEN_STATUSES, to, event: `invocation_${to}`, output: body.output, error: body.error, beforeDeadline: true };
+  },
+  cancel: (reason: string | undefined): Move => ({
+    from: OPEN_STATUSES,
+    to: 'cancelled',
+    event: 'invocation_cancelled',
+    cancelReason: reason ?? 'cancelled',
+    beforeDeadline: false,
+  }),
+};
+
+/** Applies a move to an invocation of the caller's; 409 when its state does not allow it. */
+export async function moveInvocation(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; id: string; move: Move },
+): Promise<Record<string, unknown>> {
+  const { move } = request;
+  assertStorable(move.output, 'output');
+  assertStorable(move.error, 'error');
+  const invocation = await requireInvocation(context, request.zoneId, request.id);
+  assertOwner(request.principal, invocation.application_id, `invocation ${invocation.id}`);
+  const now = context.now();
+  const changed = await transitionInvocation(context.database, { ...move, id: invocation.id, now: new Date(now).toISOString() });
+  if (changed !== undefined) return invocationView(changed);
+  const current = await requireInvocation(context, request.zoneId, request.id);
+  if (move.from.includes(current.status)) {
+    throw conflict(`invocation ${current.id} is past its deadline`, 'deadline_exceeded');
+  }
+  throw conflict(`invocation ${current.id} is ${current.status}; it cannot move to ${move.to}`, 'invalid_state');
+}

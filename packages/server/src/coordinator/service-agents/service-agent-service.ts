@@ -1,0 +1,97 @@
+import type { Principal } from '../../auth/principal.ts';
+import { newId } from '../../ids.ts';
+import { conflict, notFound } from '../../http/server-error.ts';
+import type { ServerContext } from '../../server-context.ts';
+import { requireSession } from '../sessions/session-service.ts';
+import { actingApplication, assertOwner } from '../shared/access.ts';
+import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { assertStorable } from '../shared/storable-json.ts';
+import { deregisterServiceAgent, findServiceAgent, renewLease, storeReceipt, upsertServiceAgent } from './service-agent-repository.ts';
+import { serviceAgentView, type ServiceAgentRow } from './service-agent-row.ts';
+
+/** How long a registration stays healthy without a heartbeat, unless it asks otherwise. */
+export const DEFAULT_LEASE_SECONDS = 30;
+
+export interface RegisterServiceRequest {
+  name: string;
+  application_id?: string;
+  agent_session_id?: string;
+  endpoint?: string;
+  capabilities?: string[];
+  metadata?: Record<string, unknown>;
+  lease_seconds?: number;
+}
+
+export async function requireService(context: ServerContext, zoneId: string, id: string): Promise<ServiceAgentRow> {
+  const service = await findServiceAgent(context.database, id);
+  if (service === undefined || service.zone_id !== zoneId) throw notFound(`service agent ${id} not found in zone ${zoneId}`);
+  return service;
+}
+
+/**
+ * Registers a service agent with a lease (201), or re-registers the live one of the same name
+ * (200, same id). The optional backing session must be an active one of the same application.
+ */
+export async function registerService(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; body: RegisterServiceRequest; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult> {
+  const { principal, zoneId, body } = request;
+  const applicationId = actingApplication(principal, body.application_id);
+  assertStorable(body.metadata, 'metadata');
+  assertStorable(body.capabilities, 'capabilities');
+  assertStorable(body.name, 'name');
+  const now = context.now();
+  return idempotent(
+    context.database,
+    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
+    async (receiptFor) => {
+      if (body.agent_session_id !== undefined) {
+        const session = await requireSession(context, zoneId, body.agent_session_id);
+        if (session.application_id !== applicationId) throw conflict('the backing session belongs to another application', 'application_mismatch');
+        if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
+      }
+      const leaseSeconds = body.lease_seconds ?? DEFAULT_LEASE_SECONDS;
+      return context.database.transaction(async (transaction) => {
+        const { row, created } = await upsertServiceAgent(transaction, {
+          id: newId('svc', now),
+          zoneId,
+          applicationId,
+          name: body.name,
+          agentSessionId: body.agent_session_id ?? null,
+          endpoint: body.endpoint ?? null,
+          capabilities: body.capabilities ?? [],
+          metadata: body.metadata ?? {},
+          leaseSeconds,
+          now: new Date(now).toISOString(),
+          leaseExpiresAt: new Date(now + leaseSeconds * 1000).toISOString(),
+        });
+        const result: CreateResult = { statusCode: created ? 201 : 200, body: { service_id: row.id, ...serviceAgentView(row) } };
+        const receipt = receiptFor(result);
+        if (receipt !== undefined) await storeReceipt(transaction, receipt);
+        return result;
+      });
+    },
+  );
+}
+
+/** A heartbeat renews the lease; a service that had lapsed to unhealthy becomes healthy again. */
+export async function heartbeat(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; id: string; leaseSeconds: number | undefined },
+): Promise<Record<string, unknown>> {
+  const service = await requireService(context, request.zoneId, request.id);
+  assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
+  const renewed = await renewLease(context.database, { id: service.id, leaseSeconds: request.leaseSeconds, now: context.now() });
+  if (renewed === undefined) throw conflict(`service agent ${service.id} is deregistered`, 'service_deregistered');
+  return { service_id: renewed.id, status: renewed.status, lease_expires_at: serviceAgentView(renewed).lease_expires_at };
+}
+
+export async function deregister(
+  context: ServerContext,
+  request: { principal: Principal; zoneId: string; id: string },
+): Promise<{ deregistered: boolean }> {
+  const service = await requireService(context, request.zoneId, request.id);
+  assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
+  return { deregistered: await deregisterServiceAgent(context.database, { id: service.id, now: context.now() }) };
+}
