@@ -179,6 +179,21 @@ describe('createA2AFetch', () => {
     await until(() => agent.requests[1]?.aborted === true, 'the hanging attempt to be aborted');
   });
 
+  it('counts a stalled token exchange against the budget and aborts it', async () => {
+    sts.stallNext = 1;
+    const outcome = send(a2aFetch({ timeoutMs: 5000 })).then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await until(() => waits.length >= 1, 'the budget timer');
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(await Promise.race([outcome, Promise.resolve('pending')])).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await outcome;
+    expect(isCaracalError(error) && error.code).toBe('REQUEST_TIMEOUT');
+    expect(agent.requests).toHaveLength(0);
+  });
+
   it('stops when the caller aborts, even mid-backoff', async () => {
     agent.respond = status(503);
     const controller = new AbortController();

@@ -15,6 +15,8 @@ export interface StsStandIn {
   readonly minted: MintedMandate[];
   /** Answers the next exchanges with this status instead of a mandate (once per entry). */
   readonly failNext: number[];
+  /** How many of the next exchanges to leave unanswered (a stalled STS). */
+  stallNext: number;
   mandate(accessToken: string): MintedMandate | undefined;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export async function startStsStandIn(options: { sessionTokens: readonly string[]; expiresIn?: number }): Promise<StsStandIn> {
   const minted: MintedMandate[] = [];
   const failNext: number[] = [];
+  const state = { stallNext: 0 };
   const reply = (response: ServerResponse, status: number, body: unknown): void => {
     response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   };
@@ -43,6 +46,10 @@ export async function startStsStandIn(options: { sessionTokens: readonly string[
     void (async () => {
       const text = await readBody(request);
       if (request.method !== 'POST' || request.url !== '/oauth/2/token') return reply(response, 404, { error: 'not_found', error_description: 'no such route' });
+      if (state.stallNext > 0) {
+        state.stallNext--;
+        return;
+      }
       const failure = failNext.shift();
       if (failure !== undefined) return reply(response, failure, { error: 'invalid_grant', error_description: 'refused by the test' });
       const form = Object.fromEntries(new URLSearchParams(text));
@@ -62,15 +69,16 @@ export async function startStsStandIn(options: { sessionTokens: readonly string[
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const standIn: StsStandIn = Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
     minted,
     failNext,
-    mandate: (accessToken) => minted.find((entry) => entry.accessToken === accessToken),
+    mandate: (accessToken: string) => minted.find((entry) => entry.accessToken === accessToken),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
+  return standIn;
 }
