@@ -1,7 +1,8 @@
-import { createRequire } from 'node:module';
+// Inlined by the bundler: no file read and no CommonJS loader at start (src/ and dist/ both sit
+// one level below package.json, so the path also holds when tests run the sources).
+import manifest from '../package.json' with { type: 'json' };
 
-/** The package version; src/ and dist/ are both one level below package.json. */
+/** The package version, for `--version`. */
 export function cliVersion(): string {
-  const manifest = createRequire(import.meta.url)('../package.json') as { version?: unknown };
-  return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+  return manifest.version;
 }
