@@ -82,3 +82,44 @@ BEGIN
   RETURN 'ok';
 END
 $$;
+
+-- Everything a token exchange decides on, in one call: the zone's key version, the caller's
+-- application, the resource's accepted scopes, the presented session, and the edge lineage walked
+-- up the parent_edge_id chain (root first) with each delegating session's status. A plpgsql
+-- function so the plan is cached per connection: planning this statement costs several times
+-- more than running it. STABLE: it reads with the caller's snapshot and changes nothing.
+CREATE FUNCTION caracal_exchange_snapshot(p_zone_id text, p_client_id text, p_resource text, p_session_id text, p_edge_id text)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (
+    WITH RECURSIVE lineage AS (
+      SELECT e.id, e.parent_edge_id, 1 AS distance FROM delegation_edges e WHERE e.id = p_edge_id
+      UNION ALL
+      SELECT p.id, p.parent_edge_id, l.distance + 1
+        FROM delegation_edges p JOIN lineage l ON p.id = l.parent_edge_id
+       WHERE l.distance < 40
+    )
+    SELECT json_build_object(
+      'keyVersion', (SELECT z.key_version FROM zones z WHERE z.id = p_zone_id),
+      'application', (SELECT json_build_object('zoneId', a.zone_id, 'scopes', a.scopes) FROM applications a WHERE a.id = p_client_id),
+      'resourceScopes', (SELECT to_json(r.scopes) FROM resources r WHERE r.zone_id = p_zone_id AND r.identifier = p_resource),
+      'session', (SELECT json_build_object(
+          'id', s.id, 'zoneId', s.zone_id, 'applicationId', s.application_id, 'status', s.status,
+          'scopes', s.scopes, 'resourceId', s.resource_id,
+          'expiresAt', (extract(epoch FROM s.expires_at) * 1000)::float8)
+        FROM agent_sessions s WHERE s.id = p_session_id),
+      'lineage', (SELECT coalesce(json_agg(json_build_object(
+          'id', e.id, 'zoneId', e.zone_id, 'sourceSessionId', e.source_session_id,
+          'targetSessionId', e.target_session_id, 'issuerApplicationId', e.issuer_application_id,
+          'receiverApplicationId', e.receiver_application_id, 'parentEdgeId', e.parent_edge_id,
+          'scopes', e.scopes, 'resourceId', e.resource_id, 'maxHops', e.max_hops,
+          'budgetRemaining', e.budget_remaining, 'constraints', e.constraints, 'status', e.status,
+          'expiresAt', (extract(epoch FROM e.expires_at) * 1000)::float8,
+          'sourceSessionStatus', src.status) ORDER BY l.distance DESC), '[]'::json)
+        FROM lineage l
+        JOIN delegation_edges e ON e.id = l.id
+        LEFT JOIN agent_sessions src ON src.id = e.source_session_id)
+    )
+  );
+END
+$$;

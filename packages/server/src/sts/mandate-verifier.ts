@@ -2,6 +2,7 @@ import { ADMIN_SCOPE, type Principal, type TokenVerifier } from '../auth/princip
 import { unauthorized } from '../http/server-error.ts';
 import type { ServerContext } from '../server-context.ts';
 import { zoneKeyStoreFor } from './keys/zone-key-store.ts';
+import { VerifiedMandateCache } from './mandates/verified-mandate-cache.ts';
 import { MandateRejectedError, verifyMandate } from './mandates/verify-mandate.ts';
 
 /**
@@ -11,6 +12,8 @@ import { MandateRejectedError, verifyMandate } from './mandates/verify-mandate.t
  */
 export function createMandateVerifier(context: Pick<ServerContext, 'database' | 'config' | 'now'>): TokenVerifier {
   const keyStore = zoneKeyStoreFor(context.database, context.config.keyEncryptionSecret);
+  // The same session mandate comes with every Coordinator call: check its signature once a minute.
+  const cache = new VerifiedMandateCache();
   return {
     async verifyAccessToken(token: string): Promise<Principal> {
       try {
@@ -21,6 +24,7 @@ export function createMandateVerifier(context: Pick<ServerContext, 'database' | 
           audience: context.config.issuer,
           now: context.now(),
           uses: ['session', 'operator'],
+          cache,
         });
         const scopes = new Set(claims.scope.split(' ').filter((scope) => scope !== ''));
         return {

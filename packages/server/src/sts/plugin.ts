@@ -5,6 +5,7 @@ import { registerFormParser } from './http/form-body.ts';
 import { installLogRedaction } from './http/log-redaction.ts';
 import { registerWellKnownRoutes } from './http/well-known-routes.ts';
 import { zoneKeyStoreFor } from './keys/zone-key-store.ts';
+import { VerifiedMandateCache } from './mandates/verified-mandate-cache.ts';
 import type { StsRuntime } from './sts-runtime.ts';
 import { ClientAuthenticator } from './token/client-authentication.ts';
 import { registerTokenRoute } from './token/token-route.ts';
@@ -20,6 +21,7 @@ export async function stsPlugin(app: FastifyInstance, options: { context: Server
     context,
     keyStore: zoneKeyStoreFor(context.database, context.config.keyEncryptionSecret),
     clients: new ClientAuthenticator({ database: context.database, now: context.now }),
+    verifiedSubjects: new VerifiedMandateCache(),
   };
   installLogRedaction(app);
   registerFormParser(app);

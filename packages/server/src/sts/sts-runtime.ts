@@ -1,5 +1,6 @@
 import type { ServerContext } from '../server-context.ts';
 import type { ZoneKeyStore } from './keys/zone-key-store.ts';
+import type { VerifiedMandateCache } from './mandates/verified-mandate-cache.ts';
 import type { ClientAuthenticator } from './token/client-authentication.ts';
 
 /** What the STS routes share: the server context plus the STS's own in-memory caches. */
@@ -7,6 +8,8 @@ export interface StsRuntime {
   context: ServerContext;
   keyStore: ZoneKeyStore;
   clients: ClientAuthenticator;
+  /** Session mandates presented as subject tokens, whose signature verified recently. */
+  verifiedSubjects: VerifiedMandateCache;
 }
 
 /** The token endpoint's success body (RFC 6749 §5.1, RFC 8693 §2.2.1). */

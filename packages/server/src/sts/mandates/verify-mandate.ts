@@ -1,6 +1,7 @@
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { ZoneKeyStore } from '../keys/zone-key-store.ts';
 import type { MandateClaims, MandateUse } from './mandate-claims.ts';
+import type { VerifiedMandateCache } from './verified-mandate-cache.ts';
 
 /** Why a mandate was refused; stable codes for `/v1/verify` and logs. */
 export type MandateRejection =
@@ -34,6 +35,8 @@ export interface VerifyMandateOptions {
   audience?: string;
   /** Allowed clock skew for `exp`/`nbf`/`iat`, seconds. Default 10. */
   clockToleranceSeconds?: number;
+  /** Skips the signature check for tokens that verified recently (everything else is re-checked). */
+  cache?: VerifiedMandateCache;
 }
 
 const USES: ReadonlySet<string> = new Set<MandateUse>(['session', 'call', 'operator']);
@@ -44,16 +47,16 @@ const USES: ReadonlySet<string> = new Set<MandateUse>(['session', 'call', 'opera
  * to the `zone_id` claim, issuer, audience, time with a small skew, and the claim shapes.
  */
 export async function verifyMandate(token: string, options: VerifyMandateOptions): Promise<MandateClaims> {
+  const cached = options.cache?.get(token, options.now);
+  if (cached !== undefined) {
+    const key = await usableKey(cached.kid, options);
+    return checkClaims(cached.claims, key.zoneId, options);
+  }
+  let kid: string | undefined;
   let keyZone: string | undefined;
   const getKey: JWTVerifyGetKey = async (header) => {
-    if (typeof header.kid !== 'string' || header.kid === '' || header.kid.length > 64) {
-      throw new MandateRejectedError('invalid_token', 'the mandate has no usable kid');
-    }
-    const key = await options.keyStore.verificationKey(header.kid, options.now);
-    if (key === undefined) throw new MandateRejectedError('invalid_token', 'the mandate was signed by an unknown key');
-    if (key.notAfter !== null && options.now >= key.notAfter) {
-      throw new MandateRejectedError('invalid_token', 'the mandate was signed by a retired key');
-    }
+    const key = await usableKey(header.kid, options);
+    kid = key.kid;
     keyZone = key.zoneId;
     return key.publicKey;
   };
@@ -71,7 +74,27 @@ export async function verifyMandate(token: string, options: VerifyMandateOptions
   } catch (error) {
     throw asRejection(error);
   }
-  const claims = payload as unknown as MandateClaims;
+  const claims = checkClaims(payload as unknown as MandateClaims, keyZone!, options);
+  options.cache?.set(token, { claims, kid: kid! }, options.now);
+  return claims;
+}
+
+async function usableKey(kid: unknown, options: VerifyMandateOptions) {
+  if (typeof kid !== 'string' || kid === '' || kid.length > 64) {
+    throw new MandateRejectedError('invalid_token', 'the mandate has no usable kid');
+  }
+  const key = await options.keyStore.verificationKey(kid, options.now);
+  if (key === undefined) throw new MandateRejectedError('invalid_token', 'the mandate was signed by an unknown key');
+  if (key.notAfter !== null && options.now >= key.notAfter) {
+    throw new MandateRejectedError('invalid_token', 'the mandate was signed by a retired key');
+  }
+  return key;
+}
+
+/** The checks beyond the signature; jose did the same on a fresh verification, a cache hit relies on these. */
+function checkClaims(claims: MandateClaims, keyZone: string, options: VerifyMandateOptions): MandateClaims {
+  const now = Math.floor(options.now / 1000);
+  const tolerance = options.clockToleranceSeconds ?? 10;
   if (typeof claims.zone_id !== 'string' || claims.zone_id !== keyZone) {
     throw new MandateRejectedError('invalid_token', "the mandate's zone does not match its signing key");
   }
@@ -79,10 +102,19 @@ export async function verifyMandate(token: string, options: VerifyMandateOptions
     typeof claims.client_id !== 'string' ||
     typeof claims.scope !== 'string' ||
     typeof claims.aud !== 'string' ||
+    typeof claims.exp !== 'number' ||
     typeof claims.use !== 'string' ||
     !USES.has(claims.use)
   ) {
     throw new MandateRejectedError('invalid_token', 'the mandate lacks required claims');
+  }
+  if (claims.iss !== options.issuer) throw new MandateRejectedError('invalid_issuer', 'the mandate was issued by another issuer');
+  if (options.audience !== undefined && claims.aud !== options.audience) {
+    throw new MandateRejectedError('invalid_audience', 'the mandate is meant for another audience');
+  }
+  if (claims.exp <= now - tolerance) throw new MandateRejectedError('token_expired', 'the mandate has expired');
+  if (typeof claims.nbf === 'number' && claims.nbf > now + tolerance) {
+    throw new MandateRejectedError('token_not_yet_valid', 'the mandate is not valid yet');
   }
   if (options.uses !== undefined && !options.uses.includes(claims.use)) {
     throw new MandateRejectedError('wrong_use', `a ${claims.use} mandate is not accepted here`);

@@ -78,6 +78,7 @@ export async function tokenExchangeGrant(
       audience: config.issuer,
       now,
       uses: ['session'],
+      cache: runtime.verifiedSubjects,
     });
   } catch (error) {
     if (error instanceof MandateRejectedError) throw oauthError('invalid_grant', `subject_token refused: ${error.message}`);
