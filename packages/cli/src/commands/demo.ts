@@ -49,7 +49,8 @@ async function tour(context: CommandContext, url: string, adminToken: string): P
   const mandate = await fetchSessionMandate({ url, clientId: APPLICATION, clientSecret: secret, scope: SCOPE });
   const agents = createCoordinatorClient({ url, token: mandate, zoneId: ZONE });
   const operatorToken = (await admin.mintOperatorToken(ZONE, {})).access_token;
-  const operator = createCoordinatorClient({ url, token: String(operatorToken), zoneId: ZONE });
+  if (typeof operatorToken !== 'string') throw new CliError('invalid_response', 'mint operator token: no access_token');
+  const operator = createCoordinatorClient({ url, token: operatorToken, zoneId: ZONE });
 
   const { names, edges } = await context.progress('spawning agents and delegating…', () => buildScenario(agents));
   const name = (session: Record<string, unknown>): string => names.get(String(session.id)) ?? 'agent';
