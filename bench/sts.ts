@@ -1,0 +1,229 @@
+/**
+ * STS token exchange throughput: per-call mandates minted through a 3-edge delegation lineage.
+ *
+ * Starts the real `@caracal/server` (built `dist/`) on Postgres — DATABASE_URL, or
+ * postgres://root@127.0.0.1:5432/test — in a schema of its own that is dropped afterwards. The
+ * lineage root → leaf is orchestrator session → worker → worker → worker (three edges, the last
+ * received by the worker application), made through the Coordinator's routes when it serves them
+ * and with SQL inserts otherwise (the output says which). 16 concurrent clients share one undici
+ * keep-alive pool and exchange the worker's session mandate (RFC 8693) for a mandate bound to one
+ * MCP resource, for BENCH_SECONDS (default 5) after a warm-up. Prints mints/s and p50/p99 against
+ * the targets (≥ 1,500 mints/s, p50 ≤ 2 ms), and beside them the cost of one ES256 signature
+ * alone — the floor of a mint. The load generator shares the process with the server, so the
+ * figures are conservative. Never exits non-zero over timings.
+ *
+ * Run: pnpm -r --filter ./packages/* run build && node bench/sts.ts
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { SignJWT, generateKeyPair } from 'jose';
+import { Pool } from 'undici';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = 1;
+const CONCURRENCY = 16;
+const TARGET_MINTS_PER_SECOND = 1500;
+const TARGET_P50_MS = 2;
+const RESOURCE = 'mcp://bench.tools';
+const ZONE = 'zone_bench_sts';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+
+interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+interface ServerPackage {
+  startServer(options: Record<string, unknown>): Promise<RunningServer>;
+  openDatabase(options: { databaseUrl: string; schema: string }): Promise<Queryable>;
+}
+
+const schema = `bench_sts_${randomBytes(4).toString('hex')}`;
+const secrets = { orchestrator: randomUUID(), worker: randomUUID() };
+
+async function post(pool: Pool, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await pool.request({ method: 'POST', path, body, headers });
+  return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
+}
+
+async function sessionMandate(pool: Pool, clientId: string, secret: string): Promise<string> {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString();
+  const answer = await post(pool, '/oauth/2/token', body, { 'content-type': 'application/x-www-form-urlencoded' });
+  if (answer.status !== 200) throw new Error(`client_credentials failed: ${JSON.stringify(answer.json)}`);
+  return answer.json.access_token as string;
+}
+
+/** The lineage through the Coordinator's routes; undefined when it does not serve them yet. */
+async function lineageThroughRoutes(pool: Pool, tokens: { orchestrator: string; worker: string }): Promise<{ session: string; edge: string } | undefined> {
+  const call = async (token: string, path: string, payload: Record<string, unknown>) =>
+    post(pool, `/zones/${ZONE}${path}`, JSON.stringify(payload), { 'content-type': 'application/json', authorization: `Bearer ${token}` });
+  const root = await call(tokens.orchestrator, '/agents', { kind: 'service' });
+  if (root.status !== 201) return undefined;
+  const sessions = [root.json.agent_session_id as string];
+  for (let hop = 0; hop < 3; hop += 1) sessions.push((await call(tokens.worker, '/agents', { kind: 'instance' })).json.agent_session_id as string);
+  let parent: string | undefined;
+  for (let hop = 0; hop < 3; hop += 1) {
+    const edge = await call(hop === 0 ? tokens.orchestrator : tokens.worker, '/delegations', {
+      source_session_id: sessions[hop],
+      target_session_id: sessions[hop + 1],
+      receiver_application_id: 'app_bench_worker',
+      scopes: ['tools:call'],
+      ttl_seconds: 3600,
+      ...(parent === undefined ? {} : { parent_edge_id: parent }),
+    });
+    if (edge.status !== 201) return undefined;
+    parent = edge.json.delegation_edge_id as string;
+  }
+  return { session: sessions[3]!, edge: parent! };
+}
+
+/** The same lineage as rows (columns of the Coordinator's migration). */
+async function lineageThroughSql(client: Queryable): Promise<{ session: string; edge: string }> {
+  // The server's id shape: prefix, then 26 characters of Crockford base32 (lowercase).
+  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+  const id = (prefix: string) => `${prefix}_${Array.from(randomBytes(26), (byte) => alphabet[byte % 32]).join('')}`;
+  const sessions: string[] = [];
+  for (let index = 0; index < 4; index += 1) {
+    const sessionId = id('agentsess');
+    await client.query(
+      `INSERT INTO agent_sessions (id, zone_id, application_id, root_id, status, depth, kind, zone_seat, application_seat, spawned_at)
+       VALUES ($1, $2, $3, $1, 'active', 0, 'instance', 0, 0, now())`,
+      [sessionId, ZONE, index === 0 ? 'app_bench_orchestrator' : 'app_bench_worker'],
+    );
+    sessions.push(sessionId);
+  }
+  let parent: string | null = null;
+  for (let hop = 0; hop < 3; hop += 1) {
+    const edgeId = id('deledge');
+    await client.query(
+      `INSERT INTO delegation_edges (id, zone_id, source_session_id, target_session_id, issuer_application_id, receiver_application_id,
+         parent_edge_id, scopes, status, expires_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, 'app_bench_worker', $6, ARRAY['tools:call'], 'active', now() + interval '1 hour', now())`,
+      [edgeId, ZONE, sessions[hop], sessions[hop + 1], hop === 0 ? 'app_bench_orchestrator' : 'app_bench_worker', parent],
+    );
+    parent = edgeId;
+  }
+  return { session: sessions[3]!, edge: parent! };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+/** One ES256 signature of a mandate-sized payload, alone: the floor under every mint. */
+async function signatureCost(): Promise<{ microseconds: number }> {
+  const { privateKey } = await generateKeyPair('ES256');
+  const claims = {
+    iss: 'http://127.0.0.1:4000',
+    sub: 'agentsess_0000000000aaaaaaaaaaaaaaaa',
+    aud: RESOURCE,
+    client_id: 'app_bench_worker',
+    zone_id: ZONE,
+    scope: 'tools:call',
+    use: 'call',
+    delegation_path: ['deledge_1', 'deledge_2', 'deledge_3'],
+    hop_count: 3,
+  };
+  const sign = () => new SignJWT({ ...claims, jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'key_bench' }).sign(privateKey);
+  for (let index = 0; index < 500; index += 1) await sign();
+  const rounds = 3000;
+  const started = performance.now();
+  for (let index = 0; index < rounds; index += 1) await sign();
+  return { microseconds: ((performance.now() - started) * 1000) / rounds };
+}
+
+async function main(): Promise<void> {
+  const serverPackage = '@caracal/server';
+  const { startServer, openDatabase } = (await import(serverPackage)) as ServerPackage;
+  const server = await startServer({
+    port: 0,
+    logger: false,
+    jobs: false,
+    databaseUrl: DATABASE_URL,
+    databaseSchema: schema,
+    adminToken: randomUUID(),
+    bootstrap: {
+      zones: [
+        {
+          id: ZONE,
+          applications: [
+            { id: 'app_bench_orchestrator', secret: secrets.orchestrator, scopes: ['tools:call'] },
+            { id: 'app_bench_worker', secret: secrets.worker, scopes: ['tools:call'] },
+          ],
+          resources: [{ id: RESOURCE, scopes: ['tools:call'] }],
+        },
+      ],
+    },
+  });
+  // The bench's own handle on the schema, for the SQL fallback and the final DROP.
+  const database = await openDatabase({ databaseUrl: DATABASE_URL, schema });
+  const pool = new Pool(server.url, { connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 60_000 });
+  try {
+    const tokens = {
+      orchestrator: await sessionMandate(pool, 'app_bench_orchestrator', secrets.orchestrator),
+      worker: await sessionMandate(pool, 'app_bench_worker', secrets.worker),
+    };
+    let lineage = await lineageThroughRoutes(pool, tokens).catch(() => undefined);
+    const how = lineage === undefined ? 'SQL inserts (the Coordinator does not serve the delegation routes yet)' : 'the Coordinator routes';
+    lineage ??= await lineageThroughSql(database);
+    const form = new URLSearchParams({
+      grant_type: TOKEN_EXCHANGE,
+      subject_token: tokens.worker,
+      subject_token_type: ACCESS_TOKEN,
+      resource: RESOURCE,
+      scope: 'tools:call',
+      agent_session_id: lineage.session,
+      delegation_edge_id: lineage.edge,
+    }).toString();
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    const probe = await post(pool, '/oauth/2/token', form, headers);
+    if (probe.status !== 200) throw new Error(`exchange failed: ${JSON.stringify(probe.json)}`);
+    const hops = (JSON.parse(Buffer.from((probe.json.access_token as string).split('.')[1]!, 'base64url').toString()) as { hop_count: number }).hop_count;
+
+    const run = async (seconds: number) => {
+      const latencies: number[] = [];
+      let failures = 0;
+      const deadline = performance.now() + seconds * 1000;
+      const client = async () => {
+        while (performance.now() < deadline) {
+          const started = performance.now();
+          const response = await pool.request({ method: 'POST', path: '/oauth/2/token', body: form, headers });
+          await response.body.dump();
+          if (response.statusCode === 200) latencies.push(performance.now() - started);
+          else failures += 1;
+        }
+      };
+      const started = performance.now();
+      await Promise.all(Array.from({ length: CONCURRENCY }, client));
+      return { latencies, failures, elapsed: (performance.now() - started) / 1000 };
+    };
+    await run(WARMUP_SECONDS);
+    const measured = await run(SECONDS);
+    const sorted = measured.latencies.sort((a, b) => a - b);
+    const rate = measured.latencies.length / measured.elapsed;
+    const p50 = percentile(sorted, 0.5);
+    const p99 = percentile(sorted, 0.99);
+    const signature = await signatureCost();
+
+    console.log(`token exchange through a ${hops}-edge lineage (made with ${how}), Postgres schema ${schema}`);
+    console.log(`${CONCURRENCY} clients, undici keep-alive, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up; server and load in one process`);
+    console.log(`  mints/s        ${rate.toFixed(0).padStart(8)}   (target >= ${TARGET_MINTS_PER_SECOND})`);
+    console.log(`  p50            ${p50.toFixed(2).padStart(8)} ms (target <= ${TARGET_P50_MS} ms)`);
+    console.log(`  p99            ${p99.toFixed(2).padStart(8)} ms`);
+    console.log(`  failures       ${String(measured.failures).padStart(8)}`);
+    console.log(`  ES256 sign     ${(signature.microseconds / 1000).toFixed(3).padStart(8)} ms alone (floor: ${(1_000_000 / signature.microseconds).toFixed(0)} signatures/s on one core)`);
+    console.log(`${rate >= TARGET_MINTS_PER_SECOND ? 'PASS' : 'MISS'} mints/s ${rate.toFixed(0)} >= ${TARGET_MINTS_PER_SECOND}`);
+    console.log(`${p50 <= TARGET_P50_MS ? 'PASS' : 'MISS'} p50 ${p50.toFixed(2)} ms <= ${TARGET_P50_MS} ms`);
+  } finally {
+    await pool.close();
+    await server.close();
+    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => database.close());
+  }
+}
+
+await main();
