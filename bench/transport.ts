@@ -11,7 +11,8 @@
  * stand-in that mints ES256 JWTs — the output says which. Never fails over timings.
  *
  * Run: pnpm --filter @caracal/sdk run build && node bench/transport.ts
- * (BENCH_ITERATIONS=2000 for more samples.)
+ * (BENCH_ITERATIONS=2000 for more samples; BENCH_DATABASE_URL=postgres://… to run the server on
+ * Postgres instead of embedded PGlite.)
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -57,8 +58,24 @@ async function readText(request: IncomingMessage): Promise<string> {
 type StartServer = (options: {
   port: number;
   logger: boolean;
+  databaseUrl?: string;
+  databaseSchema?: string;
   bootstrap: { zones: Array<{ id: string; applications: Array<{ id: string; secret: string; scopes: string[] }>; resources: Array<{ id: string; scopes: string[] }> }> };
 }) => Promise<{ url: string; close(): Promise<void> }>;
+
+/** Removes the bench's own schema from a shared Postgres. */
+async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  type PgClient = { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> };
+  const pgPackage = 'pg';
+  const pg = ((await import(pgPackage)) as { default: { Client: new (options: { connectionString: string }) => PgClient } }).default;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** The real server, bootstrapped with a zone, an application and the MCP resource. */
 async function realStack(): Promise<Stack> {
@@ -66,9 +83,12 @@ async function realStack(): Promise<Stack> {
   const serverPackage = '@caracal/server';
   const { startServer } = (await import(serverPackage)) as { startServer: StartServer };
   const secret = randomUUID();
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const databaseSchema = `bench_transport_${process.pid}`;
   const server = await startServer({
     port: 0,
     logger: false,
+    ...(databaseUrl === undefined ? {} : { databaseUrl, databaseSchema }),
     bootstrap: { zones: [{ id: 'zone_bench', applications: [{ id: 'app_bench', secret, scopes: ['tools:call'] }], resources: [{ id: RESOURCE, scopes: ['tools:call'] }] }] },
   });
   const caracal = new Caracal({ coordinatorUrl: server.url, zoneId: 'zone_bench', clientId: 'app_bench', clientSecret: secret });
@@ -76,13 +96,14 @@ async function realStack(): Promise<Stack> {
     const inContext: Stack['inContext'] = (fn) => caracal.spawn({ kind: 'ephemeral' }, fn);
     const staticToken = await inContext(async () => (await caracal.exchange({ resource: RESOURCE, scopes: ['tools:call'] })).accessToken);
     return {
-      label: `REAL @caracal/server ${server.url} (Coordinator + STS, embedded PGlite)`,
+      label: `REAL @caracal/server ${server.url} (Coordinator + STS, ${databaseUrl === undefined ? 'embedded PGlite' : 'Postgres'})`,
       caracal,
       inContext,
       staticToken,
       close: async () => {
         await caracal.close();
         await server.close();
+        if (databaseUrl !== undefined) await dropSchema(databaseUrl, databaseSchema);
       },
     };
   } catch (error) {
