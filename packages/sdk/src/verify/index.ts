@@ -11,6 +11,8 @@ export type { ActAsOptions, ActingUnder, EdgeCandidate } from './act-as.ts';
 export type { CaracalIncomingMessage } from './attach-verified.ts';
 export type { CaracalMiddlewareOptions, VerifiedRequest } from './authenticate.ts';
 export { bearerToken } from './bearer-token.ts';
+export type { CoordinatorEdgeTrustOptions } from './coordinator-edge-trust.ts';
+export { coordinatorEdgeTrust } from './coordinator-edge-trust.ts';
 export { eventSignatureVerifier } from './event-signature-verifier.ts';
 export type { ConnectMiddleware } from './express-middleware.ts';
 export { caracalExpress } from './express-middleware.ts';
