@@ -8,6 +8,7 @@ import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/ou
 import { Topics, type Topic } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { openEventBackend, waitFor, type EventBackend } from './support/event-backend.ts';
+import { outboxStatusCounts } from './support/outbox-fixtures.ts';
 import { FEED_SECRET, startFeedApp } from './support/feed-app.ts';
 import { tokenFor } from './support/fake-token-verifier.ts';
 import { openSseStream, type SseStream } from './support/sse-client.ts';
@@ -154,6 +155,8 @@ describe.each(testBackends())('live feeds on $name', (backend) => {
     socket.close();
 
     await enqueuePlan(events.database, [[Topics.delegationsInvalidate, 'zone_a']], 2000);
+    // Published before reconnecting, so it comes from the backfill, ahead of `ready`.
+    await waitFor(async () => (await outboxStatusCounts(events.database)).pending === undefined, { what: 'event 2000 published' });
     const resumed: Array<FeedJson & { ready?: boolean }> = [];
     const again = new WebSocket(`${socketUrl}&cursor=${encodeURIComponent(received[0]!.cursor)}`);
     again.on('message', (data) => resumed.push(JSON.parse(String(data)) as FeedJson));
