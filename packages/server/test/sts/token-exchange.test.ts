@@ -235,8 +235,10 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       }
     });
 
-    it('invalid_grant: client credentials naming another client than the subject token', async () => {
+    it('invalid_grant: client credentials (or a bare client_id) naming another client than the subject token', async () => {
       expectRefusal(await exchange({ subject_token: orchestratorToken, client_id: worker.id, client_secret: worker.secret }), 'invalid_grant');
+      expectRefusal(await exchange({ subject_token: orchestratorToken, client_id: worker.id }), 'invalid_grant');
+      expect((await exchange({ subject_token: orchestratorToken, client_id: orchestrator.id })).status).toBe(200);
     });
 
     it('invalid_client: presented credentials that do not verify', async () => {

@@ -84,7 +84,9 @@ export async function tokenExchangeGrant(
     if (error instanceof MandateRejectedError) throw oauthError('invalid_grant', `subject_token refused: ${error.message}`);
     throw error;
   }
-  if (caller !== undefined && caller.id !== subject.client_id) {
+  // A bare client_id (no secret) authenticates nothing, but it must not contradict the subject token.
+  const namedClient = caller?.id ?? optionalParameter(form, 'client_id');
+  if (namedClient !== undefined && namedClient !== subject.client_id) {
     throw oauthError('invalid_grant', 'the subject token was issued to another client');
   }
   const zoneId = subject.zone_id;
