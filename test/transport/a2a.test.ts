@@ -13,7 +13,7 @@ let agent: A2ATestServer;
 
 beforeAll(async () => {
   stack = await startCaracalStack([RESOURCE]);
-  agent = await startA2AServer({ verify: stack.verify, resource: RESOURCE });
+  agent = await startA2AServer({ verify: stack.protect(RESOURCE), resource: RESOURCE });
 });
 
 afterAll(async () => {
@@ -63,7 +63,7 @@ describe('@a2a-js/sdk client with createA2AFetch, against the real STS', () => {
     expect(agent.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /.well-known/agent-card.json', 'POST /a2a/jsonrpc']);
     const tokens = agent.requests.map((request) => bearer(request.headers.authorization));
     expect(new Set(tokens).size).toBe(2);
-    for (const token of tokens) expect(await stack.verify(token, RESOURCE)).toMatchObject({ aud: RESOURCE, agent_session_id: sessionId });
+    for (const token of tokens) expect(await stack.inspect(token, RESOURCE)).toMatchObject({ aud: RESOURCE, agent_session_id: sessionId });
     const traceId = parseTraceparent(String(agent.requests[0]?.headers.traceparent))?.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     for (const request of agent.requests) {

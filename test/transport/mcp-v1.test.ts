@@ -14,7 +14,7 @@ let server: McpTestServer;
 
 beforeAll(async () => {
   stack = await startCaracalStack([RESOURCE]);
-  server = await startMcpV1Server({ verify: stack.verify, resource: RESOURCE });
+  server = await startMcpV1Server({ verify: stack.protect(RESOURCE), resource: RESOURCE });
 });
 
 afterAll(async () => {
@@ -45,7 +45,7 @@ describe('MCP v1 client (StreamableHTTPClientTransport) with createMcpFetch, aga
     expect(results.map((result) => (result.content as Array<{ text: string }>)[0]?.text)).toEqual(['call 1', 'call 2', 'call 3']);
 
     const tokens = server.toolCalls.map((call) => bearer(call.authorization));
-    const claims = await Promise.all(tokens.map((token) => stack.verify(token, RESOURCE)));
+    const claims = await Promise.all(tokens.map((token) => stack.inspect(token, RESOURCE)));
     expect(new Set(claims.map((claim) => claim.jti)).size).toBe(3);
     for (const claim of claims) {
       expect(claim).toMatchObject({ aud: RESOURCE, scope: 'tools:call', use: 'call', agent_session_id: agent?.agentSessionId });
@@ -58,10 +58,27 @@ describe('MCP v1 client (StreamableHTTPClientTransport) with createMcpFetch, aga
       expect(request.headers.baggage).toContain(`caracal.agent_session=${agent?.agentSessionId}`);
     }
     for (const call of server.toolCalls) expect(parseTraceparent(String(call.meta?.traceparent))?.traceId).toBe(traceId);
-    // initialize, notifications/initialized, the SSE GET and the DELETE share one mandate; the calls each have their own.
+    // Every request (initialize, notifications, the SSE GET, the DELETE) has a mandate of its own:
+    // the server's verifier accepts each one only once.
     const methods = server.requests.map((request) => (request.body as { method?: string } | undefined)?.method ?? request.method);
     expect(methods).toEqual(expect.arrayContaining(['initialize', 'notifications/initialized', 'tools/call', 'DELETE']));
-    expect(new Set(server.requests.map((request) => bearer(request.headers.authorization))).size).toBe(4);
+    const presented = server.requests.map((request) => bearer(request.headers.authorization));
+    expect(new Set(presented).size).toBe(presented.length);
+  });
+
+  it("shows why 'exchange' is the default: a reused mandate is refused by the one-shot verifier", async () => {
+    const before = server.requests.length;
+    const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+      fetch: createMcpFetch({ caracal: stack.caracal, resource: RESOURCE, otherRequests: 'reuse' }),
+    });
+    const error: unknown = await stack.asAgent(() => client.connect(transport)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    // initialize got through; notifications/initialized presented the same mandate and was refused.
+    const presented = server.requests.slice(before).map((request) => bearer(request.headers.authorization));
+    expect(presented.length).toBeGreaterThanOrEqual(2);
+    expect(presented[1]).toBe(presented[0]);
+    await client.close();
   });
 
   it('fails closed when the client connects outside a context', async () => {

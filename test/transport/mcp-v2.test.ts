@@ -12,7 +12,7 @@ let server: McpTestServer;
 
 beforeAll(async () => {
   stack = await startCaracalStack([RESOURCE]);
-  server = await startMcpV1Server({ verify: stack.verify, resource: RESOURCE });
+  server = await startMcpV1Server({ verify: stack.protect(RESOURCE), resource: RESOURCE });
 });
 
 afterAll(async () => {
@@ -33,7 +33,7 @@ describe('MCP v2 client (@modelcontextprotocol/client) with createMcpFetch, agai
       await client.close();
     });
     expect(server.toolCalls).toHaveLength(2);
-    const claims = await Promise.all(server.toolCalls.map((call) => stack.verify(String(call.authorization).replace(/^Bearer /, ''), RESOURCE)));
+    const claims = await Promise.all(server.toolCalls.map((call) => stack.inspect(String(call.authorization).replace(/^Bearer /, ''), RESOURCE)));
     expect(new Set(claims.map((claim) => claim.jti)).size).toBe(2);
     for (const claim of claims) expect(claim.aud).toBe(RESOURCE);
     const traceId = parseTraceparent(String(server.requests[0]?.headers.traceparent))?.traceId;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Caracal, type CaracalContext } from '@caracal/sdk';
+import { createVerifier, type Verifier } from '@caracal/sdk/verify';
 import { startServer } from '@caracal/server';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 
@@ -17,8 +18,13 @@ export interface CaracalStack {
   readonly sessionToken: string;
   /** Runs `fn` as an agent: inside `caracal.spawn()`, in a fresh session at the Coordinator. */
   asAgent<R>(fn: (context: CaracalContext) => Promise<R>): Promise<R>;
-  /** Verifies a mandate as a protected resource server would: ES256, issuer, audience, JWKS of the zone. */
-  readonly verify: (token: string, audience: string) => Promise<JWTPayload>;
+  /**
+   * The check a resource server for `audience` runs: the SDK's own verifier (`@caracal/sdk/verify`,
+   * defaults: ES256 against the zone JWKS, issuer, audience, `use: call`, one-shot).
+   */
+  protect(audience: string): MandateCheck;
+  /** Reads a mandate's claims after the fact (signature, issuer and audience checked, not consumed). */
+  readonly inspect: (token: string, audience: string) => Promise<JWTPayload>;
   close(): Promise<void>;
 }
 
@@ -36,13 +42,20 @@ export async function startCaracalStack(resources: readonly string[]): Promise<C
   const caracal = new Caracal({ coordinatorUrl: server.url, zoneId: ZONE, clientId: APPLICATION, clientSecret: secret });
   const sessionToken = await caracal.sessionMandate();
   const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json?zone_id=${ZONE}`));
+  const verifiers: Verifier[] = [];
   return {
     url: server.url,
     caracal,
     sessionToken,
     asAgent: (fn) => caracal.spawn({ kind: 'ephemeral' }, fn),
-    verify: async (token, audience) => (await jwtVerify(token, jwks, { issuer: server.url, audience })).payload,
+    protect(audience) {
+      const verifier = createVerifier({ issuer: server.url, zoneId: ZONE, audience });
+      verifiers.push(verifier);
+      return (token) => verifier.verify(token);
+    },
+    inspect: async (token, audience) => (await jwtVerify(token, jwks, { issuer: server.url, audience })).payload,
     close: async () => {
+      for (const verifier of verifiers) await verifier.close();
       await caracal.close();
       await server.close();
     },

@@ -119,8 +119,8 @@ describe('createMcpFetch', () => {
     expect(spans[0]?.spanId).not.toBe(spans[1]?.spanId);
   });
 
-  it('lets initialize, notifications, list calls and the SSE stream share one mandate per context by default', async () => {
-    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
+  it("with otherRequests: 'reuse', lets initialize, notifications, list calls and the SSE stream share one mandate per context", async () => {
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE, otherRequests: 'reuse' });
     const before = mcpServer.requests.length;
     const mintedBefore = sts.minted.length;
     await bind(agentContext, async () => {
@@ -144,7 +144,7 @@ describe('createMcpFetch', () => {
   it('re-exchanges a reusable mandate shortly before it expires', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
+      const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE, otherRequests: 'reuse' });
       const before = mcpServer.requests.length;
       const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
       await bind(agentContext, async () => {
@@ -164,7 +164,7 @@ describe('createMcpFetch', () => {
   });
 
   it('never shares a reusable mandate between two contexts', async () => {
-    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE, otherRequests: 'reuse' });
     const before = mcpServer.requests.length;
     const list = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     await Promise.all([
@@ -177,21 +177,32 @@ describe('createMcpFetch', () => {
     expect(sessions).toEqual(['agentsess_01', 'agentsess_02']);
   });
 
-  it("exchanges for every request with otherRequests: 'exchange', and for custom methods", async () => {
-    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE, methods: ['resources/read'], otherRequests: 'exchange' });
+  it('by default gives every request, the SSE GET included, a fresh mandate (verifiers accept one only once)', async () => {
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
     const before = mcpServer.requests.length;
     const mintedBefore = sts.minted.length;
     await bind(agentContext, async () => {
       await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
-      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
-      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'resources/read', params: { uri: 'file:///a' } }));
+      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      await (await mcpFetch(`${mcpServer.url}/mcp`, { method: 'GET', headers: { accept: 'text/event-stream' } })).text();
     });
     expect(new Set(mcpServer.requests.slice(before).map(bearer)).size).toBe(3);
     expect(sts.minted.length - mintedBefore).toBe(3);
   });
 
+  it('with reuse, still mints fresh mandates for custom authority methods', async () => {
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE, methods: ['resources/read'], otherRequests: 'reuse' });
+    const before = mcpServer.requests.length;
+    await bind(agentContext, async () => {
+      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'resources/read', params: { uri: 'file:///a' } }));
+      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'resources/read', params: { uri: 'file:///b' } }));
+    });
+    expect(new Set(mcpServer.requests.slice(before).map(bearer)).size).toBe(3);
+  });
+
   it('treats a batch containing tools/call as needing a fresh mandate and tags each message', async () => {
-    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE, otherRequests: 'reuse' });
     const before = mcpServer.requests.length;
     const batch = JSON.stringify([
       { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } },

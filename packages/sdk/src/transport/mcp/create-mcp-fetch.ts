@@ -22,18 +22,21 @@ export interface McpFetchOptions {
   /** Scopes to ask for. @default undefined (what the STS grants for the resource) */
   readonly scopes?: readonly string[] | undefined;
   /**
-   * JSON-RPC methods that exercise authority. A request (or batch) containing one of them gets a
-   * fresh per-call mandate, minted for that request alone. @default ['tools/call']
+   * JSON-RPC methods that exercise authority. A request (or batch) containing one of them always
+   * gets a fresh per-call mandate, minted for that request alone. Only matters with
+   * `otherRequests: 'reuse'`. @default ['tools/call']
    */
   readonly methods?: readonly string[] | undefined;
   /**
    * How every other request to the server is authorized: `initialize`, notifications,
    * `tools/list` and other reads, responses to server requests, the GET SSE stream and the
-   * session DELETE. A protected server needs a mandate on those too, but they act on nothing,
-   * so by default (`'reuse'`) they present one mandate for the same resource, minted in the same
-   * context and reused until shortly before it expires. `'exchange'` mints a fresh one for each
-   * (for servers that accept a mandate only once, or to spend no mandate twice).
-   * @default 'reuse'
+   * session DELETE. A protected server needs a mandate on those too.
+   * - `'exchange'` (default): a fresh mandate for each. Caracal's verifier accepts a per-call
+   *   mandate only once (`oneShot`), so this is what works against any Caracal-protected server.
+   * - `'reuse'`: they act on nothing, so they present one mandate for the same resource, minted
+   *   in the same context and reused until shortly before it expires; fewer exchanges, but only
+   *   for servers whose verifier accepts a mandate more than once (`oneShot: false`).
+   * @default 'exchange'
    */
   readonly otherRequests?: 'reuse' | 'exchange' | undefined;
   /** The fetch that sends the request. @default globalThis.fetch */
@@ -60,9 +63,9 @@ function checkOptions(options: McpFetchOptions): void {
  * A `fetch` for MCP clients that acts under the current Caracal context: every request to the
  * MCP server carries a mandate whose audience is that server (exchanged at the STS from the
  * context's mandate, never the client's own token), plus W3C `traceparent`/`tracestate`/
- * `baggage` headers, mirrored into `params._meta` of each JSON-RPC message. Requests calling a
- * method in `methods` (`tools/call` by default) get a fresh mandate each; see `otherRequests`
- * for the rest.
+ * `baggage` headers, mirrored into `params._meta` of each JSON-RPC message. Every request gets a
+ * fresh mandate by default; see `otherRequests` to let requests that exercise no
+ * authority share one.
  *
  * Use it as the `fetch` option of the v1 `StreamableHTTPClientTransport` / `SSEClientTransport`
  * (`@modelcontextprotocol/sdk`) or of the v2 transports (`@modelcontextprotocol/client`). Connect
@@ -83,7 +86,7 @@ export function createMcpFetch(options: McpFetchOptions): FetchLike {
   const methods = new Set(options.methods ?? DEFAULT_METHODS);
   const needsAuthority = (request: DispatchRequest): boolean =>
     parseJsonRpcBody(request.body)?.messages.some((message) => methods.has(methodOf(message) as string)) === true;
-  const reuseOthers = (options.otherRequests ?? 'reuse') === 'reuse';
+  const reuseOthers = options.otherRequests === 'reuse';
   const send = compose(
     withTraceContext(),
     withJsonRpcTraceMeta(),
