@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { coordinatorPlugin } from './coordinator/plugin.ts';
 import { eventsPlugin } from './events/plugin.ts';
 import { installErrorHandler } from './http/error-handler.ts';
@@ -35,6 +35,13 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
     // Strict validation: unknown fields and wrong types are refused, never coerced or dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
+    // The router refuses over-long or badly encoded URLs before any handler runs; those answers
+    // must still have the wire's error shape.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply)
+        .status(error.statusCode ?? 400)
+        .send({ error: 'invalid_request', error_description: error.message });
+    },
   });
   const context: ServerContext = { ...dependencies, logger: app.log };
   app.decorate('caracal', context);
