@@ -45,5 +45,5 @@ export const COORDINATOR_BODY_LIMIT = 64 * 1024;
  * is the same as `{}` (schemas cannot accept a missing body and refuse a wrong one otherwise).
  */
 export async function treatMissingBodyAsEmpty(request: FastifyRequest): Promise<void> {
-  if (request.body === undefined || request.body === null) request.body = {};
+  if (request.body === undefined) request.body = {};
 }

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBackends } from '../helpers/backends.ts';
+import { startHarness, type Harness } from './coordinator-harness.ts';
+
+const SESSIONS = 7;
+
+/** True when `edges` (source → target over `size` nodes) contain a cycle: a JS DFS, independent of the SQL. */
+function hasCycle(size: number, edges: ReadonlyArray<readonly [number, number]>): boolean {
+  const next = Array.from({ length: size }, () => [] as number[]);
+  for (const [source, target] of edges) next[source]!.push(target);
+  const state = new Array<0 | 1 | 2>(size).fill(0);
+  const visit = (node: number): boolean => {
+    state[node] = 1;
+    for (const target of next[node]!) {
+      if (state[target] === 1) return true;
+      if (state[target] === 0 && visit(target)) return true;
+    }
+    state[node] = 2;
+    return false;
+  };
+  return Array.from({ length: size }, (_, node) => node).some((node) => state[node] === 0 && visit(node));
+}
+
+/**
+ * Random edge insertions, in batches sent at once (concurrently on Postgres), never leave a cycle
+ * among active edges; a batch of one is accepted exactly when the model says it closes no cycle.
+ */
+describe.each(testBackends())('cycle freedom on $name', (backend) => {
+  let harness: Harness;
+  let run = 0;
+
+  beforeAll(async () => {
+    harness = await startHarness(backend);
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('holds for random batches of edge insertions', async () => {
+    const edge = fc.tuple(fc.integer({ min: 0, max: SESSIONS - 1 }), fc.integer({ min: 0, max: SESSIONS - 1 }));
+    const batches = fc.array(fc.array(edge, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(batches, async (plan) => {
+        run += 1;
+        const zoneId = `zone_cycles_${run}`;
+        const token = await harness.mint({ zoneId, clientId: 'app_graph', scopes: ['agent:lifecycle', 'tools:call'] });
+        const sessions: string[] = [];
+        for (let index = 0; index < SESSIONS; index += 1) {
+          const spawned = await harness.call({ method: 'POST', url: `/zones/${zoneId}/agents`, token, body: {} });
+          sessions.push(spawned.json().agent_session_id);
+        }
+        const accepted: Array<readonly [number, number]> = [];
+        for (const batch of plan) {
+          const responses = await Promise.all(
+            batch.map(([source, target]) =>
+              harness.call({
+                method: 'POST',
+                url: `/zones/${zoneId}/delegations`,
+                token,
+                body: { source_session_id: sessions[source], target_session_id: sessions[target], scopes: ['tools:call'] },
+              }),
+            ),
+          );
+          responses.forEach((response, index) => {
+            const pair = batch[index]!;
+            if (response.statusCode === 201) accepted.push(pair);
+            else expect(response.json().error, response.body).toBe('cycle_detected');
+          });
+          if (batch.length === 1) {
+            const closesCycle = hasCycle(SESSIONS, [...accepted.filter((item) => item !== batch[0]), batch[0]!]);
+            expect(responses[0]!.statusCode === 201).toBe(!closesCycle);
+          }
+          expect(hasCycle(SESSIONS, accepted)).toBe(false);
+        }
+        const stored = await harness.database.query<{ source_session_id: string; target_session_id: string }>(
+          `SELECT source_session_id, target_session_id FROM delegation_edges WHERE zone_id = $1 AND status = 'active'`,
+          [zoneId],
+        );
+        const indexOf = (id: string) => sessions.indexOf(id);
+        const storedPairs = stored.rows.map((row) => [indexOf(row.source_session_id), indexOf(row.target_session_id)] as const);
+        expect(storedPairs).toHaveLength(accepted.length);
+        expect(hasCycle(SESSIONS, storedPairs)).toBe(false);
+      }),
+      { numRuns: 25 },
+    );
+  }, 300_000);
+});
