@@ -23,7 +23,8 @@ const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 10);
 const TARGET_P99_MS = 50;
 /** "Keeps up": the backlog never exceeds this many seconds of load and is drained at the end. */
 const BACKLOG_BOUND_SECONDS = 1;
-const MAX_IN_FLIGHT_TRANSACTIONS = 64;
+/** Writers at once; well under the pool size, as request handlers would be, so the publisher is never starved of a connection. */
+const MAX_IN_FLIGHT_TRANSACTIONS = 8;
 const databaseUrl = process.env.CARACAL_BENCH_DATABASE_URL ?? process.env.CARACAL_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const redisUrl = process.env.CARACAL_BENCH_REDIS_URL ?? process.env.CARACAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -139,13 +140,13 @@ async function runSetup(setup: Setup): Promise<Result | string> {
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     while (inFlight >= MAX_IN_FLIGHT_TRANSACTIONS) await new Promise((resolve) => setImmediate(resolve));
     inFlight += 1;
-    // Measured from before the transaction starts: an upper bound on commit → subscriber.
-    startedAt.set(sequence, performance.now());
     transactions.push(
       server.context.database
-        .transaction((transaction) =>
-          enqueueEvents(transaction, [{ topic, type: 'session_spawned', zoneId: 'zone_bench', payload: { sequence } }]),
-        )
+        .transaction(async (transaction) => {
+          await enqueueEvents(transaction, [{ topic, type: 'session_spawned', zoneId: 'zone_bench', payload: { sequence } }]);
+          // Taken as COMMIT is sent: the figure is commit → subscriber (COMMIT's round trip included).
+          startedAt.set(sequence, performance.now());
+        })
         .finally(() => {
           inFlight -= 1;
         }),
@@ -209,9 +210,13 @@ for (const result of results) {
   }
   const latencyOk = result.received === result.sent && result.p99 <= TARGET_P99_MS;
   console.log(`${latencyOk ? 'PASS' : 'MISS'}  ${result.name}: p99 ${format(result.p99, 2)} ms (target ≤ ${TARGET_P99_MS} ms), ${result.received}/${result.sent} delivered`);
-  const keepsUp =
-    result.achievedRate >= RATE * 0.95 && result.maxBacklog <= RATE * BACKLOG_BOUND_SECONDS && result.finalBacklog === 0;
+  const keepsUp = result.maxBacklog <= RATE * BACKLOG_BOUND_SECONDS && result.finalBacklog === 0;
   console.log(
-    `${keepsUp ? 'PASS' : 'MISS'}  ${result.name}: publisher keeps up — ${format(result.achievedRate, 0)}/${RATE} events/s offered, backlog max ${result.maxBacklog} (bound ${RATE * BACKLOG_BOUND_SECONDS}), ${result.finalBacklog} left`,
+    `${keepsUp ? 'PASS' : 'MISS'}  ${result.name}: publisher keeps up — pending backlog max ${result.maxBacklog} (bound ${RATE * BACKLOG_BOUND_SECONDS}), ${result.finalBacklog} left`,
+  );
+  // The writers themselves may fall short of the target on a busy machine; then the figures above
+  // hold for the rate reached, not the target.
+  console.log(
+    `${result.achievedRate >= RATE * 0.95 ? 'PASS' : 'MISS'}  ${result.name}: load offered ${format(result.achievedRate, 0)}/${RATE} events/s`,
   );
 }
