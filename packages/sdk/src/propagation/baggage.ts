@@ -1,4 +1,4 @@
-import { isBaggageOctet, isOws, isTchar, isToken } from './chars.ts';
+import { BAGGAGE_OCTET_TABLE, isBaggageOctet, isOws, isTchar, isToken, TCHAR_TABLE } from './chars.ts';
 import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS } from './constants.ts';
 import { percentDecode, percentEncode } from './percent-encoding.ts';
 
@@ -19,9 +19,16 @@ const EQUALS = 0x3d;
 const SEMICOLON = 0x3b;
 const COMMA = 0x2c;
 const PERCENT = 0x25;
+// Local copies: the JIT can treat a module's own constants as fixed, but reloads imported bindings.
+const TCHARS = TCHAR_TABLE;
+const OCTETS = BAGGAGE_OCTET_TABLE;
 
 function skipOws(text: string, index: number, to: number): number {
-  while (index < to && isOws(text.charCodeAt(index))) index++;
+  while (index < to) {
+    const code = text.charCodeAt(index);
+    if (code !== 0x20 && code !== 0x09) break;
+    index++;
+  }
   return index;
 }
 
@@ -76,66 +83,122 @@ function memberEnd(text: string, from: number): number {
   return end;
 }
 
+const STOP = -1;
+const INVALID = -2;
+
 /**
- * Walks a `baggage` list in one pass, handing members to `sink` in order, within the W3C limits;
- * false on the first malformed member (the sink may have seen earlier ones). A sink instead of an
- * array lets `extract` read lineage without allocating an entry per member, and one pass matters
- * because this runs on every request.
+ * One walk over a `baggage` list. The common member, `key=value` followed by `,` or the end, is
+ * read by a small inlined loop; anything else (spaces, properties, empty members, errors) goes to
+ * {@link BaggageScanner.slow}, so the hot loop stays small enough for the JIT to keep tight.
+ */
+class BaggageScanner {
+  readonly text: string;
+  readonly sink: BaggageSink;
+  count = 0;
+  bytes = 0;
+
+  constructor(text: string, sink: BaggageSink) {
+    this.text = text;
+    this.sink = sink;
+  }
+
+  run(): boolean {
+    const text = this.text;
+    const length = text.length;
+    let index = 0;
+    while (index <= length) {
+      let keyEnd = index;
+      while (keyEnd < length) {
+        const code = text.charCodeAt(keyEnd);
+        if (code >= 128 || TCHARS[code] !== 1) break;
+        keyEnd++;
+      }
+      let next: number = INVALID;
+      if (keyEnd !== index && keyEnd < length && text.charCodeAt(keyEnd) === EQUALS) {
+        let valueEnd = keyEnd + 1;
+        let hasPercent = false;
+        while (valueEnd < length) {
+          const code = text.charCodeAt(valueEnd);
+          if (code >= 128 || OCTETS[code] !== 1) break;
+          if (code === PERCENT) hasPercent = true;
+          valueEnd++;
+        }
+        if (valueEnd === length || text.charCodeAt(valueEnd) === COMMA) {
+          next = this.emit(index, keyEnd, keyEnd + 1, valueEnd, hasPercent, valueEnd, undefined) ? valueEnd + 1 : STOP;
+        }
+      }
+      if (next === INVALID) next = this.slow(index);
+      if (next === STOP) return true;
+      if (next === INVALID) return false;
+      index = next;
+    }
+    return true;
+  }
+
+  /** Hands a member to the sink unless the limits are reached; false when the list ends here. */
+  emit(from: number, keyEnd: number, valueStart: number, valueEnd: number, hasPercent: boolean, to: number, properties: string | undefined): boolean {
+    // Every accepted character is ASCII, so characters are bytes.
+    const size = (this.count === 0 ? 0 : this.bytes + 1) + to - from;
+    if (this.count === BAGGAGE_MAX_MEMBERS || size > BAGGAGE_MAX_BYTES) return false;
+    const text = this.text;
+    const value = hasPercent ? percentDecode(text, valueStart, valueEnd) : text.slice(valueStart, valueEnd);
+    this.sink.member(text, from, keyEnd, value, properties);
+    this.count++;
+    this.bytes = size;
+    return true;
+  }
+
+  /** The general grammar for the member at `index`: the next index, STOP or INVALID. */
+  slow(index: number): number {
+    const text = this.text;
+    const length = text.length;
+    const from = skipOws(text, index, length);
+    // Empty members are tolerated: joining several headers can produce them.
+    if (from === length) return STOP;
+    if (text.charCodeAt(from) === COMMA) return from + 1;
+    const keyEnd = skipTchars(text, from, length);
+    let cursor = skipOws(text, keyEnd, length);
+    if (keyEnd === from || cursor === length || text.charCodeAt(cursor) !== EQUALS) return this.malformed(from);
+    const valueStart = skipOws(text, cursor + 1, length);
+    let valueEnd = valueStart;
+    let hasPercent = false;
+    while (valueEnd < length && isBaggageOctet(text.charCodeAt(valueEnd))) {
+      if (text.charCodeAt(valueEnd) === PERCENT) hasPercent = true;
+      valueEnd++;
+    }
+    cursor = skipOws(text, valueEnd, length);
+    let to = valueEnd;
+    let properties: string | undefined;
+    if (cursor < length && text.charCodeAt(cursor) === SEMICOLON) {
+      const propertiesStart = skipOws(text, cursor + 1, length);
+      to = memberEnd(text, propertiesStart);
+      if (!isProperties(text, propertiesStart, to)) return this.malformed(from);
+      properties = text.slice(propertiesStart, to);
+      cursor = skipOws(text, to, length);
+    }
+    if (cursor !== length && text.charCodeAt(cursor) !== COMMA) return this.malformed(from);
+    return this.emit(from, keyEnd, valueStart, valueEnd, hasPercent, to, properties) ? cursor + 1 : STOP;
+  }
+
+  /**
+   * A malformed member past the limits would have been dropped whole anyway, so the list ends
+   * there (STOP); otherwise the header is invalid.
+   */
+  malformed(from: number): number {
+    if (this.count === BAGGAGE_MAX_MEMBERS) return STOP;
+    const size = (this.count === 0 ? 0 : this.bytes + 1) + memberEnd(this.text, from) - from;
+    return size > BAGGAGE_MAX_BYTES ? STOP : INVALID;
+  }
+}
+
+/**
+ * Walks a `baggage` list, handing members to `sink` in order, within the W3C limits; false on
+ * the first malformed member (the sink may have seen earlier ones). A sink instead of an array
+ * lets `extract` read lineage without allocating an entry per member.
  * @internal
  */
 export function scanBaggage(text: string, sink: BaggageSink): boolean {
-  const length = text.length;
-  let count = 0;
-  let bytes = 0;
-  let index = 0;
-  while (index <= length) {
-    const from = skipOws(text, index, length);
-    // Empty members are tolerated: joining several headers can produce them.
-    if (from === length) return true;
-    if (text.charCodeAt(from) === COMMA) {
-      index = from + 1;
-      continue;
-    }
-    if (count === BAGGAGE_MAX_MEMBERS) return true;
-
-    const keyEnd = skipTchars(text, from, length);
-    let cursor = skipOws(text, keyEnd, length);
-    let valid = keyEnd !== from && cursor < length && text.charCodeAt(cursor) === EQUALS;
-    let valueStart = 0;
-    let valueEnd = 0;
-    let hasPercent = false;
-    let properties: string | undefined;
-    let to = 0;
-    if (valid) {
-      valueStart = skipOws(text, cursor + 1, length);
-      valueEnd = valueStart;
-      while (valueEnd < length) {
-        const code = text.charCodeAt(valueEnd);
-        if (!isBaggageOctet(code)) break;
-        if (code === PERCENT) hasPercent = true;
-        valueEnd++;
-      }
-      cursor = skipOws(text, valueEnd, length);
-      to = valueEnd;
-      if (cursor < length && text.charCodeAt(cursor) === SEMICOLON) {
-        const propertiesStart = skipOws(text, cursor + 1, length);
-        to = memberEnd(text, propertiesStart);
-        valid = isProperties(text, propertiesStart, to);
-        if (valid) properties = text.slice(propertiesStart, to);
-        cursor = skipOws(text, to, length);
-      }
-      valid = valid && (cursor === length || text.charCodeAt(cursor) === COMMA);
-    }
-    // Every accepted character is ASCII, so characters are bytes.
-    const size = (count === 0 ? 0 : bytes + 1) + (valid ? to : memberEnd(text, from)) - from;
-    if (size > BAGGAGE_MAX_BYTES) return true;
-    if (!valid) return false;
-    sink.member(text, from, keyEnd, hasPercent ? percentDecode(text, valueStart, valueEnd) : text.slice(valueStart, valueEnd), properties);
-    count++;
-    bytes = size;
-    index = cursor + 1;
-  }
-  return true;
+  return new BaggageScanner(text, sink).run();
 }
 
 class EntryCollector implements BaggageSink {

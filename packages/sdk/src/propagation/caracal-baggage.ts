@@ -88,6 +88,14 @@ function parseHop(value: string): number | undefined {
   return hop <= MAX_HOP ? hop : undefined;
 }
 
+/** True when `word` occurs in `text` at `start`; a loop, cheaper here than a `startsWith` call. */
+function isAt(text: string, start: number, word: string): boolean {
+  for (let index = 0; index < word.length; index++) {
+    if (text.charCodeAt(start + index) !== word.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
 const NO_MEMBERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Lineage fields read from baggage as it is scanned; the last member wins when a key repeats. */
@@ -103,25 +111,25 @@ export class BaggageLineageReader implements BaggageSink {
     // Our keys are recognised in place by length and prefix: no key string is allocated for them.
     switch (keyEnd - keyStart) {
       case BAGGAGE_AGENT_SESSION.length:
-        if (text.startsWith(BAGGAGE_AGENT_SESSION, keyStart)) {
+        if (isAt(text, keyStart, BAGGAGE_AGENT_SESSION)) {
           this.agentSessionId = value === '' ? undefined : value;
           return;
         }
         break;
       case BAGGAGE_DELEGATION_EDGE.length:
-        if (text.startsWith(BAGGAGE_DELEGATION_EDGE, keyStart)) {
+        if (isAt(text, keyStart, BAGGAGE_DELEGATION_EDGE)) {
           this.delegationEdgeId = value === '' ? undefined : value;
           return;
         }
         break;
       case BAGGAGE_PARENT_EDGE.length:
-        if (text.startsWith(BAGGAGE_PARENT_EDGE, keyStart)) {
+        if (isAt(text, keyStart, BAGGAGE_PARENT_EDGE)) {
           this.parentEdgeId = value === '' ? undefined : value;
           return;
         }
         break;
       case BAGGAGE_HOP.length:
-        if (text.startsWith(BAGGAGE_HOP, keyStart)) {
+        if (isAt(text, keyStart, BAGGAGE_HOP)) {
           this.hop = parseHop(value);
           return;
         }
@@ -135,10 +143,24 @@ export class BaggageLineageReader implements BaggageSink {
   }
 }
 
-/** Reads Caracal's lineage fields and the foreign members from a `baggage` header; null when invalid. */
+// One-entry memo. Baggage carries no per-call data, so a server answering one agent session sees
+// the same header on every call; the last result is reused when the text is identical. Results
+// are immutable (the foreign record is frozen), so sharing one between calls is safe.
+let lastText: string | undefined;
+let lastReader: BaggageLineageReader | null = null;
+
+/**
+ * Reads Caracal's lineage fields and the foreign members (a frozen record) from a `baggage`
+ * header; null when invalid.
+ */
 export function readCaracalBaggage(value: string | readonly string[]): BaggageLineageReader | null {
   const text = joinBaggage(value);
   if (text === null) return null;
-  const reader = new BaggageLineageReader();
-  return scanBaggage(text, reader) ? reader : null;
+  if (text === lastText) return lastReader;
+  let reader: BaggageLineageReader | null = new BaggageLineageReader();
+  if (scanBaggage(text, reader)) Object.freeze(reader.baggage);
+  else reader = null;
+  lastText = text;
+  lastReader = reader;
+  return reader;
 }

@@ -3,7 +3,7 @@ import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER } from './constan
 import { readHeader } from './headers.ts';
 import type { IncomingHeaders } from './headers.ts';
 import type { CaracalLineage } from './lineage.ts';
-import { parseTraceparent } from './traceparent.ts';
+import { traceparentStart } from './traceparent.ts';
 import { isValidTracestate } from './tracestate.ts';
 
 /** Lineage fields as they are built, before being handed out read-only. */
@@ -41,13 +41,14 @@ export function extract(headers: IncomingHeaders): CaracalLineage | null {
     if (!Array.isArray(traceparentValue) || traceparentValue.length !== 1) return null;
     traceparentValue = traceparentValue[0] as string;
   }
-  const traceparent = parseTraceparent(traceparentValue as string);
-  if (traceparent === null) return null;
+  const traceparent = traceparentValue as string;
+  const start = traceparentStart(traceparent);
+  if (start === -1) return null;
 
   const lineage: MutableLineage = {
-    traceId: traceparent.traceId,
-    spanId: traceparent.spanId,
-    traceFlags: traceparent.traceFlags,
+    traceId: traceparent.slice(start + 3, start + 35),
+    spanId: traceparent.slice(start + 36, start + 52),
+    traceFlags: traceparent.slice(start + 53, start + 55),
     baggage: EMPTY_BAGGAGE,
   };
 

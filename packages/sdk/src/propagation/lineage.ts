@@ -22,7 +22,7 @@ export interface CaracalLineage {
   readonly parentEdgeId?: string;
   /** From baggage `caracal.hop`, present only when it is an integer 0–32. */
   readonly hop?: number;
-  /** Every other baggage member, decoded (the last one wins when a key repeats). */
+  /** Every other baggage member, decoded (the last one wins when a key repeats); frozen. */
   readonly baggage: Readonly<Record<string, string>>;
 }
 

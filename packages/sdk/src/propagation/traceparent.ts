@@ -1,4 +1,4 @@
-import { isLowerHex, isOws } from './chars.ts';
+import { isLowerHex, isOws, LOWER_HEX_TABLE } from './chars.ts';
 import { DEFAULT_TRACE_FLAGS, TRACEPARENT_LENGTH, TRACEPARENT_VERSION } from './constants.ts';
 import { isValidSpanId, isValidTraceFlags, isValidTraceId } from './ids.ts';
 
@@ -30,12 +30,15 @@ export interface TraceparentParts {
 
 const DASH = 0x2d;
 
+// A local copy: the JIT treats a module's own constants as fixed but reloads imported bindings.
+const HEX = LOWER_HEX_TABLE;
+
 /** Lowercase hex and not all zero, in one pass over `value[from, to)`. */
 function isNonZeroHexId(value: string, from: number, to: number): boolean {
   let nonZero = false;
   for (let index = from; index < to; index++) {
     const code = value.charCodeAt(index);
-    if (!isLowerHex(code)) return false;
+    if (code >= 128 || HEX[code] !== 1) return false;
     if (code !== 0x30) nonZero = true;
   }
   return nonZero;
@@ -55,22 +58,38 @@ function isNonZeroHexId(value: string, from: number, to: number): boolean {
  * @since 0.1.0
  */
 export function parseTraceparent(value: string): Traceparent | null {
-  if (typeof value !== 'string') return null;
+  const start = traceparentStart(value);
+  if (start === -1) return null;
+  return {
+    version: value.slice(start, start + 2),
+    traceId: value.slice(start + 3, start + 35),
+    spanId: value.slice(start + 36, start + 52),
+    traceFlags: value.slice(start + 53, start + 55),
+  };
+}
+
+/**
+ * Where the valid `traceparent` in `value` starts (after leading OWS), or -1: the check behind
+ * {@link parseTraceparent}, which `extract` uses to slice fields without an intermediate object.
+ * @internal
+ */
+export function traceparentStart(value: string): number {
+  if (typeof value !== 'string') return -1;
   let start = 0;
   let end = value.length;
   while (start < end && isOws(value.charCodeAt(start))) start++;
   while (end > start && isOws(value.charCodeAt(end - 1))) end--;
   const length = end - start;
-  if (length < TRACEPARENT_LENGTH) return null;
+  if (length < TRACEPARENT_LENGTH) return -1;
 
   const v0 = value.charCodeAt(start);
   const v1 = value.charCodeAt(start + 1);
-  if (!isLowerHex(v0) || !isLowerHex(v1)) return null;
-  if (v0 === 0x66 && v1 === 0x66) return null; // version ff is forbidden
+  if (!isLowerHex(v0) || !isLowerHex(v1)) return -1;
+  if (v0 === 0x66 && v1 === 0x66) return -1; // version ff is forbidden
   if (v0 === 0x30 && v1 === 0x30) {
-    if (length !== TRACEPARENT_LENGTH) return null;
+    if (length !== TRACEPARENT_LENGTH) return -1;
   } else if (length > TRACEPARENT_LENGTH && value.charCodeAt(start + TRACEPARENT_LENGTH) !== DASH) {
-    return null;
+    return -1;
   }
 
   if (
@@ -78,17 +97,11 @@ export function parseTraceparent(value: string): Traceparent | null {
     value.charCodeAt(start + 35) !== DASH ||
     value.charCodeAt(start + 52) !== DASH
   ) {
-    return null;
+    return -1;
   }
-  if (!isNonZeroHexId(value, start + 3, start + 35) || !isNonZeroHexId(value, start + 36, start + 52)) return null;
-  if (!isLowerHex(value.charCodeAt(start + 53)) || !isLowerHex(value.charCodeAt(start + 54))) return null;
-
-  return {
-    version: value.slice(start, start + 2),
-    traceId: value.slice(start + 3, start + 35),
-    spanId: value.slice(start + 36, start + 52),
-    traceFlags: value.slice(start + 53, start + 55),
-  };
+  if (!isNonZeroHexId(value, start + 3, start + 35) || !isNonZeroHexId(value, start + 36, start + 52)) return -1;
+  if (!isLowerHex(value.charCodeAt(start + 53)) || !isLowerHex(value.charCodeAt(start + 54))) return -1;
+  return start;
 }
 
 /**

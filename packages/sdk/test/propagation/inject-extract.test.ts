@@ -168,6 +168,20 @@ describe('extract', () => {
     expect(extract({ traceparent, baggage: 'caracal.agent_session=' })).not.toHaveProperty('agentSessionId');
   });
 
+  it('hands out a frozen foreign record, the same one for a repeated baggage header', () => {
+    const traceparent = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+    const first = extract({ traceparent, baggage: 'caracal.hop=1,a=1' });
+    const second = extract({ traceparent, baggage: ['caracal.hop=1', 'a=1'] });
+    const other = extract({ traceparent, baggage: 'caracal.hop=2,a=1' });
+    expect(Object.isFrozen(first?.baggage)).toBe(true);
+    expect(second?.baggage).toBe(first?.baggage);
+    expect(second).toEqual(first);
+    expect(other).toMatchObject({ hop: 2, baggage: { a: '1' } });
+    // A cached invalid header stays invalid.
+    expect(extract({ traceparent, baggage: 'bad member' })?.baggage).toEqual({});
+    expect(extract({ traceparent, baggage: 'bad member' })?.baggage).toEqual({});
+  });
+
   it('lets the last duplicate win and keeps a __proto__ member as plain data', () => {
     const lineage = extract({ traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`, baggage: 'a=1,a=2,__proto__=x,caracal.hop=1,caracal.hop=4' });
     expect(lineage?.hop).toBe(4);
