@@ -59,7 +59,14 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
 
   return {
     start() {
-      starting ??= Promise.all(options.topics.map((topic) => options.bus.subscribe(topic, (entry) => handle(topic, entry))));
+      if (starting === undefined) {
+        const attempt = Promise.all(options.topics.map((topic) => options.bus.subscribe(topic, (entry) => handle(topic, entry))));
+        starting = attempt;
+        // A failed start is not remembered: the next caller tries again.
+        attempt.catch(() => {
+          if (starting === attempt) starting = undefined;
+        });
+      }
       return starting.then(() => undefined);
     },
     async stop() {
