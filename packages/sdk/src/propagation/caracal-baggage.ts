@@ -1,8 +1,9 @@
 import { isToken } from './chars.ts';
 import { MAX_HOP } from '../context/caracal-context.ts';
 import { BAGGAGE_AGENT_SESSION, BAGGAGE_DELEGATION_EDGE, BAGGAGE_HOP, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, BAGGAGE_PARENT_EDGE } from './constants.ts';
-import { joinBaggage, parseBaggage, scanBaggage } from './baggage.ts';
-import type { BaggageSink } from './baggage.ts';
+import { parseBaggage } from './baggage.ts';
+import { joinBaggage, scanBaggage } from './baggage-scanner.ts';
+import type { BaggageSink } from './baggage-scanner.ts';
 import type { CaracalBaggageFields } from './lineage.ts';
 import { percentEncode } from './percent-encoding.ts';
 

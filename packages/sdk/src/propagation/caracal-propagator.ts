@@ -17,11 +17,13 @@ import type { CaracalLineage } from './lineage.ts';
  * const lineage = otelContext.active().getValue(CARACAL_LINEAGE_KEY) as CaracalLineage | undefined;
  * @since 0.1.0
  */
-export const CARACAL_LINEAGE_KEY: symbol = createContextKey('caracal.lineage');
+export const CARACAL_LINEAGE_KEY: symbol = /* @__PURE__ */ createContextKey('caracal.lineage');
 
 /**
  * The lineage {@link CaracalPropagator} extracted into `context`, if any. Untrusted, like
  * everything read from headers.
+ * @param context - an OpenTelemetry context.
+ * @returns the lineage stored in it, if any.
  * @example
  * const lineage = getCaracalLineage(otelContext.active());
  * @since 0.1.0
@@ -32,6 +34,9 @@ export function getCaracalLineage(context: Context): CaracalLineage | undefined 
 
 /**
  * A copy of `context` carrying `lineage`, which {@link CaracalPropagator} then injects.
+ * @param context - an OpenTelemetry context.
+ * @param lineage - the lineage to carry.
+ * @returns a new context holding `lineage`.
  * @example
  * const next = setCaracalLineage(otelContext.active(), lineage);
  * @since 0.1.0
@@ -42,6 +47,8 @@ export function setCaracalLineage(context: Context, lineage: CaracalLineage): Co
 
 /**
  * Options of {@link CaracalPropagator}.
+ * @example
+ * new CaracalPropagator({ current });
  * @since 0.1.0
  */
 export interface CaracalPropagatorOptions {
@@ -82,6 +89,7 @@ export class CaracalPropagator implements TextMapPropagator {
     this.#carrierGetter = options.carrierGetter;
   }
 
+  /** Writes `traceparent`/`tracestate` (unless already there) and Caracal's `baggage` into `carrier`. */
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const ctx = this.#current?.();
     if (this.#read(carrier, TRACEPARENT_HEADER) === undefined) {
@@ -103,6 +111,7 @@ export class CaracalPropagator implements TextMapPropagator {
     if (baggage !== '') setter.set(carrier, BAGGAGE_HEADER, baggage);
   }
 
+  /** A copy of `context` with the remote span context and the lineage; `context` itself when none. */
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     const headers: IncomingHeaders = {
       [TRACEPARENT_HEADER]: getter.get(carrier, TRACEPARENT_HEADER),
@@ -121,6 +130,7 @@ export class CaracalPropagator implements TextMapPropagator {
     return setCaracalLineage(withSpan, lineage);
   }
 
+  /** The headers this propagator reads and writes. */
   fields(): string[] {
     return [TRACEPARENT_HEADER, TRACESTATE_HEADER, BAGGAGE_HEADER];
   }

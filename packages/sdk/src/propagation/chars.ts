@@ -23,10 +23,7 @@ for (let code = 0x21; code <= 0x7e; code++) {
   if (code !== 0x22 && code !== 0x2c && code !== 0x3b && code !== 0x5c) table[code]! |= BAGGAGE_OCTET;
 }
 
-/**
- * Per-class tables (1 = member) for the hottest loops, which index them directly: a plain array
- * read keeps those loops small enough for the JIT to keep tight.
- */
+/** Per-class tables (1 = member), indexed directly by the hottest loops of `extract`. */
 export const TCHAR_TABLE: Uint8Array = table.map((bits) => ((bits & TCHAR) === 0 ? 0 : 1));
 export const BAGGAGE_OCTET_TABLE: Uint8Array = table.map((bits) => ((bits & BAGGAGE_OCTET) === 0 ? 0 : 1));
 export const LOWER_HEX_TABLE: Uint8Array = table.map((bits) => ((bits & LOWER_HEX) === 0 ? 0 : 1));

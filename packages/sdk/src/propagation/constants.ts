@@ -4,53 +4,138 @@
  * @since 0.1.0
  */
 
-/** The W3C Trace Context `traceparent` header name (lowercase, as Node delivers it). @since 0.1.0 */
+/**
+ * The W3C Trace Context `traceparent` header name (lowercase, as Node delivers it).
+ * @example
+ * const traceparent = request.headers[TRACEPARENT_HEADER];
+ * @since 0.1.0
+ */
 export const TRACEPARENT_HEADER = 'traceparent';
 
-/** The W3C Trace Context `tracestate` header name. @since 0.1.0 */
+/**
+ * The W3C Trace Context `tracestate` header name.
+ * @example
+ * const tracestate = request.headers[TRACESTATE_HEADER];
+ * @since 0.1.0
+ */
 export const TRACESTATE_HEADER = 'tracestate';
 
-/** The W3C Baggage `baggage` header name. @since 0.1.0 */
+/**
+ * The W3C Baggage `baggage` header name.
+ * @example
+ * const baggage = request.headers[BAGGAGE_HEADER];
+ * @since 0.1.0
+ */
 export const BAGGAGE_HEADER = 'baggage';
 
-/** The only `traceparent` version this library writes. @since 0.1.0 */
+/**
+ * The only `traceparent` version this library writes.
+ * @example
+ * formatTraceparent(parts)?.startsWith(TRACEPARENT_VERSION); // true
+ * @since 0.1.0
+ */
 export const TRACEPARENT_VERSION = '00';
 
-/** Exact length of a version `00` `traceparent` value (`2+1+32+1+16+1+2`). @since 0.1.0 */
+/**
+ * Exact length of a version `00` `traceparent` value (`2+1+32+1+16+1+2`).
+ * @example
+ * formatTraceparent(parts)?.length === TRACEPARENT_LENGTH; // true
+ * @since 0.1.0
+ */
 export const TRACEPARENT_LENGTH = 55;
 
-/** Flags written when a context does not carry its own: `01`, sampled. @since 0.1.0 */
+/**
+ * Flags written when a context does not carry its own: `01`, sampled.
+ * @example
+ * const flags = ctx.traceFlags ?? DEFAULT_TRACE_FLAGS;
+ * @since 0.1.0
+ */
 export const DEFAULT_TRACE_FLAGS = '01';
 
-/** Most list-members a `tracestate` may hold; a longer list is discarded as a whole. @since 0.1.0 */
+/**
+ * Most list-members a `tracestate` may hold; a longer list is discarded as a whole.
+ * @example
+ * parseTracestate(list)!.length <= TRACESTATE_MAX_MEMBERS; // always
+ * @since 0.1.0
+ */
 export const TRACESTATE_MAX_MEMBERS = 32;
 
-/** Longest `tracestate` key: a simple key of 256 characters. @since 0.1.0 */
+/**
+ * Longest `tracestate` key: a simple key of 256 characters.
+ * @example
+ * key.length <= TRACESTATE_MAX_KEY_LENGTH;
+ * @since 0.1.0
+ */
 export const TRACESTATE_MAX_KEY_LENGTH = 256;
 
-/** Longest `tracestate` tenant id in a `tenant@system` key. @since 0.1.0 */
+/**
+ * Longest `tracestate` tenant id in a `tenant@system` key.
+ * @example
+ * tenant.length <= TRACESTATE_MAX_TENANT_LENGTH;
+ * @since 0.1.0
+ */
 export const TRACESTATE_MAX_TENANT_LENGTH = 241;
 
-/** Longest `tracestate` system id in a `tenant@system` key. @since 0.1.0 */
+/**
+ * Longest `tracestate` system id in a `tenant@system` key.
+ * @example
+ * system.length <= TRACESTATE_MAX_SYSTEM_LENGTH;
+ * @since 0.1.0
+ */
 export const TRACESTATE_MAX_SYSTEM_LENGTH = 14;
 
-/** Longest `tracestate` value. @since 0.1.0 */
+/**
+ * Longest `tracestate` value.
+ * @example
+ * value.length <= TRACESTATE_MAX_VALUE_LENGTH;
+ * @since 0.1.0
+ */
 export const TRACESTATE_MAX_VALUE_LENGTH = 256;
 
-/** Most list-members a `baggage` header carries (W3C Baggage limits). @since 0.1.0 */
+/**
+ * Most list-members a `baggage` header carries (W3C Baggage limits).
+ * @example
+ * parseBaggage(header)!.length <= BAGGAGE_MAX_MEMBERS; // always
+ * @since 0.1.0
+ */
 export const BAGGAGE_MAX_MEMBERS = 64;
 
-/** Most bytes a `baggage` header carries, separators included (W3C Baggage limits). @since 0.1.0 */
+/**
+ * Most bytes a `baggage` header carries, separators included (W3C Baggage limits).
+ * @example
+ * formatBaggage(entries)!.length <= BAGGAGE_MAX_BYTES; // always
+ * @since 0.1.0
+ */
 export const BAGGAGE_MAX_BYTES = 8192;
 
-/** Baggage key carrying `CaracalContext.agentSessionId`. @since 0.1.0 */
+/**
+ * Baggage key carrying `CaracalContext.agentSessionId`.
+ * @example
+ * parseBaggage(header)?.find((entry) => entry.key === BAGGAGE_AGENT_SESSION);
+ * @since 0.1.0
+ */
 export const BAGGAGE_AGENT_SESSION = 'caracal.agent_session';
 
-/** Baggage key carrying `CaracalContext.delegationEdgeId`. @since 0.1.0 */
+/**
+ * Baggage key carrying `CaracalContext.delegationEdgeId`.
+ * @example
+ * parseBaggage(header)?.find((entry) => entry.key === BAGGAGE_DELEGATION_EDGE);
+ * @since 0.1.0
+ */
 export const BAGGAGE_DELEGATION_EDGE = 'caracal.delegation_edge';
 
-/** Baggage key carrying `CaracalContext.parentEdgeId`. @since 0.1.0 */
+/**
+ * Baggage key carrying `CaracalContext.parentEdgeId`.
+ * @example
+ * parseBaggage(header)?.find((entry) => entry.key === BAGGAGE_PARENT_EDGE);
+ * @since 0.1.0
+ */
 export const BAGGAGE_PARENT_EDGE = 'caracal.parent_edge';
 
-/** Baggage key carrying `CaracalContext.hop`. @since 0.1.0 */
+/**
+ * Baggage key carrying `CaracalContext.hop`.
+ * @example
+ * parseBaggage(header)?.find((entry) => entry.key === BAGGAGE_HOP);
+ * @since 0.1.0
+ */
 export const BAGGAGE_HOP = 'caracal.hop';

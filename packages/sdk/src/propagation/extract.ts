@@ -28,6 +28,8 @@ function isEmptyList(text: string): boolean {
  * is the only source of authority. An invalid `tracestate` is left out, an invalid `baggage`
  * yields no lineage fields, and several `traceparent` values are invalid (which one would win?).
  * Never throws.
+ * @param headers - incoming headers (names in any letter case; values may be arrays).
+ * @returns the untrusted lineage, or `null` without a valid `traceparent`.
  * @example
  * const lineage = extract(request.headers);
  * if (lineage) logger.info({ traceId: lineage.traceId, edge: lineage.delegationEdgeId });

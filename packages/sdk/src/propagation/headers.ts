@@ -5,7 +5,12 @@
  * @internal
  */
 
-/** Incoming headers as Node and most frameworks hand them over. @since 0.1.0 */
+/**
+ * Incoming headers as Node and most frameworks hand them over.
+ * @example
+ * extract(request.headers satisfies IncomingHeaders);
+ * @since 0.1.0
+ */
 export type IncomingHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** The key under which `headers` holds `lowerName`, in any letter case; undefined when absent. */

@@ -27,6 +27,7 @@ function take(hexChars: number): string {
 
 /**
  * A fresh random W3C trace id: 32 lowercase hex digits, never all zero.
+ * @returns 32 lowercase hex digits.
  * @example
  * const traceId = newTraceId(); // '4bf92f3577b34da6a3ce929d0e0e4736'
  * @since 0.1.0
@@ -40,6 +41,7 @@ export function newTraceId(): string {
 
 /**
  * A fresh random W3C span (parent) id: 16 lowercase hex digits, never all zero.
+ * @returns 16 lowercase hex digits.
  * @example
  * const spanId = newSpanId(); // '00f067aa0ba902b7'
  * @since 0.1.0
@@ -52,6 +54,8 @@ export function newSpanId(): string {
 
 /**
  * True for a valid W3C trace id: 32 lowercase hex digits, not all zero.
+ * @param value - the candidate id.
+ * @returns whether it is a usable trace id.
  * @example
  * isValidTraceId('4bf92f3577b34da6a3ce929d0e0e4736'); // true
  * @since 0.1.0
@@ -62,6 +66,8 @@ export function isValidTraceId(value: string): boolean {
 
 /**
  * True for a valid W3C span (parent) id: 16 lowercase hex digits, not all zero.
+ * @param value - the candidate id.
+ * @returns whether it is a usable span id.
  * @example
  * isValidSpanId('00f067aa0ba902b7'); // true
  * @since 0.1.0
@@ -72,6 +78,8 @@ export function isValidSpanId(value: string): boolean {
 
 /**
  * True for valid W3C trace flags: two lowercase hex digits.
+ * @param value - the candidate flags.
+ * @returns whether they are two lowercase hex digits.
  * @example
  * isValidTraceFlags('01'); // true
  * @since 0.1.0

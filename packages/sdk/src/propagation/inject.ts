@@ -64,6 +64,9 @@ export function traceStateOf(ctx: { readonly traceState?: string }): string | un
  *   keys there), then `ctx.baggage`. Members past 64 or 8192 bytes are dropped whole, ours last.
  *
  * Header names are matched in any letter case; new ones are written lowercase.
+ * @param ctx - the context to carry.
+ * @param headers - outgoing headers, written in place.
+ * @returns `headers`.
  * @example
  * const headers = inject(current()!, { authorization: `Bearer ${token}` });
  * // headers.traceparent === '00-<ctx.traceId>-<fresh span id>-01'

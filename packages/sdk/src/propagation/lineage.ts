@@ -3,6 +3,8 @@
  *
  * Untrusted: any caller can write these headers. Use it for tracing and logs, and to pick the
  * delegation edge to present; grant nothing from it until the caller's mandate is verified.
+ * @example
+ * const lineage: CaracalLineage | null = extract(request.headers);
  * @since 0.1.0
  */
 export interface CaracalLineage {
@@ -29,6 +31,8 @@ export interface CaracalLineage {
 /**
  * The lineage fields that travel in baggage; both `CaracalContext` and {@link CaracalLineage}
  * have this shape.
+ * @example
+ * const fields: CaracalBaggageFields = { agentSessionId, hop: 0 };
  * @since 0.1.0
  */
 export interface CaracalBaggageFields {

@@ -3,6 +3,7 @@ import { isSpanContextValid, trace } from '@opentelemetry/api';
 /**
  * The trace id of the active OpenTelemetry span, when one is active and valid. The SDK core uses
  * it so a new context joins the trace OpenTelemetry is already recording.
+ * @returns the trace id, or `undefined` without a valid active span.
  * @example
  * const traceId = activeOtelTraceId() ?? newTraceId();
  * @since 0.1.0
@@ -17,6 +18,7 @@ export function activeOtelTraceId(): string | undefined {
 /**
  * The W3C fields of the active OpenTelemetry span (trace id, flags as two hex digits, serialized
  * `tracestate`), when one is active and valid.
+ * @returns trace id, flags and `tracestate`, or `undefined` without a valid active span.
  * @example
  * const active = activeOtelTraceContext();
  * if (active) ctx = { ...ctx, traceId: active.traceId, traceFlags: active.traceFlags };

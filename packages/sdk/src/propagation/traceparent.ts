@@ -4,6 +4,8 @@ import { isValidSpanId, isValidTraceFlags, isValidTraceId } from './ids.ts';
 
 /**
  * A parsed W3C `traceparent`.
+ * @example
+ * const { traceId, spanId } = parseTraceparent(header) ?? fallback;
  * @since 0.1.0
  */
 export interface Traceparent {
@@ -19,6 +21,8 @@ export interface Traceparent {
 
 /**
  * What {@link formatTraceparent} needs.
+ * @example
+ * formatTraceparent({ traceId: newTraceId(), spanId: newSpanId(), traceFlags: '01' });
  * @since 0.1.0
  */
 export interface TraceparentParts {
@@ -30,15 +34,12 @@ export interface TraceparentParts {
 
 const DASH = 0x2d;
 
-// A local copy: the JIT treats a module's own constants as fixed but reloads imported bindings.
-const HEX = LOWER_HEX_TABLE;
-
 /** Lowercase hex and not all zero, in one pass over `value[from, to)`. */
 function isNonZeroHexId(value: string, from: number, to: number): boolean {
   let nonZero = false;
   for (let index = from; index < to; index++) {
     const code = value.charCodeAt(index);
-    if (code >= 128 || HEX[code] !== 1) return false;
+    if (code >= 128 || LOWER_HEX_TABLE[code] !== 1) return false;
     if (code !== 0x30) nonZero = true;
   }
   return nonZero;
@@ -52,6 +53,8 @@ function isNonZeroHexId(value: string, from: number, to: number): boolean {
  * parsers meeting a future version. Only lowercase hex is accepted and all-zero ids are invalid.
  * Leading and trailing spaces or tabs are HTTP framing, not part of the value, and are ignored.
  * Never throws.
+ * @param value - the header value as received.
+ * @returns the four fields, or `null` when the value is not a valid `traceparent`.
  * @example
  * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
  * // { version: '00', traceId: '4bf9…4736', spanId: '00f067aa0ba902b7', traceFlags: '01' }
@@ -107,6 +110,8 @@ export function traceparentStart(value: string): number {
 /**
  * Formats a version `00` `traceparent` value; `null` when an id or the flags are not valid, so
  * an invalid header is never produced.
+ * @param parts - trace id, span id and optional flags.
+ * @returns the header value, or `null` when a part is invalid.
  * @example
  * formatTraceparent({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' });
  * // '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'

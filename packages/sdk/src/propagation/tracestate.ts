@@ -9,6 +9,8 @@ import {
 
 /**
  * One `tracestate` list-member.
+ * @example
+ * const entry: TracestateEntry = { key: 'rojo', value: '00f067aa0ba902b7' };
  * @since 0.1.0
  */
 export interface TracestateEntry {
@@ -102,6 +104,8 @@ function join(value: string | readonly string[]): string | null {
  * with a duplicate key or more than 32 members is discarded as a whole (`null`), which is what
  * the spec asks of a receiver that cannot parse the list; nothing is silently truncated.
  * Never throws.
+ * @param value - one header value, or several in the order received.
+ * @returns the list-members left-most first, or `null` when the list is invalid.
  * @example
  * parseTracestate('rojo=00f067aa0ba902b7, congo=t61rcWkgMzE');
  * // [{ key: 'rojo', value: '00f067aa0ba902b7' }, { key: 'congo', value: 't61rcWkgMzE' }]
@@ -116,6 +120,8 @@ export function parseTracestate(value: string | readonly string[]): TracestateEn
 
 /**
  * True when `value` is a valid `tracestate` list; the allocation-free check behind `inject`.
+ * @param value - one header value, or several in the order received.
+ * @returns whether the list parses.
  * @example
  * isValidTracestate('rojo=00f067aa0ba902b7'); // true
  * @since 0.1.0
@@ -128,6 +134,8 @@ export function isValidTracestate(value: string | readonly string[]): boolean {
 /**
  * Formats `tracestate` list-members, left-most first; `null` when a key or value is invalid, a
  * key repeats, or there are more than 32 members, so an invalid header is never produced.
+ * @param entries - list-members, left-most (most recent) first.
+ * @returns the header value, or `null` when an entry is invalid.
  * @example
  * formatTracestate([{ key: 'rojo', value: '00f067aa0ba902b7' }]); // 'rojo=00f067aa0ba902b7'
  * @since 0.1.0
