@@ -7,8 +7,8 @@ import { isValidTracestate } from './tracestate.ts';
 
 // One-entry memos: a context is an immutable value reused for many calls, so its trace id and
 // tracestate are validated once, not on every request.
-let lastTraceId = '';
-let lastTraceState = '';
+let lastTraceId: string | undefined;
+let lastTraceState: string | undefined;
 
 // Baggage of frozen contexts (what `bind` produces), computed once per context: a frozen context
 // and its frozen baggage cannot change, so the string is a pure function of the object.

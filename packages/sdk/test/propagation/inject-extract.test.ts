@@ -41,7 +41,7 @@ describe('inject', () => {
 
   it('mints a trace id when the context has none or an invalid one', () => {
     const { traceId: _omit, ...withoutTraceId } = base;
-    for (const ctx of [withoutTraceId, { ...base, traceId: TRACE_ID.toUpperCase() }, { ...base, traceId: '0'.repeat(32) }]) {
+    for (const ctx of [withoutTraceId, { ...base, traceId: '' }, { ...base, traceId: TRACE_ID.toUpperCase() }, { ...base, traceId: '0'.repeat(32) }]) {
       const parsed = parseTraceparent(inject(ctx, {}).traceparent!);
       expect(parsed).not.toBeNull();
       expect(parsed?.traceId).not.toBe(TRACE_ID);
