@@ -50,6 +50,16 @@ describe.each(testBackends())('client_credentials on $name', (backend) => {
     expect([...principal.scopes]).toEqual(['agent:lifecycle', 'tools:call', 'files:read']);
   });
 
+  it('accepts a charset parameter on the form content type', async () => {
+    const response = await sts.app.inject({
+      method: 'POST',
+      url: '/oauth/2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: orchestrator.id, client_secret: orchestrator.secret }).toString(),
+    });
+    expect(response.statusCode).toBe(200);
+  });
+
   it('accepts HTTP Basic client authentication', async () => {
     const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials' }, { headers: { authorization: basic(orchestrator.id, orchestrator.secret) } });
     expect(answer.status).toBe(200);
