@@ -18,7 +18,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 /**
  * Revocation takes effect at once: the exchange reads session and edge state in the same
  * statement that decides, so the first exchange after a suspend, terminate or revoke commits is
- * refused. Sessions go through the Coordinator's own routes.
+ * refused. Sessions and edges go through the Coordinator's own routes.
  */
 describe.each(testBackends())('revocation at the token endpoint on $name', (backend) => {
   let sts: StsTestApp;
@@ -87,20 +87,32 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
     expect((await exchange(orchestratorToken, { agent_session_id: child })).body.error).toBe('access_denied');
   });
 
+  const workerSpawn = async (): Promise<string> => {
+    const response = await sts.app.inject({
+      method: 'POST',
+      url: `/zones/${zone.zoneId}/agents`,
+      headers: { authorization: `Bearer ${workerToken}` },
+      payload: {},
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return (response.json() as { agent_session_id: string }).agent_session_id;
+  };
+
+  const delegate = async (token: string, body: Record<string, unknown>): Promise<string> => {
+    const response = await sts.app.inject({
+      method: 'POST',
+      url: `/zones/${zone.zoneId}/delegations`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { scopes: ['tools:read'], ttl_seconds: 3600, receiver_application_id: zone.applications.worker!.id, ...body },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return (response.json() as { delegation_edge_id: string }).delegation_edge_id;
+  };
+
   it('terminating the delegator stops exchanges through its edge', async () => {
     const delegator = await spawn();
-    const database = sts.context.database;
-    const target = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: zone.applications.worker!.id, now: sts.clock.now() });
-    const edgeId = await insertDelegationEdge(database, {
-      zoneId: zone.zoneId,
-      sourceSessionId: delegator,
-      targetSessionId: target,
-      issuerApplicationId: zone.applications.orchestrator!.id,
-      receiverApplicationId: zone.applications.worker!.id,
-      scopes: ['tools:read'],
-      expiresAt: new Date(sts.clock.now() + 3600_000),
-      now: sts.clock.now(),
-    });
+    const target = await workerSpawn();
+    const edgeId = await delegate(orchestratorToken, { source_session_id: delegator, target_session_id: target });
     const form = { agent_session_id: target, delegation_edge_id: edgeId };
     expect((await exchange(workerToken, form)).status).toBe(200);
     await coordinator('DELETE', `/agents/${delegator}`);
@@ -109,7 +121,24 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
     expect(refused.body.error).toBe('access_denied');
   });
 
-  it('a revoked edge (as the Coordinator revocation writes it) refuses the very next exchange, downstream too', async () => {
+  it('revoking an edge refuses the very next exchange through it and through everything below it', async () => {
+    const root = await spawn();
+    const middle = await workerSpawn();
+    const leaf = await workerSpawn();
+    const first = await delegate(orchestratorToken, { source_session_id: root, target_session_id: middle });
+    const second = await delegate(workerToken, { source_session_id: middle, target_session_id: leaf, parent_edge_id: first });
+    const form = { agent_session_id: leaf, delegation_edge_id: second };
+    expect((await exchange(workerToken, form)).status).toBe(200);
+    expect((await exchange(workerToken, { agent_session_id: middle, delegation_edge_id: first })).status).toBe(200);
+    const revoked = await coordinator('POST', `/delegations/${first}/revoke`);
+    expect(revoked.revoked_edges).toBeGreaterThanOrEqual(1);
+    for (const refused of [await exchange(workerToken, form), await exchange(workerToken, { agent_session_id: middle, delegation_edge_id: first })]) {
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('access_denied');
+    }
+  });
+
+  it('a revoked ancestor refuses on its own, even if nothing downstream was touched', async () => {
     const database = sts.context.database;
     const now = sts.clock.now();
     const worker = zone.applications.worker!.id;
@@ -121,9 +150,8 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
     const second = await insertDelegationEdge(database, { ...common, sourceSessionId: middle, targetSessionId: leaf, issuerApplicationId: worker, parentEdgeId: first });
     const form = { agent_session_id: leaf, delegation_edge_id: second };
     expect((await exchange(workerToken, form)).status).toBe(200);
-    // What POST /zones/{zoneId}/delegations/{id}/revoke commits for the root edge (status only; the
-    // downstream cascade is the Coordinator's business; the STS refuses on the ancestor alone).
-    await database.query(`UPDATE delegation_edges SET status = 'revoked', revoked_at = now(), edge_version = edge_version + 1 WHERE id = $1`, [first]);
+    // Only the ancestor's row changes (as a partial or racing revocation could leave it).
+    await database.query(`UPDATE delegation_edges SET status = 'revoked', revoked_at = now() WHERE id = $1`, [first]);
     const refused = await exchange(workerToken, form);
     expect(refused.status).toBe(403);
     expect(refused.body.error_description).toContain(first);
