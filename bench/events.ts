@@ -107,6 +107,9 @@ async function runSetup(setup: Setup): Promise<Result | string> {
     logger: false,
     ...(setup.postgres ? { databaseUrl, databaseSchema: schema } : {}),
     ...(setup.redis ? { redisUrl, redisKeyPrefix: keyPrefix } : {}),
+    ...(process.env.BENCH_EVENTS_PUBLISHER_CONCURRENCY === undefined
+      ? {}
+      : { jobSettings: { outboxConcurrency: Number(process.env.BENCH_EVENTS_PUBLISHER_CONCURRENCY) } }),
   });
   const topic = Topics.agentsLifecycle;
   const startedAt = new Map<number, number>();

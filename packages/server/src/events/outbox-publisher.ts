@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { encodeBusFields } from './bus-event.ts';
-import { createCancellableDelay } from './cancellable-delay.ts';
+import { createCancellableDelay, type CancellableDelay } from './cancellable-delay.ts';
 import type { EventBus } from './event-bus.ts';
 import { isEventBusUnavailable } from './event-bus-unavailable-error.ts';
 import { outboxBackoffDelay } from './outbox-backoff.ts';
@@ -16,6 +16,12 @@ export interface OutboxPublisherOptions {
   publisherId: string;
   /** Rows per claim. @default 50 */
   batchSize?: number;
+  /**
+   * Batches in flight at once in this instance. More than one cuts queueing under load (a commit
+   * need not wait for the batch before it to finish) at the price of id order on the bus, which
+   * replicas give up anyway. @default 1
+   */
+  concurrency?: number;
   /** Failed attempts after which a row becomes `dead`. @default 10 */
   maxAttempts?: number;
   /** Fallback poll when no NOTIFY arrives. @default 1000 */
@@ -48,7 +54,7 @@ export interface BatchResult {
 }
 
 export interface OutboxPublisher {
-  /** Starts the loop: LISTEN for commits, poll as a fallback, batch while rows remain. */
+  /** Starts the loop(s): LISTEN for commits, poll as a fallback, batch while rows remain. */
   start(): Promise<void>;
   /** Ends the loop after its in-flight batch, then (by default) flushes what is still due. */
   stop(options?: { flushTimeoutMs?: number }): Promise<void>;
@@ -74,9 +80,10 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const backoff = { baseMs: options.backoffBaseMs ?? 100, capMs: options.backoffCapMs ?? 5000 };
-  const idle = createCancellableDelay();
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const idlers = Array.from({ length: concurrency }, () => createCancellableDelay());
   let running = false;
-  let loop: Promise<void> | undefined;
+  let loops: Array<Promise<void>> = [];
   let unlisten: (() => Promise<void>) | undefined;
   let busDown = false;
 
@@ -138,7 +145,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   };
 
   /** While the bus is down: no claiming (which would spend the rows' attempts), only probing. */
-  const waitForBus = async (): Promise<void> => {
+  const waitForBus = async (idle: CancellableDelay): Promise<void> => {
     for (let probe = 0; running; probe += 1) {
       await idle.wait(outboxBackoffDelay(probe, backoff, random));
       if (!running) return;
@@ -151,13 +158,13 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     }
   };
 
-  const runLoop = async (): Promise<void> => {
+  const runLoop = async (idle: CancellableDelay): Promise<void> => {
     while (running) {
       try {
         const result = await publishBatch();
         busDown = result.busUnavailable;
         if (busDown) {
-          await waitForBus();
+          await waitForBus(idle);
           continue;
         }
         // A full batch means more may be waiting: go again at once (keeps up under load).
@@ -177,18 +184,18 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       try {
         // NOTIFY arrives at commit of every enqueue; a wake while a batch runs is remembered.
         unlisten = await database.listen(OUTBOX_CHANNEL, () => {
-          if (!busDown) idle.cancel();
+          if (!busDown) for (const idle of idlers) idle.cancel();
         });
       } catch (error) {
         observer.loopError?.(error);
       }
-      loop = runLoop();
+      loops = idlers.map((idle) => runLoop(idle));
     },
     async stop(stopOptions = {}) {
       if (!running) return;
       running = false;
-      idle.cancel();
-      await loop;
+      for (const idle of idlers) idle.cancel();
+      await Promise.all(loops);
       await unlisten?.().catch(() => {});
       const flushTimeoutMs = stopOptions.flushTimeoutMs ?? 5000;
       if (flushTimeoutMs > 0 && !busDown) {

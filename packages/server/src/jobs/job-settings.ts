@@ -2,6 +2,8 @@
 export interface JobSettings {
   /** Rows per outbox claim. @default 50 */
   outboxBatchSize: number;
+  /** Outbox batches in flight at once per replica (see OutboxPublisherOptions.concurrency). @default 1 */
+  outboxConcurrency: number;
   /** Failed publishes after which a row is `dead`. @default 10 */
   outboxMaxAttempts: number;
   /** Fallback poll of the outbox when no NOTIFY wakes the publisher. @default 1000 */
@@ -28,6 +30,7 @@ export interface JobSettings {
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
   outboxBatchSize: 50,
+  outboxConcurrency: 1,
   outboxMaxAttempts: 10,
   outboxPollIntervalMs: 1000,
   outboxBackoffBaseMs: 100,

@@ -47,6 +47,7 @@ export function startJobs(context: ServerContext, options: StartJobsOptions = {}
     signingSecret: context.config.eventSigningSecret,
     publisherId: instanceId,
     batchSize: settings.outboxBatchSize,
+    concurrency: settings.outboxConcurrency,
     maxAttempts: settings.outboxMaxAttempts,
     pollIntervalMs: settings.outboxPollIntervalMs,
     backoffBaseMs: settings.outboxBackoffBaseMs,

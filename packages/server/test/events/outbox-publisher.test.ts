@@ -110,6 +110,17 @@ describe.each(testBackends())('outbox publisher on $name', (backend) => {
     expect([...timesSeen.values()].every((times) => times === 1)).toBe(true);
   });
 
+  it('keeps several batches in flight in one publisher and still delivers each row once', async () => {
+    const bus = await events.openBus();
+    const publisher = publisherFor(bus, { concurrency: 4, batchSize: 20, pollIntervalMs: 3_600_000 });
+    await publisher.start();
+    await enqueueMany(events.database, 400, { perTransaction: 10 });
+    await waitFor(async () => (await outboxStatusCounts(events.database)).published === 400, { what: '400 published rows' });
+    const ids = (await readWholeStream(bus, Topics.agentsLifecycle)).map((entry) => entry.fields.outbox_id);
+    expect(ids).toHaveLength(400);
+    expect(new Set(ids).size).toBe(400);
+  });
+
   it('backs off failed rows with seed 003 delays on the injected clock and marks them dead after maxAttempts', async () => {
     const bus = flakyBus(await events.openBus());
     bus.failWith = new Error('XADD refused');
