@@ -102,12 +102,12 @@ async function sessionMandate(pool: Pool, clientId: string, secret: string): Pro
   return answer.json.access_token as string;
 }
 
-/** The lineage through the Coordinator's routes; undefined when it does not serve them yet. */
-async function lineageThroughRoutes(pool: Pool, tokens: { orchestrator: string; worker: string }): Promise<{ session: string; edge: string } | undefined> {
+/** The lineage through the Coordinator's routes, or why it could not be made that way. */
+async function lineageThroughRoutes(pool: Pool, tokens: { orchestrator: string; worker: string }): Promise<{ session: string; edge: string } | string> {
   const call = async (token: string, path: string, payload: Record<string, unknown>) =>
     post(pool, `/zones/${ZONE}${path}`, JSON.stringify(payload), { 'content-type': 'application/json', authorization: `Bearer ${token}` });
   const root = await call(tokens.orchestrator, '/agents', { kind: 'service' });
-  if (root.status !== 201) return undefined;
+  if (root.status !== 201) return `POST /agents answered ${root.status} ${String(root.json.error)}`;
   const sessions = [root.json.agent_session_id as string];
   for (let hop = 0; hop < 3; hop += 1) sessions.push((await call(tokens.worker, '/agents', { kind: 'instance' })).json.agent_session_id as string);
   let parent: string | undefined;
@@ -117,10 +117,11 @@ async function lineageThroughRoutes(pool: Pool, tokens: { orchestrator: string; 
       target_session_id: sessions[hop + 1],
       receiver_application_id: 'app_bench_worker',
       scopes: ['tools:call'],
-      ttl_seconds: 3600,
+      // Each edge may not outlive its parent.
+      ttl_seconds: 3600 - hop * 60,
       ...(parent === undefined ? {} : { parent_edge_id: parent }),
     });
-    if (edge.status !== 201) return undefined;
+    if (edge.status !== 201) return `POST /delegations answered ${edge.status} ${String(edge.json.error)}`;
     parent = edge.json.delegation_edge_id as string;
   }
   return { session: sessions[3]!, edge: parent! };
@@ -214,9 +215,9 @@ async function main(): Promise<void> {
       orchestrator: await sessionMandate(pool, 'app_bench_orchestrator', secrets.orchestrator),
       worker: await sessionMandate(pool, 'app_bench_worker', secrets.worker),
     };
-    let lineage = await lineageThroughRoutes(pool, tokens).catch(() => undefined);
-    const how = lineage === undefined ? 'SQL inserts (the Coordinator does not serve the delegation routes yet)' : 'the Coordinator routes';
-    lineage ??= await lineageThroughSql(database);
+    const throughRoutes = await lineageThroughRoutes(pool, tokens).catch((error: unknown) => String(error));
+    const how = typeof throughRoutes === 'string' ? `SQL inserts (the Coordinator routes refused: ${throughRoutes})` : 'the Coordinator routes';
+    const lineage = typeof throughRoutes === 'string' ? await lineageThroughSql(database) : throughRoutes;
     const form = new URLSearchParams({
       grant_type: TOKEN_EXCHANGE,
       subject_token: tokens.worker,
