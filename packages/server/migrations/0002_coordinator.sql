@@ -32,6 +32,10 @@ CREATE TABLE agent_sessions (
   session_sid text,
   -- Live (not terminated) children, kept here so the children limit holds under concurrency.
   live_children integer NOT NULL DEFAULT 0,
+  -- Bumped by every writer that attaches something to the session (a child, an edge, an
+  -- invocation). Subtree changes compare it after locking with what their snapshot saw, and retry
+  -- when it moved, so nothing attached concurrently is ever left behind (see termination-sql.ts).
+  revision integer NOT NULL DEFAULT 0,
   zone_seat integer NOT NULL,
   application_seat integer NOT NULL,
   spawned_at timestamptz NOT NULL,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import { Topics } from '../../events/topics.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
@@ -23,8 +23,6 @@ export interface EdgeRecord {
   issuerApplicationId: string;
   receiverApplicationId: string;
   parentEdgeId: string | null;
-  /** The source session of the parent edge, whose tree is locked too. */
-  parentEdgeSourceId: string | null;
   scopes: string[];
   resourceId: string | null;
   constraints: Constraints;
@@ -37,9 +35,8 @@ export interface EdgeRecord {
 
 /**
  * Inserts an edge in one statement, under the zone lock (lockDelegationGraph first):
- * 1. shares the tree roots of both sessions (and of the parent edge's source) and the sessions
- *    themselves, so a concurrent subtree terminate either sees this edge or ends first, in which
- *    case the locked rows come back terminated;
+ * 1. locks both sessions (in id order) and bumps their revision, so a concurrent subtree
+ *    terminate either ended them first (they come back not active) or notices and retries;
  * 2. checks both sessions active and the parent edge still live (locked, so current);
  * 3. refuses a cycle: walks every session reachable from the target over active, unexpired edges,
  *    however long the path (UNION keeps each session once, so the walk ends on any graph), and
@@ -55,11 +52,12 @@ export async function insertDelegationEdge(transaction: Queryable, record: EdgeR
   const parentEdge = p.add(record.parentEdgeId, '::text');
   const now = p.add(record.createdAt, '::timestamptz');
   const sql = `WITH RECURSIVE
+    ordered AS (
+      SELECT id FROM agent_sessions WHERE id IN (${source}, ${target}) ORDER BY id FOR UPDATE),
     locked AS (
-      SELECT id, status FROM agent_sessions
-      WHERE id IN (SELECT ${source} UNION SELECT ${target}
-                   UNION SELECT root_id FROM agent_sessions WHERE id IN (${source}, ${target}, ${p.add(record.parentEdgeSourceId, '::text')}))
-      ORDER BY depth, id FOR SHARE),
+      UPDATE agent_sessions SET revision = revision + 1
+      WHERE id IN (SELECT id FROM ordered) AND status = 'active'
+      RETURNING id, status),
     parent_edge AS (
       SELECT id FROM delegation_edges
       WHERE id = ${parentEdge} AND status = 'active' AND expires_at > ${now} AND (SELECT count(*) FROM locked) >= 0
@@ -96,9 +94,8 @@ export async function insertDelegationEdge(transaction: Queryable, record: EdgeR
       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
       SELECT '${Topics.delegationsInvalidate}', 'edge_create', ${zone}, ${p.json(createdEvent(record))} || jsonb_build_object('epoch', epoch)
       FROM epoch RETURNING id),
-    notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event),
     ${receiptCte(p, record.receipt, 'edge')}
-    SELECT (SELECT epoch FROM epoch)::float8 AS epoch, (SELECT count(*) FROM notified)::int AS notified,
+    SELECT (SELECT epoch FROM epoch)::float8 AS epoch,
       (SELECT count(*) FROM receipt)::int AS receipts`;
   const result = await refusing(transaction.query<{ epoch: number }>(sql, p.values));
   return result.rows[0]!.epoch;

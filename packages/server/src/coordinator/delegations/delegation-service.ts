@@ -2,11 +2,12 @@ import type { Principal } from '../../auth/principal.ts';
 import { newId } from '../../ids.ts';
 import { ServerError, badRequest, conflict, forbidden, notFound } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { lockSessionTrees } from '../sessions/lifecycle-repository.ts';
 import type { SessionRow } from '../sessions/session-row.ts';
 import { applicationScopes, requireSession } from '../sessions/session-service.ts';
 import { assertOwner } from '../shared/access.ts';
+import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { parseTimestamp } from '../shared/time.ts';
 import { edgeAuthority, sessionAuthority, type Authority, type Constraints } from './authority.ts';
 import { insertDelegationEdge, lockDelegationGraph } from './create-edge-repository.ts';
@@ -14,7 +15,7 @@ import { findEdge } from './edge-repository.ts';
 import { edgeView, isLive, type EdgeRow } from './edge-row.ts';
 import { narrowAuthority, type EdgeTerms } from './narrow-authority.ts';
 import { resourceScopes } from './resource-repository.ts';
-import { downstreamTargets, revokeDownstream } from './revoke-edge-repository.ts';
+import { revokeDownstream } from './revoke-edge-repository.ts';
 
 /** Body of `POST /zones/{zoneId}/delegations` (and seed 003 `/v1/exchange`), as validated. */
 export interface DelegationRequest {
@@ -71,7 +72,7 @@ export async function createDelegation(
       for (const session of [source, target]) {
         if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
       }
-      const { authority, parentEdge } = await delegatingAuthority(context, principal, source, body.parent_edge_id, now);
+      const authority = await delegatingAuthority(context, principal, source, body.parent_edge_id, now);
       const expiresAt =
         body.expires_at !== undefined
           ? parseTimestamp(body.expires_at, 'expires_at')
@@ -122,7 +123,6 @@ export async function createDelegation(
           issuerApplicationId: source.application_id,
           receiverApplicationId: target.application_id,
           parentEdgeId: terms.parentEdgeId,
-          parentEdgeSourceId: parentEdge?.source_session_id ?? null,
           scopes: terms.scopes,
           resourceId: terms.resourceId,
           constraints: terms.constraints,
@@ -133,6 +133,7 @@ export async function createDelegation(
           receipt: receiptFor(result),
         });
       });
+      wakeOutboxPublishers(context.database);
       return result;
     },
   );
@@ -168,18 +169,18 @@ async function delegatingAuthority(
   source: SessionRow,
   parentEdgeId: string | undefined,
   now: number,
-): Promise<{ authority: Authority; parentEdge: EdgeRow | undefined }> {
+): Promise<Authority> {
   const edgeId = parentEdgeId ?? source.delegation_edge_id;
   if (edgeId === null) {
     const ownScopes = principal.clientId === source.application_id ? applicationScopes(principal) : undefined;
-    return { authority: sessionAuthority(source, ownScopes), parentEdge: undefined };
+    return sessionAuthority(source, ownScopes);
   }
   const parentEdge = await requireEdge(context, source.zone_id, edgeId);
   if (parentEdge.target_session_id !== source.id) {
     throw badRequest(`parent edge ${parentEdge.id} does not delegate to the source session ${source.id}`);
   }
   if (!isLive(parentEdge, now)) throw conflict(`parent edge ${parentEdge.id} is no longer active`, 'edge_not_active');
-  return { authority: edgeAuthority(parentEdge, source.expires_at), parentEdge };
+  return edgeAuthority(parentEdge, source.expires_at);
 }
 
 /** With the STS's resources present, an edge's scopes must be ones its resource accepts. */
@@ -195,22 +196,22 @@ async function checkResource(context: ServerContext, zoneId: string, terms: Edge
 }
 
 /**
- * Revokes an edge and everything downstream (DESIGN §5), in one transaction: zone lock, the
- * targets' trees, then one statement. Revoking an edge that is no longer active changes nothing.
+ * Revokes an edge and everything downstream (DESIGN §5), in one transaction: the zone lock (no
+ * edge appears meanwhile), then one statement. Revoking an edge no longer active changes nothing.
  */
 export async function revokeDelegation(
   context: ServerContext,
   request: { principal: Principal; zoneId: string; edgeId: string },
 ): Promise<{ revokedEdges: number; affectedSessions: number }> {
   const { principal, zoneId, edgeId } = request;
-  return context.database.transaction(async (transaction) => {
+  const counts = await retryingConcurrentChanges(() => context.database.transaction(async (transaction) => {
     await lockDelegationGraph(transaction, zoneId);
     const edge = await findEdge(transaction, edgeId);
     if (edge === undefined || edge.zone_id !== zoneId) throw notFound(`delegation edge ${edgeId} not found in zone ${zoneId}`);
     assertOwner(principal, edge.issuer_application_id, `delegation edge ${edge.id}`);
     if (edge.status !== 'active') return { revokedEdges: 0, affectedSessions: 0 };
-    const now = context.now();
-    await lockSessionTrees(transaction, await downstreamTargets(transaction, { edgeId, zoneId, now }));
-    return revokeDownstream(transaction, { edgeId, zoneId, now });
-  });
+    return revokeDownstream(transaction, { edgeId, zoneId, now: context.now() });
+  }));
+  if (counts.revokedEdges > 0) wakeOutboxPublishers(context.database);
+  return counts;
 }

@@ -1,5 +1,4 @@
 import type { Queryable } from '../../db/database.ts';
-import { OUTBOX_CHANNEL } from '../../events/topics.ts';
 import { terminationCtes } from '../sessions/termination-sql.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 
@@ -12,24 +11,11 @@ function downstreamCte(edge: string, zone: string, now: string): string {
     WHERE e.zone_id = ${zone} AND e.status = 'active' AND e.expires_at > ${now})`;
 }
 
-/** The sessions a revocation of `edgeId` would terminate the subtrees of (to lock their trees first). */
-export async function downstreamTargets(
-  transaction: Queryable,
-  revocation: { edgeId: string; zoneId: string; now: number },
-): Promise<string[]> {
-  const result = await transaction.query<{ target_session_id: string }>(
-    `WITH RECURSIVE ${downstreamCte('$1::text', '$2::text', '$3::timestamptz')}
-     SELECT DISTINCT target_session_id FROM downstream`,
-    [revocation.edgeId, revocation.zoneId, new Date(revocation.now).toISOString()],
-  );
-  return result.rows.map((row) => row.target_session_id);
-}
-
 /**
  * DESIGN §5 revocation, in one statement: revokes the edge and every active edge downstream of it,
  * terminates the subtrees of their targets (which revokes the edges touching those sessions too),
  * bumps the epoch and enqueues a revocation per session. The zone must be locked
- * (lockDelegationGraph) and the targets' trees locked (lockSessionTrees) first.
+ * (lockDelegationGraph) first. May refuse with `concurrent_change` (see terminationCtes): retry.
  */
 export async function revokeDownstream(
   transaction: Queryable,
@@ -45,10 +31,8 @@ export async function revokeDownstream(
     alsoRevoke: 'SELECT id FROM downstream',
   });
   const result = await transaction.query<{ revoked_edges: number; affected_sessions: number }>(
-    `WITH RECURSIVE ${downstream}, ${ctes.join(',\n')},
-     notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM termination_events LIMIT 1) AS any_event)
-     SELECT (SELECT count(*) FROM revoked)::int AS revoked_edges, (SELECT count(*) FROM terminated)::int AS affected_sessions,
-       (SELECT count(*) FROM notified)::int AS notified`,
+    `WITH RECURSIVE ${downstream}, ${ctes.join(',\n')}
+     SELECT (SELECT count(*) FROM revoked)::int AS revoked_edges, (SELECT count(*) FROM terminated)::int AS affected_sessions`,
     p.values,
   );
   const row = result.rows[0]!;

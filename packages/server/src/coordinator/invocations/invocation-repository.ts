@@ -1,6 +1,7 @@
-import type { Queryable } from '../../db/database.ts';
-import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import type { Database, Queryable } from '../../db/database.ts';
+import { Topics } from '../../events/topics.ts';
 import { refusing } from '../shared/database-errors.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import type { PageRequest } from '../shared/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
@@ -42,7 +43,6 @@ export interface InvocationRecord {
   zoneId: string;
   applicationId: string;
   agentSessionId: string;
-  rootId: string;
   serviceId: string | null;
   operation: string;
   input: Record<string, unknown>;
@@ -53,20 +53,19 @@ export interface InvocationRecord {
 }
 
 /**
- * Creates an invocation for a session that must still be active. Takes KEY SHARE on the session's
- * tree root and then shares the session row, so a concurrent terminate either cancels this
- * invocation with the session or has ended the session first (and the insert is refused).
+ * Creates an invocation for a session that must still be active. Bumping the session's revision
+ * under its row lock means a concurrent terminate either ended the session first (the insert is
+ * refused) or notices the change and retries, cancelling this invocation with the session.
  */
 export async function insertInvocation(database: Queryable, record: InvocationRecord): Promise<void> {
   const p = new SqlParameters();
   const session = p.add(record.agentSessionId, '::text');
   const zone = p.add(record.zoneId, '::text');
   const id = p.add(record.id, '::text');
-  const sql = `WITH root_lock AS (SELECT id FROM agent_sessions WHERE id = ${p.add(record.rootId, '::text')} FOR KEY SHARE),
-    session AS (
-      SELECT id FROM agent_sessions
-      WHERE id = ${session} AND zone_id = ${zone} AND status = 'active' AND (SELECT count(*) FROM root_lock) >= 0
-      FOR SHARE),
+  const sql = `WITH session AS (
+      UPDATE agent_sessions SET revision = revision + 1
+      WHERE id = ${session} AND zone_id = ${zone} AND status = 'active'
+      RETURNING id),
     invocation AS (
       INSERT INTO agent_invocations (id, zone_id, application_id, agent_session_id, service_id, operation, input, metadata,
         deadline_at, created_at)
@@ -79,11 +78,9 @@ export async function insertInvocation(database: Queryable, record: InvocationRe
       SELECT '${Topics.invocationsLifecycle}', 'invocation_created', ${zone},
         jsonb_build_object('invocation_id', ${id}, 'agent_session_id', ${session}, 'operation', ${p.add(record.operation, '::text')})
       FROM invocation RETURNING id),
-    notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event),
     ${receiptCte(p, record.receipt, 'invocation')}
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM invocation)
-      THEN coordinator_refuse(409, 'session_not_active', 'agent session ' || ${session} || ' is not active') ELSE true END AS created,
-      (SELECT count(*) FROM notified)::int AS notified, (SELECT count(*) FROM receipt)::int AS receipts`;
+      THEN coordinator_refuse(409, 'session_not_active', 'agent session ' || ${session} || ' is not active') ELSE true END AS created, (SELECT count(*) FROM receipt)::int AS receipts`;
   await refusing(database.query(sql, p.values));
 }
 
@@ -122,9 +119,8 @@ export async function transitionInvocation(database: Queryable, change: Invocati
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.invocationsLifecycle}', ${p.add(change.event, '::text')}, zone_id,
          jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'status', status, 'at', ${now})
-       FROM changed RETURNING id),
-     notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)
-     SELECT changed.*, (SELECT count(*) FROM notified)::int AS notified FROM changed`,
+       FROM changed RETURNING id)
+     SELECT changed.* FROM changed`,
     p.values,
   );
   return result.rows[0];
@@ -134,7 +130,7 @@ export async function transitionInvocation(database: Queryable, change: Invocati
  * The deadline enforcer's work: every open invocation past its deadline becomes `expired`, with an
  * `invocation_expired` event each. Batches of 1,000 rows, skipping rows another replica holds.
  */
-export async function expireOverdueInvocations(database: Queryable, now: Date): Promise<number> {
+export async function expireOverdueInvocations(database: Database, now: Date): Promise<number> {
   const result = await database.query<{ expired: number }>(
     `WITH overdue AS (
        SELECT id FROM agent_invocations
@@ -148,10 +144,11 @@ export async function expireOverdueInvocations(database: Queryable, now: Date): 
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.invocationsLifecycle}', 'invocation_expired', zone_id,
          jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'at', $1::timestamptz)
-       FROM expired RETURNING id),
-     notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)
-     SELECT (SELECT count(*) FROM expired)::int AS expired, (SELECT count(*) FROM notified)::int AS notified`,
+       FROM expired RETURNING id)
+     SELECT (SELECT count(*) FROM expired)::int AS expired`,
     [now.toISOString()],
   );
-  return result.rows[0]!.expired;
+  const expired = result.rows[0]!.expired;
+  if (expired > 0) wakeOutboxPublishers(database);
+  return expired;
 }

@@ -6,6 +6,7 @@ import { requireService } from '../service-agents/service-agent-service.ts';
 import { requireSession } from '../sessions/session-service.ts';
 import { assertOwner } from '../shared/access.ts';
 import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { parseTimestamp } from '../shared/time.ts';
 import { findInvocation, insertInvocation, transitionInvocation, type InvocationTransition } from './invocation-repository.ts';
@@ -88,7 +89,6 @@ export async function createInvocation(
         zoneId,
         applicationId: row.application_id,
         agentSessionId: session.id,
-        rootId: session.root_id,
         serviceId: row.service_id,
         operation: row.operation,
         input: row.input,
@@ -97,6 +97,7 @@ export async function createInvocation(
         createdAt: row.created_at.toISOString(),
         receipt: receiptFor(result),
       });
+      wakeOutboxPublishers(context.database);
       return result;
     },
   );
@@ -132,7 +133,10 @@ export async function moveInvocation(
   assertOwner(request.principal, invocation.application_id, `invocation ${invocation.id}`);
   const now = context.now();
   const changed = await transitionInvocation(context.database, { ...move, id: invocation.id, now: new Date(now).toISOString() });
-  if (changed !== undefined) return invocationView(changed);
+  if (changed !== undefined) {
+    wakeOutboxPublishers(context.database);
+    return invocationView(changed);
+  }
   const current = await requireInvocation(context, request.zoneId, request.id);
   if (move.from.includes(current.status)) {
     throw conflict(`invocation ${current.id} is past its deadline`, 'deadline_exceeded');

@@ -1,6 +1,7 @@
-import type { Queryable } from '../../db/database.ts';
-import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import type { Database, Queryable } from '../../db/database.ts';
+import { Topics } from '../../events/topics.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import type { PageRequest } from '../shared/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { ServiceAgentRow, ServiceStatus } from './service-agent-row.ts';
@@ -8,7 +9,6 @@ import type { ServiceAgentRow, ServiceStatus } from './service-agent-row.ts';
 const COLUMNS = `id, zone_id, application_id, name, agent_session_id, endpoint, capabilities, metadata, status, lease_seconds,
   lease_expires_at, last_heartbeat_at, registered_at, deregistered_at`;
 
-const NOTIFY = `notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)`;
 
 export async function findServiceAgent(database: Queryable, id: string): Promise<ServiceAgentRow | undefined> {
   const result = await database.query<ServiceAgentRow>(`SELECT ${COLUMNS} FROM agent_services WHERE id = $1`, [id]);
@@ -77,9 +77,8 @@ export async function upsertServiceAgent(
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.agentsLifecycle}', 'service_registered', zone_id,
          jsonb_build_object('service_id', id, 'application_id', application_id, 'name', name, 'agent_session_id', agent_session_id)
-       FROM registered RETURNING id),
-     ${NOTIFY}
-     SELECT registered.*, (SELECT count(*) FROM notified)::int AS notified FROM registered`,
+       FROM registered RETURNING id)
+     SELECT registered.* FROM registered`,
     p.values,
   );
   const { created, ...row } = result.rows[0]!;
@@ -96,8 +95,8 @@ export async function storeReceipt(database: Queryable, receipt: ReceiptRecord):
 export async function renewLease(
   database: Queryable,
   renewal: { id: string; leaseSeconds: number | undefined; now: number },
-): Promise<ServiceAgentRow | undefined> {
-  const result = await database.query<ServiceAgentRow>(
+): Promise<(ServiceAgentRow & { revived: boolean }) | undefined> {
+  const result = await database.query<ServiceAgentRow & { revived: boolean }>(
     `WITH previous AS (SELECT status FROM agent_services WHERE id = $1),
      renewed AS (
        UPDATE agent_services SET status = 'healthy', lease_seconds = coalesce($2::int, lease_seconds),
@@ -108,9 +107,8 @@ export async function renewLease(
      events AS (
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.agentsLifecycle}', 'service_healthy', zone_id, jsonb_build_object('service_id', id)
-       FROM renewed WHERE (SELECT status FROM previous) = 'unhealthy' RETURNING id),
-     ${NOTIFY}
-     SELECT renewed.*, (SELECT count(*) FROM notified)::int AS notified FROM renewed`,
+       FROM renewed WHERE (SELECT status FROM previous) = 'unhealthy' RETURNING id)
+     SELECT renewed.*, coalesce((SELECT status FROM previous) = 'unhealthy', false) AS revived FROM renewed`,
     [renewal.id, renewal.leaseSeconds ?? null, new Date(renewal.now).toISOString()],
   );
   return result.rows[0];
@@ -123,9 +121,8 @@ export async function deregisterServiceAgent(database: Queryable, change: { id: 
        WHERE id = $1 AND status <> 'deregistered' RETURNING id, zone_id),
      events AS (
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-       SELECT '${Topics.agentsLifecycle}', 'service_deregistered', zone_id, jsonb_build_object('service_id', id) FROM gone RETURNING id),
-     ${NOTIFY}
-     SELECT (SELECT count(*) FROM gone)::int AS count, (SELECT count(*) FROM notified)::int AS notified`,
+       SELECT '${Topics.agentsLifecycle}', 'service_deregistered', zone_id, jsonb_build_object('service_id', id) FROM gone RETURNING id)
+     SELECT (SELECT count(*) FROM gone)::int AS count`,
     [change.id, new Date(change.now).toISOString()],
   );
   return result.rows[0]!.count > 0;
@@ -135,7 +132,7 @@ export async function deregisterServiceAgent(database: Queryable, change: { id: 
  * The lease sweeper's work: healthy services whose lease ran out become `unhealthy`, each with a
  * `service_unhealthy` event. Returns how many changed.
  */
-export async function markStaleServicesUnhealthy(database: Queryable, now: Date): Promise<number> {
+export async function markStaleServicesUnhealthy(database: Database, now: Date): Promise<number> {
   const result = await database.query<{ count: number }>(
     `WITH stale AS (
        UPDATE agent_services SET status = 'unhealthy'
@@ -147,10 +144,11 @@ export async function markStaleServicesUnhealthy(database: Queryable, now: Date)
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.agentsLifecycle}', 'service_unhealthy', zone_id,
          jsonb_build_object('service_id', id, 'application_id', application_id, 'name', name, 'at', $1::timestamptz)
-       FROM stale RETURNING id),
-     ${NOTIFY}
-     SELECT (SELECT count(*) FROM stale)::int AS count, (SELECT count(*) FROM notified)::int AS notified`,
+       FROM stale RETURNING id)
+     SELECT (SELECT count(*) FROM stale)::int AS count`,
     [now.toISOString()],
   );
-  return result.rows[0]!.count;
+  const count = result.rows[0]!.count;
+  if (count > 0) wakeOutboxPublishers(database);
+  return count;
 }

@@ -5,6 +5,7 @@ import type { ServerContext } from '../../server-context.ts';
 import { requireSession } from '../sessions/session-service.ts';
 import { actingApplication, assertOwner } from '../shared/access.ts';
 import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { deregisterServiceAgent, findServiceAgent, renewLease, storeReceipt, upsertServiceAgent } from './service-agent-repository.ts';
 import { serviceAgentView, type ServiceAgentRow } from './service-agent-row.ts';
@@ -52,7 +53,7 @@ export async function registerService(
         if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
       }
       const leaseSeconds = body.lease_seconds ?? DEFAULT_LEASE_SECONDS;
-      return context.database.transaction(async (transaction) => {
+      const result = await context.database.transaction(async (transaction) => {
         const { row, created } = await upsertServiceAgent(transaction, {
           id: newId('svc', now),
           zoneId,
@@ -71,6 +72,8 @@ export async function registerService(
         if (receipt !== undefined) await storeReceipt(transaction, receipt);
         return result;
       });
+      wakeOutboxPublishers(context.database);
+      return result;
     },
   );
 }
@@ -84,6 +87,7 @@ export async function heartbeat(
   assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
   const renewed = await renewLease(context.database, { id: service.id, leaseSeconds: request.leaseSeconds, now: context.now() });
   if (renewed === undefined) throw conflict(`service agent ${service.id} is deregistered`, 'service_deregistered');
+  if (renewed.revived) wakeOutboxPublishers(context.database);
   return { service_id: renewed.id, status: renewed.status, lease_expires_at: serviceAgentView(renewed).lease_expires_at };
 }
 
@@ -93,5 +97,7 @@ export async function deregister(
 ): Promise<{ deregistered: boolean }> {
   const service = await requireService(context, request.zoneId, request.id);
   assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
-  return { deregistered: await deregisterServiceAgent(context.database, { id: service.id, now: context.now() }) };
+  const deregistered = await deregisterServiceAgent(context.database, { id: service.id, now: context.now() });
+  if (deregistered) wakeOutboxPublishers(context.database);
+  return { deregistered };
 }

@@ -1,6 +1,8 @@
 import type { Database, Queryable } from '../../db/database.ts';
-import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
-import { lockSessionTrees, terminateSubtrees } from './lifecycle-repository.ts';
+import { Topics } from '../../events/topics.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
+import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
+import { terminateSubtrees } from './lifecycle-repository.ts';
 
 const BATCH = 200;
 
@@ -36,9 +38,8 @@ async function expireEdges(database: Queryable, now: Date): Promise<number> {
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.delegationsInvalidate}', 'edge_expire', x.zone_id, jsonb_build_object('delegation_edge_id', x.id,
          'source_session_id', x.source_session_id, 'target_session_id', x.target_session_id, 'epoch', epochs.epoch)
-       FROM expired x JOIN epochs ON epochs.zone_id = x.zone_id RETURNING id),
-     notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)
-     SELECT (SELECT count(*) FROM expired)::int AS expired, (SELECT count(*) FROM notified)::int AS notified`,
+       FROM expired x JOIN epochs ON epochs.zone_id = x.zone_id RETURNING id)
+     SELECT (SELECT count(*) FROM expired)::int AS expired`,
     [now.toISOString()],
   );
   return result.rows[0]!.expired;
@@ -54,11 +55,8 @@ export async function expireSessionsAndEdges(database: Database, now: Date): Pro
   for (;;) {
     const due = await expiredSessionIds(database, now);
     if (due.length === 0) break;
-    terminatedSessions += await database.transaction(async (transaction) => {
-      await lockSessionTrees(transaction, due);
-      const counts = await terminateSubtrees(transaction, { roots: due, now: now.getTime(), reason: 'expired' });
-      return counts.terminatedSessions;
-    });
+    const counts = await retryingConcurrentChanges(() => terminateSubtrees(database, { roots: due, now: now.getTime(), reason: 'expired' }));
+    terminatedSessions += counts.terminatedSessions;
     if (due.length < BATCH) break;
   }
   let expiredEdges = 0;
@@ -67,5 +65,6 @@ export async function expireSessionsAndEdges(database: Database, now: Date): Pro
     expiredEdges += expired;
     if (expired < 1000) break;
   }
+  if (terminatedSessions + expiredEdges > 0) wakeOutboxPublishers(database);
   return { terminatedSessions, expiredEdges };
 }

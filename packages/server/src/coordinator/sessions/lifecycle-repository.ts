@@ -1,35 +1,37 @@
 import type { Queryable } from '../../db/database.ts';
-import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import { Topics } from '../../events/topics.ts';
+import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
-import type { SessionRow } from './session-row.ts';
-import { SESSION_COLUMNS } from './session-repository.ts';
 import { terminationCtes } from './termination-sql.ts';
 
-/**
- * Locks the tree of `sessionId` (its root row, FOR UPDATE) and returns the session. Subtree
- * changes run after this in the same transaction, so their next statement sees every child and
- * edge that writers holding the root (spawns, edge creations) committed before.
- */
-export async function lockSessionTree(transaction: Queryable, sessionId: string): Promise<SessionRow | undefined> {
-  const columns = SESSION_COLUMNS.split(',').map((column) => `s.${column.trim()}`).join(', ');
-  const result = await transaction.query<SessionRow>(
-    `SELECT ${columns} FROM agent_sessions s JOIN agent_sessions root ON root.id = s.root_id
-     WHERE s.id = $1 FOR UPDATE OF root`,
-    [sessionId],
-  );
-  return result.rows[0];
+/** Who asks for a subtree change: non-admins only change their own application's sessions. */
+export interface SubtreeChange {
+  sessionId: string;
+  zoneId: string;
+  callerApplicationId: string;
+  admin: boolean;
+  now: number;
 }
 
-/** Locks the trees of several sessions, in id order so concurrent lockers never deadlock. */
-export async function lockSessionTrees(transaction: Queryable, sessionIds: readonly string[]): Promise<void> {
-  if (sessionIds.length === 0) return;
-  await transaction.query(
-    `SELECT root.id FROM agent_sessions root
-     WHERE root.id IN (SELECT root_id FROM agent_sessions WHERE id = ANY($1::text[]))
-     ORDER BY root.id FOR UPDATE`,
-    [sessionIds],
-  );
+/**
+ * A CTE `target` yielding the session's id (and parent) once it is known to exist in the zone and
+ * to belong to the caller, refusing with 404/403 otherwise; `extraChecks` are more CASE arms.
+ */
+function targetCte(p: SqlParameters, change: SubtreeChange, extraChecks = ''): string {
+  const id = p.add(change.sessionId, '::text');
+  const zone = p.add(change.zoneId, '::text');
+  return `target AS (
+    SELECT s.id, s.parent_id
+    FROM (SELECT ${id} AS wanted) AS request
+    LEFT JOIN agent_sessions s ON s.id = request.wanted
+    WHERE CASE
+      WHEN s.id IS NULL OR s.zone_id <> ${zone}
+        THEN coordinator_refuse(404, 'not_found', 'agent session ' || ${id} || ' not found in zone ' || ${zone})
+      WHEN NOT ${p.add(change.admin, '::boolean')} AND s.application_id <> ${p.add(change.callerApplicationId, '::text')}
+        THEN coordinator_refuse(403, 'forbidden', 'agent session ' || ${id} || ' belongs to another application')
+      ${extraChecks}
+      ELSE true END)`;
 }
 
 export interface TerminationCounts {
@@ -37,9 +39,36 @@ export interface TerminationCounts {
   revokedEdges: number;
 }
 
-/** Ends the subtrees of `roots` (see terminationCtes); the trees must be locked. */
+async function runTermination(database: Queryable, p: SqlParameters, ctes: string[]): Promise<TerminationCounts> {
+  const result = await refusing(
+    database.query<{ terminated_sessions: number; revoked_edges: number }>(
+      `WITH RECURSIVE ${ctes.join(',\n')}
+       SELECT (SELECT count(*) FROM terminated)::int AS terminated_sessions, (SELECT count(*) FROM revoked)::int AS revoked_edges`,
+      p.values,
+    ),
+  );
+  const row = result.rows[0]!;
+  return { terminatedSessions: row.terminated_sessions, revokedEdges: row.revoked_edges };
+}
+
+/**
+ * Terminates a session and its subtree in one statement (see terminationCtes). A session already
+ * terminated yields zero counts. May refuse with `concurrent_change`: retry.
+ */
+export async function terminateSession(database: Queryable, change: SubtreeChange & { reason: string }): Promise<TerminationCounts> {
+  const p = new SqlParameters();
+  const target = targetCte(p, change);
+  const ctes = terminationCtes({
+    roots: 'SELECT id FROM target',
+    now: p.add(new Date(change.now).toISOString(), '::timestamptz'),
+    reason: p.add(change.reason, '::text'),
+  });
+  return runTermination(database, p, [target, ...ctes]);
+}
+
+/** Ends the subtrees of `roots` (the TTL sweeper's batch); may refuse with `concurrent_change`. */
 export async function terminateSubtrees(
-  transaction: Queryable,
+  database: Queryable,
   termination: { roots: readonly string[]; now: number; reason: string },
 ): Promise<TerminationCounts> {
   const p = new SqlParameters();
@@ -48,58 +77,73 @@ export async function terminateSubtrees(
     now: p.add(new Date(termination.now).toISOString(), '::timestamptz'),
     reason: p.add(termination.reason, '::text'),
   });
-  const result = await transaction.query<{ terminated_sessions: number; revoked_edges: number }>(
-    `WITH RECURSIVE ${ctes.join(',\n')},
-     notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM termination_events LIMIT 1) AS any_event)
-     SELECT (SELECT count(*) FROM terminated)::int AS terminated_sessions, (SELECT count(*) FROM revoked)::int AS revoked_edges,
-       (SELECT count(*) FROM notified)::int AS notified`,
-    p.values,
-  );
-  const row = result.rows[0]!;
-  return { terminatedSessions: row.terminated_sessions, revokedEdges: row.revoked_edges };
+  return runTermination(database, p, ctes);
 }
 
-/** Suspends every active session of the subtree under `sessionId` (its tree must be locked). */
-export async function suspendSubtree(transaction: Queryable, change: { sessionId: string; now: number }): Promise<number> {
-  return changeSubtreeStatus(transaction, { ...change, from: 'active', to: 'suspended', event: 'session_suspended' });
+/** Suspends every active session of the subtree; refused for a terminated session. */
+export async function suspendSubtree(database: Queryable, change: SubtreeChange): Promise<number> {
+  return changeSubtreeStatus(database, change, { from: 'active', to: 'suspended', event: 'session_suspended' });
 }
 
 /**
- * Resumes every suspended session of the subtree under `sessionId`. A session under a suspended
- * parent stays suspended: suspension holds for whole subtrees.
+ * Resumes every suspended session of the subtree. Refused while the parent is not active:
+ * suspension holds for whole subtrees.
  */
-export async function resumeSubtree(transaction: Queryable, change: { sessionId: string; now: number }): Promise<number> {
-  return changeSubtreeStatus(transaction, { ...change, from: 'suspended', to: 'active', event: 'session_resumed' });
+export async function resumeSubtree(database: Queryable, change: SubtreeChange): Promise<number> {
+  return changeSubtreeStatus(database, change, { from: 'suspended', to: 'active', event: 'session_resumed' });
 }
 
+/**
+ * One statement, with the same optimistic check as terminations: the subtree (and the parent)
+ * are locked in id order and the change refuses with `concurrent_change` when something was
+ * attached to the subtree after the snapshot, so no new child keeps the old status.
+ */
 async function changeSubtreeStatus(
-  transaction: Queryable,
-  change: { sessionId: string; now: number; from: string; to: string; event: string },
+  database: Queryable,
+  change: SubtreeChange,
+  move: { from: string; to: string; event: string },
 ): Promise<number> {
+  const p = new SqlParameters();
+  const resuming = move.to === 'active';
+  const notActive = `coordinator_refuse(409, 'session_not_active', 'agent session ' || s.id || ' is terminated')`;
+  const target = targetCte(p, change, `WHEN s.status = 'terminated' THEN ${notActive}`);
+  const now = p.add(new Date(change.now).toISOString(), '::timestamptz');
+  const parentCheck = resuming
+    ? `WHEN (SELECT status FROM locked WHERE id = (SELECT parent_id FROM target)) <> 'active'
+         THEN coordinator_refuse(409, 'session_not_active', 'the parent session is not active; resume it first')`
+    : '';
   const result = await refusing(
-    transaction.query<{ changed: number }>(
-      `WITH RECURSIVE subtree AS (
-         SELECT id FROM agent_sessions WHERE id = $1
+    database.query<{ changed: number }>(
+      `WITH RECURSIVE ${target},
+       subtree (id, revision) AS (
+         SELECT s.id, s.revision FROM agent_sessions s WHERE s.id IN (SELECT id FROM target)
          UNION
-         SELECT child.id FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id WHERE child.status <> 'terminated'),
-       parent_check AS (
-         SELECT CASE WHEN $3::text = 'active' AND parent.status <> 'active'
-           THEN coordinator_refuse(409, 'session_not_active', 'parent session ' || parent.id || ' is ' || parent.status)
-           ELSE true END AS ok
-         FROM agent_sessions s JOIN agent_sessions parent ON parent.id = s.parent_id WHERE s.id = $1),
+         SELECT child.id, child.revision FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id
+         WHERE child.status <> 'terminated'),
+       locked AS (
+         SELECT s.id, s.revision, s.status FROM agent_sessions s
+         WHERE s.id IN (SELECT id FROM subtree UNION SELECT parent_id FROM target)
+         ORDER BY s.id FOR UPDATE),
+       unchanged AS (
+         SELECT CASE
+           WHEN EXISTS (SELECT 1 FROM locked JOIN subtree ON subtree.id = locked.id
+                        WHERE locked.status <> 'terminated' AND locked.revision <> subtree.revision)
+             THEN coordinator_refuse(409, '${CONCURRENT_CHANGE}', 'the subtree changed during the change; retry')
+           ${parentCheck}
+           ELSE true END AS ok),
        changed AS (
-         UPDATE agent_sessions s SET status = $3::text,
-           suspended_at = CASE WHEN $3::text = 'suspended' THEN $4::timestamptz ELSE NULL END
-         FROM subtree WHERE s.id = subtree.id AND s.status = $2::text AND (SELECT count(*) FROM parent_check) >= 0
+         UPDATE agent_sessions s SET status = ${p.add(move.to, '::text')},
+           suspended_at = ${resuming ? 'NULL' : now}
+         FROM locked JOIN subtree ON subtree.id = locked.id
+         WHERE s.id = locked.id AND locked.status = ${p.add(move.from, '::text')} AND (SELECT ok FROM unchanged)
          RETURNING s.id, s.zone_id, s.application_id),
        events AS (
          INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-         SELECT '${Topics.agentsLifecycle}', $5::text, zone_id,
-           jsonb_build_object('agent_session_id', id, 'application_id', application_id, 'at', $4::timestamptz)
-         FROM changed RETURNING id),
-       notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)
-       SELECT (SELECT count(*) FROM changed)::int AS changed, (SELECT count(*) FROM notified)::int AS notified`,
-      [change.sessionId, change.from, change.to, new Date(change.now).toISOString(), change.event],
+         SELECT '${Topics.agentsLifecycle}', ${p.add(move.event, '::text')}, zone_id,
+           jsonb_build_object('agent_session_id', id, 'application_id', application_id, 'at', ${now})
+         FROM changed RETURNING id)
+       SELECT (SELECT count(*) FROM changed)::int AS changed`,
+      p.values,
     ),
   );
   return result.rows[0]!.changed;

@@ -1,9 +1,8 @@
 import type { Principal } from '../../auth/principal.ts';
-import { conflict, notFound } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { assertOwner } from '../shared/access.ts';
-import { lockSessionTree, resumeSubtree, suspendSubtree, terminateSubtrees, type TerminationCounts } from './lifecycle-repository.ts';
-import type { SessionRow } from './session-row.ts';
+import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
+import { resumeSubtree, suspendSubtree, terminateSession as terminateStatement, type SubtreeChange, type TerminationCounts } from './lifecycle-repository.ts';
 
 interface SessionTarget {
   principal: Principal;
@@ -11,45 +10,39 @@ interface SessionTarget {
   sessionId: string;
 }
 
-/**
- * Locks the session's tree and checks it may be changed by the caller. Runs inside the change's
- * transaction, so the check and the change see the same state.
- */
-async function lockOwned(transaction: Parameters<typeof lockSessionTree>[0], target: SessionTarget): Promise<SessionRow> {
-  const session = await lockSessionTree(transaction, target.sessionId);
-  if (session === undefined || session.zone_id !== target.zoneId) {
-    throw notFound(`agent session ${target.sessionId} not found in zone ${target.zoneId}`);
-  }
-  assertOwner(target.principal, session.application_id, `agent session ${session.id}`);
-  return session;
+function subtreeChange(context: ServerContext, target: SessionTarget): SubtreeChange {
+  return {
+    sessionId: target.sessionId,
+    zoneId: target.zoneId,
+    callerApplicationId: target.principal.clientId,
+    admin: target.principal.admin,
+    now: context.now(),
+  };
 }
 
 /**
  * Terminates a session and its whole subtree (irreversible): revokes every edge touching them and
- * publishes a revocation per session. Terminating an already terminated session changes nothing.
+ * publishes a revocation per session, in one statement. Terminating an already terminated session
+ * changes nothing. The ownership and zone checks run inside that statement.
  */
 export async function terminateSession(context: ServerContext, target: SessionTarget & { reason?: string }): Promise<TerminationCounts> {
-  return context.database.transaction(async (transaction) => {
-    const session = await lockOwned(transaction, target);
-    if (session.status === 'terminated') return { terminatedSessions: 0, revokedEdges: 0 };
-    return terminateSubtrees(transaction, { roots: [session.id], now: context.now(), reason: target.reason ?? 'terminated' });
-  });
+  const counts = await retryingConcurrentChanges(() =>
+    terminateStatement(context.database, { ...subtreeChange(context, target), reason: target.reason ?? 'terminated' }),
+  );
+  if (counts.terminatedSessions > 0) wakeOutboxPublishers(context.database);
+  return counts;
 }
 
 /** Suspends a session and its subtree; new exchanges are refused until it is resumed. */
 export async function suspendSession(context: ServerContext, target: SessionTarget): Promise<number> {
-  return context.database.transaction(async (transaction) => {
-    const session = await lockOwned(transaction, target);
-    if (session.status === 'terminated') throw conflict(`agent session ${session.id} is terminated`, 'session_not_active');
-    return suspendSubtree(transaction, { sessionId: session.id, now: context.now() });
-  });
+  const suspended = await retryingConcurrentChanges(() => suspendSubtree(context.database, subtreeChange(context, target)));
+  if (suspended > 0) wakeOutboxPublishers(context.database);
+  return suspended;
 }
 
-/** Resumes a suspended session and its subtree; refused while its parent is suspended. */
+/** Resumes a suspended session and its subtree; refused while its parent is not active. */
 export async function resumeSession(context: ServerContext, target: SessionTarget): Promise<number> {
-  return context.database.transaction(async (transaction) => {
-    const session = await lockOwned(transaction, target);
-    if (session.status === 'terminated') throw conflict(`agent session ${session.id} is terminated`, 'session_not_active');
-    return resumeSubtree(transaction, { sessionId: session.id, now: context.now() });
-  });
+  const resumed = await retryingConcurrentChanges(() => resumeSubtree(context.database, subtreeChange(context, target)));
+  if (resumed > 0) wakeOutboxPublishers(context.database);
+  return resumed;
 }

@@ -6,7 +6,9 @@ import { edgeAuthority, sessionAuthority, type Authority } from '../delegations/
 import { findEdge } from '../delegations/edge-repository.ts';
 import { isLive } from '../delegations/edge-row.ts';
 import { actingApplication, assertOwner } from '../shared/access.ts';
+import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
@@ -122,6 +124,7 @@ export async function spawnSession(
         receipt: receiptFor(result),
       };
       await insertWithSeats(context, record);
+      wakeOutboxPublishers(context.database);
       return result;
     },
   );
@@ -129,13 +132,15 @@ export async function spawnSession(
 
 /** Inserts the session; the first spawn of an application in a zone provisions its seats first. */
 async function insertWithSeats(context: ServerContext, record: SpawnRecord): Promise<void> {
-  try {
-    await insertSpawnedSession(context.database, record);
-  } catch (error) {
-    if (!(error instanceof ServerError) || error.code !== SEATS_MISSING) throw error;
-    await provisionSeats(context.database, { applicationId: record.applicationId, zoneId: record.zoneId, limits: record.limits });
-    await insertSpawnedSession(context.database, record);
-  }
+  await retryingConcurrentChanges(async () => {
+    try {
+      await insertSpawnedSession(context.database, record);
+    } catch (error) {
+      if (!(error instanceof ServerError) || error.code !== SEATS_MISSING) throw error;
+      await provisionSeats(context.database, { applicationId: record.applicationId, zoneId: record.zoneId, limits: record.limits });
+      await insertSpawnedSession(context.database, record);
+    }
+  });
 }
 
 /** The authority a parent hands to its children: through its inherited edge, or its own ceiling. */

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import type { SessionLimits } from '../../config.ts';
-import { OUTBOX_CHANNEL, Topics } from '../../events/topics.ts';
+import { Topics } from '../../events/topics.ts';
+import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
@@ -47,9 +48,10 @@ export const SEATS_MISSING = 'seats_missing';
  * Spawns a session in one statement: claims a zone seat and an application seat (the limits),
  * bumps the parent's live-children count (children and depth limits, parent active), inserts the
  * session and its inherited edge, bumps the graph epoch, and writes the outbox events and the
- * idempotency receipt. Any refused rule raises, so nothing is half-applied. A child spawn first
- * takes KEY SHARE on its tree's root: subtree suspends/terminates lock the root FOR UPDATE, so they
- * either see this child or make this spawn wait and then fail on the parent's new status.
+ * idempotency receipt. Any refused rule raises, so nothing is half-applied. Updating the parent
+ * row (its `revision` too) is what keeps concurrent subtree changes exact: one that locked the
+ * parent first makes this spawn wait and then fail on the parent's new status; one that locks it
+ * after sees the revision moved and retries with the child in its snapshot.
  */
 export async function insertSpawnedSession(database: Queryable, record: SpawnRecord): Promise<void> {
   const p = new SqlParameters();
@@ -59,12 +61,10 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
   const parent = record.parent;
   const ctes: string[] = [];
   if (parent !== undefined) {
-    ctes.push(`root_lock AS (SELECT id FROM agent_sessions WHERE id = ${p.add(parent.rootId, '::text')} FOR KEY SHARE)`);
     ctes.push(`parent AS (
-      UPDATE agent_sessions SET live_children = live_children + 1
+      UPDATE agent_sessions SET live_children = live_children + 1, revision = revision + 1
       WHERE id = ${p.add(parent.id, '::text')} AND zone_id = ${zone} AND status = 'active'
         AND depth < ${p.add(record.limits.maxDepth, '::int')} AND live_children < ${p.add(record.limits.maxChildren, '::int')}
-        AND EXISTS (SELECT 1 FROM root_lock)
       RETURNING id)`);
   }
   const parentReady = parent === undefined ? 'true' : 'EXISTS (SELECT 1 FROM parent)';
@@ -119,7 +119,6 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
   }
   ctes.push(`events AS (
     INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) ${events.join(' UNION ALL ')} RETURNING id)`);
-  ctes.push(`notified AS (SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM events LIMIT 1) AS any_event)`);
   ctes.push(receiptCte(p, record.receipt, 'session'));
   const checks: string[] = [];
   if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
@@ -143,12 +142,14 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
   }
   const sql = `WITH ${ctes.join(',\n')}
     SELECT CASE ${checks.join('\n')} ELSE true END AS spawned,
-      (SELECT count(*) FROM notified)::int AS notified,
       (SELECT count(*) FROM receipt)::int AS receipts`;
   await refusing(database.query(sql, p.values));
 }
 
-/** Names the rule a parent broke, read from the statement's snapshot (the error path only). */
+/**
+ * Names the rule a parent broke, read from the statement's snapshot (the error path only). When the
+ * snapshot shows no broken rule the parent changed after it: `concurrent_change`, and the spawn is retried.
+ */
 function parentRefusal(p: SqlParameters, record: SpawnRecord): string {
   const parentId = p.add(record.parent!.id, '::text');
   const { maxDepth, maxChildren } = record.limits;
@@ -158,7 +159,7 @@ function parentRefusal(p: SqlParameters, record: SpawnRecord): string {
       'a session at depth ' || s.depth || ' cannot have children (limit: depth ${maxDepth})')
     WHEN s.live_children >= ${p.add(maxChildren, '::int')} THEN coordinator_refuse(409, 'limit_exceeded',
       'parent session ' || s.id || ' already has ${maxChildren} live children (limit: children per session)')
-    ELSE coordinator_refuse(409, 'session_not_active', 'parent session ' || s.id || ' changed concurrently; retry') END
+    ELSE coordinator_refuse(409, '${CONCURRENT_CHANGE}', 'parent session ' || s.id || ' changed concurrently; retry') END
     FROM agent_sessions s WHERE s.id = ${parentId})`;
 }
 

@@ -1,4 +1,5 @@
 import { Topics } from '../../events/topics.ts';
+import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 
 /** Placeholders and row sources a termination is assembled from. */
 export interface TerminationParts {
@@ -17,21 +18,41 @@ export interface TerminationParts {
  * terminated; their seats are freed and their parents' live-children counts drop; every active
  * edge touching them (plus `alsoRevoke`) is revoked and the zone's graph epoch bumped; their open
  * invocations are cancelled; and the outbox gets one `session_terminated` and one `session_revoked`
- * per session, one `edge_revoke` per edge and one `invocation_cancelled` per invocation. The
- * statement using them must be `WITH RECURSIVE` and must have locked the trees' roots first.
- * Exposes CTEs `terminated`, `revoked` and `termination_events`.
+ * per session, one `edge_revoke` per edge and one `invocation_cancelled` per invocation.
+ *
+ * Concurrency, without locking whole trees: whoever attaches something to a session (a spawn under
+ * it, an edge to or from it, an invocation) bumps its `revision` while holding its row. Here the
+ * subtree is read from the statement's snapshot, then its rows are locked; if any locked row's
+ * revision differs from the snapshot's, something was attached after the snapshot and the
+ * statement refuses with `concurrent_change` (nothing applied; the caller retries with a fresh
+ * snapshot). Writers arriving after the lock wait, then find the session terminated and refuse.
+ * The statement must be `WITH RECURSIVE`. Exposes CTEs `terminated`, `revoked`, `termination_events`.
  */
 export function terminationCtes(parts: TerminationParts): string[] {
   const { now, reason } = parts;
   return [
-    `subtree AS (
-      SELECT s.id FROM agent_sessions s WHERE s.id IN (${parts.roots}) AND s.status <> 'terminated'
+    `subtree (id, revision) AS (
+      SELECT s.id, s.revision FROM agent_sessions s WHERE s.id IN (${parts.roots}) AND s.status <> 'terminated'
       UNION
-      SELECT child.id FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id WHERE child.status <> 'terminated')`,
+      SELECT child.id, child.revision FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id
+      WHERE child.status <> 'terminated')`,
+    // The subtree and the roots' parents (whose live-children counts drop), locked in id order so
+    // concurrent subtree changes queue instead of deadlocking.
+    `locked AS (
+      SELECT s.id, s.revision, s.status FROM agent_sessions s
+      WHERE s.id IN (SELECT id FROM subtree UNION SELECT parent_id FROM agent_sessions WHERE id IN (${parts.roots}))
+      ORDER BY s.id FOR UPDATE)`,
+    `unchanged AS (
+      SELECT CASE WHEN EXISTS (
+          SELECT 1 FROM locked JOIN subtree ON subtree.id = locked.id
+          WHERE locked.status <> 'terminated' AND locked.revision <> subtree.revision)
+        THEN coordinator_refuse(409, '${CONCURRENT_CHANGE}', 'the subtree changed while it was being ended; retry')
+        ELSE true END AS ok)`,
     `terminated AS (
       UPDATE agent_sessions s
       SET status = 'terminated', terminated_at = ${now}, termination_reason = ${reason}, live_children = 0
-      FROM subtree WHERE s.id = subtree.id AND s.status <> 'terminated'
+      FROM locked JOIN subtree ON subtree.id = locked.id
+      WHERE s.id = locked.id AND locked.status <> 'terminated' AND (SELECT ok FROM unchanged)
       RETURNING s.id, s.zone_id, s.application_id, s.parent_id, s.root_id, s.session_sid, s.zone_seat, s.application_seat)`,
     `freed_seats AS (
       UPDATE agent_session_seats seats SET holder_session_id = NULL
