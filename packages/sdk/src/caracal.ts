@@ -1,4 +1,3 @@
-import { Agent, type Dispatcher } from 'undici';
 import type { ExchangedMandate, ExchangeOptions } from './auth/exchanged-mandate.ts';
 import { StsClient } from './auth/sts-client.ts';
 import { createTokenProvider, type TokenProvider } from './auth/token-provider.ts';
@@ -15,8 +14,6 @@ import { CaracalError } from './errors.ts';
 import { CoordinatorClient } from './http/coordinator-client.ts';
 import { HttpClient } from './http/http-client.ts';
 
-/** Keep-alive pool limits of the Agent a client owns when no dispatcher is given. */
-const AGENT_OPTIONS = { connections: 64, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 } as const;
 
 /**
  * A client for one application in one zone: opens agent sessions, records delegations and
@@ -35,7 +32,7 @@ export class Caracal {
   /** The application this client runs as (its OAuth `client_id`). */
   readonly clientId: string;
   readonly #config: ResolvedConfig;
-  readonly #ownedAgent: Agent | undefined;
+  readonly #http: HttpClient;
   readonly #coordinator: CoordinatorClient;
   readonly #sts: StsClient;
   readonly #sessionToken: TokenProvider;
@@ -46,9 +43,8 @@ export class Caracal {
     this.#config = config;
     this.zoneId = config.zoneId;
     this.clientId = config.clientId;
-    this.#ownedAgent = config.dispatcher === undefined ? new Agent(AGENT_OPTIONS) : undefined;
-    const dispatcher: Dispatcher = config.dispatcher ?? (this.#ownedAgent as Agent);
-    const http = new HttpClient({ dispatcher, timeoutMs: config.timeoutMs, retry: config.retry, clock: config.clock });
+    const http = new HttpClient({ dispatcher: config.dispatcher, timeoutMs: config.timeoutMs, retry: config.retry, clock: config.clock });
+    this.#http = http;
     this.#sts = new StsClient({ http, baseUrl: config.stsUrl, clock: config.clock });
     this.#sessionToken = createTokenProvider(config.credentials, { sts: this.#sts, clock: config.clock });
     this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: (signal) => this.#sessionToken(signal) });
@@ -157,7 +153,7 @@ export class Caracal {
    * @since 0.1.0
    */
   async close(): Promise<void> {
-    await this.#ownedAgent?.close();
+    await this.#http.close();
   }
 
   /** `await using caracal = new Caracal(options)` closes it at the end of the scope. */

@@ -1,14 +1,19 @@
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { CaracalError, isCaracalError } from '../errors.ts';
 import type { Clock } from '../retry/clock.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 import { doNotRetry, withRetry } from '../retry/with-retry.ts';
 import { errorFromNetworkFailure, type AttemptEnd } from './network-error.ts';
 import { errorFromResponse } from './response-error.ts';
+import { loadUndici } from './load-undici.ts';
+
+/** Keep-alive pool limits of the Agent a client owns when no dispatcher is given. */
+const AGENT_OPTIONS = { connections: 64, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 } as const;
 
 /** @internal */
 export interface HttpClientOptions {
-  readonly dispatcher: Dispatcher;
+  /** When unset, the client creates its own keep-alive Agent on the first request. */
+  readonly dispatcher?: Dispatcher | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly clock: Clock;
@@ -70,9 +75,16 @@ function decodeBody(text: string, contentType: string | string[] | undefined): u
  */
 export class HttpClient {
   readonly #options: HttpClientOptions;
+  #ownedAgent: Dispatcher | undefined;
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
+  }
+
+  /** Closes the keep-alive connections this client opened itself (not a dispatcher passed in). */
+  async close(): Promise<void> {
+    await this.#ownedAgent?.close();
+    this.#ownedAgent = undefined;
   }
 
   /** Sends `request`, retrying per policy; resolves with a 2xx response or throws a CaracalError. */
@@ -102,8 +114,10 @@ export class HttpClient {
 
   async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
     const { method, url, signal } = request;
-    const { timeoutMs, dispatcher, clock } = this.#options;
+    const { timeoutMs, clock } = this.#options;
     if (signal?.aborted) throw errorFromNetworkFailure({ method, url, reason: 'aborted', timeoutMs, attempt, cause: signal.reason });
+    const undici = await loadUndici();
+    const dispatcher = this.#options.dispatcher ?? (this.#ownedAgent ??= new undici.Agent(AGENT_OPTIONS));
     const encoded = encodeBody(request);
     const headers = await this.#headers(request, encoded);
     const controller = new AbortController();
@@ -116,7 +130,7 @@ export class HttpClient {
     const onAbort = (): void => end('aborted');
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await undiciRequest(url, { method, headers, body: encoded.body, dispatcher, signal: controller.signal });
+      const response = await undici.request(url, { method, headers, body: encoded.body, dispatcher, signal: controller.signal });
       const body = decodeBody(await response.body.text(), response.headers['content-type']);
       const requestIdHeader = response.headers['x-request-id'];
       const requestId = Array.isArray(requestIdHeader) ? requestIdHeader[0] : requestIdHeader;
