@@ -11,7 +11,17 @@ export interface QueryResult<Row> {
 }
 
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<Row>>;
+}
+
+export interface QueryOptions {
+  /**
+   * Keep the statement parsed and planned on its connection (a Postgres named prepared statement,
+   * named after the SQL text), so hot statements skip parse and plan on later calls. Only for SQL
+   * texts drawn from a fixed set: every distinct text stays prepared on every connection.
+   * PGlite ignores it.
+   */
+  prepare?: boolean;
 }
 
 /** A connection held for the length of one transaction. */

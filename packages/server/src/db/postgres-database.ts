@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Database, QueryResult, Transaction, TransactionOptions } from './database.ts';
+import type { Database, QueryOptions, QueryResult, Transaction, TransactionOptions } from './database.ts';
 
 /** Postgres over node-postgres: a pool for queries and one dedicated client for LISTEN. */
 export async function openPostgresDatabase(options: {
@@ -45,14 +46,17 @@ export async function openPostgresDatabase(options: {
     return client;
   };
 
-  const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
-    const result = await target.query(sql, params as unknown[] | undefined);
+  const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+    const values = params as unknown[] | undefined;
+    const result = await (options?.prepare === true
+      ? target.query({ name: statementName(sql), text: sql, ...(values === undefined ? {} : { values }) })
+      : target.query(sql, values));
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 } satisfies QueryResult<Row>;
   };
 
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     async transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
       let broken = false;
@@ -60,7 +64,7 @@ export async function openPostgresDatabase(options: {
         await client.query(
           options?.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}`,
         );
-        const result = await work({ query: (sql, params) => run(client, sql, params) });
+        const result = await work({ query: (sql, params, options) => run(client, sql, params, options) });
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -90,6 +94,18 @@ export async function openPostgresDatabase(options: {
       await pool.end();
     },
   };
+}
+
+const statementNames = new Map<string, string>();
+
+/** A prepared statement's name: derived from its text, so equal texts share one per connection. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `q_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 function quoteIdentifier(name: string): string {
