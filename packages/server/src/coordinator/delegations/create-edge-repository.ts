@@ -11,7 +11,7 @@ import type { Constraints } from './authority.ts';
  * includes every edge committed by the previous holder.
  */
 export async function lockDelegationGraph(transaction: Queryable, zoneId: string): Promise<void> {
-  await transaction.query(`SELECT pg_advisory_xact_lock(hashtext('delegation:' || $1::text))`, [zoneId]);
+  await transaction.query(`SELECT pg_advisory_xact_lock(hashtext('delegation:' || $1::text))`, [zoneId], { prepare: true });
 }
 
 /** An explicit delegation edge, as the service decided it. */
@@ -97,7 +97,7 @@ export async function insertDelegationEdge(transaction: Queryable, record: EdgeR
     ${receiptCte(p, record.receipt, 'edge')}
     SELECT (SELECT epoch FROM epoch)::float8 AS epoch,
       (SELECT count(*) FROM receipt)::int AS receipts`;
-  const result = await refusing(transaction.query<{ epoch: number }>(sql, p.values));
+  const result = await refusing(transaction.query<{ epoch: number }>(sql, p.values, { prepare: true }));
   return result.rows[0]!.epoch;
 }
 

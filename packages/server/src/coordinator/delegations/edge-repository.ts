@@ -8,7 +8,7 @@ export const EDGE_COLUMNS = `id, zone_id, source_session_id, target_session_id, 
   edge_version, origin`;
 
 export async function findEdge(database: Queryable, id: string): Promise<EdgeRow | undefined> {
-  const result = await database.query<EdgeRow>(`SELECT ${EDGE_COLUMNS} FROM delegation_edges WHERE id = $1`, [id]);
+  const result = await database.query<EdgeRow>(`SELECT ${EDGE_COLUMNS} FROM delegation_edges WHERE id = $1`, [id], { prepare: true });
   return result.rows[0];
 }
 

@@ -11,7 +11,7 @@ const COLUMNS = `id, zone_id, application_id, agent_session_id, service_id, oper
   status, deadline_at, created_at, started_at, finished_at, cancel_reason`;
 
 export async function findInvocation(database: Queryable, id: string): Promise<InvocationRow | undefined> {
-  const result = await database.query<InvocationRow>(`SELECT ${COLUMNS} FROM agent_invocations WHERE id = $1`, [id]);
+  const result = await database.query<InvocationRow>(`SELECT ${COLUMNS} FROM agent_invocations WHERE id = $1`, [id], { prepare: true });
   return result.rows[0];
 }
 
@@ -81,7 +81,7 @@ export async function insertInvocation(database: Queryable, record: InvocationRe
     ${receiptCte(p, record.receipt, 'invocation')}
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM invocation)
       THEN coordinator_refuse(409, 'session_not_active', 'agent session ' || ${session} || ' is not active') ELSE true END AS created, (SELECT count(*) FROM receipt)::int AS receipts`;
-  await refusing(database.query(sql, p.values));
+  await refusing(database.query(sql, p.values, { prepare: true }));
 }
 
 /** A move between invocation states, applied only from the listed states. */
@@ -122,6 +122,7 @@ export async function transitionInvocation(database: Queryable, change: Invocati
        FROM changed RETURNING id)
      SELECT changed.* FROM changed`,
     p.values,
+    { prepare: true },
   );
   return result.rows[0];
 }

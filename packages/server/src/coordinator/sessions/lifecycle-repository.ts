@@ -45,6 +45,7 @@ async function runTermination(database: Queryable, p: SqlParameters, ctes: strin
       `WITH RECURSIVE ${ctes.join(',\n')}
        SELECT (SELECT count(*) FROM terminated)::int AS terminated_sessions, (SELECT count(*) FROM revoked)::int AS revoked_edges`,
       p.values,
+      { prepare: true },
     ),
   );
   const row = result.rows[0]!;
@@ -144,6 +145,7 @@ async function changeSubtreeStatus(
          FROM changed RETURNING id)
        SELECT (SELECT count(*) FROM changed)::int AS changed`,
       p.values,
+      { prepare: true },
     ),
   );
   return result.rows[0]!.changed;

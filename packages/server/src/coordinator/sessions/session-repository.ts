@@ -8,7 +8,7 @@ export const SESSION_COLUMNS = `id, zone_id, application_id, parent_id, root_id,
   suspended_at, terminated_at, termination_reason`;
 
 export async function findSession(database: Queryable, id: string): Promise<SessionRow | undefined> {
-  const result = await database.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM agent_sessions WHERE id = $1`, [id]);
+  const result = await database.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM agent_sessions WHERE id = $1`, [id], { prepare: true });
   return result.rows[0];
 }
 

@@ -123,18 +123,12 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
   const checks: string[] = [];
   if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
   checks.push(
-    `WHEN NOT EXISTS (SELECT 1 FROM zone_seat) THEN ${seatRefusal(
-      application,
-      zone,
-      zoneLimit,
-      `application ${record.applicationId} already has ${record.limits.maxActivePerZoneApplication} live sessions in zone ${record.zoneId} (limit: active sessions per zone per application)`,
-    )}`,
-    `WHEN NOT EXISTS (SELECT 1 FROM application_seat) THEN ${seatRefusal(
-      application,
-      "''",
-      applicationLimit,
-      `application ${record.applicationId} already has ${record.limits.maxActivePerApplication} live sessions across zones (limit: active sessions per application)`,
-    )}`,
+    `WHEN NOT EXISTS (SELECT 1 FROM zone_seat) THEN ${seatRefusal(application, zone, zoneLimit,
+      `'application ' || ${application} || ' already has ' || ${zoneLimit} || ' live sessions in zone ' || ${zone}
+        || ' (limit: active sessions per zone per application)'`)}`,
+    `WHEN NOT EXISTS (SELECT 1 FROM application_seat) THEN ${seatRefusal(application, "''", applicationLimit,
+      `'application ' || ${application} || ' already has ' || ${applicationLimit}
+        || ' live sessions across zones (limit: active sessions per application)'`)}`,
   );
   if (edge !== undefined) {
     checks.push(`WHEN NOT EXISTS (SELECT 1 FROM edge) THEN coordinator_refuse(409, 'edge_not_active',
@@ -143,7 +137,7 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
   const sql = `WITH ${ctes.join(',\n')}
     SELECT CASE ${checks.join('\n')} ELSE true END AS spawned,
       (SELECT count(*) FROM receipt)::int AS receipts`;
-  await refusing(database.query(sql, p.values));
+  await refusing(database.query(sql, p.values, { prepare: true }));
 }
 
 /**
@@ -152,23 +146,24 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
  */
 function parentRefusal(p: SqlParameters, record: SpawnRecord): string {
   const parentId = p.add(record.parent!.id, '::text');
-  const { maxDepth, maxChildren } = record.limits;
+  const maxDepth = p.add(record.limits.maxDepth, '::int');
+  const maxChildren = p.add(record.limits.maxChildren, '::int');
   return `(SELECT CASE
     WHEN s.status <> 'active' THEN coordinator_refuse(409, 'session_not_active', 'parent session ' || s.id || ' is ' || s.status)
-    WHEN s.depth >= ${p.add(maxDepth, '::int')} THEN coordinator_refuse(409, 'limit_exceeded',
-      'a session at depth ' || s.depth || ' cannot have children (limit: depth ${maxDepth})')
-    WHEN s.live_children >= ${p.add(maxChildren, '::int')} THEN coordinator_refuse(409, 'limit_exceeded',
-      'parent session ' || s.id || ' already has ${maxChildren} live children (limit: children per session)')
+    WHEN s.depth >= ${maxDepth} THEN coordinator_refuse(409, 'limit_exceeded',
+      'a session at depth ' || s.depth || ' cannot have children (limit: depth ' || ${maxDepth} || ')')
+    WHEN s.live_children >= ${maxChildren} THEN coordinator_refuse(409, 'limit_exceeded',
+      'parent session ' || s.id || ' already has ' || ${maxChildren} || ' live children (limit: children per session)')
     ELSE coordinator_refuse(409, '${CONCURRENT_CHANGE}', 'parent session ' || s.id || ' changed concurrently; retry') END
     FROM agent_sessions s WHERE s.id = ${parentId})`;
 }
 
 /** A missing seat is either "not provisioned yet" (the service provisions and retries) or the limit. */
-function seatRefusal(application: string, zone: string, limit: string, description: string): string {
+function seatRefusal(application: string, zone: string, limit: string, descriptionSql: string): string {
   return `CASE WHEN (SELECT count(*) FROM agent_session_seats
       WHERE application_id = ${application} AND zone_id = ${zone} AND seat < ${limit}) < ${limit}
     THEN coordinator_refuse(503, '${SEATS_MISSING}', 'session seats are not provisioned')
-    ELSE coordinator_refuse(409, 'limit_exceeded', '${description.replaceAll("'", "''")}') END`;
+    ELSE coordinator_refuse(409, 'limit_exceeded', ${descriptionSql}) END`;
 }
 
 /** Creates the seats of an application (in a zone, and across zones) up to the configured limits. */

@@ -28,6 +28,7 @@ export async function findReceipt(
     `SELECT request_hash, status_code, response FROM coordinator_idempotency_receipts
      WHERE zone_id = $1 AND client_id = $2 AND idempotency_key = $3`,
     [identity.zoneId, identity.clientId, identity.key],
+    { prepare: true },
   );
   return result.rows[0];
 }
