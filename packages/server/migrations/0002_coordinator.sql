@@ -89,6 +89,22 @@ CREATE INDEX delegation_edges_zone ON delegation_edges (zone_id, id);
 CREATE INDEX delegation_edges_parent ON delegation_edges (parent_edge_id) WHERE parent_edge_id IS NOT NULL;
 CREATE INDEX delegation_edges_expiry ON delegation_edges (expires_at) WHERE status = 'active';
 
+-- Whether a path of active, unexpired edges leads from one session to another, at any length
+-- (UNION keeps each session once, so the walk ends on any graph; the outer LIMIT stops it as soon
+-- as the target is reached). VOLATILE on purpose: under READ COMMITTED its query takes a fresh
+-- snapshot when called, so a statement that first takes the zone's delegation lock and then calls
+-- it sees every edge committed by the lock's previous holder (see create-edge-repository.ts).
+CREATE FUNCTION coordinator_path_exists(p_zone text, p_from text, p_to text, p_at timestamptz, p_after_lock boolean) RETURNS boolean
+LANGUAGE sql VOLATILE AS $$
+  WITH RECURSIVE reachable (session_id) AS (
+    SELECT p_from
+    UNION
+    SELECT e.target_session_id FROM delegation_edges e JOIN reachable r ON e.source_session_id = r.session_id
+    WHERE e.zone_id = p_zone AND e.status = 'active' AND e.expires_at > p_at
+  )
+  SELECT EXISTS (SELECT 1 FROM reachable WHERE session_id = p_to)
+$$;
+
 CREATE TABLE delegation_graph_epochs (
   zone_id text PRIMARY KEY,
   epoch bigint NOT NULL DEFAULT 0,

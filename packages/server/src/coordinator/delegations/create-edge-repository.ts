@@ -6,9 +6,9 @@ import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { Constraints } from './authority.ts';
 
 /**
- * Serialises changes to a zone's delegation graph (DESIGN §5 "zone-scoped lock"). It must be its
- * own statement: the cycle check that follows then reads a snapshot taken after the lock, which
- * includes every edge committed by the previous holder.
+ * Serialises changes to a zone's delegation graph (DESIGN §5 "zone-scoped lock") for the rest of
+ * the caller's transaction; a revocation takes it before reading the graph. (Edge creation takes
+ * the same lock inside its own statement, see insertDelegationEdge.)
  */
 export async function lockDelegationGraph(transaction: Queryable, zoneId: string): Promise<void> {
   await transaction.query(`SELECT pg_advisory_xact_lock(hashtext('delegation:' || $1::text))`, [zoneId], { prepare: true });
@@ -34,26 +34,30 @@ export interface EdgeRecord {
 }
 
 /**
- * Inserts an edge in one statement, under the zone lock (lockDelegationGraph first):
- * 1. locks both sessions (in id order) and bumps their revision, so a concurrent subtree
+ * Records an edge in one autocommit statement (DESIGN §5 edge creation), so the zone lock is held
+ * only for the statement and its commit:
+ * 1. takes the zone's delegation lock (pg_advisory_xact_lock on hashtext('delegation:'||zone));
+ * 2. then locks both sessions in id order and bumps their revision, so a concurrent subtree
  *    terminate either ended them first (they come back not active) or notices and retries;
- * 2. checks both sessions active and the parent edge still live (locked, so current);
- * 3. refuses a cycle: walks every session reachable from the target over active, unexpired edges,
- *    however long the path (UNION keeps each session once, so the walk ends on any graph), and
- *    stops at the source as soon as it is reached;
- * 4. inserts, bumps the zone's graph epoch and enqueues `edge_create` with the receipt.
+ * 3. checks both sessions active and the parent edge still live (locked, so current);
+ * 4. refuses a cycle with coordinator_path_exists (exact, any length), which runs after the lock
+ *    with a fresh snapshot and so sees every edge the previous lock holder committed;
+ * 5. inserts, bumps the zone's graph epoch and enqueues `edge_create` with the receipt.
  * Returns the new epoch.
  */
-export async function insertDelegationEdge(transaction: Queryable, record: EdgeRecord): Promise<number> {
+export async function insertDelegationEdge(database: Queryable, record: EdgeRecord): Promise<number> {
   const p = new SqlParameters();
   const zone = p.add(record.zoneId, '::text');
   const source = p.add(record.sourceSessionId, '::text');
   const target = p.add(record.targetSessionId, '::text');
   const parentEdge = p.add(record.parentEdgeId, '::text');
   const now = p.add(record.createdAt, '::timestamptz');
-  const sql = `WITH RECURSIVE
+  const sql = `WITH
+    zone_lock AS (
+      SELECT true AS held FROM (SELECT pg_advisory_xact_lock(hashtext('delegation:' || ${zone}))) AS acquired),
     ordered AS (
-      SELECT id FROM agent_sessions WHERE id IN (${source}, ${target}) ORDER BY id FOR UPDATE),
+      SELECT id FROM agent_sessions WHERE id IN (${source}, ${target}) AND (SELECT held FROM zone_lock)
+      ORDER BY id FOR UPDATE),
     locked AS (
       UPDATE agent_sessions SET revision = revision + 1
       WHERE id IN (SELECT id FROM ordered) AND status = 'active'
@@ -62,18 +66,13 @@ export async function insertDelegationEdge(transaction: Queryable, record: EdgeR
       SELECT id FROM delegation_edges
       WHERE id = ${parentEdge} AND status = 'active' AND expires_at > ${now} AND (SELECT count(*) FROM locked) >= 0
       FOR SHARE),
-    reachable (session_id) AS (
-      SELECT ${target}
-      UNION
-      SELECT e.target_session_id FROM delegation_edges e JOIN reachable r ON e.source_session_id = r.session_id
-      WHERE e.zone_id = ${zone} AND e.status = 'active' AND e.expires_at > ${now}),
     checks AS (
       SELECT CASE
         WHEN (SELECT count(*) FROM locked WHERE id IN (${source}, ${target}) AND status = 'active') < 2
           THEN coordinator_refuse(409, 'session_not_active', 'the source or target session is no longer active')
         WHEN ${parentEdge} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_edge)
           THEN coordinator_refuse(409, 'edge_not_active', 'the parent delegation edge is no longer active')
-        WHEN EXISTS (SELECT 1 FROM reachable WHERE session_id = ${source})
+        WHEN coordinator_path_exists(${zone}, ${target}, ${source}, ${now}, (SELECT held FROM zone_lock))
           THEN coordinator_refuse(409, 'cycle_detected', 'a path of active edges already leads from the target back to the source')
         ELSE true END AS ok),
     edge AS (
@@ -97,7 +96,7 @@ export async function insertDelegationEdge(transaction: Queryable, record: EdgeR
     ${receiptCte(p, record.receipt, 'edge')}
     SELECT (SELECT epoch FROM epoch)::float8 AS epoch,
       (SELECT count(*) FROM receipt)::int AS receipts`;
-  const result = await refusing(transaction.query<{ epoch: number }>(sql, p.values, { prepare: true }));
+  const result = await refusing(database.query<{ epoch: number }>(sql, p.values, { prepare: true }));
   return result.rows[0]!.epoch;
 }
 

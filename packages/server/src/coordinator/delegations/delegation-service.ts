@@ -65,8 +65,10 @@ export async function createDelegation(
     context.database,
     { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
     async (receiptFor) => {
-      const source = await requireSession(context, zoneId, body.source_session_id);
-      const target = await requireSession(context, zoneId, body.target_session_id);
+      const [source, target] = await Promise.all([
+        requireSession(context, zoneId, body.source_session_id),
+        requireSession(context, zoneId, body.target_session_id),
+      ]);
       assertOwner(principal, source.application_id, `source session ${source.id}`);
       checkApplications(body, source, target);
       for (const session of [source, target]) {
@@ -113,9 +115,7 @@ export async function createDelegation(
         origin: 'delegation',
       };
       const result: CreateResult = { statusCode: 201, body: { delegation_edge_id: id, ...edgeView(row) } };
-      await context.database.transaction(async (transaction) => {
-        await lockDelegationGraph(transaction, zoneId);
-        await insertDelegationEdge(transaction, {
+      await insertDelegationEdge(context.database, {
           id,
           zoneId,
           sourceSessionId: source.id,
@@ -130,8 +130,7 @@ export async function createDelegation(
           budgetRemaining: terms.budgetRemaining,
           expiresAt: new Date(terms.expiresAt).toISOString(),
           createdAt,
-          receipt: receiptFor(result),
-        });
+        receipt: receiptFor(result),
       });
       wakeOutboxPublishers(context.database);
       return result;
