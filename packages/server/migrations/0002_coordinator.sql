@@ -99,8 +99,9 @@ LANGUAGE sql VOLATILE AS $$
   WITH RECURSIVE reachable (session_id) AS (
     SELECT p_from
     UNION
-    SELECT e.target_session_id FROM delegation_edges e JOIN reachable r ON e.source_session_id = r.session_id
-    WHERE e.zone_id = p_zone AND e.status = 'active' AND e.expires_at > p_at
+    SELECT next.target_session_id FROM reachable CROSS JOIN LATERAL (
+      SELECT e.target_session_id FROM delegation_edges e
+      WHERE e.zone_id = p_zone AND e.source_session_id = reachable.session_id AND e.status = 'active' AND e.expires_at > p_at) AS next
   )
   SELECT EXISTS (SELECT 1 FROM reachable WHERE session_id = p_to)
 $$;

@@ -117,13 +117,13 @@ async function changeSubtreeStatus(
     database.query<{ changed: number }>(
       `WITH RECURSIVE ${target},
        subtree (id, revision) AS (
-         SELECT s.id, s.revision FROM agent_sessions s WHERE s.id IN (SELECT id FROM target)
+         SELECT s.id, s.revision FROM agent_sessions s WHERE s.id = ANY (ARRAY(SELECT id FROM target))
          UNION
-         SELECT child.id, child.revision FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id
-         WHERE child.status <> 'terminated'),
+         SELECT child.id, child.revision FROM subtree CROSS JOIN LATERAL (
+           SELECT c.id, c.revision FROM agent_sessions c WHERE c.parent_id = subtree.id AND c.status <> 'terminated') AS child),
        locked AS (
          SELECT s.id, s.revision, s.status FROM agent_sessions s
-         WHERE s.id IN (SELECT id FROM subtree UNION SELECT parent_id FROM target)
+         WHERE s.id = ANY (ARRAY(SELECT id FROM subtree UNION SELECT parent_id FROM target WHERE parent_id IS NOT NULL))
          ORDER BY s.id FOR UPDATE),
        unchanged AS (
          SELECT CASE
@@ -135,8 +135,9 @@ async function changeSubtreeStatus(
        changed AS (
          UPDATE agent_sessions s SET status = ${p.add(move.to, '::text')},
            suspended_at = ${resuming ? 'NULL' : now}
-         FROM locked JOIN subtree ON subtree.id = locked.id
-         WHERE s.id = locked.id AND locked.status = ${p.add(move.from, '::text')} AND (SELECT ok FROM unchanged)
+         WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id
+                                 WHERE locked.status = ${p.add(move.from, '::text')}))
+           AND (SELECT ok FROM unchanged)
          RETURNING s.id, s.zone_id, s.application_id),
        events AS (
          INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)

@@ -32,15 +32,16 @@ export function terminationCtes(parts: TerminationParts): string[] {
   const { now, reason } = parts;
   return [
     `subtree (id, revision) AS (
-      SELECT s.id, s.revision FROM agent_sessions s WHERE s.id IN (${parts.roots}) AND s.status <> 'terminated'
+      SELECT s.id, s.revision FROM agent_sessions s WHERE s.id = ANY (ARRAY(${parts.roots})) AND s.status <> 'terminated'
       UNION
-      SELECT child.id, child.revision FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id
-      WHERE child.status <> 'terminated')`,
+      SELECT child.id, child.revision FROM subtree CROSS JOIN LATERAL (
+        SELECT c.id, c.revision FROM agent_sessions c WHERE c.parent_id = subtree.id AND c.status <> 'terminated') AS child)`,
     // The subtree and the roots' parents (whose live-children counts drop), locked in id order so
     // concurrent subtree changes queue instead of deadlocking.
     `locked AS (
       SELECT s.id, s.revision, s.status FROM agent_sessions s
-      WHERE s.id IN (SELECT id FROM subtree UNION SELECT parent_id FROM agent_sessions WHERE id IN (${parts.roots}))
+      WHERE s.id = ANY (ARRAY(SELECT id FROM subtree UNION
+                              SELECT parent_id FROM agent_sessions WHERE id = ANY (ARRAY(${parts.roots})) AND parent_id IS NOT NULL))
       ORDER BY s.id FOR UPDATE)`,
     `unchanged AS (
       SELECT CASE WHEN EXISTS (
@@ -51,29 +52,31 @@ export function terminationCtes(parts: TerminationParts): string[] {
     `terminated AS (
       UPDATE agent_sessions s
       SET status = 'terminated', terminated_at = ${now}, termination_reason = ${reason}, live_children = 0
-      FROM locked JOIN subtree ON subtree.id = locked.id
-      WHERE s.id = locked.id AND locked.status <> 'terminated' AND (SELECT ok FROM unchanged)
+      WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id WHERE locked.status <> 'terminated'))
+        AND s.status <> 'terminated' AND (SELECT ok FROM unchanged)
       RETURNING s.id, s.zone_id, s.application_id, s.parent_id, s.root_id, s.session_sid, s.zone_seat, s.application_seat)`,
     `freed_seats AS (
       UPDATE agent_session_seats seats SET holder_session_id = NULL
-      FROM (SELECT id, application_id, zone_id, zone_seat AS seat FROM terminated
-            UNION ALL SELECT id, application_id, '' AS zone_id, application_seat AS seat FROM terminated) AS held
-      WHERE seats.application_id = held.application_id AND seats.zone_id = held.zone_id AND seats.seat = held.seat
-        AND seats.holder_session_id = held.id
+      WHERE seats.application_id = ANY (ARRAY(SELECT DISTINCT application_id FROM terminated))
+        AND (seats.application_id, seats.zone_id, seats.seat, seats.holder_session_id) IN (
+          SELECT application_id, zone_id, zone_seat, id FROM terminated
+          UNION ALL SELECT application_id, '', application_seat, id FROM terminated)
       RETURNING 1)`,
     `parents AS (
-      UPDATE agent_sessions parent SET live_children = greatest(parent.live_children - orphaned.children, 0)
-      FROM (SELECT parent_id, count(*)::int AS children FROM terminated
-            WHERE parent_id IS NOT NULL AND parent_id NOT IN (SELECT id FROM terminated) GROUP BY parent_id) AS orphaned
-      WHERE parent.id = orphaned.parent_id
+      UPDATE agent_sessions parent
+      SET live_children = greatest(parent.live_children - (SELECT count(*) FROM terminated t WHERE t.parent_id = parent.id), 0)
+      WHERE parent.id = ANY (ARRAY(SELECT parent_id FROM terminated
+                                   WHERE parent_id IS NOT NULL AND parent_id NOT IN (SELECT id FROM terminated)))
       RETURNING 1)`,
     `edges_to_revoke AS (
-      SELECT e.id FROM terminated t JOIN delegation_edges e ON e.source_session_id = t.id WHERE e.status = 'active'
-      UNION SELECT e.id FROM terminated t JOIN delegation_edges e ON e.target_session_id = t.id WHERE e.status = 'active'
+      SELECT e.id FROM delegation_edges e
+      WHERE e.source_session_id = ANY (ARRAY(SELECT id FROM terminated)) AND e.status = 'active'
+      UNION SELECT e.id FROM delegation_edges e
+      WHERE e.target_session_id = ANY (ARRAY(SELECT id FROM terminated)) AND e.status = 'active'
       ${parts.alsoRevoke === undefined ? '' : `UNION SELECT id FROM (${parts.alsoRevoke}) AS extra`})`,
     `revoked AS (
       UPDATE delegation_edges e SET status = 'revoked', revoked_at = ${now}, edge_version = e.edge_version + 1
-      FROM edges_to_revoke r WHERE e.id = r.id AND e.status = 'active'
+      WHERE e.id = ANY (ARRAY(SELECT id FROM edges_to_revoke)) AND e.status = 'active'
       RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id)`,
     `epochs AS (
       INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at)
@@ -82,7 +85,7 @@ export function terminationCtes(parts: TerminationParts): string[] {
       RETURNING zone_id, epoch)`,
     `cancelled AS (
       UPDATE agent_invocations i SET status = 'cancelled', finished_at = ${now}, cancel_reason = 'session_terminated'
-      FROM terminated t WHERE i.agent_session_id = t.id AND i.status IN ('pending', 'running')
+      WHERE i.agent_session_id = ANY (ARRAY(SELECT id FROM terminated)) AND i.status IN ('pending', 'running')
       RETURNING i.id, i.zone_id, i.agent_session_id)`,
     `termination_events AS (
       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
