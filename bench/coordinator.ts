@@ -11,13 +11,17 @@
  * the real `client_credentials` flow. Targets print as PASS/MISS; timings never change the exit code.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startServer } from '@caracal/server';
 import pg from 'pg';
 import { Pool } from 'undici';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const APPLICATION_NAME = `caracal_bench_${process.pid}`;
+/** The server's connections carry this application_name, so the bench can find its own backends. */
+const DATABASE_URL = `${BASE_DATABASE_URL}${BASE_DATABASE_URL.includes('?') ? '&' : '?'}application_name=${APPLICATION_NAME}`;
 const ZONE = 'zone_bench';
 const APPLICATION = 'app_bench';
 const SECRET = 'bench-secret-0123456789';
@@ -57,7 +61,27 @@ interface Stats {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU milliseconds per iteration: this process (server thread + clients), the server's Postgres backends. */
+  nodeCpu: number;
+  postgresCpu: number;
 }
+
+/** CPU milliseconds the given Linux processes have used (0 where /proc is unavailable). */
+function processCpu(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // the backend exited
+    }
+  }
+  return total;
+}
+
+let backendPids: () => Promise<number[]> = async () => [];
 
 function percentile(sorted: readonly number[], fraction: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
@@ -66,6 +90,9 @@ function percentile(sorted: readonly number[], fraction: number): number {
 /** `clients` loops each running `iteration` back to back for `seconds`; latencies per iteration in ms. */
 async function closedLoop(clients: number, seconds: number, iteration: (client: number) => Promise<void>): Promise<Stats> {
   const latencies: number[] = [];
+  const pids = await backendPids();
+  const cpuBefore = process.cpuUsage();
+  const postgresBefore = processCpu(pids);
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -78,8 +105,17 @@ async function closedLoop(clients: number, seconds: number, iteration: (client: 
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const postgresCpu = processCpu(pids) - postgresBefore;
   latencies.sort((left, right) => left - right);
-  return { count: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return {
+    count: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    nodeCpu: (cpu.user + cpu.system) / 1000 / latencies.length,
+    postgresCpu: postgresCpu / latencies.length,
+  };
 }
 
 const format = (stats: Stats, unit: string) =>
@@ -141,8 +177,12 @@ async function main(): Promise<void> {
     worker.once('error', reject);
   });
   const http = new Pool(url, { connections: CLIENTS * 2 });
-  const database = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+  const database = new pg.Client({ connectionString: BASE_DATABASE_URL, options: `-c search_path=${schema}` });
   await database.connect();
+  backendPids = async () =>
+    (await database.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME])).rows.map(
+      (row) => row.pid,
+    );
   try {
     const tokenResponse = await http.request({
       method: 'POST',
@@ -151,9 +191,14 @@ async function main(): Promise<void> {
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: APPLICATION, client_secret: SECRET }).toString(),
     });
     const token = ((await tokenResponse.body.json()) as { access_token: string }).access_token;
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const authorization = `Bearer ${token}`;
+    // DELETE goes without a body: undici closes the keep-alive socket after a DELETE that has one.
     const call = async (method: 'POST' | 'DELETE', path: string, body = '{}'): Promise<Record<string, unknown>> => {
-      const response = await http.request({ method, path, headers, body });
+      const response = await http.request(
+        method === 'DELETE'
+          ? { method, path, headers: { authorization } }
+          : { method, path, headers: { authorization, 'content-type': 'application/json' }, body },
+      );
       const text = await response.body.text();
       if (response.statusCode >= 300) throw new Error(`${method} ${path} → ${response.statusCode} ${text}`);
       return JSON.parse(text) as Record<string, unknown>;
@@ -162,15 +207,22 @@ async function main(): Promise<void> {
       const spawned = await call('POST', `/zones/${ZONE}/agents`);
       await call('DELETE', `/zones/${ZONE}/agents/${spawned.agent_session_id as string}`);
     };
-    console.log(`Coordinator bench — ${CLIENTS} clients, ${SECONDS} s per figure, load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`Coordinator bench — ${CLIENTS} clients, ${SECONDS} s per figure, load average ${loadavg()[0]!.toFixed(1)} before start`);
 
-    await closedLoop(CLIENTS, 2, cycle);
+    await closedLoop(CLIENTS, 4, cycle);
+    await database.query('ANALYZE');
     const empty = await closedLoop(CLIENTS, SECONDS, cycle);
     console.log(`spawn+terminate, empty tables       ${format(empty, 'cycles')}`);
     await insertHistory(database);
     await closedLoop(CLIENTS, 2, cycle);
     const history = await closedLoop(CLIENTS, SECONDS, cycle);
     console.log(`spawn+terminate, ${HISTORY} finished    ${format(history, 'cycles')}`);
+    for (const [label, stats] of [['empty', empty], ['history', history]] as const) {
+      const perCycle = stats.nodeCpu + stats.postgresCpu;
+      console.log(
+        `  CPU per cycle (${label}): node ${stats.nodeCpu.toFixed(2)} ms (server thread + 16 clients), its Postgres backends ${stats.postgresCpu.toFixed(2)} ms → ${(2000 / perCycle).toFixed(0)} cycles/s if both cores were this bench's alone`,
+      );
+    }
     console.log('  reference (before): 86 cycles/s at 16 clients (p50 177 ms); 17/s with 50k rows of history');
     verdict(empty.perSecond >= TARGET_CYCLES, `cycles/s on empty tables ${empty.perSecond.toFixed(0)} ≥ ${TARGET_CYCLES}`);
     verdict(history.perSecond >= TARGET_CYCLES, `cycles/s with history ${history.perSecond.toFixed(0)} ≥ ${TARGET_CYCLES}`);
@@ -233,6 +285,7 @@ async function main(): Promise<void> {
     worker.postMessage('close');
     await new Promise((resolve) => worker.once('message', resolve));
     await worker.terminate();
+    console.log(`load average ${loadavg()[0]!.toFixed(1)} at the end`);
     await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await database.end();
   }

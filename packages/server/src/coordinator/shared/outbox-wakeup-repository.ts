@@ -1,15 +1,19 @@
 import type { Database } from '../../db/database.ts';
 import { OUTBOX_CHANNEL } from '../../events/topics.ts';
 
+/** At most one NOTIFY per this many milliseconds per process; a wake waits no longer than this. */
+export const WAKE_INTERVAL_MS = 5;
+
 const wakers = new WeakMap<Database, () => void>();
 
 /**
  * Wakes the outbox publishers (every replica LISTENs) after a commit that wrote outbox rows.
  * The NOTIFY is sent after the commit rather than inside the state change on purpose: Postgres
  * serialises every committing transaction that notified on one database-wide lock held through
- * its WAL flush, which made all Coordinator writes queue behind each other. Here at most one
- * NOTIFY per process is in flight and wakes arriving meanwhile collapse into one more. The events
- * are durable either way: a lost wake only delays them to the publisher's next poll.
+ * its WAL flush, which made all Coordinator writes queue behind each other. Here wakes collapse
+ * into at most one NOTIFY per WAKE_INTERVAL_MS per process (each NOTIFY is itself a small
+ * transaction with a flush). The events are durable either way: a lost wake only delays them to
+ * the publisher's next poll.
  */
 export function wakeOutboxPublishers(database: Database): void {
   let wake = wakers.get(database);
@@ -21,23 +25,30 @@ export function wakeOutboxPublishers(database: Database): void {
 }
 
 function coalescingWaker(database: Database): () => void {
-  let inFlight = false;
+  let busy = false;
   let again = false;
+  let lastSent = Number.NEGATIVE_INFINITY;
   const send = (): void => {
-    inFlight = true;
     again = false;
+    lastSent = performance.now();
     database
       .query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`)
       .catch(() => {
         // The database is closing or unreachable: the publisher's poll picks the rows up.
       })
       .finally(() => {
-        inFlight = false;
-        if (again) send();
+        busy = false;
+        if (again) schedule();
       });
   };
+  const schedule = (): void => {
+    busy = true;
+    const wait = lastSent + WAKE_INTERVAL_MS - performance.now();
+    if (wait <= 0) send();
+    else setTimeout(send, wait).unref();
+  };
   return () => {
-    if (inFlight) again = true;
-    else send();
+    if (busy) again = true;
+    else schedule();
   };
 }
