@@ -4,7 +4,8 @@ import { emptyBodySchema, idPatterns, zoneAndIdParamsSchema, zoneParamsSchema } 
 import { pageRequest, toPage } from '../shared/pagination.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf, treatMissingBodyAsEmpty } from '../shared/request-principal.ts';
 import { createDelegationBodySchema, listDelegationsQuerySchema } from './delegation-schemas.ts';
-import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation, type DelegationRequest } from './delegation-service.ts';
+import type { DelegationRequest } from './delegation-request.ts';
+import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
 import { edgeView, type EdgeStatus } from './edge-row.ts';
 

@@ -1,5 +1,4 @@
 import type { Principal } from '../../auth/principal.ts';
-import { newId } from '../../ids.ts';
 import { ServerError, badRequest, conflict, forbidden, notFound } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import type { SessionRow } from '../sessions/session-row.ts';
@@ -8,29 +7,15 @@ import { assertOwner } from '../shared/access.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { idempotent, type CreateResult } from '../shared/idempotency.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
-import { parseTimestamp } from '../shared/time.ts';
-import { edgeAuthority, sessionAuthority, type Authority, type Constraints } from './authority.ts';
+import { edgeAuthority, sessionAuthority, type Authority } from './authority.ts';
+import { checkApplications, requestedTerms, type DelegationRequest } from './delegation-request.ts';
 import { insertDelegationEdge, lockDelegationGraph } from './create-edge-repository.ts';
 import { findEdge } from './edge-repository.ts';
-import { edgeView, isLive, type EdgeRow } from './edge-row.ts';
+import { planEdge } from './edge-plan.ts';
+import { isLive, type EdgeRow } from './edge-row.ts';
 import { narrowAuthority, type EdgeTerms } from './narrow-authority.ts';
 import { resourceScopes } from './resource-repository.ts';
 import { revokeDownstream } from './revoke-edge-repository.ts';
-
-/** Body of `POST /zones/{zoneId}/delegations` (and seed 003 `/v1/exchange`), as validated. */
-export interface DelegationRequest {
-  source_session_id: string;
-  target_session_id: string;
-  issuer_application_id?: string;
-  receiver_application_id?: string;
-  scopes: string[];
-  resource_id?: string;
-  constraints?: Constraints;
-  constraints_json?: Constraints;
-  expires_at?: string;
-  ttl_seconds?: number;
-  parent_edge_id?: string;
-}
 
 /** Reads an edge of `zoneId`, or 404. */
 export async function requireEdge(context: ServerContext, zoneId: string, id: string): Promise<EdgeRow> {
@@ -55,12 +40,11 @@ export async function createDelegation(
   request: { principal: Principal; zoneId: string; body: DelegationRequest; idempotencyKey: string | undefined; route: string },
 ): Promise<CreateResult> {
   const { principal, zoneId, body } = request;
-  const constraints = mergedConstraints(body);
-  if (body.expires_at !== undefined && body.ttl_seconds !== undefined) throw badRequest('give expires_at or ttl_seconds, not both');
   if (body.source_session_id === body.target_session_id) {
     throw conflict('an edge from a session to itself is a cycle', 'cycle_detected');
   }
   const now = context.now();
+  const requested = requestedTerms(body, now);
   return idempotent(
     context.database,
     { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
@@ -75,87 +59,15 @@ export async function createDelegation(
         if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
       }
       const authority = await delegatingAuthority(context, principal, source, body.parent_edge_id, now);
-      const expiresAt =
-        body.expires_at !== undefined
-          ? parseTimestamp(body.expires_at, 'expires_at')
-          : body.ttl_seconds !== undefined
-            ? now + body.ttl_seconds * 1000
-            : undefined;
-      const terms = narrowAuthority(
-        authority,
-        {
-          scopes: body.scopes,
-          ...(body.resource_id === undefined ? {} : { resourceId: body.resource_id }),
-          ...(constraints === undefined ? {} : { constraints }),
-          ...(expiresAt === undefined ? {} : { expiresAt }),
-        },
-        now,
-      );
+      const terms = narrowAuthority(authority, requested, now);
       await checkResource(context, zoneId, terms);
-      const id = newId('deledge', now);
-      const createdAt = new Date(now).toISOString();
-      const row: EdgeRow = {
-        id,
-        zone_id: zoneId,
-        source_session_id: source.id,
-        target_session_id: target.id,
-        issuer_application_id: source.application_id,
-        receiver_application_id: target.application_id,
-        parent_edge_id: terms.parentEdgeId,
-        scopes: terms.scopes,
-        resource_id: terms.resourceId,
-        constraints: terms.constraints,
-        max_hops: terms.maxHops,
-        budget_remaining: terms.budgetRemaining,
-        status: 'active',
-        expires_at: new Date(terms.expiresAt),
-        created_at: new Date(now),
-        revoked_at: null,
-        edge_version: 1,
-        origin: 'delegation',
-      };
-      const result: CreateResult = { statusCode: 201, body: { delegation_edge_id: id, ...edgeView(row) } };
-      await insertDelegationEdge(context.database, {
-          id,
-          zoneId,
-          sourceSessionId: source.id,
-          targetSessionId: target.id,
-          issuerApplicationId: source.application_id,
-          receiverApplicationId: target.application_id,
-          parentEdgeId: terms.parentEdgeId,
-          scopes: terms.scopes,
-          resourceId: terms.resourceId,
-          constraints: terms.constraints,
-          maxHops: terms.maxHops,
-          budgetRemaining: terms.budgetRemaining,
-          expiresAt: new Date(terms.expiresAt).toISOString(),
-          createdAt,
-        receipt: receiptFor(result),
-      });
+      const plan = planEdge({ zoneId, source, target, terms, now });
+      const result: CreateResult = { statusCode: 201, body: plan.response };
+      await insertDelegationEdge(context.database, { ...plan.record, receipt: receiptFor(result) });
       wakeOutboxPublishers(context.database);
       return result;
     },
   );
-}
-
-/** `constraints` and its seed 003 alias `constraints_json`; both at once must agree. */
-function mergedConstraints(body: DelegationRequest): Constraints | undefined {
-  if (body.constraints !== undefined && body.constraints_json !== undefined) {
-    if (JSON.stringify(body.constraints) !== JSON.stringify(body.constraints_json)) {
-      throw badRequest('constraints and constraints_json disagree; send one');
-    }
-  }
-  return body.constraints ?? body.constraints_json;
-}
-
-/** The optional application ids of the body must name the sessions' owners. */
-function checkApplications(body: DelegationRequest, source: SessionRow, target: SessionRow): void {
-  if (body.issuer_application_id !== undefined && body.issuer_application_id !== source.application_id) {
-    throw badRequest(`issuer_application_id ${body.issuer_application_id} does not own the source session`);
-  }
-  if (body.receiver_application_id !== undefined && body.receiver_application_id !== target.application_id) {
-    throw badRequest(`receiver_application_id ${body.receiver_application_id} does not own the target session`);
-  }
 }
 
 /**

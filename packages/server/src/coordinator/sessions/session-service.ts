@@ -1,5 +1,4 @@
 import { ADMIN_SCOPE, LIFECYCLE_SCOPE, type Principal } from '../../auth/principal.ts';
-import { newId } from '../../ids.ts';
 import { ServerError, conflict, notFound } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { edgeAuthority, sessionAuthority, type Authority } from '../delegations/authority.ts';
@@ -14,6 +13,7 @@ import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SpawnRecord } from './spawn-repository.ts';
 import { resolveSpawnGrant, type GrantRequest } from './spawn-grant.ts';
+import { planSpawn } from './spawn-plan.ts';
 
 /** Body of `POST /zones/{zoneId}/agents` (and seed 003 `/v1/begin`), as validated by its schema. */
 export interface SpawnRequest {
@@ -69,60 +69,9 @@ export async function spawnSession(
         now,
         sessionExpiresAt: expiresAt,
       });
-      const id = newId('agentsess', now);
-      const edgeId = grant.edge === undefined ? null : newId('deledge', now);
-      const spawnedAt = new Date(now).toISOString();
-      const expiresAtText = expiresAt === null ? null : new Date(expiresAt).toISOString();
-      const result: CreateResult = {
-        statusCode: 201,
-        body: {
-          agent_session_id: id,
-          zone_id: zoneId,
-          application_id: applicationId,
-          parent_id: parent?.id ?? null,
-          root_id: parent?.root_id ?? id,
-          kind: body.kind ?? 'instance',
-          status: 'active',
-          depth: parent === undefined ? 0 : parent.depth + 1,
-          spawned_at: spawnedAt,
-          expires_at: expiresAtText,
-          delegation_edge_id: edgeId,
-          scopes: grant.scopes,
-          resource_id: grant.resourceId,
-        },
-      };
-      const record: SpawnRecord = {
-        id,
-        zoneId,
-        applicationId,
-        kind: body.kind ?? 'instance',
-        capabilities: body.capabilities ?? [],
-        labels: body.labels ?? {},
-        metadata: body.metadata ?? {},
-        scopes: grant.scopes,
-        resourceId: grant.resourceId,
-        constraints: grant.constraints,
-        sessionSid: body.session_sid ?? null,
-        spawnedAt,
-        expiresAt: expiresAtText,
-        parent: parent === undefined ? undefined : { id: parent.id, rootId: parent.root_id, depth: parent.depth },
-        edge:
-          grant.edge === undefined || edgeId === null
-            ? undefined
-            : {
-                id: edgeId,
-                issuerApplicationId: parent!.application_id,
-                parentEdgeId: grant.edge.parentEdgeId,
-                scopes: grant.edge.scopes,
-                resourceId: grant.edge.resourceId,
-                constraints: grant.edge.constraints,
-                maxHops: grant.edge.maxHops,
-                budgetRemaining: grant.edge.budgetRemaining,
-                expiresAt: new Date(grant.edge.expiresAt).toISOString(),
-              },
-        limits: context.config.limits,
-        receipt: receiptFor(result),
-      };
+      const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits });
+      const result: CreateResult = { statusCode: 201, body: plan.response };
+      const record: SpawnRecord = { ...plan.record, receipt: receiptFor(result) };
       await insertWithSeats(context, record);
       wakeOutboxPublishers(context.database);
       return result;
