@@ -131,7 +131,7 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
 
   it('refuses a tampered payload, an unknown kid and a missing kid', async () => {
     const token = await sessionToken();
-    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const [header, , signature] = token.split('.') as [string, string, string];
     const widened = { ...decodeClaims(token), scope: 'agent:lifecycle caracal:admin' };
     await expectRefused(`${header}.${base64url(widened)}.${signature}`, /signature/);
     const unknownKid = await new SignJWT({ ...claims() })
@@ -140,7 +140,6 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
     await expectRefused(unknownKid, /unknown key/);
     const noKid = await new SignJWT({ ...claims() }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' }).sign((await signingKey(zone.zoneId)).privateKey);
     await expectRefused(noKid, /kid/);
-    expect(payload).toBeTruthy();
   });
 
   it('refuses a token with another typ', async () => {
@@ -222,7 +221,6 @@ describe.each(testBackends().filter((backend) => backend.databaseUrl !== undefin
     const first = await buildStsTestApp(backend);
     try {
       const zone = await bootstrapZone(first);
-      const application = zone.applications.orchestrator!;
       // A second replica: its own database pool and key store, same schema.
       const { openDatabase } = await import('../../src/db/open-database.ts');
       const schemaRow = await first.context.database.query<{ schema: string }>('SELECT current_schema() AS schema');
@@ -243,7 +241,6 @@ describe.each(testBackends().filter((backend) => backend.databaseUrl !== undefin
         const versionAfter = (await readKeyVersion(secondDatabase, zone.zoneId))!;
         const cachedAfter = await secondStore.signingKey(zone.zoneId, { keyVersion: versionAfter, now: Date.now() });
         expect(cachedAfter.kid).toBe(newKid);
-        expect(application.id).toBeTruthy();
       } finally {
         await secondDatabase.close();
       }
