@@ -2,13 +2,12 @@ import { isToken } from './chars.ts';
 import { MAX_HOP } from '../context/caracal-context.ts';
 import { BAGGAGE_AGENT_SESSION, BAGGAGE_DELEGATION_EDGE, BAGGAGE_HOP, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, BAGGAGE_PARENT_EDGE } from './constants.ts';
 import { parseBaggage } from './baggage.ts';
-import { joinBaggage, scanBaggage } from './baggage-scanner.ts';
-import type { BaggageSink } from './baggage-scanner.ts';
 import type { CaracalBaggageFields } from './lineage.ts';
 import { percentEncode } from './percent-encoding.ts';
 
 /**
- * Caracal's four baggage members, written next to foreign members and read back. Written by hand
+ * Caracal's four baggage members, written next to foreign members (read back by
+ * `baggage-lineage-reader.ts`). Written by hand
  * rather than through `formatBaggage` because it runs on every outbound call: ids are plain
  * tokens, so the common case is a handful of string concatenations.
  * @internal
@@ -75,93 +74,4 @@ export function caracalBaggage(fields: CaracalBaggageFields, existing?: string |
     }
   }
   return writer.text;
-}
-
-/** Parses `caracal.hop`: one or two decimal digits, at most 32; anything else is ignored. */
-function parseHop(value: string): number | undefined {
-  if (value.length === 0 || value.length > 2) return undefined;
-  let hop = 0;
-  for (let index = 0; index < value.length; index++) {
-    const code = value.charCodeAt(index);
-    if (code < 0x30 || code > 0x39) return undefined;
-    hop = hop * 10 + (code - 0x30);
-  }
-  return hop <= MAX_HOP ? hop : undefined;
-}
-
-/** True when `word` occurs in `text` at `start`; a loop, cheaper here than a `startsWith` call. */
-function isAt(text: string, start: number, word: string): boolean {
-  for (let index = 0; index < word.length; index++) {
-    if (text.charCodeAt(start + index) !== word.charCodeAt(index)) return false;
-  }
-  return true;
-}
-
-const NO_MEMBERS: Readonly<Record<string, string>> = Object.freeze({});
-
-/** Lineage fields read from baggage as it is scanned; the last member wins when a key repeats. */
-export class BaggageLineageReader implements BaggageSink {
-  agentSessionId: string | undefined = undefined;
-  delegationEdgeId: string | undefined = undefined;
-  parentEdgeId: string | undefined = undefined;
-  hop: number | undefined = undefined;
-  /** Foreign members; one shared frozen empty record until the first one arrives. */
-  baggage: Record<string, string> = NO_MEMBERS as Record<string, string>;
-
-  member(text: string, keyStart: number, keyEnd: number, value: string): void {
-    // Our keys are recognised in place by length and prefix: no key string is allocated for them.
-    switch (keyEnd - keyStart) {
-      case BAGGAGE_AGENT_SESSION.length:
-        if (isAt(text, keyStart, BAGGAGE_AGENT_SESSION)) {
-          this.agentSessionId = value === '' ? undefined : value;
-          return;
-        }
-        break;
-      case BAGGAGE_DELEGATION_EDGE.length:
-        if (isAt(text, keyStart, BAGGAGE_DELEGATION_EDGE)) {
-          this.delegationEdgeId = value === '' ? undefined : value;
-          return;
-        }
-        break;
-      case BAGGAGE_PARENT_EDGE.length:
-        if (isAt(text, keyStart, BAGGAGE_PARENT_EDGE)) {
-          this.parentEdgeId = value === '' ? undefined : value;
-          return;
-        }
-        break;
-      case BAGGAGE_HOP.length:
-        if (isAt(text, keyStart, BAGGAGE_HOP)) {
-          this.hop = parseHop(value);
-          return;
-        }
-        break;
-    }
-    const key = text.slice(keyStart, keyEnd);
-    if (this.baggage === NO_MEMBERS) this.baggage = {};
-    // defineProperty, not assignment: a "__proto__" key from the wire must stay a plain member.
-    if (key === '__proto__') Object.defineProperty(this.baggage, key, { value, enumerable: true, writable: true, configurable: true });
-    else this.baggage[key] = value;
-  }
-}
-
-// One-entry memo. Baggage carries no per-call data, so a server answering one agent session sees
-// the same header on every call; the last result is reused when the text is identical. Results
-// are immutable (the foreign record is frozen), so sharing one between calls is safe.
-let lastText: string | undefined;
-let lastReader: BaggageLineageReader | null = null;
-
-/**
- * Reads Caracal's lineage fields and the foreign members (a frozen record) from a `baggage`
- * header; null when invalid.
- */
-export function readCaracalBaggage(value: string | readonly string[]): BaggageLineageReader | null {
-  const text = joinBaggage(value);
-  if (text === null) return null;
-  if (text === lastText) return lastReader;
-  let reader: BaggageLineageReader | null = new BaggageLineageReader();
-  if (scanBaggage(text, reader)) Object.freeze(reader.baggage);
-  else reader = null;
-  lastText = text;
-  lastReader = reader;
-  return reader;
 }

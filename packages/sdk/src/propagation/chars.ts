@@ -28,6 +28,15 @@ export const TCHAR_TABLE: Uint8Array = table.map((bits) => ((bits & TCHAR) === 0
 export const BAGGAGE_OCTET_TABLE: Uint8Array = table.map((bits) => ((bits & BAGGAGE_OCTET) === 0 ? 0 : 1));
 export const LOWER_HEX_TABLE: Uint8Array = table.map((bits) => ((bits & LOWER_HEX) === 0 ? 0 : 1));
 
+/** A regular-expression character class (`[...]`) for the members of a table, so both agree. */
+export function characterClass(members: Uint8Array): string {
+  let source = '';
+  for (let code = 0; code < members.length; code++) {
+    if (members[code] === 1) source += `\\x${code.toString(16).padStart(2, '0')}`;
+  }
+  return `[${source}]`;
+}
+
 /** True for `0-9a-f`. */
 export function isLowerHex(code: number): boolean {
   return code < 128 && (table[code]! & LOWER_HEX) !== 0;

@@ -1,4 +1,4 @@
-import { readCaracalBaggage } from './caracal-baggage.ts';
+import { readCaracalBaggage } from './baggage-lineage-reader.ts';
 import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER } from './constants.ts';
 import { readHeader } from './headers.ts';
 import type { IncomingHeaders } from './headers.ts';
@@ -17,6 +17,14 @@ function isEmptyList(text: string): boolean {
     if (code !== 0x20 && code !== 0x09 && code !== 0x2c) return false;
   }
   return true;
+}
+
+/** The valid, non-empty `tracestate`, trimmed; undefined otherwise. */
+function readTraceState(headers: IncomingHeaders): string | undefined {
+  const value = readHeader(headers, TRACESTATE_HEADER);
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : '';
+  return typeof text === 'string' && !isEmptyList(text) && isValidTracestate(text) ? text.trim() : undefined;
 }
 
 /**
@@ -47,29 +55,26 @@ export function extract(headers: IncomingHeaders): CaracalLineage | null {
   const start = traceparentStart(traceparent);
   if (start === -1) return null;
 
-  const lineage: MutableLineage = {
-    traceId: traceparent.slice(start + 3, start + 35),
-    spanId: traceparent.slice(start + 36, start + 52),
-    traceFlags: traceparent.slice(start + 53, start + 55),
-    baggage: EMPTY_BAGGAGE,
-  };
-
-  const tracestateValue = readHeader(headers, TRACESTATE_HEADER);
-  if (tracestateValue !== undefined) {
-    const text = typeof tracestateValue === 'string' ? tracestateValue : Array.isArray(tracestateValue) ? tracestateValue.join(',') : '';
-    if (typeof text === 'string' && !isEmptyList(text) && isValidTracestate(text)) lineage.traceState = text.trim();
-  }
-
+  const traceId = traceparent.slice(start + 3, start + 35);
+  const spanId = traceparent.slice(start + 36, start + 52);
+  const traceFlags = traceparent.slice(start + 53, start + 55);
+  const traceState = readTraceState(headers);
   const baggageValue = readHeader(headers, BAGGAGE_HEADER);
-  if (baggageValue !== undefined) {
-    const fromBaggage = readCaracalBaggage(baggageValue);
-    if (fromBaggage !== null) {
-      if (fromBaggage.agentSessionId !== undefined) lineage.agentSessionId = fromBaggage.agentSessionId;
-      if (fromBaggage.delegationEdgeId !== undefined) lineage.delegationEdgeId = fromBaggage.delegationEdgeId;
-      if (fromBaggage.parentEdgeId !== undefined) lineage.parentEdgeId = fromBaggage.parentEdgeId;
-      if (fromBaggage.hop !== undefined) lineage.hop = fromBaggage.hop;
-      lineage.baggage = fromBaggage.baggage;
-    }
+  const fromBaggage = baggageValue === undefined ? null : readCaracalBaggage(baggageValue);
+  if (fromBaggage === null) {
+    return traceState === undefined ? { traceId, spanId, traceFlags, baggage: EMPTY_BAGGAGE } : { traceId, spanId, traceFlags, traceState, baggage: EMPTY_BAGGAGE };
   }
+  const { agentSessionId, delegationEdgeId, parentEdgeId, hop, baggage } = fromBaggage;
+  // The common case, every lineage field present, is built as one literal: one allocation and
+  // one object shape, instead of a field added (and a shape change) at a time.
+  if (traceState === undefined && agentSessionId !== undefined && delegationEdgeId !== undefined && parentEdgeId !== undefined && hop !== undefined) {
+    return { traceId, spanId, traceFlags, agentSessionId, delegationEdgeId, parentEdgeId, hop, baggage };
+  }
+  const lineage: MutableLineage = { traceId, spanId, traceFlags, baggage };
+  if (traceState !== undefined) lineage.traceState = traceState;
+  if (agentSessionId !== undefined) lineage.agentSessionId = agentSessionId;
+  if (delegationEdgeId !== undefined) lineage.delegationEdgeId = delegationEdgeId;
+  if (parentEdgeId !== undefined) lineage.parentEdgeId = parentEdgeId;
+  if (hop !== undefined) lineage.hop = hop;
   return lineage;
 }
