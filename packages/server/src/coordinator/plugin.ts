@@ -5,16 +5,19 @@ import { invocationRoutes } from './invocations/invocation-routes.ts';
 import { seedRoutes } from './seed-routes/seed-routes.ts';
 import { serviceAgentRoutes } from './service-agents/service-agent-routes.ts';
 import { sessionRoutes } from './sessions/session-routes.ts';
+import { acceptEmptyJsonBodies } from './shared/optional-body.ts';
 import { installAuthentication } from './shared/request-principal.ts';
 
 /**
  * The Coordinator's HTTP surface (DESIGN §4): agent sessions, delegation edges, invocations,
  * service agents and the seed 003 `/v1` routes. Every route needs a bearer mandate with
- * `agent:lifecycle`; the hook runs only for the routes registered in this plugin.
+ * `agent:lifecycle`; the hook (and the JSON parser that reads an empty body as none) applies only
+ * to the routes registered in this plugin.
  */
 export async function coordinatorPlugin(app: FastifyInstance, options: { context: ServerContext }): Promise<void> {
   const { context } = options;
   installAuthentication(app, context.tokenVerifier);
+  acceptEmptyJsonBodies(app);
   await app.register(sessionRoutes, { context });
   await app.register(delegationRoutes, { context });
   await app.register(invocationRoutes, { context });

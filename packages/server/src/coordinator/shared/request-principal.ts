@@ -39,11 +39,3 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 
 /** Coordinator bodies are small; larger ones are refused before parsing. */
 export const COORDINATOR_BODY_LIMIT = 64 * 1024;
-
-/**
- * Route hook for action routes whose body schema is `emptyBodySchema`: a request without a body
- * is the same as `{}` (schemas cannot accept a missing body and refuse a wrong one otherwise).
- */
-export async function treatMissingBodyAsEmpty(request: FastifyRequest): Promise<void> {
-  if (request.body === undefined) request.body = {};
-}
