@@ -1,5 +1,10 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'sdk', include: ['test/**/*.test.ts'] },
+  test: {
+    name: 'sdk',
+    include: ['test/**/*.test.ts'],
+    // Public API type tests (expectTypeOf, @ts-expect-error) run with tsc inside the normal test run.
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './test/types/tsconfig.json' },
+  },
 });
