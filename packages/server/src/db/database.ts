@@ -36,10 +36,20 @@ export interface Database extends Queryable {
   transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Calls `onNotify` for each NOTIFY on `channel` (from this process or any other sharing the
-   * database). Resolves to an unsubscribe function.
+   * database). Resolves to an unsubscribe function once LISTEN is in place; rejects when it cannot
+   * be. A subscription outlives a lost connection: it is re-established with backoff, and
+   * `events` says when NOTIFYs stop and start arriving again.
    */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void, events?: ListenEvents): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** What a subscriber hears about its subscription's connection (Postgres only: PGlite has no connection to lose). */
+export interface ListenEvents {
+  /** The listening connection was lost; NOTIFYs are missed until `onRestored`. */
+  onInterrupted?(error: unknown): void;
+  /** LISTEN is in place again. NOTIFYs sent since `onInterrupted` were lost: re-check what they would have signalled. */
+  onRestored?(): void;
 }
 
 export interface TransactionOptions {

@@ -29,6 +29,7 @@ export async function openPgliteDatabase(options: { dataDir?: string } = {}): Pr
         return work({ query: (sql, params) => run(tx, sql, params) });
       });
     },
+    // In-process: there is no connection to lose, so a subscription's `events` never fire.
     async listen(channel, onNotify) {
       const unsubscribe = await pglite.listen(channel, onNotify);
       return async () => unsubscribe();

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, QueryOptions, QueryResult, Transaction, TransactionOptions } from './database.ts';
+import { createPostgresListener, quoteIdentifier } from './postgres-listener.ts';
 
-/** Postgres over node-postgres: a pool for queries and one dedicated client for LISTEN. */
+/** Postgres over node-postgres: a pool for queries and one dedicated, self-healing client for LISTEN. */
 export async function openPostgresDatabase(options: {
   connectionString: string;
   maxConnections?: number;
@@ -29,22 +30,7 @@ export async function openPostgresDatabase(options: {
   pool.on('error', () => {});
   await pool.query('SELECT 1');
 
-  const listeners = new Map<string, Set<(payload: string) => void>>();
-  let listenClient: pg.Client | undefined;
-
-  const ensureListenClient = async (): Promise<pg.Client> => {
-    if (listenClient !== undefined) return listenClient;
-    const client = new pg.Client(config);
-    client.on('error', () => {
-      listenClient = undefined;
-    });
-    client.on('notification', (message) => {
-      for (const handler of listeners.get(message.channel) ?? []) handler(message.payload ?? '');
-    });
-    await client.connect();
-    listenClient = client;
-    return client;
-  };
+  const listener = createPostgresListener(config);
 
   const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
     const values = params as unknown[] | undefined;
@@ -76,21 +62,9 @@ export async function openPostgresDatabase(options: {
         client.release(broken);
       }
     },
-    async listen(channel, onNotify) {
-      const client = await ensureListenClient();
-      let handlers = listeners.get(channel);
-      if (handlers === undefined) {
-        handlers = new Set();
-        listeners.set(channel, handlers);
-        await client.query(`LISTEN ${quoteIdentifier(channel)}`);
-      }
-      handlers.add(onNotify);
-      return async () => {
-        handlers.delete(onNotify);
-      };
-    },
+    listen: (channel, onNotify, events) => listener.listen(channel, onNotify, events),
     async close() {
-      await listenClient?.end().catch(() => {});
+      await listener.close();
       await pool.end();
     },
   };
@@ -106,8 +80,4 @@ function statementName(sql: string): string {
     statementNames.set(sql, name);
   }
   return name;
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -43,6 +43,10 @@ export interface OutboxPublisherObserver {
   failed?(row: OutboxRow, error: unknown, dead: boolean): void;
   busUnavailable?(error: unknown): void;
   loopError?(error: unknown): void;
+  /** The LISTEN connection was lost: until `listenRestored`, only the poll finds new rows. */
+  listenInterrupted?(error: unknown): void;
+  /** LISTEN is back (the publisher has already been woken to catch up on commits it missed). */
+  listenRestored?(): void;
 }
 
 export interface BatchResult {
@@ -183,8 +187,17 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       running = true;
       try {
         // NOTIFY arrives at commit of every enqueue; a wake while a batch runs is remembered.
-        unlisten = await database.listen(OUTBOX_CHANNEL, () => {
+        const wake = (): void => {
           if (!busDown) for (const idle of idlers) idle.cancel();
+        };
+        // While the LISTEN connection is down the poll keeps publishing (slower); once it is
+        // back, one wake catches up on the NOTIFYs that were lost in between.
+        unlisten = await database.listen(OUTBOX_CHANNEL, wake, {
+          onInterrupted: (error) => observer.listenInterrupted?.(error),
+          onRestored: () => {
+            wake();
+            observer.listenRestored?.();
+          },
         });
       } catch (error) {
         observer.loopError?.(error);

@@ -61,6 +61,8 @@ export function startJobs(context: ServerContext, options: StartJobsOptions = {}
       },
       busUnavailable: (error) => logger.warn({ err: error }, 'event bus unavailable; outbox publisher waiting'),
       loopError: (error) => logger.warn({ err: error }, 'outbox publisher round failed'),
+      listenInterrupted: (error) => logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back'),
+      listenRestored: () => logger.info('outbox LISTEN connection restored'),
     },
   });
 

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database, ListenEvents } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
+import { enqueueEvents } from '../../src/events/enqueue-event.ts';
+import { openEventBus } from '../../src/events/open-event-bus.ts';
+import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
+import { Topics } from '../../src/events/topics.ts';
+import { dropSchema, testBackends, type Backend } from '../helpers/backends.ts';
+import { waitFor } from './support/event-backend.ts';
+import { outboxStatusCounts } from './support/outbox-fixtures.ts';
+
+/** A promise to await the next time something happens (a one-shot event, not a sleep). */
+function nextTime(): { promise: Promise<void>; fire(): void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
+/** Opens the backend's database; on Postgres under an application_name only this test uses, so it can find its own LISTEN backend. */
+async function openTestDatabase(backend: Backend): Promise<{ database: Database; applicationName: string; close(): Promise<void> }> {
+  const applicationName = `caracal_listen_test_${randomBytes(4).toString('hex')}`;
+  const schema = backend.schema();
+  const databaseUrl =
+    backend.databaseUrl === undefined
+      ? undefined
+      : `${backend.databaseUrl}${backend.databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`;
+  const database = await openDatabase({
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(schema === undefined ? {} : { schema }),
+  });
+  return {
+    database,
+    applicationName,
+    close: async () => {
+      await database.close();
+      await dropSchema(schema);
+    },
+  };
+}
+
+/** Ends this test's LISTEN session from the server side, as a Postgres restart or an operator would. */
+async function terminateListenBackend(database: Database, applicationName: string): Promise<number> {
+  const result = await database.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'LISTEN%' AND pg_terminate_backend(pid)`,
+    [applicationName],
+  );
+  expect(result.rows, 'exactly one LISTEN backend of this test').toHaveLength(1);
+  return result.rows[0]!.pid;
+}
+
+async function listenBackendPids(database: Database, applicationName: string): Promise<number[]> {
+  const result = await database.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'LISTEN%'`,
+    [applicationName],
+  );
+  return result.rows.map((row) => row.pid);
+}
+
+describe.each(testBackends())('LISTEN survives losing its connection on $name', (backend) => {
+  // PGlite runs inside this process: it has no server session that could be terminated.
+  const onPostgres = backend.databaseUrl !== undefined;
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it.skipIf(!onPostgres)('re-issues LISTEN after the backend is terminated, and tells the subscriber both ways', async () => {
+    const { database, applicationName, close } = await openTestDatabase(backend);
+    cleanups.push(close);
+    const channel = `test_channel_${randomBytes(4).toString('hex')}`;
+    const payloads = new Map<string, () => void>();
+    const received = (payload: string): Promise<void> => {
+      const signal = nextTime();
+      payloads.set(payload, signal.fire);
+      return signal.promise;
+    };
+    const interrupted = nextTime();
+    const restored = nextTime();
+    const events: ListenEvents = { onInterrupted: interrupted.fire, onRestored: restored.fire };
+    await database.listen(channel, (payload) => payloads.get(payload)?.(), events);
+
+    const before = received('before');
+    await database.query('SELECT pg_notify($1, $2)', [channel, 'before']);
+    await before;
+
+    const killed = await terminateListenBackend(database, applicationName);
+    await interrupted.promise;
+    await restored.promise;
+    const now = await listenBackendPids(database, applicationName);
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(killed);
+
+    const after = received('after');
+    await database.query('SELECT pg_notify($1, $2)', [channel, 'after']);
+    await after;
+  }, 30_000);
+
+  it.skipIf(!onPostgres)('a commit wakes the outbox publisher through NOTIFY again once LISTEN is back', async () => {
+    const { database, applicationName, close } = await openTestDatabase(backend);
+    cleanups.push(close);
+    const bus = await openEventBus({});
+    cleanups.push(() => bus.close());
+
+    // Rounds of the publisher, counted on its database: with an hour-long poll, only a wake starts one.
+    let roundsStarted = 0;
+    let roundsFinished = 0;
+    let roundFinished = nextTime();
+    const counted: Database = {
+      ...database,
+      transaction: (work, options) => {
+        roundsStarted += 1;
+        return database.transaction(work, options).finally(() => {
+          roundsFinished += 1;
+          roundFinished.fire();
+          roundFinished = nextTime();
+        });
+      },
+    };
+    /** Resolves once `after` rounds have started and none is in flight. */
+    const roundsSettled = async (after: number): Promise<void> => {
+      while (roundsStarted <= after || roundsFinished < roundsStarted) await roundFinished.promise;
+    };
+    const interrupted = nextTime();
+    const restored = nextTime();
+    let published = nextTime();
+    const publisher: OutboxPublisher = createOutboxPublisher({
+      database: counted,
+      bus,
+      signingSecret: 'listen-test-secret',
+      publisherId: 'listen-test',
+      pollIntervalMs: 3_600_000,
+      observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: () => published.fire() },
+    });
+    await publisher.start();
+    cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
+    const enqueue = (sequence: number) =>
+      database.transaction((transaction) =>
+        enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_listen', payload: { sequence } }]),
+      );
+
+    await enqueue(1);
+    await published.promise;
+
+    await terminateListenBackend(database, applicationName);
+    await interrupted.promise;
+    const roundsBeforeRestore = roundsStarted;
+    await restored.promise;
+    // The restore itself wakes the publisher once (to catch up on lost NOTIFYs); let that round
+    // end first, so the next row can only be published by its own commit's NOTIFY.
+    await roundsSettled(roundsBeforeRestore);
+    published = nextTime();
+    await enqueue(2);
+    await published.promise;
+    await roundsSettled(roundsStarted - 1);
+    expect(await outboxStatusCounts(database)).toEqual({ published: 2 });
+  }, 30_000);
+
+  it('keeps publishing by polling while no NOTIFY arrives', async () => {
+    const { database, close } = await openTestDatabase(backend);
+    cleanups.push(close);
+    const bus = await openEventBus({});
+    cleanups.push(() => bus.close());
+    // A database whose LISTEN connection is down for good: the subscription is told so and hears nothing.
+    const deaf: Database = {
+      ...database,
+      async listen(_channel, _onNotify, events) {
+        events?.onInterrupted?.(new Error('the LISTEN connection is down'));
+        return async () => {};
+      },
+    };
+    const publisher = createOutboxPublisher({ database: deaf, bus, signingSecret: 'poll-secret', publisherId: 'poll-test', pollIntervalMs: 20 });
+    await publisher.start();
+    cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
+    await database.transaction((transaction) =>
+      enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_poll', payload: {} }]),
+    );
+    await waitFor(async () => (await outboxStatusCounts(database)).published === 1, { what: 'a row published by the poll alone' });
+  });
+});
