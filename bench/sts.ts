@@ -5,24 +5,30 @@
  * postgres://root@127.0.0.1:5432/test — in a schema of its own that is dropped afterwards. The
  * lineage root → leaf is orchestrator session → worker → worker → worker (three edges, the last
  * received by the worker application), made through the Coordinator's routes when it serves them
- * and with SQL inserts otherwise (the output says which). 16 concurrent clients share one undici
- * keep-alive pool and exchange the worker's session mandate (RFC 8693) for a mandate bound to one
- * MCP resource, for BENCH_SECONDS (default 5) after a warm-up. Prints mints/s and p50/p99 against
- * the targets (≥ 1,500 mints/s, p50 ≤ 2 ms), and beside them the cost of one ES256 signature
- * alone — the floor of a mint. The load generator shares the process with the server, so the
- * figures are conservative. Never exits non-zero over timings.
+ * and with SQL inserts otherwise (the output says which). 16 concurrent clients on a worker thread
+ * share one undici keep-alive pool and exchange the worker's session mandate (RFC 8693) for a
+ * mandate bound to one MCP resource:
+ * - closed loop for BENCH_SECONDS (default 5) after a warm-up: the saturation throughput
+ *   (target ≥ 1,500 mints/s). With 16 always in flight its latency is queueing by construction.
+ * - paced (open loop) at 1,500 mints/s and then higher rates, the 16 clients sharing the offered
+ *   rate: p50/p99 at a given throughput — the target is ≥ 1,500 mints/s with p50 ≤ 2 ms.
+ * Beside them: one client alone, the server thread's busy time per mint, and one ES256 signature
+ * alone — the floor of a mint. Never exits non-zero over timings.
  *
  * Run: pnpm -r --filter ./packages/* run build && node bench/sts.ts
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { SignJWT, generateKeyPair } from 'jose';
 import { Pool } from 'undici';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = 1;
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 3);
+/** Offered rates of the paced runs, mints/s: the target first. */
+const PACED_RATES = [1500, 2000, 2500, 3000, 3500, 4000];
 const CONCURRENCY = 16;
 const TARGET_MINTS_PER_SECOND = 1500;
 const TARGET_P50_MS = 2;
@@ -40,23 +46,40 @@ interface LoadResult {
   latencies: number[];
   failures: number;
   elapsed: number;
-  /** Latencies of the single-client run that follows the measured one. */
-  aloneLatencies?: number[];
 }
+/** One paced run: the rate offered, and what came back. */
+interface PacedResult extends LoadResult {
+  offered: number;
+}
+interface LoadReport {
+  closed: LoadResult;
+  alone: LoadResult;
+  paced: PacedResult[];
+}
+type LoadMessage = 'measuring' | 'measured' | LoadReport;
 
-/** The worker thread: 16 clients on one keep-alive pool, a warm-up, then the measured run. */
+const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+
+/**
+ * The worker thread: 16 clients on one keep-alive pool. First closed loop (each client sends its
+ * next request as soon as the last is answered: the saturation throughput, where latency is
+ * only queueing — Little's law), then one client alone, then paced runs at fixed offered rates.
+ */
 async function generateLoad(settings: LoadSettings): Promise<void> {
   const pool = new Pool(settings.url, { connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 60_000 });
-  const run = async (seconds: number, clients = CONCURRENCY): Promise<LoadResult> => {
+  const exchange = async (): Promise<boolean> => {
+    const response = await pool.request({ method: 'POST', path: '/oauth/2/token', body: settings.form, headers: FORM_HEADERS });
+    await response.body.dump();
+    return response.statusCode === 200;
+  };
+  const closedLoop = async (seconds: number, clients = CONCURRENCY): Promise<LoadResult> => {
     const latencies: number[] = [];
     let failures = 0;
     const deadline = performance.now() + seconds * 1000;
     const client = async () => {
       while (performance.now() < deadline) {
         const started = performance.now();
-        const response = await pool.request({ method: 'POST', path: '/oauth/2/token', body: settings.form, headers: FORM_HEADERS });
-        await response.body.dump();
-        if (response.statusCode === 200) latencies.push(performance.now() - started);
+        if (await exchange()) latencies.push(performance.now() - started);
         else failures += 1;
       }
     };
@@ -64,13 +87,47 @@ async function generateLoad(settings: LoadSettings): Promise<void> {
     await Promise.all(Array.from({ length: clients }, client));
     return { latencies, failures, elapsed: (performance.now() - started) / 1000 };
   };
-  await run(WARMUP_SECONDS);
-  parentPort!.postMessage('measuring');
-  const loaded = await run(SECONDS);
-  parentPort!.postMessage('measured');
+  /**
+   * Open loop: client i sends request k at t0 + (k + i / clients) × interval, the 16 spread evenly.
+   * A client that is still waiting when its next slot comes sends at once and that request's
+   * latency counts from the slot it missed (no coordinated omission: a slow server is charged for
+   * the queue it builds); a client that waited for its slot counts from the actual send.
+   */
+  const paced = async (rate: number, seconds: number): Promise<PacedResult> => {
+    const latencies: number[] = [];
+    let failures = 0;
+    const interval = (CONCURRENCY * 1000) / rate;
+    const origin = performance.now();
+    const deadline = origin + seconds * 1000;
+    const client = async (index: number) => {
+      for (let slot = origin + (index * interval) / CONCURRENCY; slot < deadline; slot += interval) {
+        const now = performance.now();
+        let started = slot;
+        if (now < slot) {
+          await sleep(slot - now);
+          started = performance.now();
+        }
+        if (await exchange()) latencies.push(performance.now() - started);
+        else failures += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => client(index)));
+    return { offered: rate, latencies, failures, elapsed: (performance.now() - origin) / 1000 };
+  };
+  await closedLoop(WARMUP_SECONDS);
+  parentPort!.postMessage('measuring' satisfies LoadMessage);
+  const closed = await closedLoop(SECONDS);
+  parentPort!.postMessage('measured' satisfies LoadMessage);
   // One client alone: the latency of a mint when nothing queues in front of it.
-  const alone = await run(Math.max(1, SECONDS / 2), 1);
-  parentPort!.postMessage({ ...loaded, aloneLatencies: alone.latencies });
+  const alone = await closedLoop(Math.max(1, SECONDS / 2), 1);
+  // The target rate, then higher ones until the median passes the target.
+  const pacedRuns: PacedResult[] = [];
+  for (const rate of PACED_RATES) {
+    const run = await paced(rate, PACED_SECONDS);
+    pacedRuns.push(run);
+    if (percentile(run.latencies.sort((a, b) => a - b), 0.5) > TARGET_P50_MS) break;
+  }
+  parentPort!.postMessage({ closed, alone, paced: pacedRuns } satisfies LoadMessage);
   await pool.close();
 }
 
@@ -160,9 +217,9 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
 
-/** One ES256 signature of a mandate-sized payload, alone: the floor under every mint. */
-async function signatureCost(): Promise<{ microseconds: number; cpuMicroseconds: number }> {
-  const { privateKey } = await generateKeyPair('ES256');
+/** One ES256 signature of a mandate-sized payload, alone, the way the server signs: the floor under every mint. */
+function signatureCost(): { microseconds: number; cpuMicroseconds: number } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const claims = {
     iss: 'http://127.0.0.1:4000',
     sub: 'agentsess_0000000000aaaaaaaaaaaaaaaa',
@@ -174,12 +231,13 @@ async function signatureCost(): Promise<{ microseconds: number; cpuMicroseconds:
     delegation_path: ['deledge_1', 'deledge_2', 'deledge_3'],
     hop_count: 3,
   };
-  const sign = () => new SignJWT({ ...claims, jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'key_bench' }).sign(privateKey);
-  for (let index = 0; index < 500; index += 1) await sign();
+  const payload = () => Buffer.from(JSON.stringify({ ...claims, jti: randomUUID() })).toString('base64url');
+  const signOnce = () => sign('sha256', Buffer.from(`eyJhbGciOiJFUzI1NiJ9.${payload()}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  for (let index = 0; index < 500; index += 1) signOnce();
   const rounds = 3000;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  for (let index = 0; index < rounds; index += 1) await sign();
+  for (let index = 0; index < rounds; index += 1) signOnce();
   const cpu = process.cpuUsage(cpuBefore);
   return { microseconds: ((performance.now() - started) * 1000) / rounds, cpuMicroseconds: (cpu.user + cpu.system) / rounds };
 }
@@ -236,8 +294,8 @@ async function main(): Promise<void> {
     const worker = new Worker(new URL(import.meta.url), { workerData: { url: server.url, form } satisfies LoadSettings });
     let eventLoopBefore = performance.eventLoopUtilization();
     let eventLoop = eventLoopBefore;
-    const measured = await new Promise<LoadResult>((resolve, reject) => {
-      worker.on('message', (message: 'measuring' | 'measured' | LoadResult) => {
+    const report = await new Promise<LoadReport>((resolve, reject) => {
+      worker.on('message', (message: LoadMessage) => {
         if (message === 'measuring') eventLoopBefore = performance.eventLoopUtilization();
         else if (message === 'measured') eventLoop = performance.eventLoopUtilization(eventLoopBefore);
         else resolve(message);
@@ -245,31 +303,46 @@ async function main(): Promise<void> {
       worker.on('error', reject);
     });
     await worker.terminate();
-    const sorted = measured.latencies.sort((a, b) => a - b);
-    const rate = measured.latencies.length / measured.elapsed;
-    const p50 = percentile(sorted, 0.5);
-    const p99 = percentile(sorted, 0.99);
-    const signature = await signatureCost();
+    const { closed } = report;
+    const sorted = closed.latencies.sort((a, b) => a - b);
+    const rate = closed.latencies.length / closed.elapsed;
+    const signature = signatureCost();
 
     console.log(`token exchange through a ${hops}-edge lineage (made with ${how}), Postgres schema ${schema}`);
-    console.log(`${CONCURRENCY} clients on a worker thread, undici keep-alive, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`);
+    console.log(`${CONCURRENCY} clients on a worker thread, one undici keep-alive pool; load average ${loadavg()[0]!.toFixed(1)} at start`);
+    console.log(`closed loop, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up (each client sends again as soon as it is answered):`);
     console.log(`  mints/s        ${rate.toFixed(0).padStart(8)}   (target >= ${TARGET_MINTS_PER_SECOND})`);
-    console.log(`  p50            ${p50.toFixed(2).padStart(8)} ms (target <= ${TARGET_P50_MS} ms)`);
-    console.log(`  p99            ${p99.toFixed(2).padStart(8)} ms`);
-    const alone = (measured.aloneLatencies ?? []).sort((a, b) => a - b);
-    console.log(`  1 client       p50 ${percentile(alone, 0.5).toFixed(2)} ms, p99 ${percentile(alone, 0.99).toFixed(2)} ms (nothing queued ahead)`);
-    // Closed loop: 16 requests always in flight, so mean latency = 16 / throughput (Little's law).
-    console.log(`  note           with ${CONCURRENCY} in flight, p50 <= ${TARGET_P50_MS} ms needs about ${Math.round((CONCURRENCY * 1000) / TARGET_P50_MS)} mints/s`);
-    console.log(`  failures       ${String(measured.failures).padStart(8)}`);
+    console.log(`  p50 / p99      ${percentile(sorted, 0.5).toFixed(2).padStart(8)} / ${percentile(sorted, 0.99).toFixed(2)} ms`);
+    // 16 requests always in flight: latency = 16 / throughput (Little's law), i.e. pure queueing.
+    console.log(`  note           ${CONCURRENCY} always in flight: p50 here is queueing; p50 <= ${TARGET_P50_MS} ms would need ${Math.round((CONCURRENCY * 1000) / TARGET_P50_MS)} mints/s`);
+    console.log(`  failures       ${String(closed.failures).padStart(8)}`);
     // Busy time is steadier than wall time on a shared machine: what one mint costs the server's thread.
-    const busyPerMint = eventLoop.active / Math.max(1, measured.latencies.length);
+    const busyPerMint = eventLoop.active / Math.max(1, closed.latencies.length);
     console.log(`  server busy    ${busyPerMint.toFixed(3).padStart(8)} ms per mint (event loop ${(eventLoop.utilization * 100).toFixed(0)}% busy)`);
     console.log(
       `  ES256 sign     ${(signature.microseconds / 1000).toFixed(3).padStart(8)} ms alone, ${(signature.cpuMicroseconds / 1000).toFixed(3)} ms CPU ` +
         `(the floor: ${(1_000_000 / signature.microseconds).toFixed(0)} signatures/s on one core; a mint keeps the server ${((busyPerMint * 1000) / signature.cpuMicroseconds).toFixed(1)}x as long)`,
     );
-    console.log(`${rate >= TARGET_MINTS_PER_SECOND ? 'PASS' : 'MISS'} mints/s ${rate.toFixed(0)} >= ${TARGET_MINTS_PER_SECOND}`);
-    console.log(`${p50 <= TARGET_P50_MS ? 'PASS' : 'MISS'} p50 ${p50.toFixed(2)} ms <= ${TARGET_P50_MS} ms`);
+    const alone = report.alone.latencies.sort((a, b) => a - b);
+    console.log(`one client alone: p50 ${percentile(alone, 0.5).toFixed(2)} ms, p99 ${percentile(alone, 0.99).toFixed(2)} ms (nothing queued ahead)`);
+    console.log(`paced, ${PACED_SECONDS} s per rate, ${CONCURRENCY} clients sharing the offered rate (latency from each request's slot):`);
+    let best: { rate: number; p50: number } | undefined;
+    for (const run of report.paced) {
+      const latencies = run.latencies.sort((a, b) => a - b);
+      const achieved = run.latencies.length / run.elapsed;
+      const p50 = percentile(latencies, 0.5);
+      console.log(
+        `  offered ${String(run.offered).padStart(5)}/s  achieved ${achieved.toFixed(0).padStart(5)}/s  p50 ${p50.toFixed(2).padStart(6)} ms  p99 ${percentile(latencies, 0.99).toFixed(2).padStart(7)} ms  failures ${run.failures}`,
+      );
+      // A rate counts only when it was delivered (within 2 %) with the median inside the target.
+      if (achieved >= run.offered * 0.98 && run.failures === 0 && p50 <= TARGET_P50_MS) best = { rate: achieved, p50 };
+    }
+    console.log(`${rate >= TARGET_MINTS_PER_SECOND ? 'PASS' : 'MISS'} closed-loop mints/s ${rate.toFixed(0)} >= ${TARGET_MINTS_PER_SECOND}`);
+    console.log(
+      best !== undefined && best.rate >= TARGET_MINTS_PER_SECOND
+        ? `PASS ${best.rate.toFixed(0)} mints/s sustained with p50 ${best.p50.toFixed(2)} ms (target >= ${TARGET_MINTS_PER_SECOND}/s with p50 <= ${TARGET_P50_MS} ms)`
+        : `MISS no paced rate >= ${TARGET_MINTS_PER_SECOND}/s was sustained with p50 <= ${TARGET_P50_MS} ms`,
+    );
   } finally {
     await pool.close();
     await server.close();

@@ -8,6 +8,7 @@ import { zoneKeyStoreFor } from './keys/zone-key-store.ts';
 import { VerifiedMandateCache } from './mandates/verified-mandate-cache.ts';
 import type { StsRuntime } from './sts-runtime.ts';
 import { ClientAuthenticator } from './token/client-authentication.ts';
+import { ExchangeSnapshotReader } from './token/exchange-repository.ts';
 import { registerTokenRoute } from './token/token-route.ts';
 import { registerVerifyRoute } from './verify/verify-route.ts';
 
@@ -22,6 +23,7 @@ export async function stsPlugin(app: FastifyInstance, options: { context: Server
     keyStore: zoneKeyStoreFor(context.database, context.config.keyEncryptionSecret),
     clients: new ClientAuthenticator({ database: context.database, now: context.now }),
     verifiedSubjects: new VerifiedMandateCache(),
+    snapshots: new ExchangeSnapshotReader(context.database),
   };
   installLogRedaction(app);
   registerFormParser(app);

@@ -2,6 +2,7 @@ import type { ServerContext } from '../server-context.ts';
 import type { ZoneKeyStore } from './keys/zone-key-store.ts';
 import type { VerifiedMandateCache } from './mandates/verified-mandate-cache.ts';
 import type { ClientAuthenticator } from './token/client-authentication.ts';
+import type { ExchangeSnapshotReader } from './token/exchange-repository.ts';
 
 /** What the STS routes share: the server context plus the STS's own in-memory caches. */
 export interface StsRuntime {
@@ -10,6 +11,8 @@ export interface StsRuntime {
   clients: ClientAuthenticator;
   /** Session mandates presented as subject tokens, whose signature verified recently. */
   verifiedSubjects: VerifiedMandateCache;
+  /** Reads what token exchanges decide on, concurrent ones in one statement. */
+  snapshots: ExchangeSnapshotReader;
 }
 
 /** The token endpoint's success body (RFC 6749 §5.1, RFC 8693 §2.2.1). */

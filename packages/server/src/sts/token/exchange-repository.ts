@@ -50,29 +50,99 @@ interface RawSnapshot extends Omit<ExchangeSnapshot, 'lineage'> {
   lineage: Array<Omit<EdgeState, 'mandateTtlSeconds'> & { constraints: unknown }>;
 }
 
+/** What one exchange asks the snapshot for. */
+export interface SnapshotRequest {
+  zoneId: string;
+  clientId: string;
+  resource: string;
+  sessionId: string | undefined;
+  edgeId: string | undefined;
+}
+
 /**
- * Reads, in one round trip, the zone's key version, the caller's application, the resource, the
- * presented session and the whole edge lineage (parent_edge_id chain, root first, at most 40
- * edges: a longer or cyclic chain reads as broken) with each delegating session's status. The
- * statement is `caracal_exchange_snapshot` in migrations/0003_identity.sql (a function, so its plan
- * is cached). The decision itself is a pure function of this snapshot.
+ * One statement reads, per request, the zone's key version, the caller's application, the
+ * resource, the presented session and the whole edge lineage (parent_edge_id chain, root first,
+ * at most 40 edges: a longer or cyclic chain reads as broken) with each delegating session's
+ * status: `caracal_exchange_snapshot` in migrations/0003_identity.sql (a function, so its plan is
+ * cached), called once per row of the requests. The decision itself is a pure function of a
+ * snapshot.
  */
-export async function readExchangeSnapshot(
-  queryable: Queryable,
-  request: { zoneId: string; clientId: string; resource: string; sessionId: string | undefined; edgeId: string | undefined },
-): Promise<ExchangeSnapshot> {
+const SNAPSHOTS_SQL = `SELECT caracal_exchange_snapshot(r.zone_id, r.client_id, r.resource, r.session_id, r.edge_id) AS snapshot
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS r(zone_id, client_id, resource, session_id, edge_id, position)
+ ORDER BY r.position`;
+
+async function readSnapshots(queryable: Queryable, requests: readonly SnapshotRequest[]): Promise<ExchangeSnapshot[]> {
   const { rows } = await queryable.query<{ snapshot: RawSnapshot }>(
-    'SELECT caracal_exchange_snapshot($1, $2, $3, $4, $5) AS snapshot',
-    [request.zoneId, request.clientId, request.resource, request.sessionId ?? null, request.edgeId ?? null],
+    SNAPSHOTS_SQL,
+    [
+      requests.map((request) => request.zoneId),
+      requests.map((request) => request.clientId),
+      requests.map((request) => request.resource),
+      requests.map((request) => request.sessionId ?? null),
+      requests.map((request) => request.edgeId ?? null),
+    ],
+    { prepare: true },
   );
-  const raw = rows[0]!.snapshot;
-  return {
+  return rows.map(({ snapshot: raw }) => ({
     keyVersion: raw.keyVersion,
     application: raw.application,
     resourceScopes: raw.resourceScopes,
     session: raw.session,
     lineage: raw.lineage.map(({ constraints, ...edge }) => ({ ...edge, mandateTtlSeconds: ttlConstraint(constraints) })),
-  };
+  }));
+}
+
+interface PendingRead {
+  request: SnapshotRequest;
+  resolve(snapshot: ExchangeSnapshot): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Reads exchange snapshots, gathering the requests that arrive in one turn of the event loop into
+ * one statement. Under load a mint's cost is dominated by round trips (a socket write and read on
+ * each side, a statement start in Postgres), so N concurrent exchanges share one; alone, a request
+ * waits only until the end of the current turn (setImmediate), not for a timer.
+ *
+ * Consistency is unchanged: a read starts after every request in it arrived, so a revocation that
+ * committed before an exchange request came in is seen by it.
+ */
+export class ExchangeSnapshotReader {
+  readonly #queryable: Queryable;
+  #pending: PendingRead[] = [];
+
+  constructor(queryable: Queryable) {
+    this.#queryable = queryable;
+  }
+
+  read(request: SnapshotRequest): Promise<ExchangeSnapshot> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending.push({ request, resolve, reject }) === 1) setImmediate(() => void this.#flush());
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    try {
+      const snapshots = await readSnapshots(this.#queryable, batch.map((pending) => pending.request));
+      batch.forEach((pending, index) => pending.resolve(snapshots[index]!));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // Whatever failed the shared statement must fail only the request that caused it.
+      await Promise.all(
+        batch.map((pending) =>
+          readSnapshots(this.#queryable, [pending.request]).then(
+            ([snapshot]) => pending.resolve(snapshot!),
+            (cause: unknown) => pending.reject(cause),
+          ),
+        ),
+      );
+    }
+  }
 }
 
 function ttlConstraint(constraints: unknown): number | null {

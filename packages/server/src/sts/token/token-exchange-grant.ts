@@ -10,7 +10,7 @@ import type { MandateClaims } from '../mandates/mandate-claims.ts';
 import type { StsRuntime, TokenResponse } from '../sts-runtime.ts';
 import type { PresentedClient } from './client-authentication.ts';
 import { decideExchange } from './exchange-decision.ts';
-import { readExchangeSnapshot, spendEdgeBudget, type BudgetOutcome } from './exchange-repository.ts';
+import { spendEdgeBudget, type BudgetOutcome } from './exchange-repository.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -68,7 +68,7 @@ export async function tokenExchangeGrant(
 ): Promise<TokenResponse> {
   const parameters = readParameters(form);
   const caller = presented === undefined ? undefined : await runtime.clients.authenticate(presented);
-  const { config, database } = runtime.context;
+  const { config } = runtime.context;
   const now = runtime.context.now();
   let subject: MandateClaims;
   try {
@@ -90,7 +90,7 @@ export async function tokenExchangeGrant(
     throw oauthError('invalid_grant', 'the subject token was issued to another client');
   }
   const zoneId = subject.zone_id;
-  const snapshot = await readExchangeSnapshot(database, {
+  const snapshot = await runtime.snapshots.read({
     zoneId,
     clientId: subject.client_id,
     resource: parameters.resource,
@@ -119,7 +119,7 @@ export async function tokenExchangeGrant(
   const issuedAt = Math.floor(now / 1000);
   const scope = grant.scopes.join(' ');
   const leafEdge = grant.delegationPath.at(-1);
-  const accessToken = await signMandate(key, {
+  const accessToken = signMandate(key, {
     iss: config.issuer,
     sub: grant.subject,
     aud: parameters.resource,
