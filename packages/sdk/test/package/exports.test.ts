@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,6 +15,43 @@ const FORBIDDEN_IN_ROOT = ['modelcontextprotocol', 'a2a-js', '@opentelemetry/sdk
 let out: string;
 let built: string[];
 let missing: Array<[name: string, source: string]>;
+
+const tscBin = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+/** Compiler options of a strict TypeScript consumer; `moduleResolution` varies. */
+const CONSUMER_OPTIONS = { target: 'ES2023', lib: ['ES2023'], strict: true, noEmit: true, skipLibCheck: true, types: ['node'], verbatimModuleSyntax: true };
+
+/**
+ * Type-checks `files` in a fresh project under `out`, resolving `@caracal/sdk` to the built
+ * package as an installed dependency. Resolves to tsc's diagnostics ('' when there are none) and
+ * the files the program read.
+ */
+async function typecheckConsumer(name: string, compilerOptions: Record<string, unknown>, files: Record<string, string>): Promise<{ errors: string; read: string[] }> {
+  const project = join(out, name);
+  mkdirSync(project, { recursive: true });
+  // Its own package scope: without one, TypeScript would take packages/sdk/package.json above
+  // `out` for a self-reference and resolve the package to packages/sdk/dist instead.
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `caracal-${name}`, private: true, type: 'module' }));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(project, file), text);
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...CONSUMER_OPTIONS, ...compilerOptions }, include: ['*.ts'] }));
+  let output: string;
+  try {
+    ({ stdout: output } = await run(process.execPath, [tscBin, '-p', project, '--pretty', 'false', '--listFiles'], { cwd: project }));
+  } catch (error) {
+    output = String((error as { stdout?: string }).stdout || error);
+  }
+  const lines = output.split('\n').filter((line) => line !== '');
+  return { errors: lines.filter((line) => !isAbsolute(line)).join('\n'), read: lines.filter((line) => isAbsolute(line)) };
+}
+
+/** Of the files a consumer program read, those of the SDK: all must come from the build under `out`. */
+function sdkFilesRead(read: string[]): { fromBuild: string[]; fromElsewhere: string[] } {
+  const build = join(out, 'node_modules/@caracal/sdk/');
+  return {
+    fromBuild: read.filter((file) => file.startsWith(build)),
+    fromElsewhere: read.filter((file) => file.startsWith(join(packageRoot, 'dist/')) || file.startsWith(join(packageRoot, 'src/'))),
+  };
+}
 
 /** Runs an ES module snippet in a fresh node process, resolving packages as an installed app would. */
 async function node(code: string, ...flags: string[]): Promise<string> {
@@ -55,6 +93,33 @@ describe('the built package (dist), as users import it', () => {
     expect(keys.length).toBeGreaterThan(0);
     expect(existsSync(join(out, 'node_modules/@caracal/sdk', target.types))).toBe(true);
   });
+
+  it('every exports subpath has declarations a strict consumer resolves (NodeNext and Bundler)', async () => {
+    // Without declarations, strict mode reports TS7016; an unresolvable subpath reports TS2307.
+    const imports = subpaths
+      .filter(([, target]) => typeof target !== 'string')
+      .map(([subpath], index) => `export type Entry${index} = typeof import('@caracal/sdk${subpath === '.' ? '' : subpath.slice(1)}');`);
+    expect(imports.length).toBe(subpaths.length - 1);
+    const files = { 'entries.ts': `${imports.join('\n')}\n` };
+    for (const [name, module, moduleResolution] of [['consumer-nodenext', 'NodeNext', 'NodeNext'], ['consumer-bundler', 'ESNext', 'Bundler']] as const) {
+      const { errors, read } = await typecheckConsumer(name, { module, moduleResolution }, files);
+      expect(errors, moduleResolution).toBe('');
+      const { fromBuild, fromElsewhere } = sdkFilesRead(read);
+      expect(fromBuild.map((file) => file.slice(file.lastIndexOf('/') + 1))).toEqual(expect.arrayContaining(built.map((entry) => `${entry}.d.ts`)));
+      expect(fromElsewhere, moduleResolution).toEqual([]);
+    }
+  }, 60_000);
+
+  it('the built declarations pass the same type tests as the sources (test/types)', async () => {
+    // The type tests import the package by name; here that name is the built package, not src.
+    const typesDir = join(packageRoot, 'test/types');
+    const tests = readdirSync(typesDir).filter((file) => file.endsWith('.test-d.ts'));
+    expect(tests.length).toBeGreaterThan(0);
+    const files = Object.fromEntries(tests.map((file) => [file, readFileSync(join(typesDir, file), 'utf8')]));
+    const { errors, read } = await typecheckConsumer('consumer-type-tests', { module: 'NodeNext', moduleResolution: 'NodeNext' }, files);
+    expect(errors).toBe('');
+    expect(sdkFilesRead(read).fromElsewhere).toEqual([]);
+  }, 60_000);
 
   it('the root entry exposes the public contract', async () => {
     const keys = JSON.parse(await node(`const m = await import('@caracal/sdk'); process.stdout.write(JSON.stringify(Object.keys(m)))`)) as string[];
