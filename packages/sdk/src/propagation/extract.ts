@@ -1,13 +1,15 @@
 import { readCaracalBaggage } from './baggage-lineage-reader.ts';
 import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER } from './constants.ts';
-import { readHeader } from './headers.ts';
-import type { IncomingHeaders } from './headers.ts';
+import { headersFromGetter, isHeaderGetter, readHeader } from './headers.ts';
+import type { HeaderGetter, IncomingHeaders } from './headers.ts';
 import type { CaracalLineage } from './lineage.ts';
 import { traceparentStart } from './traceparent.ts';
 import { isValidTracestate } from './tracestate.ts';
 
 /** Lineage fields as they are built, before being handed out read-only. */
 type MutableLineage = { -readonly [Field in keyof CaracalLineage]: CaracalLineage[Field] };
+
+const LINEAGE_HEADERS = [TRACEPARENT_HEADER, TRACESTATE_HEADER, BAGGAGE_HEADER] as const;
 
 const EMPTY_BAGGAGE: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -36,15 +38,17 @@ function readTraceState(headers: IncomingHeaders): string | undefined {
  * is the only source of authority. An invalid `tracestate` is left out, an invalid `baggage`
  * yields no lineage fields, and several `traceparent` values are invalid (which one would win?).
  * Never throws.
- * @param headers - incoming headers (names in any letter case; values may be arrays).
+ * @param carrier - incoming headers: a plain record as Node and Fastify give them (names in any
+ *   letter case; values may be arrays), or a fetch `Headers` (anything with `get(name)`).
  * @returns the untrusted lineage, or `null` without a valid `traceparent`.
  * @example
- * const lineage = extract(request.headers);
+ * const lineage = extract(request.headers); // node:http, Fastify, or a fetch Request
  * if (lineage) logger.info({ traceId: lineage.traceId, edge: lineage.delegationEdgeId });
  * @since 0.1.0
  */
-export function extract(headers: IncomingHeaders): CaracalLineage | null {
-  if (typeof headers !== 'object' || headers === null) return null;
+export function extract(carrier: IncomingHeaders | HeaderGetter): CaracalLineage | null {
+  if (typeof carrier !== 'object' || carrier === null) return null;
+  const headers = isHeaderGetter(carrier) ? headersFromGetter(carrier, LINEAGE_HEADERS) : (carrier as IncomingHeaders);
   let traceparentValue = readHeader(headers, TRACEPARENT_HEADER);
   if (traceparentValue === undefined) return null;
   if (typeof traceparentValue !== 'string') {

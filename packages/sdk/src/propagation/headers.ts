@@ -13,6 +13,32 @@
  */
 export type IncomingHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
+/**
+ * Headers read through a getter, as the fetch API's `Headers` (and `Map`-like carriers) expose
+ * them: names in any letter case, several values of one name joined by `, `.
+ * @example
+ * extract(request.headers satisfies HeaderGetter); // a fetch Request
+ * @since 0.1.0
+ */
+export interface HeaderGetter {
+  get(name: string): string | null | undefined;
+}
+
+/** True for a getter carrier; a plain record never holds a function, whatever its keys. */
+export function isHeaderGetter(headers: object): headers is HeaderGetter {
+  return typeof (headers as { get?: unknown }).get === 'function';
+}
+
+/** The headers `names` of a getter carrier as a plain record (absent ones left out). */
+export function headersFromGetter(headers: HeaderGetter, names: readonly string[]): IncomingHeaders {
+  const record: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers.get(name);
+    if (typeof value === 'string') record[name] = value;
+  }
+  return record;
+}
+
 /** The key under which `headers` holds `lowerName`, in any letter case; undefined when absent. */
 export function findHeaderKey(headers: object, lowerName: string): string | undefined {
   if ((headers as Record<string, unknown>)[lowerName] !== undefined) return lowerName;

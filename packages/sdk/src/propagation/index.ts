@@ -29,7 +29,7 @@ export type { TracestateEntry } from './tracestate.ts';
 export { formatTracestate, isValidTracestate, parseTracestate } from './tracestate.ts';
 export type { BaggageEntry } from './baggage.ts';
 export { formatBaggage, parseBaggage } from './baggage.ts';
-export type { IncomingHeaders } from './headers.ts';
+export type { HeaderGetter, IncomingHeaders } from './headers.ts';
 export type { CaracalBaggageFields, CaracalLineage } from './lineage.ts';
 export { inject } from './inject.ts';
 export { extract } from './extract.ts';

@@ -138,6 +138,17 @@ describe('extract', () => {
     expect(extract({ tracestate: ['a=1', 'b=2'], traceparent })?.traceState).toBe('a=1,b=2');
   });
 
+  it('reads a fetch Headers object, repeated values joined as fetch joins them', () => {
+    const traceparent = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+    const headers = new Headers({ TraceParent: traceparent, tracestate: 'rojo=1' });
+    headers.append('baggage', 'caracal.hop=3,a=1');
+    headers.append('baggage', 'b=2');
+    expect(extract(headers)).toStrictEqual({ traceId: TRACE_ID, spanId: '00f067aa0ba902b7', traceFlags: '01', traceState: 'rojo=1', hop: 3, baggage: { a: '1', b: '2' } });
+    expect(extract(new Headers({ baggage: 'a=1' }))).toBeNull();
+    headers.append('traceparent', traceparent);
+    expect(extract(headers)).toBeNull();
+  });
+
   it('treats several traceparent values as invalid', () => {
     const traceparent = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
     expect(extract({ traceparent: [traceparent, traceparent] })).toBeNull();

@@ -19,6 +19,7 @@ import {
   type TRACESTATE_HEADER,
   type BaggageEntry,
   type CaracalLineage,
+  type HeaderGetter,
   type IncomingHeaders,
   type Traceparent,
   type TracestateEntry,
@@ -116,12 +117,14 @@ describe('inject and extract', () => {
     void inject({ traceId: 't' }, {});
   });
 
-  test('extract takes Node\'s request headers or a plain object and returns a lineage or null', () => {
+  test('extract takes Node\'s request headers, a plain object or a fetch Headers and returns a lineage or null', () => {
     expectTypeOf(extract(request.headers)).toEqualTypeOf<CaracalLineage | null>();
     expectTypeOf(extract({ traceparent: '00-…', baggage: ['a=1', 'b=2'] })).toEqualTypeOf<CaracalLineage | null>();
     expectTypeOf(request.headers).toExtend<IncomingHeaders>();
-    // @ts-expect-error -- a fetch Headers object is not a record; extract would find nothing in it
-    void extract(new Headers());
+    expectTypeOf(extract(new Headers())).toEqualTypeOf<CaracalLineage | null>();
+    expectTypeOf(new Headers()).toExtend<HeaderGetter>();
+    // @ts-expect-error -- header values are strings or string arrays
+    void extract({ traceparent: 42 });
   });
 
   test('a lineage is readonly, with an optional numeric hop and always a baggage record', () => {
