@@ -1,16 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { coordinatorPlugin } from './coordinator/plugin.ts';
 import { eventsPlugin } from './events/plugin.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthPlugin } from './http/health-plugin.ts';
+import { appLogRedaction } from './http/log-redaction.ts';
 import { metricsPlugin } from './http/metrics-plugin.ts';
 import { newId } from './ids.ts';
 import type { ServerContext } from './server-context.ts';
 import { stsPlugin } from './sts/plugin.ts';
 
 export interface BuildAppOptions {
-  /** Pino logger options or `false`; defaults to warnings only. */
+  /** Pino logger options or `false`; defaults to warnings only. Secrets are always redacted. */
   logger?: boolean | { level: string };
+  /** Where log lines go (default stdout). */
+  logStream?: DestinationStream;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
 }
@@ -28,7 +32,7 @@ declare module 'fastify' {
 /** Builds the Coordinator + STS app without listening (tests use `inject()`). */
 export async function buildApp(dependencies: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: 'warn' },
+    logger: loggerOptions(options),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => newId('req'),
@@ -55,4 +59,15 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   await app.register(coordinatorPlugin, { context });
   await app.register(eventsPlugin, { context });
   return app;
+}
+
+/** The root logger's options: redaction lives here so no route, plugin or job can log around it. */
+function loggerOptions(options: BuildAppOptions) {
+  const logger = options.logger ?? { level: 'warn' };
+  if (logger === false) return false;
+  return {
+    level: logger === true ? 'info' : logger.level,
+    ...appLogRedaction,
+    ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+  };
 }
