@@ -33,7 +33,8 @@ export async function sessionRoutes(app: FastifyInstance, options: { context: Se
 
   app.post<{ Params: ZoneParams; Body: SpawnRequest }>(
     '/zones/:zoneId/agents',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { params: zoneParamsSchema, body: spawnBodySchema } },
+    // Every field of a spawn is optional, so a bare POST spawns with the defaults.
+    { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty, schema: { params: zoneParamsSchema, body: spawnBodySchema } },
     async (request, reply) => {
       const result = await spawnSession(context, {
         principal: principalOf(request),

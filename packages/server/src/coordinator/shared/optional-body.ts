@@ -22,7 +22,7 @@ export function acceptEmptyJsonBodies(app: FastifyInstance): void {
 }
 
 /**
- * Route hook for action routes whose body schema has no required field: a request without a body
+ * Route hook for routes whose body schema has no required field (the actions, and spawn): a request without a body
  * (or with an empty JSON one, see above, or an empty `text/plain` one, which is what `fetch`
  * labels `body: ''`) is the same as `{}` — schemas alone cannot accept a missing body and still
  * refuse a wrong one. Routes that need fields leave the body missing, and their schema refuses it.
