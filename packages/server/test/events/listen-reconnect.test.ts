@@ -60,103 +60,105 @@ async function listenBackendPids(database: Database, applicationName: string): P
 }
 
 describe.each(testBackends())('LISTEN survives losing its connection on $name', (backend) => {
-  // PGlite runs inside this process: it has no server session that could be terminated.
   const onPostgres = backend.databaseUrl !== undefined;
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it.skipIf(!onPostgres)('re-issues LISTEN after the backend is terminated, and tells the subscriber both ways', async () => {
-    const { database, applicationName, close } = await openTestDatabase(backend);
-    cleanups.push(close);
-    const channel = `test_channel_${randomBytes(4).toString('hex')}`;
-    const payloads = new Map<string, () => void>();
-    const received = (payload: string): Promise<void> => {
-      const signal = nextTime();
-      payloads.set(payload, signal.fire);
-      return signal.promise;
-    };
-    const interrupted = nextTime();
-    const restored = nextTime();
-    const events: ListenEvents = { onInterrupted: interrupted.fire, onRestored: restored.fire };
-    await database.listen(channel, (payload) => payloads.get(payload)?.(), events);
+  // Registered on Postgres only: PGlite runs inside this process and has no server session to lose.
+  if (onPostgres) {
+    it('re-issues LISTEN after the backend is terminated, and tells the subscriber both ways', async () => {
+      const { database, applicationName, close } = await openTestDatabase(backend);
+      cleanups.push(close);
+      const channel = `test_channel_${randomBytes(4).toString('hex')}`;
+      const payloads = new Map<string, () => void>();
+      const received = (payload: string): Promise<void> => {
+        const signal = nextTime();
+        payloads.set(payload, signal.fire);
+        return signal.promise;
+      };
+      const interrupted = nextTime();
+      const restored = nextTime();
+      const events: ListenEvents = { onInterrupted: interrupted.fire, onRestored: restored.fire };
+      await database.listen(channel, (payload) => payloads.get(payload)?.(), events);
 
-    const before = received('before');
-    await database.query('SELECT pg_notify($1, $2)', [channel, 'before']);
-    await before;
+      const before = received('before');
+      await database.query('SELECT pg_notify($1, $2)', [channel, 'before']);
+      await before;
 
-    const killed = await terminateListenBackend(database, applicationName);
-    await interrupted.promise;
-    await restored.promise;
-    const now = await listenBackendPids(database, applicationName);
-    expect(now).toHaveLength(1);
-    expect(now[0]).not.toBe(killed);
+      const killed = await terminateListenBackend(database, applicationName);
+      await interrupted.promise;
+      await restored.promise;
+      const now = await listenBackendPids(database, applicationName);
+      expect(now).toHaveLength(1);
+      expect(now[0]).not.toBe(killed);
 
-    const after = received('after');
-    await database.query('SELECT pg_notify($1, $2)', [channel, 'after']);
-    await after;
-  }, 30_000);
+      const after = received('after');
+      await database.query('SELECT pg_notify($1, $2)', [channel, 'after']);
+      await after;
+    }, 30_000);
 
-  it.skipIf(!onPostgres)('a commit wakes the outbox publisher through NOTIFY again once LISTEN is back', async () => {
-    const { database, applicationName, close } = await openTestDatabase(backend);
-    cleanups.push(close);
-    const bus = await openEventBus({});
-    cleanups.push(() => bus.close());
+    it('a commit wakes the outbox publisher through NOTIFY again once LISTEN is back', async () => {
+      const { database, applicationName, close } = await openTestDatabase(backend);
+      cleanups.push(close);
+      const bus = await openEventBus({});
+      cleanups.push(() => bus.close());
 
-    // Rounds of the publisher, counted on its database: with an hour-long poll, only a wake starts one.
-    let roundsStarted = 0;
-    let roundsFinished = 0;
-    let roundFinished = nextTime();
-    const counted: Database = {
-      ...database,
-      transaction: (work, options) => {
-        roundsStarted += 1;
-        return database.transaction(work, options).finally(() => {
-          roundsFinished += 1;
-          roundFinished.fire();
-          roundFinished = nextTime();
-        });
-      },
-    };
-    /** Resolves once `after` rounds have started and none is in flight. */
-    const roundsSettled = async (after: number): Promise<void> => {
-      while (roundsStarted <= after || roundsFinished < roundsStarted) await roundFinished.promise;
-    };
-    const interrupted = nextTime();
-    const restored = nextTime();
-    let published = nextTime();
-    const publisher: OutboxPublisher = createOutboxPublisher({
-      database: counted,
-      bus,
-      signingSecret: 'listen-test-secret',
-      publisherId: 'listen-test',
-      pollIntervalMs: 3_600_000,
-      observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: () => published.fire() },
-    });
-    await publisher.start();
-    cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
-    const enqueue = (sequence: number) =>
-      database.transaction((transaction) =>
-        enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_listen', payload: { sequence } }]),
-      );
+      // Rounds of the publisher, counted on its database: with an hour-long poll, only a wake starts one.
+      let roundsStarted = 0;
+      let roundsFinished = 0;
+      let roundFinished = nextTime();
+      const counted: Database = {
+        ...database,
+        transaction: (work, options) => {
+          roundsStarted += 1;
+          return database.transaction(work, options).finally(() => {
+            roundsFinished += 1;
+            roundFinished.fire();
+            roundFinished = nextTime();
+          });
+        },
+      };
+      /** Resolves once `after` rounds have started and none is in flight. */
+      const roundsSettled = async (after: number): Promise<void> => {
+        while (roundsStarted <= after || roundsFinished < roundsStarted) await roundFinished.promise;
+      };
+      const interrupted = nextTime();
+      const restored = nextTime();
+      let published = nextTime();
+      const publisher: OutboxPublisher = createOutboxPublisher({
+        database: counted,
+        bus,
+        signingSecret: 'listen-test-secret',
+        publisherId: 'listen-test',
+        pollIntervalMs: 3_600_000,
+        observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: () => published.fire() },
+      });
+      await publisher.start();
+      cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
+      const enqueue = (sequence: number) =>
+        database.transaction((transaction) =>
+          enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_listen', payload: { sequence } }]),
+        );
 
-    await enqueue(1);
-    await published.promise;
+      await enqueue(1);
+      await published.promise;
 
-    await terminateListenBackend(database, applicationName);
-    await interrupted.promise;
-    const roundsBeforeRestore = roundsStarted;
-    await restored.promise;
-    // The restore itself wakes the publisher once (to catch up on lost NOTIFYs); let that round
-    // end first, so the next row can only be published by its own commit's NOTIFY.
-    await roundsSettled(roundsBeforeRestore);
-    published = nextTime();
-    await enqueue(2);
-    await published.promise;
-    await roundsSettled(roundsStarted - 1);
-    expect(await outboxStatusCounts(database)).toEqual({ published: 2 });
-  }, 30_000);
+      await terminateListenBackend(database, applicationName);
+      await interrupted.promise;
+      const roundsBeforeRestore = roundsStarted;
+      await restored.promise;
+      // The restore itself wakes the publisher once (to catch up on lost NOTIFYs); let that round
+      // end first, so the next row can only be published by its own commit's NOTIFY.
+      await roundsSettled(roundsBeforeRestore);
+      published = nextTime();
+      await enqueue(2);
+      await published.promise;
+      await roundsSettled(roundsStarted - 1);
+      expect(await outboxStatusCounts(database)).toEqual({ published: 2 });
+    }, 30_000);
+  }
 
   it('keeps publishing by polling while no NOTIFY arrives', async () => {
     const { database, close } = await openTestDatabase(backend);
