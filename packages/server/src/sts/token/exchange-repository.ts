@@ -64,32 +64,32 @@ export interface SnapshotRequest {
  * resource, the presented session and the whole edge lineage (parent_edge_id chain, root first,
  * at most 40 edges: a longer or cyclic chain reads as broken) with each delegating session's
  * status: `caracal_exchange_snapshot` in migrations/0003_identity.sql (a function, so its plan is
- * cached), called once per row of the requests. The decision itself is a pure function of a
- * snapshot.
+ * cached), called once per request. The decision itself is a pure function of a snapshot.
  */
+const SNAPSHOT_SQL = 'SELECT caracal_exchange_snapshot($1, $2, $3, $4, $5) AS snapshot';
+/** The same for many requests at once, answered in their order. */
 const SNAPSHOTS_SQL = `SELECT caracal_exchange_snapshot(r.zone_id, r.client_id, r.resource, r.session_id, r.edge_id) AS snapshot
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS r(zone_id, client_id, resource, session_id, edge_id, position)
  ORDER BY r.position`;
 
 async function readSnapshots(queryable: Queryable, requests: readonly SnapshotRequest[]): Promise<ExchangeSnapshot[]> {
-  const { rows } = await queryable.query<{ snapshot: RawSnapshot }>(
-    SNAPSHOTS_SQL,
-    [
-      requests.map((request) => request.zoneId),
-      requests.map((request) => request.clientId),
-      requests.map((request) => request.resource),
-      requests.map((request) => request.sessionId ?? null),
-      requests.map((request) => request.edgeId ?? null),
-    ],
-    { prepare: true },
-  );
-  return rows.map(({ snapshot: raw }) => ({
+  // One request alone takes the plain call: nothing to unnest, and cheaper to plan where plans
+  // are not kept (PGlite).
+  const rows = requests.map(snapshotParameters);
+  // The batch passes one array per parameter: the columns of those rows.
+  const [sql, params] = rows.length === 1 ? [SNAPSHOT_SQL, rows[0]!] : [SNAPSHOTS_SQL, rows[0]!.map((_, column) => rows.map((row) => row[column]))];
+  const result = await queryable.query<{ snapshot: RawSnapshot }>(sql, params, { prepare: true });
+  return result.rows.map(({ snapshot: raw }) => ({
     keyVersion: raw.keyVersion,
     application: raw.application,
     resourceScopes: raw.resourceScopes,
     session: raw.session,
     lineage: raw.lineage.map(({ constraints, ...edge }) => ({ ...edge, mandateTtlSeconds: ttlConstraint(constraints) })),
   }));
+}
+
+function snapshotParameters(request: SnapshotRequest): Array<string | null> {
+  return [request.zoneId, request.clientId, request.resource, request.sessionId ?? null, request.edgeId ?? null];
 }
 
 interface PendingRead {
