@@ -181,26 +181,56 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     }
   };
 
+  // NOTIFY arrives at commit of every enqueue; a wake while a batch runs is remembered.
+  const wake = (): void => {
+    if (!busDown) for (const idle of idlers) idle.cancel();
+  };
+  const listenRetry = createCancellableDelay();
+  let listening: Promise<void> = Promise.resolve();
+
+  /**
+   * LISTEN for enqueue commits; false when it cannot be set up. While an established LISTEN
+   * connection is down the poll keeps publishing (slower); once it is back, one wake catches up
+   * on the NOTIFYs lost in between.
+   */
+  const listenOnce = async (): Promise<boolean> => {
+    try {
+      const subscription = await database.listen(OUTBOX_CHANNEL, wake, {
+        onInterrupted: (error) => observer.listenInterrupted?.(error),
+        onRestored: () => {
+          wake();
+          observer.listenRestored?.();
+        },
+      });
+      if (running) unlisten = subscription;
+      else await subscription().catch(() => {});
+      return true;
+    } catch (error) {
+      observer.loopError?.(error);
+      return false;
+    }
+  };
+
+  /** LISTEN could not be set up at start: retried with backoff, the poll publishing meanwhile. */
+  const retryListen = async (): Promise<void> => {
+    for (let attempt = 0; running; attempt += 1) {
+      await listenRetry.wait(outboxBackoffDelay(attempt, backoff, random));
+      if (running && (await listenOnce())) {
+        // Commits made before LISTEN was in place sent NOTIFYs nobody heard.
+        wake();
+        observer.listenRestored?.();
+        return;
+      }
+    }
+  };
+
   return {
     async start() {
       if (running) return;
       running = true;
-      try {
-        // NOTIFY arrives at commit of every enqueue; a wake while a batch runs is remembered.
-        const wake = (): void => {
-          if (!busDown) for (const idle of idlers) idle.cancel();
-        };
-        // While the LISTEN connection is down the poll keeps publishing (slower); once it is
-        // back, one wake catches up on the NOTIFYs that were lost in between.
-        unlisten = await database.listen(OUTBOX_CHANNEL, wake, {
-          onInterrupted: (error) => observer.listenInterrupted?.(error),
-          onRestored: () => {
-            wake();
-            observer.listenRestored?.();
-          },
-        });
-      } catch (error) {
-        observer.loopError?.(error);
+      if (!(await listenOnce())) {
+        observer.listenInterrupted?.(new Error('LISTEN could not be set up; publishing by polling until it is'));
+        listening = retryListen();
       }
       loops = idlers.map((idle) => runLoop(idle));
     },
@@ -208,8 +238,10 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       if (!running) return;
       running = false;
       for (const idle of idlers) idle.cancel();
-      await Promise.all(loops);
+      listenRetry.cancel();
+      await Promise.all([...loops, listening]);
       await unlisten?.().catch(() => {});
+      unlisten = undefined;
       const flushTimeoutMs = stopOptions.flushTimeoutMs ?? 5000;
       if (flushTimeoutMs > 0 && !busDown) {
         await drain({ deadline: Date.now() + flushTimeoutMs }).catch((error: unknown) => observer.loopError?.(error));

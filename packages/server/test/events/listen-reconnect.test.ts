@@ -41,6 +41,40 @@ async function openTestDatabase(backend: Backend): Promise<{ database: Database;
   };
 }
 
+/**
+ * The database as the publisher sees it, with its rounds counted (each is one transaction): with
+ * an hour-long poll only a wake starts one, so a test can wait for the rounds in flight to end.
+ */
+function countRounds(database: Database): { database: Database; started(): number; settled(after: number): Promise<void> } {
+  let roundsStarted = 0;
+  let roundsFinished = 0;
+  let roundFinished = nextTime();
+  const counted: Database = {
+    ...database,
+    transaction: (work, options) => {
+      roundsStarted += 1;
+      return database.transaction(work, options).finally(() => {
+        roundsFinished += 1;
+        roundFinished.fire();
+        roundFinished = nextTime();
+      });
+    },
+  };
+  return {
+    database: counted,
+    started: () => roundsStarted,
+    /** Resolves once more than `after` rounds have started and none is in flight. */
+    settled: async (after) => {
+      while (roundsStarted <= after || roundsFinished < roundsStarted) await roundFinished.promise;
+    },
+  };
+}
+
+const enqueueOne = (database: Database, sequence: number) =>
+  database.transaction((transaction) =>
+    enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_listen', payload: { sequence } }]),
+  );
+
 /** Ends this test's LISTEN session from the server side, as a Postgres restart or an operator would. */
 async function terminateListenBackend(database: Database, applicationName: string): Promise<number> {
   const result = await database.query<{ pid: number }>(
@@ -105,30 +139,12 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
       const bus = await openEventBus({});
       cleanups.push(() => bus.close());
 
-      // Rounds of the publisher, counted on its database: with an hour-long poll, only a wake starts one.
-      let roundsStarted = 0;
-      let roundsFinished = 0;
-      let roundFinished = nextTime();
-      const counted: Database = {
-        ...database,
-        transaction: (work, options) => {
-          roundsStarted += 1;
-          return database.transaction(work, options).finally(() => {
-            roundsFinished += 1;
-            roundFinished.fire();
-            roundFinished = nextTime();
-          });
-        },
-      };
-      /** Resolves once `after` rounds have started and none is in flight. */
-      const roundsSettled = async (after: number): Promise<void> => {
-        while (roundsStarted <= after || roundsFinished < roundsStarted) await roundFinished.promise;
-      };
+      const rounds = countRounds(database);
       const interrupted = nextTime();
       const restored = nextTime();
       let published = nextTime();
       const publisher: OutboxPublisher = createOutboxPublisher({
-        database: counted,
+        database: rounds.database,
         bus,
         signingSecret: 'listen-test-secret',
         publisherId: 'listen-test',
@@ -137,28 +153,64 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
       });
       await publisher.start();
       cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
-      const enqueue = (sequence: number) =>
-        database.transaction((transaction) =>
-          enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_listen', payload: { sequence } }]),
-        );
-
-      await enqueue(1);
+      await enqueueOne(database, 1);
       await published.promise;
 
       await terminateListenBackend(database, applicationName);
       await interrupted.promise;
-      const roundsBeforeRestore = roundsStarted;
+      const roundsBeforeRestore = rounds.started();
       await restored.promise;
       // The restore itself wakes the publisher once (to catch up on lost NOTIFYs); let that round
       // end first, so the next row can only be published by its own commit's NOTIFY.
-      await roundsSettled(roundsBeforeRestore);
+      await rounds.settled(roundsBeforeRestore);
       published = nextTime();
-      await enqueue(2);
+      await enqueueOne(database, 2);
       await published.promise;
-      await roundsSettled(roundsStarted - 1);
+      await rounds.settled(rounds.started() - 1);
       expect(await outboxStatusCounts(database)).toEqual({ published: 2 });
     }, 30_000);
   }
+
+  it('retries a LISTEN that could not be set up at start, then hears commits through it', async () => {
+    const { database, close } = await openTestDatabase(backend);
+    cleanups.push(close);
+    const bus = await openEventBus({});
+    cleanups.push(() => bus.close());
+    let refusals = 2;
+    const rounds = countRounds({
+      ...database,
+      listen: (channel, onNotify, events) => {
+        if (refusals === 0) return database.listen(channel, onNotify, events);
+        refusals -= 1;
+        return Promise.reject(new Error('LISTEN refused'));
+      },
+    });
+    const interrupted = nextTime();
+    const restored = nextTime();
+    let published = nextTime();
+    const publisher = createOutboxPublisher({
+      database: rounds.database,
+      bus,
+      signingSecret: 'listen-retry-secret',
+      publisherId: 'listen-retry',
+      pollIntervalMs: 3_600_000,
+      backoffBaseMs: 1,
+      backoffCapMs: 5,
+      observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: () => published.fire() },
+    });
+    await publisher.start();
+    cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
+    await interrupted.promise;
+    const roundsBeforeRestore = rounds.started();
+    await restored.promise;
+    expect(refusals).toBe(0);
+    // The restore wakes one catch-up round; after it, only the commit's NOTIFY can start another.
+    await rounds.settled(roundsBeforeRestore);
+    published = nextTime();
+    await enqueueOne(database, 1);
+    await published.promise;
+    expect(await outboxStatusCounts(database)).toEqual({ published: 1 });
+  }, 30_000);
 
   it('keeps publishing by polling while no NOTIFY arrives', async () => {
     const { database, close } = await openTestDatabase(backend);
