@@ -38,6 +38,30 @@ describe.each(testBackends())('session limits on $name', (backend) => {
     expect((await spawn('zone_limits', token)).statusCode).toBe(409);
   });
 
+  it('never refuses a spawn below the limit: 50 workers spawning and terminating at once, seats always reused', async () => {
+    // Each worker holds at most one live session, so all 50 seats can be taken but never more:
+    // a seat lost or skipped under contention would surface as a refused spawn.
+    const token = await harness.mint({ zoneId: 'zone_churn', clientId: 'app_churn' });
+    const refusals: string[] = [];
+    const worker = async () => {
+      for (let cycle = 0; cycle < 8; cycle++) {
+        const spawned = await spawn('zone_churn', token);
+        if (spawned.statusCode !== 201) {
+          refusals.push(spawned.body);
+          continue;
+        }
+        const ended = await harness.call({ method: 'DELETE', url: `/zones/zone_churn/agents/${spawned.json().agent_session_id}`, token });
+        expect(ended.statusCode, ended.body).toBe(200);
+      }
+    };
+    await Promise.all(Array.from({ length: 50 }, worker));
+    expect(refusals).toEqual([]);
+    const held = await harness.database.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM agent_session_seats WHERE application_id = 'app_churn' AND holder_session_id IS NOT NULL`,
+    );
+    expect(held.rows[0]!.count).toBe(0);
+  });
+
   it('lets exactly 10 of 12 concurrent children of one parent through', async () => {
     const token = await harness.mint({ zoneId: 'zone_children', clientId: 'app_family', scopes: ['agent:lifecycle', 'tools:call'] });
     const parent = (await spawn('zone_children', token)).json().agent_session_id;
