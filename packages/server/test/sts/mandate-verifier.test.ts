@@ -66,7 +66,7 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
   };
 
   it('accepts a session mandate it signed, as a Principal', async () => {
-    const principal = await verify(signMandate(await signingKey(zone.zoneId), claims()));
+    const principal = await verify(await signMandate(await signingKey(zone.zoneId), claims()));
     expect(principal).toMatchObject({ clientId: application.id, zoneId: zone.zoneId, use: 'session', admin: false });
   });
 
@@ -90,10 +90,10 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
   it('refuses an expired mandate and one not valid yet (beyond the 10 s skew)', async () => {
     const key = await signingKey(zone.zoneId);
     const now = Math.floor(sts.clock.now() / 1000);
-    await expectRefused(signMandate(key, claims({ iat: now - 700, nbf: now - 700, exp: now - 60 })), /expired/);
-    await expectRefused(signMandate(key, claims({ nbf: now + 120 })), /not valid yet/);
+    await expectRefused(await signMandate(key, claims({ iat: now - 700, nbf: now - 700, exp: now - 60 })), /expired/);
+    await expectRefused(await signMandate(key, claims({ nbf: now + 120 })), /not valid yet/);
     // Inside the skew both still pass.
-    await expect(verify(signMandate(key, claims({ iat: now - 700, nbf: now - 700, exp: now - 5 })))).resolves.toBeDefined();
+    await expect(verify(await signMandate(key, claims({ iat: now - 700, nbf: now - 700, exp: now - 5 })))).resolves.toBeDefined();
     const issued = await sessionToken();
     sts.clock.advance(3600_000 + 11_000);
     try {
@@ -105,13 +105,13 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
 
   it('refuses a wrong issuer and a wrong audience', async () => {
     const key = await signingKey(zone.zoneId);
-    await expectRefused(signMandate(key, claims({ iss: 'https://evil.test' })), /another issuer/);
-    await expectRefused(signMandate(key, claims({ aud: TOOLS_RESOURCE })), /another audience/);
+    await expectRefused(await signMandate(key, claims({ iss: 'https://evil.test' })), /another issuer/);
+    await expectRefused(await signMandate(key, claims({ aud: TOOLS_RESOURCE })), /another audience/);
   });
 
   it("refuses a mandate claiming one zone but signed with another zone's key", async () => {
     const foreignKey = await signingKey(otherZone.zoneId);
-    await expectRefused(signMandate(foreignKey, claims({ zone_id: zone.zoneId })), /zone does not match/);
+    await expectRefused(await signMandate(foreignKey, claims({ zone_id: zone.zoneId })), /zone does not match/);
   });
 
   it('refuses a per-call mandate (wrong use) and unknown uses', async () => {
@@ -124,9 +124,9 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
     });
     const callToken = call.body.access_token as string;
     // Its audience is the resource, so make the use the only thing wrong:
-    await expectRefused(signMandate(await signingKey(zone.zoneId), claims({ use: 'call' })), /call mandate is not accepted/);
+    await expectRefused(await signMandate(await signingKey(zone.zoneId), claims({ use: 'call' })), /call mandate is not accepted/);
     await expectRefused(callToken, /audience|call mandate/);
-    await expectRefused(signMandate(await signingKey(zone.zoneId), claims({ use: 'root' as never })), /required claims/);
+    await expectRefused(await signMandate(await signingKey(zone.zoneId), claims({ use: 'root' as never })), /required claims/);
   });
 
   it('refuses a tampered payload, an unknown kid and a missing kid', async () => {

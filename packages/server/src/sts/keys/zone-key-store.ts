@@ -1,10 +1,9 @@
-import { createPrivateKey, type KeyObject, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Database, Queryable } from '../../db/database.ts';
 import { notFound } from '../../http/server-error.ts';
 import { newId } from '../../ids.ts';
-import { encodedMandateHeader } from '../mandates/sign-mandate.ts';
 import { createKeyCipher, type KeyCipher } from './key-encryption.ts';
 import {
   deleteExpiredKeys,
@@ -23,9 +22,7 @@ type CryptoKey = webcrypto.CryptoKey;
 export interface SigningKey {
   kid: string;
   zoneId: string;
-  privateKey: KeyObject;
-  /** The JWS protected header of mandates signed with this key, base64url, encoded once. */
-  encodedHeader: string;
+  privateKey: CryptoKey;
   /** The zone's key version this key was loaded at. */
   keyVersion: number;
 }
@@ -141,9 +138,9 @@ export class ZoneKeyStore {
       (await this.#database.transaction((transaction) => this.#ensureActiveKey(transaction, zoneId, now)));
     if (stored === undefined) throw notFound(`zone ${zoneId} does not exist`);
     const pkcs8 = this.#cipher.decrypt(stored.privateKeyCiphertext, associatedData(stored.kid, stored.zoneId));
-    const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+    const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, ALGORITHM, false, ['sign']);
     pkcs8.fill(0);
-    const key: SigningKey = { kid: stored.kid, zoneId, privateKey, encodedHeader: encodedMandateHeader(stored.kid), keyVersion: stored.keyVersion };
+    const key: SigningKey = { kid: stored.kid, zoneId, privateKey, keyVersion: stored.keyVersion };
     const cached = this.#signing.get(zoneId);
     if (cached === undefined || cached.keyVersion <= key.keyVersion) this.#signing.set(zoneId, key);
     return key;

@@ -19,7 +19,7 @@ export async function issueOperatorMandate(runtime: StsRuntime, zoneId: string, 
   const key = await runtime.keyStore.signingKey(zoneId, { keyVersion, now });
   const issuedAt = Math.floor(now / 1000);
   const scope = `${LIFECYCLE_SCOPE} ${ADMIN_SCOPE}`;
-  const accessToken = signMandate(key, {
+  const accessToken = await signMandate(key, {
     iss: config.issuer,
     sub: OPERATOR_CLIENT_ID,
     aud: config.issuer,

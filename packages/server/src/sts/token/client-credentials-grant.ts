@@ -32,7 +32,7 @@ export async function clientCredentialsGrant(
   const issuedAt = Math.floor(now / 1000);
   const key = await runtime.keyStore.signingKey(application.zoneId, { keyVersion: application.keyVersion, now });
   const scope = scopes.join(' ');
-  const accessToken = signMandate(key, {
+  const accessToken = await signMandate(key, {
     iss: config.issuer,
     sub: application.id,
     aud: config.issuer,

@@ -119,7 +119,7 @@ export async function tokenExchangeGrant(
   const issuedAt = Math.floor(now / 1000);
   const scope = grant.scopes.join(' ');
   const leafEdge = grant.delegationPath.at(-1);
-  const accessToken = signMandate(key, {
+  const accessToken = await signMandate(key, {
     iss: config.issuer,
     sub: grant.subject,
     aud: parameters.resource,
