@@ -133,7 +133,7 @@ describe.each(testBackends())('action routes without a body on $name', (backend)
 
   it.each(routes)('still refuses malformed JSON on $name with a clean 400', async (route) => {
     const target = await route.prepare();
-    for (const payload of ['{', ' ', 'nul', '{"a":1}}']) {
+    const refuse = async (payload: string) => {
       const response = await harness.app.inject({
         method: target.method,
         url: `/zones/${ZONE}${target.url}`,
@@ -141,18 +141,14 @@ describe.each(testBackends())('action routes without a body on $name', (backend)
         payload,
       });
       expect(response.statusCode, payload).toBe(400);
-      expect(response.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/not valid JSON/) });
+      return response.json();
+    };
+    for (const payload of ['{', ' ', 'nul', '{"a":1}}']) {
+      expect(await refuse(payload)).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/not valid JSON/) });
     }
     // Fields these routes do not take, and a body that is not an object, are refused too.
     for (const payload of ['{"extra":1}', '[]', 'null', '"text"']) {
-      const response = await harness.app.inject({
-        method: target.method,
-        url: `/zones/${ZONE}${target.url}`,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        payload,
-      });
-      expect(response.statusCode, payload).toBe(400);
-      expect(response.json()).toMatchObject({ error: 'invalid_request', error_description: expect.any(String) });
+      expect(await refuse(payload)).toMatchObject({ error: 'invalid_request', error_description: expect.any(String) });
     }
   });
 
