@@ -125,6 +125,23 @@ const verdict = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'MIS
 /** SQL for the i-th bulk-inserted session id (hex is within the id alphabet). */
 const sessionId = (expression: string, space: string) => `'agentsess_${space}' || lpad(to_hex(${expression}), 25, '0')`;
 
+/**
+ * A database where many schemas were created and dropped (a test suite's run) carries dead rows in
+ * its system catalogs until they are vacuumed, and every statement here then costs Postgres about
+ * a third more. Said up front, so such a run is not read as a regression.
+ */
+async function warnOfCatalogBloat(database: pg.Client): Promise<void> {
+  const { rows } = await database.query<{ live: string; dead: string }>(
+    `SELECT n_live_tup AS live, n_dead_tup AS dead FROM pg_stat_sys_tables WHERE relname = 'pg_attribute'`,
+  );
+  const live = Number(rows[0]?.live ?? 0);
+  const dead = Number(rows[0]?.dead ?? 0);
+  if (dead > 10 * Math.max(live, 1)) {
+    console.log(`  note: pg_attribute holds ${dead} dead rows for ${live} live ones (schemas created and dropped); figures run slow until`);
+    console.log('        a superuser runs VACUUM pg_attribute, pg_depend, pg_class, pg_index, pg_type');
+  }
+}
+
 async function insertHistory(database: pg.Client): Promise<void> {
   await database.query(
     `INSERT INTO agent_sessions (id, zone_id, application_id, root_id, status, depth, kind, zone_seat, application_seat,
@@ -208,6 +225,7 @@ async function main(): Promise<void> {
       await call('DELETE', `/zones/${ZONE}/agents/${spawned.agent_session_id as string}`);
     };
     console.log(`Coordinator bench — ${CLIENTS} clients, ${SECONDS} s per figure, load average ${loadavg()[0]!.toFixed(1)} before start`);
+    await warnOfCatalogBloat(database);
 
     await closedLoop(CLIENTS, 4, cycle);
     await database.query('ANALYZE');
