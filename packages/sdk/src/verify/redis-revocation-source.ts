@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readySignal } from './ready-signal.ts';
 import { CaracalError } from '../errors.ts';
 import { backoffDelay } from '../retry/backoff.ts';
 import { systemClock, type Clock } from '../retry/clock.ts';
@@ -75,8 +76,7 @@ class StreamGroupReader {
   readonly #ownsGroup: boolean;
   readonly #clock: Clock;
   readonly #abort = new AbortController();
-  #markReady!: () => void;
-  #failReady!: (error: unknown) => void;
+  readonly #ready = readySignal();
   #running: Promise<void> = Promise.resolve();
 
   constructor(options: RedisRevocationSourceOptions) {
@@ -87,11 +87,7 @@ class StreamGroupReader {
     this.#group = options.group ?? `caracal-verify-${randomUUID()}`;
     this.#consumer = options.consumer ?? 'verifier';
     this.#clock = options.clock ?? systemClock;
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.#markReady = resolve;
-      this.#failReady = reject;
-    });
-    this.ready.catch(() => undefined);
+    this.ready = this.#ready.promise;
   }
 
   start(): void {
@@ -100,7 +96,7 @@ class StreamGroupReader {
 
   async close(): Promise<void> {
     this.#abort.abort();
-    this.#failReady(new CaracalError('REQUEST_ABORTED', 'The Redis revocation source was closed before it caught up.'));
+    this.#ready.reject(new CaracalError('REQUEST_ABORTED', 'The Redis revocation source was closed before it caught up.'));
     await this.#running;
     if (this.#ownsGroup) await this.#command(['XGROUP', 'DESTROY', this.#stream, this.#group]).catch(() => undefined);
   }
@@ -113,7 +109,7 @@ class StreamGroupReader {
         // Our own unacknowledged entries first (after a restart), then the backlog, then live.
         while ((await this.#readOnce('0', false)) > 0 && !this.#abort.signal.aborted);
         while ((await this.#readOnce('>', false)) > 0 && !this.#abort.signal.aborted);
-        this.#markReady();
+        this.#ready.resolve();
         attempt = 0;
         while (!this.#abort.signal.aborted) await this.#readOnce('>', true);
       } catch (error) {

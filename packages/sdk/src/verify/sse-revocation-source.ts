@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { readySignal } from './ready-signal.ts';
 import { CaracalError } from '../errors.ts';
 import { backoffDelay } from '../retry/backoff.ts';
 import { systemClock, type Clock } from '../retry/clock.ts';
@@ -78,8 +79,7 @@ class SseFeed {
   readonly #abort = new AbortController();
   #lastEventId: string | undefined;
   #retryMs: number | undefined;
-  #markReady!: () => void;
-  #failReady!: (error: unknown) => void;
+  readonly #ready = readySignal();
   #running: Promise<void> = Promise.resolve();
 
   constructor(options: SseRevocationSourceOptions) {
@@ -94,11 +94,7 @@ class SseFeed {
       const since = `${Math.max(0, this.#clock.now() - replayMs)}-0`;
       this.#lastEventId = topics.map((topic) => `${topic}@${since}`).join(',');
     }
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.#markReady = resolve;
-      this.#failReady = reject;
-    });
-    this.ready.catch(() => undefined);
+    this.ready = this.#ready.promise;
   }
 
   start(): void {
@@ -107,7 +103,7 @@ class SseFeed {
 
   async close(): Promise<void> {
     this.#abort.abort();
-    this.#failReady(new CaracalError('REQUEST_ABORTED', 'The SSE revocation source was closed before it connected.'));
+    this.#ready.reject(new CaracalError('REQUEST_ABORTED', 'The SSE revocation source was closed before it connected.'));
     await this.#running;
   }
 
@@ -143,7 +139,7 @@ class SseFeed {
       throw new CaracalError('REQUEST_FAILED', `The revocation feed answered HTTP ${response.status}.`, { status: response.status });
     }
     onConnected();
-    this.#markReady();
+    this.#ready.resolve();
     const parser = new SseParser();
     const decoder = new TextDecoder();
     for await (const chunk of response.body) {
