@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnGraph, type AgentGraph } from './helpers/agent-graph.ts';
-import { assertBuiltCli, caracal } from './helpers/built-cli.ts';
-import { startRealServer, type RealServer } from './helpers/real-server.ts';
+import { REQUEST_ID, parseJson as parse, tableRows, useOperatorServer } from './helpers/operator.ts';
 
 type Row = Record<string, unknown>;
 
-let server: RealServer;
-beforeAll(async () => {
-  assertBuiltCli();
-  server = await startRealServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-
-/** `caracal …` as an operator who exported the URL and `$(caracal token --zone …)`, nothing else. */
-const operator = (args: string[], extra: Record<string, string> = {}) => caracal(args, { ...server.operatorEnv, ...extra });
-const parse = (stdout: string): unknown => JSON.parse(stdout);
-const tableRows = (stdout: string): string[][] => stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/));
-const REQUEST_ID = /\n {2}HTTP \d{3}, request id req_\w+\n$/;
+const { server, operator } = useOperatorServer();
 
 describe('the built caracal binary against the real Coordinator: delegation', () => {
   let graph: AgentGraph;
   beforeAll(async () => {
-    graph = await spawnGraph(server);
+    graph = await spawnGraph(server());
   });
 
   it('delegation inbound lists the edges into a session with the seed columns', async () => {
