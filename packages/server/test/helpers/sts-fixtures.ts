@@ -301,3 +301,9 @@ export async function injectTokenRequest(
   return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
 
+
+/** An application's session mandate from `client_credentials`, through `inject()`. */
+export async function injectSessionToken(app: FastifyInstance, application: { id: string; secret: string }): Promise<string> {
+  const answer = await injectTokenRequest(app, { grant_type: 'client_credentials', client_id: application.id, client_secret: application.secret });
+  return answer.body.access_token as string;
+}

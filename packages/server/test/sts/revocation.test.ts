@@ -6,6 +6,7 @@ import {
   TOOLS_RESOURCE,
   bootstrapZone,
   buildStsTestApp,
+  injectSessionToken,
   injectTokenRequest,
   insertAgentSession,
   insertDelegationEdge,
@@ -26,9 +27,7 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
   let orchestratorToken: string;
   let workerToken: string;
 
-  const sessionToken = async (application: { id: string; secret: string }) =>
-    (await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: application.id, client_secret: application.secret })).body
-      .access_token as string;
+  const sessionToken = (application: { id: string; secret: string }) => injectSessionToken(sts.app, application);
 
   beforeAll(async () => {
     sts = await buildStsTestApp(backend);

@@ -8,6 +8,7 @@ import {
   bootstrapZone,
   buildStsTestApp,
   decodeClaims,
+  injectSessionToken,
   injectTokenRequest,
   insertAgentSession,
   insertDelegationEdge,
@@ -25,10 +26,7 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
   let orchestratorToken: string;
   let workerToken: string;
 
-  const sessionToken = async (application: { id: string; secret: string }): Promise<string> => {
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: application.id, client_secret: application.secret });
-    return answer.body.access_token as string;
-  };
+  const sessionToken = (application: { id: string; secret: string }) => injectSessionToken(sts.app, application);
 
   beforeAll(async () => {
     sts = await buildStsTestApp(backend);
