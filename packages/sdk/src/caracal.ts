@@ -127,13 +127,20 @@ export class Caracal {
 
   /**
    * The outbound headers for the current context: `authorization`, `traceparent`, `baggage`,
-   * and `tracestate` when there is one. Fails closed outside a context.
+   * and `tracestate` when there is one. In a context this client spawned, `authorization` carries
+   * the client's current session mandate (refreshed as it nears expiry), not the one of the
+   * moment the context began. Fails closed outside a context.
    * @example
    * await request(url, { headers: { ...caracal.headers(), 'content-type': 'application/json' } });
    * @since 0.1.0
    */
   headers(): Record<string, string> {
-    return outboundHeaders(requireContext());
+    const context = requireContext();
+    // A context this client spawned holds the session mandate of that moment, which expires in
+    // a long-running agent: present the client's current one instead. Other contexts (a caller's,
+    // bound by the verify middleware) keep their own token.
+    const fresh = context.clientId === this.clientId ? this.#sessionToken.current() : undefined;
+    return outboundHeaders(context, fresh);
   }
 
   /**

@@ -64,6 +64,18 @@ export class SessionMandateCache {
     }
   }
 
+  /**
+   * The mandate in hand while it is valid, without waiting; past its refresh time a refresh starts
+   * in the background (its failure is left to the next `token()` call to report).
+   */
+  current(): string | undefined {
+    const cached = this.#cached;
+    const now = this.#clock.now();
+    if (cached === undefined || now >= cached.expiresAt) return undefined;
+    if (now >= cached.refreshAt) this.#refresh().catch(() => undefined);
+    return cached.token;
+  }
+
   #refresh(): Promise<CachedMandate> {
     this.#inflight ??= this.#load().finally(() => {
       this.#inflight = undefined;

@@ -13,8 +13,13 @@ export type Credentials =
   | { readonly kind: 'subject-token'; readonly subjectToken: string }
   | { readonly kind: 'token-source'; readonly tokenSource: () => Promise<string> | string };
 
-/** Returns the current session mandate. @internal */
-export type TokenProvider = (signal?: AbortSignal) => Promise<string>;
+/**
+ * Returns the current session mandate. `current()` answers without waiting: the mandate in hand
+ * while it is still valid (undefined when there is none, or when only an application callback
+ * knows it), starting a refresh in the background when one is due.
+ * @internal
+ */
+export type TokenProvider = ((signal?: AbortSignal) => Promise<string>) & { readonly current: () => string | undefined };
 
 /**
  * Builds the provider for a client's credentials. A `tokenSource` is called every time a token
@@ -24,19 +29,20 @@ export type TokenProvider = (signal?: AbortSignal) => Promise<string>;
 export function createTokenProvider(credentials: Credentials, options: { sts: StsClient; clock: Clock }): TokenProvider {
   if (credentials.kind === 'subject-token') {
     const token = credentials.subjectToken;
-    return () => Promise.resolve(token);
+    return Object.assign(() => Promise.resolve(token), { current: () => token });
   }
   if (credentials.kind === 'token-source') {
     const source = credentials.tokenSource;
-    return async () => {
+    const fromSource = async (): Promise<string> => {
       const token = await source();
       if (typeof token !== 'string' || token.length === 0) {
         throw new CaracalError('CONFIG_INVALID', 'tokenSource must return a non-empty string.', { setting: 'tokenSource' });
       }
       return token;
     };
+    return Object.assign(fromSource, { current: () => undefined });
   }
   const { clientId, clientSecret } = credentials;
   const cache = new SessionMandateCache({ clock: options.clock, fetch: () => options.sts.clientCredentials({ clientId, clientSecret }) });
-  return (signal) => cache.token(signal);
+  return Object.assign((signal?: AbortSignal) => cache.token(signal), { current: () => cache.current() });
 }

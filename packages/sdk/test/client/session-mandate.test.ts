@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Caracal } from '../../src/index.ts';
+import { bind, type Caracal, type CaracalContext } from '../../src/index.ts';
 import { createFakeClock } from '../support/fake-clock.ts';
 import { sendJson, startFakeCaracalServer, type FakeCaracalServer, type Handler } from '../support/fake-caracal-server.ts';
 import { CLIENT, testClient } from '../support/test-client.ts';
@@ -123,6 +123,25 @@ describe('the session mandate from client_credentials', () => {
     // Not cached by the SDK: the create and the delete each asked the source again.
     expect(server.requestsTo('POST /zones/*/agents')[0]?.headers.authorization).toBe('Bearer sourced-2');
     expect(server.requestsTo('DELETE /zones/*/agents/*')[0]?.headers.authorization).toBe('Bearer sourced-3');
+    await caracal.close();
+  });
+
+  it('is what headers() presents in a long-running spawn: the current mandate, not the one the context began with', async () => {
+    server.route('POST /oauth/2/token', tokenEndpoint(3600));
+    const { caracal, clock } = secretClient();
+    await caracal.spawn({}, async (context) => {
+      expect(context.subjectToken).toBe('session-1');
+      expect(caracal.headers().authorization).toBe('Bearer session-1');
+      clock.advance(2880_000); // the refresh is due: still valid, so it serves while a refresh starts
+      expect(caracal.headers().authorization).toBe('Bearer session-1');
+      expect(await caracal.sessionMandate()).toBe('session-2'); // the refresh headers() started
+      expect(caracal.headers().authorization).toBe('Bearer session-2');
+      expect(context.subjectToken).toBe('session-1');
+    });
+    expect(server.requestsTo('POST /oauth/2/token')).toHaveLength(2);
+    // A context another application's mandate was bound from keeps its own token.
+    const callers: CaracalContext = { subjectToken: 'callers-mandate', zoneId: 'zone_test', clientId: 'app_caller', agentSessionId: 'agentsess_c', hop: 1 };
+    expect(bind(callers, () => caracal.headers()).authorization).toBe('Bearer callers-mandate');
     await caracal.close();
   });
 });
