@@ -3,12 +3,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { A2A_PROTOCOL_VERSION, Role, type AgentCard } from '@a2a-js/sdk';
+import { Role, type AgentCard } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
-import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
+import { DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { current } from '@caracal/sdk';
 import { a2aUserBuilder, caracalExpress, type CaracalA2AUser } from '@caracal/sdk/verify';
+import { agentTextReply, testAgentCard } from '../support/a2a-agent-parts.ts';
 import { CALLER_SESSION, startMandateIssuer, ZONE, type MandateIssuer } from './helpers/mandate-issuer.ts';
 
 const RESOURCE = 'https://billing-agent.verify.e2e';
@@ -24,39 +25,13 @@ const reportingAgent: AgentExecutor = {
     await Promise.resolve();
     const user = requestContext.context?.user as CaracalA2AUser | undefined;
     const report = JSON.stringify({ context: current(), user: user?.userName, authenticated: user?.isAuthenticated });
-    eventBus.publish(
-      AgentEvent.message({
-        messageId: randomUUID(),
-        contextId: requestContext.contextId,
-        taskId: '',
-        role: Role.ROLE_AGENT,
-        parts: [{ content: { $case: 'text', value: report }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
-        metadata: undefined,
-        extensions: [],
-        referenceTaskIds: [],
-      }),
-    );
+    eventBus.publish(agentTextReply(requestContext.contextId, report));
     eventBus.finished();
   },
   async cancelTask() {},
 };
 
-function agentCard(): AgentCard {
-  return {
-    name: 'billing-agent',
-    description: 'Reports its verified caller (verify e2e).',
-    supportedInterfaces: [{ url: `${baseUrl}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION }],
-    provider: undefined,
-    version: '1.0.0',
-    capabilities: { streaming: false, pushNotifications: false, extensions: [] },
-    securitySchemes: {},
-    securityRequirements: [],
-    defaultInputModes: ['text/plain'],
-    defaultOutputModes: ['text/plain'],
-    skills: [],
-    signatures: [],
-  };
-}
+const agentCard = (): AgentCard => testAgentCard(baseUrl, 'Reports its verified caller (verify e2e).');
 
 beforeAll(async () => {
   issuer = await startMandateIssuer();

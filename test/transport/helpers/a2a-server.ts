@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { A2A_PROTOCOL_VERSION, Role, type AgentCard } from '@a2a-js/sdk';
-import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
+import { DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
+import { agentTextReply, testAgentCard } from '../../support/a2a-agent-parts.ts';
 import type { MandateCheck } from './caracal-server.ts';
+
+const DESCRIPTION = 'Pays invoices (e2e test agent).';
 
 /** What the agent's HTTP layer saw of one request. */
 export interface SeenA2ARequest {
@@ -25,39 +26,11 @@ export interface A2ATestServer {
 
 const echoAgent: AgentExecutor = {
   async execute(requestContext, eventBus) {
-    eventBus.publish(
-      AgentEvent.message({
-        messageId: randomUUID(),
-        contextId: requestContext.contextId,
-        taskId: '',
-        role: Role.ROLE_AGENT,
-        parts: [{ content: { $case: 'text', value: `paid ${requestContext.userMessage.messageId}` }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
-        metadata: undefined,
-        extensions: [],
-        referenceTaskIds: [],
-      }),
-    );
+    eventBus.publish(agentTextReply(requestContext.contextId, `paid ${requestContext.userMessage.messageId}`));
     eventBus.finished();
   },
   async cancelTask() {},
 };
-
-function agentCard(baseUrl: string): AgentCard {
-  return {
-    name: 'billing-agent',
-    description: 'Pays invoices (e2e test agent).',
-    supportedInterfaces: [{ url: `${baseUrl}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION }],
-    provider: undefined,
-    version: '1.0.0',
-    capabilities: { streaming: false, pushNotifications: false, extensions: [] },
-    securitySchemes: {},
-    securityRequirements: [],
-    defaultInputModes: ['text/plain'],
-    defaultOutputModes: ['text/plain'],
-    skills: [],
-    signatures: [],
-  };
-}
 
 /**
  * A real @a2a-js/sdk agent (DefaultRequestHandler + express JSON-RPC and agent-card handlers) on
@@ -69,7 +42,7 @@ export async function startA2AServer(options: { verify: MandateCheck; resource: 
   const failNext: number[] = [];
   const app = express();
   let baseUrl = '';
-  const handler = new DefaultRequestHandler(agentCard('http://placeholder'), new InMemoryTaskStore(), echoAgent);
+  const handler = new DefaultRequestHandler(testAgentCard('http://placeholder', DESCRIPTION), new InMemoryTaskStore(), echoAgent);
   app.use(express.json());
   app.use((request, response, next) => {
     requests.push({ method: request.method, path: request.path, headers: request.headers, body: request.body as unknown });
@@ -81,7 +54,7 @@ export async function startA2AServer(options: { verify: MandateCheck; resource: 
       next();
     });
   });
-  app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: async () => agentCard(baseUrl) }));
+  app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: async () => testAgentCard(baseUrl, DESCRIPTION) }));
   app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
