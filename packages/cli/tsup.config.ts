@@ -9,5 +9,5 @@ export default defineConfig({
   // Chunks let the server and undici stay behind dynamic imports; bin.js itself stays tiny.
   splitting: true,
   // commander is loaded by every invocation: one bundled file starts faster than its seven modules.
-  noExternal: ['commander'],
+  noExternal: ['commander', '@caracal/protocol'],
 });

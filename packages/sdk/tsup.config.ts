@@ -13,6 +13,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node22',
+  // The wire contract is private: bundled, never a dependency users install.
+  noExternal: ['@caracal/protocol'],
   splitting: true,
   treeshake: true,
 });

@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node22',
+  // The wire contract is private: bundled, never a dependency users install.
+  noExternal: ['@caracal/protocol'],
 });

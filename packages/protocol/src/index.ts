@@ -1,0 +1,43 @@
+/**
+ * @caracal/protocol — the wire contract of Caracal, written once as schemas that give both
+ * run-time validation and static types. Private: the published packages bundle what they use;
+ * it is never installed on its own. Named exports only.
+ */
+export {
+  BUDGET_MAX,
+  CAPABILITIES_MAX_ITEMS,
+  CAPABILITY_MAX_LENGTH,
+  LABEL_KEY_MAX_LENGTH,
+  LABEL_VALUE_MAX_LENGTH,
+  LABELS_MAX_PROPERTIES,
+  MAX_HOP,
+  METADATA_MAX_PROPERTIES,
+  NAME_MAX_LENGTH,
+  PAGE_LIMIT_DEFAULT,
+  PAGE_LIMIT_MAX,
+  RESOURCE_MAX_LENGTH,
+  SCOPE_MAX_LENGTH,
+  SCOPES_MAX_ITEMS,
+  TTL_SECONDS_MAX,
+} from './limits.ts';
+export { ID_PREFIXES, idPatterns, NAME_PATTERN, RESOURCE_PATTERN, SCOPE_PATTERN } from './patterns.ts';
+export {
+  AgentSessionId,
+  Capabilities,
+  Constraints,
+  DelegationEdgeId,
+  EmptyBody,
+  ErrorBody,
+  InvocationId,
+  Labels,
+  Metadata,
+  Name,
+  Page,
+  PageQuery,
+  ResourceId,
+  Scope,
+  Scopes,
+  Seconds,
+  ServiceAgentId,
+  Timestamp,
+} from './primitives.ts';

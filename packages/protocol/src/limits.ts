@@ -1,0 +1,40 @@
+/**
+ * The limits of the wire contract, in one place. Every package checks input against these
+ * names, so a value one part accepts is never refused by another (a scope that can be granted
+ * can also be requested, delegated and exchanged).
+ */
+
+/** The deepest delegation chain a context or mandate may carry (0 = no delegation). */
+export const MAX_HOP = 32;
+
+/** Longest scope token (RFC 6749 `scope-token`). */
+export const SCOPE_MAX_LENGTH = 200;
+
+/** Most scopes in one list: a grant, a request, an edge, a resource's accepted scopes. */
+export const SCOPES_MAX_ITEMS = 64;
+
+/** Longest resource identifier (RFC 8707 `resource`). */
+export const RESOURCE_MAX_LENGTH = 512;
+
+/** Longest zone or application id (the OAuth `client_id`). */
+export const NAME_MAX_LENGTH = 128;
+
+/** Page sizes a list route accepts, and the one it uses when none is asked for. */
+export const PAGE_LIMIT_MAX = 500;
+export const PAGE_LIMIT_DEFAULT = 100;
+
+/** Seconds from now that a TTL may name: a year at most. */
+export const TTL_SECONDS_MAX = 31_536_000;
+
+/** The largest budget a delegation caveat may carry (a Postgres `integer`). */
+export const BUDGET_MAX = 2_147_483_647;
+
+/** Labels and metadata: how many keys, and how long a label key and value may be. */
+export const LABELS_MAX_PROPERTIES = 64;
+export const LABEL_KEY_MAX_LENGTH = 128;
+export const LABEL_VALUE_MAX_LENGTH = 512;
+export const METADATA_MAX_PROPERTIES = 64;
+
+/** Capabilities a session may declare, and the length of each. */
+export const CAPABILITIES_MAX_ITEMS = 64;
+export const CAPABILITY_MAX_LENGTH = 128;
