@@ -16,7 +16,8 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { enqueueEvents, startServer, Topics, type RunningServer } from '@caracal/server';
+import { startServer, Topics } from '@caracal/server';
+import { enqueueEvents, serverContextOf, type ServerContext } from '@caracal/server/testing';
 
 const RATE = Number(process.env.BENCH_EVENTS_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 10);
@@ -89,8 +90,8 @@ async function deleteStreams(url: string, keys: readonly string[]): Promise<void
   });
 }
 
-async function pendingBacklog(server: RunningServer): Promise<number> {
-  const result = await server.context.database.query<{ count: string | number }>(
+async function pendingBacklog(context: ServerContext): Promise<number> {
+  const result = await context.database.query<{ count: string | number }>(
     "SELECT count(*) AS count FROM caracal_outbox WHERE status = 'pending'",
   );
   return Number(result.rows[0]?.count ?? 0);
@@ -111,10 +112,11 @@ async function runSetup(setup: Setup): Promise<Result | string> {
       ? {}
       : { jobSettings: { outboxConcurrency: Number(process.env.BENCH_EVENTS_PUBLISHER_CONCURRENCY) } }),
   });
+  const context = serverContextOf(server);
   const topic = Topics.agentsLifecycle;
   const startedAt = new Map<number, number>();
   const latencies: number[] = [];
-  const unsubscribe = await server.context.bus.subscribe(topic, (entry) => {
+  const unsubscribe = await context.bus.subscribe(topic, (entry) => {
     const sequence = (JSON.parse(entry.fields.payload ?? '{}') as { sequence?: number }).sequence;
     if (sequence === undefined || sequence < 0) return;
     const began = startedAt.get(sequence);
@@ -123,7 +125,7 @@ async function runSetup(setup: Setup): Promise<Result | string> {
 
   // Warm-up: JIT, connection pools and the publisher's first round are not part of the figures.
   for (let index = 0; index < 200; index += 1) {
-    await server.context.database.transaction((transaction) =>
+    await context.database.transaction((transaction) =>
       enqueueEvents(transaction, [{ topic, type: 'bench_warmup', zoneId: 'zone_bench', payload: { sequence: -1 } }]),
     );
   }
@@ -131,7 +133,7 @@ async function runSetup(setup: Setup): Promise<Result | string> {
   const total = Math.round(RATE * SECONDS);
   const backlogSamples: number[] = [];
   const sampler = setInterval(() => {
-    void pendingBacklog(server).then((count) => backlogSamples.push(count), () => {});
+    void pendingBacklog(context).then((count) => backlogSamples.push(count), () => {});
   }, 250);
   let inFlight = 0;
   const transactions: Array<Promise<void>> = [];
@@ -144,7 +146,7 @@ async function runSetup(setup: Setup): Promise<Result | string> {
     while (inFlight >= MAX_IN_FLIGHT_TRANSACTIONS) await new Promise((resolve) => setImmediate(resolve));
     inFlight += 1;
     transactions.push(
-      server.context.database
+      context.database
         .transaction(async (transaction) => {
           await enqueueEvents(transaction, [{ topic, type: 'session_spawned', zoneId: 'zone_bench', payload: { sequence } }]);
           // Taken as COMMIT is sent: the figure is commit → subscriber (COMMIT's round trip included).
@@ -161,15 +163,15 @@ async function runSetup(setup: Setup): Promise<Result | string> {
   while (latencies.length < total && performance.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
   clearInterval(sampler);
   // Delivery can precede the publisher's COMMIT by a moment: give the last batch time to be marked.
-  let finalBacklog = await pendingBacklog(server);
+  let finalBacklog = await pendingBacklog(context);
   for (const settleDeadline = performance.now() + 5000; finalBacklog > 0 && performance.now() < settleDeadline; ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    finalBacklog = await pendingBacklog(server);
+    finalBacklog = await pendingBacklog(context);
   }
 
   await unsubscribe();
   // Dropped over the server's own pool (the jobs' last rounds then fail quietly; logs are off).
-  if (schema !== undefined) await server.context.database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  if (schema !== undefined) await context.database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await server.close();
   if (setup.redis) await deleteStreams(redisUrl, Object.values(Topics).map((name) => keyPrefix + name));
 

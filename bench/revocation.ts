@@ -16,6 +16,7 @@ import { createClient, type RedisClientType } from 'redis';
 import { bind, Caracal } from '@caracal/sdk';
 import { eventSignatureVerifier, redisRevocationSource, SESSIONS_REVOKE_TOPIC, sseRevocationSource, type RevocationQuery, type RevocationSource } from '@caracal/sdk/verify';
 import { startServer } from '@caracal/server';
+import { serverContextOf } from '@caracal/server/testing';
 
 const ZONE = 'zone_bench';
 const ROUNDS = Number(process.env.ROUNDS ?? 100);
@@ -142,7 +143,7 @@ else if (paths.length === 2) console.log(`  ratio     Redis/SSE p50 ${(quantile(
 for (const path of paths) await path.source.close();
 await caracal.close();
 // Dropped over the server's own pool before it closes (the jobs' last rounds then fail quietly; logs are off).
-if (databaseSchema !== undefined) await server.context.database.query(`DROP SCHEMA IF EXISTS "${databaseSchema}" CASCADE`);
+if (databaseSchema !== undefined) await serverContextOf(server).database.query(`DROP SCHEMA IF EXISTS "${databaseSchema}" CASCADE`);
 await server.close();
 if (redis !== undefined) {
   for (let cursor = '0'; ;) {

@@ -142,6 +142,8 @@ interface Queryable {
 }
 interface ServerPackage {
   startServer(options: Record<string, unknown>): Promise<RunningServer>;
+}
+interface ServerTestingPackage {
   openDatabase(options: { databaseUrl: string; schema: string }): Promise<Queryable>;
 }
 
@@ -244,7 +246,8 @@ async function signatureCost(): Promise<{ microseconds: number; cpuMicroseconds:
 
 async function main(): Promise<void> {
   const serverPackage = '@caracal/server';
-  const { startServer, openDatabase } = (await import(serverPackage)) as ServerPackage;
+  const { startServer } = (await import(serverPackage)) as ServerPackage;
+  const { openDatabase } = (await import(`${serverPackage}/testing`)) as ServerTestingPackage;
   const server = await startServer({
     port: 0,
     logger: false,

@@ -7,7 +7,7 @@ import { healthPlugin } from './http/health-plugin.ts';
 import { appLogRedaction } from './http/log-redaction.ts';
 import { metricsPlugin } from './http/metrics-plugin.ts';
 import { newId } from './ids.ts';
-import type { ServerContext } from './server-context.ts';
+import { attachServerContext, type ServerContext } from './server-context.ts';
 import { stsPlugin } from './sts/plugin.ts';
 
 export interface BuildAppOptions {
@@ -21,13 +21,6 @@ export interface BuildAppOptions {
 
 /** What `buildApp` needs; the logger comes from the app itself. */
 export type AppDependencies = Omit<ServerContext, 'logger'>;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The dependencies the routes run with (for jobs started next to the app). */
-    caracal: ServerContext;
-  }
-}
 
 /** Builds the Coordinator + STS app without listening (tests use `inject()`). */
 export async function buildApp(dependencies: AppDependencies, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -48,7 +41,8 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
     },
   });
   const context: ServerContext = { ...dependencies, logger: app.log };
-  app.decorate('caracal', context);
+  // Not a Fastify decoration: that would change `FastifyInstance` for every user of fastify types.
+  attachServerContext(app, context);
   installErrorHandler(app);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

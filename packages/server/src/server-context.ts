@@ -14,3 +14,20 @@ export interface ServerContext {
   /** Milliseconds since the epoch; injectable so tests control time. */
   now: () => number;
 }
+
+/**
+ * The context each app and running server was built with, kept off their public shapes: only
+ * tests and benches reach it, through `serverContextOf` in the `@caracal/server/testing` entry.
+ */
+const contexts = new WeakMap<object, ServerContext>();
+
+export function attachServerContext(owner: object, context: ServerContext): void {
+  contexts.set(owner, context);
+}
+
+/** The dependencies an app from `buildApp` or a server from `startServer` runs with. */
+export function serverContextOf(owner: object): ServerContext {
+  const context = contexts.get(owner);
+  if (context === undefined) throw new TypeError('serverContextOf: not an app or server built by @caracal/server');
+  return context;
+}

@@ -5,7 +5,7 @@ import { openDatabase } from './db/open-database.ts';
 import { openEventBus } from './events/open-event-bus.ts';
 import type { JobSettings } from './jobs/job-settings.ts';
 import { startJobs } from './jobs/start-jobs.ts';
-import type { ServerContext } from './server-context.ts';
+import { attachServerContext, serverContextOf, type ServerContext } from './server-context.ts';
 import { applyBootstrap, type BootstrapDocument } from './sts/bootstrap.ts';
 import { createMandateVerifier } from './sts/mandate-verifier.ts';
 
@@ -50,7 +50,6 @@ export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:4000`. */
   url: string;
   port: number;
-  context: ServerContext;
   close(): Promise<void>;
 }
 
@@ -93,7 +92,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     { database, bus, config, tokenVerifier, now: Date.now },
     options.logger === undefined ? {} : { logger: options.logger },
   );
-  const context: ServerContext = app.caracal;
+  const context: ServerContext = serverContextOf(app);
   let jobs: { stop(): Promise<void> } | undefined;
   try {
     await app.listen({ port: options.port ?? 4000, host });
@@ -103,10 +102,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (options.bootstrap !== undefined) await applyBootstrap(context, options.bootstrap);
     if (config.jobs) jobs = startJobs(context);
     let closing: Promise<void> | undefined;
-    return {
+    const running: RunningServer = {
       url,
       port: address.port,
-      context,
       close: () =>
         (closing ??= (async () => {
           // Stop accepting and finish in-flight requests (feeds end first), then flush the
@@ -117,6 +115,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           await database.close();
         })()),
     };
+    attachServerContext(running, context);
+    return running;
   } catch (error) {
     await jobs?.stop();
     await app.close();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/index.ts';
+import { serverContextOf } from '../src/testing.ts';
 import { dropSchema, testBackends } from './helpers/backends.ts';
 
 describe.each(testBackends())('startServer on $name', (backend) => {
@@ -25,6 +26,11 @@ describe.each(testBackends())('startServer on $name', (backend) => {
     const ready = await fetch(`${server.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', bus: 'ok' });
+    // The internals stay off the public result; tests reach them through the testing entry.
+    expect(Object.keys(server).sort()).toEqual(['close', 'port', 'url']);
+    const { rows } = await serverContextOf(server).database.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows).toEqual([{ one: 1 }]);
+    expect(() => serverContextOf({})).toThrow(TypeError);
   });
 
   it('answers unknown routes with the error shape', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BusEntry, EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { Topics } from '../../src/events/topics.ts';
+import { serverContextOf } from '../../src/server-context.ts';
 import { startServer, type RunningServer } from '../../src/start-server.ts';
 import { dropSchema, testBackends } from '../helpers/backends.ts';
 import { bootstrapZone, clientCredentialsToken } from '../helpers/sts-fixtures.ts';
@@ -30,7 +31,7 @@ describe.each(testBackends())('graceful shutdown on $name', (backend) => {
     // The in-process bus is the server's own; Redis is watched from a connection of our own.
     watcher = backend.redisUrl === undefined ? undefined : await openEventBus({ redisUrl: backend.redisUrl, keyPrefix });
     const seen: BusEntry[] = [];
-    await (watcher ?? server.context.bus).subscribe(Topics.agentsLifecycle, (entry) => seen.push(entry));
+    await (watcher ?? serverContextOf(server).bus).subscribe(Topics.agentsLifecycle, (entry) => seen.push(entry));
 
     const zone = await bootstrapZone(server);
     const application = zone.applications.orchestrator!;
@@ -40,7 +41,7 @@ describe.each(testBackends())('graceful shutdown on $name', (backend) => {
     await feed.ready;
 
     // Committed without a NOTIFY: nothing wakes the publisher, so only the shutdown flush sends them.
-    await server.context.database.query(
+    await serverContextOf(server).database.query(
       `INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT $1, 'session_spawned', $2, jsonb_build_object('n', n) FROM generate_series(1, 120) AS n`,
       [Topics.agentsLifecycle, zone.zoneId],

@@ -6,7 +6,8 @@ import type { Database } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { newId } from '../../src/ids.ts';
-import type { ServerContext } from '../../src/server-context.ts';
+import { serverContextOf, type ServerContext } from '../../src/server-context.ts';
+import type { RunningServer } from '../../src/start-server.ts';
 import { applyBootstrap } from '../../src/sts/bootstrap.ts';
 import { createMandateVerifier } from '../../src/sts/mandate-verifier.ts';
 import { dropSchema, type Backend } from './backends.ts';
@@ -55,14 +56,14 @@ const suffix = (): string => randomBytes(5).toString('hex');
  * const zone = await bootstrapZone(server);
  * const token = await clientCredentialsToken(server.url, zone.applications.orchestrator!.id, zone.applications.orchestrator!.secret);
  */
-export async function bootstrapZone(server: { context: ServerContext }, options: BootstrapZoneOptions = {}): Promise<ZoneFixture> {
+export async function bootstrapZone(server: { context: ServerContext } | RunningServer, options: BootstrapZoneOptions = {}): Promise<ZoneFixture> {
   const zoneId = options.zoneId ?? `zone_${suffix()}`;
   const applications: Record<string, FixtureApplication> = {};
   for (const [name, declared] of Object.entries(options.applications ?? DEFAULT_APPLICATIONS)) {
     applications[name] = { id: `app_${name}_${suffix()}`, secret: randomBytes(16).toString('base64url'), scopes: declared.scopes };
   }
   const resources = options.resources ?? DEFAULT_RESOURCES;
-  await applyBootstrap(server.context, {
+  await applyBootstrap('context' in server ? server.context : serverContextOf(server), {
     zones: [
       {
         id: zoneId,
@@ -271,7 +272,7 @@ export async function buildStsTestApp(backend: Backend, options: { adminToken?: 
   await app.ready();
   return {
     app,
-    context: app.caracal,
+    context: serverContextOf(app),
     clock,
     issuer: config.issuer,
     adminToken,

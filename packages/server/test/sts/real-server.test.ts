@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.ts';
+import { serverContextOf } from '../../src/testing.ts';
 import { dropSchema, testBackends } from '../helpers/backends.ts';
 import {
   TOOLS_RESOURCE,
@@ -49,7 +50,7 @@ describe.each(testBackends())('STS on a listening server on $name', (backend) =>
     const session = await tokenRequest(server.url, { grant_type: 'client_credentials' }, { headers: { authorization: basic } });
     expect(session.status).toBe(200);
     expect(session.headers.get('cache-control')).toBe('no-store');
-    const sessionId = await insertAgentSession(server.context.database, { zoneId: zone.zoneId, applicationId: orchestrator.id });
+    const sessionId = await insertAgentSession(serverContextOf(server).database, { zoneId: zone.zoneId, applicationId: orchestrator.id });
     const exchanged = await exchangeToken(server.url, {
       subjectToken: session.body.access_token as string,
       resource: TOOLS_RESOURCE,

@@ -1,0 +1,8 @@
+// `@caracal/server/testing`: the internals that tests and benches reach into (the database, the
+// event bus, the outbox). Not a supported API: it follows the server's inner design, not semver.
+export type { ServerConfig } from './config.ts';
+export type { Database, Transaction } from './db/database.ts';
+export { openDatabase, type OpenDatabaseOptions } from './db/open-database.ts';
+export { enqueueEvents, type OutboxEvent } from './events/enqueue-event.ts';
+export type { BusEntry, EventBus } from './events/event-bus.ts';
+export { serverContextOf, type ServerContext } from './server-context.ts';
