@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { bin: 'src/bin.ts' },
   format: ['esm'],
-  sourcemap: true,
+  // No source maps: the packages ship none (docs/decisions/2026-12-04-source-maps.md).
+  sourcemap: false,
   clean: true,
   target: 'node22',
   // Chunks let the server and undici stay behind dynamic imports; bin.js itself stays tiny.

@@ -10,7 +10,8 @@ export default defineConfig({
   },
   format: ['esm'],
   dts: true,
-  sourcemap: true,
+  // No source maps: the packages ship none (docs/decisions/2026-12-04-source-maps.md).
+  sourcemap: false,
   clean: true,
   target: 'node22',
   // The wire contract is private: bundled, never a dependency users install.

@@ -1,37 +1,12 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
+import { nodeVersionProblem, OLD_NODE_EXIT_CODE } from './node-version.ts';
 
-// Reuses V8's compiled code between runs (a few ms per start on every command). Loaded before the
-// CLI itself, so the CLI's modules are the ones cached; harmless when the cache dir is not writable.
-enableCompileCache?.();
-const { run } = await import('./run.ts');
-
-// The only file that touches `process`: everything below gets it through `CliIo`.
-
-// `caracal agent list | head -1` closes the pipe early; stop quietly like other Unix tools do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  });
+// Written for any Node: the version is checked before the code that needs Node 22 is even parsed
+// (it sits behind the dynamic import), so an older Node prints one line instead of a SyntaxError.
+const problem = nodeVersionProblem(process.versions.node);
+if (problem === undefined) {
+  await import('./main.ts');
+} else {
+  process.stderr.write(`${problem}\n`);
+  process.exitCode = OLD_NODE_EXIT_CODE;
 }
-
-const waitForShutdown = (): Promise<string> =>
-  new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-
-process.exitCode = await run(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  isTTY: process.stdout.isTTY === true,
-  stderrIsTTY: process.stderr.isTTY === true,
-  waitForShutdown,
-});

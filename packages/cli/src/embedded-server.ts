@@ -18,25 +18,56 @@ export interface EmbeddedServer {
   close(): Promise<void>;
 }
 
+/** The optional peer that runs the server; operators who only run client commands never install it. */
+export const SERVER_PACKAGE = '@caracal/server';
+
+type ImportModule = (specifier: string) => Promise<unknown>;
+
 /**
  * Loads `@caracal/server` on demand. Only `server start` and `demo` call this: the client commands
  * must never pay for (or depend on) the server's code. The specifier is held in a variable so
  * neither tsup nor tsc follow it: the bundle keeps a runtime import, and the CLI typechecks
  * without the server's build; the shape is declared above and proven by the built-binary tests.
+ * When the package is not installed, `command` asks for it by name (exit 3, like any missing
+ * prerequisite).
  */
-export async function loadStartServer(): Promise<(options: EmbeddedServerOptions) => Promise<EmbeddedServer>> {
-  const specifier = '@caracal/server';
-  const module = (await import(specifier)) as { startServer?: unknown };
-  if (typeof module.startServer !== 'function') throw new Error('@caracal/server does not export startServer');
+export async function loadStartServer(
+  command: string,
+  importModule: ImportModule = (specifier) => import(specifier),
+): Promise<(options: EmbeddedServerOptions) => Promise<EmbeddedServer>> {
+  let module: { startServer?: unknown };
+  try {
+    module = (await importModule(SERVER_PACKAGE)) as { startServer?: unknown };
+  } catch (error) {
+    if (isMissingServerPackage(error)) {
+      throw new CliError('missing_package', `${command} needs ${SERVER_PACKAGE}: npm install ${SERVER_PACKAGE}`, { cause: error });
+    }
+    throw error;
+  }
+  if (typeof module.startServer !== 'function') throw new Error(`${SERVER_PACKAGE} does not export startServer`);
   return module.startServer as (options: EmbeddedServerOptions) => Promise<EmbeddedServer>;
 }
 
-/** Starts the embedded server; any failure (port taken, bad database URL) becomes exit code 1 with the reason. */
-export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+/** Node's answer for the package itself being absent; a missing dependency *of* the server is another failure. */
+function isMissingServerPackage(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+    error.message.includes(`'${SERVER_PACKAGE}'`)
+  );
+}
+
+/**
+ * Starts the embedded server for `command` (as the operator typed it). A missing server package
+ * is asked for by name; any other failure (port taken, bad database URL) becomes exit code 1 with
+ * the reason.
+ */
+export async function startEmbeddedServer(command: string, options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   try {
-    const startServer = await loadStartServer();
+    const startServer = await loadStartServer(command);
     return await startServer(options);
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError('server_start_failed', `cannot start the server: ${reason}`, { cause: error });
   }

@@ -3,7 +3,8 @@
  * - 0: the command did what it was asked.
  * - 1: the server refused or failed, or could not be reached.
  * - 2: the command line was wrong (unknown command or flag, missing argument, bad value).
- * - 3: a setting is missing or invalid (environment variable, config file).
+ * - 3: a setting or prerequisite is missing or invalid (environment variable, config file, Node.js
+ *   version, the optional @caracal/server package).
  */
 export const ExitCode = { ok: 0, failure: 1, usage: 2, config: 3 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -15,7 +16,8 @@ export type CliErrorCode =
   | 'http_error'
   | 'connection_failed'
   | 'invalid_response'
-  | 'server_start_failed';
+  | 'server_start_failed'
+  | 'missing_package';
 
 const EXIT_CODE_OF: Record<CliErrorCode, ExitCode> = {
   usage: ExitCode.usage,
@@ -25,6 +27,7 @@ const EXIT_CODE_OF: Record<CliErrorCode, ExitCode> = {
   connection_failed: ExitCode.failure,
   invalid_response: ExitCode.failure,
   server_start_failed: ExitCode.failure,
+  missing_package: ExitCode.config,
 };
 
 /** What the server said when it refused a request; printed so an operator can quote it. */

@@ -4,7 +4,7 @@ Exit codes:
   0  success
   1  the server refused the request or failed, or could not be reached
   2  usage error: unknown command or flag, missing or malformed argument
-  3  configuration error: a required setting is missing or invalid`;
+  3  configuration error: a required setting or package is missing or invalid, or Node.js is older than 22`;
 
 /** Shown after the top-level help. */
 export const ENVIRONMENT_HELP = `

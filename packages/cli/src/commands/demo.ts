@@ -22,7 +22,7 @@ export function registerDemo(program: Command, context: CommandContext): void {
     .action(async () => {
       const adminToken = randomToken(18);
       const server = await context.progress('starting an embedded server…', () =>
-        startEmbeddedServer({ port: 0, host: '127.0.0.1', adminToken, logger: false }),
+        startEmbeddedServer('caracal demo', { port: 0, host: '127.0.0.1', adminToken, logger: false }),
       );
       try {
         await tour(context, server.url, adminToken);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
-import { startEmbeddedServer } from '../embedded-server.ts';
+import { startEmbeddedServer, type EmbeddedServerOptions } from '../embedded-server.ts';
 import { readServerConfigFile, type ServerConfigFile } from '../settings/server-config-file.ts';
 import { resolveServerSettings, type ServerSettings, type ServerStartFlags } from '../settings/server-settings.ts';
 
@@ -22,7 +22,7 @@ export function registerServerStart(program: Command, context: CommandContext): 
     .action(async (flags: ServerStartFlags & { config?: string }) => {
       const config: ServerConfigFile = flags.config === undefined ? {} : await readServerConfigFile(flags.config);
       const settings = resolveServerSettings(flags, context.io.env, config);
-      const running = await context.progress('starting the server…', () => startEmbeddedServer(embeddedOptions(settings)));
+      const running = await context.progress('starting the server…', () => startEmbeddedServer('caracal server start', embeddedOptions(settings)));
       context.output.line(`caracal server listening on ${running.url}`);
       printHints(context, running.url, settings);
       const signal = context.io.waitForShutdown === undefined ? 'no signal source' : await context.io.waitForShutdown();
@@ -32,7 +32,7 @@ export function registerServerStart(program: Command, context: CommandContext): 
     });
 }
 
-function embeddedOptions(settings: ServerSettings): Parameters<typeof startEmbeddedServer>[0] {
+function embeddedOptions(settings: ServerSettings): EmbeddedServerOptions {
   return {
     port: settings.port,
     host: settings.host,
