@@ -41,3 +41,58 @@ export {
   ServiceAgentId,
   Timestamp,
 } from './primitives.ts';
+export {
+  AgentSessionParams,
+  DelegationEdgeParams,
+  InvocationParams,
+  ServiceAgentParams,
+  ZoneParams,
+} from './coordinator/coordinator-params.ts';
+export {
+  CreateDelegationBody,
+  CreatedDelegation,
+  DelegationChain,
+  DelegationChainLink,
+  DelegationEdge,
+  DelegationEdgePage,
+  EdgeStatus,
+  ListDelegationsQuery,
+  RevokeDelegationResult,
+} from './coordinator/delegation-schemas.ts';
+export {
+  CancelInvocationBody,
+  CompleteInvocationBody,
+  CreatedInvocation,
+  CreateInvocationBody,
+  Invocation,
+  InvocationPage,
+  InvocationStatus,
+  ListInvocationsQuery,
+} from './coordinator/invocation-schemas.ts';
+export { Nullable, StringEnum } from './coordinator/schema-helpers.ts';
+export { BeginBody, EndBody, ExchangeBody } from './coordinator/seed-route-schemas.ts';
+export {
+  DeregisterResult,
+  HeartbeatBody,
+  HeartbeatResult,
+  ListServicesQuery,
+  RegisteredService,
+  RegisterServiceBody,
+  ServiceAgent,
+  ServiceAgentPage,
+  ServiceStatus,
+} from './coordinator/service-agent-schemas.ts';
+export {
+  AgentSession,
+  AgentSessionPage,
+  ListChildrenQuery,
+  ListSessionsQuery,
+  ResumeResult,
+  SessionKind,
+  SessionStatus,
+  SpawnedSession,
+  SpawnGrant,
+  SpawnSessionBody,
+  SuspendResult,
+  TerminateResult,
+} from './coordinator/session-schemas.ts';

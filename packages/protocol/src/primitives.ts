@@ -37,8 +37,16 @@ export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 /** Seconds from now; a year at most. */
 export const Seconds = Type.Integer({ minimum: 1, maximum: TTL_SECONDS_MAX });
 
-export const Labels = Type.Record(Type.String({ maxLength: LABEL_KEY_MAX_LENGTH }), Type.String({ maxLength: LABEL_VALUE_MAX_LENGTH }), {
+const LabelValue = Type.String({ maxLength: LABEL_VALUE_MAX_LENGTH });
+
+/**
+ * A record's keys match `^.*$`, which no key with a line break does: `propertyNames` and
+ * `additionalProperties` hold every key and value to the limits all the same.
+ */
+export const Labels = Type.Record(Type.String(), LabelValue, {
   maxProperties: LABELS_MAX_PROPERTIES,
+  propertyNames: { maxLength: LABEL_KEY_MAX_LENGTH },
+  additionalProperties: LabelValue,
 });
 
 export const Metadata = Type.Record(Type.String(), Type.Unknown(), { maxProperties: METADATA_MAX_PROPERTIES });
