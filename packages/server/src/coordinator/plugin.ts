@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { acceptEmptyJsonBodies } from '../http/optional-body.ts';
 import type { ServerContext } from '../server-context.ts';
 import { delegationRoutes } from './delegations/delegation-routes.ts';
 import { invocationRoutes } from './invocations/invocation-routes.ts';
 import { seedRoutes } from './seed-routes/seed-routes.ts';
 import { serviceAgentRoutes } from './service-agents/service-agent-routes.ts';
 import { sessionRoutes } from './sessions/session-routes.ts';
-import { acceptEmptyJsonBodies } from './shared/optional-body.ts';
 import { installAuthentication } from './shared/request-principal.ts';
 
 /**
- * The Coordinator's HTTP surface (DESIGN §4): agent sessions, delegation edges, invocations,
- * service agents and the seed 003 `/v1` routes. Every route needs a bearer mandate with
+ * The Coordinator's HTTP surface: agent sessions, delegation edges, invocations, service agents
+ * and the seed `/v1` routes. Every route needs a bearer mandate with
  * `agent:lifecycle`; the hook (and the JSON parser that reads an empty body as none) applies only
  * to the routes registered in this plugin.
  */

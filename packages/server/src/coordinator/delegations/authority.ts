@@ -1,3 +1,6 @@
+import type { Constraints as ConstraintsSchema } from '@caracal/protocol';
+import type { Static } from 'typebox';
+
 /**
  * What a session may hand on: the bounds any edge it creates must stay within. It comes from the
  * edge the session acts under, or, without one, from the session's own ceiling.
@@ -17,13 +20,8 @@ export interface Authority {
   edgeId: string | null;
 }
 
-/** Caveats as stored in `constraints` jsonb. */
-export interface Constraints {
-  ttl_seconds?: number;
-  max_hops?: number;
-  budget?: number;
-  policy_approved?: boolean;
-}
+/** Caveats as stored in `constraints` jsonb: the wire's `constraints`. */
+export type Constraints = Static<typeof ConstraintsSchema>;
 
 export interface EdgeAuthorityRow {
   id: string;

@@ -1,29 +1,14 @@
+import type { CreateDelegationBody } from '@caracal/protocol';
 import { badRequest } from '../../http/server-error.ts';
 import type { SessionRow } from '../sessions/session-row.ts';
 import { parseTimestamp } from '../shared/time.ts';
-import type { Constraints } from './authority.ts';
 import type { RequestedTerms } from './narrow-authority.ts';
 
-/** Body of `POST /zones/{zoneId}/delegations` (and seed 003 `/v1/exchange`), as validated. */
-export interface DelegationRequest {
-  source_session_id: string;
-  target_session_id: string;
-  issuer_application_id?: string;
-  receiver_application_id?: string;
-  scopes: string[];
-  resource_id?: string;
-  constraints?: Constraints;
-  constraints_json?: Constraints;
-  expires_at?: string;
-  ttl_seconds?: number;
-  parent_edge_id?: string;
-}
-
 /**
- * The terms a delegation request asks for: `constraints` (or its seed 003 alias
+ * The terms a delegation request asks for: `constraints` (or its seed-route alias
  * `constraints_json`; both at once must agree) and `expires_at` or `ttl_seconds`, not both.
  */
-export function requestedTerms(body: DelegationRequest, now: number): RequestedTerms {
+export function requestedTerms(body: CreateDelegationBody, now: number): RequestedTerms {
   if (body.expires_at !== undefined && body.ttl_seconds !== undefined) throw badRequest('give expires_at or ttl_seconds, not both');
   if (body.constraints !== undefined && body.constraints_json !== undefined) {
     if (JSON.stringify(body.constraints) !== JSON.stringify(body.constraints_json)) {
@@ -37,16 +22,11 @@ export function requestedTerms(body: DelegationRequest, now: number): RequestedT
       : body.ttl_seconds !== undefined
         ? now + body.ttl_seconds * 1000
         : undefined;
-  return {
-    scopes: body.scopes,
-    ...(body.resource_id === undefined ? {} : { resourceId: body.resource_id }),
-    ...(constraints === undefined ? {} : { constraints }),
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-  };
+  return { scopes: body.scopes, resourceId: body.resource_id, constraints, expiresAt };
 }
 
 /** The optional application ids of the body must name the sessions' owners. */
-export function checkApplications(body: DelegationRequest, source: SessionRow, target: SessionRow): void {
+export function checkApplications(body: CreateDelegationBody, source: SessionRow, target: SessionRow): void {
   if (body.issuer_application_id !== undefined && body.issuer_application_id !== source.application_id) {
     throw badRequest(`issuer_application_id ${body.issuer_application_id} does not own the source session`);
   }

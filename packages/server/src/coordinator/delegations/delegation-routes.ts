@@ -1,38 +1,33 @@
-import type { FastifyInstance } from 'fastify';
+import {
+  CreateDelegationBody,
+  CreatedDelegation,
+  DelegationChain,
+  DelegationEdge,
+  DelegationEdgePage,
+  DelegationEdgeParams,
+  EmptyBody,
+  idPatterns,
+  ListDelegationsQuery,
+  RevokeDelegationResult,
+  ZoneParams,
+} from '@caracal/protocol';
+import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
+import { byId, pageRequest, toPage } from '../../http/pagination.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { emptyBodySchema, idPatterns, zoneAndIdParamsSchema, zoneParamsSchema } from '../shared/common-schemas.ts';
-import { pageRequest, toPage } from '../shared/pagination.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
-import { treatMissingBodyAsEmpty } from '../shared/optional-body.ts';
-import { createDelegationBodySchema, listDelegationsQuerySchema } from './delegation-schemas.ts';
-import type { DelegationRequest } from './delegation-request.ts';
 import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
-import { edgeView, type EdgeStatus } from './edge-row.ts';
+import { edgeView } from './edge-row.ts';
 
-interface ZoneParams {
-  zoneId: string;
-}
-interface EdgeParams extends ZoneParams {
-  id: string;
-}
-interface ListQuery {
-  source_session_id?: string;
-  target_session_id?: string;
-  status?: EdgeStatus;
-  limit?: string;
-  cursor?: string;
-}
-
-const edgeParams = zoneAndIdParamsSchema(idPatterns.deledge);
-
-/** `/zones/{zoneId}/delegations…` (DESIGN §4): create, read, list, traverse, revoke. */
-export async function delegationRoutes(app: FastifyInstance, options: { context: ServerContext }): Promise<void> {
-  const { context } = options;
-
-  app.post<{ Params: ZoneParams; Body: DelegationRequest }>(
+/** `/zones/{zoneId}/delegations…`: create, read, list, traverse, revoke. */
+export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
+  app.post(
     '/zones/:zoneId/delegations',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { params: zoneParamsSchema, body: createDelegationBodySchema } },
+    {
+      bodyLimit: COORDINATOR_BODY_LIMIT,
+      schema: { params: ZoneParams, body: CreateDelegationBody, response: { 201: CreatedDelegation } },
+    },
     async (request, reply) => {
       const result = await createDelegation(context, {
         principal: principalOf(request),
@@ -41,47 +36,58 @@ export async function delegationRoutes(app: FastifyInstance, options: { context:
         idempotencyKey: idempotencyKeyOf(request),
         route: 'POST /zones/{zoneId}/delegations',
       });
-      return reply.status(result.statusCode).send(result.body);
+      return reply.status(201).send(result.body);
     },
   );
 
-  app.get<{ Params: ZoneParams; Querystring: ListQuery }>(
+  app.get(
     '/zones/:zoneId/delegations',
-    { schema: { params: zoneParamsSchema, querystring: listDelegationsQuerySchema } },
+    { schema: { params: ZoneParams, querystring: ListDelegationsQuery, response: { 200: DelegationEdgePage } } },
     async (request) => {
       const principal = principalOf(request);
-      const page = pageRequest(request.query, idPatterns.deledge);
-      const { source_session_id: source, target_session_id: target, status } = request.query;
+      const page = pageRequest(request.query, idPatterns.delegationEdge);
       const rows = await listEdges(
         context.database,
         {
           zoneId: request.params.zoneId,
-          ...(source === undefined ? {} : { sourceSessionId: source }),
-          ...(target === undefined ? {} : { targetSessionId: target }),
-          ...(status === undefined ? {} : { status }),
-          ...(principal.admin ? {} : { applicationId: principal.clientId }),
+          sourceSessionId: request.query.source_session_id,
+          targetSessionId: request.query.target_session_id,
+          status: request.query.status,
+          applicationId: principal.admin ? undefined : principal.clientId,
         },
         page,
       );
-      return toPage(rows, page.limit, edgeView);
+      return toPage(rows, page.limit, edgeView, byId);
     },
   );
 
-  app.get<{ Params: EdgeParams }>('/zones/:zoneId/delegations/:id', { schema: { params: edgeParams } }, async (request) => {
-    const edge = await requireEdge(context, request.params.zoneId, request.params.id);
-    assertEdgeVisible(principalOf(request), edge);
-    return edgeView(edge);
-  });
+  app.get(
+    '/zones/:zoneId/delegations/:id',
+    { schema: { params: DelegationEdgeParams, response: { 200: DelegationEdge } } },
+    async (request) => {
+      const edge = await requireEdge(context, request.params.zoneId, request.params.id);
+      assertEdgeVisible(principalOf(request), edge);
+      return edgeView(edge);
+    },
+  );
 
-  app.get<{ Params: EdgeParams }>('/zones/:zoneId/delegations/:id/traverse', { schema: { params: edgeParams } }, async (request) => {
-    const edge = await requireEdge(context, request.params.zoneId, request.params.id);
-    assertEdgeVisible(principalOf(request), edge);
-    return { items: await traverseChain(context.database, edge.id) };
-  });
+  app.get(
+    '/zones/:zoneId/delegations/:id/traverse',
+    { schema: { params: DelegationEdgeParams, response: { 200: DelegationChain } } },
+    async (request) => {
+      const edge = await requireEdge(context, request.params.zoneId, request.params.id);
+      assertEdgeVisible(principalOf(request), edge);
+      return { items: await traverseChain(context.database, edge.id) };
+    },
+  );
 
-  app.post<{ Params: EdgeParams }>(
+  app.post(
     '/zones/:zoneId/delegations/:id/revoke',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty, schema: { params: edgeParams, body: emptyBodySchema } },
+    {
+      bodyLimit: COORDINATOR_BODY_LIMIT,
+      preValidation: treatMissingBodyAsEmpty,
+      schema: { params: DelegationEdgeParams, body: EmptyBody, response: { 200: RevokeDelegationResult } },
+    },
     async (request) => {
       const counts = await revokeDelegation(context, {
         principal: principalOf(request),
@@ -91,4 +97,4 @@ export async function delegationRoutes(app: FastifyInstance, options: { context:
       return { revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions };
     },
   );
-}
+};

@@ -1,6 +1,8 @@
+import type { CreateDelegationBody, CreatedDelegation } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
 import { ServerError, badRequest, conflict, forbidden, notFound } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
+import { acceptedScopes } from '../../sts/identity/resource-repository.ts';
 import type { SessionRow } from '../sessions/session-row.ts';
 import { applicationScopes, requireSession } from '../sessions/session-service.ts';
 import { assertOwner } from '../shared/access.ts';
@@ -8,13 +10,12 @@ import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { idempotent, type CreateResult } from '../shared/idempotency.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { edgeAuthority, sessionAuthority, type Authority } from './authority.ts';
-import { checkApplications, requestedTerms, type DelegationRequest } from './delegation-request.ts';
+import { checkApplications, requestedTerms } from './delegation-request.ts';
 import { insertDelegationEdge, lockDelegationGraph } from './create-edge-repository.ts';
 import { findEdge } from './edge-repository.ts';
 import { planEdge } from './edge-plan.ts';
 import { isLive, type EdgeRow } from './edge-row.ts';
 import { narrowAuthority, type EdgeTerms } from './narrow-authority.ts';
-import { resourceScopes } from './resource-repository.ts';
 import { revokeDownstream } from './revoke-edge-repository.ts';
 
 /** Reads an edge of `zoneId`, or 404. */
@@ -37,8 +38,8 @@ export function assertEdgeVisible(principal: Principal, edge: EdgeRow): void {
  */
 export async function createDelegation(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: DelegationRequest; idempotencyKey: string | undefined; route: string },
-): Promise<CreateResult> {
+  request: { principal: Principal; zoneId: string; body: CreateDelegationBody; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult<CreatedDelegation>> {
   const { principal, zoneId, body } = request;
   if (body.source_session_id === body.target_session_id) {
     throw conflict('an edge from a session to itself is a cycle', 'cycle_detected');
@@ -62,7 +63,7 @@ export async function createDelegation(
       const terms = narrowAuthority(authority, requested, now);
       await checkResource(context, zoneId, terms);
       const plan = planEdge({ zoneId, source, target, terms, now });
-      const result: CreateResult = { statusCode: 201, body: plan.response };
+      const result = { statusCode: 201, body: plan.response };
       await insertDelegationEdge(context.database, { ...plan.record, receipt: receiptFor(result) });
       wakeOutboxPublishers(context.database);
       return result;
@@ -94,11 +95,10 @@ async function delegatingAuthority(
   return edgeAuthority(parentEdge, source.expires_at);
 }
 
-/** With the STS's resources present, an edge's scopes must be ones its resource accepts. */
+/** An edge's resource must be registered in the zone (with the STS), and accept the edge's scopes. */
 async function checkResource(context: ServerContext, zoneId: string, terms: EdgeTerms): Promise<void> {
   if (terms.resourceId === null) return;
-  const accepted = await resourceScopes(context.database, zoneId, terms.resourceId);
-  if (accepted === undefined) return;
+  const accepted = await acceptedScopes(context.database, zoneId, terms.resourceId);
   if (accepted === null) throw badRequest(`resource ${terms.resourceId} is not registered in zone ${zoneId}`);
   const refused = terms.scopes.filter((scope) => !accepted.includes(scope));
   if (refused.length > 0) {

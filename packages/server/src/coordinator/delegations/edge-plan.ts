@@ -1,3 +1,4 @@
+import type { CreatedDelegation } from '@caracal/protocol';
 import { newId } from '../../ids.ts';
 import type { SessionRow } from '../sessions/session-row.ts';
 import type { EdgeRecord } from './create-edge-repository.ts';
@@ -7,7 +8,7 @@ import type { EdgeTerms } from './narrow-authority.ts';
 /** An explicit edge worked out in full: what to write and the 201 body. Pure: no I/O. */
 export function planEdge(input: { zoneId: string; source: SessionRow; target: SessionRow; terms: EdgeTerms; now: number }): {
   record: Omit<EdgeRecord, 'receipt'>;
-  response: Record<string, unknown>;
+  response: CreatedDelegation;
 } {
   const { zoneId, source, target, terms, now } = input;
   const id = newId('deledge', now);

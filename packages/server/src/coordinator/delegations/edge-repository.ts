@@ -1,7 +1,8 @@
+import type { DelegationChainLink, EdgeStatus } from '@caracal/protocol';
 import type { Queryable } from '../../db/database.ts';
-import type { PageRequest } from '../shared/pagination.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
-import type { EdgeRow, EdgeStatus } from './edge-row.ts';
+import type { EdgeRow } from './edge-row.ts';
 
 export const EDGE_COLUMNS = `id, zone_id, source_session_id, target_session_id, issuer_application_id, receiver_application_id,
   parent_edge_id, scopes, resource_id, constraints, max_hops, budget_remaining, status, expires_at, created_at, revoked_at,
@@ -32,7 +33,7 @@ export async function listEdges(database: Queryable, filters: EdgeFilters, page:
     const application = p.add(filters.applicationId, '::text');
     conditions.push(`(issuer_application_id = ${application} OR receiver_application_id = ${application})`);
   }
-  if (page.afterId !== undefined) conditions.push(`id > ${p.add(page.afterId)}`);
+  if (page.afterKey !== undefined) conditions.push(`id > ${p.add(page.afterKey)}`);
   const result = await database.query<EdgeRow>(
     `SELECT ${EDGE_COLUMNS} FROM delegation_edges WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
     p.values,
@@ -40,20 +41,12 @@ export async function listEdges(database: Queryable, filters: EdgeFilters, page:
   return result.rows;
 }
 
-export interface ChainItem {
-  depth: number;
-  id: string;
-  source_session_id: string;
-  target_session_id: string;
-  status: EdgeStatus;
-}
-
 /**
  * The chain an edge belongs to: its ancestors through `parent_edge_id` up to the root edge, the
  * edge itself, and every edge derived from it, ordered root → leaves (depth 0 is the root edge).
  */
-export async function traverseChain(database: Queryable, edgeId: string): Promise<ChainItem[]> {
-  const result = await database.query<ChainItem>(
+export async function traverseChain(database: Queryable, edgeId: string): Promise<DelegationChainLink[]> {
+  const result = await database.query<DelegationChainLink>(
     `WITH RECURSIVE ancestors AS (
        SELECT id, parent_edge_id, 0 AS steps FROM delegation_edges WHERE id = $1
        UNION ALL

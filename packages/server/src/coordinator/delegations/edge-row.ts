@@ -1,7 +1,6 @@
-import { isoOrNull } from '../shared/time.ts';
+import type { DelegationEdge, EdgeStatus } from '@caracal/protocol';
+import { isoOrNull, isoText } from '../shared/time.ts';
 import type { Constraints } from './authority.ts';
-
-export type EdgeStatus = 'active' | 'revoked' | 'expired';
 
 /** A `delegation_edges` row as the repositories read it. */
 export interface EdgeRow {
@@ -25,8 +24,8 @@ export interface EdgeRow {
   origin: string;
 }
 
-/** The wire form of an edge (DESIGN §4 edge rows plus the detail the STS and CLI use). */
-export function edgeView(row: EdgeRow): Record<string, unknown> {
+/** The wire form of an edge: the row, with times as ISO 8601 text. */
+export function edgeView(row: EdgeRow): DelegationEdge {
   return {
     id: row.id,
     zone_id: row.zone_id,
@@ -41,8 +40,8 @@ export function edgeView(row: EdgeRow): Record<string, unknown> {
     max_hops: row.max_hops,
     budget_remaining: row.budget_remaining,
     status: row.status,
-    expires_at: isoOrNull(row.expires_at),
-    created_at: isoOrNull(row.created_at),
+    expires_at: isoText(row.expires_at),
+    created_at: isoText(row.created_at),
     revoked_at: isoOrNull(row.revoked_at),
     edge_version: row.edge_version,
     origin: row.origin,

@@ -1,11 +1,12 @@
+import type { InvocationStatus } from '@caracal/protocol';
 import type { Database, Queryable } from '../../db/database.ts';
 import { Topics } from '../../events/topics.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
-import type { PageRequest } from '../shared/pagination.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
-import type { InvocationRow, InvocationStatus } from './invocation-row.ts';
+import type { InvocationRow } from './invocation-row.ts';
 
 const COLUMNS = `id, zone_id, application_id, agent_session_id, service_id, operation, input, output, error, metadata,
   status, deadline_at, created_at, started_at, finished_at, cancel_reason`;
@@ -30,7 +31,7 @@ export async function listInvocations(database: Queryable, filters: InvocationFi
   if (filters.agentSessionId !== undefined) conditions.push(`agent_session_id = ${p.add(filters.agentSessionId)}`);
   if (filters.serviceId !== undefined) conditions.push(`service_id = ${p.add(filters.serviceId)}`);
   if (filters.status !== undefined) conditions.push(`status = ${p.add(filters.status)}`);
-  if (page.afterId !== undefined) conditions.push(`id > ${p.add(page.afterId)}`);
+  if (page.afterKey !== undefined) conditions.push(`id > ${p.add(page.afterKey)}`);
   const result = await database.query<InvocationRow>(
     `SELECT ${COLUMNS} FROM agent_invocations WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
     p.values,

@@ -1,56 +1,35 @@
-import type { FastifyInstance } from 'fastify';
+import {
+  CancelInvocationBody,
+  CompleteInvocationBody,
+  CreatedInvocation,
+  CreateInvocationBody,
+  EmptyBody,
+  idPatterns,
+  Invocation,
+  InvocationPage,
+  InvocationParams,
+  ListInvocationsQuery,
+  ZoneParams,
+} from '@caracal/protocol';
+import type { FastifyRequest } from 'fastify';
+import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
+import { byId, pageRequest, toPage } from '../../http/pagination.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { visibleApplication } from '../shared/access.ts';
-import { emptyBodySchema, idPatterns, zoneAndIdParamsSchema, zoneParamsSchema } from '../shared/common-schemas.ts';
-import { pageRequest, toPage } from '../shared/pagination.ts';
+import { assertOwner, visibleApplication } from '../shared/access.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
-import { treatMissingBodyAsEmpty } from '../shared/optional-body.ts';
-import { assertOwner } from '../shared/access.ts';
 import { listInvocations } from './invocation-repository.ts';
-import { invocationView, type InvocationStatus } from './invocation-row.ts';
-import {
-  cancelInvocationBodySchema,
-  completeInvocationBodySchema,
-  createInvocationBodySchema,
-  listInvocationsQuerySchema,
-} from './invocation-schemas.ts';
-import {
-  createInvocation,
-  invocationMoves,
-  moveInvocation,
-  requireInvocation,
-  type CompleteInvocationRequest,
-  type CreateInvocationRequest,
-} from './invocation-service.ts';
-
-interface ZoneParams {
-  zoneId: string;
-}
-interface InvocationParams extends ZoneParams {
-  id: string;
-}
-interface ListQuery {
-  status?: InvocationStatus;
-  agent_session_id?: string;
-  service_id?: string;
-  limit?: string;
-  cursor?: string;
-}
-
-const invocationParams = zoneAndIdParamsSchema(idPatterns.inv);
-const actionOptions = (body: object) => ({
-  bodyLimit: COORDINATOR_BODY_LIMIT,
-  preValidation: treatMissingBodyAsEmpty,
-  schema: { params: invocationParams, body },
-});
+import { invocationView } from './invocation-row.ts';
+import { createInvocation, invocationMoves, moveInvocation, requireInvocation, type Move } from './invocation-service.ts';
 
 /** `/zones/{zoneId}/invocations…`: create, start, complete, cancel, read, list. */
-export async function invocationRoutes(app: FastifyInstance, options: { context: ServerContext }): Promise<void> {
-  const { context } = options;
-
-  app.post<{ Params: ZoneParams; Body: CreateInvocationRequest }>(
+export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
+  app.post(
     '/zones/:zoneId/invocations',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { params: zoneParamsSchema, body: createInvocationBodySchema } },
+    {
+      bodyLimit: COORDINATOR_BODY_LIMIT,
+      schema: { params: ZoneParams, body: CreateInvocationBody, response: { 201: CreatedInvocation } },
+    },
     async (request, reply) => {
       const result = await createInvocation(context, {
         principal: principalOf(request),
@@ -59,52 +38,59 @@ export async function invocationRoutes(app: FastifyInstance, options: { context:
         idempotencyKey: idempotencyKeyOf(request),
         route: 'POST /zones/{zoneId}/invocations',
       });
-      return reply.status(result.statusCode).send(result.body);
+      return reply.status(201).send(result.body);
     },
   );
 
-  app.get<{ Params: ZoneParams; Querystring: ListQuery }>(
+  app.get(
     '/zones/:zoneId/invocations',
-    { schema: { params: zoneParamsSchema, querystring: listInvocationsQuerySchema } },
+    { schema: { params: ZoneParams, querystring: ListInvocationsQuery, response: { 200: InvocationPage } } },
     async (request) => {
-      const page = pageRequest(request.query, idPatterns.inv);
-      const applicationId = visibleApplication(principalOf(request), undefined);
-      const { status, agent_session_id: agentSessionId, service_id: serviceId } = request.query;
+      const page = pageRequest(request.query, idPatterns.invocation);
       const rows = await listInvocations(
         context.database,
         {
           zoneId: request.params.zoneId,
-          ...(applicationId === undefined ? {} : { applicationId }),
-          ...(status === undefined ? {} : { status }),
-          ...(agentSessionId === undefined ? {} : { agentSessionId }),
-          ...(serviceId === undefined ? {} : { serviceId }),
+          applicationId: visibleApplication(principalOf(request), undefined),
+          status: request.query.status,
+          agentSessionId: request.query.agent_session_id,
+          serviceId: request.query.service_id,
         },
         page,
       );
-      return toPage(rows, page.limit, invocationView);
+      return toPage(rows, page.limit, invocationView, byId);
     },
   );
 
-  app.get<{ Params: InvocationParams }>('/zones/:zoneId/invocations/:id', { schema: { params: invocationParams } }, async (request) => {
-    const invocation = await requireInvocation(context, request.params.zoneId, request.params.id);
-    assertOwner(principalOf(request), invocation.application_id, `invocation ${invocation.id}`);
-    return invocationView(invocation);
-  });
+  app.get(
+    '/zones/:zoneId/invocations/:id',
+    { schema: { params: InvocationParams, response: { 200: Invocation } } },
+    async (request) => {
+      const invocation = await requireInvocation(context, request.params.zoneId, request.params.id);
+      assertOwner(principalOf(request), invocation.application_id, `invocation ${invocation.id}`);
+      return invocationView(invocation);
+    },
+  );
 
-  const move = (request: { params: InvocationParams } & Parameters<typeof principalOf>[0], chosen: Parameters<typeof moveInvocation>[1]['move']) =>
+  const action = { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty };
+  const move = (request: FastifyRequest & { params: InvocationParams }, chosen: Move) =>
     moveInvocation(context, { principal: principalOf(request), zoneId: request.params.zoneId, id: request.params.id, move: chosen });
 
-  app.post<{ Params: InvocationParams }>('/zones/:zoneId/invocations/:id/start', actionOptions(emptyBodySchema), (request) =>
-    move(request, invocationMoves.start()),
+  app.post(
+    '/zones/:zoneId/invocations/:id/start',
+    { ...action, schema: { params: InvocationParams, body: EmptyBody, response: { 200: Invocation } } },
+    (request) => move(request, invocationMoves.start()),
   );
-  app.post<{ Params: InvocationParams; Body: CompleteInvocationRequest }>(
+
+  app.post(
     '/zones/:zoneId/invocations/:id/complete',
-    actionOptions(completeInvocationBodySchema),
+    { ...action, schema: { params: InvocationParams, body: CompleteInvocationBody, response: { 200: Invocation } } },
     (request) => move(request, invocationMoves.complete(request.body)),
   );
-  app.post<{ Params: InvocationParams; Body: { reason?: string } }>(
+
+  app.post(
     '/zones/:zoneId/invocations/:id/cancel',
-    actionOptions(cancelInvocationBodySchema),
+    { ...action, schema: { params: InvocationParams, body: CancelInvocationBody, response: { 200: Invocation } } },
     (request) => move(request, invocationMoves.cancel(request.body.reason)),
   );
-}
+};

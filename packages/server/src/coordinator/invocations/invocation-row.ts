@@ -1,6 +1,5 @@
-import { isoOrNull } from '../shared/time.ts';
-
-export type InvocationStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
+import type { Invocation, InvocationStatus } from '@caracal/protocol';
+import { isoOrNull, isoText } from '../shared/time.ts';
 
 /** Invocations move pending → running → succeeded | failed; cancel and expiry end any open one. */
 export const OPEN_STATUSES: readonly InvocationStatus[] = ['pending', 'running'];
@@ -24,7 +23,8 @@ export interface InvocationRow {
   cancel_reason: string | null;
 }
 
-export function invocationView(row: InvocationRow): Record<string, unknown> {
+/** The wire form of an invocation: the row, with times as ISO 8601 text. */
+export function invocationView(row: InvocationRow): Invocation {
   return {
     id: row.id,
     zone_id: row.zone_id,
@@ -38,7 +38,7 @@ export function invocationView(row: InvocationRow): Record<string, unknown> {
     metadata: row.metadata,
     status: row.status,
     deadline_at: isoOrNull(row.deadline_at),
-    created_at: isoOrNull(row.created_at),
+    created_at: isoText(row.created_at),
     started_at: isoOrNull(row.started_at),
     finished_at: isoOrNull(row.finished_at),
     cancel_reason: row.cancel_reason,

@@ -1,3 +1,4 @@
+import type { CompleteInvocationBody, CreatedInvocation, CreateInvocationBody, Invocation } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
 import { newId } from '../../ids.ts';
 import { badRequest, conflict, notFound } from '../../http/server-error.ts';
@@ -12,22 +13,6 @@ import { parseTimestamp } from '../shared/time.ts';
 import { findInvocation, insertInvocation, transitionInvocation, type InvocationTransition } from './invocation-repository.ts';
 import { invocationView, OPEN_STATUSES, type InvocationRow } from './invocation-row.ts';
 
-export interface CreateInvocationRequest {
-  agent_session_id: string;
-  operation: string;
-  service_id?: string;
-  input?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-  deadline_at?: string;
-  timeout_seconds?: number;
-}
-
-export interface CompleteInvocationRequest {
-  status?: 'succeeded' | 'failed';
-  output?: unknown;
-  error?: unknown;
-}
-
 export async function requireInvocation(context: ServerContext, zoneId: string, id: string): Promise<InvocationRow> {
   const invocation = await findInvocation(context.database, id);
   if (invocation === undefined || invocation.zone_id !== zoneId) throw notFound(`invocation ${id} not found in zone ${zoneId}`);
@@ -40,8 +25,8 @@ export async function requireInvocation(context: ServerContext, zoneId: string, 
  */
 export async function createInvocation(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: CreateInvocationRequest; idempotencyKey: string | undefined; route: string },
-): Promise<CreateResult> {
+  request: { principal: Principal; zoneId: string; body: CreateInvocationBody; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult<CreatedInvocation>> {
   const { principal, zoneId, body } = request;
   if (body.deadline_at !== undefined && body.timeout_seconds !== undefined) {
     throw badRequest('give deadline_at or timeout_seconds, not both');
@@ -83,7 +68,7 @@ export async function createInvocation(
         finished_at: null,
         cancel_reason: null,
       };
-      const result: CreateResult = { statusCode: 201, body: { invocation_id: row.id, ...invocationView(row) } };
+      const result = { statusCode: 201, body: { invocation_id: row.id, ...invocationView(row) } };
       await insertInvocation(context.database, {
         id: row.id,
         zoneId,
@@ -103,12 +88,13 @@ export async function createInvocation(
   );
 }
 
-type Move = Omit<InvocationTransition, 'id' | 'now'>;
+/** A move between states, before it is tied to an invocation and a time. */
+export type Move = Omit<InvocationTransition, 'id' | 'now'>;
 
 /** The moves callers can ask for. */
 export const invocationMoves = {
   start: (): Move => ({ from: ['pending'], to: 'running', event: 'invocation_started', beforeDeadline: true }),
-  complete: (body: CompleteInvocationRequest): Move => {
+  complete: (body: CompleteInvocationBody): Move => {
     const to = body.status ?? 'succeeded';
     return { from: OPEN_STATUSES, to, event: `invocation_${to}`, output: body.output, error: body.error, beforeDeadline: true };
   },
@@ -125,7 +111,7 @@ export const invocationMoves = {
 export async function moveInvocation(
   context: ServerContext,
   request: { principal: Principal; zoneId: string; id: string; move: Move },
-): Promise<Record<string, unknown>> {
+): Promise<Invocation> {
   const { move } = request;
   assertStorable(move.output, 'output');
   assertStorable(move.error, 'error');

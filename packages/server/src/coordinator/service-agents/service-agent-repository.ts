@@ -1,10 +1,11 @@
+import type { ServiceStatus } from '@caracal/protocol';
 import type { Database, Queryable } from '../../db/database.ts';
 import { Topics } from '../../events/topics.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
-import type { PageRequest } from '../shared/pagination.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
-import type { ServiceAgentRow, ServiceStatus } from './service-agent-row.ts';
+import type { ServiceAgentRow } from './service-agent-row.ts';
 
 const COLUMNS = `id, zone_id, application_id, name, agent_session_id, endpoint, capabilities, metadata, status, lease_seconds,
   lease_expires_at, last_heartbeat_at, registered_at, deregistered_at`;
@@ -28,7 +29,7 @@ export async function listServiceAgents(database: Queryable, filters: ServiceFil
   if (filters.applicationId !== undefined) conditions.push(`application_id = ${p.add(filters.applicationId)}`);
   if (filters.status !== undefined) conditions.push(`status = ${p.add(filters.status)}`);
   if (filters.name !== undefined) conditions.push(`name = ${p.add(filters.name)}`);
-  if (page.afterId !== undefined) conditions.push(`id > ${p.add(page.afterId)}`);
+  if (page.afterKey !== undefined) conditions.push(`id > ${p.add(page.afterKey)}`);
   const result = await database.query<ServiceAgentRow>(
     `SELECT ${COLUMNS} FROM agent_services WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
     p.values,

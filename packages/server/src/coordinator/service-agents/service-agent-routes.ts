@@ -1,38 +1,36 @@
-import type { FastifyInstance } from 'fastify';
+import {
+  DeregisterResult,
+  EmptyBody,
+  HeartbeatBody,
+  HeartbeatResult,
+  idPatterns,
+  ListServicesQuery,
+  RegisteredService,
+  RegisterServiceBody,
+  ServiceAgent,
+  ServiceAgentPage,
+  ServiceAgentParams,
+  ZoneParams,
+} from '@caracal/protocol';
+import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
+import { byId, pageRequest, toPage } from '../../http/pagination.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { assertOwner, visibleApplication } from '../shared/access.ts';
-import { emptyBodySchema, idPatterns, zoneAndIdParamsSchema, zoneParamsSchema } from '../shared/common-schemas.ts';
-import { pageRequest, toPage } from '../shared/pagination.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
-import { treatMissingBodyAsEmpty } from '../shared/optional-body.ts';
 import { listServiceAgents } from './service-agent-repository.ts';
-import { serviceAgentView, type ServiceStatus } from './service-agent-row.ts';
-import { heartbeatBodySchema, listServicesQuerySchema, registerServiceBodySchema } from './service-agent-schemas.ts';
-import { deregister, heartbeat, registerService, requireService, type RegisterServiceRequest } from './service-agent-service.ts';
-
-interface ZoneParams {
-  zoneId: string;
-}
-interface ServiceParams extends ZoneParams {
-  id: string;
-}
-interface ListQuery {
-  status?: ServiceStatus;
-  application_id?: string;
-  name?: string;
-  limit?: string;
-  cursor?: string;
-}
-
-const serviceParams = zoneAndIdParamsSchema(idPatterns.svc);
+import { serviceAgentView } from './service-agent-row.ts';
+import { deregister, heartbeat, registerService, requireService } from './service-agent-service.ts';
 
 /** `/zones/{zoneId}/services…`: register, heartbeat (lease), read, list, deregister. */
-export async function serviceAgentRoutes(app: FastifyInstance, options: { context: ServerContext }): Promise<void> {
-  const { context } = options;
-
-  app.post<{ Params: ZoneParams; Body: RegisterServiceRequest }>(
+export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
+  app.post(
     '/zones/:zoneId/services',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { params: zoneParamsSchema, body: registerServiceBodySchema } },
+    {
+      bodyLimit: COORDINATOR_BODY_LIMIT,
+      // 201 for a new registration, 200 when it replaced the live one of the same name.
+      schema: { params: ZoneParams, body: RegisterServiceBody, response: { 200: RegisteredService, 201: RegisteredService } },
+    },
     async (request, reply) => {
       const result = await registerService(context, {
         principal: principalOf(request),
@@ -41,40 +39,44 @@ export async function serviceAgentRoutes(app: FastifyInstance, options: { contex
         idempotencyKey: idempotencyKeyOf(request),
         route: 'POST /zones/{zoneId}/services',
       });
-      return reply.status(result.statusCode).send(result.body);
+      return reply.status(result.statusCode === 201 ? 201 : 200).send(result.body);
     },
   );
 
-  app.get<{ Params: ZoneParams; Querystring: ListQuery }>(
+  app.get(
     '/zones/:zoneId/services',
-    { schema: { params: zoneParamsSchema, querystring: listServicesQuerySchema } },
+    { schema: { params: ZoneParams, querystring: ListServicesQuery, response: { 200: ServiceAgentPage } } },
     async (request) => {
-      const page = pageRequest(request.query, idPatterns.svc);
-      const applicationId = visibleApplication(principalOf(request), request.query.application_id);
-      const { status, name } = request.query;
+      const page = pageRequest(request.query, idPatterns.serviceAgent);
       const rows = await listServiceAgents(
         context.database,
         {
           zoneId: request.params.zoneId,
-          ...(applicationId === undefined ? {} : { applicationId }),
-          ...(status === undefined ? {} : { status }),
-          ...(name === undefined ? {} : { name }),
+          applicationId: visibleApplication(principalOf(request), request.query.application_id),
+          status: request.query.status,
+          name: request.query.name,
         },
         page,
       );
-      return toPage(rows, page.limit, serviceAgentView);
+      return toPage(rows, page.limit, serviceAgentView, byId);
     },
   );
 
-  app.get<{ Params: ServiceParams }>('/zones/:zoneId/services/:id', { schema: { params: serviceParams } }, async (request) => {
-    const service = await requireService(context, request.params.zoneId, request.params.id);
-    assertOwner(principalOf(request), service.application_id, `service agent ${service.id}`);
-    return serviceAgentView(service);
-  });
+  app.get(
+    '/zones/:zoneId/services/:id',
+    { schema: { params: ServiceAgentParams, response: { 200: ServiceAgent } } },
+    async (request) => {
+      const service = await requireService(context, request.params.zoneId, request.params.id);
+      assertOwner(principalOf(request), service.application_id, `service agent ${service.id}`);
+      return serviceAgentView(service);
+    },
+  );
 
-  app.post<{ Params: ServiceParams; Body: { lease_seconds?: number } }>(
+  const action = { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty };
+
+  app.post(
     '/zones/:zoneId/services/:id/heartbeat',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty, schema: { params: serviceParams, body: heartbeatBodySchema } },
+    { ...action, schema: { params: ServiceAgentParams, body: HeartbeatBody, response: { 200: HeartbeatResult } } },
     (request) =>
       heartbeat(context, {
         principal: principalOf(request),
@@ -84,9 +86,9 @@ export async function serviceAgentRoutes(app: FastifyInstance, options: { contex
       }),
   );
 
-  app.delete<{ Params: ServiceParams }>(
+  app.delete(
     '/zones/:zoneId/services/:id',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty, schema: { params: serviceParams, body: emptyBodySchema } },
+    { ...action, schema: { params: ServiceAgentParams, body: EmptyBody, response: { 200: DeregisterResult } } },
     (request) => deregister(context, { principal: principalOf(request), zoneId: request.params.zoneId, id: request.params.id }),
   );
-}
+};

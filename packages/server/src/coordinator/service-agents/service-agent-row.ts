@@ -1,6 +1,5 @@
-import { isoOrNull } from '../shared/time.ts';
-
-export type ServiceStatus = 'healthy' | 'unhealthy' | 'deregistered';
+import type { ServiceAgent, ServiceStatus } from '@caracal/protocol';
+import { isoOrNull, isoText } from '../shared/time.ts';
 
 export interface ServiceAgentRow {
   id: string;
@@ -9,7 +8,7 @@ export interface ServiceAgentRow {
   name: string;
   agent_session_id: string | null;
   endpoint: string | null;
-  capabilities: unknown[];
+  capabilities: string[];
   metadata: Record<string, unknown>;
   status: ServiceStatus;
   lease_seconds: number;
@@ -19,7 +18,8 @@ export interface ServiceAgentRow {
   deregistered_at: Date | null;
 }
 
-export function serviceAgentView(row: ServiceAgentRow): Record<string, unknown> {
+/** The wire form of a service agent: the row, with times as ISO 8601 text. */
+export function serviceAgentView(row: ServiceAgentRow): ServiceAgent {
   return {
     id: row.id,
     zone_id: row.zone_id,
@@ -31,9 +31,9 @@ export function serviceAgentView(row: ServiceAgentRow): Record<string, unknown> 
     metadata: row.metadata,
     status: row.status,
     lease_seconds: row.lease_seconds,
-    lease_expires_at: isoOrNull(row.lease_expires_at),
-    last_heartbeat_at: isoOrNull(row.last_heartbeat_at),
-    registered_at: isoOrNull(row.registered_at),
+    lease_expires_at: isoText(row.lease_expires_at),
+    last_heartbeat_at: isoText(row.last_heartbeat_at),
+    registered_at: isoText(row.registered_at),
     deregistered_at: isoOrNull(row.deregistered_at),
   };
 }

@@ -1,3 +1,4 @@
+import type { DeregisterResult, HeartbeatResult, RegisteredService, RegisterServiceBody } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
 import { newId } from '../../ids.ts';
 import { conflict, notFound } from '../../http/server-error.ts';
@@ -13,16 +14,6 @@ import { serviceAgentView, type ServiceAgentRow } from './service-agent-row.ts';
 /** How long a registration stays healthy without a heartbeat, unless it asks otherwise. */
 export const DEFAULT_LEASE_SECONDS = 30;
 
-export interface RegisterServiceRequest {
-  name: string;
-  application_id?: string;
-  agent_session_id?: string;
-  endpoint?: string;
-  capabilities?: string[];
-  metadata?: Record<string, unknown>;
-  lease_seconds?: number;
-}
-
 export async function requireService(context: ServerContext, zoneId: string, id: string): Promise<ServiceAgentRow> {
   const service = await findServiceAgent(context.database, id);
   if (service === undefined || service.zone_id !== zoneId) throw notFound(`service agent ${id} not found in zone ${zoneId}`);
@@ -35,8 +26,8 @@ export async function requireService(context: ServerContext, zoneId: string, id:
  */
 export async function registerService(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: RegisterServiceRequest; idempotencyKey: string | undefined; route: string },
-): Promise<CreateResult> {
+  request: { principal: Principal; zoneId: string; body: RegisterServiceBody; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult<RegisteredService>> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
   assertStorable(body.metadata, 'metadata');
@@ -67,7 +58,7 @@ export async function registerService(
           now: new Date(now).toISOString(),
           leaseExpiresAt: new Date(now + leaseSeconds * 1000).toISOString(),
         });
-        const result: CreateResult = { statusCode: created ? 201 : 200, body: { service_id: row.id, ...serviceAgentView(row) } };
+        const result = { statusCode: created ? 201 : 200, body: { service_id: row.id, ...serviceAgentView(row) } };
         const receipt = receiptFor(result);
         if (receipt !== undefined) await storeReceipt(transaction, receipt);
         return result;
@@ -82,7 +73,7 @@ export async function registerService(
 export async function heartbeat(
   context: ServerContext,
   request: { principal: Principal; zoneId: string; id: string; leaseSeconds: number | undefined },
-): Promise<Record<string, unknown>> {
+): Promise<HeartbeatResult> {
   const service = await requireService(context, request.zoneId, request.id);
   assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
   const renewed = await renewLease(context.database, { id: service.id, leaseSeconds: request.leaseSeconds, now: context.now() });
@@ -94,7 +85,7 @@ export async function heartbeat(
 export async function deregister(
   context: ServerContext,
   request: { principal: Principal; zoneId: string; id: string },
-): Promise<{ deregistered: boolean }> {
+): Promise<DeregisterResult> {
   const service = await requireService(context, request.zoneId, request.id);
   assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
   const deregistered = await deregisterServiceAgent(context.database, { id: service.id, now: context.now() });

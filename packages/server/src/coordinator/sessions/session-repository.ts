@@ -1,7 +1,8 @@
+import type { SessionStatus } from '@caracal/protocol';
 import type { Queryable } from '../../db/database.ts';
-import type { PageRequest } from '../shared/pagination.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
-import type { SessionRow, SessionStatus } from './session-row.ts';
+import type { SessionRow } from './session-row.ts';
 
 export const SESSION_COLUMNS = `id, zone_id, application_id, parent_id, root_id, status, depth, kind, capabilities, labels,
   metadata, scopes, resource_id, constraints, delegation_edge_id, session_sid, live_children, spawned_at, expires_at,
@@ -26,7 +27,7 @@ export async function listSessions(database: Queryable, filters: SessionFilters,
   if (filters.status !== undefined) conditions.push(`status = ${parameters.add(filters.status)}`);
   if (filters.applicationId !== undefined) conditions.push(`application_id = ${parameters.add(filters.applicationId)}`);
   if (filters.parentId !== undefined) conditions.push(`parent_id = ${parameters.add(filters.parentId)}`);
-  if (page.afterId !== undefined) conditions.push(`id > ${parameters.add(page.afterId)}`);
+  if (page.afterKey !== undefined) conditions.push(`id > ${parameters.add(page.afterKey)}`);
   const result = await database.query<SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM agent_sessions WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${parameters.add(page.limit + 1)}`,
     parameters.values,

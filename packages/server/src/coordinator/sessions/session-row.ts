@@ -1,7 +1,6 @@
+import type { AgentSession, SessionStatus } from '@caracal/protocol';
 import type { Constraints } from '../delegations/authority.ts';
-import { isoOrNull } from '../shared/time.ts';
-
-export type SessionStatus = 'active' | 'suspended' | 'terminated';
+import { isoOrNull, isoText } from '../shared/time.ts';
 
 /** An `agent_sessions` row as the repositories read it. */
 export interface SessionRow {
@@ -13,7 +12,7 @@ export interface SessionRow {
   status: SessionStatus;
   depth: number;
   kind: string;
-  capabilities: unknown[];
+  capabilities: string[];
   labels: Record<string, string>;
   metadata: Record<string, unknown>;
   scopes: string[] | null;
@@ -29,8 +28,8 @@ export interface SessionRow {
   termination_reason: string | null;
 }
 
-/** The wire form of a session (DESIGN §4 session rows, plus the detail the CLI and STS use). */
-export function sessionView(row: SessionRow): Record<string, unknown> {
+/** The wire form of a session: the row, with times as ISO 8601 text. */
+export function sessionView(row: SessionRow): AgentSession {
   return {
     id: row.id,
     zone_id: row.zone_id,
@@ -48,7 +47,7 @@ export function sessionView(row: SessionRow): Record<string, unknown> {
     constraints: row.constraints,
     delegation_edge_id: row.delegation_edge_id,
     live_children: row.live_children,
-    spawned_at: isoOrNull(row.spawned_at),
+    spawned_at: isoText(row.spawned_at),
     expires_at: isoOrNull(row.expires_at),
     suspended_at: isoOrNull(row.suspended_at),
     terminated_at: isoOrNull(row.terminated_at),

@@ -1,3 +1,4 @@
+import type { SpawnedSession, SpawnSessionBody } from '@caracal/protocol';
 import { ADMIN_SCOPE, LIFECYCLE_SCOPE, type Principal } from '../../auth/principal.ts';
 import { ServerError, conflict, notFound } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
@@ -12,21 +13,8 @@ import { assertStorable } from '../shared/storable-json.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SpawnRecord } from './spawn-repository.ts';
-import { resolveSpawnGrant, type GrantRequest } from './spawn-grant.ts';
+import { resolveSpawnGrant } from './spawn-grant.ts';
 import { planSpawn } from './spawn-plan.ts';
-
-/** Body of `POST /zones/{zoneId}/agents` (and seed 003 `/v1/begin`), as validated by its schema. */
-export interface SpawnRequest {
-  application_id?: string;
-  parent_id?: string;
-  kind?: string;
-  capabilities?: string[];
-  ttl_seconds?: number;
-  labels?: Record<string, string>;
-  metadata?: Record<string, unknown>;
-  grant?: GrantRequest;
-  session_sid?: string;
-}
 
 /** The caller's application scopes: its mandate's scopes without the Coordinator's own. */
 export function applicationScopes(principal: Principal): string[] {
@@ -41,14 +29,14 @@ export async function requireSession(context: ServerContext, zoneId: string, id:
 }
 
 /**
- * Opens an agent session (DESIGN §4 `POST /zones/{zoneId}/agents`): checks ownership, works out
+ * Opens an agent session (`POST /zones/{zoneId}/agents`): checks ownership, works out
  * the grant from the parent's authority, and writes everything in one statement, at most once per
  * Idempotency-Key. Answers 201 with the new session.
  */
 export async function spawnSession(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: SpawnRequest; idempotencyKey: string | undefined; route: string },
-): Promise<CreateResult> {
+  request: { principal: Principal; zoneId: string; body: SpawnSessionBody; idempotencyKey: string | undefined; route: string },
+): Promise<CreateResult<SpawnedSession>> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
   assertStorable(body.capabilities, 'capabilities');
@@ -70,7 +58,7 @@ export async function spawnSession(
         sessionExpiresAt: expiresAt,
       });
       const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits });
-      const result: CreateResult = { statusCode: 201, body: plan.response };
+      const result = { statusCode: 201, body: plan.response };
       const record: SpawnRecord = { ...plan.record, receipt: receiptFor(result) };
       await insertWithSeats(context, record);
       wakeOutboxPublishers(context.database);

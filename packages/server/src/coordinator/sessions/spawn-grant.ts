@@ -1,12 +1,7 @@
+import type { SpawnGrant } from '@caracal/protocol';
 import { ServerError, badRequest } from '../../http/server-error.ts';
 import { earliest, type Authority, type Constraints } from '../delegations/authority.ts';
 import { DEFAULT_EDGE_SECONDS, narrowAuthority, type EdgeTerms } from '../delegations/narrow-authority.ts';
-
-/** The `grant` of a spawn request (a bare mode string is accepted for `inherit` and `none`). */
-export type GrantRequest =
-  | 'inherit'
-  | 'none'
-  | { mode: 'inherit' | 'none' | 'narrow'; scopes?: string[]; resource_id?: string; constraints?: Constraints };
 
 /** What a new session starts with. */
 export interface SessionGrant {
@@ -25,7 +20,7 @@ export interface SessionGrant {
  * it (`narrow`), and its ceiling matches the edge; `none` gives it nothing.
  */
 export function resolveSpawnGrant(input: {
-  grant: GrantRequest | undefined;
+  grant: SpawnGrant | undefined;
   /** The parent's authority; undefined for a root session. */
   parentAuthority: Authority | undefined;
   /** The caller's scopes (its application's), without the lifecycle and admin scopes. */
@@ -35,7 +30,7 @@ export function resolveSpawnGrant(input: {
 }): SessionGrant {
   const grant = typeof input.grant === 'string' || input.grant === undefined ? { mode: input.grant ?? 'inherit' } : input.grant;
   const narrowing = grant.mode === 'narrow' ? grant : undefined;
-  if (narrowing === undefined && (input.grant as { scopes?: unknown } | undefined)?.scopes !== undefined) {
+  if (narrowing === undefined && 'scopes' in grant && grant.scopes !== undefined) {
     throw badRequest(`grant.scopes only applies to grant mode narrow`);
   }
   if (narrowing !== undefined && (narrowing.scopes === undefined || narrowing.scopes.length === 0)) {
@@ -63,12 +58,7 @@ export function resolveSpawnGrant(input: {
   const expiresAt = earliest(earliest(input.sessionExpiresAt, parent.expiresAt), input.now + DEFAULT_EDGE_SECONDS * 1000)!;
   const edge = narrowAuthority(
     parent,
-    {
-      ...(narrowing?.scopes === undefined ? {} : { scopes: narrowing.scopes }),
-      ...(narrowing?.resource_id === undefined ? {} : { resourceId: narrowing.resource_id }),
-      ...(narrowing?.constraints === undefined ? {} : { constraints: narrowing.constraints }),
-      expiresAt,
-    },
+    { scopes: narrowing?.scopes, resourceId: narrowing?.resource_id, constraints: narrowing?.constraints, expiresAt },
     input.now,
   );
   return { scopes: edge.scopes, resourceId: edge.resourceId, constraints: edge.constraints, edge };

@@ -1,3 +1,4 @@
+import type { SpawnedSession, SpawnSessionBody } from '@caracal/protocol';
 import type { SessionLimits } from '../../config.ts';
 import { newId } from '../../ids.ts';
 import type { SessionRow } from './session-row.ts';
@@ -7,17 +8,17 @@ import type { SpawnRecord } from './spawn-repository.ts';
 /** A spawn worked out in full: what to write and what to answer. */
 export interface SpawnPlan {
   record: Omit<SpawnRecord, 'receipt'>;
-  response: Record<string, unknown>;
+  response: SpawnedSession;
 }
 
 /**
- * Turns a checked spawn request into the rows to write and the 201 body (DESIGN §4), with fresh
+ * Turns a checked spawn request into the rows to write and the 201 body, with fresh
  * time-ordered ids for the session and its inherited edge. Pure: no I/O.
  */
 export function planSpawn(input: {
   zoneId: string;
   applicationId: string;
-  body: { kind?: string; capabilities?: string[]; labels?: Record<string, string>; metadata?: Record<string, unknown>; session_sid?: string };
+  body: Pick<SpawnSessionBody, 'kind' | 'capabilities' | 'labels' | 'metadata' | 'session_sid'>;
   parent: SessionRow | undefined;
   grant: SessionGrant;
   now: number;
@@ -30,7 +31,7 @@ export function planSpawn(input: {
   const spawnedAt = new Date(now).toISOString();
   const expiresAt = input.expiresAt === null ? null : new Date(input.expiresAt).toISOString();
   const kind = body.kind ?? 'instance';
-  const response = {
+  const response: SpawnedSession = {
     agent_session_id: id,
     zone_id: zoneId,
     application_id: applicationId,

@@ -14,7 +14,7 @@ export interface ReceiptRecord {
   key: string;
   requestHash: string;
   statusCode: number;
-  response: Record<string, unknown>;
+  response: object;
   createdAt: string;
 }
 

@@ -20,7 +20,7 @@ export function installAuthentication(app: FastifyInstance, verifier: TokenVerif
   app.addHook('preValidation', async (request) => {
     const zoneId = (request.params as { zoneId?: unknown } | undefined)?.zoneId;
     request.coordinatorPrincipal = await authenticate(request, verifier, {
-      ...(typeof zoneId === 'string' ? { zoneId } : {}),
+      zoneId: typeof zoneId === 'string' ? zoneId : undefined,
       scope: LIFECYCLE_SCOPE,
     });
   });

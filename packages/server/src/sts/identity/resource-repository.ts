@@ -46,3 +46,12 @@ export async function listResources(
   );
   return toPage(rows, page.limit, toResource, (row) => row.identifier);
 }
+
+/** The scopes a resource of the zone accepts, or null when it is not registered there. */
+export async function acceptedScopes(queryable: Queryable, zoneId: string, identifier: string): Promise<string[] | null> {
+  const { rows } = await queryable.query<{ scopes: string[] }>('SELECT scopes FROM resources WHERE zone_id = $1 AND identifier = $2', [
+    zoneId,
+    identifier,
+  ]);
+  return rows[0]?.scopes ?? null;
+}
