@@ -1,3 +1,4 @@
+import { RESOURCE_MAX_LENGTH, SCOPE_MAX_LENGTH } from '@caracal/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
@@ -221,6 +222,36 @@ describe.each(testBackends())('delegation edges on $name', (backend) => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error).toBe('invalid_scope');
     expect((await delegate(alpha, { ...base, scopes: ['tools:call'], resource_id: 'mcp://unknown' })).statusCode).toBe(400);
+  });
+
+  it('takes a scope of the longest allowed length in a grant and an edge, and refuses one character more', async () => {
+    const longest = `tools:${'x'.repeat(SCOPE_MAX_LENGTH - 'tools:'.length)}`;
+    const holder = await harness.mint({ zoneId: ZONE, clientId: 'app_alpha', scopes: ['agent:lifecycle', longest] });
+    const root = await spawn(holder, { grant: { mode: 'narrow', scopes: [longest] } });
+    const target = await spawn(beta);
+    const created = await delegate(holder, { source_session_id: root, target_session_id: target, scopes: [longest] });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().scopes).toEqual([longest]);
+    const exchanged = await harness.call({
+      method: 'POST',
+      url: '/v1/exchange',
+      token: holder,
+      body: { source_session_id: root, target_session_id: await spawn(beta), scopes: [longest] },
+    });
+    expect(exchanged.statusCode, exchanged.body).toBe(201);
+    const tooLong = await delegate(holder, { source_session_id: root, target_session_id: target, scopes: [`${longest}x`] });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error).toBe('invalid_request');
+  });
+
+  it('takes a resource only as an absolute URI of at most 512 characters', async () => {
+    const [a, b] = [await spawn(alpha), await spawn(beta)];
+    const base = { source_session_id: a, target_session_id: b, scopes: ['tools:call'] };
+    for (const resource of ['tools.local', 'mcp://tools.local#part', `mcp://${'t'.repeat(RESOURCE_MAX_LENGTH)}`]) {
+      const refused = await delegate(alpha, { ...base, resource_id: resource });
+      expect(refused.statusCode, resource).toBe(400);
+      expect(refused.json().error).toBe('invalid_request');
+    }
   });
 
   it('replays a create with the same Idempotency-Key and refuses a reused key', async () => {

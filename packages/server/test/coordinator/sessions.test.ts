@@ -64,6 +64,30 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
     });
   });
 
+  it('answers every field of a session on a spawn, a read and a list', async () => {
+    const spawned = await spawn({ labels: { fields: 'all' } });
+    expect(Object.keys(spawned).sort()).toEqual(
+      ['agent_session_id', 'application_id', 'delegation_edge_id', 'depth', 'expires_at', 'kind', 'parent_id', 'resource_id', 'root_id',
+        'scopes', 'spawned_at', 'status', 'zone_id'].sort(),
+    );
+    const fields = ['application_id', 'capabilities', 'constraints', 'delegation_edge_id', 'depth', 'expires_at', 'id', 'kind', 'labels',
+      'live_children', 'metadata', 'parent_id', 'resource_id', 'root_id', 'scopes', 'spawned_at', 'status', 'suspended_at',
+      'terminated_at', 'termination_reason', 'zone_id'].sort();
+    expect(Object.keys((await get(spawned.agent_session_id)).json()).sort()).toEqual(fields);
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?limit=1`, token });
+    expect(Object.keys(list.json()).sort()).toEqual(['items', 'next_cursor']);
+    expect(Object.keys(list.json().items[0]).sort()).toEqual(fields);
+  });
+
+  it('refuses labels with a key that is too long or a value that is not text, whatever the key', async () => {
+    for (const labels of [{ ['k'.repeat(129)]: 'v' }, { 'a\nb': 5 }, { team: 5 }]) {
+      const refused = await spawnResponse({ labels });
+      expect(refused.statusCode, JSON.stringify(labels)).toBe(400);
+      expect(refused.json().error).toBe('invalid_request');
+    }
+    expect((await spawnResponse({ labels: { ['k'.repeat(128)]: 'v'.repeat(512) } })).statusCode).toBe(201);
+  });
+
   it('applies the grant modes for root sessions', async () => {
     expect((await spawn({ grant: 'none' })).scopes).toEqual([]);
     expect((await spawn({ grant: { mode: 'narrow', scopes: ['tools:call'], resource_id: 'mcp://x' } })).scopes).toEqual(['tools:call']);
