@@ -244,6 +244,19 @@ describe.each(testBackends())('delegation edges on $name', (backend) => {
     expect(tooLong.json().error).toBe('invalid_request');
   });
 
+  it('answers every field of an edge on a create, a read and a list', async () => {
+    const [a, b] = [await spawn(alpha), await spawn(beta)];
+    const created = (await delegate(alpha, { source_session_id: a, target_session_id: b, scopes: ['tools:call'] })).json();
+    const fields = ['budget_remaining', 'constraints', 'created_at', 'edge_version', 'expires_at', 'id', 'issuer_application_id',
+      'max_hops', 'origin', 'parent_edge_id', 'receiver_application_id', 'resource_id', 'revoked_at', 'scopes', 'source_session_id',
+      'status', 'target_session_id', 'zone_id'].sort();
+    expect(Object.keys(created).sort()).toEqual(['delegation_edge_id', ...fields].sort());
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations/${created.id}`, token: alpha });
+    expect(read.json()).toEqual(Object.fromEntries(Object.entries(created).filter(([key]) => key !== 'delegation_edge_id')));
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations?source_session_id=${a}`, token: alpha });
+    expect(Object.keys(list.json().items[0]).sort()).toEqual(fields);
+  });
+
   it('takes a resource only as an absolute URI of at most 512 characters', async () => {
     const [a, b] = [await spawn(alpha), await spawn(beta)];
     const base = { source_session_id: a, target_session_id: b, scopes: ['tools:call'] };

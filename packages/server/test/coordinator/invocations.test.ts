@@ -54,6 +54,20 @@ describe.each(testBackends())('invocations on $name', (backend) => {
     expect(list.json().items.map((item: { id: string }) => item.id)).toContain(body.invocation_id);
   });
 
+  it('answers every field of an invocation on a create, a read, a list and a move', async () => {
+    const fields = ['agent_session_id', 'application_id', 'cancel_reason', 'created_at', 'deadline_at', 'error', 'finished_at', 'id',
+      'input', 'metadata', 'operation', 'output', 'service_id', 'started_at', 'status', 'zone_id'].sort();
+    const created = (await create({ agent_session_id: session, operation: 'fields', metadata: { v: 1 } })).json();
+    expect(Object.keys(created).sort()).toEqual(['invocation_id', ...fields].sort());
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${created.invocation_id}`, token });
+    expect(read.json()).toEqual(Object.fromEntries(Object.entries(created).filter(([key]) => key !== 'invocation_id')));
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations?limit=1`, token });
+    expect(Object.keys(list.json().items[0]).sort()).toEqual(fields);
+    const started = await move(created.invocation_id, 'start');
+    expect(Object.keys(started.json()).sort()).toEqual(fields);
+    expect((await move(created.invocation_id, 'complete', { output: [1, 'two', null] })).json().output).toEqual([1, 'two', null]);
+  });
+
   it('fails, cancels, and refuses invocations it should not accept', async () => {
     const failing = (await create({ agent_session_id: session, operation: 'flaky' })).json();
     expect((await move(failing.invocation_id, 'complete', { status: 'failed', error: { message: 'boom' } })).json()).toMatchObject({

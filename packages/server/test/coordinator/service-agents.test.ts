@@ -80,5 +80,21 @@ describe.each(testBackends())('service agents on $name', (backend) => {
     const theirs = (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: other, body: {} })).json();
     const response = await register({ name: 'borrowed', agent_session_id: theirs.agent_session_id });
     expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({ error: 'application_mismatch', error_description: 'the backing session belongs to another application' });
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?name=borrowed`, token });
+    expect(list.json()).toEqual({ items: [], next_cursor: null });
+  });
+
+  it('answers every field of a service agent on a registration, a read, a list and a heartbeat', async () => {
+    const fields = ['agent_session_id', 'application_id', 'capabilities', 'deregistered_at', 'endpoint', 'id', 'last_heartbeat_at',
+      'lease_expires_at', 'lease_seconds', 'metadata', 'name', 'registered_at', 'status', 'zone_id'].sort();
+    const created = (await register({ name: 'fields', capabilities: ['index'], metadata: { v: 1 } })).json();
+    expect(Object.keys(created).sort()).toEqual(['service_id', ...fields].sort());
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services/${created.service_id}`, token });
+    expect(read.json()).toEqual(Object.fromEntries(Object.entries(created).filter(([key]) => key !== 'service_id')));
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?name=fields`, token });
+    expect(Object.keys(list.json().items[0]).sort()).toEqual(fields);
+    const beat = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${created.service_id}/heartbeat`, token });
+    expect(Object.keys(beat.json()).sort()).toEqual(['lease_expires_at', 'service_id', 'status']);
   });
 });
