@@ -4,7 +4,7 @@ import { createTokenProvider, type TokenProvider } from './auth/token-provider.t
 import type { CaracalOptions } from './config/caracal-options.ts';
 import { ENVIRONMENT_VARIABLES, optionsFromEnv, type Environment } from './config/from-env.ts';
 import { resolveConfig, type ResolvedConfig, type SettingNames } from './config/resolve-config.ts';
-import type { CaracalContext } from './context/caracal-context.ts';
+import type { CaracalContext } from './model/caracal-context.ts';
 import { requireContext } from './context/current.ts';
 import { delegateSession } from './context/delegate.ts';
 import { outboundHeaders } from './context/outbound-headers.ts';

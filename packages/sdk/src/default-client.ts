@@ -1,7 +1,7 @@
 import type { ExchangedMandate, ExchangeOptions } from './auth/exchanged-mandate.ts';
 import { Caracal } from './caracal.ts';
 import type { CaracalOptions } from './config/caracal-options.ts';
-import type { CaracalContext } from './context/caracal-context.ts';
+import type { CaracalContext } from './model/caracal-context.ts';
 import { requireContext } from './context/current.ts';
 import { outboundHeaders } from './context/outbound-headers.ts';
 import type { DelegateOptions, SpawnOptions } from './context/spawn-options.ts';

@@ -1,7 +1,7 @@
 // The root entry: context, clients and errors. MCP, A2A and verification live behind their own
 // subpaths so importing this never loads them (test/package/exports.test.ts checks the dist).
-export type { CaracalContext } from './context/caracal-context.ts';
-export { MAX_HOP } from './context/caracal-context.ts';
+export type { CaracalContext } from './model/caracal-context.ts';
+export { MAX_HOP } from './model/caracal-context.ts';
 export { current, requireContext } from './context/current.ts';
 export { bind } from './context/bind.ts';
 export type { ContextRunner } from './context/capture-context.ts';
@@ -22,8 +22,8 @@ export type { RetryAttemptContext, RetryPolicy } from './retry/retry-policy.ts';
 export { DEFAULT_RETRY_POLICY } from './retry/retry-policy.ts';
 export { backoffDelay } from './retry/backoff.ts';
 export { parseRetryAfter } from './retry/parse-retry-after.ts';
-export type { Clock } from './retry/clock.ts';
-export { systemClock } from './retry/clock.ts';
+export type { Clock } from './time/clock.ts';
+export { systemClock } from './time/clock.ts';
 
 export type { CaracalErrorCode, CaracalErrorDetails } from './errors.ts';
 export { CaracalError, isCaracalError } from './errors.ts';

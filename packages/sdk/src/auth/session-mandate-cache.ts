@@ -1,5 +1,5 @@
 import { CaracalError } from '../errors.ts';
-import type { Clock } from '../retry/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import type { ExchangedMandate } from './exchanged-mandate.ts';
 
 /** Used when the STS does not state a lifetime: short, so an unknown expiry is re-asked soon. */

@@ -1,6 +1,6 @@
 import { CaracalError } from '../errors.ts';
 import { objectBody, type HttpClient, type HttpResponse } from '../http/http-client.ts';
-import type { Clock } from '../retry/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import type { ExchangedMandate } from './exchanged-mandate.ts';
 
 /** RFC 8693 grant and token type names. */

@@ -1,5 +1,5 @@
 import { CaracalError } from '../errors.ts';
-import type { Clock } from '../retry/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import { SessionMandateCache } from './session-mandate-cache.ts';
 import type { StsClient } from './sts-client.ts';
 

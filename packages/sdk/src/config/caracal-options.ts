@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { Clock } from '../retry/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 import type { CleanupErrorEvent } from '../context/cleanup-error.ts';
 

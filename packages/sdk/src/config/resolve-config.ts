@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Credentials } from '../auth/token-provider.ts';
 import type { CleanupErrorEvent } from '../context/cleanup-error.ts';
-import { systemClock, type Clock } from '../retry/clock.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 import { DEFAULT_TIMEOUT_MS, type CaracalOptions } from './caracal-options.ts';
 import { ConfigIssues } from './config-issues.ts';

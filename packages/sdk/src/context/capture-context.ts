@@ -1,4 +1,4 @@
-import type { CaracalContext } from './caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 import { contextStorage } from './storage.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { CaracalError } from '../errors.ts';
-import type { CaracalContext } from './caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 import { contextStorage } from './storage.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { CaracalError } from '../errors.ts';
-import type { CaracalContext } from './caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 import { requireContext } from './current.ts';
 import { delegationRequestBody } from './delegation-request.ts';
 import type { SessionDependencies } from './session-dependencies.ts';

@@ -1,5 +1,5 @@
 import type { WireCreateDelegation } from '../http/coordinator-wire.ts';
-import type { CaracalContext } from './caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 import { checkPositiveInteger, checkSignal, checkText, checkTextList, invalidArgument, toWireConstraints } from './check-arguments.ts';
 import type { DelegateOptions } from './spawn-options.ts';
 

@@ -1,5 +1,5 @@
 import { inject } from '../propagation/index.ts';
-import type { CaracalContext } from './caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 
 /**
  * The headers an outbound call carries for a context, with `token` as the bearer (the context's

@@ -1,6 +1,6 @@
 import { CaracalError } from '../errors.ts';
 import { activeOtelTraceId, newTraceId } from '../propagation/index.ts';
-import type { CaracalContext } from './caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 import { reportCleanupError } from './cleanup-error.ts';
 import { current } from './current.ts';
 import type { SessionDependencies } from './session-dependencies.ts';

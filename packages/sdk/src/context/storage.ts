@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CaracalContext } from './caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 
 /**
  * The one AsyncLocalStorage of the process. It lives on a versioned `Symbol.for` global so that

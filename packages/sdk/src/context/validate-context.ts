@@ -1,5 +1,5 @@
 import { CaracalError } from '../errors.ts';
-import { MAX_HOP, type CaracalContext } from './caracal-context.ts';
+import { MAX_HOP, type CaracalContext } from '../model/caracal-context.ts';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const TRACE_FLAGS = /^[0-9a-f]{2}$/;

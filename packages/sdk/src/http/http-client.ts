@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { CaracalError, isCaracalError } from '../errors.ts';
-import type { Clock } from '../retry/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 import { doNotRetry, withRetry } from '../retry/with-retry.ts';
 import { errorFromNetworkFailure, type AttemptEnd } from './network-error.ts';

@@ -1,5 +1,5 @@
 import { BAGGAGE_OCTET_TABLE, characterClass, TCHAR_TABLE } from './chars.ts';
-import { MAX_HOP } from '../context/caracal-context.ts';
+import { MAX_HOP } from '../model/caracal-context.ts';
 import { BAGGAGE_AGENT_SESSION, BAGGAGE_DELEGATION_EDGE, BAGGAGE_HOP, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, BAGGAGE_PARENT_EDGE } from './constants.ts';
 import { joinBaggage, scanBaggage } from './baggage-scanner.ts';
 import type { BaggageSink } from './baggage-scanner.ts';

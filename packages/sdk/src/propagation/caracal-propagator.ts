@@ -1,6 +1,6 @@
 import { createContextKey, createTraceState, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import type { CaracalContext } from '../context/caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 import { caracalBaggage } from './caracal-baggage.ts';
 import { readCarrier } from './carrier.ts';
 import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACEPARENT_VERSION, TRACESTATE_HEADER } from './constants.ts';

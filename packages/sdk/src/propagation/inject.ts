@@ -1,4 +1,4 @@
-import type { CaracalContext } from '../context/caracal-context.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
 import { caracalBaggage } from './caracal-baggage.ts';
 import { BAGGAGE_HEADER, DEFAULT_TRACE_FLAGS, TRACEPARENT_HEADER, TRACESTATE_HEADER, TRACEPARENT_VERSION } from './constants.ts';
 import { findHeaderKey } from './headers.ts';

@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { CaracalError, isCaracalError } from '../errors.ts';
 import { backoffDelay } from './backoff.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../time/clock.ts';
 import { isRetryable } from './is-retryable.ts';
 import type { RetryAttemptContext, RetryPolicy } from './retry-policy.ts';
 

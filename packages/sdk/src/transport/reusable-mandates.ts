@@ -1,7 +1,7 @@
 import type { ExchangedMandate } from '../auth/exchanged-mandate.ts';
 import { SessionMandateCache } from '../auth/session-mandate-cache.ts';
-import type { CaracalContext } from '../context/caracal-context.ts';
-import { systemClock, type Clock } from '../retry/clock.ts';
+import type { CaracalContext } from '../model/caracal-context.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 import type { TokenExchanger } from './token-exchanger.ts';
 
 type ExchangeResult = Awaited<ReturnType<TokenExchanger['exchange']>>;

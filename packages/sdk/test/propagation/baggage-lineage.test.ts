@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_HOP } from '../../src/context/caracal-context.ts';
+import { MAX_HOP } from '../../src/model/caracal-context.ts';
 import {
   BAGGAGE_AGENT_SESSION,
   BAGGAGE_DELEGATION_EDGE,

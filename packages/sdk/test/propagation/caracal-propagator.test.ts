@@ -3,7 +3,7 @@ import { context as otelContext, createTraceState, defaultTextMapGetter, default
 import type { Context, ContextManager, TextMapSetter } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaracalContext } from '../../src/context/caracal-context.ts';
+import type { CaracalContext } from '../../src/model/caracal-context.ts';
 import {
   activeOtelTraceContext,
   activeOtelTraceId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaracalContext } from '../../src/context/caracal-context.ts';
+import type { CaracalContext } from '../../src/model/caracal-context.ts';
 import { extract, inject, parseBaggage, parseTraceparent } from '../../src/propagation/index.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -3,7 +3,7 @@ import type { Context } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CaracalContext } from '../../src/context/caracal-context.ts';
+import type { CaracalContext } from '../../src/model/caracal-context.ts';
 import { extract, formatTracestate, inject, parseBaggage, parseTracestate } from '../../src/propagation/index.ts';
 import { flagsArb, PROPERTY_TIMEOUT_MS, spanIdArb, traceIdArb, tracestateKeyArb } from './arbitraries.ts';
 

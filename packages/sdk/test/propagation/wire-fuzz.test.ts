@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CaracalContext } from '../../src/context/caracal-context.ts';
+import type { CaracalContext } from '../../src/model/caracal-context.ts';
 import { extract, formatBaggage, formatTraceparent, formatTracestate, inject, parseBaggage } from '../../src/propagation/index.ts';
 import { baggageEntriesArb, PROPERTY_TIMEOUT_MS, traceparentArb, wireInput } from './arbitraries.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bind } from '../../src/context/bind.ts';
 import { isCaracalError } from '../../src/errors.ts';
-import { systemClock, type Clock } from '../../src/retry/clock.ts';
+import { systemClock, type Clock } from '../../src/time/clock.ts';
 import { createA2AFetch, type A2AFetchOptions } from '../../src/transport/a2a/index.ts';
 import { agentContext, SESSION_TOKEN, until } from './helpers/contexts.ts';
 import { json, startRecordingServer, type RecordingServer, type Responder } from './helpers/recording-server.ts';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DELEGATIONS_INVALIDATE_TOPIC, eventSignatureVerifier, SESSIONS_REVOKE_TOPIC } from '../../src/verify/index.ts';
-import { parseRevocationEvent } from '../../src/verify/revocation-event.ts';
+import { parseRevocationEvent } from '../../src/verify/revocation/revocation-event.ts';
 
 describe('parseRevocationEvent', () => {
   it('reads session and edge ids from a Redis entry (payload as JSON text)', () => {

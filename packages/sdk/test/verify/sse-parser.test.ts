@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../src/verify/sse-parser.ts';
+import { SseParser } from '../../src/verify/revocation/sse-parser.ts';
 
 describe('SseParser', () => {
   it('parses events with ids, names, multi-line data, comments and retry', () => {

@@ -1,5 +1,5 @@
 import { CaracalError } from '../../errors.ts';
-import type { Clock } from '../../retry/clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import type { RetryPolicy } from '../../retry/retry-policy.ts';
 import { compose } from '../compose.ts';
 import { fetchDispatch, type FetchLike } from '../dispatch.ts';

@@ -6,4 +6,4 @@ export { A2A_RETRY_POLICY, createA2AFetch, type A2AFetchOptions } from './create
 export type { FetchLike } from '../dispatch.ts';
 export type { TokenExchanger } from '../token-exchanger.ts';
 export type { RetryPolicy } from '../../retry/retry-policy.ts';
-export type { Clock } from '../../retry/clock.ts';
+export type { Clock } from '../../time/clock.ts';

@@ -1,5 +1,5 @@
 import { CaracalError, isCaracalError, type CaracalErrorCode } from '../../errors.ts';
-import { systemClock, type Clock } from '../../retry/clock.ts';
+import { systemClock, type Clock } from '../../time/clock.ts';
 import { parseRetryAfter } from '../../retry/parse-retry-after.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../retry/retry-policy.ts';
 import { doNotRetry, withRetry as retrying } from '../../retry/with-retry.ts';

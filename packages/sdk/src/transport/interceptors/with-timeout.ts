@@ -1,5 +1,5 @@
 import { CaracalError } from '../../errors.ts';
-import { systemClock, type Clock } from '../../retry/clock.ts';
+import { systemClock, type Clock } from '../../time/clock.ts';
 import type { Interceptor } from '../dispatch.ts';
 
 /**

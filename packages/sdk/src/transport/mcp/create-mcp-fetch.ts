@@ -1,5 +1,5 @@
 import { CaracalError } from '../../errors.ts';
-import type { Clock } from '../../retry/clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import { compose } from '../compose.ts';
 import { fetchDispatch, type DispatchRequest, type FetchLike } from '../dispatch.ts';
 import { fetchFromDispatch } from '../fetch-from-dispatch.ts';

@@ -1,4 +1,4 @@
-import type { CaracalContext } from '../../../src/context/caracal-context.ts';
+import type { CaracalContext } from '../../../src/model/caracal-context.ts';
 
 /** The ambient session mandate: it must never reach a target server. */
 export const SESSION_TOKEN = 'session-mandate-NEVER-FORWARD';

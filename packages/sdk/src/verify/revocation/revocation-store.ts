@@ -1,4 +1,4 @@
-import { CaracalError } from '../errors.ts';
+import { CaracalError } from '../../errors.ts';
 import { ExpiringSet } from './expiring-set.ts';
 
 /** How long a revocation is remembered: longer than any per-call mandate (15 min) can live (seed 003). */

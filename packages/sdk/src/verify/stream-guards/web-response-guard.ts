@@ -1,4 +1,4 @@
-import { CaracalError } from '../errors.ts';
+import { CaracalError } from '../../errors.ts';
 import type { ResponseGuardOptions } from './response-guard.ts';
 import { REVOCATION_CHECK_BYTES } from './response-guard.ts';
 

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors as joseErrors, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
-import { CaracalError } from '../errors.ts';
+import { CaracalError } from '../../errors.ts';
 import type { FetchLike } from './fetch-like.ts';
 import { refuseMandate } from './mandate-refusal.ts';
 

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { CaracalError } from '../errors.ts';
-import { refusalResponse } from './refusal-response.ts';
-import type { Revocation, RevocationQuery, RevocationStore } from './revocation-store.ts';
+import { CaracalError } from '../../errors.ts';
+import { refusalResponse } from '../core/refusal-response.ts';
+import type { Revocation, RevocationQuery, RevocationStore } from '../revocation/revocation-store.ts';
 
 /** The trailer that tells a streaming client its response was cut by a revocation (seed 003). @since 0.1.0 */
 export const REVOKED_TRAILER = 'X-Caracal-Revoked';

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bind } from '../context/bind.ts';
+import { bind } from '../../context/bind.ts';
 import { attachVerified } from './attach-verified.ts';
 import { authenticate, type CaracalMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
-import { refusalResponse } from './refusal-response.ts';
+import { refusalResponse } from '../core/refusal-response.ts';
 
 /** The parts of a Fastify request the plugin uses (structural: no Fastify dependency). @since 0.1.0 */
 export interface FastifyRequestLike {

@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { readySignal } from './ready-signal.ts';
-import { CaracalError } from '../errors.ts';
-import { backoffDelay } from '../retry/backoff.ts';
-import { systemClock, type Clock } from '../retry/clock.ts';
+import { CaracalError } from '../../errors.ts';
+import { backoffDelay } from '../../retry/backoff.ts';
+import { systemClock, type Clock } from '../../time/clock.ts';
 import { applyRevocationEvent } from './apply-revocation-event.ts';
-import { resolveFetch, type FetchLike } from './fetch-like.ts';
+import { resolveFetch, type FetchLike } from '../core/fetch-like.ts';
 import { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC, type RevocationEventFields } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
 import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';

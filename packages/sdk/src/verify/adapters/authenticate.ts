@@ -1,10 +1,10 @@
-import type { CaracalContext } from '../context/caracal-context.ts';
-import { extract } from '../propagation/extract.ts';
-import type { IncomingHeaders } from '../propagation/headers.ts';
-import { actAsReceiver, type ActAsOptions, type ActingUnder } from './act-as.ts';
-import { bearerToken } from './bearer-token.ts';
-import type { RevocationQuery } from './revocation-store.ts';
-import { edgesOf, type VerifiedMandate, type Verifier } from './verifier.ts';
+import type { CaracalContext } from '../../model/caracal-context.ts';
+import { extract } from '../../propagation/extract.ts';
+import type { IncomingHeaders } from '../../propagation/headers.ts';
+import { actAsReceiver, type ActAsOptions, type ActingUnder } from '../core/act-as.ts';
+import { bearerToken } from '../core/bearer-token.ts';
+import type { RevocationQuery } from '../revocation/revocation-store.ts';
+import { edgesOf, type VerifiedMandate, type Verifier } from '../core/verifier.ts';
 
 /**
  * Options shared by every Caracal middleware.

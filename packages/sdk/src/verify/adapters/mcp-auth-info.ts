@@ -1,5 +1,5 @@
-import { scopeSet, type MandateClaims } from './mandate-claims.ts';
-import type { VerifiedMandate } from './verifier.ts';
+import { scopeSet, type MandateClaims } from '../core/mandate-claims.ts';
+import type { VerifiedMandate } from '../core/verifier.ts';
 
 /**
  * The MCP SDK's `AuthInfo`, structurally (v1 `@modelcontextprotocol/sdk` and v2

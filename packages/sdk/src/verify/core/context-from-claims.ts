@@ -1,6 +1,6 @@
-import type { CaracalContext } from '../context/caracal-context.ts';
-import { freezeContext } from '../context/validate-context.ts';
-import type { CaracalLineage } from '../propagation/lineage.ts';
+import type { CaracalContext } from '../../model/caracal-context.ts';
+import { freezeContext } from '../../context/validate-context.ts';
+import type { CaracalLineage } from '../../propagation/lineage.ts';
 import type { MandateClaims } from './mandate-claims.ts';
 
 /** The lineage fields a receiver may take from headers: trace state and foreign baggage, which grant nothing. @internal */

@@ -1,18 +1,18 @@
 import type { Dispatcher } from 'undici';
-import type { CaracalContext } from '../context/caracal-context.ts';
-import { MAX_HOP } from '../context/caracal-context.ts';
-import { CaracalError } from '../errors.ts';
-import { extract } from '../propagation/extract.ts';
-import type { IncomingHeaders } from '../propagation/headers.ts';
+import type { CaracalContext } from '../../model/caracal-context.ts';
+import { MAX_HOP } from '../../model/caracal-context.ts';
+import { CaracalError } from '../../errors.ts';
+import { extract } from '../../propagation/extract.ts';
+import type { IncomingHeaders } from '../../propagation/headers.ts';
 import { checkPolicy, type MandatePolicy } from './check-policy.ts';
 import { contextFromClaims } from './context-from-claims.ts';
 import { resolveFetch, type FetchLike } from './fetch-like.ts';
 import { JwksCache } from './jwks-cache.ts';
 import { readMandateClaims, type MandateClaims } from './mandate-claims.ts';
 import { ReplayCache } from './replay-cache.ts';
-import { resolveRevocationStore } from './resolve-revocation-store.ts';
-import type { RevocationSource } from './revocation-source.ts';
-import type { RevocationStore } from './revocation-store.ts';
+import { resolveRevocationStore } from '../revocation/resolve-revocation-store.ts';
+import type { RevocationSource } from '../revocation/revocation-source.ts';
+import type { RevocationStore } from '../revocation/revocation-store.ts';
 import { verifySignature } from './verify-signature.ts';
 
 /** @since 0.1.0 */

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { CaracalError } from '../errors.ts';
+import { CaracalError } from '../../errors.ts';
 import type { EdgeCandidate } from './act-as.ts';
 import { resolveFetch, type FetchLike } from './fetch-like.ts';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readySignal } from './ready-signal.ts';
-import { CaracalError } from '../errors.ts';
-import { backoffDelay } from '../retry/backoff.ts';
-import { systemClock, type Clock } from '../retry/clock.ts';
+import { CaracalError } from '../../errors.ts';
+import { backoffDelay } from '../../retry/backoff.ts';
+import { systemClock, type Clock } from '../../time/clock.ts';
 import { applyRevocationEvent } from './apply-revocation-event.ts';
 import { SESSIONS_REVOKE_TOPIC } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bind } from '../context/bind.ts';
+import { bind } from '../../context/bind.ts';
 import { attachVerified, writeRefusal, type CaracalIncomingMessage } from './attach-verified.ts';
 import { authenticate, type Authenticated, type CaracalMiddlewareOptions } from './authenticate.ts';
 

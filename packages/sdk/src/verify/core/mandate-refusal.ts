@@ -1,4 +1,4 @@
-import { CaracalError, isCaracalError } from '../errors.ts';
+import { CaracalError, isCaracalError } from '../../errors.ts';
 
 /**
  * Why a mandate was refused. Each reason names exactly one failed check, so a caller (or its

@@ -1,8 +1,8 @@
-import { bind } from '../context/bind.ts';
-import type { IncomingHeaders } from '../propagation/headers.ts';
+import { bind } from '../../context/bind.ts';
+import type { IncomingHeaders } from '../../propagation/headers.ts';
 import { authenticate, type Authenticated, type CaracalMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
-import { refusalResponse } from './refusal-response.ts';
-import { guardWebResponse } from './web-response-guard.ts';
+import { refusalResponse } from '../core/refusal-response.ts';
+import { guardWebResponse } from '../stream-guards/web-response-guard.ts';
 
 const NEVER_ABORTED = new AbortController().signal;
 

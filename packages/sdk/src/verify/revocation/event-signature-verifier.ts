@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CaracalError } from '../errors.ts';
+import { CaracalError } from '../../errors.ts';
 import type { RevocationEventFields } from './revocation-event.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { isCaracalError } from '../errors.ts';
+import { isCaracalError } from '../../errors.ts';
 import { mandateRefusalReason } from './mandate-refusal.ts';
 
 /**

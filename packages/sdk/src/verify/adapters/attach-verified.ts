@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticated, CaracalMiddlewareOptions, VerifiedRequest } from './authenticate.ts';
 import { mcpAuthInfo, type McpAuthInfo } from './mcp-auth-info.ts';
-import { refusalResponse } from './refusal-response.ts';
-import { guardResponse } from './response-guard.ts';
+import { refusalResponse } from '../core/refusal-response.ts';
+import { guardResponse } from '../stream-guards/response-guard.ts';
 
 /**
  * A node:http request after a Caracal middleware verified it.

@@ -1,4 +1,4 @@
-import { MAX_HOP } from '../context/caracal-context.ts';
+import { MAX_HOP } from '../../model/caracal-context.ts';
 import { refuseMandate } from './mandate-refusal.ts';
 
 /**

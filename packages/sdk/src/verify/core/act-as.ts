@@ -1,12 +1,12 @@
-import type { CaracalContext } from '../context/caracal-context.ts';
-import { MAX_HOP } from '../context/caracal-context.ts';
-import { freezeContext } from '../context/validate-context.ts';
-import { CaracalError } from '../errors.ts';
-import type { CaracalLineage } from '../propagation/lineage.ts';
+import type { CaracalContext } from '../../model/caracal-context.ts';
+import { MAX_HOP } from '../../model/caracal-context.ts';
+import { freezeContext } from '../../context/validate-context.ts';
+import { CaracalError } from '../../errors.ts';
+import type { CaracalLineage } from '../../propagation/lineage.ts';
 import { traceFields } from './context-from-claims.ts';
 import type { MandateClaims } from './mandate-claims.ts';
 import { refuseMandate } from './mandate-refusal.ts';
-import type { RevocationStore } from './revocation-store.ts';
+import type { RevocationStore } from '../revocation/revocation-store.ts';
 
 /**
  * An edge named in the caller's baggage that its verified mandate does not vouch for.
