@@ -5,7 +5,7 @@
  * OWN credentials: its own exchange names the edge but carries app_partner's client id.
  */
 import { current, type CaracalContext } from '@caracal/sdk';
-import { caracalExpress } from '@caracal/sdk/verify';
+import { verifyExpress } from '@caracal/sdk/verify';
 import { sendText, startA2AAgent } from '../demo/story/a2a-agent.ts';
 import { BILLING_RESOURCE, ORCHESTRATOR_APP, PARTNER_APP, PARTNER_RESOURCE, startStack } from '../demo/story/stack.ts';
 import { decodeJwt } from '../quickstart/decode-jwt.ts';
@@ -37,7 +37,7 @@ const partnerSession = await Promise.race([partnerOpened, partnerRun.then(() => 
 const turns: Turn[] = [];
 const agent = await startA2AAgent({
   name: 'partner-agent',
-  guard: caracalExpress({
+  guard: verifyExpress({
     verifier: await stack.verifier(PARTNER_RESOURCE),
     requiredScopes: ['agents:message'],
     actAs: {

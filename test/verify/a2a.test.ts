@@ -8,7 +8,7 @@ import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcT
 import { DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express';
 import { current } from '@caracal/sdk';
-import { a2aUserBuilder, caracalExpress, type CaracalA2AUser } from '@caracal/sdk/verify';
+import { a2aUserBuilder, verifyExpress, type CaracalA2AUser } from '@caracal/sdk/verify';
 import { agentTextReply, testAgentCard } from '../support/a2a-agent-parts.ts';
 import { CALLER_SESSION, startMandateIssuer, ZONE, type MandateIssuer } from './helpers/mandate-issuer.ts';
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
   app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: async () => agentCard() }));
   app.use(
     '/a2a/jsonrpc',
-    caracalExpress({ verifier }),
+    verifyExpress({ verifier }),
     (_request, _response, next) => {
       postsReachingA2A++;
       next();
@@ -86,7 +86,7 @@ function factory(fetchImpl: typeof fetch): ClientFactory {
   );
 }
 
-describe('@a2a-js/sdk Express agent behind caracalExpress', () => {
+describe('@a2a-js/sdk Express agent behind verifyExpress', () => {
   it('the agent executor runs in the verified caller context and sees the caller as its A2A user', async () => {
     const withMandate: typeof fetch = async (input, init) => {
       const headers = new Headers(init?.headers);

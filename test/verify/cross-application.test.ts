@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Caracal, captureContext, current } from '@caracal/sdk';
 import { createA2AFetch } from '@caracal/sdk/a2a';
-import { coordinatorEdgeTrust, createVerifier, withCaracal, type CaracalIncomingMessage, type Verifier } from '@caracal/sdk/verify';
+import { coordinatorEdgeTrust, createVerifier, verifyNode, type CaracalIncomingMessage, type Verifier } from '@caracal/sdk/verify';
 import { startServer } from '@caracal/server';
 
 const ZONE = 'zone_verify_cross';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   // The billing agent: verifies the orchestrator's mandate, then acts under the edge delegated
   // to its own session, with its own credentials, to write to the ledger.
   billingServer = createServer(
-    withCaracal(
+    verifyNode(
       async (request: CaracalIncomingMessage, response: ServerResponse) => {
         const context = current();
         const ledger = await billing.exchange({ resource: LEDGER, scopes: ['ledger:write'] }).then(

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '@caracal/sdk';
-import { caracalExpress, createRevocationStore, REVOKED_TRAILER, type CaracalIncomingMessage } from '@caracal/sdk/verify';
+import { verifyExpress, createRevocationStore, REVOKED_TRAILER, type CaracalIncomingMessage } from '@caracal/sdk/verify';
 import { CALLER_SESSION, startMandateIssuer, ZONE, type MandateIssuer } from './helpers/mandate-issuer.ts';
 import { rawRequest } from './helpers/raw-request.ts';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   const verifier = issuer.verifier(AUDIENCE, { revocation: store });
   const app = express();
   // Caracal first: a request without a valid mandate is refused before its body is even read.
-  app.use(caracalExpress({ verifier, requiredScopes: ['tools:call'] }));
+  app.use(verifyExpress({ verifier, requiredScopes: ['tools:call'] }));
   app.use(express.json());
   app.post('/orders', async (request, response) => {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -31,7 +31,7 @@ beforeAll(async () => {
     // Idle until the mandate is revoked; the push cuts the stream.
     (request as unknown as CaracalIncomingMessage).caracal?.signal.addEventListener('abort', () => undefined);
   });
-  app.get('/admin', caracalExpress({ verifier, requiredScopes: ['orders:admin'] }), (_request, response) => void response.json({ ok: true }));
+  app.get('/admin', verifyExpress({ verifier, requiredScopes: ['orders:admin'] }), (_request, response) => void response.json({ ok: true }));
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -44,7 +44,7 @@ afterAll(async () => {
   await issuer.close();
 });
 
-describe('caracalExpress', () => {
+describe('verifyExpress', () => {
   it('runs later middleware (body parsing included) and the route inside the verified context', async () => {
     const token = await issuer.mint(AUDIENCE);
     const response = await rawRequest(`${url}/orders`, {

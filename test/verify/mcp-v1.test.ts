@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { current } from '@caracal/sdk';
-import { caracalExpress, caracalRequestHandler, type Verifier } from '@caracal/sdk/verify';
+import { verifyExpress, verifyNodeMiddleware, type Verifier } from '@caracal/sdk/verify';
 import { CALLER_SESSION, startMandateIssuer, ZONE, type MandateIssuer } from './helpers/mandate-issuer.ts';
 
 const RESOURCE = 'mcp://tools.verify.e2e';
@@ -68,7 +68,7 @@ describe('MCP v1 (McpServer + StreamableHTTPServerTransport) behind Caracal', ()
   it('Express: the tool handler sees the verified caller context and extra.authInfo', async () => {
     const sessions = new Map<string, StreamableHTTPServerTransport>();
     const app = express();
-    app.use('/mcp', caracalExpress({ verifier }), express.json());
+    app.use('/mcp', verifyExpress({ verifier }), express.json());
     app.all('/mcp', async (request, response) => {
       const sessionId = request.headers['mcp-session-id'];
       let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
@@ -94,8 +94,8 @@ describe('MCP v1 (McpServer + StreamableHTTPServerTransport) behind Caracal', ()
     }
   });
 
-  it('node:http: wrapping transport.handleRequest with caracalRequestHandler (stateless)', async () => {
-    const caracal = caracalRequestHandler({ verifier });
+  it('node:http: wrapping transport.handleRequest with verifyNodeMiddleware (stateless)', async () => {
+    const caracal = verifyNodeMiddleware({ verifier });
     const server = createServer((request: IncomingMessage, response) => {
       void caracal(request, response, async () => {
         const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -115,7 +115,7 @@ describe('MCP v1 (McpServer + StreamableHTTPServerTransport) behind Caracal', ()
   });
 
   it('a client without a valid mandate never reaches the MCP server', async () => {
-    const caracal = caracalRequestHandler({ verifier });
+    const caracal = verifyNodeMiddleware({ verifier });
     let reached = 0;
     const server = createServer((request, response) => void caracal(request, response, () => void reached++));
     const url = await listening(server);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { McpServer, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import { current } from '@caracal/sdk';
-import { mcpAuthInfo, withCaracalFetch } from '@caracal/sdk/verify';
+import { mcpAuthInfo, verifyFetch } from '@caracal/sdk/verify';
 import { CALLER_SESSION, startMandateIssuer, ZONE, type MandateIssuer } from './helpers/mandate-issuer.ts';
 import { serveFetch } from './helpers/serve-fetch.ts';
 
@@ -14,7 +14,7 @@ let server: { url: string; close(): Promise<void> };
 beforeAll(async () => {
   issuer = await startMandateIssuer();
   const verifier = issuer.verifier(RESOURCE, { requiredScopes: ['tools:call'] });
-  const handle = withCaracalFetch(async (request, verified) => {
+  const handle = verifyFetch(async (request, verified) => {
     // Stateless: one server and transport per request, as the v2 examples do on web runtimes.
     const mcp = new McpServer({ name: 'verify-e2e-tools-v2', version: '2.0.0' });
     mcp.registerTool('whoami', { description: 'Reports the verified caller.' }, async (context) => {
@@ -34,7 +34,7 @@ afterAll(async () => {
   await issuer.close();
 });
 
-describe('MCP v2 (@modelcontextprotocol/server, web-standard transport) behind withCaracalFetch', () => {
+describe('MCP v2 (@modelcontextprotocol/server, web-standard transport) behind verifyFetch', () => {
   it('the tool handler sees the verified caller context and ctx.http.authInfo', async () => {
     const client = new Client({ name: 'verify-e2e-agent-v2', version: '2.0.0' });
     const fetchWithMandates: typeof fetch = async (input, init) => {

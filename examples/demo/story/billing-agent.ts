@@ -1,5 +1,5 @@
 import { current, type CaracalContext } from '@caracal/sdk';
-import { caracalExpress, type Verifier } from '@caracal/sdk/verify';
+import { verifyExpress, type Verifier } from '@caracal/sdk/verify';
 import { startA2AAgent, type A2AAgent } from './a2a-agent.ts';
 
 export interface BillingAgent extends A2AAgent {
@@ -12,7 +12,7 @@ export async function startBillingAgent(verifier: Verifier): Promise<BillingAgen
   const callers: Array<CaracalContext | undefined> = [];
   const agent = await startA2AAgent({
     name: 'billing-agent',
-    guard: caracalExpress({ verifier, requiredScopes: ['agents:message'] }),
+    guard: verifyExpress({ verifier, requiredScopes: ['agents:message'] }),
     answer: async (text) => {
       callers.push(current());
       return `paid (${text})`;

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { current, type Caracal, type CaracalContext } from '@caracal/sdk';
 import { createMcpFetch } from '@caracal/sdk/mcp';
-import { caracalExpress, type CaracalIncomingMessage, type Verifier } from '@caracal/sdk/verify';
+import { verifyExpress, type CaracalIncomingMessage, type Verifier } from '@caracal/sdk/verify';
 import { sendText, startA2AAgent, type A2AAgent } from './a2a-agent.ts';
 import { BILLING_RESOURCE, PARTNER_APP, TOOLS_RESOURCE } from './stack.ts';
 
@@ -78,7 +78,7 @@ async function callTools(options: PartnerAgentOptions): Promise<string[]> {
  */
 export async function startPartnerAgent(options: PartnerAgentOptions): Promise<PartnerAgent> {
   const turns: PartnerTurn[] = [];
-  const guard = caracalExpress({
+  const guard = verifyExpress({
     verifier: options.verifier,
     requiredScopes: ['agents:message'],
     actAs: {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { current, type CaracalContext } from '@caracal/sdk';
-import { caracalRequestHandler, type MandateClaims, type Verifier } from '@caracal/sdk/verify';
+import { verifyNodeMiddleware, type MandateClaims, type Verifier } from '@caracal/sdk/verify';
 
 /** What the `whoami` tool handler saw: the verified caller, never a raw token it must trust. */
 export interface ToolCall {
@@ -51,7 +51,7 @@ export async function startToolsServer(verifier: Verifier): Promise<ToolsServer>
   const authorizations: string[] = [];
   const calls: ToolCall[] = [];
   const transports = new Map<string, StreamableHTTPServerTransport>();
-  const guard = caracalRequestHandler({ verifier, requiredScopes: ['tools:call'] });
+  const guard = verifyNodeMiddleware({ verifier, requiredScopes: ['tools:call'] });
   const server = createServer((request, response) => {
     authorizations.push(request.headers.authorization ?? '');
     void guard(request, response, async () => {

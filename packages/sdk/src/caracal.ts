@@ -131,7 +131,7 @@ export class Caracal {
    * the client's current session mandate (refreshed as it nears expiry), not the one of the
    * moment the context began. Fails closed outside a context.
    * @example
-   * await request(url, { headers: { ...caracal.headers(), 'content-type': 'application/json' } });
+   * await fetch(url, { headers: { ...caracal.headers(), 'content-type': 'application/json' } });
    * @since 0.1.0
    */
   headers(): Record<string, string> {

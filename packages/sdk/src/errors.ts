@@ -51,8 +51,8 @@ export interface CaracalErrorDetails {
 /**
  * The one error class of the SDK.
  * @example
- * try { await caracal.delegate({ to, scopes }, fn) }
- * catch (error) { if (isCaracalError(error) && error.code === 'NO_ACTIVE_CONTEXT') … }
+ * try { await caracal.delegate({ to: workerSessionId, scopes: ['tools:call'] }, runWorker) }
+ * catch (error) { if (isCaracalError(error) && error.code === 'NO_ACTIVE_CONTEXT') log.warn('delegate() runs inside spawn()') }
  * @since 0.1.0
  */
 export class CaracalError extends Error {

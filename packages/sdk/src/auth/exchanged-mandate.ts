@@ -2,7 +2,7 @@
  * A per-call mandate from RFC 8693 token exchange: bound to one resource, short-lived.
  * @example
  * const mandate = await caracal.exchange({ resource: 'mcp://tools.local', scopes: ['tools:call'] });
- * headers.authorization = `Bearer ${mandate.accessToken}`;
+ * const headers = { authorization: `Bearer ${mandate.accessToken}` };
  * @since 0.1.0
  */
 export interface ExchangedMandate {

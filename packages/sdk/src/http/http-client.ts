@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { CaracalError, isCaracalError } from '../errors.ts';
 import type { Clock } from '../time/clock.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
-import { doNotRetry, withRetry } from '../retry/with-retry.ts';
+import { doNotRetry, runWithRetry } from '../retry/run-with-retry.ts';
 import { errorFromNetworkFailure, type AttemptEnd } from './network-error.ts';
 import { errorFromResponse } from './response-error.ts';
 import { loadUndici } from './load-undici.ts';
@@ -90,7 +90,7 @@ export class HttpClient {
   /** Sends `request`, retrying per policy; resolves with a 2xx response or throws a CaracalError. */
   send(request: HttpRequest): Promise<HttpResponse> {
     const { retry, clock, random } = this.#options;
-    return withRetry((attempt) => this.#attempt(request, attempt), {
+    return runWithRetry((attempt) => this.#attempt(request, attempt), {
       policy: retry,
       clock,
       random,

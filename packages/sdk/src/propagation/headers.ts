@@ -17,7 +17,7 @@ export type IncomingHeaders = Readonly<Record<string, string | readonly string[]
  * Headers read through a getter, as the fetch API's `Headers` (and `Map`-like carriers) expose
  * them: names in any letter case, several values of one name joined by `, `.
  * @example
- * extract(request.headers satisfies HeaderGetter); // a fetch Request
+ * const lineageOf = (request: Request) => extract(request.headers satisfies HeaderGetter); // a fetch Request
  * @since 0.1.0
  */
 export interface HeaderGetter {

@@ -21,7 +21,7 @@ export function activeOtelTraceId(): string | undefined {
  * @returns trace id, flags and `tracestate`, or `undefined` without a valid active span.
  * @example
  * const active = activeOtelTraceContext();
- * if (active) ctx = { ...ctx, traceId: active.traceId, traceFlags: active.traceFlags };
+ * const traced = active ? { ...ctx, traceId: active.traceId, traceFlags: active.traceFlags } : ctx;
  * @since 0.1.0
  */
 export function activeOtelTraceContext(): { traceId: string; traceFlags: string; traceState?: string } | undefined {

@@ -4,6 +4,7 @@ import { CaracalError } from '../errors.ts';
  * Time as the SDK sees it. Injected so tests and simulations control waits and token expiry
  * instead of sleeping for real.
  * @example
+ * let fakeNow = 0;
  * const caracal = new Caracal({ ...options, clock: { now: () => fakeNow, sleep: async (ms) => { fakeNow += ms } } });
  * @since 0.1.0
  */

@@ -1,5 +1,4 @@
 import type { ExchangedMandate, ExchangeOptions } from '../auth/exchanged-mandate.ts';
-import { defaultCaracal } from '../default-client.ts';
 import { CaracalError } from '../errors.ts';
 
 /**
@@ -15,16 +14,17 @@ export interface TokenExchanger {
 }
 
 /**
- * Returns a getter for the exchanger to use: the given one, or the module-level default client,
+ * Returns a getter for the exchanger to use: the given one, or `fallback` (the module-level
+ * default client, which the entry passes in so transport code never imports the root client),
  * looked up at call time so `configure()` may run after the transport is created.
  * @internal
  */
-export function resolveExchanger(caracal: TokenExchanger | undefined): () => TokenExchanger {
+export function resolveExchanger(caracal: TokenExchanger | undefined, fallback: () => TokenExchanger): () => TokenExchanger {
   if (caracal !== undefined) {
     if (typeof (caracal as Partial<TokenExchanger>).exchange !== 'function') {
       throw new CaracalError('INVALID_ARGUMENT', 'The caracal option must be a Caracal client (an object with an exchange() method).');
     }
     return () => caracal;
   }
-  return defaultCaracal;
+  return fallback;
 }

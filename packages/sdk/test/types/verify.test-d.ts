@@ -5,16 +5,16 @@ import Fastify from 'fastify';
 import type { CaracalContext, CaracalError } from '@caracal/sdk';
 import {
   bearerToken,
-  caracalExpress,
-  caracalFastify,
+  verifyExpress,
+  verifyFastify,
   createRevocationStore,
   createVerifier,
   mandateRefusalReason,
   mcpAuthInfo,
   refusalResponse,
   sseRevocationSource,
-  withCaracal,
-  withCaracalFetch,
+  verifyNode,
+  verifyFetch,
   type ConnectMiddleware,
   type MandateClaims,
   type MandateRefusal,
@@ -44,9 +44,9 @@ describe('@caracal/sdk/verify surface', () => {
       | 'SESSIONS_REVOKE_TOPIC'
       | 'a2aUserBuilder'
       | 'bearerToken'
-      | 'caracalExpress'
-      | 'caracalFastify'
-      | 'caracalRequestHandler'
+      | 'verifyExpress'
+      | 'verifyFastify'
+      | 'verifyNodeMiddleware'
       | 'coordinatorEdgeTrust'
       | 'createRevocationStore'
       | 'createVerifier'
@@ -58,8 +58,8 @@ describe('@caracal/sdk/verify surface', () => {
       | 'redisRevocationSource'
       | 'refusalResponse'
       | 'sseRevocationSource'
-      | 'withCaracal'
-      | 'withCaracalFetch'
+      | 'verifyNode'
+      | 'verifyFetch'
     >();
   });
 });
@@ -116,8 +116,8 @@ describe('refusals', () => {
 });
 
 describe('middleware', () => {
-  test('withCaracal wraps a node:http listener; the handler sees request.caracal', () => {
-    const listener = withCaracal(
+  test('verifyNode wraps a node:http listener; the handler sees request.caracal', () => {
+    const listener = verifyNode(
       (incoming, response) => {
         expectTypeOf(incoming.caracal).toEqualTypeOf<VerifiedRequest | undefined>();
         expectTypeOf(incoming.auth).toEqualTypeOf<McpAuthInfo | undefined>();
@@ -127,7 +127,7 @@ describe('middleware', () => {
     );
     void createServer(listener);
     // @ts-expect-error -- the verifier is required
-    void withCaracal(() => undefined, { requiredScopes: ['billing:read'] });
+    void verifyNode(() => undefined, { requiredScopes: ['billing:read'] });
   });
 
   test('a verified request exposes both contexts and a revocation signal', () => {
@@ -137,28 +137,28 @@ describe('middleware', () => {
     expectTypeOf<VerifiedRequest>().toExtend<VerifiedMandate>();
   });
 
-  test('caracalExpress is Connect middleware', () => {
-    expectTypeOf(caracalExpress({ verifier })).toEqualTypeOf<ConnectMiddleware>();
+  test('verifyExpress is Connect middleware', () => {
+    expectTypeOf(verifyExpress({ verifier })).toEqualTypeOf<ConnectMiddleware>();
     expectTypeOf<ConnectMiddleware>().parameters.toEqualTypeOf<[request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void]>();
   });
 
-  test('caracalFastify registers on a real Fastify instance, with its options checked', async () => {
+  test('verifyFastify registers on a real Fastify instance, with its options checked', async () => {
     const app = Fastify();
-    await app.register(caracalFastify, { verifier, requiredScopes: ['tools:call'] });
+    await app.register(verifyFastify, { verifier, requiredScopes: ['tools:call'] });
     // @ts-expect-error -- options (with the verifier) are required
-    await app.register(caracalFastify);
+    await app.register(verifyFastify);
     // @ts-expect-error -- misspelt option (verifier)
-    await app.register(caracalFastify, { verifer: verifier });
+    await app.register(verifyFastify, { verifer: verifier });
   });
 
-  test('withCaracalFetch wraps a web-standard handler', () => {
-    const handle = withCaracalFetch((incoming, verifiedRequest) => {
+  test('verifyFetch wraps a web-standard handler', () => {
+    const handle = verifyFetch((incoming, verifiedRequest) => {
       expectTypeOf(incoming).toEqualTypeOf<Request>();
       return Response.json({ client: verifiedRequest.claims.client_id });
     }, { verifier });
     expectTypeOf(handle).toEqualTypeOf<(request: Request) => Promise<Response>>();
     expectTypeOf(mcpAuthInfo(verified)).toEqualTypeOf<McpAuthInfo>();
     // @ts-expect-error -- handlers answer with a Response
-    void withCaracalFetch(() => 'ok', { verifier });
+    void verifyFetch(() => 'ok', { verifier });
   });
 });

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
-import { createRevocationStore, createVerifier, withCaracal, type ActAsOptions, type CaracalIncomingMessage, type EdgeCandidate, type Verifier } from '../../src/verify/index.ts';
+import { createRevocationStore, createVerifier, verifyNode, type ActAsOptions, type CaracalIncomingMessage, type EdgeCandidate, type Verifier } from '../../src/verify/index.ts';
 import { listen, type Listening } from './helpers/listen.ts';
 import { rawRequest } from './helpers/raw-request.ts';
 import { AUDIENCE, EDGE_LEAF, EDGE_ROOT, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 async function receive(actAs: ActAsOptions | undefined, baggage: string, claims: Record<string, unknown> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   server = await listen(
-    withCaracal(
+    verifyNode(
       (request: CaracalIncomingMessage, response: ServerResponse) => {
         response.end(JSON.stringify({ context: current(), actingUnder: request.caracal?.actingUnder, caller: request.caracal?.callerContext.agentSessionId }));
       },

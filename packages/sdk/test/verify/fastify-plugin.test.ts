@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
-import { caracalFastify, createRevocationStore, createVerifier, REVOKED_TRAILER, type VerifiedRequest, type Verifier } from '../../src/verify/index.ts';
+import { verifyFastify, createRevocationStore, createVerifier, REVOKED_TRAILER, type VerifiedRequest, type Verifier } from '../../src/verify/index.ts';
 import { rawRequest } from './helpers/raw-request.ts';
 import { AUDIENCE, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
 
@@ -33,7 +33,7 @@ declare module 'fastify' {
 
 async function start(): Promise<string> {
   app = Fastify();
-  await app.register(caracalFastify, { verifier, requiredScopes: ['tools:call'] });
+  await app.register(verifyFastify, { verifier, requiredScopes: ['tools:call'] });
   app.get('/whoami', async (request) => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     return { session: current()?.agentSessionId, client: request.caracal?.claims.client_id };
@@ -50,7 +50,7 @@ async function start(): Promise<string> {
   return app.listen({ port: 0, host: '127.0.0.1' });
 }
 
-describe('caracalFastify', () => {
+describe('verifyFastify', () => {
   it('runs hooks and handlers inside the verified context, for GET and for POST with a parsed body', async () => {
     const url = await start();
     const token = await issuer.mint();
@@ -87,7 +87,7 @@ describe('caracalFastify', () => {
 
   it('also works through inject()', async () => {
     app = Fastify();
-    await app.register(caracalFastify, { verifier });
+    await app.register(verifyFastify, { verifier });
     app.get('/whoami', async () => ({ session: current()?.agentSessionId }));
     const response = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Bearer ${await issuer.mint()}` } });
     expect(response.json()).toEqual({ session: SESSION });

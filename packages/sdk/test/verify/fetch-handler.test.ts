@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
-import { createRevocationStore, createVerifier, mcpAuthInfo, withCaracalFetch, type Verifier } from '../../src/verify/index.ts';
+import { createRevocationStore, createVerifier, mcpAuthInfo, verifyFetch, type Verifier } from '../../src/verify/index.ts';
 import { AUDIENCE, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
 
 let issuer: TestIssuer;
@@ -17,9 +17,9 @@ afterAll(async () => {
   await issuer.close();
 });
 
-describe('withCaracalFetch (web-standard handlers, MCP v2)', () => {
+describe('verifyFetch (web-standard handlers, MCP v2)', () => {
   it('runs the handler in the verified context and hands over MCP AuthInfo', async () => {
-    const handle = withCaracalFetch(async (_request, verified) => {
+    const handle = verifyFetch(async (_request, verified) => {
       await Promise.resolve();
       return Response.json({ session: current()?.agentSessionId, auth: mcpAuthInfo(verified) });
     }, { verifier });
@@ -31,7 +31,7 @@ describe('withCaracalFetch (web-standard handlers, MCP v2)', () => {
   });
 
   it('answers refusals as web Responses', async () => {
-    const handle = withCaracalFetch(() => new Response('unreachable'), { verifier });
+    const handle = verifyFetch(() => new Response('unreachable'), { verifier });
     const response = await handle(new Request('http://receiver.test/mcp'));
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('invalid_token');
@@ -40,7 +40,7 @@ describe('withCaracalFetch (web-standard handlers, MCP v2)', () => {
 
   it('errors a streamed body once the mandate is revoked', async () => {
     let push!: (text: string) => void;
-    const handle = withCaracalFetch(
+    const handle = verifyFetch(
       () =>
         new Response(
           new ReadableStream<Uint8Array>({

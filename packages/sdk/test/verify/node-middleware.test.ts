@@ -2,10 +2,10 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
 import {
-  caracalRequestHandler,
+  verifyNodeMiddleware,
   createRevocationStore,
   createVerifier,
-  withCaracal,
+  verifyNode,
   type CaracalIncomingMessage,
   type RevocationStore,
   type Verifier,
@@ -50,9 +50,9 @@ async function get(token?: string, headers: Record<string, string> = {}): Promis
   return { status: response.status, headers: response.headers, json: JSON.parse(response.body.toString('utf8')) as Record<string, unknown> };
 }
 
-describe('withCaracal (node:http)', () => {
+describe('verifyNode (node:http)', () => {
   it('runs the handler inside the verified context, with request.caracal and request.auth', async () => {
-    server = await listen(withCaracal(reportContext, { verifier }));
+    server = await listen(verifyNode(reportContext, { verifier }));
     const token = await issuer.mint();
     const { status, json } = await get(token, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
     expect(status).toBe(200);
@@ -65,14 +65,14 @@ describe('withCaracal (node:http)', () => {
   });
 
   it('keeps concurrent requests in their own contexts', async () => {
-    server = await listen(withCaracal(reportContext, { verifier }));
+    server = await listen(verifyNode(reportContext, { verifier }));
     const sessions = Array.from({ length: 12 }, (_, index) => `agentsess_${index}`);
     const results = await Promise.all(sessions.map(async (session) => (await get(await issuer.mint({ agent_session_id: session }))).json));
     expect(results.map((result) => (result.context as { agentSessionId: string }).agentSessionId)).toEqual(sessions);
   });
 
   it('answers 401 with a Bearer invalid_token challenge and the error JSON when the mandate is missing or bad', async () => {
-    server = await listen(withCaracal(reportContext, { verifier }));
+    server = await listen(verifyNode(reportContext, { verifier }));
     for (const token of [undefined, 'garbage', await issuer.mint({ exp: Math.floor(Date.now() / 1000) - 600 })]) {
       const { status, headers, json } = await get(token);
       expect(status).toBe(401);
@@ -82,7 +82,7 @@ describe('withCaracal (node:http)', () => {
   });
 
   it('answers 403 insufficient_scope naming the scope', async () => {
-    server = await listen(withCaracal(reportContext, { verifier, requiredScopes: ['tools:admin'] }));
+    server = await listen(verifyNode(reportContext, { verifier, requiredScopes: ['tools:admin'] }));
     const { status, headers, json } = await get(await issuer.mint());
     expect(status).toBe(403);
     expect(headers['www-authenticate']).toContain('error="insufficient_scope"');
@@ -91,7 +91,7 @@ describe('withCaracal (node:http)', () => {
   });
 
   it('answers 401 to a replayed or revoked mandate', async () => {
-    server = await listen(withCaracal(reportContext, { verifier }));
+    server = await listen(verifyNode(reportContext, { verifier }));
     const token = await issuer.mint();
     expect((await get(token)).status).toBe(200);
     expect(await get(token)).toMatchObject({ status: 401, json: { error: 'invalid_token' } });
@@ -104,7 +104,7 @@ describe('withCaracal (node:http)', () => {
 
   it('answers 503 temporarily_unavailable when the zone keys cannot be fetched', async () => {
     const unreachable = createVerifier({ issuer: 'http://127.0.0.1:1', zoneId: ZONE, audience: AUDIENCE });
-    server = await listen(withCaracal(reportContext, { verifier: unreachable }));
+    server = await listen(verifyNode(reportContext, { verifier: unreachable }));
     const { status, headers, json } = await get(await issuer.mint());
     expect(status).toBe(503);
     expect(headers['retry-after']).toBe('5');
@@ -114,7 +114,7 @@ describe('withCaracal (node:http)', () => {
 
   it('turns a handler failure into a 500 without leaking it', async () => {
     server = await listen(
-      withCaracal(() => {
+      verifyNode(() => {
         throw new Error('handler bug');
       }, { verifier }),
     );
@@ -124,9 +124,9 @@ describe('withCaracal (node:http)', () => {
   });
 });
 
-describe('caracalRequestHandler', () => {
+describe('verifyNodeMiddleware', () => {
   it('runs next() inside the context and never calls it on refusal', async () => {
-    const caracal = caracalRequestHandler({ verifier });
+    const caracal = verifyNodeMiddleware({ verifier });
     let calls = 0;
     server = await listen((request, response) =>
       caracal(request, response, () => {

@@ -4,7 +4,7 @@ import {
   createRevocationStore,
   createVerifier,
   REVOKED_TRAILER,
-  withCaracal,
+  verifyNode,
   type CaracalIncomingMessage,
   type RevocationStore,
   type Verifier,
@@ -52,7 +52,7 @@ describe('streamed responses under revocation', () => {
     const writes: boolean[] = [];
     let aborted = false;
     server = await listen(
-      withCaracal(
+      verifyNode(
         (request: CaracalIncomingMessage, response: ServerResponse) => {
           response.writeHead(200, { 'content-type': 'text/plain' });
           writes.push(response.write(Buffer.alloc(4096, 'a')));
@@ -81,7 +81,7 @@ describe('streamed responses under revocation', () => {
     const store = createRevocationStore();
     let written = 0;
     server = await listen(
-      withCaracal(
+      verifyNode(
         (_request: CaracalIncomingMessage, response: ServerResponse) => {
           response.write(Buffer.alloc(1000, 'x'));
           store.revoke({ sessionIds: [SESSION] });
@@ -102,7 +102,7 @@ describe('streamed responses under revocation', () => {
     const store = createRevocationStore();
     let handlerSawAbort: unknown;
     server = await listen(
-      withCaracal(
+      verifyNode(
         async (request: CaracalIncomingMessage, response: ServerResponse) => {
           response.writeHead(200, { 'content-type': 'text/event-stream' });
           response.write('data: first\n\n');
@@ -123,7 +123,7 @@ describe('streamed responses under revocation', () => {
   it('answer 401 when revoked before the response started', async () => {
     const store = createRevocationStore();
     server = await listen(
-      withCaracal(
+      verifyNode(
         async (request: CaracalIncomingMessage, response: ServerResponse) => {
           response.setHeader('content-type', 'text/plain');
           store.revoke({ sessionIds: [SESSION] });
@@ -141,7 +141,7 @@ describe('streamed responses under revocation', () => {
 
   it('leave ordinary responses alone: Content-Length, no trailer', async () => {
     const store = createRevocationStore();
-    server = await listen(withCaracal((_request: CaracalIncomingMessage, response: ServerResponse) => response.end('x'.repeat(10_000)), { verifier: verifierWith(store) }));
+    server = await listen(verifyNode((_request: CaracalIncomingMessage, response: ServerResponse) => response.end('x'.repeat(10_000)), { verifier: verifierWith(store) }));
     const response = await call();
     expect(response.status).toBe(200);
     expect(response.headers['content-length']).toBe('10000');
@@ -152,7 +152,7 @@ describe('streamed responses under revocation', () => {
   it('close the connection of a fixed-length response, which cannot carry a trailer', async () => {
     const store = createRevocationStore();
     server = await listen(
-      withCaracal(
+      verifyNode(
         (_request: CaracalIncomingMessage, response: ServerResponse) => {
           response.writeHead(200, { 'content-length': String(16 * 1024) });
           response.write(Buffer.alloc(4096));
@@ -171,7 +171,7 @@ describe('streamed responses under revocation', () => {
   it('stay unguarded when guardStreams is false', async () => {
     const store = createRevocationStore();
     server = await listen(
-      withCaracal(
+      verifyNode(
         (_request: CaracalIncomingMessage, response: ServerResponse) => {
           response.write(Buffer.alloc(4096));
           store.revoke({ sessionIds: [SESSION] });

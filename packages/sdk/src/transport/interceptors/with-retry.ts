@@ -2,7 +2,7 @@ import { CaracalError, isCaracalError, type CaracalErrorCode } from '../../error
 import { systemClock, type Clock } from '../../time/clock.ts';
 import { parseRetryAfter } from '../../retry/parse-retry-after.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../retry/retry-policy.ts';
-import { doNotRetry, withRetry as retrying } from '../../retry/with-retry.ts';
+import { doNotRetry, runWithRetry } from '../../retry/run-with-retry.ts';
 import type { DispatchRequest, Interceptor } from '../dispatch.ts';
 
 /**
@@ -88,7 +88,7 @@ export function withRetry(options: WithRetryOptions = {}): Interceptor {
       throw error;
     };
     try {
-      return await retrying(attempt, { policy, clock, random: options.random, idempotent: isIdempotent(request), signal: request.signal });
+      return await runWithRetry(attempt, { policy, clock, random: options.random, idempotent: isIdempotent(request), signal: request.signal });
     } catch (error) {
       if (failed !== undefined && error === failed.error) return failed.response;
       throw error;

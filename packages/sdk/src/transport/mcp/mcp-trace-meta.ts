@@ -44,7 +44,7 @@ export function addTraceMeta<Message>(message: Message, trace: McpTraceMeta): Me
  * to a JSON-RPC request or notification's `params._meta`, for transports without headers
  * (stdio). Outside a context, or for a response, the message is returned unchanged.
  * @example
- * await transport.send(withMcpTraceMeta({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'search', arguments: {} } }));
+ * await clientTransport.send(withMcpTraceMeta({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'search', arguments: {} } }));
  * @since 0.1.0
  */
 export function withMcpTraceMeta<Message>(message: Message): Message {

@@ -15,10 +15,10 @@ export interface CaracalA2AUser {
 
 /**
  * A `userBuilder` for `@a2a-js/sdk`'s Express handlers (`jsonRpcHandler`, `restHandler`): mount
- * `caracalExpress` in front of them and the agent executor sees the verified caller as
+ * `verifyExpress` in front of them and the agent executor sees the verified caller as
  * `requestContext.context.user`. Requests that did not pass through Caracal are unauthenticated.
  * @example
- * app.use('/a2a/jsonrpc', caracalExpress({ verifier }), jsonRpcHandler({ requestHandler, userBuilder: a2aUserBuilder }));
+ * app.use('/a2a/jsonrpc', verifyExpress({ verifier }), jsonRpcHandler({ requestHandler, userBuilder: a2aUserBuilder }));
  * @since 0.1.0
  */
 export async function a2aUserBuilder(request: IncomingMessage): Promise<CaracalA2AUser> {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticated, CaracalMiddlewareOptions, VerifiedRequest } from './authenticate.ts';
+import type { Authenticated, VerifyMiddlewareOptions, VerifiedRequest } from './authenticate.ts';
 import { mcpAuthInfo, type McpAuthInfo } from './mcp-auth-info.ts';
 import { refusalResponse } from '../core/refusal-response.ts';
 import { guardResponse } from '../stream-guards/response-guard.ts';
@@ -21,7 +21,7 @@ const NEVER_ABORTED = new AbortController().signal;
  * and, when the verifier knows revocations, guards the response.
  * @internal
  */
-export function attachVerified(request: IncomingMessage, response: ServerResponse, authenticated: Authenticated, options: CaracalMiddlewareOptions): VerifiedRequest {
+export function attachVerified(request: IncomingMessage, response: ServerResponse, authenticated: Authenticated, options: VerifyMiddlewareOptions): VerifiedRequest {
   const store = options.verifier.revocation;
   const guard = store !== undefined && options.guardStreams !== false ? guardResponse(response, { store, query: authenticated.revocationQuery }) : undefined;
   const { revocationQuery: _query, ...visible } = authenticated;

@@ -10,7 +10,7 @@ import { edgesOf, type VerifiedMandate, type Verifier } from '../core/verifier.t
  * Options shared by every Caracal middleware.
  * @since 0.1.0
  */
-export interface CaracalMiddlewareOptions {
+export interface VerifyMiddlewareOptions {
   readonly verifier: Verifier;
   /** Scopes this route needs on top of the verifier's. */
   readonly requiredScopes?: readonly string[];
@@ -45,7 +45,7 @@ export type Authenticated = Omit<VerifiedRequest, 'signal'> & { readonly revocat
  * Rejects with what `verify()` rejects with (`refusalResponse` turns it into the HTTP answer).
  * @internal
  */
-export async function authenticate(headers: IncomingHeaders, options: CaracalMiddlewareOptions): Promise<Authenticated> {
+export async function authenticate(headers: IncomingHeaders, options: VerifyMiddlewareOptions): Promise<Authenticated> {
   const token = bearerToken(headers['authorization']);
   const verified = await options.verifier.verify(token, { headers, requiredScopes: options.requiredScopes });
   const sessionIds: string[] = [];

@@ -27,7 +27,7 @@ function resourceOf(claims: MandateClaims): URL | undefined {
  * `extra.authInfo` (v1) or `ctx.http.authInfo` (v2). `extra.caracal` holds the claims and context.
  * @example
  * // MCP v2, web-standard transport:
- * return transport.handleRequest(request, { authInfo: mcpAuthInfo(verified) });
+ * verifyFetch((request, verified) => transport.handleRequest(request, { authInfo: mcpAuthInfo(verified) }), { verifier });
  * @since 0.1.0
  */
 export function mcpAuthInfo(verified: VerifiedMandate): McpAuthInfo {

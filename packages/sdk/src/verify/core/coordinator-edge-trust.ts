@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { CaracalError } from '../../errors.ts';
 import type { EdgeCandidate } from './act-as.ts';
-import { resolveFetch, type FetchLike } from './fetch-like.ts';
+import { resolveFetch, type VerifierFetch } from './verifier-fetch.ts';
 
 /** @since 0.1.0 */
 export interface CoordinatorEdgeTrustOptions {
@@ -15,7 +15,7 @@ export interface CoordinatorEdgeTrustOptions {
   readonly now?: () => number;
   /** @default 5000 */
   readonly timeoutMs?: number;
-  readonly fetch?: FetchLike;
+  readonly fetch?: VerifierFetch;
   readonly dispatcher?: Dispatcher;
 }
 
@@ -46,7 +46,7 @@ function bindsCaller(edge: EdgeView, candidate: EdgeCandidate, now: number): boo
  * session named in baggage. An edge the Coordinator does not show (404/403) is not trusted; when
  * the Coordinator cannot be asked at all, the request fails with a 503 rather than guessing.
  * @example
- * withCaracal(handler, { verifier, actAs: { clientId: 'app_billing', tokenSource, trustEdge: coordinatorEdgeTrust({ url, zoneId, tokenSource }) } });
+ * verifyNode(handler, { verifier, actAs: { clientId: 'app_billing', tokenSource, trustEdge: coordinatorEdgeTrust({ url, zoneId, tokenSource }) } });
  * @since 0.1.0
  */
 export function coordinatorEdgeTrust(options: CoordinatorEdgeTrustOptions): (candidate: EdgeCandidate) => Promise<boolean> {

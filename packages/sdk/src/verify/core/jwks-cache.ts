@@ -1,12 +1,12 @@
 import { createLocalJWKSet, errors as joseErrors, type CryptoKey, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 import { CaracalError } from '../../errors.ts';
-import type { FetchLike } from './fetch-like.ts';
+import type { VerifierFetch } from './verifier-fetch.ts';
 import { refuseMandate } from './mandate-refusal.ts';
 
 /** @internal */
 export interface JwksCacheOptions {
   readonly url: string;
-  readonly fetch: FetchLike;
+  readonly fetch: VerifierFetch;
   readonly now: () => number;
   /** After this long the keys are refetched in the background; requests keep using the old set meanwhile. */
   readonly ttlMs: number;

@@ -6,7 +6,7 @@ import { extract } from '../../propagation/extract.ts';
 import type { IncomingHeaders } from '../../propagation/headers.ts';
 import { checkPolicy, type MandatePolicy } from './check-policy.ts';
 import { contextFromClaims } from './context-from-claims.ts';
-import { resolveFetch, type FetchLike } from './fetch-like.ts';
+import { resolveFetch, type VerifierFetch } from './verifier-fetch.ts';
 import { JwksCache } from './jwks-cache.ts';
 import { readMandateClaims, type MandateClaims } from './mandate-claims.ts';
 import { ReplayCache } from './replay-cache.ts';
@@ -41,7 +41,7 @@ export interface VerifierOptions {
   readonly revocation?: RevocationSource | RevocationStore;
   /** Milliseconds since the epoch. @default Date.now */
   readonly now?: () => number;
-  readonly fetch?: FetchLike;
+  readonly fetch?: VerifierFetch;
   readonly dispatcher?: Dispatcher;
   /** Background refresh interval of the JWKS. @default 600000 (10 min) */
   readonly jwksTtlMs?: number;

@@ -9,7 +9,7 @@ import type { RevocationEventFields } from './revocation-event.ts';
  * valid signature are dropped. The SSE feed checks signatures server-side and sends none.
  * @param signingSecret - the server's event signing secret, shared with this receiver.
  * @example
- * redisRevocationSource({ client, verifyEvent: eventSignatureVerifier(process.env.CARACAL_EVENT_SIGNING_SECRET!) });
+ * redisRevocationSource({ client: redis, verifyEvent: eventSignatureVerifier(process.env.CARACAL_EVENT_SECRET!) });
  * @since 0.1.0
  */
 export function eventSignatureVerifier(signingSecret: string): (fields: RevocationEventFields, topic: string | undefined) => boolean {

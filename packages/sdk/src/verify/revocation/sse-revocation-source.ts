@@ -4,7 +4,7 @@ import { CaracalError } from '../../errors.ts';
 import { backoffDelay } from '../../retry/backoff.ts';
 import { systemClock, type Clock } from '../../time/clock.ts';
 import { applyRevocationEvent } from './apply-revocation-event.ts';
-import { resolveFetch, type FetchLike } from '../core/fetch-like.ts';
+import { resolveFetch, type VerifierFetch } from '../core/verifier-fetch.ts';
 import { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC, type RevocationEventFields } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
 import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
@@ -44,7 +44,7 @@ export interface SseRevocationSourceOptions extends RevocationSourceCommonOption
    */
   readonly replayMs?: number;
   readonly reconnect?: Partial<SseReconnectPolicy>;
-  readonly fetch?: FetchLike;
+  readonly fetch?: VerifierFetch;
   readonly dispatcher?: Dispatcher;
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -55,7 +55,7 @@ export interface SseRevocationSourceOptions extends RevocationSourceCommonOption
  * (`GET /zones/{zoneId}/events?topics=…`). Reconnects for ever with exponential backoff (or the
  * server's `retry:`), resuming with `Last-Event-ID`, until closed.
  * @example
- * const revocation = sseRevocationSource({ url: 'https://caracal.internal', zoneId: 'zone_prod', tokenSource: () => caracal.sessionToken() });
+ * const revocation = sseRevocationSource({ url: 'https://caracal.internal', zoneId: 'zone_prod', tokenSource: () => caracal.sessionMandate() });
  * await revocation.ready();
  * const verifier = createVerifier({ issuer, zoneId: 'zone_prod', audience, revocation });
  * @since 0.1.0
@@ -74,7 +74,7 @@ class SseFeed {
   readonly ready: Promise<void>;
   readonly #options: SseRevocationSourceOptions;
   readonly #url: string;
-  readonly #fetch: FetchLike;
+  readonly #fetch: VerifierFetch;
   readonly #clock: Clock;
   readonly #abort = new AbortController();
   #lastEventId: string | undefined;

@@ -8,7 +8,7 @@ import { REVOCATION_CHECK_BYTES } from './response-guard.ts';
  * `Response` cannot carry trailers, so a cut body ends in a stream error (the client sees an
  * aborted body) rather than with `X-Caracal-Revoked`.
  * @example
- * return guardWebResponse(await transport.handleRequest(request), { store, query });
+ * const handle = async (request: Request) => guardWebResponse(await transport.handleRequest(request), { store, query });
  * @since 0.1.0
  */
 export function guardWebResponse(response: Response, options: ResponseGuardOptions): Response {

@@ -1,19 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bind } from '../../context/bind.ts';
 import { attachVerified, writeRefusal, type CaracalIncomingMessage } from './attach-verified.ts';
-import { authenticate, type Authenticated, type CaracalMiddlewareOptions } from './authenticate.ts';
+import { authenticate, type Authenticated, type VerifyMiddlewareOptions } from './authenticate.ts';
 
 /**
  * Verifies the request's bearer mandate, then runs `next` inside the verified context. On
  * failure it answers 401/403/503 itself and never calls `next`. The building block of the other
  * middlewares, and the way to put a transport's `handleRequest` behind Caracal.
  * @example
- * const caracal = caracalRequestHandler({ verifier });
+ * const caracal = verifyNodeMiddleware({ verifier });
  * http.createServer((request, response) => caracal(request, response, () => transport.handleRequest(request, response)));
  * @since 0.1.0
  */
-export function caracalRequestHandler(
-  options: CaracalMiddlewareOptions,
+export function verifyNodeMiddleware(
+  options: VerifyMiddlewareOptions,
 ): (request: IncomingMessage, response: ServerResponse, next: () => unknown) => Promise<void> {
   return async (request, response, next) => {
     let authenticated: Authenticated;
@@ -29,7 +29,7 @@ export function caracalRequestHandler(
 }
 
 /** @since 0.1.0 */
-export interface WithCaracalOptions extends CaracalMiddlewareOptions {
+export interface VerifyNodeOptions extends VerifyMiddlewareOptions {
   /** Told about errors thrown by the handler. By default the answer becomes a 500 (or the connection is closed if it started). */
   readonly onError?: (error: unknown, request: CaracalIncomingMessage, response: ServerResponse) => void;
 }
@@ -38,16 +38,16 @@ export interface WithCaracalOptions extends CaracalMiddlewareOptions {
  * Wraps a node:http request listener: only requests with a valid mandate reach `handler`, which
  * runs inside the verified context (`current()` works at any depth) with `request.caracal` set.
  * @example
- * http.createServer(withCaracal((request, response) => {
+ * http.createServer(verifyNode((request, response) => {
  *   response.end(`hello ${current()?.agentSessionId}`);
  * }, { verifier })).listen(8080);
  * @since 0.1.0
  */
-export function withCaracal(
+export function verifyNode(
   handler: (request: CaracalIncomingMessage, response: ServerResponse) => unknown,
-  options: WithCaracalOptions,
+  options: VerifyNodeOptions,
 ): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  const run = caracalRequestHandler(options);
+  const run = verifyNodeMiddleware(options);
   return async (request, response) => {
     try {
       await run(request, response, () => handler(request as CaracalIncomingMessage, response));

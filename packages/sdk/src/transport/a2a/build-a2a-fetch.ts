@@ -73,29 +73,11 @@ function checkOptions(options: A2AFetchOptions): void {
 }
 
 /**
- * A `fetch` for agent-to-agent calls under the current Caracal context. For every attempt it
- * exchanges the context's mandate for a fresh one scoped to the target (never passing the
- * client's own token on) and adds W3C `traceparent`/`tracestate`/`baggage`; transient failures are
- * retried with exponential backoff and jitter, honouring `Retry-After`, with the same body (same
- * JSON-RPC id and message) each time, all within `timeoutMs`, combined with the caller's signal.
- *
- * Pass it as `fetchImpl` to @a2a-js/sdk's transport factories and to its agent-card resolver, so
- * card discovery is authorized and traced too. Outside a context it rejects with
- * `NO_ACTIVE_CONTEXT` and nothing is sent; when the budget runs out it rejects with
- * `REQUEST_TIMEOUT`; after the last retry of a transient status the last response is returned.
- * @example
- * const fetchImpl = createA2AFetch({ caracal, resource: 'https://billing-agent.internal' });
- * const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
- *   transports: [new JsonRpcTransportFactory({ fetchImpl })],
- *   cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
- * }));
- * await caracal.spawn({}, async () => {
- *   const client = await factory.createFromUrl('https://billing-agent.internal');
- *   await client.sendMessage({ message });
- * });
- * @since 0.1.0
+ * `createA2AFetch()`, with the exchanger to use when `options.caracal` is absent passed in by the
+ * entry (the module-level default client), so transport code never imports the root client.
+ * @internal
  */
-export function createA2AFetch(options: A2AFetchOptions): FetchLike {
+export function buildA2AFetch(options: A2AFetchOptions, defaultExchanger: () => TokenExchanger): FetchLike {
   checkOptions(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const policy: RetryPolicy = {
@@ -110,7 +92,7 @@ export function createA2AFetch(options: A2AFetchOptions): FetchLike {
     withTimeout({ timeoutMs, clock }),
     withRetry({ policy, clock, random: options.random, idempotent: options.idempotent ?? true }),
     withTraceContext(),
-    withTokenExchange({ exchanger: resolveExchanger(options.caracal), resource: options.resource, scopes: options.scopes }),
+    withTokenExchange({ exchanger: resolveExchanger(options.caracal, defaultExchanger), resource: options.resource, scopes: options.scopes }),
   )(fetchDispatch(options.fetch));
   return fetchFromDispatch(send);
 }

@@ -5,7 +5,7 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
  * test doubles all fit.
  * @since 0.1.0
  */
-export interface FetchLikeResponse {
+export interface VerifierFetchResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly headers: { get(name: string): string | null };
@@ -14,22 +14,24 @@ export interface FetchLikeResponse {
 }
 
 /**
- * A `fetch`-compatible function (structural, so any implementation fits).
+ * The `fetch` the receiving side uses for its GET requests (the zone JWKS, the revocation SSE
+ * stream, edge lookups). Structural and narrower than the transports' `FetchLike`, so Node's
+ * global `fetch`, undici's `fetch` and small test doubles all fit.
  * @since 0.1.0
  */
-export type FetchLike = (
+export type VerifierFetch = (
   url: string,
   init: { method: 'GET'; headers: Record<string, string>; signal?: AbortSignal; dispatcher?: Dispatcher },
-) => Promise<FetchLikeResponse>;
+) => Promise<VerifierFetchResponse>;
 
 /**
  * The `fetch` to use: the caller's, or undici's (with the caller's dispatcher, if any). undici 8
  * dispatchers do not plug into Node's built-in `fetch`, hence undici's own.
  * @internal
  */
-export function resolveFetch(options: { fetch?: FetchLike | undefined; dispatcher?: Dispatcher | undefined }): FetchLike {
+export function resolveFetch(options: { fetch?: VerifierFetch | undefined; dispatcher?: Dispatcher | undefined }): VerifierFetch {
   if (options.fetch !== undefined) return options.fetch;
   const dispatcher = options.dispatcher;
   return (url, init) =>
-    undiciFetch(url, dispatcher === undefined ? init : { ...init, dispatcher }) as unknown as Promise<FetchLikeResponse>;
+    undiciFetch(url, dispatcher === undefined ? init : { ...init, dispatcher }) as unknown as Promise<VerifierFetchResponse>;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bind } from '../../context/bind.ts';
 import { attachVerified } from './attach-verified.ts';
-import { authenticate, type CaracalMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
+import { authenticate, type VerifyMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
 import { refusalResponse } from '../core/refusal-response.ts';
 
 /** The parts of a Fastify request the plugin uses (structural: no Fastify dependency). @since 0.1.0 */
@@ -28,7 +28,7 @@ export interface FastifyInstanceLike {
   hasRequestDecorator(name: string): boolean;
 }
 
-function onRequest(options: CaracalMiddlewareOptions) {
+function onRequest(options: VerifyMiddlewareOptions) {
   return (request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone): void => {
     authenticate(request.headers, options).then(
       (authenticated) => {
@@ -58,12 +58,12 @@ function preHandler(request: FastifyRequestLike, _reply: FastifyReplyLike, done:
  * verified context, with `request.caracal` set. Not encapsulated (like `fastify-plugin`), so it
  * guards every route of the instance it is registered on.
  * @example
- * await app.register(caracalFastify, { verifier, requiredScopes: ['billing:read'] });
- * app.get('/invoices', async (request) => ({ caller: request.caracal?.claims.client_id, session: current()?.agentSessionId }));
+ * await fastify.register(verifyFastify, { verifier, requiredScopes: ['billing:read'] });
+ * fastify.get('/invoices', async (request) => ({ caller: request.caracal?.claims.client_id, session: current()?.agentSessionId }));
  * @since 0.1.0
  */
-export const caracalFastify: ((instance: FastifyInstanceLike, options: CaracalMiddlewareOptions, done: HookDone) => void) & Record<symbol, unknown> = Object.assign(
-  function caracalFastify(instance: FastifyInstanceLike, options: CaracalMiddlewareOptions, done: HookDone): void {
+export const verifyFastify: ((instance: FastifyInstanceLike, options: VerifyMiddlewareOptions, done: HookDone) => void) & Record<symbol, unknown> = Object.assign(
+  function verifyFastify(instance: FastifyInstanceLike, options: VerifyMiddlewareOptions, done: HookDone): void {
     if (!instance.hasRequestDecorator('caracal')) instance.decorateRequest('caracal', null);
     instance.addHook('onRequest', onRequest(options));
     instance.addHook('preHandler', preHandler);

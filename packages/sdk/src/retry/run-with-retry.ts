@@ -6,7 +6,7 @@ import { isRetryable } from './is-retryable.ts';
 import type { RetryAttemptContext, RetryPolicy } from './retry-policy.ts';
 
 /** @internal */
-export interface WithRetryOptions {
+export interface RunWithRetryOptions {
   readonly policy: RetryPolicy;
   readonly clock: Clock;
   /** Whether repeating the call is safe (GET, DELETE, or a create with an idempotency key). */
@@ -26,7 +26,7 @@ function asCaracalError(error: unknown): CaracalError {
  * `operation` receives the 1-based attempt number so its errors can say which attempt failed.
  * @internal
  */
-export function withRetry<T>(operation: (attempt: number) => Promise<T>, options: WithRetryOptions): Promise<T> {
+export function runWithRetry<T>(operation: (attempt: number) => Promise<T>, options: RunWithRetryOptions): Promise<T> {
   const { policy, clock, signal } = options;
   const random = options.random ?? Math.random;
   const startedAt = clock.now();
@@ -52,7 +52,7 @@ export function withRetry<T>(operation: (attempt: number) => Promise<T>, options
 }
 
 /**
- * Marks an error as final: `withRetry` rethrows it as is without another attempt. Used for
+ * Marks an error as final: `runWithRetry` rethrows it as is without another attempt. Used for
  * failures that already went through their own retries (fetching a bearer token).
  * @internal
  */

@@ -60,28 +60,11 @@ function checkOptions(options: McpFetchOptions): void {
 }
 
 /**
- * A `fetch` for MCP clients that acts under the current Caracal context: every request to the
- * MCP server carries a mandate whose audience is that server (exchanged at the STS from the
- * context's mandate, never the client's own token), plus W3C `traceparent`/`tracestate`/
- * `baggage` headers, mirrored into `params._meta` of each JSON-RPC message. Every request gets a
- * fresh mandate by default; see `otherRequests` to let requests that exercise no
- * authority share one.
- *
- * Use it as the `fetch` option of the v1 `StreamableHTTPClientTransport` / `SSEClientTransport`
- * (`@modelcontextprotocol/sdk`) or of the v2 transports (`@modelcontextprotocol/client`). Connect
- * and call inside `spawn()`/`bind()`: outside a context the fetch rejects with
- * `NO_ACTIVE_CONTEXT` and nothing is sent.
- * @example
- * const transport = new StreamableHTTPClientTransport(new URL('http://tools.local/mcp'), {
- *   fetch: createMcpFetch({ caracal, resource: 'mcp://tools.local', scopes: ['tools:call'] }),
- * });
- * await caracal.spawn({ kind: 'ephemeral' }, async () => {
- *   await client.connect(transport);
- *   await client.callTool({ name: 'search', arguments: { q: 'caracal' } });
- * });
- * @since 0.1.0
+ * `createMcpFetch()`, with the exchanger to use when `options.caracal` is absent passed in by the
+ * entry (the module-level default client), so transport code never imports the root client.
+ * @internal
  */
-export function createMcpFetch(options: McpFetchOptions): FetchLike {
+export function buildMcpFetch(options: McpFetchOptions, defaultExchanger: () => TokenExchanger): FetchLike {
   checkOptions(options);
   const methods = new Set(options.methods ?? DEFAULT_METHODS);
   const needsAuthority = (request: DispatchRequest): boolean =>
@@ -91,7 +74,7 @@ export function createMcpFetch(options: McpFetchOptions): FetchLike {
     withTraceContext(),
     withJsonRpcTraceMeta(),
     withTokenExchange({
-      exchanger: resolveExchanger(options.caracal),
+      exchanger: resolveExchanger(options.caracal, defaultExchanger),
       resource: options.resource,
       scopes: options.scopes,
       mayReuse: reuseOthers ? (request) => !needsAuthority(request) : undefined,

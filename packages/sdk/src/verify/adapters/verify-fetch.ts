@@ -1,6 +1,6 @@
 import { bind } from '../../context/bind.ts';
 import type { IncomingHeaders } from '../../propagation/headers.ts';
-import { authenticate, type Authenticated, type CaracalMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
+import { authenticate, type Authenticated, type VerifyMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
 import { refusalResponse } from '../core/refusal-response.ts';
 import { guardWebResponse } from '../stream-guards/web-response-guard.ts';
 
@@ -12,12 +12,12 @@ const NEVER_ABORTED = new AbortController().signal;
  * verified context; refusals are answered with 401/403/503. Pass `mcpAuthInfo(verified)` on to
  * the MCP transport as `authInfo`.
  * @example
- * const handle = withCaracalFetch((request, verified) => transport.handleRequest(request, { authInfo: mcpAuthInfo(verified) }), { verifier });
+ * const handle = verifyFetch((request, verified) => transport.handleRequest(request, { authInfo: mcpAuthInfo(verified) }), { verifier });
  * @since 0.1.0
  */
-export function withCaracalFetch(
+export function verifyFetch(
   handler: (request: Request, verified: VerifiedRequest) => Response | Promise<Response>,
-  options: CaracalMiddlewareOptions,
+  options: VerifyMiddlewareOptions,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const headers: Record<string, string> = {};

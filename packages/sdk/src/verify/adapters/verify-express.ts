@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bind } from '../../context/bind.ts';
 import { attachVerified, writeRefusal } from './attach-verified.ts';
-import { authenticate, type CaracalMiddlewareOptions } from './authenticate.ts';
+import { authenticate, type VerifyMiddlewareOptions } from './authenticate.ts';
 
 /**
  * An Express/Connect middleware, typed structurally (Express's `Request`/`Response` extend
@@ -16,11 +16,11 @@ export type ConnectMiddleware = (request: IncomingMessage, response: ServerRespo
  * and otherwise calls `next()` inside the verified context, with `request.caracal` (and
  * `request.auth` for MCP) set.
  * @example
- * app.use('/mcp', caracalExpress({ verifier, requiredScopes: ['tools:call'] }));
+ * app.use('/mcp', verifyExpress({ verifier, requiredScopes: ['tools:call'] }));
  * app.post('/mcp', (request, response) => transport.handleRequest(request, response, request.body));
  * @since 0.1.0
  */
-export function caracalExpress(options: CaracalMiddlewareOptions): ConnectMiddleware {
+export function verifyExpress(options: VerifyMiddlewareOptions): ConnectMiddleware {
   return (request, response, next) => {
     authenticate(request.headers, options).then(
       (authenticated) => {
