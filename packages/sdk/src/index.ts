@@ -1,5 +1,12 @@
 // The root entry: context, clients and errors. MCP, A2A and verification live behind their own
 // subpaths so importing this never loads them (test/package/exports.test.ts checks the dist).
+
+import { assertSupportedNode } from './node-version.ts';
+
+// On an older Node.js the import fails here, with one line naming the version needed: no module
+// this entry loads fails before (undici, which would, is loaded on first use).
+assertSupportedNode();
+
 export type { CaracalContext } from './model/caracal-context.ts';
 export { MAX_HOP } from './model/caracal-context.ts';
 export { current, requireContext } from './context/current.ts';

@@ -3,6 +3,13 @@
  * carry. Pure functions without I/O; parsers return `null` on bad input and never throw.
  * @since 0.1.0
  */
+
+import { assertSupportedNode } from '../node-version.ts';
+
+// On an older Node.js the import fails here, with one line naming the version needed: no module
+// this entry loads fails before (undici, which would, is loaded on first use).
+assertSupportedNode();
+
 export {
   BAGGAGE_AGENT_SESSION,
   BAGGAGE_DELEGATION_EDGE,

@@ -6,6 +6,12 @@
  * @since 0.1.0
  */
 
+import { assertSupportedNode } from '../node-version.ts';
+
+// On an older Node.js the import fails here, with one line naming the version needed: no module
+// this entry loads fails before (undici, which would, is loaded on first use).
+assertSupportedNode();
+
 // The core verifier: signature, claims, policy, replay, the context rebuilt from claims.
 export type { ActAsOptions, ActingUnder, EdgeCandidate } from './core/act-as.ts';
 export { bearerToken } from './core/bearer-token.ts';

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -55,8 +55,20 @@ function sdkFilesRead(read: string[]): { fromBuild: string[]; fromElsewhere: str
 
 /** Runs an ES module snippet in a fresh node process, resolving packages as an installed app would. */
 async function node(code: string, ...flags: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '--eval', code], { cwd: out });
+  return nodeAt(process.execPath, code, ...flags);
+}
+
+async function nodeAt(executable: string, code: string, ...flags: string[]): Promise<string> {
+  const { stdout } = await run(executable, [...flags, '--input-type=module', '--eval', code], { cwd: out });
   return stdout;
+}
+
+/** The machine's own node when it is older than the SDK supports (these machines ship Node 20), with its version. */
+function olderNode(): { executable: string; version: string } | undefined {
+  const executable = '/usr/bin/node';
+  if (!existsSync(executable)) return undefined;
+  const version = execFileSync(executable, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  return Number.parseInt(version, 10) < 22 ? { executable, version } : undefined;
 }
 
 beforeAll(async () => {
@@ -159,5 +171,18 @@ describe('the built package (dist), as users import it', () => {
       process.stdout.write(String(first.bind(context, () => second.current()?.agentSessionId)));
     `);
     expect(stdout).toBe('agentsess_1');
+  });
+
+  it('on Node.js older than 22, importing any entry fails with one line naming the version needed', async () => {
+    const older = olderNode();
+    // Without an older node on the machine, the current one pretends to be Node 20 before the import.
+    const version = older?.version ?? '20.0.0';
+    const pretend = older === undefined ? `Object.defineProperty(process.versions, 'node', { value: '${version}' });` : '';
+    for (const [subpath, target] of subpaths.filter(([, target]) => typeof target !== 'string')) {
+      const specifier = `@caracal/sdk${subpath === '.' ? '' : subpath.slice(1)}`;
+      const code = `${pretend} await import(${JSON.stringify(specifier)}).then(() => process.stdout.write('loaded'), (error) => process.stdout.write(error.message));`;
+      const stdout = await nodeAt(older?.executable ?? process.execPath, code);
+      expect(stdout, `${specifier} (${String(target)})`).toBe(`@caracal/sdk needs Node.js 22 or newer (this is v${version}).`);
+    }
   });
 });

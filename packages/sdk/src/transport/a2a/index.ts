@@ -2,9 +2,15 @@
  * `@caracal/sdk/a2a`: per-call mandates, trace context and retries for agent-to-agent HTTP.
  * @since 0.1.0
  */
+
 import { defaultCaracal } from '../../default-client.ts';
 import type { FetchLike } from '../dispatch.ts';
 import { buildA2AFetch, type A2AFetchOptions } from './build-a2a-fetch.ts';
+import { assertSupportedNode } from '../../node-version.ts';
+
+// On an older Node.js the import fails here, with one line naming the version needed: no module
+// this entry loads fails before (undici, which would, is loaded on first use).
+assertSupportedNode();
 
 // The entry, not the transport code, resolves the module-level default client: transport/ never
 // imports the root client, so it stays usable and testable with an injected one.

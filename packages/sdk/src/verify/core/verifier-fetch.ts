@@ -1,4 +1,5 @@
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../../http/load-undici.ts';
 
 /**
  * The part of a `fetch` response the verifier reads. Node's global `fetch`, undici's `fetch` and
@@ -26,12 +27,15 @@ export type VerifierFetch = (
 
 /**
  * The `fetch` to use: the caller's, or undici's (with the caller's dispatcher, if any). undici 8
- * dispatchers do not plug into Node's built-in `fetch`, hence undici's own.
+ * dispatchers do not plug into Node's built-in `fetch`, hence undici's own, loaded on the first
+ * request (it is most of the import cost, and it fails to load on Node.js older than 22).
  * @internal
  */
 export function resolveFetch(options: { fetch?: VerifierFetch | undefined; dispatcher?: Dispatcher | undefined }): VerifierFetch {
   if (options.fetch !== undefined) return options.fetch;
   const dispatcher = options.dispatcher;
-  return (url, init) =>
-    undiciFetch(url, dispatcher === undefined ? init : { ...init, dispatcher }) as unknown as Promise<VerifierFetchResponse>;
+  return async (url, init) => {
+    const { fetch } = await loadUndici();
+    return (await fetch(url, dispatcher === undefined ? init : { ...init, dispatcher })) as unknown as VerifierFetchResponse;
+  };
 }
