@@ -8,7 +8,7 @@ import { current, type CaracalContext } from '@caracal/sdk';
 import { verifyExpress } from '@caracal/sdk/verify';
 import { sendText, startA2AAgent } from '../demo/story/a2a-agent.ts';
 import { BILLING_RESOURCE, ORCHESTRATOR_APP, PARTNER_APP, PARTNER_RESOURCE, startStack } from '../demo/story/stack.ts';
-import { decodeJwt } from '../quickstart/decode-jwt.ts';
+import { decodeJwt } from 'jose';
 
 /** What the partner did for one message: the context the middleware bound, and its own mandate. */
 interface Turn {

@@ -1,7 +1,8 @@
 /** Quickstart: spawn an agent, delegate to a second one, exchange a per-call mandate. */
 import { bind, Caracal, current } from '@caracal/sdk';
 import { startServer } from '@caracal/server';
-import { decodeJwt } from './decode-jwt.ts';
+// Display only: decoding does not verify; receivers use @caracal/sdk/verify.
+import { decodeJwt } from 'jose';
 
 const zone = 'zone_quickstart';
 const server = await startServer({
