@@ -16,7 +16,7 @@ export const MIN_NODE_MAJOR = 22;
 export function unsupportedNodeMessage(version: string): string | undefined {
   const major = Number.parseInt(version, 10);
   if (Number.isInteger(major) && major >= MIN_NODE_MAJOR) return undefined;
-  return `@caracal/sdk needs Node.js ${MIN_NODE_MAJOR} or newer (this is v${version}).`;
+  return `@caracal/sdk needs Node.js ${MIN_NODE_MAJOR} or newer (this is Node.js ${version})`;
 }
 
 /**

@@ -13,9 +13,9 @@ describe('the Node.js version check of the entries', () => {
   });
 
   it('refuses older lines with one line naming the version needed and the one running', () => {
-    expect(unsupportedNodeMessage('20.20.2')).toBe('@caracal/sdk needs Node.js 22 or newer (this is v20.20.2).');
-    expect(unsupportedNodeMessage('18.0.0')).toBe('@caracal/sdk needs Node.js 22 or newer (this is v18.0.0).');
-    expect(unsupportedNodeMessage('not a version')).toBe('@caracal/sdk needs Node.js 22 or newer (this is vnot a version).');
-    expect(() => assertSupportedNode('21.7.3')).toThrow(new Error('@caracal/sdk needs Node.js 22 or newer (this is v21.7.3).'));
+    expect(unsupportedNodeMessage('20.20.2')).toBe('@caracal/sdk needs Node.js 22 or newer (this is Node.js 20.20.2)');
+    expect(unsupportedNodeMessage('18.0.0')).toBe('@caracal/sdk needs Node.js 22 or newer (this is Node.js 18.0.0)');
+    expect(unsupportedNodeMessage('not a version')).toBe('@caracal/sdk needs Node.js 22 or newer (this is Node.js not a version)');
+    expect(() => assertSupportedNode('21.7.3')).toThrow(new Error('@caracal/sdk needs Node.js 22 or newer (this is Node.js 21.7.3)'));
   });
 });

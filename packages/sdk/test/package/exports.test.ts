@@ -182,7 +182,7 @@ describe('the built package (dist), as users import it', () => {
       const specifier = `@caracal/sdk${subpath === '.' ? '' : subpath.slice(1)}`;
       const code = `${pretend} await import(${JSON.stringify(specifier)}).then(() => process.stdout.write('loaded'), (error) => process.stdout.write(error.message));`;
       const stdout = await nodeAt(older?.executable ?? process.execPath, code);
-      expect(stdout, `${specifier} (${String(target)})`).toBe(`@caracal/sdk needs Node.js 22 or newer (this is v${version}).`);
+      expect(stdout, `${specifier} (${String(target)})`).toBe(`@caracal/sdk needs Node.js 22 or newer (this is Node.js ${version})`);
     }
   });
 });
