@@ -1,5 +1,5 @@
 import { CliError } from './errors.ts';
-import type { BootstrapDocument } from './settings/bootstrap-document.ts';
+import type { BootstrapDocument } from '@caracal/protocol';
 
 /** The options of `startServer` (DESIGN §4) that the CLI passes. */
 export interface EmbeddedServerOptions {

@@ -96,3 +96,5 @@ export {
   SuspendResult,
   TerminateResult,
 } from './coordinator/session-schemas.ts';
+export { BootstrapApplication, BootstrapDocument, BootstrapResource, BootstrapZone } from './bootstrap-document.ts';
+export { schemaChecker, type SchemaCheck } from './schema-checker.ts';
