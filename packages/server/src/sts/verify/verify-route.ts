@@ -3,7 +3,7 @@ import { missingScopes } from '../http/scopes.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { rateLimited } from '../http/oauth-error.ts';
 import { TokenBucketLimiter } from '../http/token-bucket.ts';
-import type { MandateClaims } from '../mandates/mandate-claims.ts';
+import type { MandateClaims } from '@caracal/protocol';
 import { MandateRejectedError, verifyMandate } from '../mandates/verify-mandate.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
 import { readRevocationState } from './revocation-repository.ts';
