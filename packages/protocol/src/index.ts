@@ -107,3 +107,4 @@ export {
 } from './mandate-claims.ts';
 export { ALL_TOPICS, Topics, type Topic } from './topics.ts';
 export { canonicalFieldString, SIGNATURE_FIELD, SIGNATURE_PATTERN, type EventFields } from './event-fields.ts';
+export { isServerErrorCode, SERVER_ERROR_CODES, type ServerErrorCode } from './server-error-code.ts';
