@@ -9,7 +9,9 @@ export default defineConfig({
     verify: 'src/verify/index.ts',
   },
   format: ['esm'],
-  dts: true,
+  // The private contract's types are inlined too, so no declaration imports @caracal/protocol. It
+  // ships TypeScript sources: the second pattern lets its `./x.ts` imports resolve to them as well.
+  dts: { resolve: ['@caracal/protocol', /^\.\.?\/.*\.ts$/] },
   // No source maps: the packages ship none (docs/decisions/2026-12-04-source-maps.md).
   sourcemap: false,
   clean: true,

@@ -3,7 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', testing: 'src/testing.ts', main: 'src/main.ts' },
   format: ['esm'],
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing.ts' } },
+  // The private contract's types are inlined too, so no declaration imports @caracal/protocol. It
+  // ships TypeScript sources: the second pattern lets its `./x.ts` imports resolve to them as well.
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing.ts' }, resolve: ['@caracal/protocol', /^\.\.?\/.*\.ts$/] },
   // No source maps: the packages ship none (docs/decisions/2026-12-04-source-maps.md).
   sourcemap: false,
   clean: true,

@@ -59,6 +59,34 @@ describe('the built caracal binary: server start', { timeout: 120_000 }, () => {
     expect(result.stderr).not.toContain('CARACAL_ADMIN_TOKEN=');
   });
 
+  it('starts with an admin application declared in --config, and that application is admin', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'caracal-config-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const config = join(folder, 'caracal.config.json');
+    const zones = [{ id: 'zone_ops', applications: [{ id: 'app_ops', secret: 'ops-secret', admin: true }, { id: 'app_plain', secret: 'plain-secret' }] }];
+    writeFileSync(config, JSON.stringify({ port: 0, admin_token: 'from-config', data_dir: 'memory://', zones }));
+    const { child, url, done } = await startCli(['--config', config]);
+    const listed = await fetch(`${url}/admin/zones/zone_ops/applications`, { headers: { authorization: 'Bearer from-config' } });
+    expect(listed.status).toBe(200);
+    const { items } = (await listed.json()) as { items: Array<{ id: string; admin: boolean }> };
+    expect(items.map(({ id, admin }) => ({ id, admin }))).toEqual([
+      { id: 'app_ops', admin: true },
+      { id: 'app_plain', admin: false },
+    ]);
+    // Being admin is what lets an application ask for the admin scope; the plain one is refused it.
+    const adminToken = async (clientId: string, secret: string): Promise<Response> =>
+      fetch(`${url}/oauth/2/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'caracal:admin' }),
+      });
+    expect((await adminToken('app_ops', 'ops-secret')).status).toBe(200);
+    const refused = await adminToken('app_plain', 'plain-secret');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_scope' });
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+  });
+
   it('lets flags override the environment, generates an admin token when none is set, and stops on SIGINT', async () => {
     const { child, url, done } = await startCli(['--port', '0', '--data-dir', 'memory://'], { PORT: '1' });
     const created = await caracal(['zone', 'create', 'zone_flag', '--url', url], { CARACAL_ADMIN_TOKEN: 'guess' });
@@ -78,7 +106,7 @@ describe('the built caracal binary: server start', { timeout: 120_000 }, () => {
     const config = join(folder, 'caracal.config.json');
     writeFileSync(config, JSON.stringify({ zones: [{ id: 'zone_x', applications: [{ id: 'app_x' }] }] }));
     const badConfig = await caracal(['server', 'start', '--config', config]);
-    expect(badConfig).toMatchObject({ code: 3, stdout: '', stderr: `${config}: zones[0].applications[0].secret must be a non-empty string\n` });
+    expect(badConfig).toMatchObject({ code: 3, stdout: '', stderr: `${config}: zones[0].applications[0].secret is required\n` });
     const badPort = await caracal(['server', 'start', '--port', 'eighty']);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain("error: option '--port <port>' argument 'eighty' is invalid.");

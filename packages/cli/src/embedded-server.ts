@@ -1,7 +1,7 @@
 import { CliError } from './errors.ts';
-import type { BootstrapDocument } from './settings/bootstrap-document.ts';
+import type { BootstrapDocument } from '@caracal/protocol';
 
-/** The options of `startServer` (DESIGN §4) that the CLI passes. */
+/** The options of `startServer` that the CLI passes (the server's own type is not imported: see loadStartServer). */
 export interface EmbeddedServerOptions {
   port: number;
   host: string;

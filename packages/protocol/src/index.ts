@@ -96,3 +96,15 @@ export {
   SuspendResult,
   TerminateResult,
 } from './coordinator/session-schemas.ts';
+export { BootstrapApplication, BootstrapDocument, BootstrapResource, BootstrapZone } from './bootstrap-document.ts';
+export { schemaChecker, type SchemaCheck } from './schema-checker.ts';
+export {
+  MANDATE_USES,
+  MAX_CALL_MANDATE_SECONDS,
+  type ActorClaim,
+  type MandateClaims,
+  type MandateUse,
+} from './mandate-claims.ts';
+export { ALL_TOPICS, Topics, type Topic } from './topics.ts';
+export { canonicalFieldString, SIGNATURE_FIELD, SIGNATURE_PATTERN, type EventFields } from './event-fields.ts';
+export { isServerErrorCode, SERVER_ERROR_CODES, type ServerErrorCode } from './server-error-code.ts';

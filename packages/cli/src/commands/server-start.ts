@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { startEmbeddedServer, type EmbeddedServerOptions } from '../embedded-server.ts';
-import { readServerConfigFile, type ServerConfigFile } from '../settings/server-config-file.ts';
+import type { ServerConfigFile } from '../settings/server-config-file.ts';
 import { resolveServerSettings, type ServerSettings, type ServerStartFlags } from '../settings/server-settings.ts';
 
 /** `caracal server start`: the Coordinator and STS in this process until SIGINT/SIGTERM. */
@@ -20,7 +20,7 @@ export function registerServerStart(program: Command, context: CommandContext): 
     .option('--config <file>', 'caracal.config.json: settings in snake_case plus the bootstrap "zones"')
     .addHelpText('after', `\nConfig file example:\n${CONFIG_EXAMPLE}`)
     .action(async (flags: ServerStartFlags & { config?: string }) => {
-      const config: ServerConfigFile = flags.config === undefined ? {} : await readServerConfigFile(flags.config);
+      const config: ServerConfigFile = flags.config === undefined ? {} : await readConfig(flags.config);
       const settings = resolveServerSettings(flags, context.io.env, config);
       const running = await context.progress('starting the server…', () => startEmbeddedServer('caracal server start', embeddedOptions(settings)));
       context.output.line(`caracal server listening on ${running.url}`);
@@ -30,6 +30,12 @@ export function registerServerStart(program: Command, context: CommandContext): 
       await running.close();
       context.io.stderr.write('stopped\n');
     });
+}
+
+/** Loaded on demand: the schema checker is needed by `server start --config` only, not by every command. */
+async function readConfig(path: string): Promise<ServerConfigFile> {
+  const { readServerConfigFile } = await import('../settings/server-config-file.ts');
+  return readServerConfigFile(path);
 }
 
 function embeddedOptions(settings: ServerSettings): EmbeddedServerOptions {

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { BootstrapDocument, schemaChecker } from '@caracal/protocol';
 import { CliError } from '../errors.ts';
-import { parseBootstrapZones, type BootstrapDocument } from './bootstrap-document.ts';
 
 /**
- * `caracal.config.json`: the bootstrap document of DESIGN §4 (`zones`) plus the server settings,
- * snake_case like every other JSON of Caracal. Flags and environment variables override it.
+ * `caracal.config.json`: the bootstrap document's `zones` plus the server settings, snake_case
+ * like every other JSON of Caracal. Flags and environment variables override it. The zones are
+ * checked against the same schema as `startServer({ bootstrap })`, so the CLI accepts exactly
+ * what the server does.
  */
 export interface ServerConfigFile {
   port?: number;
@@ -25,6 +27,7 @@ const STRING_SETTINGS = {
   admin_token: 'adminToken',
   log_level: 'logLevel',
 } as const;
+const checkBootstrap = schemaChecker(BootstrapDocument);
 const KNOWN_KEYS = ['$schema', 'port', 'zones', ...Object.keys(STRING_SETTINGS)];
 
 export async function readServerConfigFile(path: string): Promise<ServerConfigFile> {
@@ -57,7 +60,11 @@ export function parseServerConfig(text: string, source: string): ServerConfigFil
     if (typeof value !== 'string' || value === '') throw new CliError('invalid_config', `${source}: ${key} must be a non-empty string`);
     config[field] = value;
   }
-  if (record.zones !== undefined) config.bootstrap = { zones: parseBootstrapZones(record.zones, source) };
+  if (record.zones !== undefined) {
+    const bootstrap = checkBootstrap({ zones: record.zones });
+    if (!bootstrap.ok) throw new CliError('invalid_config', `${source}: ${bootstrap.problem}`);
+    config.bootstrap = bootstrap.value;
+  }
   return config;
 }
 

@@ -1,6 +1,6 @@
 import { CliError } from '../errors.ts';
 import { randomToken } from '../random-token.ts';
-import type { BootstrapDocument } from './bootstrap-document.ts';
+import type { BootstrapDocument } from '@caracal/protocol';
 import { nonEmpty } from './coordinator-settings.ts';
 import type { ServerConfigFile } from './server-config-file.ts';
 

@@ -18,12 +18,20 @@ describe('parseServerConfig', () => {
     expect(config).toEqual({ port: 4100, adminToken: 'adm', databaseUrl: 'postgres://db/x', bootstrap: BOOTSTRAP });
   });
 
+  it('accepts every field the server takes, an application\'s admin flag included', () => {
+    const zones = [{ id: 'zone_dev', name: 'Dev', applications: [{ id: 'app_ops', secret: 's', scopes: [], admin: true }] }];
+    expect(parseServerConfig(JSON.stringify({ zones }), 'caracal.config.json')).toEqual({ bootstrap: { zones } });
+  });
+
   it('names the bad field', () => {
     const bad = (value: unknown): (() => unknown) => () => parseServerConfig(JSON.stringify(value), 'c.json');
     expect(bad({ prot: 1 })).toThrow('c.json: prot is not a known setting');
     expect(bad({ port: 'x' })).toThrow('c.json: port must be a whole number from 0 to 65535');
-    expect(bad({ zones: [{ id: 'z', applications: [{ id: 'a' }] }] })).toThrow('c.json: zones[0].applications[0].secret must be a non-empty string');
-    expect(bad({ zones: [{ id: 'z', resources: [{ id: 'r', scopes: 'a' }] }] })).toThrow('c.json: zones[0].resources[0].scopes must be an array of strings');
+    expect(bad({ zones: [{ id: 'z', applications: [{ id: 'a' }] }] })).toThrow('c.json: zones[0].applications[0].secret is required');
+    expect(bad({ zones: [{ id: 'z', applications: [{ id: 'a', secret: 's', admin: 'yes' }] }] })).toThrow('c.json: zones[0].applications[0].admin must be boolean');
+    expect(bad({ zones: [{ id: 'z', resources: [{ id: 'mcp://r', scopes: 'a' }] }] })).toThrow('c.json: zones[0].resources[0].scopes must be array');
+    expect(bad({ zones: [{ id: 'z', resources: [{ id: 'r', scopes: [] }] }] })).toThrow('c.json: zones[0].resources[0].id must be an absolute URI');
+    expect(bad({ zones: 'z' })).toThrow('c.json: zones must be array');
     expect(bad({ zones: [{ id: 'z', app: [] }] })).toThrow('c.json: zones[0].app is not a known field');
     expect(() => parseServerConfig('{', 'c.json')).toThrow('c.json: not valid JSON');
   });

@@ -33,5 +33,5 @@ export interface CaracalContext {
   readonly hop: number;
 }
 
-/** The highest hop count a context may carry (seed 003). */
-export const MAX_HOP = 32;
+/** The highest hop count a context may carry: the contract's limit, shared with the server. */
+export { MAX_HOP } from '@caracal/protocol';

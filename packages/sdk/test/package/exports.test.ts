@@ -160,6 +160,19 @@ describe('the built package (dist), as users import it', () => {
     }
   });
 
+  it('bundles the private wire contract: no built file imports @caracal/protocol or its schema library', () => {
+    const dist = join(out, 'node_modules/@caracal/sdk/dist');
+    const files = readdirSync(dist).filter((file) => file.endsWith('.js') || file.endsWith('.d.ts'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const text = readFileSync(join(dist, file), 'utf8');
+      expect(text, file).not.toMatch(/["']@caracal\/protocol["']/);
+      expect(text, file).not.toMatch(/["']typebox(\/[\w-]+)?["']/);
+      // A declaration that imports a source file would not resolve for users.
+      expect(text, file).not.toMatch(/from ["'][^"']+\.ts["']/);
+    }
+  });
+
   it('shares one context storage between two copies of the SDK', async () => {
     // A second installed copy, as when an app and one of its dependencies each bring the SDK.
     cpSync(join(out, 'node_modules/@caracal/sdk'), join(out, 'node_modules/second-copy-of-sdk'), { recursive: true });

@@ -1,5 +1,6 @@
+import type { EventFields } from '@caracal/protocol';
 import type { BusEntry } from './event-bus.ts';
-import { SIGNATURE_FIELD, signEventFields, verifyEventFields } from './event-signature.ts';
+import { signEventFields, verifyEventFields } from './event-signature.ts';
 
 /** A verified event as receivers see it (relay listeners, live feeds). */
 export interface PublishedEvent {
@@ -26,16 +27,13 @@ export interface OutgoingEvent {
   occurredAt: string;
 }
 
-/**
- * The flat string fields of a bus entry (DESIGN §4): outbox_id, type, zone_id, payload (JSON),
- * occurred_at, published_by and the HMAC origin signature over all of them.
- */
+/** The flat string fields of a bus entry (the wire contract's EventFields), signed last over all the others. */
 export function encodeBusFields(
   topic: string,
   event: OutgoingEvent,
   options: { publishedBy: string; signingSecret: string },
-): Record<string, string> {
-  const fields: Record<string, string> = {
+): EventFields {
+  const unsigned: Omit<EventFields, 'signature'> = {
     outbox_id: event.outboxId,
     type: event.type,
     zone_id: event.zoneId,
@@ -43,8 +41,7 @@ export function encodeBusFields(
     occurred_at: event.occurredAt,
     published_by: options.publishedBy,
   };
-  fields[SIGNATURE_FIELD] = signEventFields(topic, fields, options.signingSecret);
-  return fields;
+  return { ...unsigned, signature: signEventFields(topic, unsigned, options.signingSecret) };
 }
 
 export type DecodedBusEntry =
@@ -54,7 +51,7 @@ export type DecodedBusEntry =
 /** Verifies the origin signature first, then decodes; never throws on what the wire carries. */
 export function decodeBusEntry(topic: string, entry: BusEntry, signingSecret: string): DecodedBusEntry {
   if (!verifyEventFields(topic, entry.fields, signingSecret)) return { ok: false, reason: 'forged' };
-  const { outbox_id: outboxId, type, zone_id: zoneId, payload, occurred_at: occurredAt, published_by: publishedBy } = entry.fields;
+  const { outbox_id: outboxId, type, zone_id: zoneId, payload, occurred_at: occurredAt, published_by: publishedBy }: Partial<EventFields> = entry.fields;
   if (outboxId === undefined || type === undefined || zoneId === undefined || payload === undefined) {
     return { ok: false, reason: 'malformed' };
   }

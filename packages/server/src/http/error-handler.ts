@@ -1,8 +1,9 @@
+import type { ServerErrorCode } from '@caracal/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ServerError } from './server-error.ts';
 
 /** Fastify's own 4xx codes, mapped to the wire's error codes. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, ServerErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_request',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_request',
   FST_ERR_CTP_BODY_TOO_LARGE: 'request_too_large',
@@ -17,29 +18,29 @@ const FASTIFY_CODES: Record<string, string> = {
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ServerError, request, reply) => {
+    const answer = (status: number, code: ServerErrorCode, description: string) => reply.status(status).send({ error: code, error_description: description });
     if (error instanceof ServerError) {
       if (error.headers !== undefined) void reply.headers(error.headers);
-      return reply.status(error.statusCode).send({ error: error.code, error_description: error.message });
+      return answer(error.statusCode, error.code, error.message);
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (error.validation !== undefined || (status >= 400 && status < 500)) {
-      const code = FASTIFY_CODES[error.code] ?? (status === 429 ? 'rate_limited' : 'invalid_request');
-      return reply.status(status).send({ error: code, error_description: describe(error) });
+      const code: ServerErrorCode = FASTIFY_CODES[error.code] ?? (status === 429 ? 'rate_limited' : 'invalid_request');
+      return answer(status, code, describe(error));
     }
     if (isUnavailable(error)) {
       request.log.warn({ err: error }, 'backend unavailable');
-      return reply
-        .status(503)
-        .header('retry-after', '1')
-        .send({ error: 'temporarily_unavailable', error_description: 'a backend is unavailable; retry shortly' });
+      void reply.header('retry-after', '1');
+      return answer(503, 'temporarily_unavailable', 'a backend is unavailable; retry shortly');
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: 'server_error', error_description: `internal error (request ${request.id})` });
+    return answer(500, 'server_error', `internal error (request ${request.id})`);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const code: ServerErrorCode = 'not_found';
+    return reply.status(404).send({ error: code, error_description: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  });
 }
 
 function describe(error: FastifyError): string {

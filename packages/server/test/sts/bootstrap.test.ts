@@ -56,7 +56,7 @@ describe.each(testBackends())('applyBootstrap on $name', (backend) => {
   it('refuses an application id already used in another zone, and invalid documents', async () => {
     const moved: BootstrapDocument = { zones: [{ id: 'zone_elsewhere', applications: [{ id: 'app_boot', secret: 'x' }] }] };
     await expect(applyBootstrap(sts.context, moved)).rejects.toThrow(/already belongs to zone zone_boot/);
-    await expect(applyBootstrap(sts.context, { zones: [{ id: 'bad zone' }] })).rejects.toThrow(/zone id/);
+    await expect(applyBootstrap(sts.context, { zones: [{ id: 'bad zone' }] })).rejects.toThrow(/zones\[0\]\.id must be an id/);
     await expect(applyBootstrap(sts.context, { zones: [{ id: 'z', resources: [{ id: 'no-scheme', scopes: [] }] }] })).rejects.toThrow(/absolute URI/);
     await expect(applyBootstrap(sts.context, { zones: [{ id: 'z', applications: [{ id: 'a', secret: '' }] }] })).rejects.toThrow(/secret/);
   });

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { zoneKeyStoreFor } from '../../src/sts/keys/zone-key-store.ts';
-import type { MandateClaims } from '../../src/sts/mandates/mandate-claims.ts';
+import type { MandateClaims } from '@caracal/protocol';
 import { signMandate } from '../../src/sts/mandates/sign-mandate.ts';
 import { testBackends } from '../helpers/backends.ts';
 import {

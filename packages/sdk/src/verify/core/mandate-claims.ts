@@ -1,38 +1,28 @@
-import { MAX_HOP } from '../../model/caracal-context.ts';
+import { MAX_HOP, type ActorClaim as SignedActorClaim, type MandateClaims as SignedMandateClaims } from '@caracal/protocol';
 import { refuseMandate } from './mandate-refusal.ts';
 
 /**
- * RFC 8693 actor claim: who acts, and (nested) for whom that actor acted.
+ * RFC 8693 actor claim: who acts, and (nested) for whom that actor acted. Read as signed, and
+ * unchecked beyond the signature, hence every field optional.
  * @since 0.1.0
  */
-export interface ActorClaim {
-  readonly sub?: string;
-  readonly client_id?: string;
+export interface ActorClaim extends Readonly<Partial<Omit<SignedActorClaim, 'act'>>> {
   readonly act?: ActorClaim;
   readonly [claim: string]: unknown;
 }
 
 /**
- * The claims of a verified Caracal mandate (DESIGN §4), exactly as the STS signed them.
+ * The claims of a verified Caracal mandate, exactly as the STS signed them (the claim set is the
+ * server's, shared through the wire contract). `delegation_path` and `hop_count` are always
+ * present: empty and 0 when the mandate carries no delegation.
  * @since 0.1.0
  */
-export interface MandateClaims {
-  readonly iss: string;
-  readonly sub: string;
+export interface MandateClaims extends Readonly<Omit<SignedMandateClaims, 'aud' | 'nbf' | 'use' | 'delegation_path' | 'hop_count' | 'act'>> {
   /** The resource identifier(s) the mandate is bound to. */
   readonly aud: string | readonly string[];
-  readonly exp: number;
-  readonly iat: number;
   readonly nbf?: number;
-  readonly jti: string;
-  readonly client_id: string;
-  readonly zone_id: string;
-  /** Space-separated scopes. */
-  readonly scope: string;
-  /** `call` for per-call mandates, `session` for session mandates. */
+  /** `call` for per-call mandates, `session` for session mandates (not narrowed: read as signed). */
   readonly use: string;
-  readonly agent_session_id?: string;
-  readonly delegation_edge_id?: string;
   /** Edge ids from the root to the leaf (the leaf is `delegation_edge_id`). */
   readonly delegation_path: readonly string[];
   readonly hop_count: number;

@@ -1,22 +1,19 @@
-/** The topic revocations are published on (DESIGN §4). @since 0.1.0 */
-export const SESSIONS_REVOKE_TOPIC = 'caracal.sessions.revoke';
+import { Topics, type EventFields } from '@caracal/protocol';
+
+/** The topic revocations are published on. @since 0.1.0 */
+export const SESSIONS_REVOKE_TOPIC = Topics.sessionsRevoke;
 /** Edge changes; only its revocation entries matter to a verifier. @since 0.1.0 */
-export const DELEGATIONS_INVALIDATE_TOPIC = 'caracal.delegations.invalidate';
+export const DELEGATIONS_INVALIDATE_TOPIC = Topics.delegationsInvalidate;
 
 /**
- * One event as the server publishes it: flat string fields on Redis Streams, the same fields
- * as a JSON object on the SSE feed.
+ * One event as the server publishes it (the wire contract's EventFields): flat string fields on
+ * Redis Streams, the same fields as a JSON object on the SSE feed. Read tolerantly, so every
+ * field is optional.
  * @since 0.1.0
  */
-export interface RevocationEventFields {
-  readonly outbox_id?: string;
-  readonly type?: string;
-  readonly zone_id?: string;
+export interface RevocationEventFields extends Readonly<Partial<Omit<EventFields, 'payload'>>> {
   /** JSON text (Redis) or an object (SSE) with `session_id` and/or `edge_id` and the like. */
   readonly payload?: unknown;
-  readonly signature?: string;
-  /** ISO time of the state change (both feeds). */
-  readonly occurred_at?: string;
   /** The entry's stream position (the SSE feed's JSON carries it). */
   readonly stream_id?: string;
   readonly topic?: string;

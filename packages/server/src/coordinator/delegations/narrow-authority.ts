@@ -1,3 +1,4 @@
+import type { ServerErrorCode } from '@caracal/protocol';
 import { badRequest, ServerError } from '../../http/server-error.ts';
 import { earliest, type Authority, type Constraints } from './authority.ts';
 
@@ -25,7 +26,7 @@ export interface EdgeTerms {
   parentEdgeId: string | null;
 }
 
-const exceeded = (description: string, code = 'authority_exceeded'): ServerError => new ServerError(403, code, description);
+const exceeded = (description: string, code: ServerErrorCode = 'authority_exceeded'): ServerError => new ServerError(403, code, description);
 
 /**
  * DESIGN §5: a child edge may only narrow what it derives from — scopes ⊆, expiry ≤, resource

@@ -1,3 +1,4 @@
+import { isServerErrorCode } from '@caracal/protocol';
 import { ServerError } from '../../http/server-error.ts';
 
 /**
@@ -8,7 +9,8 @@ import { ServerError } from '../../http/server-error.ts';
 export function refusalFrom(error: unknown): ServerError | undefined {
   const { code, detail, message } = error as { code?: unknown; detail?: unknown; message?: unknown };
   if (typeof code !== 'string' || !/^CR\d{3}$/.test(code)) return undefined;
-  return new ServerError(Number(code.slice(2)), typeof detail === 'string' ? detail : 'conflict', String(message), {
+  // A code missing from the contract's list still answers, as the generic `conflict`; the error-code test lists the SQL's codes.
+  return new ServerError(Number(code.slice(2)), isServerErrorCode(detail) ? detail : 'conflict', String(message), {
     cause: error,
   });
 }

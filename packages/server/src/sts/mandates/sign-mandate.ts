@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { SigningKey } from '../keys/zone-key-store.ts';
-import type { MandateClaims } from './mandate-claims.ts';
+import type { MandateClaims } from '@caracal/protocol';
 
 /** A fresh `jti`. */
 export function newMandateId(): string {

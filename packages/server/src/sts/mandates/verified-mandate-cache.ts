@@ -1,4 +1,4 @@
-import type { MandateClaims } from './mandate-claims.ts';
+import type { MandateClaims } from '@caracal/protocol';
 
 /** A mandate whose signature already verified, and the key that verified it. */
 export interface VerifiedMandate {

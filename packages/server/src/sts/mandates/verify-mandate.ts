@@ -1,6 +1,6 @@
 import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { ZoneKeyStore } from '../keys/zone-key-store.ts';
-import type { MandateClaims, MandateUse } from './mandate-claims.ts';
+import { MANDATE_USES, type MandateClaims, type MandateUse } from '@caracal/protocol';
 import type { VerifiedMandateCache } from './verified-mandate-cache.ts';
 
 /** Why a mandate was refused; stable codes for `/v1/verify` and logs. */
@@ -39,7 +39,7 @@ export interface VerifyMandateOptions {
   cache?: VerifiedMandateCache;
 }
 
-const USES: ReadonlySet<string> = new Set<MandateUse>(['session', 'call', 'operator']);
+const USES: ReadonlySet<string> = new Set(MANDATE_USES);
 
 /**
  * Verifies a mandate: ES256 only (so `none` and HS256-with-the-public-key never pass), `typ`

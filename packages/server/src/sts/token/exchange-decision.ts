@@ -1,6 +1,6 @@
 import type { OAuthErrorCode } from '../http/oauth-error.ts';
 import { intersectScopes, missingScopes } from '../http/scopes.ts';
-import { MAX_HOPS, type ActorClaim } from '../mandates/mandate-claims.ts';
+import { MAX_CALL_MANDATE_SECONDS, MAX_HOP, type ActorClaim } from '@caracal/protocol';
 import type { EdgeState, ExchangeSnapshot, SessionState } from './exchange-repository.ts';
 
 /** The exchange as asked for, after the subject token verified. */
@@ -54,7 +54,7 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
   if (snapshot.resourceScopes === null) {
     return refuse('invalid_target', `resource ${request.resource} is not registered in zone ${request.zoneId}`);
   }
-  const ends = [nowSeconds + Math.min(request.maxMandateSeconds, 900), request.subjectExpiresAt];
+  const ends = [nowSeconds + Math.min(request.maxMandateSeconds, MAX_CALL_MANDATE_SECONDS), request.subjectExpiresAt];
 
   let session: SessionState | undefined;
   if (request.sessionId !== undefined) {
@@ -129,7 +129,7 @@ function checkLineage(lineage: EdgeState[], session: SessionState, request: Exch
   if (lineage[0]!.parentEdgeId !== null) {
     return refuse('access_denied', `the lineage of delegation edge ${leaf.id} is broken (an ancestor is missing or the chain is too long)`);
   }
-  if (lineage.length > MAX_HOPS) return refuse('access_denied', `the delegation chain has ${lineage.length} hops; at most ${MAX_HOPS}`);
+  if (lineage.length > MAX_HOP) return refuse('access_denied', `the delegation chain has ${lineage.length} hops; at most ${MAX_HOP}`);
   for (const [index, edge] of lineage.entries()) {
     const parent = index === 0 ? undefined : lineage[index - 1]!;
     if (edge.zoneId !== request.zoneId) return refuse('access_denied', `delegation edge ${edge.id} belongs to another zone`);

@@ -6,7 +6,7 @@ import { isResourceIdentifier } from '../http/resource-identifier.ts';
 import { parseScopeParameter } from '../http/scopes.ts';
 import { newMandateId, signMandate } from '../mandates/sign-mandate.ts';
 import { MandateRejectedError, verifyMandate } from '../mandates/verify-mandate.ts';
-import type { MandateClaims } from '../mandates/mandate-claims.ts';
+import type { MandateClaims } from '@caracal/protocol';
 import type { StsRuntime, TokenResponse } from '../sts-runtime.ts';
 import type { PresentedClient } from './client-authentication.ts';
 import { decideExchange } from './exchange-decision.ts';

@@ -3,14 +3,14 @@ import { missingScopes } from '../http/scopes.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { rateLimited } from '../http/oauth-error.ts';
 import { TokenBucketLimiter } from '../http/token-bucket.ts';
-import type { MandateClaims } from '../mandates/mandate-claims.ts';
+import type { MandateClaims, ServerErrorCode } from '@caracal/protocol';
 import { MandateRejectedError, verifyMandate } from '../mandates/verify-mandate.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
 import { readRevocationState } from './revocation-repository.ts';
 import { readVerifyRequest, type VerifyRequest } from './verify-request.ts';
 
 /** The `/v1/verify` answer: always 200 once the request is well-formed. */
-export type VerifyResponse = { valid: true; claims: MandateClaims } | { valid: false; error: string; message: string };
+export type VerifyResponse = { valid: true; claims: MandateClaims } | { valid: false; error: ServerErrorCode; message: string };
 
 /** Seed 003: 60 requests per minute per client IP. */
 const REQUESTS_PER_MINUTE = 60;

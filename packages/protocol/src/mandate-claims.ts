@@ -1,5 +1,12 @@
-/** What a mandate is for (`use` claim). */
+/**
+ * The claims of a mandate, as the STS signs them and every receiver reads them. Types and
+ * constants only (no schema library): the SDK takes these without depending on TypeBox.
+ */
+
+/** What a mandate is for: a session mandate (client credentials), a per-call mandate (token exchange), an operator's. */
 export type MandateUse = 'session' | 'call' | 'operator';
+
+export const MANDATE_USES: readonly MandateUse[] = ['session', 'call', 'operator'];
 
 /** RFC 8693 §4.1 actor claim: who acted before, nested down to the root delegator. */
 export interface ActorClaim {
@@ -10,7 +17,7 @@ export interface ActorClaim {
   act?: ActorClaim;
 }
 
-/** The claims of every mandate the STS signs (DESIGN §4). */
+/** The claims of every mandate the STS signs (a JWT, ES256, `typ: at+jwt`). */
 export interface MandateClaims {
   iss: string;
   /** The agent session id, or the client id when the mandate is not bound to a session. */
@@ -30,12 +37,10 @@ export interface MandateClaims {
   delegation_edge_id?: string;
   /** Edge ids from the root to the edge used (per-call mandates; empty without delegation). */
   delegation_path?: string[];
-  /** Length of `delegation_path`. */
+  /** Length of `delegation_path`, at most MAX_HOP. */
   hop_count?: number;
   act?: ActorClaim;
 }
 
-/** Per-call mandates never outlive this, whatever the configuration says (DESIGN §4). */
+/** Per-call mandates never outlive this, whatever the configuration says. */
 export const MAX_CALL_MANDATE_SECONDS = 900;
-/** The deepest delegation chain a mandate may carry (seed 003: hop 0–32). */
-export const MAX_HOPS = 32;
