@@ -108,3 +108,11 @@ export {
 export { ALL_TOPICS, Topics, type Topic } from './topics.ts';
 export { canonicalFieldString, SIGNATURE_FIELD, SIGNATURE_PATTERN, type EventFields } from './event-fields.ts';
 export { isServerErrorCode, SERVER_ERROR_CODES, type ServerErrorCode } from './server-error-code.ts';
+export { backoffDelay, type BackoffJitterSpread, type BackoffOptions } from './backoff.ts';
+export {
+  isPresentStreamEntry,
+  readStreamEntries,
+  readStreamReply,
+  type PresentStreamEntry,
+  type StreamEntry,
+} from './redis-stream-reply.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readStreamReply, type StreamEntry } from '@caracal/protocol';
 import { readySignal } from './ready-signal.ts';
 import { CaracalError } from '../../errors.ts';
 import { backoffDelay } from '../../retry/backoff.ts';
@@ -7,7 +8,6 @@ import { applyRevocationEvent } from './apply-revocation-event.ts';
 import { SESSIONS_REVOKE_TOPIC } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
 import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
-import { readStreamReply, type StreamEntry } from './stream-reply.ts';
 
 /**
  * The one method the source needs from a Redis client: node-redis's `sendCommand` (raw RESP2
@@ -66,6 +66,9 @@ export function redisRevocationSource(options: RedisRevocationSourceOptions): Re
   return { store: reader.store, ready: () => reader.ready, close: () => reader.close() };
 }
 
+/** Pacing of read retries after a failure (Redis down, the group gone). */
+const READ_RETRY_BACKOFF = { minDelayMs: 100, maxDelayMs: 5000, factor: 2, jitter: 0.5 };
+
 class StreamGroupReader {
   readonly store: RevocationStore;
   readonly ready: Promise<void>;
@@ -116,7 +119,7 @@ class StreamGroupReader {
         if (this.#abort.signal.aborted) return;
         this.#options.onError?.(error);
         attempt++;
-        const delay = backoffDelay(attempt, { minDelayMs: 100, maxDelayMs: 5000, factor: 2, jitter: 0.5 }, this.#options.random ?? Math.random);
+        const delay = backoffDelay(attempt, READ_RETRY_BACKOFF, this.#options.random ?? Math.random);
         await this.#clock.sleep(delay, this.#abort.signal).catch(() => undefined);
       }
     }

@@ -1,3 +1,4 @@
+import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
 import type { Dispatcher } from 'undici';
 import { readySignal } from './ready-signal.ts';
 import { CaracalError } from '../../errors.ts';
@@ -8,7 +9,6 @@ import { resolveFetch, type VerifierFetch } from '../core/verifier-fetch.ts';
 import { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC, type RevocationEventFields } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
 import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
-import { SseParser, type ServerSentEvent } from './sse-parser.ts';
 
 /**
  * Reconnection backoff of the SSE feed.
@@ -26,6 +26,9 @@ export interface SseReconnectPolicy {
 }
 
 const DEFAULT_RECONNECT: SseReconnectPolicy = Object.freeze({ minDelayMs: 250, maxDelayMs: 30_000, factor: 2, jitter: 0.5 });
+
+/** A line or event longer than this ends the connection: a feed that never ends one must not grow memory. */
+const MAX_BUFFERED_CHARS = 1024 * 1024;
 
 /** @since 0.1.0 */
 export interface SseRevocationSourceOptions extends RevocationSourceCommonOptions {
@@ -140,16 +143,33 @@ class SseFeed {
     }
     onConnected();
     this.#ready.resolve();
-    const parser = new SseParser();
+    let overflow: ParseError | undefined;
+    // An event without `id:` keeps the last one seen on this connection (the SSE spec's last event id).
+    let lastId: string | undefined;
+    const parser = createParser({
+      onEvent: (event) => {
+        if (event.id !== undefined) lastId = this.#lastEventId = event.id;
+        this.#apply(event, lastId);
+      },
+      onRetry: (retryMs) => {
+        this.#retryMs = retryMs;
+      },
+      // Unknown fields and malformed `retry:` lines are ignored, as the SSE spec says.
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') overflow = error;
+      },
+      maxBufferSize: MAX_BUFFERED_CHARS,
+    });
     const decoder = new TextDecoder();
     for await (const chunk of response.body) {
-      for (const event of parser.push(decoder.decode(chunk, { stream: true }))) this.#apply(event);
-      if (parser.lastEventId !== undefined) this.#lastEventId = parser.lastEventId;
-      if (parser.retryMs !== undefined) this.#retryMs = parser.retryMs;
+      parser.feed(decoder.decode(chunk, { stream: true }));
+      if (overflow !== undefined) {
+        throw new CaracalError('INVALID_RESPONSE', 'The revocation feed sent a line or event over 1 MiB; reconnecting.', { cause: overflow });
+      }
     }
   }
 
-  #apply(event: ServerSentEvent): void {
+  #apply(event: EventSourceMessage, id: string | undefined): void {
     let fields: RevocationEventFields;
     try {
       fields = JSON.parse(event.data) as RevocationEventFields;
@@ -159,7 +179,7 @@ class SseFeed {
     }
     if (typeof fields !== 'object' || fields === null) return;
     // The event name is the topic when the feed names it; otherwise the fields say (or the type does).
-    const topic = event.event.startsWith('caracal.') ? event.event : undefined;
-    applyRevocationEvent(this.store, this.#options, { id: event.id, topic, fields });
+    const topic = event.event?.startsWith('caracal.') === true ? event.event : undefined;
+    applyRevocationEvent(this.store, this.#options, { id, topic, fields });
   }
 }
