@@ -24,10 +24,16 @@ export interface QueryOptions {
   prepare?: boolean;
 }
 
-/** A connection held for the length of one transaction. */
-export type Transaction = Queryable;
+/** Runs SQL scripts: several `;`-separated statements, no parameters (migrations). */
+export interface Executable {
+  /** Runs every statement of `sql` in order; the first failure rejects (and, in a transaction, aborts it). */
+  exec(sql: string): Promise<void>;
+}
 
-export interface Database extends Queryable {
+/** A connection held for the length of one transaction. */
+export type Transaction = Queryable & Executable;
+
+export interface Database extends Queryable, Executable {
   readonly kind: 'pglite' | 'postgres';
   /**
    * Runs `work` inside BEGIN … COMMIT on one connection; a thrown error rolls back and is

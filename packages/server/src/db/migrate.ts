@@ -35,29 +35,11 @@ export async function migrate(database: Database): Promise<string[]> {
     for (const file of files) {
       if (applied.has(file)) continue;
       const sql = await readFile(`${directory}/${file}`, 'utf8');
-      for (const statement of splitStatements(sql)) await transaction.query(statement);
+      // The whole file in one round trip; it shares the transaction, so a failing file applies nothing.
+      await transaction.exec(sql);
       await transaction.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
       newlyApplied.push(file);
     }
     return newlyApplied;
   });
-}
-
-/** Splits on `;` at line ends outside `$$` bodies; migrations keep one statement per `;`-line. */
-function splitStatements(sql: string): string[] {
-  const statements: string[] = [];
-  let current = '';
-  let inDollarBody = false;
-  for (const line of sql.split('\n')) {
-    if (line.trim().startsWith('--') && !inDollarBody) continue;
-    current += `${line}\n`;
-    const dollarCount = line.split('$$').length - 1;
-    if (dollarCount % 2 === 1) inDollarBody = !inDollarBody;
-    if (!inDollarBody && line.trimEnd().endsWith(';')) {
-      if (current.trim() !== '') statements.push(current.trim());
-      current = '';
-    }
-  }
-  if (current.trim() !== '') statements.push(current.trim());
-  return statements;
 }

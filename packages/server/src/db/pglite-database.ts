@@ -21,12 +21,20 @@ export async function openPgliteDatabase(options: { dataDir?: string } = {}): Pr
   return {
     kind: 'pglite',
     query: (sql, params) => run(pglite, sql, params),
+    async exec(sql) {
+      await pglite.exec(sql);
+    },
     async transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
       return pglite.transaction(async (tx) => {
         if (options?.isolation !== undefined) {
           await tx.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
         }
-        return work({ query: (sql, params) => run(tx, sql, params) });
+        return work({
+          query: (sql, params) => run(tx, sql, params),
+          async exec(sql) {
+            await tx.exec(sql);
+          },
+        });
       });
     },
     // In-process: there is no connection to lose, so a subscription's `events` never fire.

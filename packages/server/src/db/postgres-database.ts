@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, QueryOptions, QueryResult, Transaction, TransactionOptions } from './database.ts';
-import { createPostgresListener, quoteIdentifier } from './postgres-listener.ts';
+import { createPostgresListener } from './postgres-listener.ts';
 
 /** Postgres over node-postgres: a pool for queries and one dedicated, self-healing client for LISTEN. */
 export async function openPostgresDatabase(options: {
@@ -10,7 +10,7 @@ export async function openPostgresDatabase(options: {
   /** Postgres schema to use (created when missing); lets parallel test runs share one database. */
   schema?: string;
 }): Promise<Database> {
-  const searchPath = options.schema === undefined ? undefined : `-c search_path=${quoteIdentifier(options.schema)}`;
+  const searchPath = options.schema === undefined ? undefined : `-c search_path=${pg.escapeIdentifier(options.schema)}`;
   const config: pg.PoolConfig = {
     connectionString: options.connectionString,
     max: options.maxConnections ?? 20,
@@ -20,7 +20,7 @@ export async function openPostgresDatabase(options: {
     const setup = new pg.Client({ connectionString: options.connectionString });
     await setup.connect();
     try {
-      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(options.schema)}`);
     } finally {
       await setup.end();
     }
@@ -43,6 +43,7 @@ export async function openPostgresDatabase(options: {
   return {
     kind: 'postgres',
     query: (sql, params, options) => run(pool, sql, params, options),
+    exec: (sql) => execScript(pool, sql),
     async transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
       let broken = false;
@@ -50,7 +51,10 @@ export async function openPostgresDatabase(options: {
         await client.query(
           options?.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}`,
         );
-        const result = await work({ query: (sql, params, options) => run(client, sql, params, options) });
+        const result = await work({
+          query: (sql, params, options) => run(client, sql, params, options),
+          exec: (sql) => execScript(client, sql),
+        });
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -68,6 +72,14 @@ export async function openPostgresDatabase(options: {
       await pool.end();
     },
   };
+}
+
+/**
+ * A query without parameters goes over Postgres's simple query protocol, which runs every
+ * statement of the text in order (and as one implicit transaction outside BEGIN … COMMIT).
+ */
+async function execScript(target: pg.Pool | pg.PoolClient, sql: string): Promise<void> {
+  await target.query(sql);
 }
 
 const statementNames = new Map<string, string>();

@@ -1,30 +1,27 @@
+import { backoffDelay } from '@caracal/protocol';
 import pg from 'pg';
-import { reconnectDelay } from '../events/retry-delay.ts';
+import { systemTimers, type Timers } from '../time/timers.ts';
 import type { ListenEvents } from './database.ts';
+import { openListenConnection, type ListenClient, type ListenConnection } from './listen-connection.ts';
+import { createListenSubscriptions, type ListenSubscription } from './listen-subscriptions.ts';
+import { createRetrySchedule } from './retry-schedule.ts';
 
 export interface PostgresListenerOptions {
   /** First reconnect delay after the listening connection is lost. @default 50 */
   reconnectBaseMs?: number;
   /** Longest wait between reconnect attempts. @default 2000 */
   reconnectCapMs?: number;
+  /** Reconnect waits; injectable for fake time. @default systemTimers */
+  timers?: Timers;
+  /** Jitter source. @default Math.random */
+  random?: () => number;
+  /** Makes the client of each connection attempt. @default a `pg.Client` */
+  openClient?: (config: pg.ClientConfig) => ListenClient;
 }
 
 export interface PostgresListener {
   listen(channel: string, onNotify: (payload: string) => void, events?: ListenEvents): Promise<() => Promise<void>>;
   close(): Promise<void>;
-}
-
-interface Subscription {
-  onNotify: (payload: string) => void;
-  events: ListenEvents;
-  /** Told of a loss and not yet of the recovery. */
-  interrupted: boolean;
-}
-
-/** One established connection and the channels it has issued LISTEN for. */
-interface Connection {
-  client: pg.Client;
-  channels: Set<string>;
 }
 
 /**
@@ -36,100 +33,69 @@ interface Connection {
  * good, so a subscriber re-checks whatever state it was waiting on.
  */
 export function createPostgresListener(config: pg.ClientConfig, options: PostgresListenerOptions = {}): PostgresListener {
-  const subscriptions = new Map<string, Set<Subscription>>();
-  let connection: Promise<Connection> | undefined;
-  let current: Connection | undefined;
+  const openClient = options.openClient ?? ((clientConfig) => new pg.Client(clientConfig));
+  const random = options.random ?? Math.random;
+  const backoff = { minDelayMs: options.reconnectBaseMs ?? 50, maxDelayMs: options.reconnectCapMs ?? 2000, jitter: 0.2 };
+  const subscriptions = createListenSubscriptions();
+  let connecting: Promise<ListenConnection> | undefined;
+  let current: ListenConnection | undefined;
   let closed = false;
-  let retryTimer: NodeJS.Timeout | undefined;
 
-  const everyone = (): Subscription[] => [...subscriptions.values()].flatMap((set) => [...set]);
-
-  const connect = async (): Promise<Connection> => {
+  const connect = async (): Promise<ListenConnection> => {
     // Keep-alive so a half-open connection (a cut network, no FIN) is noticed and replaced too.
-    const client = new pg.Client({ ...config, keepAlive: true });
-    const opened: Connection = { client, channels: new Set() };
-    let lost = false;
-    const onLost = (error: unknown): void => {
-      if (lost) return;
-      lost = true;
-      // A connection that never finished its setup was never announced; its attempt reports itself.
-      if (current !== opened) return;
-      current = undefined;
-      connection = undefined;
-      for (const subscription of everyone()) {
-        subscription.interrupted = true;
-        subscription.events.onInterrupted?.(error);
-      }
-      scheduleReconnect(0);
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost(new Error('the LISTEN connection ended')));
-    client.on('notification', (message) => {
-      for (const subscription of subscriptions.get(message.channel) ?? []) subscription.onNotify(message.payload ?? '');
+    const connection = await openListenConnection(openClient({ ...config, keepAlive: true }), {
+      channels: subscriptions.channels(),
+      onNotification: subscriptions.notify,
+      onLost: lose,
     });
-    try {
-      await client.connect();
-      for (const channel of subscriptions.keys()) {
-        await client.query(`LISTEN ${quoteIdentifier(channel)}`);
-        opened.channels.add(channel);
-      }
-      if (lost) throw new Error('the LISTEN connection was lost while it was being set up');
-    } catch (error) {
-      await client.end().catch(() => {});
-      throw error;
-    }
     if (closed) {
-      await client.end().catch(() => {});
+      await connection.end();
       throw new Error('the database is closed');
     }
-    current = opened;
-    for (const subscription of everyone()) {
-      if (!subscription.interrupted) continue;
-      subscription.interrupted = false;
-      subscription.events.onRestored?.();
-    }
-    return opened;
-  };
-
-  const ensureConnection = (): Promise<Connection> => {
-    if (connection === undefined) {
-      const attempt = connect();
-      connection = attempt;
-      attempt.catch(() => {
-        if (connection === attempt) connection = undefined;
-      });
-    }
+    current = connection;
+    subscriptions.restore();
     return connection;
   };
 
-  const scheduleReconnect = (attempt: number): void => {
-    if (closed || retryTimer !== undefined) return;
-    const delay = reconnectDelay(attempt, { baseMs: options.reconnectBaseMs ?? 50, capMs: options.reconnectCapMs ?? 2000 });
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      if (closed || subscriptions.size === 0) return;
-      // Joins an attempt a listen() call may have started meanwhile; a failure tries again later.
-      ensureConnection().catch(() => scheduleReconnect(attempt + 1));
-    }, delay);
-    retryTimer.unref();
+  /** One connection attempt at a time; callers during an attempt join it. */
+  const ensureConnection = (): Promise<ListenConnection> => {
+    if (connecting === undefined) {
+      const attempt = connect();
+      connecting = attempt;
+      attempt.catch(() => {
+        if (connecting === attempt) connecting = undefined;
+      });
+    }
+    return connecting;
+  };
+
+  const reconnect = createRetrySchedule({
+    timers: options.timers ?? systemTimers,
+    // 20 % jitter so replicas that lost Postgres together do not reconnect in lockstep.
+    delay: (attempt) => backoffDelay(attempt + 1, backoff, random),
+    isWanted: () => !closed && !subscriptions.isEmpty(),
+    // Joins an attempt a listen() call may have started meanwhile.
+    attempt: ensureConnection,
+  });
+
+  function lose(connection: ListenConnection, error: unknown): void {
+    if (current !== connection) return;
+    current = undefined;
+    connecting = undefined;
+    subscriptions.interrupt(error);
+    reconnect.start();
+  }
+
+  const unsubscribe = (channel: string, subscription: ListenSubscription): void => {
+    if (subscriptions.remove(channel, subscription)) current?.unlisten(channel);
   };
 
   return {
     async listen(channel, onNotify, events = {}) {
       if (closed) throw new Error('the database is closed');
-      const subscription: Subscription = { onNotify, events, interrupted: false };
-      let set = subscriptions.get(channel);
-      if (set === undefined) {
-        set = new Set();
-        subscriptions.set(channel, set);
-      }
-      set.add(subscription);
+      const subscription = subscriptions.add(channel, onNotify, events);
       try {
-        const established = await ensureConnection();
-        if (!established.channels.has(channel)) {
-          established.channels.add(channel);
-          await established.client.query(`LISTEN ${quoteIdentifier(channel)}`);
-        }
+        await (await ensureConnection()).listen(channel);
       } catch (error) {
         unsubscribe(channel, subscription);
         throw error;
@@ -138,23 +104,10 @@ export function createPostgresListener(config: pg.ClientConfig, options: Postgre
     },
     async close() {
       closed = true;
-      clearTimeout(retryTimer);
+      reconnect.cancel();
       const open = current;
       current = undefined;
-      await open?.client.end().catch(() => {});
+      await open?.end();
     },
   };
-
-  function unsubscribe(channel: string, subscription: Subscription): void {
-    const set = subscriptions.get(channel);
-    if (set === undefined || !set.delete(subscription) || set.size > 0) return;
-    subscriptions.delete(channel);
-    if (current?.channels.delete(channel) === true) {
-      current.client.query(`UNLISTEN ${quoteIdentifier(channel)}`).catch(() => {});
-    }
-  }
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

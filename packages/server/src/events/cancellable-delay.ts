@@ -1,7 +1,8 @@
+import { systemTimers, type Timers } from '../time/timers.ts';
+
 /**
- * A timer that can be cut short: background loops wait on it between rounds and `stop()` ends
- * the wait at once instead of leaving the process waiting for the timer. The timer is unref'd so
- * it never keeps the process alive on its own.
+ * A wait that can be cut short: background loops wait on it between rounds, and a wake-up or
+ * `stop()` ends the wait at once instead of leaving the loop asleep until the timer fires.
  */
 export interface CancellableDelay {
   /** Resolves after `ms`, or earlier when `cancel()` is called. */
@@ -10,7 +11,7 @@ export interface CancellableDelay {
   cancel(): void;
 }
 
-export function createCancellableDelay(): CancellableDelay {
+export function createCancellableDelay(timers: Timers = systemTimers): CancellableDelay {
   let release: (() => void) | undefined;
   let cancelledEarly = false;
   return {
@@ -20,10 +21,9 @@ export function createCancellableDelay(): CancellableDelay {
         return Promise.resolve();
       }
       return new Promise((resolve) => {
-        const timer = setTimeout(done, ms);
-        timer.unref();
+        const cancelTimer = timers.schedule(done, ms);
         function done(): void {
-          clearTimeout(timer);
+          cancelTimer();
           release = undefined;
           resolve();
         }

@@ -1,11 +1,16 @@
 import type { Database } from '../db/database.ts';
-import { encodeBusFields } from './bus-event.ts';
-import { createCancellableDelay, type CancellableDelay } from './cancellable-delay.ts';
+import { systemTimers, type Timers } from '../time/timers.ts';
+import { createCancellableDelay } from './cancellable-delay.ts';
 import type { EventBus } from './event-bus.ts';
-import { isEventBusUnavailable } from './event-bus-unavailable-error.ts';
+import { publishOutboxBatch, type BatchResult } from './outbox-batch.ts';
 import { outboxBackoffDelay } from './outbox-backoff.ts';
-import { claimPendingOutboxRows, markOutboxRowsFailed, markOutboxRowsPublished, type OutboxFailure, type OutboxRow } from './outbox-store.ts';
-import { OUTBOX_CHANNEL } from './topics.ts';
+import { waitForOutboxBus } from './outbox-bus-probe.ts';
+import { runOutboxLoop } from './outbox-loop.ts';
+import type { OutboxPublisherObserver } from './outbox-publisher-observer.ts';
+import { startOutboxWakeups, type OutboxWakeups } from './outbox-wakeups.ts';
+
+export type { BatchResult } from './outbox-batch.ts';
+export type { OutboxPublisherObserver } from './outbox-publisher-observer.ts';
 
 export interface OutboxPublisherOptions {
   database: Database;
@@ -28,33 +33,15 @@ export interface OutboxPublisherOptions {
   pollIntervalMs?: number;
   /** Backoff base for failed rows. @default 100 */
   backoffBaseMs?: number;
-  /** Backoff ceiling (seed 003: 5 s). @default 5000 */
+  /** Backoff ceiling. @default 5000 */
   backoffCapMs?: number;
-  /** Milliseconds since the epoch; injectable for fake time. */
+  /** Milliseconds since the epoch; injectable for fake time. @default Date.now */
   now?: () => number;
+  /** Every wait of the publisher (poll, bus probes, LISTEN retries); injectable for fake time. @default systemTimers */
+  timers?: Timers;
   /** Jitter source; injectable for deterministic tests. */
   random?: () => number;
   observer?: OutboxPublisherObserver;
-}
-
-/** Hooks for metrics and logs; the publisher itself stays free of both. */
-export interface OutboxPublisherObserver {
-  published?(topic: string, count: number): void;
-  failed?(row: OutboxRow, error: unknown, dead: boolean): void;
-  busUnavailable?(error: unknown): void;
-  loopError?(error: unknown): void;
-  /** The LISTEN connection was lost: until `listenRestored`, only the poll finds new rows. */
-  listenInterrupted?(error: unknown): void;
-  /** LISTEN is back (the publisher has already been woken to catch up on commits it missed). */
-  listenRestored?(): void;
-}
-
-export interface BatchResult {
-  claimed: number;
-  published: number;
-  failed: number;
-  /** True when a publish failed because the bus could not be reached at all. */
-  busUnavailable: boolean;
 }
 
 export interface OutboxPublisher {
@@ -69,115 +56,35 @@ export interface OutboxPublisher {
 }
 
 /**
- * The outbox publisher (DESIGN §5). Each batch is ONE transaction: claim rows with
- * `FOR UPDATE SKIP LOCKED`, XADD each, mark them published, COMMIT. Holding the row locks across
- * the publish is what makes replicas deliver every row once: no other publisher can see the row
- * until it is marked. The remaining window — the process dies (or COMMIT fails) after XADD and
- * before COMMIT — leaves the row pending and it is published again, so delivery is at-least-once
- * at the bus and receivers dedupe by `outbox_id` (the lifecycle relay and live feeds do).
+ * The outbox publisher (docs/events.md): rows enqueued with each state change are published
+ * to the event bus in batches (outbox-batch.ts), by `concurrency` loops (outbox-loop.ts) woken by
+ * the commit NOTIFY (outbox-wakeups.ts) and by a fallback poll.
  */
 export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPublisher {
   const { database, bus, observer = {} } = options;
   const batchSize = options.batchSize ?? 50;
-  const maxAttempts = options.maxAttempts ?? 10;
-  const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const now = options.now ?? Date.now;
+  const timers = options.timers ?? systemTimers;
   const random = options.random ?? Math.random;
   const backoff = { baseMs: options.backoffBaseMs ?? 100, capMs: options.backoffCapMs ?? 5000 };
-  const concurrency = Math.max(1, options.concurrency ?? 1);
-  const idlers = Array.from({ length: concurrency }, () => createCancellableDelay());
+  const delay = (attempt: number): number => outboxBackoffDelay(attempt, backoff, random);
+  const idlers = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => createCancellableDelay(timers));
   let running = false;
-  let loops: Array<Promise<void>> = [];
-  let unlisten: (() => Promise<void>) | undefined;
   let busDown = false;
+  let loops: Array<Promise<void>> = [];
+  let wakeups: OutboxWakeups | undefined;
+  const isRunning = (): boolean => running;
 
   const publishBatch = (): Promise<BatchResult> =>
-    database.transaction(async (transaction) => {
-      const claimedAt = new Date(now());
-      const rows = await claimPendingOutboxRows(transaction, { limit: batchSize, now: claimedAt });
-      if (rows.length === 0) return { claimed: 0, published: 0, failed: 0, busUnavailable: false };
-      // Issued together so node-redis pipelines them; one connection keeps their order.
-      const outcomes = await Promise.allSettled(
-        rows.map((row) =>
-          bus.publish(
-            row.topic,
-            encodeBusFields(
-              row.topic,
-              { outboxId: row.id, type: row.eventType, zoneId: row.zoneId, payload: row.payload, occurredAt: row.createdAt },
-              { publishedBy: options.publisherId, signingSecret: options.signingSecret },
-            ),
-          ),
-        ),
-      );
-      const publishedIds: string[] = [];
-      const failures: OutboxFailure[] = [];
-      const publishedByTopic = new Map<string, number>();
-      let busUnavailable = false;
-      outcomes.forEach((outcome, index) => {
-        const row = rows[index]!;
-        if (outcome.status === 'fulfilled') {
-          publishedIds.push(row.id);
-          publishedByTopic.set(row.topic, (publishedByTopic.get(row.topic) ?? 0) + 1);
-          return;
-        }
-        if (isEventBusUnavailable(outcome.reason)) busUnavailable = true;
-        const attempts = row.attempts + 1;
-        const dead = attempts >= maxAttempts;
-        failures.push({
-          id: row.id,
-          attempts,
-          dead,
-          availableAt: new Date(claimedAt.getTime() + outboxBackoffDelay(row.attempts, backoff, random)),
-          error: outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason),
-        });
-        observer.failed?.(row, outcome.reason, dead);
-      });
-      await markOutboxRowsPublished(transaction, publishedIds, claimedAt);
-      await markOutboxRowsFailed(transaction, failures);
-      for (const [topic, count] of publishedByTopic) observer.published?.(topic, count);
-      return { claimed: rows.length, published: publishedIds.length, failed: failures.length, busUnavailable };
-    });
+    publishOutboxBatch({ ...options, batchSize, maxAttempts: options.maxAttempts ?? 10, backoff, now, random, observer });
 
   const drain = async (drainOptions: { deadline?: number } = {}): Promise<number> => {
     let total = 0;
     for (;;) {
-      if (drainOptions.deadline !== undefined && Date.now() >= drainOptions.deadline) return total;
+      if (drainOptions.deadline !== undefined && now() >= drainOptions.deadline) return total;
       const result = await publishBatch();
       total += result.published;
       if (result.claimed < batchSize || result.busUnavailable) return total;
-    }
-  };
-
-  /** While the bus is down: no claiming (which would spend the rows' attempts), only probing. */
-  const waitForBus = async (idle: CancellableDelay): Promise<void> => {
-    for (let probe = 0; running; probe += 1) {
-      await idle.wait(outboxBackoffDelay(probe, backoff, random));
-      if (!running) return;
-      try {
-        await bus.ping();
-        return;
-      } catch (error) {
-        observer.busUnavailable?.(error);
-      }
-    }
-  };
-
-  const runLoop = async (idle: CancellableDelay): Promise<void> => {
-    while (running) {
-      try {
-        const result = await publishBatch();
-        busDown = result.busUnavailable;
-        if (busDown) {
-          await waitForBus(idle);
-          continue;
-        }
-        // A full batch means more may be waiting: go again at once (keeps up under load).
-        if (result.claimed === batchSize) continue;
-      } catch (error) {
-        // The database is unreachable or the transaction failed: retry on the next poll.
-        observer.loopError?.(error);
-      }
-      if (running) await idle.wait(pollIntervalMs);
     }
   };
 
@@ -185,66 +92,37 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   const wake = (): void => {
     if (!busDown) for (const idle of idlers) idle.cancel();
   };
-  const listenRetry = createCancellableDelay();
-  let listening: Promise<void> = Promise.resolve();
-
-  /**
-   * LISTEN for enqueue commits; false when it cannot be set up. While an established LISTEN
-   * connection is down the poll keeps publishing (slower); once it is back, one wake catches up
-   * on the NOTIFYs lost in between.
-   */
-  const listenOnce = async (): Promise<boolean> => {
-    try {
-      const subscription = await database.listen(OUTBOX_CHANNEL, wake, {
-        onInterrupted: (error) => observer.listenInterrupted?.(error),
-        onRestored: () => {
-          wake();
-          observer.listenRestored?.();
-        },
-      });
-      if (running) unlisten = subscription;
-      else await subscription().catch(() => {});
-      return true;
-    } catch (error) {
-      observer.loopError?.(error);
-      return false;
-    }
-  };
-
-  /** LISTEN could not be set up at start: retried with backoff, the poll publishing meanwhile. */
-  const retryListen = async (): Promise<void> => {
-    for (let attempt = 0; running; attempt += 1) {
-      await listenRetry.wait(outboxBackoffDelay(attempt, backoff, random));
-      if (running && (await listenOnce())) {
-        // Commits made before LISTEN was in place sent NOTIFYs nobody heard.
-        wake();
-        observer.listenRestored?.();
-        return;
-      }
-    }
-  };
+  const busProbe = { bus, isRunning, delay, onUnavailable: (error: unknown) => observer.busUnavailable?.(error) };
 
   return {
     async start() {
       if (running) return;
       running = true;
-      if (!(await listenOnce())) {
-        observer.listenInterrupted?.(new Error('LISTEN could not be set up; publishing by polling until it is'));
-        listening = retryListen();
-      }
-      loops = idlers.map((idle) => runLoop(idle));
+      wakeups = await startOutboxWakeups({ database, wake, isRunning, retryDelay: createCancellableDelay(timers), delay, observer });
+      loops = idlers.map((idle) =>
+        runOutboxLoop({
+          publishBatch,
+          idle,
+          isRunning,
+          batchSize,
+          pollIntervalMs: options.pollIntervalMs ?? 1000,
+          setBusDown: (down) => {
+            busDown = down;
+          },
+          waitForBus: (probeIdle) => waitForOutboxBus(busProbe, probeIdle),
+          onError: (error) => observer.loopError?.(error),
+        }),
+      );
     },
     async stop(stopOptions = {}) {
       if (!running) return;
       running = false;
       for (const idle of idlers) idle.cancel();
-      listenRetry.cancel();
-      await Promise.all([...loops, listening]);
-      await unlisten?.().catch(() => {});
-      unlisten = undefined;
+      await Promise.all([...loops, wakeups?.stop()]);
+      wakeups = undefined;
       const flushTimeoutMs = stopOptions.flushTimeoutMs ?? 5000;
       if (flushTimeoutMs > 0 && !busDown) {
-        await drain({ deadline: Date.now() + flushTimeoutMs }).catch((error: unknown) => observer.loopError?.(error));
+        await drain({ deadline: now() + flushTimeoutMs }).catch((error: unknown) => observer.loopError?.(error));
       }
     },
     publishBatch,

@@ -1,11 +1,10 @@
+import { backoffDelay, isPresentStreamEntry, readStreamEntries } from '@caracal/protocol';
 import { createClient, type RedisClientType } from 'redis';
 import type { BusEntry, EventBus } from './event-bus.ts';
 import { EventBusUnavailableError } from './event-bus-unavailable-error.ts';
 import { connectInBackground } from './redis-connect.ts';
 import { toBusError, withTimeout } from './redis-errors.ts';
-import { decodeStreamEntries } from './redis-stream-reply.ts';
 import { startRedisStreamSubscription } from './redis-stream-subscription.ts';
-import { reconnectDelay } from './retry-delay.ts';
 
 export interface RedisEventBusOptions {
   /** `redis://…` */
@@ -44,7 +43,9 @@ export async function openRedisEventBus(options: RedisEventBusOptions): Promise<
     disableOfflineQueue: true,
     socket: {
       connectTimeout: connectTimeoutMs,
-      reconnectStrategy: (retries: number) => reconnectDelay(retries, { baseMs: 50, capMs: 2000 }),
+      // 20 % jitter so replicas that lost Redis together do not reconnect in lockstep.
+      reconnectStrategy: (retries: number) =>
+        backoffDelay(retries + 1, { minDelayMs: 50, maxDelayMs: 2000, jitter: 0.2 }, Math.random),
     },
   }) as RedisClientType;
   // Without an 'error' listener node-redis would crash the process on the first lost connection.
@@ -94,12 +95,11 @@ export async function openRedisEventBus(options: RedisEventBusOptions): Promise<
     },
     async read(topic, readOptions) {
       const start = readOptions.afterId === '0' || readOptions.afterId === '0-0' ? '-' : `(${readOptions.afterId}`;
-      return decodeStreamEntries(
-        await command(['XRANGE', prefix + topic, start, '+', 'COUNT', String(readOptions.limit)], 'XRANGE'),
-      );
+      const reply = await command(['XRANGE', prefix + topic, start, '+', 'COUNT', String(readOptions.limit)], 'XRANGE');
+      return readStreamEntries(reply).filter(isPresentStreamEntry);
     },
     async latestId(topic) {
-      const newest = decodeStreamEntries(await command(['XREVRANGE', prefix + topic, '+', '-', 'COUNT', '1'], 'XREVRANGE'));
+      const newest = readStreamEntries(await command(['XREVRANGE', prefix + topic, '+', '-', 'COUNT', '1'], 'XREVRANGE'));
       return newest[0]?.id ?? '0-0';
     },
     async ping() {

@@ -1,8 +1,7 @@
+import { backoffDelay, isPresentStreamEntry, readStreamEntries, readStreamReply } from '@caracal/protocol';
 import type { RedisClientType } from 'redis';
 import { createCancellableDelay } from './cancellable-delay.ts';
 import type { BusEntry } from './event-bus.ts';
-import { reconnectDelay } from './retry-delay.ts';
-import { decodeStreamEntries, decodeXreadReply } from './redis-stream-reply.ts';
 
 export interface RedisStreamSubscriptionOptions {
   /** A dedicated, already connecting connection: a blocking XREAD holds it for up to `blockMs`. */
@@ -38,7 +37,7 @@ export function startRedisStreamSubscription(options: RedisStreamSubscriptionOpt
 
   const pinPosition = async (): Promise<void> => {
     if (position !== '$') return;
-    const newest = decodeStreamEntries(await reader.sendCommand(['XREVRANGE', key, '+', '-', 'COUNT', '1']));
+    const newest = readStreamEntries(await reader.sendCommand(['XREVRANGE', key, '+', '-', 'COUNT', '1']));
     position = newest[0]?.id ?? '0-0';
   };
 
@@ -51,7 +50,7 @@ export function startRedisStreamSubscription(options: RedisStreamSubscriptionOpt
           'XREAD', 'COUNT', String(options.batchSize), 'BLOCK', String(options.blockMs), 'STREAMS', key, position,
         ]);
         failures = 0;
-        for (const entry of decodeXreadReply(reply, key)) {
+        for (const entry of readStreamReply(reply, key).filter(isPresentStreamEntry)) {
           if (stopped) return;
           position = entry.id;
           try {
@@ -66,7 +65,8 @@ export function startRedisStreamSubscription(options: RedisStreamSubscriptionOpt
         if (stopped) return;
         options.onError?.(error);
         failures += 1;
-        await pause.wait(reconnectDelay(failures));
+        // 20 % jitter so the subscriptions of replicas that lost Redis together spread out.
+        await pause.wait(backoffDelay(failures + 1, { minDelayMs: 50, maxDelayMs: 1000, jitter: 0.2 }, Math.random));
       }
     }
   };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBusEntry, encodeBusFields } from '../../src/events/bus-event.ts';
 import { canonicalFieldString, signEventFields, verifyEventFields } from '../../src/events/event-signature.ts';
-import { decodeStreamEntries, decodeXreadReply } from '../../src/events/redis-stream-reply.ts';
 import { compareStreamIds } from '../../src/events/stream-id.ts';
 
 describe('event signature', () => {
@@ -42,16 +41,6 @@ describe('event signature', () => {
 });
 
 describe('Redis stream replies', () => {
-  it('decodes RESP2 arrays and RESP3 maps, and nothing from junk', () => {
-    const entries = [['1-0', ['a', '1', 'b', '2']]];
-    expect(decodeStreamEntries(entries)).toEqual([{ id: '1-0', fields: { a: '1', b: '2' } }]);
-    expect(decodeXreadReply([['key', entries]], 'key')).toHaveLength(1);
-    expect(decodeXreadReply({ key: entries }, 'key')).toHaveLength(1);
-    expect(decodeXreadReply(new Map([['key', entries]]), 'key')).toHaveLength(1);
-    expect(decodeXreadReply(null, 'key')).toEqual([]);
-    expect(decodeStreamEntries([42, ['only-id'], [null, []]])).toEqual([]);
-  });
-
   it('orders stream ids numerically beyond float precision', () => {
     expect(compareStreamIds('2-0', '10-0')).toBe(-1);
     expect(compareStreamIds('1-10', '1-9')).toBe(1);
