@@ -8,6 +8,8 @@ import { appLogRedaction } from './http/log-redaction.ts';
 import { metricsPlugin } from './http/metrics-plugin.ts';
 import { newId } from './ids.ts';
 import { attachServerContext, type ServerContext } from './server-context.ts';
+import { serverMetrics } from './server-metrics.ts';
+import { STS_REDACT_PATHS } from './sts/http/log-redaction.ts';
 import { stsPlugin } from './sts/plugin.ts';
 
 export interface BuildAppOptions {
@@ -47,7 +49,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  await app.register(metricsPlugin, { context });
+  await app.register(metricsPlugin, { metrics: serverMetrics(context) });
   await app.register(healthPlugin, { context });
   await app.register(stsPlugin, { context });
   await app.register(coordinatorPlugin, { context });
@@ -61,7 +63,7 @@ function loggerOptions(options: BuildAppOptions) {
   if (logger === false) return false;
   return {
     level: logger === true ? 'info' : logger.level,
-    ...appLogRedaction,
+    ...appLogRedaction(STS_REDACT_PATHS),
     ...(options.logStream === undefined ? {} : { stream: options.logStream }),
   };
 }

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { STS_REDACT_PATHS } from '../sts/http/log-redaction.ts';
 
 /**
  * Names whose values are secrets wherever they appear: as a logged field, a header, or a query
@@ -46,17 +45,20 @@ function member(name: string): string {
 
 /**
  * Every path the app's logger redacts: each secret name at the top of a line and under the
- * containers, and the STS's own paths (which include `*.client_secret`, `*.access_token`, …).
+ * containers, and the paths the app's parts name (the STS's include `*.client_secret`,
+ * `*.access_token`, …); the app passes those in, so this layer knows none of its parts.
  */
-export const APP_REDACT_PATHS: readonly string[] = [
-  ...new Set([
-    ...SECRET_FIELD_NAMES.flatMap((name) => [
-      member(name).replace(/^\./, ''),
-      ...CONTAINERS.map((container) => `${container}${member(name)}`),
+export function appRedactPaths(partPaths: readonly string[]): readonly string[] {
+  return [
+    ...new Set([
+      ...SECRET_FIELD_NAMES.flatMap((name) => [
+        member(name).replace(/^\./, ''),
+        ...CONTAINERS.map((container) => `${container}${member(name)}`),
+      ]),
+      ...partPaths,
     ]),
-    ...STS_REDACT_PATHS,
-  ]),
-];
+  ];
+}
 
 const secretNames = new Set(SECRET_FIELD_NAMES.map((name) => name.toLowerCase()));
 
@@ -121,7 +123,12 @@ function serializeResponse(response: { statusCode?: unknown; headers?: unknown }
 }
 
 /** Pino options of the app's root logger: every line of every route, plugin and job passes through them. */
-export const appLogRedaction = {
-  redact: { paths: [...APP_REDACT_PATHS], censor: CENSOR },
-  serializers: { req: serializeRequest, res: serializeResponse },
-};
+export function appLogRedaction(partPaths: readonly string[]): {
+  redact: { paths: string[]; censor: string };
+  serializers: { req: typeof serializeRequest; res: typeof serializeResponse };
+} {
+  return {
+    redact: { paths: [...appRedactPaths(partPaths)], censor: CENSOR },
+    serializers: { req: serializeRequest, res: serializeResponse },
+  };
+}

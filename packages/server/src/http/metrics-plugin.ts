@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../server-context.ts';
-import { serverMetrics } from './metrics.ts';
+import type { ServerMetrics } from './metrics.ts';
 
 /**
  * `GET /metrics` (Prometheus text) and the request counter + latency histogram for every route.
  * Labels use the route pattern (`/zones/:zoneId/agents`), never the raw URL, so cardinality
  * stays bounded; unmatched URLs share the label `unmatched`.
  */
-async function metricsPluginBody(app: FastifyInstance, options: { context: ServerContext }): Promise<void> {
-  const metrics = serverMetrics(options.context);
+async function metricsPluginBody(app: FastifyInstance, options: { metrics: ServerMetrics }): Promise<void> {
+  const { metrics } = options;
   app.addHook('onResponse', async (request, reply) => {
     const labels = {
       method: request.method,

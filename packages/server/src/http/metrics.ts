@@ -1,7 +1,4 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Queryable } from '../db/database.ts';
-import { countOutboxBacklog } from '../events/outbox-store.ts';
-import type { ServerContext } from '../server-context.ts';
 
 /** The server's Prometheus instruments, all on one registry per server (never prom-client's global one). */
 export interface ServerMetrics {
@@ -16,13 +13,17 @@ export interface ServerMetrics {
   relayEntries: Counter<'topic' | 'outcome'>;
 }
 
-/** Builds a fresh registry; the outbox gauges read the database when scraped. */
-export function createServerMetrics(options: { database: Queryable }): ServerMetrics {
+/** The outbox's waiting and given-up rows, read when the gauges are scraped. */
+export type OutboxBacklogReader = () => Promise<{ pending: number; dead: number }>;
+
+/** Builds a fresh registry; the outbox gauges call `readOutboxBacklog` when scraped. */
+export function createServerMetrics(options: { readOutboxBacklog: OutboxBacklogReader }): ServerMetrics {
   const registry = new Registry();
   let backlog: Promise<{ pending: number; dead: number } | undefined> | undefined;
   // Both gauges come from one query per scrape; a failed query keeps the last values.
   const readBacklog = (): Promise<{ pending: number; dead: number } | undefined> =>
-    (backlog ??= countOutboxBacklog(options.database)
+    (backlog ??= options
+      .readOutboxBacklog()
       .catch(() => undefined)
       .finally(() => {
         backlog = undefined;
@@ -89,20 +90,4 @@ export function createServerMetrics(options: { database: Queryable }): ServerMet
       registers: [registry],
     }),
   };
-}
-
-/**
- * The metrics of one server. The HTTP plugin and the background jobs are started apart and the
- * only thing both receive is the server context, so the registry is kept per context object
- * (a WeakMap: it goes away with the context, and two servers in one process never share counts).
- */
-const metricsByContext = new WeakMap<object, ServerMetrics>();
-
-export function serverMetrics(context: Pick<ServerContext, 'database'>): ServerMetrics {
-  let metrics = metricsByContext.get(context);
-  if (metrics === undefined) {
-    metrics = createServerMetrics({ database: context.database });
-    metricsByContext.set(context, metrics);
-  }
-  return metrics;
 }

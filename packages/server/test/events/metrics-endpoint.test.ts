@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { metricsPlugin } from '../../src/http/metrics-plugin.ts';
 import type { ServerContext } from '../../src/server-context.ts';
+import { serverMetrics } from '../../src/server-metrics.ts';
 
 /** Only what the metrics read: the outbox backlog query. */
 function backlogDatabase(rows: Array<{ status: string; count: string }>): Database {
@@ -13,7 +14,7 @@ describe('GET /metrics', () => {
   it('counts requests of every plugin by route pattern and status, and reads the outbox gauges', async () => {
     const app = Fastify({ logger: false });
     const context = { database: backlogDatabase([{ status: 'pending', count: '7' }, { status: 'dead', count: '2' }]) } as ServerContext;
-    await app.register(metricsPlugin, { context });
+    await app.register(metricsPlugin, { metrics: serverMetrics(context) });
     await app.register(async (child) => {
       child.get('/zones/:zoneId/things', async () => ({ ok: true }));
     });
@@ -37,7 +38,7 @@ describe('GET /metrics', () => {
   it('keeps serving when the database cannot be read', async () => {
     const app = Fastify({ logger: false });
     const database = { query: async () => Promise.reject(new Error('down')) } as unknown as Database;
-    await app.register(metricsPlugin, { context: { database } as ServerContext });
+    await app.register(metricsPlugin, { metrics: serverMetrics({ database } as ServerContext) });
     const response = await app.inject('/metrics');
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('caracal_outbox_pending 0');
