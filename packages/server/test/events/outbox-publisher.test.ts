@@ -7,6 +7,7 @@ import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/ou
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { openEventBackend, waitFor, type EventBackend } from './support/event-backend.ts';
+import { manualTimers } from './support/manual-timers.ts';
 import { enqueueMany, outboxStatusCounts, readWholeStream } from './support/outbox-fixtures.ts';
 
 const SECRET = 'publisher-test-secret';
@@ -176,10 +177,28 @@ describe.each(testBackends())('outbox publisher on $name', (backend) => {
 
   it('is woken by the commit NOTIFY, not by polling, and keeps batching while rows remain', async () => {
     const bus = await events.openBus();
-    const publisher = publisherFor(bus, { pollIntervalMs: 3_600_000, batchSize: 50 });
+    // Timers that never fire on their own: no poll can happen, so only the NOTIFY can start a batch.
+    const timers = manualTimers();
+    let published = 0;
+    let allPublished!: () => void;
+    const done = new Promise<void>((resolve) => {
+      allPublished = resolve;
+    });
+    const publisher = publisherFor(bus, {
+      timers,
+      batchSize: 50,
+      observer: {
+        published: (_topic, count) => {
+          published += count;
+          if (published === 500) allPublished();
+        },
+      },
+    });
     await publisher.start();
     await enqueueMany(events.database, 500, { perTransaction: 500 });
-    await waitFor(async () => (await outboxStatusCounts(events.database)).published === 500, { what: '500 rows without a poll' });
+    await done;
+    expect(timers.fired).toBe(0);
+    expect(await outboxStatusCounts(events.database)).toEqual({ published: 500 });
   });
 
   it('flushes rows still due when stopped', async () => {
