@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { systemTimers, type Timers } from '../time/timers.ts';
 import { tryAcquireJobLease } from './job-lease.ts';
 
 export type JobOutcome = 'ok' | 'error' | 'skipped';
@@ -12,6 +13,8 @@ export interface PeriodicJobOptions {
   /** Names this replica in the lease table. */
   owner: string;
   now: () => number;
+  /** The wait between ticks; injectable for fake time. @default systemTimers */
+  timers?: Timers;
   onRun?: (name: string, outcome: JobOutcome, error?: unknown) => void;
 }
 
@@ -29,7 +32,8 @@ export interface PeriodicJob {
  * a process (the next is scheduled when the previous ends) and the timer is unref'd.
  */
 export function createPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
-  let timer: NodeJS.Timeout | undefined;
+  const timers = options.timers ?? systemTimers;
+  let cancelTimer: (() => void) | undefined;
   let inFlight: Promise<JobOutcome> | undefined;
   let running = false;
   // Slightly shorter than the interval, so timer drift never makes the holder skip its own tick.
@@ -52,13 +56,12 @@ export function createPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
 
   const schedule = (): void => {
     if (!running) return;
-    timer = setTimeout(() => {
+    cancelTimer = timers.schedule(() => {
       inFlight = tick().finally(() => {
         inFlight = undefined;
         schedule();
       });
     }, options.intervalMs);
-    timer.unref();
   };
 
   return {
@@ -69,7 +72,7 @@ export function createPeriodicJob(options: PeriodicJobOptions): PeriodicJob {
     },
     async stop() {
       running = false;
-      clearTimeout(timer);
+      cancelTimer?.();
       await inFlight;
     },
     tick,

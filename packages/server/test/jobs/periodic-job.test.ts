@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPeriodicJob } from '../../src/jobs/periodic-job.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, waitFor, type EventBackend } from '../events/support/event-backend.ts';
+import { openEventBackend, type EventBackend } from '../events/support/event-backend.ts';
+import { manualTimers } from '../events/support/manual-timers.ts';
 
 describe.each(testBackends())('periodic jobs on $name', (backend) => {
   let events: EventBackend;
@@ -41,24 +42,37 @@ describe.each(testBackends())('periodic jobs on $name', (backend) => {
   });
 
   it('reports a failing run as an error and keeps its schedule; stop waits for the run in flight', async () => {
+    const timers = manualTimers();
     const outcomes: string[] = [];
     let release: () => void = () => {};
+    let secondStarted: () => void = () => {};
+    const second = new Promise<void>((resolve) => (secondStarted = resolve));
     let calls = 0;
     const job = createPeriodicJob({
       name: 'schedule-test',
-      intervalMs: 5,
+      intervalMs: 1000,
       owner: 'solo',
       database: events.database,
+      timers,
       now: () => Date.now() + 3_600_000 * calls,
       onRun: (_name, outcome) => outcomes.push(outcome),
       run: async () => {
         calls += 1;
         if (calls === 1) throw new Error('sweeper failed');
-        if (calls === 2) await new Promise<void>((resolve) => (release = resolve));
+        secondStarted();
+        await new Promise<void>((resolve) => (release = resolve));
       },
     });
+    let scheduled = timers.nextScheduled();
     job.start();
-    await waitFor(() => calls === 2, { what: 'the second run' });
+    expect(await scheduled).toBe(1000);
+    scheduled = timers.nextScheduled();
+    timers.fireNext();
+    // The failed run is reported and the next tick is scheduled all the same.
+    expect(await scheduled).toBe(1000);
+    expect(outcomes).toEqual(['error']);
+    timers.fireNext();
+    await second;
     let stopped = false;
     const stopping = job.stop().then(() => (stopped = true));
     await new Promise((resolve) => setImmediate(resolve));
@@ -67,5 +81,6 @@ describe.each(testBackends())('periodic jobs on $name', (backend) => {
     await stopping;
     expect(outcomes).toEqual(['error', 'ok']);
     expect(calls).toBe(2);
+    expect(timers.pendingDelays()).toEqual([]);
   });
 });
