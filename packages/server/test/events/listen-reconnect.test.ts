@@ -209,6 +209,8 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
     published = nextTime();
     await enqueueOne(database, 1);
     await published.promise;
+    // `published` is heard before its round commits: let the round end before reading the rows.
+    await rounds.settled(rounds.started() - 1);
     expect(await outboxStatusCounts(database)).toEqual({ published: 1 });
   }, 30_000);
 

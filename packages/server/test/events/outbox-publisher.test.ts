@@ -197,6 +197,8 @@ describe.each(testBackends())('outbox publisher on $name', (backend) => {
     await publisher.start();
     await enqueueMany(events.database, 500, { perTransaction: 500 });
     await done;
+    // `published` is heard before its batch commits: stopping waits for that commit.
+    await publisher.stop({ flushTimeoutMs: 0 });
     expect(timers.fired).toBe(0);
     expect(await outboxStatusCounts(events.database)).toEqual({ published: 500 });
   });
