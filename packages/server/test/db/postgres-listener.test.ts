@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ListenClient } from '../../src/db/listen-connection.ts';
 import { createPostgresListener } from '../../src/db/postgres-listener.ts';
 import { manualTimers } from '../events/support/manual-timers.ts';
+import { nextTime } from '../events/support/next-time.ts';
 
 /** A stand-in for `pg.Client`: connects (or refuses) when told, records its SQL, loses its connection on demand. */
 class FakeClient extends EventEmitter implements ListenClient {
@@ -51,20 +52,12 @@ function fakeListener(options: { refusals?: number; random?: number } = {}) {
   return { listener, clients, timers };
 }
 
-function once<T = void>(): { promise: Promise<T>; fire(value: T): void } {
-  let fire!: (value: T) => void;
-  const promise = new Promise<T>((resolve) => {
-    fire = resolve;
-  });
-  return { promise, fire };
-}
-
 describe('the Postgres LISTEN connection (fake clients, manual timers)', () => {
   it('replaces a lost connection after the backoff, re-issues LISTEN for every channel and tells the subscriber both ways', async () => {
     const { listener, clients, timers } = fakeListener({ random: 0.5 });
     const heard: string[] = [];
-    const interrupted = once<unknown>();
-    const restored = once();
+    const interrupted = nextTime<unknown>();
+    const restored = nextTime();
     await listener.listen('channel_a', (payload) => heard.push(`a:${payload}`), { onInterrupted: interrupted.fire, onRestored: () => restored.fire() });
     await listener.listen('channel "b"', (payload) => heard.push(`b:${payload}`));
     expect(clients[0]!.sql).toEqual(['LISTEN "channel_a"', 'LISTEN "channel ""b"""']);
@@ -87,7 +80,7 @@ describe('the Postgres LISTEN connection (fake clients, manual timers)', () => {
 
   it('backs off while reconnecting fails: doubling from 50 ms, capped at 2 s', async () => {
     const { listener, clients, timers } = fakeListener({ refusals: 7 });
-    const restored = once();
+    const restored = nextTime();
     await listener.listen('channel_a', () => {}, { onRestored: () => restored.fire() });
     let scheduled = timers.nextScheduled();
     clients[0]!.lose();

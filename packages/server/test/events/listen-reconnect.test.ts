@@ -8,16 +8,8 @@ import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/ou
 import { Topics } from '../../src/events/topics.ts';
 import { dropSchema, testBackends, type Backend } from '../helpers/backends.ts';
 import { waitFor } from './support/event-backend.ts';
+import { nextTime } from './support/next-time.ts';
 import { outboxStatusCounts } from './support/outbox-fixtures.ts';
-
-/** A promise to await the next time something happens (a one-shot event, not a sleep). */
-function nextTime(): { promise: Promise<void>; fire(): void } {
-  let fire!: () => void;
-  const promise = new Promise<void>((resolve) => {
-    fire = resolve;
-  });
-  return { promise, fire };
-}
 
 /** Opens the backend's database; on Postgres under an application_name only this test uses, so it can find its own LISTEN backend. */
 async function openTestDatabase(backend: Backend): Promise<{ database: Database; applicationName: string; close(): Promise<void> }> {

@@ -8,6 +8,7 @@ import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { openEventBackend, waitFor, type EventBackend } from './support/event-backend.ts';
 import { manualTimers } from './support/manual-timers.ts';
+import { nextTime } from './support/next-time.ts';
 import { enqueueMany, outboxStatusCounts, readWholeStream } from './support/outbox-fixtures.ts';
 
 const SECRET = 'publisher-test-secret';
@@ -180,23 +181,20 @@ describe.each(testBackends())('outbox publisher on $name', (backend) => {
     // Timers that never fire on their own: no poll can happen, so only the NOTIFY can start a batch.
     const timers = manualTimers();
     let published = 0;
-    let allPublished!: () => void;
-    const done = new Promise<void>((resolve) => {
-      allPublished = resolve;
-    });
+    const allPublished = nextTime();
     const publisher = publisherFor(bus, {
       timers,
       batchSize: 50,
       observer: {
         published: (_topic, count) => {
           published += count;
-          if (published === 500) allPublished();
+          if (published === 500) allPublished.fire();
         },
       },
     });
     await publisher.start();
     await enqueueMany(events.database, 500, { perTransaction: 500 });
-    await done;
+    await allPublished.promise;
     // `published` is heard before its batch commits: stopping waits for that commit.
     await publisher.stop({ flushTimeoutMs: 0 });
     expect(timers.fired).toBe(0);
