@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SESSIONS_REVOKE_TOPIC, sseRevocationSource, type FetchLike, type FetchLikeResponse, type Revocation } from '../../src/verify/index.ts';
+import { SESSIONS_REVOKE_TOPIC, sseRevocationSource, type VerifierFetch, type VerifierFetchResponse, type Revocation } from '../../src/verify/index.ts';
 import { feedEvent } from './helpers/revoked.ts';
 
 const ZONE = 'zone_stream';
@@ -9,7 +9,7 @@ const encoder = new TextEncoder();
 const revoke = (sessionId: string, streamId: string): { id: string; data: unknown } =>
   feedEvent({ topic: SESSIONS_REVOKE_TOPIC, type: 'session_revoked', zoneId: ZONE, streamId, payload: { session_id: sessionId } });
 
-function response(body: AsyncIterable<Uint8Array>): FetchLikeResponse {
+function response(body: AsyncIterable<Uint8Array>): VerifierFetchResponse {
   return { ok: true, status: 200, headers: { get: () => null }, body, json: async () => ({}) };
 }
 
@@ -35,7 +35,7 @@ async function readConnection(chunks: readonly string[]): Promise<{ revocations:
     reconnected = resolve;
   });
   let calls = 0;
-  const fetch: FetchLike = async (_url, init) => {
+  const fetch: VerifierFetch = async (_url, init) => {
     calls += 1;
     if (calls === 1) return response((async function* () { for (const chunk of chunks) yield encoder.encode(chunk); })());
     reconnected(init.headers);
