@@ -6,6 +6,7 @@
 export {
   BUDGET_MAX,
   CAPABILITIES_MAX_ITEMS,
+  CLIENT_SECRET_MAX_LENGTH,
   CAPABILITY_MAX_LENGTH,
   LABEL_KEY_MAX_LENGTH,
   LABEL_VALUE_MAX_LENGTH,
@@ -20,7 +21,7 @@ export {
   SCOPES_MAX_ITEMS,
   TTL_SECONDS_MAX,
 } from './limits.ts';
-export { ID_PREFIXES, idPatterns, NAME_PATTERN, RESOURCE_PATTERN, SCOPE_PATTERN } from './patterns.ts';
+export { ID_PREFIXES, idPatterns, NAME_PATTERN, RESOURCE_PATTERN, SCOPE_LIST_PATTERN, SCOPE_PATTERN } from './patterns.ts';
 export {
   AgentSessionId,
   Capabilities,
@@ -116,3 +117,25 @@ export {
   type PresentStreamEntry,
   type StreamEntry,
 } from './redis-stream-reply.ts';
+
+// STS: token endpoint, verify, well-known documents, admin API.
+export { Application, CreateApplicationBody, CreatedApplication } from './sts/application.ts';
+export { KEY_GRACE_SECONDS_MAX, KeyRotation, RotateKeysBody } from './sts/key-rotation.ts';
+export {
+  OPERATOR_TOKEN_SECONDS_DEFAULT,
+  OPERATOR_TOKEN_SECONDS_MAX,
+  OPERATOR_TOKEN_SECONDS_MIN,
+  OperatorTokenBody,
+} from './sts/operator-token.ts';
+export { CreateResourceBody, Resource } from './sts/resource.ts';
+export { ACCESS_TOKEN_TYPE, CLIENT_CREDENTIALS_GRANT, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './sts/token-grants.ts';
+export { TokenRequestForm } from './sts/token-request.ts';
+export { TokenResponse } from './sts/token-response.ts';
+export { VERIFY_TOKEN_MAX_LENGTH, VerifyBody, VerifyResponse } from './sts/verify.ts';
+export { AuthorizationServerMetadata, Jwks, JwksQuery, MetadataQuery, PublicJwk } from './sts/well-known.ts';
+export { CreateZoneBody, DisplayName, Zone } from './sts/zone.ts';
+
+// Live feeds (SSE and WebSocket) and the health routes.
+export { FeedEvent, FeedReady } from './feeds/feed-event.ts';
+export { EventsParams, EventsQuery, FEED_CURSOR_MAX_LENGTH, WebSocketQuery } from './feeds/feed-query.ts';
+export { Health, Readiness } from './health.ts';

@@ -38,3 +38,6 @@ export const METADATA_MAX_PROPERTIES = 64;
 /** Capabilities a session may declare, and the length of each. */
 export const CAPABILITIES_MAX_ITEMS = 64;
 export const CAPABILITY_MAX_LENGTH = 128;
+
+/** Longest client secret an application may be given or present. */
+export const CLIENT_SECRET_MAX_LENGTH = 512;

@@ -34,3 +34,10 @@ export const SCOPE_PATTERN = `^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,${SCOPE_MAX_LENGT
  * printable ASCII, without a fragment. Its length is bounded by RESOURCE_MAX_LENGTH.
  */
 export const RESOURCE_PATTERN = '^[A-Za-z][A-Za-z0-9+.-]*:[\\x21\\x22\\x24-\\x7e]+$';
+
+/**
+ * A space-delimited list of scope tokens, as the token endpoint's `scope` parameter and the
+ * verify route's `required_scopes` carry them (RFC 6749 §3.3); runs of spaces are tolerated.
+ * Each token must end at a space or the end, so the regular expression cannot backtrack badly.
+ */
+export const SCOPE_LIST_PATTERN = `^ *(?:${SCOPE_PATTERN.slice(1, -1)}(?: +|$))*$`;

@@ -14,12 +14,3 @@ export interface StsRuntime {
   /** Reads what token exchanges decide on, concurrent ones in one statement. */
   snapshots: ExchangeSnapshotReader;
 }
-
-/** The token endpoint's success body (RFC 6749 §5.1, RFC 8693 §2.2.1). */
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope: string;
-  issued_token_type?: string;
-}

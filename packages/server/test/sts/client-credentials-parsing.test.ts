@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readClientCredentials } from '../../src/sts/token/client-authentication.ts';
 
-const form = (entries: Record<string, string>) => new Map(Object.entries(entries).map(([name, value]) => [name, [value]]));
+const form = (fields: { client_id?: string; client_secret?: string }) => fields;
 const basic = (raw: string) => `Basic ${Buffer.from(raw).toString('base64')}`;
 
 describe('readClientCredentials', () => {

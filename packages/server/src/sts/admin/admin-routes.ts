@@ -1,55 +1,71 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  Application,
+  CreateApplicationBody,
+  CreatedApplication,
+  CreateResourceBody,
+  CreateZoneBody,
+  ErrorBody,
+  KeyRotation,
+  OPERATOR_TOKEN_SECONDS_DEFAULT,
+  OperatorTokenBody,
+  Page,
+  PageQuery,
+  Resource,
+  RotateKeysBody,
+  TokenResponse,
+  Zone,
+  ZoneParams,
+} from '@caracal/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { badRequest, conflict, notFound } from '../../http/server-error.ts';
 import { insertApplication, listApplications } from '../identity/application-repository.ts';
 import { listResources, upsertResource } from '../identity/resource-repository.ts';
 import { insertZone, listZones, zoneExists } from '../identity/zone-repository.ts';
 import { issueOperatorMandate } from '../mandates/operator-mandate.ts';
+import { treatMissingBodyAsEmpty } from '../http/optional-body.ts';
 import { generateSecret, hashSecret } from '../secrets/secret-hash.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
 import { checkAdminToken } from './admin-guard.ts';
-import {
-  CREATE_APPLICATION_SCHEMA,
-  CREATE_RESOURCE_SCHEMA,
-  CREATE_ZONE_SCHEMA,
-  OPERATOR_TOKEN_SCHEMA,
-  ROTATE_KEYS_SCHEMA,
-  ZONE_PARAMS_SCHEMA,
-  readPage,
-} from './admin-schemas.ts';
+import { readPage } from './read-page.ts';
 
-type ZoneRequest = FastifyRequest<{ Params: { zoneId: string } }>;
+const ListQuery = Type.Object(PageQuery);
+const errors = { '4xx': ErrorBody };
 
 /** The admin API (bearer CARACAL_ADMIN_TOKEN): zones, applications, resources, keys, operator tokens. */
 export async function adminRoutes(app: FastifyInstance, options: { runtime: StsRuntime }): Promise<void> {
   const { runtime } = options;
   const { database, config } = runtime.context;
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', async (request) => checkAdminToken(request, config));
-  // Bodies are optional on several routes; an absent one means "all defaults".
+  // Bodies are optional on the POST routes; an absent one means "all defaults".
   app.addHook('preValidation', async (request) => {
-    if (request.method === 'POST' && request.body === undefined) request.body = {};
+    if (request.method === 'POST') await treatMissingBodyAsEmpty(request);
   });
 
   const requireZone = async (zoneId: string): Promise<void> => {
     if (!(await zoneExists(database, zoneId))) throw notFound(`zone ${zoneId} does not exist`);
   };
 
-  app.post('/admin/zones', { schema: { body: CREATE_ZONE_SCHEMA } }, async (request, reply) => {
-    const body = request.body as { id?: string; name?: string };
-    const id = body.id ?? `zone_${randomBytes(8).toString('hex')}`;
-    const zone = await insertZone(database, { id, name: body.name ?? id, createdAt: new Date(runtime.context.now()) });
+  routes.post('/admin/zones', { schema: { body: CreateZoneBody, response: { 201: Zone, ...errors } } }, async (request, reply) => {
+    const id = request.body.id ?? `zone_${randomBytes(8).toString('hex')}`;
+    const zone = await insertZone(database, { id, name: request.body.name ?? id, createdAt: new Date(runtime.context.now()) });
     if (zone === undefined) throw conflict(`zone ${id} already exists`);
     return reply.status(201).send(zone);
   });
 
-  app.get('/admin/zones', async (request) => listZones(database, readPage(request.query)));
+  routes.get('/admin/zones', { schema: { querystring: ListQuery, response: { 200: Page(Zone), ...errors } } }, async (request) =>
+    listZones(database, readPage(request.query)),
+  );
 
-  app.post(
+  routes.post(
     '/admin/zones/:zoneId/applications',
-    { schema: { params: ZONE_PARAMS_SCHEMA, body: CREATE_APPLICATION_SCHEMA } },
-    async (request: ZoneRequest, reply) => {
+    { schema: { params: ZoneParams, body: CreateApplicationBody, response: { 201: CreatedApplication, ...errors } } },
+    async (request, reply) => {
       const { zoneId } = request.params;
-      const body = request.body as { id?: string; name?: string; scopes?: string[]; admin?: boolean };
+      const { body } = request;
       await requireZone(zoneId);
       const id = body.id ?? `app_${randomBytes(8).toString('hex')}`;
       const clientSecret = generateSecret();
@@ -68,17 +84,21 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  app.get('/admin/zones/:zoneId/applications', { schema: { params: ZONE_PARAMS_SCHEMA } }, async (request: ZoneRequest) => {
-    await requireZone(request.params.zoneId);
-    return listApplications(database, request.params.zoneId, readPage(request.query));
-  });
+  routes.get(
+    '/admin/zones/:zoneId/applications',
+    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: Page(Application), ...errors } } },
+    async (request) => {
+      await requireZone(request.params.zoneId);
+      return listApplications(database, request.params.zoneId, readPage(request.query));
+    },
+  );
 
-  app.post(
+  routes.post(
     '/admin/zones/:zoneId/resources',
-    { schema: { params: ZONE_PARAMS_SCHEMA, body: CREATE_RESOURCE_SCHEMA } },
-    async (request: ZoneRequest, reply) => {
+    { schema: { params: ZoneParams, body: CreateResourceBody, response: { 200: Resource, 201: Resource, ...errors } } },
+    async (request, reply) => {
       const { zoneId } = request.params;
-      const body = request.body as { identifier?: string; id?: string; scopes: string[] };
+      const { body } = request;
       const identifier = body.identifier ?? body.id;
       if (identifier === undefined || (body.identifier !== undefined && body.id !== undefined)) {
         throw badRequest('give the resource identifier once, as identifier (or id)');
@@ -94,18 +114,22 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  app.get('/admin/zones/:zoneId/resources', { schema: { params: ZONE_PARAMS_SCHEMA } }, async (request: ZoneRequest) => {
-    await requireZone(request.params.zoneId);
-    return listResources(database, request.params.zoneId, readPage(request.query));
-  });
+  routes.get(
+    '/admin/zones/:zoneId/resources',
+    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: Page(Resource), ...errors } } },
+    async (request) => {
+      await requireZone(request.params.zoneId);
+      return listResources(database, request.params.zoneId, readPage(request.query));
+    },
+  );
 
-  app.post(
+  routes.post(
     '/admin/zones/:zoneId/keys/rotate',
-    { schema: { params: ZONE_PARAMS_SCHEMA, body: ROTATE_KEYS_SCHEMA } },
-    async (request: ZoneRequest) => {
+    { schema: { params: ZoneParams, body: RotateKeysBody, response: { 200: KeyRotation, ...errors } } },
+    async (request) => {
       const { zoneId } = request.params;
       // Default grace: a session mandate signed just before the rotation lives out its life.
-      const graceSeconds = (request.body as { grace_seconds?: number }).grace_seconds ?? config.sessionMandateSeconds;
+      const graceSeconds = request.body.grace_seconds ?? config.sessionMandateSeconds;
       const rotation = await runtime.keyStore.rotate(zoneId, { now: runtime.context.now(), graceSeconds });
       if (rotation === undefined) throw notFound(`zone ${zoneId} does not exist`);
       return {
@@ -117,14 +141,13 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  app.post(
+  routes.post(
     '/admin/zones/:zoneId/operator-token',
-    { schema: { params: ZONE_PARAMS_SCHEMA, body: OPERATOR_TOKEN_SCHEMA } },
-    async (request: ZoneRequest, reply) => {
-      const ttlSeconds = (request.body as { ttl_seconds?: number }).ttl_seconds ?? 3600;
+    { schema: { params: ZoneParams, body: OperatorTokenBody, response: { 200: TokenResponse, ...errors } } },
+    async (request, reply) => {
+      const ttlSeconds = request.body.ttl_seconds ?? OPERATOR_TOKEN_SECONDS_DEFAULT;
       const token = await issueOperatorMandate(runtime, request.params.zoneId, ttlSeconds);
       return reply.header('cache-control', 'no-store').send(token);
     },
   );
 }
-

@@ -32,7 +32,7 @@ export function oauthError(
   description: string,
   options: { headers?: Record<string, string> } = {},
 ): ServerError {
-  return new ServerError(STATUS[code], code, description, options.headers === undefined ? {} : { headers: options.headers });
+  return new ServerError(STATUS[code], code, description, { headers: options.headers });
 }
 
 /** 429 with `Retry-After`, for the client-authentication and verify rate limits. */

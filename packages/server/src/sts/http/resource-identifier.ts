@@ -1,7 +1,8 @@
-/** An absolute URI without fragment or whitespace (RFC 8707 §2), at most 2048 characters. */
-const RESOURCE_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s#]+$/;
+import { RESOURCE_MAX_LENGTH, RESOURCE_PATTERN } from '@caracal/protocol';
 
-/** True when `value` can name a resource. */
+const RESOURCE = new RegExp(RESOURCE_PATTERN);
+
+/** True when `value` can name a resource: an absolute URI without a fragment (RFC 8707 §2). */
 export function isResourceIdentifier(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= 2048 && RESOURCE_PATTERN.test(value);
+  return typeof value === 'string' && value.length <= RESOURCE_MAX_LENGTH && RESOURCE.test(value);
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
-import { decodeCursor, toPage, type Application, type ApplicationCredentials, type Page } from './identity-rows.ts';
+import type { Application } from '@caracal/protocol';
+import { decodeCursor, toPage, type ApplicationCredentials, type Page } from './identity-rows.ts';
 
 interface ApplicationRow {
   id: string;

@@ -1,31 +1,3 @@
-/** A zone as the admin API shows it. */
-export interface Zone {
-  id: string;
-  name: string;
-  created_at: string;
-}
-
-/** An application (OAuth client) as the admin API shows it; never its secret hash. */
-export interface Application {
-  id: string;
-  client_id: string;
-  zone_id: string;
-  name: string;
-  scopes: string[];
-  admin: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-/** A resource (RFC 8707 target) and the scopes it accepts. */
-export interface Resource {
-  identifier: string;
-  zone_id: string;
-  scopes: string[];
-  created_at: string;
-  updated_at: string;
-}
-
 /** What client authentication needs about an application, read in one query. */
 export interface ApplicationCredentials {
   id: string;
@@ -37,14 +9,11 @@ export interface ApplicationCredentials {
   keyVersion: number;
 }
 
-/** One page of a list (DESIGN §4). */
+/** One page of a list: the static form of the protocol's `Page(item)` schema. */
 export interface Page<Item> {
   items: Item[];
   next_cursor: string | null;
 }
-
-/** Zone and application ids: letters, digits and `_ . : -`, starting with a letter or digit. */
-export const IDENTIFIER_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$';
 
 /** Opaque cursors carry the last id of the previous page. */
 export function encodeCursor(id: string): string {

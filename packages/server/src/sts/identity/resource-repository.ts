@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
-import { decodeCursor, toPage, type Page, type Resource } from './identity-rows.ts';
+import type { Resource } from '@caracal/protocol';
+import { decodeCursor, toPage, type Page } from './identity-rows.ts';
 
 interface ResourceRow {
   identifier: string;

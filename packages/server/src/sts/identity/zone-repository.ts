@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
-import { decodeCursor, toPage, type Page, type Zone } from './identity-rows.ts';
+import type { Zone } from '@caracal/protocol';
+import { decodeCursor, toPage, type Page } from './identity-rows.ts';
 
 interface ZoneRow {
   id: string;

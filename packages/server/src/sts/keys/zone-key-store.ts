@@ -1,6 +1,6 @@
 import { webcrypto } from 'node:crypto';
-
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { PublicJwk } from '@caracal/protocol';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { Database, Queryable } from '../../db/database.ts';
 import { notFound } from '../../http/server-error.ts';
 import { newId } from '../../ids.ts';
@@ -14,6 +14,7 @@ import {
   lockZoneForKeyChange,
   retireActiveKey,
   type StoredSigningKey,
+  type StoredVerificationKey,
 } from './key-repository.ts';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -99,14 +100,14 @@ export class ZoneKeyStore {
   }
 
   /** The JWKS `keys` of a zone at `now` (creating its first key when needed); undefined for an unknown zone. */
-  async publishedKeys(zoneId: string, now: number): Promise<JWK[] | undefined> {
+  async publishedKeys(zoneId: string, now: number): Promise<PublicJwk[] | undefined> {
     let stored = await listPublishedKeys(this.#database, zoneId, new Date(now));
     if (stored.length === 0) {
       const created = await this.#database.transaction((transaction) => this.#ensureActiveKey(transaction, zoneId, now));
       if (created === undefined) return undefined;
       stored = await listPublishedKeys(this.#database, zoneId, new Date(now));
     }
-    return stored.map((key) => ({ ...key.publicJwk, kid: key.kid, alg: 'ES256', use: 'sig' }));
+    return stored.map(publishedKey);
   }
 
   /**
@@ -200,4 +201,11 @@ export function zoneKeyStoreFor(database: Database, keyEncryptionSecret: string)
     stores.set(database, store);
   }
   return store;
+}
+
+/** A stored key as the JWKS shows it; a P-256 public key always has these members. */
+function publishedKey({ kid, publicJwk }: StoredVerificationKey): PublicJwk {
+  const { kty, crv, x, y } = publicJwk;
+  if (kty === undefined || crv === undefined || x === undefined || y === undefined) throw new Error(`signing key ${kid} is not an EC public key`);
+  return { kty, crv, x, y, kid, alg: 'ES256', use: 'sig' };
 }

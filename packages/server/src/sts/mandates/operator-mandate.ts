@@ -1,7 +1,8 @@
+import type { TokenResponse } from '@caracal/protocol';
 import { ADMIN_SCOPE, LIFECYCLE_SCOPE } from '../../auth/principal.ts';
 import { notFound } from '../../http/server-error.ts';
 import { readKeyVersion } from '../keys/key-repository.ts';
-import type { StsRuntime, TokenResponse } from '../sts-runtime.ts';
+import type { StsRuntime } from '../sts-runtime.ts';
 import { newMandateId, signMandate } from './sign-mandate.ts';
 
 /** The `client_id`/`sub` of operator mandates: they act for a person, not an application. */

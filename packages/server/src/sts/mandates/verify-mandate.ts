@@ -66,7 +66,7 @@ export async function verifyMandate(token: string, options: VerifyMandateOptions
       algorithms: ['ES256'],
       typ: 'at+jwt',
       issuer: options.issuer,
-      ...(options.audience === undefined ? {} : { audience: options.audience }),
+      audience: options.audience,
       currentDate: new Date(options.now),
       clockTolerance: options.clockToleranceSeconds ?? 10,
       requiredClaims: ['exp', 'iat', 'jti', 'sub'],

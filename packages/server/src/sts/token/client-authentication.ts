@@ -1,9 +1,8 @@
+import { CLIENT_SECRET_MAX_LENGTH, NAME_MAX_LENGTH, type TokenRequestForm } from '@caracal/protocol';
 import type { Database } from '../../db/database.ts';
 import type { ServerError } from '../../http/server-error.ts';
 import { findApplicationCredentials } from '../identity/application-repository.ts';
 import type { ApplicationCredentials } from '../identity/identity-rows.ts';
-import type { FormBody } from '../http/form-body.ts';
-import { optionalParameter } from '../http/form-body.ts';
 import { oauthError, rateLimited } from '../http/oauth-error.ts';
 import { TokenBucketLimiter } from '../http/token-bucket.ts';
 import { decoySecretHash, verifySecret } from '../secrets/secret-hash.ts';
@@ -16,8 +15,6 @@ export interface PresentedClient {
   method: 'client_secret_basic' | 'client_secret_post';
 }
 
-const MAX_CLIENT_ID_LENGTH = 128;
-const MAX_SECRET_LENGTH = 512;
 /** Failed authentications allowed per client id per minute before it is refused outright. */
 const FAILURES_PER_MINUTE = 10;
 
@@ -36,9 +33,12 @@ function formDecode(value: string): string {
  * Reads credentials from `Authorization: Basic` or the form. Using both methods at once is a
  * malformed request (RFC 6749 §2.3); undefined when the request carries none.
  */
-export function readClientCredentials(authorization: string | undefined, form: FormBody): PresentedClient | undefined {
-  const formClientId = optionalParameter(form, 'client_id');
-  const formSecret = optionalParameter(form, 'client_secret');
+export function readClientCredentials(
+  authorization: string | undefined,
+  form: Pick<TokenRequestForm, 'client_id' | 'client_secret'>,
+): PresentedClient | undefined {
+  const formClientId = form.client_id;
+  const formSecret = form.client_secret;
   if (typeof authorization === 'string' && /^basic /i.test(authorization)) {
     if (formSecret !== undefined) throw oauthError('invalid_request', 'use one client authentication method, not Basic and client_secret both');
     const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
@@ -82,7 +82,7 @@ export class ClientAuthenticator {
 
   async authenticate(presented: PresentedClient): Promise<ApplicationCredentials> {
     const { clientId, clientSecret } = presented;
-    if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH || clientSecret.length > MAX_SECRET_LENGTH) {
+    if (clientId.length === 0 || clientId.length > NAME_MAX_LENGTH || clientSecret.length > CLIENT_SECRET_MAX_LENGTH) {
       throw invalidClient('client authentication failed');
     }
     const gate = this.#failures.peek(clientId);

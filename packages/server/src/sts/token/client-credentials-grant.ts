@@ -1,10 +1,9 @@
+import type { TokenRequestForm, TokenResponse } from '@caracal/protocol';
 import { ADMIN_SCOPE, LIFECYCLE_SCOPE } from '../../auth/principal.ts';
-import type { FormBody } from '../http/form-body.ts';
-import { optionalParameter } from '../http/form-body.ts';
 import { oauthError } from '../http/oauth-error.ts';
 import { missingScopes, parseScopeParameter } from '../http/scopes.ts';
 import { newMandateId, signMandate } from '../mandates/sign-mandate.ts';
-import type { StsRuntime, TokenResponse } from '../sts-runtime.ts';
+import type { StsRuntime } from '../sts-runtime.ts';
 import { invalidClient, type PresentedClient } from './client-authentication.ts';
 
 /**
@@ -14,11 +13,11 @@ import { invalidClient, type PresentedClient } from './client-authentication.ts'
  */
 export async function clientCredentialsGrant(
   runtime: StsRuntime,
-  form: FormBody,
+  form: TokenRequestForm,
   presented: PresentedClient | undefined,
 ): Promise<TokenResponse> {
   if (presented === undefined) throw invalidClient('client_credentials requires client_id and client_secret (form or HTTP Basic)');
-  const requested = parseScopeParameter(optionalParameter(form, 'scope'));
+  const requested = parseScopeParameter(form.scope);
   const application = await runtime.clients.authenticate(presented);
   const available = [...application.scopes, ...(application.admin ? [ADMIN_SCOPE] : [])];
   if (requested !== undefined) {

@@ -157,7 +157,7 @@ function checkLineage(lineage: EdgeState[], session: SessionState, request: Exch
 function actorChain(lineage: EdgeState[]): ActorClaim | undefined {
   let act: ActorClaim | undefined;
   for (const edge of lineage) {
-    act = { sub: edge.sourceSessionId, client_id: edge.issuerApplicationId, ...(act === undefined ? {} : { act }) };
+    act = { sub: edge.sourceSessionId, client_id: edge.issuerApplicationId, act };
   }
   return act;
 }

@@ -1,22 +1,15 @@
-import { isId } from '../../ids.ts';
-import type { FormBody } from '../http/form-body.ts';
-import { optionalParameter, requiredParameter } from '../http/form-body.ts';
+import { ACCESS_TOKEN_TYPE, type MandateClaims, type TokenRequestForm, type TokenResponse } from '@caracal/protocol';
+import { requiredField } from '../http/form-body.ts';
 import { oauthError } from '../http/oauth-error.ts';
-import { isResourceIdentifier } from '../http/resource-identifier.ts';
 import { parseScopeParameter } from '../http/scopes.ts';
 import { newMandateId, signMandate } from '../mandates/sign-mandate.ts';
 import { MandateRejectedError, verifyMandate } from '../mandates/verify-mandate.ts';
-import type { MandateClaims } from '@caracal/protocol';
-import type { StsRuntime, TokenResponse } from '../sts-runtime.ts';
+import type { StsRuntime } from '../sts-runtime.ts';
 import type { PresentedClient } from './client-authentication.ts';
 import { decideExchange } from './exchange-decision.ts';
 import { spendEdgeBudget, type BudgetOutcome } from './exchange-repository.ts';
 
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
-const TOKEN_TYPES: ReadonlySet<string> = new Set([ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE]);
-
+/** What an exchange asks for, once the form's shape (and each id's) has been checked. */
 interface ExchangeParameters {
   subjectToken: string;
   resource: string;
@@ -25,32 +18,26 @@ interface ExchangeParameters {
   edgeId: string | undefined;
 }
 
-function readParameters(form: FormBody): ExchangeParameters {
-  const subjectToken = requiredParameter(form, 'subject_token');
-  const subjectTokenType = requiredParameter(form, 'subject_token_type');
-  if (!TOKEN_TYPES.has(subjectTokenType)) throw oauthError('invalid_request', `subject_token_type ${subjectTokenType} is not supported`);
-  const requestedTokenType = optionalParameter(form, 'requested_token_type');
-  if (requestedTokenType !== undefined && !TOKEN_TYPES.has(requestedTokenType)) {
-    throw oauthError('invalid_request', `requested_token_type ${requestedTokenType} is not supported`);
-  }
-  if (optionalParameter(form, 'actor_token') !== undefined) {
+/** The rules between fields that a schema of single fields cannot say. */
+function readParameters(form: TokenRequestForm): ExchangeParameters {
+  const subjectToken = requiredField(form, 'subject_token');
+  requiredField(form, 'subject_token_type');
+  if (form.actor_token !== undefined) {
     throw oauthError('invalid_request', 'actor_token is not supported: delegation is presented as delegation_edge_id');
   }
-  const resources = (form.get('resource') ?? []).filter((value) => value !== '');
-  if (resources.length === 0) throw oauthError('invalid_request', 'resource is required (RFC 8707): the mandate is bound to one resource');
-  if (resources.length > 1) throw oauthError('invalid_target', 'a per-call mandate is bound to exactly one resource');
-  const resource = resources[0]!;
-  if (!isResourceIdentifier(resource)) throw oauthError('invalid_target', 'resource must be an absolute URI without a fragment');
-  const audience = optionalParameter(form, 'audience');
-  if (audience !== undefined && audience !== resource) throw oauthError('invalid_target', 'audience, when given, must equal resource');
-  const sessionId = optionalParameter(form, 'agent_session_id');
-  const edgeId = optionalParameter(form, 'delegation_edge_id');
-  if (sessionId !== undefined && !isId(sessionId, 'agentsess')) throw oauthError('invalid_request', 'agent_session_id is malformed');
-  if (edgeId !== undefined && !isId(edgeId, 'deledge')) throw oauthError('invalid_request', 'delegation_edge_id is malformed');
-  if (edgeId !== undefined && sessionId === undefined) {
+  const { resource } = form;
+  if (resource === undefined) throw oauthError('invalid_request', 'resource is required (RFC 8707): the mandate is bound to one resource');
+  if (form.audience !== undefined && form.audience !== resource) throw oauthError('invalid_target', 'audience, when given, must equal resource');
+  if (form.delegation_edge_id !== undefined && form.agent_session_id === undefined) {
     throw oauthError('invalid_request', 'delegation_edge_id requires agent_session_id (the edge target presenting it)');
   }
-  return { subjectToken, resource, scopes: parseScopeParameter(optionalParameter(form, 'scope')), sessionId, edgeId };
+  return {
+    subjectToken,
+    resource,
+    scopes: parseScopeParameter(form.scope),
+    sessionId: form.agent_session_id,
+    edgeId: form.delegation_edge_id,
+  };
 }
 
 /**
@@ -63,7 +50,7 @@ function readParameters(form: FormBody): ExchangeParameters {
  */
 export async function tokenExchangeGrant(
   runtime: StsRuntime,
-  form: FormBody,
+  form: TokenRequestForm,
   presented: PresentedClient | undefined,
 ): Promise<TokenResponse> {
   const parameters = readParameters(form);
@@ -85,7 +72,7 @@ export async function tokenExchangeGrant(
     throw error;
   }
   // A bare client_id (no secret) authenticates nothing, but it must not contradict the subject token.
-  const namedClient = caller?.id ?? optionalParameter(form, 'client_id');
+  const namedClient = caller?.id ?? form.client_id;
   if (namedClient !== undefined && namedClient !== subject.client_id) {
     throw oauthError('invalid_grant', 'the subject token was issued to another client');
   }
@@ -131,11 +118,12 @@ export async function tokenExchangeGrant(
     zone_id: zoneId,
     scope,
     use: 'call',
-    ...(parameters.sessionId === undefined ? {} : { agent_session_id: parameters.sessionId }),
-    ...(leafEdge === undefined ? {} : { delegation_edge_id: leafEdge }),
+    // Absent (undefined) claims are left out of the signed JSON.
+    agent_session_id: parameters.sessionId,
+    delegation_edge_id: leafEdge,
     delegation_path: grant.delegationPath,
     hop_count: grant.delegationPath.length,
-    ...(grant.act === undefined ? {} : { act: grant.act }),
+    act: grant.act,
   });
   return {
     access_token: accessToken,

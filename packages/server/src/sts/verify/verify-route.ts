@@ -1,16 +1,15 @@
+import { ErrorBody, VerifyBody, VerifyResponse, type MandateClaims } from '@caracal/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { missingScopes } from '../http/scopes.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { rateLimited } from '../http/oauth-error.ts';
+import { treatMissingBodyAsEmpty } from '../http/optional-body.ts';
 import { TokenBucketLimiter } from '../http/token-bucket.ts';
-import type { MandateClaims, ServerErrorCode } from '@caracal/protocol';
 import { MandateRejectedError, verifyMandate } from '../mandates/verify-mandate.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
 import { readRevocationState } from './revocation-repository.ts';
 import { readVerifyRequest, type VerifyRequest } from './verify-request.ts';
-
-/** The `/v1/verify` answer: always 200 once the request is well-formed. */
-export type VerifyResponse = { valid: true; claims: MandateClaims } | { valid: false; error: ServerErrorCode; message: string };
 
 /** Seed 003: 60 requests per minute per client IP. */
 const REQUESTS_PER_MINUTE = 60;
@@ -22,10 +21,13 @@ const REQUESTS_PER_MINUTE = 60;
  */
 export function registerVerifyRoute(app: FastifyInstance, runtime: StsRuntime): void {
   const limiter = new TokenBucketLimiter({ capacity: REQUESTS_PER_MINUTE, refillMilliseconds: 60_000, now: runtime.context.now });
-  app.post(
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/v1/verify',
     {
       logSerializers: stsLogSerializers,
+      schema: { body: VerifyBody, response: { 200: VerifyResponse, '4xx': ErrorBody } },
+      // The token may come as a bearer header alone.
+      preValidation: treatMissingBodyAsEmpty,
       // Before the body is read: throttled callers cost nothing.
       onRequest: async (request) => {
         const decision = limiter.take(request.ip);
@@ -43,7 +45,7 @@ async function verify(runtime: StsRuntime, request: VerifyRequest): Promise<Veri
       keyStore: runtime.keyStore,
       issuer: runtime.context.config.issuer,
       now: runtime.context.now(),
-      ...(request.audience === undefined ? {} : { audience: request.audience }),
+      audience: request.audience,
     });
   } catch (error) {
     if (error instanceof MandateRejectedError) return { valid: false, error: error.code, message: error.message };

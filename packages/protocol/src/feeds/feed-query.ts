@@ -1,0 +1,34 @@
+import { Type, type Static } from 'typebox';
+import { Name } from '../primitives.ts';
+
+/** Longest resume cursor a feed reads: one `topic@streamId` pair per topic. */
+export const FEED_CURSOR_MAX_LENGTH = 4096;
+
+const Topics = Type.String({ maxLength: 1024 });
+const Cursor = Type.String({ maxLength: FEED_CURSOR_MAX_LENGTH });
+/** Browsers' EventSource and WebSocket cannot set headers, so the mandate may ride in the query. */
+const AccessToken = Type.String();
+
+/** `GET /zones/{zoneId}/events` (SSE). */
+export const EventsParams = Type.Object({ zoneId: Name });
+export type EventsParams = Static<typeof EventsParams>;
+
+/**
+ * `?topics=a,b` (default: every topic), the resume cursor when the client cannot send
+ * `Last-Event-ID`, and the mandate. Topic names and cursors are checked against the feed itself.
+ */
+export const EventsQuery = Type.Object({
+  topics: Type.Optional(Topics),
+  last_event_id: Type.Optional(Cursor),
+  access_token: Type.Optional(AccessToken),
+});
+export type EventsQuery = Static<typeof EventsQuery>;
+
+/** `GET /ws?zone_id=…&topics=…&cursor=…` (WebSocket). */
+export const WebSocketQuery = Type.Object({
+  zone_id: Name,
+  topics: Type.Optional(Topics),
+  cursor: Type.Optional(Cursor),
+  access_token: Type.Optional(AccessToken),
+});
+export type WebSocketQuery = Static<typeof WebSocketQuery>;
