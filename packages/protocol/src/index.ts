@@ -137,5 +137,5 @@ export { CreateZoneBody, DisplayName, Zone } from './sts/zone.ts';
 
 // Live feeds (SSE and WebSocket) and the health routes.
 export { FeedEvent, FeedReady } from './feeds/feed-event.ts';
-export { EventsParams, EventsQuery, FEED_CURSOR_MAX_LENGTH, WebSocketQuery } from './feeds/feed-query.ts';
+export { EventsHeaders, EventsParams, EventsQuery, FEED_CURSOR_MAX_LENGTH, WebSocketQuery } from './feeds/feed-query.ts';
 export { Health, Readiness } from './health.ts';

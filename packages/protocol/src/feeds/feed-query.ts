@@ -24,6 +24,10 @@ export const EventsQuery = Type.Object({
 });
 export type EventsQuery = Static<typeof EventsQuery>;
 
+/** The resume cursor as EventSource sends it on reconnection. */
+export const EventsHeaders = Type.Object({ 'last-event-id': Type.Optional(Cursor) });
+export type EventsHeaders = Static<typeof EventsHeaders>;
+
 /** `GET /ws?zone_id=…&topics=…&cursor=…` (WebSocket). */
 export const WebSocketQuery = Type.Object({
   zone_id: Name,

@@ -1,3 +1,5 @@
+import { EventsHeaders, EventsParams, EventsQuery } from '@caracal/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { openEventFeed } from './event-feed.ts';
@@ -24,58 +26,66 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  */
 export function registerSseRoute(app: FastifyInstance, options: FeedRouteOptions): void {
   const { context, relay, openFeeds } = options;
-  app.get<{ Params: { zoneId: string }; Querystring: Record<string, unknown> }>('/zones/:zoneId/events', async (request, reply) => {
-    const { zoneId } = request.params;
-    await authenticateFeed(request, context.tokenVerifier, zoneId);
-    const lastEventId = request.headers['last-event-id'] ?? request.query.last_event_id;
-    const feedRequest = parseFeedRequest({ topics: request.query.topics, cursor: lastEventId });
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/zones/:zoneId/events',
+    {
+      schema: { params: EventsParams, querystring: EventsQuery, headers: EventsHeaders },
+      // Before the input is checked, so an anonymous caller learns nothing about it.
+      preValidation: async (request) => {
+        await authenticateFeed(request, context.tokenVerifier, request.params.zoneId);
+      },
+    },
+    async (request, reply) => {
+      const { zoneId } = request.params;
+      const feedRequest = parseFeedRequest({ topics: request.query.topics, cursor: request.headers['last-event-id'] ?? request.query.last_event_id });
 
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': request.id,
-    });
-    response.write(': connected\n\n');
-
-    let feedClose: (() => void) | undefined;
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);
-    heartbeat.unref();
-    const end = (): void => {
-      clearInterval(heartbeat);
-      feedClose?.();
-      openFeeds.delete(end);
-      if (!response.writableEnded) response.end();
-    };
-    openFeeds.add(end);
-    request.raw.on('close', end);
-
-    try {
-      const feed = await openEventFeed({
-        bus: context.bus,
-        relay,
-        signingSecret: context.config.eventSigningSecret,
-        topics: feedRequest.topics,
-        zoneId,
-        ...(feedRequest.cursor === undefined ? {} : { cursor: feedRequest.cursor }),
-        onEvent: (event, cursor) => {
-          response.write(`id: ${cursor}\ndata: ${feedEventJson(event, cursor)}\n\n`);
-          if (response.writableLength > MAX_BUFFERED_BYTES) end();
-        },
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
       });
-      feedClose = feed.close;
-      if (!openFeeds.has(end)) feed.close();
-      // A named event (EventSource's onmessage ignores it) whose id is the starting cursor: a client
-      // that drops before its first event still resumes from here instead of from "now".
-      else response.write(`id: ${feed.cursor()}\nevent: ready\ndata: ${JSON.stringify({ cursor: feed.cursor() })}\n\n`);
-    } catch (error) {
-      request.log.warn({ err: error }, 'event feed could not start');
-      // Tell EventSource to come back later; the stream itself already started with 200.
-      response.write('retry: 2000\n: feed unavailable\n\n');
-      end();
-    }
-  });
+      response.write(': connected\n\n');
+
+      let feedClose: (() => void) | undefined;
+      const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);
+      heartbeat.unref();
+      const end = (): void => {
+        clearInterval(heartbeat);
+        feedClose?.();
+        openFeeds.delete(end);
+        if (!response.writableEnded) response.end();
+      };
+      openFeeds.add(end);
+      request.raw.on('close', end);
+
+      try {
+        const feed = await openEventFeed({
+          bus: context.bus,
+          relay,
+          signingSecret: context.config.eventSigningSecret,
+          topics: feedRequest.topics,
+          zoneId,
+          cursor: feedRequest.cursor,
+          onEvent: (event, cursor) => {
+            response.write(`id: ${cursor}\ndata: ${feedEventJson(event, cursor)}\n\n`);
+            if (response.writableLength > MAX_BUFFERED_BYTES) end();
+          },
+        });
+        feedClose = feed.close;
+        if (!openFeeds.has(end)) feed.close();
+        // A named event (EventSource's onmessage ignores it) whose id is the starting cursor: a client
+        // that drops before its first event still resumes from here instead of from "now".
+        else response.write(`id: ${feed.cursor()}\nevent: ready\ndata: ${JSON.stringify({ cursor: feed.cursor() })}\n\n`);
+      } catch (error) {
+        request.log.warn({ err: error }, 'event feed could not start');
+        // Tell EventSource to come back later; the stream itself already started with 200.
+        response.write('retry: 2000\n: feed unavailable\n\n');
+        end();
+      }
+    },
+  );
 }

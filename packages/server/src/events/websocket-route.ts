@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest } from '../http/server-error.ts';
+import { WebSocketQuery, type FeedReady } from '@caracal/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { openEventFeed } from './event-feed.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { feedEventJson, parseFeedRequest, type FeedRequest } from './feed-request.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
-
-type WebSocketRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
 
 /** Close code for "server going away" (shutdown): clients reconnect with their last cursor. */
 const GOING_AWAY = 1001;
@@ -19,22 +18,27 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  */
 export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteOptions): void {
   const { context, relay, openFeeds } = options;
-  const parsed = new WeakMap<object, { zoneId: string; feed: FeedRequest }>();
+  const parsed = new WeakMap<object, FeedRequest>();
 
-  app.get(
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/ws',
     {
       websocket: true,
-      preValidation: async (request: WebSocketRequest) => {
-        const zoneId = request.query.zone_id;
-        if (typeof zoneId !== 'string' || zoneId === '') throw badRequest('zone_id is required');
-        await authenticateFeed(request, context.tokenVerifier, zoneId);
-        parsed.set(request, { zoneId, feed: parseFeedRequest({ topics: request.query.topics, cursor: request.query.cursor }) });
+      schema: { querystring: WebSocketQuery },
+      // Before the input is checked, so an anonymous caller learns nothing about it. Without a
+      // zone there is nothing to authenticate against, and the schema refuses the request.
+      preValidation: async (request) => {
+        const zoneId: unknown = request.query.zone_id;
+        if (typeof zoneId === 'string' && zoneId !== '') await authenticateFeed(request, context.tokenVerifier, zoneId);
+      },
+      // Still before the upgrade, so a bad topic or cursor is a plain 400.
+      preHandler: async (request) => {
+        parsed.set(request, parseFeedRequest({ topics: request.query.topics, cursor: request.query.cursor }));
       },
     },
     async (socket, request) => {
-      const target = parsed.get(request);
-      if (target === undefined) {
+      const feedRequest = parsed.get(request);
+      if (feedRequest === undefined) {
         socket.close(1008, 'unauthenticated');
         return;
       }
@@ -53,9 +57,9 @@ export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteO
           bus: context.bus,
           relay,
           signingSecret: context.config.eventSigningSecret,
-          topics: target.feed.topics,
-          zoneId: target.zoneId,
-          ...(target.feed.cursor === undefined ? {} : { cursor: target.feed.cursor }),
+          topics: feedRequest.topics,
+          zoneId: request.query.zone_id,
+          cursor: feedRequest.cursor,
           onEvent: (event, cursor) => {
             socket.send(feedEventJson(event, cursor));
             if (socket.bufferedAmount > MAX_BUFFERED_BYTES) end();
@@ -67,7 +71,8 @@ export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteO
           return;
         }
         // The starting cursor, so a client that drops before its first event resumes from here.
-        socket.send(JSON.stringify({ ready: true, cursor: feed.cursor() }));
+        const ready: FeedReady = { ready: true, cursor: feed.cursor() };
+        socket.send(JSON.stringify(ready));
         heartbeat = setInterval(() => socket.ping(), options.heartbeatMs);
         heartbeat.unref();
       } catch (error) {
