@@ -2,9 +2,9 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { createEventRelay } from './event-relay.ts';
-import { registerSseRoute } from './sse-route.ts';
+import { sseRoute } from './sse-route.ts';
 import { ALL_TOPICS } from './topics.ts';
-import { registerWebSocketRoute } from './websocket-route.ts';
+import { webSocketRoute } from './websocket-route.ts';
 
 export interface EventsPluginOptions {
   context: ServerContext;
@@ -30,8 +30,8 @@ export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOp
   const routeOptions = { context, relay, openFeeds, heartbeatMs: options.heartbeatMs ?? 15_000 };
 
   await app.register(websocket);
-  registerSseRoute(app, routeOptions);
-  registerWebSocketRoute(app, routeOptions);
+  await app.register(sseRoute, routeOptions);
+  await app.register(webSocketRoute, routeOptions);
 
   app.addHook('preClose', async () => {
     for (const end of [...openFeeds]) end();

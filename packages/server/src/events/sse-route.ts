@@ -1,6 +1,5 @@
 import { EventsHeaders, EventsParams, EventsQuery } from '@caracal/protocol';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerContext } from '../server-context.ts';
 import { openEventFeed } from './event-feed.ts';
 import type { EventRelay } from './event-relay.ts';
@@ -24,9 +23,9 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * exactly; a first `ready` event carries the starting cursor; heartbeats are SSE comments that
  * keep proxies from closing an idle stream.
  */
-export function registerSseRoute(app: FastifyInstance, options: FeedRouteOptions): void {
+export const sseRoute: FastifyPluginAsyncTypebox<FeedRouteOptions> = async (app, options) => {
   const { context, relay, openFeeds } = options;
-  app.withTypeProvider<TypeBoxTypeProvider>().get(
+  app.get(
     '/zones/:zoneId/events',
     {
       schema: { params: EventsParams, querystring: EventsQuery, headers: EventsHeaders },
@@ -88,4 +87,4 @@ export function registerSseRoute(app: FastifyInstance, options: FeedRouteOptions
       }
     },
   );
-}
+};

@@ -1,6 +1,5 @@
 import { WebSocketQuery, type FeedReady } from '@caracal/protocol';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { openEventFeed } from './event-feed.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { feedEventJson, parseFeedRequest, type FeedRequest } from './feed-request.ts';
@@ -16,11 +15,11 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * `{ ready: true, cursor }` once the feed is live). Authentication and input
  * checks run before the upgrade, so a refused client gets a plain 4xx answer.
  */
-export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteOptions): void {
+export const webSocketRoute: FastifyPluginAsyncTypebox<FeedRouteOptions> = async (app, options) => {
   const { context, relay, openFeeds } = options;
   const parsed = new WeakMap<object, FeedRequest>();
 
-  app.withTypeProvider<TypeBoxTypeProvider>().get(
+  app.get(
     '/ws',
     {
       websocket: true,
@@ -82,4 +81,4 @@ export function registerWebSocketRoute(app: FastifyInstance, options: FeedRouteO
       }
     },
   );
-}
+};

@@ -17,8 +17,7 @@ import {
   Zone,
   ZoneParams,
 } from '@caracal/protocol';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { badRequest, conflict, notFound } from '../../http/server-error.ts';
 import { insertApplication, listApplications } from '../identity/application-repository.ts';
@@ -35,10 +34,8 @@ const ListQuery = Type.Object(PageQuery);
 const errors = { '4xx': ErrorBody };
 
 /** The admin API (bearer CARACAL_ADMIN_TOKEN): zones, applications, resources, keys, operator tokens. */
-export async function adminRoutes(app: FastifyInstance, options: { runtime: StsRuntime }): Promise<void> {
-  const { runtime } = options;
+export const adminRoutes: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   const { database, config } = runtime.context;
-  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', async (request) => checkAdminToken(request, config));
   // Bodies are optional on the POST routes; an absent one means "all defaults".
   app.addHook('preValidation', async (request) => {
@@ -49,18 +46,18 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     if (!(await zoneExists(database, zoneId))) throw notFound(`zone ${zoneId} does not exist`);
   };
 
-  routes.post('/admin/zones', { schema: { body: CreateZoneBody, response: { 201: Zone, ...errors } } }, async (request, reply) => {
+  app.post('/admin/zones', { schema: { body: CreateZoneBody, response: { 201: Zone, ...errors } } }, async (request, reply) => {
     const id = request.body.id ?? `zone_${randomBytes(8).toString('hex')}`;
     const zone = await insertZone(database, { id, name: request.body.name ?? id, createdAt: new Date(runtime.context.now()) });
     if (zone === undefined) throw conflict(`zone ${id} already exists`);
     return reply.status(201).send(zone);
   });
 
-  routes.get('/admin/zones', { schema: { querystring: ListQuery, response: { 200: Page(Zone), ...errors } } }, async (request) =>
+  app.get('/admin/zones', { schema: { querystring: ListQuery, response: { 200: Page(Zone), ...errors } } }, async (request) =>
     listZones(database, readPage(request.query)),
   );
 
-  routes.post(
+  app.post(
     '/admin/zones/:zoneId/applications',
     { schema: { params: ZoneParams, body: CreateApplicationBody, response: { 201: CreatedApplication, ...errors } } },
     async (request, reply) => {
@@ -84,7 +81,7 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  routes.get(
+  app.get(
     '/admin/zones/:zoneId/applications',
     { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: Page(Application), ...errors } } },
     async (request) => {
@@ -93,7 +90,7 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  routes.post(
+  app.post(
     '/admin/zones/:zoneId/resources',
     { schema: { params: ZoneParams, body: CreateResourceBody, response: { 200: Resource, 201: Resource, ...errors } } },
     async (request, reply) => {
@@ -114,7 +111,7 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  routes.get(
+  app.get(
     '/admin/zones/:zoneId/resources',
     { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: Page(Resource), ...errors } } },
     async (request) => {
@@ -123,7 +120,7 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  routes.post(
+  app.post(
     '/admin/zones/:zoneId/keys/rotate',
     { schema: { params: ZoneParams, body: RotateKeysBody, response: { 200: KeyRotation, ...errors } } },
     async (request) => {
@@ -141,7 +138,7 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
     },
   );
 
-  routes.post(
+  app.post(
     '/admin/zones/:zoneId/operator-token',
     { schema: { params: ZoneParams, body: OperatorTokenBody, response: { 200: TokenResponse, ...errors } } },
     async (request, reply) => {
@@ -150,4 +147,4 @@ export async function adminRoutes(app: FastifyInstance, options: { runtime: StsR
       return reply.header('cache-control', 'no-store').send(token);
     },
   );
-}
+};

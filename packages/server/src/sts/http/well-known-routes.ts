@@ -10,8 +10,7 @@ import {
   MetadataQuery,
   TOKEN_EXCHANGE_GRANT,
 } from '@caracal/protocol';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../../http/server-error.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
@@ -20,10 +19,8 @@ import type { StsRuntime } from '../sts-runtime.ts';
 const JWKS_MAX_AGE_SECONDS = 60;
 
 /** `GET /.well-known/jwks.json?zone_id=…` and RFC 8414 metadata. */
-export function registerWellKnownRoutes(app: FastifyInstance, runtime: StsRuntime): void {
-  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
-
-  routes.get(
+export const wellKnownRoutes: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
+  app.get(
     '/.well-known/jwks.json',
     { schema: { querystring: JwksQuery, response: { 200: Jwks, 304: Type.Null(), '4xx': ErrorBody } } },
     async (request, reply) => {
@@ -38,7 +35,7 @@ export function registerWellKnownRoutes(app: FastifyInstance, runtime: StsRuntim
     },
   );
 
-  routes.get(
+  app.get(
     '/.well-known/oauth-authorization-server',
     { schema: { querystring: MetadataQuery, response: { 200: AuthorizationServerMetadata } } },
     async (request, reply) => {
@@ -61,4 +58,4 @@ export function registerWellKnownRoutes(app: FastifyInstance, runtime: StsRuntim
       };
     },
   );
-}
+};

@@ -1,6 +1,5 @@
 import { CLIENT_CREDENTIALS_GRANT, ErrorBody, TOKEN_EXCHANGE_GRANT, TokenRequestForm, TokenResponse } from '@caracal/protocol';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { refuseRepeatedFields, tokenFormRefusal } from '../http/form-body.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { oauthError } from '../http/oauth-error.ts';
@@ -10,8 +9,8 @@ import { clientCredentialsGrant } from './client-credentials-grant.ts';
 import { tokenExchangeGrant } from './token-exchange-grant.ts';
 
 /** `POST /oauth/2/token`: client_credentials and RFC 8693 token exchange. */
-export function registerTokenRoute(app: FastifyInstance, runtime: StsRuntime): void {
-  app.withTypeProvider<TypeBoxTypeProvider>().post(
+export const tokenRoute: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
+  app.post(
     '/oauth/2/token',
     {
       logSerializers: stsLogSerializers,
@@ -38,4 +37,4 @@ export function registerTokenRoute(app: FastifyInstance, runtime: StsRuntime): v
       return response;
     },
   );
-}
+};

@@ -1,6 +1,5 @@
 import { ErrorBody, VerifyBody, VerifyResponse, type MandateClaims } from '@caracal/protocol';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { missingScopes } from '../http/scopes.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { rateLimited } from '../http/oauth-error.ts';
@@ -19,9 +18,9 @@ const REQUESTS_PER_MINUTE = 60;
  * (short-lived workers, serverless). Signature, issuer, time, then revocation state from the
  * database, then the caller's requirements.
  */
-export function registerVerifyRoute(app: FastifyInstance, runtime: StsRuntime): void {
+export const verifyRoute: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   const limiter = new TokenBucketLimiter({ capacity: REQUESTS_PER_MINUTE, refillMilliseconds: 60_000, now: runtime.context.now });
-  app.withTypeProvider<TypeBoxTypeProvider>().post(
+  app.post(
     '/v1/verify',
     {
       logSerializers: stsLogSerializers,
@@ -36,7 +35,7 @@ export function registerVerifyRoute(app: FastifyInstance, runtime: StsRuntime): 
     },
     async (request): Promise<VerifyResponse> => verify(runtime, readVerifyRequest(request.body, request.headers.authorization)),
   );
-}
+};
 
 async function verify(runtime: StsRuntime, request: VerifyRequest): Promise<VerifyResponse> {
   let claims: MandateClaims;
