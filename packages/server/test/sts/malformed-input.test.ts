@@ -61,7 +61,7 @@ describe.each(testBackends())('STS routes under malformed input on $name', (back
     );
   });
 
-  it('answers random raw bodies, content types and Basic headers with 4xx', async () => {
+  it('answers random raw bodies, content types and Basic headers with 4xx and the error shape', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.string({ maxLength: 300 }),
@@ -74,14 +74,16 @@ describe.each(testBackends())('STS routes under malformed input on $name', (back
             headers: { 'content-type': contentType, ...(authorization === null ? {} : { authorization }) },
             payload,
           });
+          expect(response.statusCode, payload).toBeGreaterThanOrEqual(400);
           expect(response.statusCode, payload).toBeLessThan(500);
+          expect(response.json()).toEqual({ error: expect.any(String), error_description: expect.any(String) });
         },
       ),
       { numRuns: 200 },
     );
   });
 
-  it('answers random /v1/verify bodies with 200 or 4xx', async () => {
+  it('answers random /v1/verify bodies with 200 (not valid) or 4xx and the error shape', async () => {
     let address = 0;
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), async (body) => {
@@ -92,7 +94,14 @@ describe.each(testBackends())('STS routes under malformed input on $name', (back
           headers: { 'content-type': 'application/json' },
           payload: JSON.stringify(body),
         });
-        expect(response.statusCode, JSON.stringify(body)).toBeLessThan(500);
+        // No random value carries a mandate that verifies: a well-formed body is answered "not valid".
+        if (response.statusCode === 200) {
+          expect(response.json(), JSON.stringify(body)).toMatchObject({ valid: false, error: expect.any(String), message: expect.any(String) });
+        } else {
+          expect(response.statusCode, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+          expect(response.statusCode, JSON.stringify(body)).toBeLessThan(500);
+          expect(response.json()).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+        }
       }),
       { numRuns: 200 },
     );
