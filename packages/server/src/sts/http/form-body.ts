@@ -54,7 +54,7 @@ export async function refuseRepeatedFields(request: FastifyRequest): Promise<voi
  */
 export function tokenFormRefusal(errors: FastifySchemaValidationError[]): ServerError {
   const [first] = errors;
-  const missing = first?.keyword === 'required' ? String((first.params as { missingProperty?: unknown }).missingProperty) : undefined;
+  const missing = first?.keyword === 'required' ? String(first.params.missingProperty) : undefined;
   if (missing !== undefined) return oauthError('invalid_request', `parameter ${missing} is required`);
   const field = first?.instancePath.split('/')[1] ?? 'body';
   if (field === 'scope') return oauthError('invalid_scope', `scope must be space-delimited scope tokens (RFC 6749 §3.3) of at most ${SCOPE_MAX_LENGTH} characters each`);
