@@ -119,7 +119,7 @@ export {
 } from './redis-stream-reply.ts';
 
 // STS: token endpoint, verify, well-known documents, admin API.
-export { Application, CreateApplicationBody, CreatedApplication } from './sts/application.ts';
+export { Application, ApplicationPage, CreateApplicationBody, CreatedApplication } from './sts/application.ts';
 export { KEY_GRACE_SECONDS_MAX, KeyRotation, RotateKeysBody } from './sts/key-rotation.ts';
 export {
   OPERATOR_TOKEN_SECONDS_DEFAULT,
@@ -127,13 +127,13 @@ export {
   OPERATOR_TOKEN_SECONDS_MIN,
   OperatorTokenBody,
 } from './sts/operator-token.ts';
-export { CreateResourceBody, Resource } from './sts/resource.ts';
+export { CreateResourceBody, Resource, ResourcePage } from './sts/resource.ts';
 export { ACCESS_TOKEN_TYPE, CLIENT_CREDENTIALS_GRANT, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './sts/token-grants.ts';
 export { TokenRequestForm } from './sts/token-request.ts';
 export { TokenResponse } from './sts/token-response.ts';
 export { VERIFY_TOKEN_MAX_LENGTH, VerifyBody, VerifyResponse } from './sts/verify.ts';
 export { AuthorizationServerMetadata, Jwks, JwksQuery, MetadataQuery, PublicJwk } from './sts/well-known.ts';
-export { CreateZoneBody, DisplayName, Zone } from './sts/zone.ts';
+export { CreateZoneBody, DisplayName, Zone, ZonePage } from './sts/zone.ts';
 
 // Live feeds (SSE and WebSocket) and the health routes.
 export { FeedEvent, FeedReady } from './feeds/feed-event.ts';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name, Scopes } from '../primitives.ts';
+import { Name, Page, Scopes } from '../primitives.ts';
 import { DisplayName } from './zone.ts';
 
 /** `POST /admin/zones/{zoneId}/applications`: every field optional. */
@@ -21,6 +21,9 @@ export const Application = Type.Object({
   updated_at: Type.String(),
 });
 export type Application = Static<typeof Application>;
+
+export const ApplicationPage = Page(Application);
+export type ApplicationPage = Static<typeof ApplicationPage>;
 
 /** The answer to creating an application: the one time its secret is shown. */
 export const CreatedApplication = Type.Object({ ...Application.properties, client_secret: Type.String() });

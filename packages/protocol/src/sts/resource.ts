@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ResourceId, Scopes } from '../primitives.ts';
+import { Page, ResourceId, Scopes } from '../primitives.ts';
 
 /**
  * `POST /admin/zones/{zoneId}/resources`: the identifier, given once as `identifier` or as `id`
@@ -20,3 +20,6 @@ export const Resource = Type.Object({
   updated_at: Type.String(),
 });
 export type Resource = Static<typeof Resource>;
+
+export const ResourcePage = Page(Resource);
+export type ResourcePage = Static<typeof ResourcePage>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name } from '../primitives.ts';
+import { Name, Page } from '../primitives.ts';
 
 /** A zone or application's display name (free text, unlike its id). */
 export const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
@@ -11,3 +11,6 @@ export type CreateZoneBody = Static<typeof CreateZoneBody>;
 /** A zone as the admin API shows it. */
 export const Zone = Type.Object({ id: Name, name: Type.String(), created_at: Type.String() });
 export type Zone = Static<typeof Zone>;
+
+export const ZonePage = Page(Zone);
+export type ZonePage = Static<typeof ZonePage>;

@@ -1,10 +1,10 @@
 import { EventsHeaders, EventsParams, EventsQuery } from '@caracal/protocol';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerContext } from '../server-context.ts';
 import { openEventFeed } from './event-feed.ts';
 import type { EventRelay } from './event-relay.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { feedEventJson, parseFeedRequest } from './feed-request.ts';
+import type { RoutePlugin } from '../http/route-plugin.ts';
 
 export interface FeedRouteOptions {
   context: ServerContext;
@@ -23,7 +23,7 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * exactly; a first `ready` event carries the starting cursor; heartbeats are SSE comments that
  * keep proxies from closing an idle stream.
  */
-export const sseRoute: FastifyPluginAsyncTypebox<FeedRouteOptions> = async (app, options) => {
+export const sseRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
   const { context, relay, openFeeds } = options;
   app.get(
     '/zones/:zoneId/events',

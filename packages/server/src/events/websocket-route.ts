@@ -1,9 +1,9 @@
 import { WebSocketQuery, type FeedReady } from '@caracal/protocol';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { openEventFeed } from './event-feed.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { feedEventJson, parseFeedRequest, type FeedRequest } from './feed-request.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
+import type { RoutePlugin } from '../http/route-plugin.ts';
 
 /** Close code for "server going away" (shutdown): clients reconnect with their last cursor. */
 const GOING_AWAY = 1001;
@@ -15,7 +15,7 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * `{ ready: true, cursor }` once the feed is live). Authentication and input
  * checks run before the upgrade, so a refused client gets a plain 4xx answer.
  */
-export const webSocketRoute: FastifyPluginAsyncTypebox<FeedRouteOptions> = async (app, options) => {
+export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
   const { context, relay, openFeeds } = options;
   const parsed = new WeakMap<object, FeedRequest>();
 

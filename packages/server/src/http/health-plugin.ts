@@ -1,9 +1,9 @@
 import { Health, Readiness } from '@caracal/protocol';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerContext } from '../server-context.ts';
+import type { RoutePlugin } from './route-plugin.ts';
 
 /** `/health` says the process is up; `/ready` says its database and bus answer. */
-export const healthPlugin: FastifyPluginAsyncTypebox<{ context: ServerContext }> = async (app, { context }) => {
+export const healthPlugin: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
   const { database, bus } = context;
   app.get('/health', { schema: { response: { 200: Health } } }, async (): Promise<Health> => ({ status: 'ok' }));
   app.get('/ready', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {

@@ -1,40 +1,44 @@
 import { randomBytes } from 'node:crypto';
 import {
-  Application,
+  ApplicationPage,
   CreateApplicationBody,
   CreatedApplication,
   CreateResourceBody,
   CreateZoneBody,
   ErrorBody,
   KeyRotation,
+  NAME_PATTERN,
   OPERATOR_TOKEN_SECONDS_DEFAULT,
   OperatorTokenBody,
-  Page,
   PageQuery,
+  RESOURCE_PATTERN,
   Resource,
+  ResourcePage,
   RotateKeysBody,
   TokenResponse,
   Zone,
+  ZonePage,
   ZoneParams,
 } from '@caracal/protocol';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
+import { byId, pageRequest, toPage } from '../../http/pagination.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
 import { badRequest, conflict, notFound } from '../../http/server-error.ts';
-import { insertApplication, listApplications } from '../identity/application-repository.ts';
-import { listResources, upsertResource } from '../identity/resource-repository.ts';
-import { insertZone, listZones, zoneExists } from '../identity/zone-repository.ts';
+import { applicationView, insertApplication, listApplications } from '../identity/application-repository.ts';
+import { listResources, resourceView, upsertResource } from '../identity/resource-repository.ts';
+import { insertZone, listZones, zoneExists, zoneView } from '../identity/zone-repository.ts';
 import { issueOperatorMandate } from '../mandates/operator-mandate.ts';
-import { treatMissingBodyAsEmpty } from '../http/optional-body.ts';
 import { generateSecret, hashSecret } from '../secrets/secret-hash.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
 import { checkAdminToken } from './admin-guard.ts';
-import { readPage } from './read-page.ts';
 
 const ListQuery = Type.Object(PageQuery);
+const byIdentifier = (row: { identifier: string }): string => row.identifier;
 const errors = { '4xx': ErrorBody };
 
 /** The admin API (bearer CARACAL_ADMIN_TOKEN): zones, applications, resources, keys, operator tokens. */
-export const adminRoutes: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
+export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   const { database, config } = runtime.context;
   app.addHook('onRequest', async (request) => checkAdminToken(request, config));
   // Bodies are optional on the POST routes; an absent one means "all defaults".
@@ -53,9 +57,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = a
     return reply.status(201).send(zone);
   });
 
-  app.get('/admin/zones', { schema: { querystring: ListQuery, response: { 200: Page(Zone), ...errors } } }, async (request) =>
-    listZones(database, readPage(request.query)),
-  );
+  app.get('/admin/zones', { schema: { querystring: ListQuery, response: { 200: ZonePage, ...errors } } }, async (request) => {
+    const page = pageRequest(request.query, NAME_PATTERN);
+    return toPage(await listZones(database, page), page.limit, zoneView, byId);
+  });
 
   app.post(
     '/admin/zones/:zoneId/applications',
@@ -83,10 +88,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = a
 
   app.get(
     '/admin/zones/:zoneId/applications',
-    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: Page(Application), ...errors } } },
+    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: ApplicationPage, ...errors } } },
     async (request) => {
+      const page = pageRequest(request.query, NAME_PATTERN);
       await requireZone(request.params.zoneId);
-      return listApplications(database, request.params.zoneId, readPage(request.query));
+      return toPage(await listApplications(database, request.params.zoneId, page), page.limit, applicationView, byId);
     },
   );
 
@@ -113,10 +119,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = a
 
   app.get(
     '/admin/zones/:zoneId/resources',
-    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: Page(Resource), ...errors } } },
+    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: ResourcePage, ...errors } } },
     async (request) => {
+      const page = pageRequest(request.query, RESOURCE_PATTERN);
       await requireZone(request.params.zoneId);
-      return listResources(database, request.params.zoneId, readPage(request.query));
+      return toPage(await listResources(database, request.params.zoneId, page), page.limit, resourceView, byIdentifier);
     },
   );
 

@@ -10,16 +10,16 @@ import {
   MetadataQuery,
   TOKEN_EXCHANGE_GRANT,
 } from '@caracal/protocol';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../../http/server-error.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
 
 /** JWKS freshness: short, so verifiers notice rotations well inside any grace period. */
 const JWKS_MAX_AGE_SECONDS = 60;
 
 /** `GET /.well-known/jwks.json?zone_id=…` and RFC 8414 metadata. */
-export const wellKnownRoutes: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
+export const wellKnownRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   app.get(
     '/.well-known/jwks.json',
     { schema: { querystring: JwksQuery, response: { 200: Jwks, 304: Type.Null(), '4xx': ErrorBody } } },

@@ -1,8 +1,9 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Application } from '@caracal/protocol';
-import { decodeCursor, toPage, type ApplicationCredentials, type Page } from './identity-rows.ts';
+import type { PageRequest } from '../../http/pagination.ts';
+import type { ApplicationCredentials } from './identity-rows.ts';
 
-interface ApplicationRow {
+export interface ApplicationRow {
   id: string;
   zone_id: string;
   name: string;
@@ -14,7 +15,7 @@ interface ApplicationRow {
 
 const COLUMNS = 'id, zone_id, name, scopes, admin, created_at, updated_at';
 
-const toApplication = (row: ApplicationRow): Application => ({
+export const applicationView = (row: ApplicationRow): Application => ({
   id: row.id,
   client_id: row.id,
   zone_id: row.zone_id,
@@ -42,7 +43,7 @@ export async function insertApplication(queryable: Queryable, application: NewAp
      VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $7) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
     [application.id, application.zoneId, application.name, application.scopes, application.admin, application.secretHash, application.now],
   );
-  return rows[0] === undefined ? undefined : toApplication(rows[0]);
+  return rows[0] === undefined ? undefined : applicationView(rows[0]);
 }
 
 /** Replaces scopes, admin flag and (when given) the secret hash of an existing application. */
@@ -76,15 +77,11 @@ export async function findApplicationCredentials(queryable: Queryable, clientId:
     : { id: row.id, zoneId: row.zone_id, scopes: row.scopes, admin: row.admin, secretHash: row.secret_hash, keyVersion: row.key_version };
 }
 
-export async function listApplications(
-  queryable: Queryable,
-  zoneId: string,
-  page: { limit: number; cursor: string | undefined },
-): Promise<Page<Application>> {
-  const after = decodeCursor(page.cursor);
+/** A page of a zone's applications in id order, and one row more when there is a next page. */
+export async function listApplications(queryable: Queryable, zoneId: string, page: PageRequest): Promise<ApplicationRow[]> {
   const { rows } = await queryable.query<ApplicationRow>(
     `SELECT ${COLUMNS} FROM applications WHERE zone_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-    [zoneId, after ?? null, page.limit + 1],
+    [zoneId, page.afterKey ?? null, page.limit + 1],
   );
-  return toPage(rows, page.limit, toApplication, (row) => row.id);
+  return rows;
 }

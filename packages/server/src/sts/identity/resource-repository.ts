@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Resource } from '@caracal/protocol';
-import { decodeCursor, toPage, type Page } from './identity-rows.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 
-interface ResourceRow {
+export interface ResourceRow {
   identifier: string;
   zone_id: string;
   scopes: string[];
@@ -12,7 +12,7 @@ interface ResourceRow {
 
 const COLUMNS = 'identifier, zone_id, scopes, created_at, updated_at';
 
-const toResource = (row: ResourceRow): Resource => ({
+export const resourceView = (row: ResourceRow): Resource => ({
   identifier: row.identifier,
   zone_id: row.zone_id,
   scopes: row.scopes,
@@ -32,20 +32,16 @@ export async function upsertResource(
     [resource.zoneId, resource.identifier, resource.scopes, resource.now],
   );
   const row = rows[0]!;
-  return { resource: toResource(row), created: row.created };
+  return { resource: resourceView(row), created: row.created };
 }
 
-export async function listResources(
-  queryable: Queryable,
-  zoneId: string,
-  page: { limit: number; cursor: string | undefined },
-): Promise<Page<Resource>> {
-  const after = decodeCursor(page.cursor);
+/** A page of a zone's resources in identifier order, and one row more when there is a next page. */
+export async function listResources(queryable: Queryable, zoneId: string, page: PageRequest): Promise<ResourceRow[]> {
   const { rows } = await queryable.query<ResourceRow>(
     `SELECT ${COLUMNS} FROM resources WHERE zone_id = $1 AND ($2::text IS NULL OR identifier > $2) ORDER BY identifier LIMIT $3`,
-    [zoneId, after ?? null, page.limit + 1],
+    [zoneId, page.afterKey ?? null, page.limit + 1],
   );
-  return toPage(rows, page.limit, toResource, (row) => row.identifier);
+  return rows;
 }
 
 /** The scopes a resource of the zone accepts, or null when it is not registered there. */

@@ -1,14 +1,14 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Zone } from '@caracal/protocol';
-import { decodeCursor, toPage, type Page } from './identity-rows.ts';
+import type { PageRequest } from '../../http/pagination.ts';
 
-interface ZoneRow {
+export interface ZoneRow {
   id: string;
   name: string;
   created_at: Date;
 }
 
-const toZone = (row: ZoneRow): Zone => ({ id: row.id, name: row.name, created_at: new Date(row.created_at).toISOString() });
+export const zoneView = (row: ZoneRow): Zone => ({ id: row.id, name: row.name, created_at: new Date(row.created_at).toISOString() });
 
 /** Inserts a zone; undefined when the id is taken. */
 export async function insertZone(queryable: Queryable, zone: { id: string; name: string; createdAt: Date }): Promise<Zone | undefined> {
@@ -16,7 +16,7 @@ export async function insertZone(queryable: Queryable, zone: { id: string; name:
     'INSERT INTO zones (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id, name, created_at',
     [zone.id, zone.name, zone.createdAt],
   );
-  return rows[0] === undefined ? undefined : toZone(rows[0]);
+  return rows[0] === undefined ? undefined : zoneView(rows[0]);
 }
 
 /** Creates the zone or renames it (bootstrap). */
@@ -33,11 +33,11 @@ export async function zoneExists(queryable: Queryable, zoneId: string): Promise<
   return rows.length > 0;
 }
 
-export async function listZones(queryable: Queryable, page: { limit: number; cursor: string | undefined }): Promise<Page<Zone>> {
-  const after = decodeCursor(page.cursor);
+/** A page of zones in id order, and one row more when there is a next page. */
+export async function listZones(queryable: Queryable, page: PageRequest): Promise<ZoneRow[]> {
   const { rows } = await queryable.query<ZoneRow>(
     'SELECT id, name, created_at FROM zones WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2',
-    [after ?? null, page.limit + 1],
+    [page.afterKey ?? null, page.limit + 1],
   );
-  return toPage(rows, page.limit, toZone, (row) => row.id);
+  return rows;
 }

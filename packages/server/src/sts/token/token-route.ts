@@ -1,5 +1,4 @@
 import { CLIENT_CREDENTIALS_GRANT, ErrorBody, TOKEN_EXCHANGE_GRANT, TokenRequestForm, TokenResponse } from '@caracal/protocol';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { refuseRepeatedFields, tokenFormRefusal } from '../http/form-body.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { oauthError } from '../http/oauth-error.ts';
@@ -7,9 +6,10 @@ import type { StsRuntime } from '../sts-runtime.ts';
 import { readClientCredentials } from './client-authentication.ts';
 import { clientCredentialsGrant } from './client-credentials-grant.ts';
 import { tokenExchangeGrant } from './token-exchange-grant.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
 
 /** `POST /oauth/2/token`: client_credentials and RFC 8693 token exchange. */
-export const tokenRoute: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
+export const tokenRoute: RoutePlugin<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   app.post(
     '/oauth/2/token',
     {

@@ -1,14 +1,14 @@
 import { ErrorBody, VerifyBody, VerifyResponse, type MandateClaims } from '@caracal/protocol';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { missingScopes } from '../http/scopes.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { rateLimited } from '../http/oauth-error.ts';
-import { treatMissingBodyAsEmpty } from '../http/optional-body.ts';
+import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
 import { TokenBucketLimiter } from '../http/token-bucket.ts';
 import { MandateRejectedError, verifyMandate } from '../mandates/verify-mandate.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
 import { readRevocationState } from './revocation-repository.ts';
 import { readVerifyRequest, type VerifyRequest } from './verify-request.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
 
 /** Seed 003: 60 requests per minute per client IP. */
 const REQUESTS_PER_MINUTE = 60;
@@ -18,7 +18,7 @@ const REQUESTS_PER_MINUTE = 60;
  * (short-lived workers, serverless). Signature, issuer, time, then revocation state from the
  * database, then the caller's requirements.
  */
-export const verifyRoute: FastifyPluginAsyncTypebox<{ runtime: StsRuntime }> = async (app, { runtime }) => {
+export const verifyRoute: RoutePlugin<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   const limiter = new TokenBucketLimiter({ capacity: REQUESTS_PER_MINUTE, refillMilliseconds: 60_000, now: runtime.context.now });
   app.post(
     '/v1/verify',
