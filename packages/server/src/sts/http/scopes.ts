@@ -1,12 +1,4 @@
-import { SCOPE_PATTERN } from '@caracal/protocol';
 import { oauthError } from './oauth-error.ts';
-
-const SCOPE_TOKEN = new RegExp(SCOPE_PATTERN);
-
-/** True when `value` is a well-formed scope token (RFC 6749 §3.3, the protocol's length limit). */
-export function isScopeToken(value: unknown): value is string {
-  return typeof value === 'string' && SCOPE_TOKEN.test(value);
-}
 
 /** The tokens of a space-delimited scope list (its shape already checked by a schema), each once. */
 export function splitScopeList(value: string): string[] {
