@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { SCOPES_MAX_ITEMS } from './limits.ts';
+import { CLIENT_SECRET_MAX_LENGTH, SCOPES_MAX_ITEMS } from './limits.ts';
 import { Name, ResourceId, Scope } from './primitives.ts';
 
 /**
@@ -17,7 +17,7 @@ export const BootstrapApplication = Type.Object(
     /** The OAuth `client_id`; an application belongs to one zone. */
     id: Name,
     /** Hashed when stored; changing it here rotates it. */
-    secret: Type.String({ minLength: 1, maxLength: 512 }),
+    secret: Type.String({ minLength: 1, maxLength: CLIENT_SECRET_MAX_LENGTH }),
     scopes: Type.Optional(DeclaredScopes),
     /** May act on every session and edge of its zone, and mint `caracal:admin` mandates. */
     admin: Type.Optional(Type.Boolean()),
