@@ -1,16 +1,18 @@
 import type { DelegationChainLink, EdgeStatus } from '@caracal/protocol';
 import type { Queryable } from '../../db/database.ts';
 import type { PageRequest } from '../../http/pagination.ts';
-import { SqlParameters } from '../shared/sql-parameters.ts';
+import { findById, listPage, type TableShape } from '../shared/table-reads.ts';
 import type { EdgeRow } from './edge-row.ts';
 
-export const EDGE_COLUMNS = `id, zone_id, source_session_id, target_session_id, issuer_application_id, receiver_application_id,
+const EDGES: TableShape = {
+  table: 'delegation_edges',
+  columns: `id, zone_id, source_session_id, target_session_id, issuer_application_id, receiver_application_id,
   parent_edge_id, scopes, resource_id, constraints, max_hops, budget_remaining, status, expires_at, created_at, revoked_at,
-  edge_version, origin`;
+  edge_version, origin`,
+};
 
-export async function findEdge(database: Queryable, id: string): Promise<EdgeRow | undefined> {
-  const result = await database.query<EdgeRow>(`SELECT ${EDGE_COLUMNS} FROM delegation_edges WHERE id = $1`, [id], { prepare: true });
-  return result.rows[0];
+export function findEdge(database: Queryable, id: string): Promise<EdgeRow | undefined> {
+  return findById(database, EDGES, id, { prepare: true });
 }
 
 export interface EdgeFilters {
@@ -22,23 +24,20 @@ export interface EdgeFilters {
   applicationId?: string;
 }
 
-/** One page of a zone's edges in id order (one row extra to tell if more follow). */
-export async function listEdges(database: Queryable, filters: EdgeFilters, page: PageRequest): Promise<EdgeRow[]> {
-  const p = new SqlParameters();
-  const conditions = [`zone_id = ${p.add(filters.zoneId)}`];
-  if (filters.sourceSessionId !== undefined) conditions.push(`source_session_id = ${p.add(filters.sourceSessionId)}`);
-  if (filters.targetSessionId !== undefined) conditions.push(`target_session_id = ${p.add(filters.targetSessionId)}`);
-  if (filters.status !== undefined) conditions.push(`status = ${p.add(filters.status)}`);
-  if (filters.applicationId !== undefined) {
-    const application = p.add(filters.applicationId, '::text');
-    conditions.push(`(issuer_application_id = ${application} OR receiver_application_id = ${application})`);
-  }
-  if (page.afterKey !== undefined) conditions.push(`id > ${p.add(page.afterKey)}`);
-  const result = await database.query<EdgeRow>(
-    `SELECT ${EDGE_COLUMNS} FROM delegation_edges WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
-    p.values,
-  );
-  return result.rows;
+/** One page of a zone's edges in id order. */
+export function listEdges(database: Queryable, filters: EdgeFilters, page: PageRequest): Promise<EdgeRow[]> {
+  const equal = {
+    zone_id: filters.zoneId,
+    source_session_id: filters.sourceSessionId,
+    target_session_id: filters.targetSessionId,
+    status: filters.status,
+  };
+  const { applicationId } = filters;
+  return listPage(database, EDGES, equal, page, (p) => {
+    if (applicationId === undefined) return [];
+    const application = p.add(applicationId, '::text');
+    return [`(issuer_application_id = ${application} OR receiver_application_id = ${application})`];
+  });
 }
 
 /**

@@ -6,14 +6,15 @@ import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
+import { findById, listPage, type TableShape } from '../shared/table-reads.ts';
 import type { InvocationRow } from './invocation-row.ts';
 
 const COLUMNS = `id, zone_id, application_id, agent_session_id, service_id, operation, input, output, error, metadata,
   status, deadline_at, created_at, started_at, finished_at, cancel_reason`;
+const INVOCATIONS: TableShape = { table: 'agent_invocations', columns: COLUMNS };
 
-export async function findInvocation(database: Queryable, id: string): Promise<InvocationRow | undefined> {
-  const result = await database.query<InvocationRow>(`SELECT ${COLUMNS} FROM agent_invocations WHERE id = $1`, [id], { prepare: true });
-  return result.rows[0];
+export function findInvocation(database: Queryable, id: string): Promise<InvocationRow | undefined> {
+  return findById(database, INVOCATIONS, id, { prepare: true });
 }
 
 export interface InvocationFilters {
@@ -24,19 +25,16 @@ export interface InvocationFilters {
   status?: InvocationStatus;
 }
 
-export async function listInvocations(database: Queryable, filters: InvocationFilters, page: PageRequest): Promise<InvocationRow[]> {
-  const p = new SqlParameters();
-  const conditions = [`zone_id = ${p.add(filters.zoneId)}`];
-  if (filters.applicationId !== undefined) conditions.push(`application_id = ${p.add(filters.applicationId)}`);
-  if (filters.agentSessionId !== undefined) conditions.push(`agent_session_id = ${p.add(filters.agentSessionId)}`);
-  if (filters.serviceId !== undefined) conditions.push(`service_id = ${p.add(filters.serviceId)}`);
-  if (filters.status !== undefined) conditions.push(`status = ${p.add(filters.status)}`);
-  if (page.afterKey !== undefined) conditions.push(`id > ${p.add(page.afterKey)}`);
-  const result = await database.query<InvocationRow>(
-    `SELECT ${COLUMNS} FROM agent_invocations WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
-    p.values,
-  );
-  return result.rows;
+/** One page of a zone's invocations in id order. */
+export function listInvocations(database: Queryable, filters: InvocationFilters, page: PageRequest): Promise<InvocationRow[]> {
+  const equal = {
+    zone_id: filters.zoneId,
+    application_id: filters.applicationId,
+    agent_session_id: filters.agentSessionId,
+    service_id: filters.serviceId,
+    status: filters.status,
+  };
+  return listPage(database, INVOCATIONS, equal, page);
 }
 
 export interface InvocationRecord {

@@ -5,15 +5,15 @@ import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
+import { findById, listPage, type TableShape } from '../shared/table-reads.ts';
 import type { ServiceAgentRow } from './service-agent-row.ts';
 
 const COLUMNS = `id, zone_id, application_id, name, agent_session_id, endpoint, capabilities, metadata, status, lease_seconds,
   lease_expires_at, last_heartbeat_at, registered_at, deregistered_at`;
+const SERVICES: TableShape = { table: 'agent_services', columns: COLUMNS };
 
-
-export async function findServiceAgent(database: Queryable, id: string): Promise<ServiceAgentRow | undefined> {
-  const result = await database.query<ServiceAgentRow>(`SELECT ${COLUMNS} FROM agent_services WHERE id = $1`, [id]);
-  return result.rows[0];
+export function findServiceAgent(database: Queryable, id: string): Promise<ServiceAgentRow | undefined> {
+  return findById(database, SERVICES, id);
 }
 
 export interface ServiceFilters {
@@ -23,18 +23,10 @@ export interface ServiceFilters {
   name?: string;
 }
 
-export async function listServiceAgents(database: Queryable, filters: ServiceFilters, page: PageRequest): Promise<ServiceAgentRow[]> {
-  const p = new SqlParameters();
-  const conditions = [`zone_id = ${p.add(filters.zoneId)}`];
-  if (filters.applicationId !== undefined) conditions.push(`application_id = ${p.add(filters.applicationId)}`);
-  if (filters.status !== undefined) conditions.push(`status = ${p.add(filters.status)}`);
-  if (filters.name !== undefined) conditions.push(`name = ${p.add(filters.name)}`);
-  if (page.afterKey !== undefined) conditions.push(`id > ${p.add(page.afterKey)}`);
-  const result = await database.query<ServiceAgentRow>(
-    `SELECT ${COLUMNS} FROM agent_services WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
-    p.values,
-  );
-  return result.rows;
+/** One page of a zone's service agents in id order. */
+export function listServiceAgents(database: Queryable, filters: ServiceFilters, page: PageRequest): Promise<ServiceAgentRow[]> {
+  const equal = { zone_id: filters.zoneId, application_id: filters.applicationId, status: filters.status, name: filters.name };
+  return listPage(database, SERVICES, equal, page);
 }
 
 export interface RegistrationRecord {
