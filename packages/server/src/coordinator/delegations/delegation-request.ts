@@ -1,7 +1,7 @@
 import type { CreateDelegationBody } from '@caracal/protocol';
 import { badRequest } from '../../http/server-error.ts';
 import type { SessionRow } from '../sessions/session-row.ts';
-import { parseTimestamp } from '../shared/time.ts';
+import { endFromRequest } from '../shared/time.ts';
 import type { RequestedTerms } from './narrow-authority.ts';
 
 /**
@@ -9,19 +9,13 @@ import type { RequestedTerms } from './narrow-authority.ts';
  * `constraints_json`; both at once must agree) and `expires_at` or `ttl_seconds`, not both.
  */
 export function requestedTerms(body: CreateDelegationBody, now: number): RequestedTerms {
-  if (body.expires_at !== undefined && body.ttl_seconds !== undefined) throw badRequest('give expires_at or ttl_seconds, not both');
+  const expiresAt = endFromRequest(body.expires_at, body.ttl_seconds, ['expires_at', 'ttl_seconds'], now);
   if (body.constraints !== undefined && body.constraints_json !== undefined) {
     if (JSON.stringify(body.constraints) !== JSON.stringify(body.constraints_json)) {
       throw badRequest('constraints and constraints_json disagree; send one');
     }
   }
   const constraints = body.constraints ?? body.constraints_json;
-  const expiresAt =
-    body.expires_at !== undefined
-      ? parseTimestamp(body.expires_at, 'expires_at')
-      : body.ttl_seconds !== undefined
-        ? now + body.ttl_seconds * 1000
-        : undefined;
   return { scopes: body.scopes, resourceId: body.resource_id, constraints, expiresAt };
 }
 

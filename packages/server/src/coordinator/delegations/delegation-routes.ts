@@ -11,11 +11,11 @@ import {
   RevokeDelegationResult,
   ZoneParams,
 } from '@caracal/protocol';
-import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
-import { byId, pageRequest, toPage } from '../../http/pagination.ts';
+import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
+import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
 import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
 import { edgeView } from './edge-row.ts';
@@ -29,13 +29,7 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
       schema: { params: ZoneParams, body: CreateDelegationBody, response: { 201: CreatedDelegation } },
     },
     async (request, reply) => {
-      const result = await createDelegation(context, {
-        principal: principalOf(request),
-        zoneId: request.params.zoneId,
-        body: request.body,
-        idempotencyKey: idempotencyKeyOf(request),
-        route: 'POST /zones/{zoneId}/delegations',
-      });
+      const result = await createDelegation(context, createRequestOf(request, 'POST /zones/{zoneId}/delegations'));
       return reply.status(201).send(result.body);
     },
   );
@@ -43,57 +37,43 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
   app.get(
     '/zones/:zoneId/delegations',
     { schema: { params: ZoneParams, querystring: ListDelegationsQuery, response: { 200: DelegationEdgePage } } },
-    async (request) => {
+    (request) => {
       const principal = principalOf(request);
-      const page = pageRequest(request.query, idPatterns.delegationEdge);
-      const rows = await listEdges(
-        context.database,
-        {
-          zoneId: request.params.zoneId,
-          sourceSessionId: request.query.source_session_id,
-          targetSessionId: request.query.target_session_id,
-          status: request.query.status,
-          applicationId: principal.admin ? undefined : principal.clientId,
-        },
-        page,
-      );
-      return toPage(rows, page.limit, edgeView, byId);
+      const { query } = request;
+      const filters = {
+        zoneId: request.params.zoneId,
+        sourceSessionId: query.source_session_id,
+        targetSessionId: query.target_session_id,
+        status: query.status,
+        applicationId: principal.admin ? undefined : principal.clientId,
+      };
+      return listedPage(query, idPatterns.delegationEdge, (page) => listEdges(context.database, filters, page), edgeView);
     },
   );
+
+  const visible = async (request: FastifyRequest & { params: DelegationEdgeParams }) => {
+    const edge = await requireEdge(context, request.params.zoneId, request.params.id);
+    assertEdgeVisible(principalOf(request), edge);
+    return edge;
+  };
 
   app.get(
     '/zones/:zoneId/delegations/:id',
     { schema: { params: DelegationEdgeParams, response: { 200: DelegationEdge } } },
-    async (request) => {
-      const edge = await requireEdge(context, request.params.zoneId, request.params.id);
-      assertEdgeVisible(principalOf(request), edge);
-      return edgeView(edge);
-    },
+    async (request) => edgeView(await visible(request)),
   );
 
   app.get(
     '/zones/:zoneId/delegations/:id/traverse',
     { schema: { params: DelegationEdgeParams, response: { 200: DelegationChain } } },
-    async (request) => {
-      const edge = await requireEdge(context, request.params.zoneId, request.params.id);
-      assertEdgeVisible(principalOf(request), edge);
-      return { items: await traverseChain(context.database, edge.id) };
-    },
+    async (request) => ({ items: await traverseChain(context.database, (await visible(request)).id) }),
   );
 
   app.post(
     '/zones/:zoneId/delegations/:id/revoke',
-    {
-      bodyLimit: COORDINATOR_BODY_LIMIT,
-      preValidation: treatMissingBodyAsEmpty,
-      schema: { params: DelegationEdgeParams, body: EmptyBody, response: { 200: RevokeDelegationResult } },
-    },
+    { ...OPTIONAL_BODY, schema: { params: DelegationEdgeParams, body: EmptyBody, response: { 200: RevokeDelegationResult } } },
     async (request) => {
-      const counts = await revokeDelegation(context, {
-        principal: principalOf(request),
-        zoneId: request.params.zoneId,
-        edgeId: request.params.id,
-      });
+      const counts = await revokeDelegation(context, actionTargetOf(request));
       return { revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions };
     },
   );

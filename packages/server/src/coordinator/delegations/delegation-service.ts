@@ -1,13 +1,16 @@
 import type { CreateDelegationBody, CreatedDelegation } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
-import { ServerError, badRequest, conflict, forbidden, notFound } from '../../http/server-error.ts';
+import { ServerError, badRequest, conflict, forbidden } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { acceptedScopes } from '../../sts/identity/resource-repository.ts';
 import type { SessionRow } from '../sessions/session-row.ts';
 import { applicationScopes, requireSession } from '../sessions/session-service.ts';
 import { assertOwner } from '../shared/access.ts';
+import type { ActionTarget } from '../shared/route-requests.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
-import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import type { CreateResult } from '../shared/idempotency.ts';
+import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
+import { inZone } from '../shared/in-zone.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { edgeAuthority, sessionAuthority, type Authority } from './authority.ts';
 import { checkApplications, requestedTerms } from './delegation-request.ts';
@@ -20,9 +23,7 @@ import { revokeDownstream } from './revoke-edge-repository.ts';
 
 /** Reads an edge of `zoneId`, or 404. */
 export async function requireEdge(context: ServerContext, zoneId: string, id: string): Promise<EdgeRow> {
-  const edge = await findEdge(context.database, id);
-  if (edge === undefined || edge.zone_id !== zoneId) throw notFound(`delegation edge ${id} not found in zone ${zoneId}`);
-  return edge;
+  return inZone(await findEdge(context.database, id), zoneId, `delegation edge ${id}`);
 }
 
 /** An edge is visible to the applications at either end (and to admins). */
@@ -38,7 +39,7 @@ export function assertEdgeVisible(principal: Principal, edge: EdgeRow): void {
  */
 export async function createDelegation(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: CreateDelegationBody; idempotencyKey: string | undefined; route: string },
+  request: CreateRequest<CreateDelegationBody>,
 ): Promise<CreateResult<CreatedDelegation>> {
   const { principal, zoneId, body } = request;
   if (body.source_session_id === body.target_session_id) {
@@ -46,29 +47,24 @@ export async function createDelegation(
   }
   const now = context.now();
   const requested = requestedTerms(body, now);
-  return idempotent(
-    context.database,
-    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
-    async (receiptFor) => {
-      const [source, target] = await Promise.all([
-        requireSession(context, zoneId, body.source_session_id),
-        requireSession(context, zoneId, body.target_session_id),
-      ]);
-      assertOwner(principal, source.application_id, `source session ${source.id}`);
-      checkApplications(body, source, target);
-      for (const session of [source, target]) {
-        if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
-      }
-      const authority = await delegatingAuthority(context, principal, source, body.parent_edge_id, now);
-      const terms = narrowAuthority(authority, requested, now);
-      await checkResource(context, zoneId, terms);
-      const plan = planEdge({ zoneId, source, target, terms, now });
-      const result = { statusCode: 201, body: plan.response };
-      await insertDelegationEdge(context.database, { ...plan.record, receipt: receiptFor(result) });
-      wakeOutboxPublishers(context.database);
-      return result;
-    },
-  );
+  return idempotentCreate(context, request, now, async (receiptFor) => {
+    const [source, target] = await Promise.all([
+      requireSession(context, zoneId, body.source_session_id),
+      requireSession(context, zoneId, body.target_session_id),
+    ]);
+    assertOwner(principal, source.application_id, `source session ${source.id}`);
+    checkApplications(body, source, target);
+    for (const session of [source, target]) {
+      if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
+    }
+    const authority = await delegatingAuthority(context, principal, source, body.parent_edge_id, now);
+    const terms = narrowAuthority(authority, requested, now);
+    await checkResource(context, zoneId, terms);
+    const plan = planEdge({ zoneId, source, target, terms, now });
+    const result = { statusCode: 201, body: plan.response };
+    await insertDelegationEdge(context.database, { ...plan.record, receipt: receiptFor(result) });
+    return result;
+  });
 }
 
 /**
@@ -112,13 +108,12 @@ async function checkResource(context: ServerContext, zoneId: string, terms: Edge
  */
 export async function revokeDelegation(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; edgeId: string },
+  request: ActionTarget,
 ): Promise<{ revokedEdges: number; affectedSessions: number }> {
-  const { principal, zoneId, edgeId } = request;
+  const { principal, zoneId, id: edgeId } = request;
   const counts = await retryingConcurrentChanges(() => context.database.transaction(async (transaction) => {
     await lockDelegationGraph(transaction, zoneId);
-    const edge = await findEdge(transaction, edgeId);
-    if (edge === undefined || edge.zone_id !== zoneId) throw notFound(`delegation edge ${edgeId} not found in zone ${zoneId}`);
+    const edge = inZone(await findEdge(transaction, edgeId), zoneId, `delegation edge ${edgeId}`);
     assertOwner(principal, edge.issuer_application_id, `delegation edge ${edge.id}`);
     if (edge.status !== 'active') return { revokedEdges: 0, affectedSessions: 0 };
     return revokeDownstream(transaction, { edgeId, zoneId, now: context.now() });

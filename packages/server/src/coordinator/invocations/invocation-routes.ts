@@ -11,13 +11,11 @@ import {
   ListInvocationsQuery,
   ZoneParams,
 } from '@caracal/protocol';
-import type { FastifyRequest } from 'fastify';
-import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
-import { byId, pageRequest, toPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { assertOwner, visibleApplication } from '../shared/access.ts';
-import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
+import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage, type ActionTarget } from '../shared/route-requests.ts';
 import { listInvocations } from './invocation-repository.ts';
 import { invocationView } from './invocation-row.ts';
 import { createInvocation, invocationMoves, moveInvocation, requireInvocation, type Move } from './invocation-service.ts';
@@ -31,13 +29,7 @@ export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (
       schema: { params: ZoneParams, body: CreateInvocationBody, response: { 201: CreatedInvocation } },
     },
     async (request, reply) => {
-      const result = await createInvocation(context, {
-        principal: principalOf(request),
-        zoneId: request.params.zoneId,
-        body: request.body,
-        idempotencyKey: idempotencyKeyOf(request),
-        route: 'POST /zones/{zoneId}/invocations',
-      });
+      const result = await createInvocation(context, createRequestOf(request, 'POST /zones/{zoneId}/invocations'));
       return reply.status(201).send(result.body);
     },
   );
@@ -45,20 +37,16 @@ export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (
   app.get(
     '/zones/:zoneId/invocations',
     { schema: { params: ZoneParams, querystring: ListInvocationsQuery, response: { 200: InvocationPage } } },
-    async (request) => {
-      const page = pageRequest(request.query, idPatterns.invocation);
-      const rows = await listInvocations(
-        context.database,
-        {
-          zoneId: request.params.zoneId,
-          applicationId: visibleApplication(principalOf(request), undefined),
-          status: request.query.status,
-          agentSessionId: request.query.agent_session_id,
-          serviceId: request.query.service_id,
-        },
-        page,
-      );
-      return toPage(rows, page.limit, invocationView, byId);
+    (request) => {
+      const { query } = request;
+      const filters = {
+        zoneId: request.params.zoneId,
+        applicationId: visibleApplication(principalOf(request), undefined),
+        status: query.status,
+        agentSessionId: query.agent_session_id,
+        serviceId: query.service_id,
+      };
+      return listedPage(query, idPatterns.invocation, (page) => listInvocations(context.database, filters, page), invocationView);
     },
   );
 
@@ -72,25 +60,23 @@ export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (
     },
   );
 
-  const action = { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty };
-  const move = (request: FastifyRequest & { params: InvocationParams }, chosen: Move) =>
-    moveInvocation(context, { principal: principalOf(request), zoneId: request.params.zoneId, id: request.params.id, move: chosen });
+  const move = (target: ActionTarget, chosen: Move) => moveInvocation(context, { ...target, move: chosen });
 
   app.post(
     '/zones/:zoneId/invocations/:id/start',
-    { ...action, schema: { params: InvocationParams, body: EmptyBody, response: { 200: Invocation } } },
-    (request) => move(request, invocationMoves.start()),
+    { ...OPTIONAL_BODY, schema: { params: InvocationParams, body: EmptyBody, response: { 200: Invocation } } },
+    (request) => move(actionTargetOf(request), invocationMoves.start()),
   );
 
   app.post(
     '/zones/:zoneId/invocations/:id/complete',
-    { ...action, schema: { params: InvocationParams, body: CompleteInvocationBody, response: { 200: Invocation } } },
-    (request) => move(request, invocationMoves.complete(request.body)),
+    { ...OPTIONAL_BODY, schema: { params: InvocationParams, body: CompleteInvocationBody, response: { 200: Invocation } } },
+    (request) => move(actionTargetOf(request), invocationMoves.complete(request.body)),
   );
 
   app.post(
     '/zones/:zoneId/invocations/:id/cancel',
-    { ...action, schema: { params: InvocationParams, body: CancelInvocationBody, response: { 200: Invocation } } },
-    (request) => move(request, invocationMoves.cancel(request.body.reason)),
+    { ...OPTIONAL_BODY, schema: { params: InvocationParams, body: CancelInvocationBody, response: { 200: Invocation } } },
+    (request) => move(actionTargetOf(request), invocationMoves.cancel(request.body.reason)),
   );
 };

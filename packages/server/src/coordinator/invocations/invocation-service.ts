@@ -1,22 +1,22 @@
 import type { CompleteInvocationBody, CreatedInvocation, CreateInvocationBody, Invocation } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
 import { newId } from '../../ids.ts';
-import { badRequest, conflict, notFound } from '../../http/server-error.ts';
+import { badRequest, conflict } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireService } from '../service-agents/service-agent-service.ts';
 import { requireSession } from '../sessions/session-service.ts';
 import { assertOwner } from '../shared/access.ts';
-import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import type { CreateResult } from '../shared/idempotency.ts';
+import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
+import { inZone } from '../shared/in-zone.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { assertStorable } from '../shared/storable-json.ts';
-import { parseTimestamp } from '../shared/time.ts';
+import { endFromRequest } from '../shared/time.ts';
 import { findInvocation, insertInvocation, transitionInvocation, type InvocationTransition } from './invocation-repository.ts';
 import { invocationView, OPEN_STATUSES, type InvocationRow } from './invocation-row.ts';
 
 export async function requireInvocation(context: ServerContext, zoneId: string, id: string): Promise<InvocationRow> {
-  const invocation = await findInvocation(context.database, id);
-  if (invocation === undefined || invocation.zone_id !== zoneId) throw notFound(`invocation ${id} not found in zone ${zoneId}`);
-  return invocation;
+  return inZone(await findInvocation(context.database, id), zoneId, `invocation ${id}`);
 }
 
 /**
@@ -25,67 +25,54 @@ export async function requireInvocation(context: ServerContext, zoneId: string, 
  */
 export async function createInvocation(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: CreateInvocationBody; idempotencyKey: string | undefined; route: string },
+  request: CreateRequest<CreateInvocationBody>,
 ): Promise<CreateResult<CreatedInvocation>> {
   const { principal, zoneId, body } = request;
-  if (body.deadline_at !== undefined && body.timeout_seconds !== undefined) {
-    throw badRequest('give deadline_at or timeout_seconds, not both');
-  }
+  const now = context.now();
+  const deadline = endFromRequest(body.deadline_at, body.timeout_seconds, ['deadline_at', 'timeout_seconds'], now) ?? null;
   assertStorable(body.input, 'input');
   assertStorable(body.metadata, 'metadata');
   assertStorable(body.operation, 'operation');
-  const now = context.now();
-  const deadline =
-    body.deadline_at !== undefined
-      ? parseTimestamp(body.deadline_at, 'deadline_at')
-      : body.timeout_seconds !== undefined
-        ? now + body.timeout_seconds * 1000
-        : null;
   if (deadline !== null && deadline <= now) throw badRequest('deadline_at must be in the future');
-  return idempotent(
-    context.database,
-    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
-    async (receiptFor) => {
-      const session = await requireSession(context, zoneId, body.agent_session_id);
-      assertOwner(principal, session.application_id, `agent session ${session.id}`);
-      if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
-      if (body.service_id !== undefined) await requireService(context, zoneId, body.service_id);
-      const row: InvocationRow = {
-        id: newId('inv', now),
-        zone_id: zoneId,
-        application_id: session.application_id,
-        agent_session_id: session.id,
-        service_id: body.service_id ?? null,
-        operation: body.operation,
-        input: body.input ?? {},
-        output: null,
-        error: null,
-        metadata: body.metadata ?? {},
-        status: 'pending',
-        deadline_at: deadline === null ? null : new Date(deadline),
-        created_at: new Date(now),
-        started_at: null,
-        finished_at: null,
-        cancel_reason: null,
-      };
-      const result = { statusCode: 201, body: { invocation_id: row.id, ...invocationView(row) } };
-      await insertInvocation(context.database, {
-        id: row.id,
-        zoneId,
-        applicationId: row.application_id,
-        agentSessionId: session.id,
-        serviceId: row.service_id,
-        operation: row.operation,
-        input: row.input,
-        metadata: row.metadata,
-        deadlineAt: row.deadline_at?.toISOString() ?? null,
-        createdAt: row.created_at.toISOString(),
-        receipt: receiptFor(result),
-      });
-      wakeOutboxPublishers(context.database);
-      return result;
-    },
-  );
+  return idempotentCreate(context, request, now, async (receiptFor) => {
+    const session = await requireSession(context, zoneId, body.agent_session_id);
+    assertOwner(principal, session.application_id, `agent session ${session.id}`);
+    if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
+    if (body.service_id !== undefined) await requireService(context, zoneId, body.service_id);
+    const row: InvocationRow = {
+      id: newId('inv', now),
+      zone_id: zoneId,
+      application_id: session.application_id,
+      agent_session_id: session.id,
+      service_id: body.service_id ?? null,
+      operation: body.operation,
+      input: body.input ?? {},
+      output: null,
+      error: null,
+      metadata: body.metadata ?? {},
+      status: 'pending',
+      deadline_at: deadline === null ? null : new Date(deadline),
+      created_at: new Date(now),
+      started_at: null,
+      finished_at: null,
+      cancel_reason: null,
+    };
+    const result = { statusCode: 201, body: { invocation_id: row.id, ...invocationView(row) } };
+    await insertInvocation(context.database, {
+      id: row.id,
+      zoneId,
+      applicationId: row.application_id,
+      agentSessionId: session.id,
+      serviceId: row.service_id,
+      operation: row.operation,
+      input: row.input,
+      metadata: row.metadata,
+      deadlineAt: row.deadline_at?.toISOString() ?? null,
+      createdAt: row.created_at.toISOString(),
+      receipt: receiptFor(result),
+    });
+    return result;
+  });
 }
 
 /** A move between states, before it is tied to an invocation and a time. */

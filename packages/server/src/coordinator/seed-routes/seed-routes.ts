@@ -44,7 +44,7 @@ export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, {
     async (request) => {
       const counts = await terminateSession(context, {
         ...zoneOf(request, request.body.zone_id),
-        sessionId: request.body.agent_session_id,
+        id: request.body.agent_session_id,
       });
       return { terminated_sessions: counts.terminatedSessions, revoked_edges: counts.revokedEdges };
     },

@@ -12,12 +12,11 @@ import {
   ServiceAgentParams,
   ZoneParams,
 } from '@caracal/protocol';
-import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
-import { byId, pageRequest, toPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { assertOwner, visibleApplication } from '../shared/access.ts';
-import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
+import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
 import { listServiceAgents } from './service-agent-repository.ts';
 import { serviceAgentView } from './service-agent-row.ts';
 import { deregister, heartbeat, registerService, requireService } from './service-agent-service.ts';
@@ -32,13 +31,7 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
       schema: { params: ZoneParams, body: RegisterServiceBody, response: { 200: RegisteredService, 201: RegisteredService } },
     },
     async (request, reply) => {
-      const result = await registerService(context, {
-        principal: principalOf(request),
-        zoneId: request.params.zoneId,
-        body: request.body,
-        idempotencyKey: idempotencyKeyOf(request),
-        route: 'POST /zones/{zoneId}/services',
-      });
+      const result = await registerService(context, createRequestOf(request, 'POST /zones/{zoneId}/services'));
       return reply.status(result.statusCode === 201 ? 201 : 200).send(result.body);
     },
   );
@@ -46,19 +39,15 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
   app.get(
     '/zones/:zoneId/services',
     { schema: { params: ZoneParams, querystring: ListServicesQuery, response: { 200: ServiceAgentPage } } },
-    async (request) => {
-      const page = pageRequest(request.query, idPatterns.serviceAgent);
-      const rows = await listServiceAgents(
-        context.database,
-        {
-          zoneId: request.params.zoneId,
-          applicationId: visibleApplication(principalOf(request), request.query.application_id),
-          status: request.query.status,
-          name: request.query.name,
-        },
-        page,
-      );
-      return toPage(rows, page.limit, serviceAgentView, byId);
+    (request) => {
+      const { query } = request;
+      const filters = {
+        zoneId: request.params.zoneId,
+        applicationId: visibleApplication(principalOf(request), query.application_id),
+        status: query.status,
+        name: query.name,
+      };
+      return listedPage(query, idPatterns.serviceAgent, (page) => listServiceAgents(context.database, filters, page), serviceAgentView);
     },
   );
 
@@ -72,23 +61,15 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
     },
   );
 
-  const action = { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty };
-
   app.post(
     '/zones/:zoneId/services/:id/heartbeat',
-    { ...action, schema: { params: ServiceAgentParams, body: HeartbeatBody, response: { 200: HeartbeatResult } } },
-    (request) =>
-      heartbeat(context, {
-        principal: principalOf(request),
-        zoneId: request.params.zoneId,
-        id: request.params.id,
-        leaseSeconds: request.body.lease_seconds,
-      }),
+    { ...OPTIONAL_BODY, schema: { params: ServiceAgentParams, body: HeartbeatBody, response: { 200: HeartbeatResult } } },
+    (request) => heartbeat(context, { ...actionTargetOf(request), leaseSeconds: request.body.lease_seconds }),
   );
 
   app.delete(
     '/zones/:zoneId/services/:id',
-    { ...action, schema: { params: ServiceAgentParams, body: EmptyBody, response: { 200: DeregisterResult } } },
-    (request) => deregister(context, { principal: principalOf(request), zoneId: request.params.zoneId, id: request.params.id }),
+    { ...OPTIONAL_BODY, schema: { params: ServiceAgentParams, body: EmptyBody, response: { 200: DeregisterResult } } },
+    (request) => deregister(context, actionTargetOf(request)),
   );
 };

@@ -1,11 +1,13 @@
 import type { DeregisterResult, HeartbeatResult, RegisteredService, RegisterServiceBody } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
 import { newId } from '../../ids.ts';
-import { conflict, notFound } from '../../http/server-error.ts';
+import { conflict } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireSession } from '../sessions/session-service.ts';
 import { actingApplication, assertOwner } from '../shared/access.ts';
-import { idempotent, type CreateResult } from '../shared/idempotency.ts';
+import type { CreateResult } from '../shared/idempotency.ts';
+import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
+import { inZone } from '../shared/in-zone.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { deregisterServiceAgent, findServiceAgent, renewLease, storeReceipt, upsertServiceAgent } from './service-agent-repository.ts';
@@ -15,9 +17,7 @@ import { serviceAgentView, type ServiceAgentRow } from './service-agent-row.ts';
 export const DEFAULT_LEASE_SECONDS = 30;
 
 export async function requireService(context: ServerContext, zoneId: string, id: string): Promise<ServiceAgentRow> {
-  const service = await findServiceAgent(context.database, id);
-  if (service === undefined || service.zone_id !== zoneId) throw notFound(`service agent ${id} not found in zone ${zoneId}`);
-  return service;
+  return inZone(await findServiceAgent(context.database, id), zoneId, `service agent ${id}`);
 }
 
 /**
@@ -26,7 +26,7 @@ export async function requireService(context: ServerContext, zoneId: string, id:
  */
 export async function registerService(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: RegisterServiceBody; idempotencyKey: string | undefined; route: string },
+  request: CreateRequest<RegisterServiceBody>,
 ): Promise<CreateResult<RegisteredService>> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
@@ -34,39 +34,33 @@ export async function registerService(
   assertStorable(body.capabilities, 'capabilities');
   assertStorable(body.name, 'name');
   const now = context.now();
-  return idempotent(
-    context.database,
-    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
-    async (receiptFor) => {
-      if (body.agent_session_id !== undefined) {
-        const session = await requireSession(context, zoneId, body.agent_session_id);
-        if (session.application_id !== applicationId) throw conflict('the backing session belongs to another application', 'application_mismatch');
-        if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
-      }
-      const leaseSeconds = body.lease_seconds ?? DEFAULT_LEASE_SECONDS;
-      const result = await context.database.transaction(async (transaction) => {
-        const { row, created } = await upsertServiceAgent(transaction, {
-          id: newId('svc', now),
-          zoneId,
-          applicationId,
-          name: body.name,
-          agentSessionId: body.agent_session_id ?? null,
-          endpoint: body.endpoint ?? null,
-          capabilities: body.capabilities ?? [],
-          metadata: body.metadata ?? {},
-          leaseSeconds,
-          now: new Date(now).toISOString(),
-          leaseExpiresAt: new Date(now + leaseSeconds * 1000).toISOString(),
-        });
-        const result = { statusCode: created ? 201 : 200, body: { service_id: row.id, ...serviceAgentView(row) } };
-        const receipt = receiptFor(result);
-        if (receipt !== undefined) await storeReceipt(transaction, receipt);
-        return result;
+  return idempotentCreate(context, request, now, async (receiptFor) => {
+    if (body.agent_session_id !== undefined) {
+      const session = await requireSession(context, zoneId, body.agent_session_id);
+      if (session.application_id !== applicationId) throw conflict('the backing session belongs to another application', 'application_mismatch');
+      if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
+    }
+    const leaseSeconds = body.lease_seconds ?? DEFAULT_LEASE_SECONDS;
+    return context.database.transaction(async (transaction) => {
+      const { row, created } = await upsertServiceAgent(transaction, {
+        id: newId('svc', now),
+        zoneId,
+        applicationId,
+        name: body.name,
+        agentSessionId: body.agent_session_id ?? null,
+        endpoint: body.endpoint ?? null,
+        capabilities: body.capabilities ?? [],
+        metadata: body.metadata ?? {},
+        leaseSeconds,
+        now: new Date(now).toISOString(),
+        leaseExpiresAt: new Date(now + leaseSeconds * 1000).toISOString(),
       });
-      wakeOutboxPublishers(context.database);
+      const result = { statusCode: created ? 201 : 200, body: { service_id: row.id, ...serviceAgentView(row) } };
+      const receipt = receiptFor(result);
+      if (receipt !== undefined) await storeReceipt(transaction, receipt);
       return result;
-    },
-  );
+    });
+  });
 }
 
 /** A heartbeat renews the lease; a service that had lapsed to unhealthy becomes healthy again. */

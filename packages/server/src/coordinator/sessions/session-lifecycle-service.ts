@@ -1,18 +1,15 @@
-import type { Principal } from '../../auth/principal.ts';
 import type { ServerContext } from '../../server-context.ts';
+import type { ActionTarget } from '../shared/route-requests.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { resumeSubtree, suspendSubtree, terminateSession as terminateStatement, type SubtreeChange, type TerminationCounts } from './lifecycle-repository.ts';
 
-interface SessionTarget {
-  principal: Principal;
-  zoneId: string;
-  sessionId: string;
-}
+/** The session an action acts on (its `id`), and who asks. */
+type SessionTarget = ActionTarget;
 
 function subtreeChange(context: ServerContext, target: SessionTarget): SubtreeChange {
   return {
-    sessionId: target.sessionId,
+    sessionId: target.id,
     zoneId: target.zoneId,
     callerApplicationId: target.principal.clientId,
     admin: target.principal.admin,

@@ -1,14 +1,15 @@
 import type { SpawnedSession, SpawnSessionBody } from '@caracal/protocol';
 import { ADMIN_SCOPE, LIFECYCLE_SCOPE, type Principal } from '../../auth/principal.ts';
-import { ServerError, conflict, notFound } from '../../http/server-error.ts';
+import { ServerError, conflict } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { edgeAuthority, sessionAuthority, type Authority } from '../delegations/authority.ts';
 import { findEdge } from '../delegations/edge-repository.ts';
 import { isLive } from '../delegations/edge-row.ts';
 import { actingApplication, assertOwner } from '../shared/access.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
-import { idempotent, type CreateResult } from '../shared/idempotency.ts';
-import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
+import type { CreateResult } from '../shared/idempotency.ts';
+import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
+import { inZone } from '../shared/in-zone.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
@@ -23,9 +24,7 @@ export function applicationScopes(principal: Principal): string[] {
 
 /** Reads a session of `zoneId`, or 404 (a session of another zone does not exist here). */
 export async function requireSession(context: ServerContext, zoneId: string, id: string): Promise<SessionRow> {
-  const session = await findSession(context.database, id);
-  if (session === undefined || session.zone_id !== zoneId) throw notFound(`agent session ${id} not found in zone ${zoneId}`);
-  return session;
+  return inZone(await findSession(context.database, id), zoneId, `agent session ${id}`);
 }
 
 /**
@@ -35,7 +34,7 @@ export async function requireSession(context: ServerContext, zoneId: string, id:
  */
 export async function spawnSession(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; body: SpawnSessionBody; idempotencyKey: string | undefined; route: string },
+  request: CreateRequest<SpawnSessionBody>,
 ): Promise<CreateResult<SpawnedSession>> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
@@ -43,28 +42,23 @@ export async function spawnSession(
   assertStorable(body.labels, 'labels');
   assertStorable(body.metadata, 'metadata');
   const now = context.now();
-  return idempotent(
-    context.database,
-    { zoneId, clientId: principal.clientId, key: request.idempotencyKey, route: request.route, body, now },
-    async (receiptFor) => {
-      const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);
-      if (parent !== undefined) assertOwner(principal, parent.application_id, `parent session ${parent.id}`);
-      const expiresAt = body.ttl_seconds === undefined ? null : now + body.ttl_seconds * 1000;
-      const grant = resolveSpawnGrant({
-        grant: body.grant,
-        parentAuthority: parent === undefined ? undefined : await parentAuthority(context, principal, parent, now),
-        applicationScopes: applicationScopes(principal),
-        now,
-        sessionExpiresAt: expiresAt,
-      });
-      const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits });
-      const result = { statusCode: 201, body: plan.response };
-      const record: SpawnRecord = { ...plan.record, receipt: receiptFor(result) };
-      await insertWithSeats(context, record);
-      wakeOutboxPublishers(context.database);
-      return result;
-    },
-  );
+  return idempotentCreate(context, request, now, async (receiptFor) => {
+    const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);
+    if (parent !== undefined) assertOwner(principal, parent.application_id, `parent session ${parent.id}`);
+    const expiresAt = body.ttl_seconds === undefined ? null : now + body.ttl_seconds * 1000;
+    const grant = resolveSpawnGrant({
+      grant: body.grant,
+      parentAuthority: parent === undefined ? undefined : await parentAuthority(context, principal, parent, now),
+      applicationScopes: applicationScopes(principal),
+      now,
+      sessionExpiresAt: expiresAt,
+    });
+    const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits });
+    const result = { statusCode: 201, body: plan.response };
+    const record: SpawnRecord = { ...plan.record, receipt: receiptFor(result) };
+    await insertWithSeats(context, record);
+    return result;
+  });
 }
 
 /** Inserts the session; the first spawn of an application in a zone provisions its seats first. */

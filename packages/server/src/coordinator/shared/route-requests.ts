@@ -1,0 +1,45 @@
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../../auth/principal.ts';
+import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
+import { byId, pageRequest, toPage, type PageRequest } from '../../http/pagination.ts';
+import type { CreateRequest } from './idempotent-create.ts';
+import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from './request-principal.ts';
+
+/** Options of a route whose body may be left out (an action on one row, a spawn): small, and none at all reads as `{}`. */
+export const OPTIONAL_BODY = { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty };
+
+/** Who acts on which row of a `/zones/{zoneId}/…/{id}` route. */
+export interface ActionTarget {
+  principal: Principal;
+  zoneId: string;
+  id: string;
+}
+
+export function actionTargetOf(request: FastifyRequest & { params: { zoneId: string; id: string } }): ActionTarget {
+  return { principal: principalOf(request), zoneId: request.params.zoneId, id: request.params.id };
+}
+
+/** A `POST /zones/{zoneId}/…` create as its service takes it; `route` is the template (idempotency). */
+export function createRequestOf<Body>(
+  request: FastifyRequest & { params: { zoneId: string }; body: Body },
+  route: string,
+): CreateRequest<Body> {
+  return {
+    principal: principalOf(request),
+    zoneId: request.params.zoneId,
+    body: request.body,
+    idempotencyKey: idempotencyKeyOf(request),
+    route,
+  };
+}
+
+/** Answers a list request: reads the page its `limit` and `cursor` ask for, in id order (see toPage). */
+export async function listedPage<Row extends { id: string }, Item>(
+  query: { limit?: string | undefined; cursor?: string | undefined },
+  idPattern: string,
+  list: (page: PageRequest) => Promise<Row[]>,
+  view: (row: Row) => Item,
+): Promise<{ items: Item[]; next_cursor: string | null }> {
+  const page = pageRequest(query, idPattern);
+  return toPage(await list(page), page.limit, view, byId);
+}
