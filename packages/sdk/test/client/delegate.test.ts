@@ -1,25 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bind, current, MAX_HOP, type Caracal, type CaracalContext } from '../../src/index.ts';
-import { startFakeCaracalServer, type FakeCaracalServer } from '../support/fake-caracal-server.ts';
-import { CLIENT, testClient, TOKEN, ZONE } from '../support/test-client.ts';
-
-let server: FakeCaracalServer;
-let caracal: Caracal;
-
-beforeEach(async () => {
-  server = await startFakeCaracalServer();
-  ({ caracal } = testClient(server));
-});
-
-afterEach(async () => {
-  await caracal.close();
-  await server.close();
-});
+import { describe, expect, vi } from 'vitest';
+import { bind, current, MAX_HOP, type CaracalContext } from '../../src/index.ts';
+import { clientTest } from '../support/client-fixture.ts';
+import { CLIENT, TOKEN, ZONE } from '../support/test-client.ts';
 
 const parent: CaracalContext = { subjectToken: TOKEN, zoneId: ZONE, clientId: CLIENT, agentSessionId: 'agentsess_source', delegationEdgeId: 'deledge_prev', traceId: 'cd'.repeat(16), hop: 2 };
 
 describe('caracal.delegate()', () => {
-  it('records the edge with the documented body and binds the child context', async () => {
+  clientTest('records the edge with the documented body and binds the child context', async ({ server, caracal }) => {
     const child = await bind(parent, () =>
       caracal.delegate(
         { to: 'agentsess_target', toClientId: 'app_worker', scopes: ['tools:call'], resource: 'mcp://tools.local', constraints: { ttlSeconds: 60, maxHops: 1, budget: 10, policyApproved: true }, ttlSeconds: 300 },
@@ -50,7 +37,7 @@ describe('caracal.delegate()', () => {
     expect(server.requests.map((request) => request.method)).toEqual(['POST']);
   });
 
-  it('chains: each nested delegation links to the previous edge and adds a hop', async () => {
+  clientTest('chains: each nested delegation links to the previous edge and adds a hop', async ({ server, caracal }) => {
     const chain = await caracal.spawn({}, () =>
       caracal.delegate({ to: 'agentsess_b', scopes: ['a'] }, (first) =>
         caracal.delegate({ to: 'agentsess_c', scopes: ['a'], expiresAt: new Date(Date.UTC(2030, 0, 1)) }, (second) => [first, second]),
@@ -64,7 +51,7 @@ describe('caracal.delegate()', () => {
     expect(bodies[1]).toMatchObject({ source_session_id: 'agentsess_b', parent_edge_id: first?.delegationEdgeId, expires_at: '2030-01-01T00:00:00.000Z' });
   });
 
-  it('fails closed outside a context, without a session, and past hop 32 — before any request', async () => {
+  clientTest('fails closed outside a context, without a session, and past hop 32 — before any request', async ({ server, caracal }) => {
     const fn = vi.fn();
     await expect(caracal.delegate({ to: 'agentsess_x', scopes: [] }, fn)).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
     await expect(bind({ ...parent, agentSessionId: undefined }, () => caracal.delegate({ to: 'agentsess_x', scopes: [] }, fn))).rejects.toMatchObject({ code: 'NO_AGENT_SESSION' });
@@ -73,11 +60,11 @@ describe('caracal.delegate()', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('allows the last hop (31 → 32)', async () => {
+  clientTest('allows the last hop (31 → 32)', async ({ caracal }) => {
     await expect(bind({ ...parent, hop: MAX_HOP - 1 }, () => caracal.delegate({ to: 'agentsess_x', scopes: [] }, (child) => child.hop))).resolves.toBe(MAX_HOP);
   });
 
-  it('refuses bad options with INVALID_ARGUMENT before any request', async () => {
+  clientTest('refuses bad options with INVALID_ARGUMENT before any request', async ({ server, caracal }) => {
     const attempts = [
       { to: '', scopes: [] },
       { to: 'agentsess_x' },

@@ -1,24 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bind, current, isCaracalError, SPAWN_CLEANUP_ERROR_CHANNEL, type Caracal, type CleanupErrorEvent } from '../../src/index.ts';
-import { sendJson, startFakeCaracalServer, type FakeCaracalServer } from '../support/fake-caracal-server.ts';
+import { describe, expect, vi } from 'vitest';
+import { bind, current, isCaracalError, SPAWN_CLEANUP_ERROR_CHANNEL, type CleanupErrorEvent } from '../../src/index.ts';
+import { sendJson } from '../support/fake-caracal-server.ts';
+import { clientTest } from '../support/client-fixture.ts';
 import { CLIENT, testClient, TOKEN, ZONE } from '../support/test-client.ts';
 
-let server: FakeCaracalServer;
-let caracal: Caracal;
-
-beforeEach(async () => {
-  server = await startFakeCaracalServer();
-  ({ caracal } = testClient(server));
-});
-
-afterEach(async () => {
-  await caracal.close();
-  await server.close();
-});
-
 describe('caracal.spawn()', () => {
-  it('opens a session with a snake_case body, binds its context, runs fn, then deletes the session', async () => {
+  clientTest('opens a session with a snake_case body, binds its context, runs fn, then deletes the session', async ({ server, caracal }) => {
     const result = await caracal.spawn(
       { kind: 'ephemeral', capabilities: ['search'], ttlSeconds: 600, labels: { team: 'blue' }, metadata: { task: 42 } },
       async (context) => {
@@ -48,7 +36,7 @@ describe('caracal.spawn()', () => {
     expect(current()).toBeUndefined();
   });
 
-  it('nests: the child names its parent, inherits the trace and hop, and carries the inherited edge', async () => {
+  clientTest('nests: the child names its parent, inherits the trace and hop, and carries the inherited edge', async ({ server, caracal }) => {
     const traceId = 'ab'.repeat(16);
     await bind({ subjectToken: TOKEN, zoneId: ZONE, clientId: CLIENT, agentSessionId: 'agentsess_parent', delegationEdgeId: 'deledge_parent', traceId, traceFlags: '00', hop: 3 }, () =>
       caracal.spawn({}, (child) => {
@@ -60,7 +48,7 @@ describe('caracal.spawn()', () => {
     expect(server.requestsTo('POST /zones/*/agents')[0]?.json?.parent_id).toBe('agentsess_parent');
   });
 
-  it('sends narrow and none grants in the documented wire shape', async () => {
+  clientTest('sends narrow and none grants in the documented wire shape', async ({ server, caracal }) => {
     await caracal.spawn({ grant: { mode: 'narrow', scopes: ['tools:call'], resource: 'mcp://tools.local', constraints: { ttlSeconds: 60, maxHops: 2, budget: 5, policyApproved: true } } }, () => {});
     await caracal.spawn({ grant: 'none' }, () => {});
     const bodies = server.requestsTo('POST /zones/*/agents').map((request) => request.json?.grant);
@@ -70,7 +58,7 @@ describe('caracal.spawn()', () => {
     ]);
   });
 
-  it('refuses bad options with INVALID_ARGUMENT before any request', async () => {
+  clientTest('refuses bad options with INVALID_ARGUMENT before any request', async ({ server, caracal }) => {
     const attempts = [
       caracal.spawn({ kind: 'daemon' as never }, () => {}),
       caracal.spawn({ ttlSeconds: -1 }, () => {}),
@@ -82,13 +70,13 @@ describe('caracal.spawn()', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('deletes the session when fn throws and rethrows fn\'s own error', async () => {
+  clientTest('deletes the session when fn throws and rethrows fn\'s own error', async ({ server, caracal }) => {
     const failure = new Error('agent crashed');
     await expect(caracal.spawn({}, async () => { throw failure; })).rejects.toBe(failure);
     expect(server.requestsTo('DELETE /zones/*/agents/*')).toHaveLength(1);
   });
 
-  it('a cleanup failure never hides fn\'s error and is reported', async () => {
+  clientTest('a cleanup failure never hides fn\'s error and is reported', async ({ server }) => {
     server.route('DELETE /zones/*/agents/*', (_request, response) => sendJson(response, 400, { error: 'invalid_request', error_description: 'nope' }));
     const onCleanupError = vi.fn();
     const client = testClient(server, { onCleanupError }).caracal;
@@ -98,7 +86,7 @@ describe('caracal.spawn()', () => {
     await client.close();
   });
 
-  it('when fn succeeds and cleanup fails, returns fn\'s result and publishes on the diagnostics channel', async () => {
+  clientTest('when fn succeeds and cleanup fails, returns fn\'s result and publishes on the diagnostics channel', async ({ server }) => {
     server.route('DELETE /zones/*/agents/*', (_request, response) => sendJson(response, 404, { error: 'not_found', error_description: 'gone' }));
     const events: CleanupErrorEvent[] = [];
     const listener = (message: unknown): void => void events.push(message as CleanupErrorEvent);
@@ -115,7 +103,7 @@ describe('caracal.spawn()', () => {
     expect(isCaracalError(events[0]?.error) && events[0].error.code).toBe('NOT_FOUND');
   });
 
-  it('does not run fn when opening the session fails, and surfaces the typed error', async () => {
+  clientTest('does not run fn when opening the session fails, and surfaces the typed error', async ({ server, caracal }) => {
     server.route('POST /zones/*/agents', (_request, response) =>
       sendJson(response, 409, { error: 'limit_exceeded', error_description: 'too many sessions' }, { 'x-request-id': 'req_123' }));
     const fn = vi.fn();
@@ -123,7 +111,7 @@ describe('caracal.spawn()', () => {
     expect(fn).not.toHaveBeenCalled();
   });
 
-  it('refuses a response without agent_session_id as INVALID_RESPONSE', async () => {
+  clientTest('refuses a response without agent_session_id as INVALID_RESPONSE', async ({ server, caracal }) => {
     server.route('POST /zones/*/agents', (_request, response) => sendJson(response, 201, { status: 'active' }));
     await expect(caracal.spawn({}, () => {})).rejects.toMatchObject({ code: 'INVALID_RESPONSE', status: 201 });
   });

@@ -1,30 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bind, current, type Caracal, type CaracalContext } from '../../src/index.ts';
+import { describe, expect } from 'vitest';
+import { bind, current, type CaracalContext } from '../../src/index.ts';
 import { inject } from '../../src/propagation/index.ts';
-import { startFakeCaracalServer, type FakeCaracalServer } from '../support/fake-caracal-server.ts';
-import { CLIENT, testClient, ZONE } from '../support/test-client.ts';
-
-let server: FakeCaracalServer;
-let caracal: Caracal;
+import { clientTest } from '../support/client-fixture.ts';
+import type { FakeCaracalServer } from '../support/fake-caracal-server.ts';
+import { CLIENT, ZONE } from '../support/test-client.ts';
 
 const source: CaracalContext = { subjectToken: 'session-token', zoneId: ZONE, clientId: CLIENT, agentSessionId: 'agentsess_worker', delegationEdgeId: 'deledge_inherited', hop: 1 };
 
-beforeEach(async () => {
-  server = await startFakeCaracalServer();
-  ({ caracal } = testClient(server));
-});
-
-afterEach(async () => {
-  await caracal.close();
-  await server.close();
-});
-
-function exchangeForms(): Array<Record<string, string> | undefined> {
+function exchangeForms(server: FakeCaracalServer): Array<Record<string, string> | undefined> {
   return server.requestsTo('POST /oauth/2/token').map((request) => request.form).filter((form) => form?.grant_type !== 'client_credentials');
 }
 
 describe('delegate() to a session of another application', () => {
-  it('binds the target and the new edge, but exchanges present the delegator\'s own session and edge', async () => {
+  clientTest('binds the target and the new edge, but exchanges present the delegator\'s own session and edge', async ({ server, caracal }) => {
     const seen = await bind(source, () =>
       caracal.delegate({ to: 'agentsess_partner', toClientId: 'app_partner', scopes: ['agents:message'] }, async (child) => {
         await caracal.exchange({ resource: 'https://partner.agent', scopes: ['agents:message'] });
@@ -40,7 +28,7 @@ describe('delegate() to a session of another application', () => {
     });
     const edge = seen.child.delegationEdgeId;
     expect(edge).toMatch(/^deledge_/);
-    expect(exchangeForms()).toEqual([expect.objectContaining({ agent_session_id: 'agentsess_worker', delegation_edge_id: 'deledge_inherited', resource: 'https://partner.agent' })]);
+    expect(exchangeForms(server)).toEqual([expect.objectContaining({ agent_session_id: 'agentsess_worker', delegation_edge_id: 'deledge_inherited', resource: 'https://partner.agent' })]);
     // The new edge and its target travel in baggage, for the partner's middleware to adopt.
     expect(seen.headers.baggage).toContain(`caracal.delegation_edge=${edge}`);
     expect(seen.headers.baggage).toContain('caracal.agent_session=agentsess_partner');
@@ -48,17 +36,17 @@ describe('delegate() to a session of another application', () => {
     expect(created?.json).toMatchObject({ source_session_id: 'agentsess_worker', target_session_id: 'agentsess_partner', receiver_application_id: 'app_partner', parent_edge_id: 'deledge_inherited' });
   });
 
-  it('presents only the session when the delegator had no edge of its own', async () => {
+  clientTest('presents only the session when the delegator had no edge of its own', async ({ server, caracal }) => {
     const root: CaracalContext = { ...source, delegationEdgeId: undefined, hop: 0 };
     await bind(root, () =>
       caracal.delegate({ to: 'agentsess_partner', toClientId: 'app_partner', scopes: ['agents:message'] }, () => caracal.exchange({ resource: 'https://partner.agent' })),
     );
-    const [form] = exchangeForms();
+    const [form] = exchangeForms(server);
     expect(form).toMatchObject({ agent_session_id: 'agentsess_worker' });
     expect(form?.delegation_edge_id).toBeUndefined();
   });
 
-  it('keeps the delegator\'s authority through a further delegation to another application', async () => {
+  clientTest('keeps the delegator\'s authority through a further delegation to another application', async ({ server, caracal }) => {
     const child = await bind(source, () =>
       caracal.delegate({ to: 'agentsess_partner', toClientId: 'app_partner', scopes: ['agents:message'] }, () =>
         caracal.delegate({ to: 'agentsess_third', toClientId: 'app_third', scopes: ['agents:message'] }, async () => {
@@ -68,12 +56,12 @@ describe('delegate() to a session of another application', () => {
       ),
     );
     expect(child).toMatchObject({ agentSessionId: 'agentsess_third', actingSessionId: 'agentsess_worker', actingEdgeId: 'deledge_inherited', hop: 3 });
-    expect(exchangeForms()[0]).toMatchObject({ agent_session_id: 'agentsess_worker', delegation_edge_id: 'deledge_inherited' });
+    expect(exchangeForms(server)[0]).toMatchObject({ agent_session_id: 'agentsess_worker', delegation_edge_id: 'deledge_inherited' });
   });
 });
 
 describe('delegate() within the same application', () => {
-  it('acts as the target: exchanges present the target session and the new edge', async () => {
+  clientTest('acts as the target: exchanges present the target session and the new edge', async ({ server, caracal }) => {
     for (const toClientId of [undefined, CLIENT]) {
       const child = await bind(source, () =>
         caracal.delegate({ to: 'agentsess_sibling', toClientId, scopes: ['tools:call'] }, async (bound) => {
@@ -83,11 +71,11 @@ describe('delegate() within the same application', () => {
       );
       expect(child.actingSessionId).toBeUndefined();
       expect(child.actingEdgeId).toBeUndefined();
-      expect(exchangeForms().at(-1)).toMatchObject({ agent_session_id: 'agentsess_sibling', delegation_edge_id: child.delegationEdgeId });
+      expect(exchangeForms(server).at(-1)).toMatchObject({ agent_session_id: 'agentsess_sibling', delegation_edge_id: child.delegationEdgeId });
     }
   });
 
-  it('never writes the acting fields onto the wire', () => {
+  clientTest('never writes the acting fields onto the wire', () => {
     const headers: Record<string, string> = {};
     inject({ ...source, actingSessionId: 'agentsess_secret_acting', actingEdgeId: 'deledge_secret_acting' }, headers);
     expect(JSON.stringify(headers)).not.toContain('secret_acting');
