@@ -1,46 +1,30 @@
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
-import { createRevocationStore, createVerifier, verifyNode, type ActAsOptions, type CaracalIncomingMessage, type EdgeCandidate, type Verifier } from '../../src/verify/index.ts';
-import { listen, type Listening } from './helpers/listen.ts';
+import { createRevocationStore, verifyNode, type ActAsOptions, type CaracalIncomingMessage, type EdgeCandidate } from '../../src/verify/index.ts';
+import { listen } from './helpers/listen.ts';
 import { rawRequest } from './helpers/raw-request.ts';
-import { AUDIENCE, EDGE_LEAF, EDGE_ROOT, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
+import { useVerifyFixture } from './helpers/verify-fixture.ts';
+import { EDGE_LEAF, EDGE_ROOT, SESSION, ZONE } from './helpers/test-issuer.ts';
 
 const RECEIVER_TOKEN = 'receiver-own-session-mandate';
 const RECEIVER_SESSION = 'agentsess_RECEIVER';
 const NEW_EDGE = 'deledge_TO_RECEIVER';
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-let issuer: TestIssuer;
-let verifier: Verifier;
-let server: Listening | undefined;
 const store = createRevocationStore();
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation: store });
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-afterAll(async () => {
-  await verifier.close();
-  await issuer.close();
-});
+const fixture = useVerifyFixture({ revocation: store });
 
 async function receive(actAs: ActAsOptions | undefined, baggage: string, claims: Record<string, unknown> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
-  server = await listen(
+  fixture.server = await listen(
     verifyNode(
       (request: CaracalIncomingMessage, response: ServerResponse) => {
         response.end(JSON.stringify({ context: current(), actingUnder: request.caracal?.actingUnder, caller: request.caracal?.callerContext.agentSessionId }));
       },
-      { verifier, actAs },
+      { verifier: fixture.verifier, actAs },
     ),
   );
-  const response = await rawRequest(`${server.url}/task`, { headers: { authorization: `Bearer ${await issuer.mint(claims)}`, traceparent: TRACEPARENT, baggage } });
+  const response = await rawRequest(`${fixture.server.url}/task`, { headers: { authorization: `Bearer ${await fixture.issuer.mint(claims)}`, traceparent: TRACEPARENT, baggage } });
   return { status: response.status, json: JSON.parse(response.body.toString()) as Record<string, unknown> };
 }
 

@@ -1,28 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
-import { verifyFastify, createRevocationStore, createVerifier, REVOKED_TRAILER, type VerifiedRequest, type Verifier } from '../../src/verify/index.ts';
+import { verifyFastify, createRevocationStore, REVOKED_TRAILER, type VerifiedRequest } from '../../src/verify/index.ts';
 import { rawRequest } from './helpers/raw-request.ts';
-import { AUDIENCE, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
+import { useVerifyFixture } from './helpers/verify-fixture.ts';
+import { SESSION } from './helpers/test-issuer.ts';
 
-let issuer: TestIssuer;
-let verifier: Verifier;
 let app: FastifyInstance | undefined;
 const store = createRevocationStore();
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation: store });
-});
+const fixture = useVerifyFixture({ revocation: store });
 
 afterEach(async () => {
   await app?.close();
   app = undefined;
-});
-
-afterAll(async () => {
-  await verifier.close();
-  await issuer.close();
 });
 
 declare module 'fastify' {
@@ -33,7 +23,7 @@ declare module 'fastify' {
 
 async function start(): Promise<string> {
   app = Fastify();
-  await app.register(verifyFastify, { verifier, requiredScopes: ['tools:call'] });
+  await app.register(verifyFastify, { verifier: fixture.verifier, requiredScopes: ['tools:call'] });
   app.get('/whoami', async (request) => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     return { session: current()?.agentSessionId, client: request.caracal?.claims.client_id };
@@ -53,13 +43,13 @@ async function start(): Promise<string> {
 describe('verifyFastify', () => {
   it('runs hooks and handlers inside the verified context, for GET and for POST with a parsed body', async () => {
     const url = await start();
-    const token = await issuer.mint();
+    const token = await fixture.issuer.mint();
     const response = await rawRequest(`${url}/whoami`, { headers: { authorization: `Bearer ${token}` } });
     expect(JSON.parse(response.body.toString())).toEqual({ session: SESSION, client: 'app_caller' });
 
     const posted = await rawRequest(`${url}/echo`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${await issuer.mint()}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${await fixture.issuer.mint()}`, 'content-type': 'application/json' },
       body: JSON.stringify({ invoice: 42 }),
     });
     expect(JSON.parse(posted.body.toString())).toEqual({ body: { invoice: 42 }, session: SESSION });
@@ -72,14 +62,14 @@ describe('verifyFastify', () => {
     expect(missing.headers['www-authenticate']).toContain('error="invalid_token"');
     expect(JSON.parse(missing.body.toString())).toMatchObject({ error: 'invalid_token' });
 
-    const scoped = await rawRequest(`${url}/whoami`, { headers: { authorization: `Bearer ${await issuer.mint({ scope: 'tools:list' })}` } });
+    const scoped = await rawRequest(`${url}/whoami`, { headers: { authorization: `Bearer ${await fixture.issuer.mint({ scope: 'tools:list' })}` } });
     expect(scoped.status).toBe(403);
     expect(JSON.parse(scoped.body.toString())).toMatchObject({ error: 'insufficient_scope' });
   });
 
   it('guards raw streamed replies with the X-Caracal-Revoked trailer', async () => {
     const url = await start();
-    const response = await rawRequest(`${url}/stream`, { headers: { authorization: `Bearer ${await issuer.mint({ agent_session_id: 'agentsess_streaming' })}` } });
+    const response = await rawRequest(`${url}/stream`, { headers: { authorization: `Bearer ${await fixture.issuer.mint({ agent_session_id: 'agentsess_streaming' })}` } });
     expect(response.headers.trailer).toBe(REVOKED_TRAILER);
     expect(response.body.length).toBe(4096);
     expect(response.trailers['x-caracal-revoked']).toBe('agentsess_streaming');
@@ -87,9 +77,9 @@ describe('verifyFastify', () => {
 
   it('also works through inject()', async () => {
     app = Fastify();
-    await app.register(verifyFastify, { verifier });
+    await app.register(verifyFastify, { verifier: fixture.verifier });
     app.get('/whoami', async () => ({ session: current()?.agentSessionId }));
-    const response = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Bearer ${await issuer.mint()}` } });
+    const response = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Bearer ${await fixture.issuer.mint()}` } });
     expect(response.json()).toEqual({ session: SESSION });
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { current } from '../../src/context/current.ts';
 import {
   verifyNodeMiddleware,
@@ -7,33 +7,15 @@ import {
   createVerifier,
   verifyNode,
   type CaracalIncomingMessage,
-  type RevocationStore,
-  type Verifier,
 } from '../../src/verify/index.ts';
-import { listen, type Listening } from './helpers/listen.ts';
+import { listen } from './helpers/listen.ts';
 import { rawRequest } from './helpers/raw-request.ts';
-import { AUDIENCE, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
+import { useVerifyFixture } from './helpers/verify-fixture.ts';
+import { AUDIENCE, SESSION, ZONE } from './helpers/test-issuer.ts';
 
-let issuer: TestIssuer;
-let store: RevocationStore;
-let verifier: Verifier;
-let server: Listening | undefined;
+const store = createRevocationStore();
+const fixture = useVerifyFixture({ requiredScopes: ['tools:call'], revocation: store });
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  store = createRevocationStore();
-  verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, requiredScopes: ['tools:call'], revocation: store });
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-afterAll(async () => {
-  await verifier.close();
-  await issuer.close();
-});
 
 /** A handler that reports what it sees, after an await and a timer hop (context must survive both). */
 async function reportContext(request: CaracalIncomingMessage, response: ServerResponse): Promise<void> {
@@ -46,14 +28,14 @@ async function reportContext(request: CaracalIncomingMessage, response: ServerRe
 }
 
 async function get(token?: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; json: Record<string, unknown> }> {
-  const response = await rawRequest(`${server!.url}/tools`, { headers: token === undefined ? headers : { authorization: `Bearer ${token}`, ...headers } });
+  const response = await rawRequest(`${fixture.server!.url}/tools`, { headers: token === undefined ? headers : { authorization: `Bearer ${token}`, ...headers } });
   return { status: response.status, headers: response.headers, json: JSON.parse(response.body.toString('utf8')) as Record<string, unknown> };
 }
 
 describe('verifyNode (node:http)', () => {
   it('runs the handler inside the verified context, with request.caracal and request.auth', async () => {
-    server = await listen(verifyNode(reportContext, { verifier }));
-    const token = await issuer.mint();
+    fixture.server = await listen(verifyNode(reportContext, { verifier: fixture.verifier }));
+    const token = await fixture.issuer.mint();
     const { status, json } = await get(token, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
     expect(status).toBe(200);
     expect(json).toMatchObject({
@@ -65,15 +47,15 @@ describe('verifyNode (node:http)', () => {
   });
 
   it('keeps concurrent requests in their own contexts', async () => {
-    server = await listen(verifyNode(reportContext, { verifier }));
+    fixture.server = await listen(verifyNode(reportContext, { verifier: fixture.verifier }));
     const sessions = Array.from({ length: 12 }, (_, index) => `agentsess_${index}`);
-    const results = await Promise.all(sessions.map(async (session) => (await get(await issuer.mint({ agent_session_id: session }))).json));
+    const results = await Promise.all(sessions.map(async (session) => (await get(await fixture.issuer.mint({ agent_session_id: session }))).json));
     expect(results.map((result) => (result.context as { agentSessionId: string }).agentSessionId)).toEqual(sessions);
   });
 
   it('answers 401 with a Bearer invalid_token challenge and the error JSON when the mandate is missing or bad', async () => {
-    server = await listen(verifyNode(reportContext, { verifier }));
-    for (const token of [undefined, 'garbage', await issuer.mint({ exp: Math.floor(Date.now() / 1000) - 600 })]) {
+    fixture.server = await listen(verifyNode(reportContext, { verifier: fixture.verifier }));
+    for (const token of [undefined, 'garbage', await fixture.issuer.mint({ exp: Math.floor(Date.now() / 1000) - 600 })]) {
       const { status, headers, json } = await get(token);
       expect(status).toBe(401);
       expect(headers['www-authenticate']).toMatch(/^Bearer error="invalid_token", error_description="[^"]+"$/);
@@ -82,8 +64,8 @@ describe('verifyNode (node:http)', () => {
   });
 
   it('answers 403 insufficient_scope naming the scope', async () => {
-    server = await listen(verifyNode(reportContext, { verifier, requiredScopes: ['tools:admin'] }));
-    const { status, headers, json } = await get(await issuer.mint());
+    fixture.server = await listen(verifyNode(reportContext, { verifier: fixture.verifier, requiredScopes: ['tools:admin'] }));
+    const { status, headers, json } = await get(await fixture.issuer.mint());
     expect(status).toBe(403);
     expect(headers['www-authenticate']).toContain('error="insufficient_scope"');
     expect(headers['www-authenticate']).toContain('scope="tools:call tools:admin"');
@@ -91,21 +73,21 @@ describe('verifyNode (node:http)', () => {
   });
 
   it('answers 401 to a replayed or revoked mandate', async () => {
-    server = await listen(verifyNode(reportContext, { verifier }));
-    const token = await issuer.mint();
+    fixture.server = await listen(verifyNode(reportContext, { verifier: fixture.verifier }));
+    const token = await fixture.issuer.mint();
     expect((await get(token)).status).toBe(200);
     expect(await get(token)).toMatchObject({ status: 401, json: { error: 'invalid_token' } });
 
     store.revoke({ sessionIds: ['agentsess_revoked'] });
-    const revoked = await get(await issuer.mint({ agent_session_id: 'agentsess_revoked' }));
+    const revoked = await get(await fixture.issuer.mint({ agent_session_id: 'agentsess_revoked' }));
     expect(revoked).toMatchObject({ status: 401, json: { error: 'invalid_token' } });
     expect(String(revoked.json.error_description)).toContain('revoked');
   });
 
   it('answers 503 temporarily_unavailable when the zone keys cannot be fetched', async () => {
     const unreachable = createVerifier({ issuer: 'http://127.0.0.1:1', zoneId: ZONE, audience: AUDIENCE });
-    server = await listen(verifyNode(reportContext, { verifier: unreachable }));
-    const { status, headers, json } = await get(await issuer.mint());
+    fixture.server = await listen(verifyNode(reportContext, { verifier: unreachable }));
+    const { status, headers, json } = await get(await fixture.issuer.mint());
     expect(status).toBe(503);
     expect(headers['retry-after']).toBe('5');
     expect(json.error).toBe('temporarily_unavailable');
@@ -113,12 +95,12 @@ describe('verifyNode (node:http)', () => {
   });
 
   it('turns a handler failure into a 500 without leaking it', async () => {
-    server = await listen(
+    fixture.server = await listen(
       verifyNode(() => {
         throw new Error('handler bug');
-      }, { verifier }),
+      }, { verifier: fixture.verifier }),
     );
-    const { status, json } = await get(await issuer.mint());
+    const { status, json } = await get(await fixture.issuer.mint());
     expect(status).toBe(500);
     expect(json).toEqual({ error: 'server_error', error_description: 'The handler failed.' });
   });
@@ -126,16 +108,16 @@ describe('verifyNode (node:http)', () => {
 
 describe('verifyNodeMiddleware', () => {
   it('runs next() inside the context and never calls it on refusal', async () => {
-    const caracal = verifyNodeMiddleware({ verifier });
+    const caracal = verifyNodeMiddleware({ verifier: fixture.verifier });
     let calls = 0;
-    server = await listen((request, response) =>
+    fixture.server = await listen((request, response) =>
       caracal(request, response, () => {
         calls++;
         response.end(current()?.agentSessionId);
       }),
     );
-    expect((await rawRequest(`${server.url}/`, { headers: { authorization: `Bearer ${await issuer.mint()}` } })).body.toString()).toBe(SESSION);
-    expect((await rawRequest(`${server.url}/`)).status).toBe(401);
+    expect((await rawRequest(`${fixture.server.url}/`, { headers: { authorization: `Bearer ${await fixture.issuer.mint()}` } })).body.toString()).toBe(SESSION);
+    expect((await rawRequest(`${fixture.server.url}/`)).status).toBe(401);
     expect(calls).toBe(1);
   });
 });

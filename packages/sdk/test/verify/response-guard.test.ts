@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   createRevocationStore,
   createVerifier,
@@ -9,26 +9,16 @@ import {
   type RevocationStore,
   type Verifier,
 } from '../../src/verify/index.ts';
-import { listen, type Listening } from './helpers/listen.ts';
+import { listen } from './helpers/listen.ts';
 import { rawRequest } from './helpers/raw-request.ts';
-import { AUDIENCE, EDGE_ROOT, SESSION, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
+import { useVerifyFixture } from './helpers/verify-fixture.ts';
+import { AUDIENCE, EDGE_ROOT, SESSION, ZONE } from './helpers/test-issuer.ts';
 
-let issuer: TestIssuer;
-let server: Listening | undefined;
+const fixture = useVerifyFixture();
 const verifiers: Verifier[] = [];
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-
 afterEach(async () => {
-  await server?.close();
-  server = undefined;
   for (const verifier of verifiers.splice(0)) await verifier.close();
-});
-
-afterAll(async () => {
-  await issuer.close();
 });
 
 /** A store that is only ever polled: it never pushes, so only the 4 KiB checks can see a revocation. */
@@ -37,13 +27,13 @@ function pollOnly(store: RevocationStore): RevocationStore {
 }
 
 function verifierWith(store: RevocationStore): Verifier {
-  const verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation: store });
+  const verifier = createVerifier({ issuer: fixture.issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation: store });
   verifiers.push(verifier);
   return verifier;
 }
 
 async function call(headers: Record<string, string> = {}, onData?: (chunk: Buffer, received: number) => void): ReturnType<typeof rawRequest> {
-  return rawRequest(`${server!.url}/stream`, { headers: { authorization: `Bearer ${await issuer.mint()}`, ...headers }, onData });
+  return rawRequest(`${fixture.server!.url}/stream`, { headers: { authorization: `Bearer ${await fixture.issuer.mint()}`, ...headers }, onData });
 }
 
 describe('streamed responses under revocation', () => {
@@ -51,7 +41,7 @@ describe('streamed responses under revocation', () => {
     const store = createRevocationStore();
     const writes: boolean[] = [];
     let aborted = false;
-    server = await listen(
+    fixture.server = await listen(
       verifyNode(
         (request: CaracalIncomingMessage, response: ServerResponse) => {
           response.writeHead(200, { 'content-type': 'text/plain' });
@@ -80,7 +70,7 @@ describe('streamed responses under revocation', () => {
   it('slices one large write so that the check still happens at every 4 KiB', async () => {
     const store = createRevocationStore();
     let written = 0;
-    server = await listen(
+    fixture.server = await listen(
       verifyNode(
         (_request: CaracalIncomingMessage, response: ServerResponse) => {
           response.write(Buffer.alloc(1000, 'x'));
@@ -101,7 +91,7 @@ describe('streamed responses under revocation', () => {
   it('are cut by a pushed revocation even while nothing is being written', async () => {
     const store = createRevocationStore();
     let handlerSawAbort: unknown;
-    server = await listen(
+    fixture.server = await listen(
       verifyNode(
         async (request: CaracalIncomingMessage, response: ServerResponse) => {
           response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -122,7 +112,7 @@ describe('streamed responses under revocation', () => {
 
   it('answer 401 when revoked before the response started', async () => {
     const store = createRevocationStore();
-    server = await listen(
+    fixture.server = await listen(
       verifyNode(
         async (request: CaracalIncomingMessage, response: ServerResponse) => {
           response.setHeader('content-type', 'text/plain');
@@ -141,7 +131,7 @@ describe('streamed responses under revocation', () => {
 
   it('leave ordinary responses alone: Content-Length, no trailer', async () => {
     const store = createRevocationStore();
-    server = await listen(verifyNode((_request: CaracalIncomingMessage, response: ServerResponse) => response.end('x'.repeat(10_000)), { verifier: verifierWith(store) }));
+    fixture.server = await listen(verifyNode((_request: CaracalIncomingMessage, response: ServerResponse) => response.end('x'.repeat(10_000)), { verifier: verifierWith(store) }));
     const response = await call();
     expect(response.status).toBe(200);
     expect(response.headers['content-length']).toBe('10000');
@@ -151,7 +141,7 @@ describe('streamed responses under revocation', () => {
 
   it('close the connection of a fixed-length response, which cannot carry a trailer', async () => {
     const store = createRevocationStore();
-    server = await listen(
+    fixture.server = await listen(
       verifyNode(
         (_request: CaracalIncomingMessage, response: ServerResponse) => {
           response.writeHead(200, { 'content-length': String(16 * 1024) });
@@ -170,7 +160,7 @@ describe('streamed responses under revocation', () => {
 
   it('stay unguarded when guardStreams is false', async () => {
     const store = createRevocationStore();
-    server = await listen(
+    fixture.server = await listen(
       verifyNode(
         (_request: CaracalIncomingMessage, response: ServerResponse) => {
           response.write(Buffer.alloc(4096));
