@@ -1,6 +1,6 @@
-import { CliError } from '../errors.ts';
 import { parseBaseUrl } from './base-url.ts';
 import { nonEmpty } from './coordinator-settings.ts';
+import { requiredSettings } from './required-settings.ts';
 
 /** Where and with which bearer the bootstrap commands (`zone`, `app`, `resource`, `token`) call the admin API. */
 export interface AdminSettings {
@@ -17,11 +17,9 @@ export function resolveAdminSettings(
   options: { url?: string | undefined },
 ): AdminSettings {
   const fromFlag = nonEmpty(options.url);
-  const url = fromFlag ?? nonEmpty(env.CARACAL_COORDINATOR_URL);
-  const adminToken = nonEmpty(env.CARACAL_ADMIN_TOKEN);
-  const lines = [url === undefined ? MISSING_ADMIN_URL : undefined, adminToken === undefined ? MISSING_ADMIN_TOKEN : undefined];
-  if (url === undefined || adminToken === undefined) {
-    throw new CliError('missing_setting', lines.filter((line) => line !== undefined).join('\n'));
-  }
+  const { url, adminToken } = requiredSettings({
+    url: { value: fromFlag ?? nonEmpty(env.CARACAL_COORDINATOR_URL), missing: MISSING_ADMIN_URL },
+    adminToken: { value: nonEmpty(env.CARACAL_ADMIN_TOKEN), missing: MISSING_ADMIN_TOKEN },
+  });
   return { url: parseBaseUrl(url, fromFlag === undefined ? 'CARACAL_COORDINATOR_URL' : '--url'), adminToken };
 }

@@ -1,5 +1,6 @@
 import { CliError } from '../errors.ts';
 import { parseBaseUrl } from './base-url.ts';
+import { requiredSettings } from './required-settings.ts';
 import { readZoneClaim } from './zone-claim.ts';
 
 /** Where and as whom the `agent` and `delegation` commands talk to the Coordinator. */
@@ -23,11 +24,10 @@ export function resolveCoordinatorSettings(
   env: Readonly<Record<string, string | undefined>>,
   options: { zone?: string | undefined },
 ): CoordinatorSettings {
-  const url = nonEmpty(env.CARACAL_COORDINATOR_URL);
-  const token = nonEmpty(env.CARACAL_COORDINATOR_TOKEN);
-  const missing = [url === undefined ? MISSING_COORDINATOR_URL : undefined, token === undefined ? MISSING_COORDINATOR_TOKEN : undefined];
-  const lines = missing.filter((line) => line !== undefined);
-  if (url === undefined || token === undefined) throw new CliError('missing_setting', lines.join('\n'));
+  const { url, token } = requiredSettings({
+    url: { value: nonEmpty(env.CARACAL_COORDINATOR_URL), missing: MISSING_COORDINATOR_URL },
+    token: { value: nonEmpty(env.CARACAL_COORDINATOR_TOKEN), missing: MISSING_COORDINATOR_TOKEN },
+  });
   const zoneId = nonEmpty(options.zone) ?? nonEmpty(env.CARACAL_ZONE_ID) ?? readZoneClaim(token);
   if (zoneId === undefined) throw new CliError('missing_setting', MISSING_ZONE);
   return { url: parseBaseUrl(url, 'CARACAL_COORDINATOR_URL'), token, zoneId };

@@ -4,16 +4,8 @@ import type { BootstrapDocument } from '@caracal/protocol';
 import { nonEmpty } from './coordinator-settings.ts';
 import type { ServerConfigFile } from './server-config-file.ts';
 
-/** The `caracal server start` flags, after commander parsed them. */
-export interface ServerStartFlags {
-  port?: number;
-  host?: string;
-  databaseUrl?: string;
-  redisUrl?: string;
-  dataDir?: string;
-  adminToken?: string;
-  logLevel?: string;
-}
+/** The `caracal server start` flags, after commander parsed them: the settings of the config file. */
+export type ServerStartFlags = Omit<ServerConfigFile, 'bootstrap'>;
 
 export interface ServerSettings {
   port: number;
