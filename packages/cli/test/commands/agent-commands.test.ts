@@ -1,17 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeCoordinator, type FakeCoordinator } from '../helpers/fake-coordinator.ts';
+import { describe, expect } from 'vitest';
+import { coordinatorTest } from '../helpers/coordinator-fixture.ts';
 import { runAgainst } from '../helpers/run-against.ts';
 
-let coordinator: FakeCoordinator;
-beforeEach(async () => {
-  coordinator = await startFakeCoordinator();
-});
-afterEach(async () => {
-  await coordinator.close();
-});
 
 describe('caracal agent list', () => {
-  it('prints every session of every page as an aligned table with the seed columns', async () => {
+  coordinatorTest('prints every session of every page as an aligned table with the seed columns', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'list']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
@@ -25,7 +18,7 @@ describe('caracal agent list', () => {
     expect(result.stdout).not.toMatch(/ \n/);
   });
 
-  it('follows next_cursor with the maximum page size and sends the bearer token', async () => {
+  coordinatorTest('follows next_cursor with the maximum page size and sends the bearer token', async ({ coordinator }) => {
     await runAgainst(coordinator, ['agent', 'list']);
     const lists = coordinator.requests.filter((request) => request.path === '/zones/zone_test/agents');
     expect(lists.map((request) => request.query.get('cursor'))).toEqual([null, '2', '4']);
@@ -33,14 +26,14 @@ describe('caracal agent list', () => {
     expect(lists.every((request) => request.authorization === 'Bearer operator-token')).toBe(true);
   });
 
-  it('prints a JSON array of the full rows with --json', async () => {
+  coordinatorTest('prints a JSON array of the full rows with --json', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'list', '--json']);
     expect(result.code).toBe(0);
     const parsed: unknown = JSON.parse(result.stdout);
     expect(parsed).toEqual(coordinator.agents);
   });
 
-  it('colours the status only on a terminal and never with NO_COLOR', async () => {
+  coordinatorTest('colours the status only on a terminal and never with NO_COLOR', async ({ coordinator }) => {
     const plain = await runAgainst(coordinator, ['agent', 'list']);
     expect(plain.stdout).not.toContain('\u001B[');
     const coloured = await runAgainst(coordinator, ['agent', 'list'], { isTTY: true });
@@ -49,7 +42,7 @@ describe('caracal agent list', () => {
     expect(noColour.stdout).toBe(plain.stdout);
   });
 
-  it('takes the zone from --zone over CARACAL_ZONE_ID, and from the token claim when neither is set', async () => {
+  coordinatorTest('takes the zone from --zone over CARACAL_ZONE_ID, and from the token claim when neither is set', async ({ coordinator }) => {
     const flagged = await runAgainst(coordinator, ['agent', 'list', '--zone', 'zone_other']);
     expect(flagged.code).toBe(1);
     expect(coordinator.requests.at(-1)!.path).toBe('/zones/zone_other/agents');
@@ -61,7 +54,7 @@ describe('caracal agent list', () => {
 });
 
 describe('caracal agent get', () => {
-  it('prints the session as aligned key/value lines', async () => {
+  coordinatorTest('prints the session as aligned key/value lines', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_child1']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('id              agentsess_child1\n');
@@ -69,26 +62,26 @@ describe('caracal agent get', () => {
     expect(result.stdout).toContain('terminated_at   -\n');
   });
 
-  it('prints the object itself with --json', async () => {
+  coordinatorTest('prints the object itself with --json', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_child1', '--json']);
     expect(JSON.parse(result.stdout)).toEqual(coordinator.agents[1]);
   });
 
-  it('reports a server error with its code, description and request id, exit 1', async () => {
+  coordinatorTest('reports a server error with its code, description and request id, exit 1', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_missing']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^not_found: no agent session agentsess_missing\n {2}HTTP 404, request id req_fake\d+\n$/);
   });
 
-  it('escapes the id into one path segment', async () => {
+  coordinatorTest('escapes the id into one path segment', async ({ coordinator }) => {
     await runAgainst(coordinator, ['agent', 'get', '../../admin/zones']);
     expect(coordinator.requests.at(-1)!.path).toBe('/zones/zone_test/agents/..%2F..%2Fadmin%2Fzones');
   });
 });
 
 describe('caracal agent tree', () => {
-  it('lists the direct children with the seed columns, and children is an alias', async () => {
+  coordinatorTest('lists the direct children with the seed columns, and children is an alias', async ({ coordinator }) => {
     const tree = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_root']);
     expect(tree.code).toBe(0);
     const lines = tree.stdout.trimEnd().split('\n');
@@ -98,14 +91,14 @@ describe('caracal agent tree', () => {
     expect(alias.stdout).toBe(tree.stdout);
   });
 
-  it('prints a JSON array with --json', async () => {
+  coordinatorTest('prints a JSON array with --json', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_child1', '--json']);
     expect((JSON.parse(result.stdout) as Array<{ id: string }>).map((row) => row.id)).toEqual(['agentsess_grandchild']);
   });
 });
 
 describe('caracal agent suspend | resume | terminate', () => {
-  it('suspends and resumes, printing the verb and the id', async () => {
+  coordinatorTest('suspends and resumes, printing the verb and the id', async ({ coordinator }) => {
     const suspended = await runAgainst(coordinator, ['agent', 'suspend', 'agentsess_child1']);
     expect([suspended.code, suspended.stdout]).toEqual([0, 'suspended agentsess_child1\n']);
     expect(coordinator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/zones/zone_test/agents/agentsess_child1/suspend' });
@@ -113,13 +106,13 @@ describe('caracal agent suspend | resume | terminate', () => {
     expect([resumed.code, resumed.stdout]).toEqual([0, 'resumed agentsess_child1\n']);
   });
 
-  it('terminates with DELETE and prints exactly "terminated <id>"', async () => {
+  coordinatorTest('terminates with DELETE and prints exactly "terminated <id>"', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_child1']);
     expect(result).toMatchObject({ code: 0, stdout: 'terminated agentsess_child1\n', stderr: '' });
     expect(coordinator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/zones/zone_test/agents/agentsess_child1' });
   });
 
-  it("prints the server's counts with the id under --json", async () => {
+  coordinatorTest("prints the server's counts with the id under --json", async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_child1', '--json']);
     expect(JSON.parse(result.stdout)).toEqual({ id: 'agentsess_child1', terminated_sessions: 2, revoked_edges: 2 });
     const again = await runAgainst(coordinator, ['agent', 'resume', 'agentsess_child1']);

@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeCoordinator, type FakeCoordinator } from '../helpers/fake-coordinator.ts';
+import { describe, expect } from 'vitest';
+import { coordinatorTest } from '../helpers/coordinator-fixture.ts';
 import { runAgainst } from '../helpers/run-against.ts';
 
-let coordinator: FakeCoordinator;
-beforeEach(async () => {
-  coordinator = await startFakeCoordinator();
-});
-afterEach(async () => {
-  await coordinator.close();
-});
 
 const EDGE_HEADER = /^id\s+source_session_id\s+target_session_id\s+resource_id\s+status\s+expires_at$/;
 
 describe('caracal delegation inbound | outbound', () => {
-  it('lists edges by target for inbound', async () => {
+  coordinatorTest('lists edges by target for inbound', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'inbound', 'agentsess_child1']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
@@ -23,14 +16,14 @@ describe('caracal delegation inbound | outbound', () => {
     expect(coordinator.requests.at(-1)!.query.get('target_session_id')).toBe('agentsess_child1');
   });
 
-  it('lists edges by source for outbound, across pages', async () => {
+  coordinatorTest('lists edges by source for outbound, across pages', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'outbound', 'agentsess_root', '--json']);
     const ids = (JSON.parse(result.stdout) as Array<{ id: string }>).map((edge) => edge.id);
     expect(ids).toEqual(['deledge_a', 'deledge_c', 'deledge_d']);
     expect(coordinator.requests.filter((request) => request.path.endsWith('/delegations')).length).toBe(2);
   });
 
-  it('prints only the header for a session without edges', async () => {
+  coordinatorTest('prints only the header for a session without edges', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'outbound', 'agentsess_grandchild']);
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
     const json = await runAgainst(coordinator, ['delegation', 'outbound', 'agentsess_grandchild', '--json']);
@@ -39,7 +32,7 @@ describe('caracal delegation inbound | outbound', () => {
 });
 
 describe('caracal delegation traverse', () => {
-  it('prints the chain root to leaf with the seed columns', async () => {
+  coordinatorTest('prints the chain root to leaf with the seed columns', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'traverse', 'deledge_b']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
@@ -52,7 +45,7 @@ describe('caracal delegation traverse', () => {
     );
   });
 
-  it('prints a JSON array with --json', async () => {
+  coordinatorTest('prints a JSON array with --json', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'traverse', 'deledge_b', '--json']);
     expect(JSON.parse(result.stdout)).toEqual([
       { depth: 0, id: 'deledge_a', source_session_id: 'agentsess_root', target_session_id: 'agentsess_child1' },
@@ -62,18 +55,18 @@ describe('caracal delegation traverse', () => {
 });
 
 describe('caracal delegation revoke', () => {
-  it('prints the counts exactly as the seed shows them', async () => {
+  coordinatorTest('prints the counts exactly as the seed shows them', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'revoke', 'deledge_a']);
     expect(result).toMatchObject({ code: 0, stdout: '{"revoked_edges": 2, "affected_sessions": 2}\n', stderr: '' });
     expect(coordinator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/zones/zone_test/delegations/deledge_a/revoke' });
   });
 
-  it('prints a JSON object with --json', async () => {
+  coordinatorTest('prints a JSON object with --json', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'revoke', 'deledge_c', '--json']);
     expect(JSON.parse(result.stdout)).toEqual({ revoked_edges: 1, affected_sessions: 1 });
   });
 
-  it('reports a rejected token with exit 1', async () => {
+  coordinatorTest('reports a rejected token with exit 1', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'revoke', 'deledge_a'], { env: { CARACAL_COORDINATOR_TOKEN: 'wrong' } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^invalid_token: the bearer mandate is not valid\n {2}HTTP 401, request id req_fake\d+\n$/);
