@@ -46,11 +46,7 @@ describe('parseBaggage', () => {
   });
 
   it('rejects malformed properties', () => {
-    expect(parseBaggage('k=v;')).toBeNull();
-    expect(parseBaggage('k=v;;a')).toBeNull();
-    expect(parseBaggage('k=v;=1')).toBeNull();
-    expect(parseBaggage('k=v;a=b c')).toBeNull();
-    expect(parseBaggage('k=v;a="b"')).toBeNull();
+    for (const header of ['k=v;', 'k=v;;a', 'k=v;=1', 'k=v;a=b c', 'k=v;a="b"']) expect(parseBaggage(header), header).toBeNull();
   });
 
   it('ignores spaces and tabs around members, = and ;, and tolerates empty members', () => {
@@ -63,17 +59,11 @@ describe('parseBaggage', () => {
 
   it('accepts empty values and rejects values with forbidden characters', () => {
     expect(parseBaggage('k=')).toEqual([{ key: 'k', value: '' }]);
-    expect(parseBaggage('k=a b')).toBeNull();
-    expect(parseBaggage('k="v"')).toBeNull();
-    expect(parseBaggage('k=a\\b')).toBeNull();
-    expect(parseBaggage('k=é')).toBeNull();
+    for (const header of ['k=a b', 'k="v"', 'k=a\\b', 'k=é']) expect(parseBaggage(header), header).toBeNull();
   });
 
   it('rejects keys that are not tokens and members without =', () => {
-    expect(parseBaggage('k(1)=v')).toBeNull();
-    expect(parseBaggage('=v')).toBeNull();
-    expect(parseBaggage('k')).toBeNull();
-    expect(parseBaggage('a=1,b')).toBeNull();
+    for (const header of ['k(1)=v', '=v', 'k', 'a=1,b']) expect(parseBaggage(header), header).toBeNull();
   });
 
   it('joins several header values into one list and keeps duplicate keys in order', () => {

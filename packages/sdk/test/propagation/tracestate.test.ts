@@ -16,34 +16,34 @@ describe('parseTracestate', () => {
   it('accepts simple keys: lcalpha then lcalpha, digits, _ - * /, up to 256 characters', () => {
     expect(parseTracestate('a0_-*/=1')).toEqual([{ key: 'a0_-*/', value: '1' }]);
     expect(parseTracestate(`${'a'.repeat(256)}=1`)).toHaveLength(1);
-    expect(parseTracestate(`${'a'.repeat(257)}=1`)).toBeNull();
-    expect(parseTracestate('0abc=1')).toBeNull();
-    expect(parseTracestate('Abc=1')).toBeNull();
-    expect(parseTracestate('ab.c=1')).toBeNull();
-    expect(parseTracestate('=1')).toBeNull();
+    for (const header of [`${'a'.repeat(257)}=1`, '0abc=1', 'Abc=1', 'ab.c=1', '=1']) expect(parseTracestate(header), header).toBeNull();
   });
 
   it('accepts multi-tenant keys tenant@system with their own limits', () => {
     expect(parseTracestate('0tenant@vendor=1')).toEqual([{ key: '0tenant@vendor', value: '1' }]);
     expect(parseTracestate(`${'t'.repeat(241)}@${'s'.repeat(14)}=1`)).toHaveLength(1);
-    expect(parseTracestate(`${'t'.repeat(242)}@s=1`)).toBeNull();
-    expect(parseTracestate(`t@${'s'.repeat(15)}=1`)).toBeNull();
-    expect(parseTracestate('t@0s=1')).toBeNull();
-    expect(parseTracestate('@s=1')).toBeNull();
-    expect(parseTracestate('t@=1')).toBeNull();
-    expect(parseTracestate('t@s@x=1')).toBeNull();
-    expect(parseTracestate('_t@s=1')).toBeNull();
+    for (const header of [
+      `${'t'.repeat(242)}@s=1`,
+      `t@${'s'.repeat(15)}=1`,
+      't@0s=1',
+      '@s=1',
+      't@=1',
+      't@s@x=1',
+      '_t@s=1',
+    ]) expect(parseTracestate(header), header).toBeNull();
   });
 
   it('accepts values of printable ASCII without , and =, up to 256, not ending in a space', () => {
     expect(parseTracestate('k= a b!~')).toEqual([{ key: 'k', value: ' a b!~' }]);
     expect(parseTracestate(`k=${'v'.repeat(256)}`)).toHaveLength(1);
-    expect(parseTracestate(`k=${'v'.repeat(257)}`)).toBeNull();
-    expect(parseTracestate('k=')).toBeNull();
-    expect(parseTracestate('k=a=b')).toBeNull();
-    expect(parseTracestate('k=é')).toBeNull();
-    expect(parseTracestate('k=a\u0001')).toBeNull();
-    expect(parseTracestate('k')).toBeNull();
+    for (const header of [
+      `k=${'v'.repeat(257)}`,
+      'k=',
+      'k=a=b',
+      'k=é',
+      'k=a\u0001',
+      'k',
+    ]) expect(parseTracestate(header), header).toBeNull();
   });
 
   it('tolerates empty members and spaces or tabs around members', () => {
