@@ -29,24 +29,20 @@ export function createServerMetrics(options: { readOutboxBacklog: OutboxBacklogR
         backlog = undefined;
       }));
 
-  const outboxPending: Gauge = new Gauge({
-    name: 'caracal_outbox_pending',
-    help: 'Outbox rows waiting to be published',
-    registers: [registry],
-    async collect() {
-      const counts = await readBacklog();
-      if (counts !== undefined) outboxPending.set(counts.pending);
-    },
-  });
-  const outboxDead: Gauge = new Gauge({
-    name: 'caracal_outbox_dead',
-    help: 'Outbox rows given up on after the maximum attempts',
-    registers: [registry],
-    async collect() {
-      const counts = await readBacklog();
-      if (counts !== undefined) outboxDead.set(counts.dead);
-    },
-  });
+  const backlogGauge = (name: string, help: string, field: 'pending' | 'dead'): Gauge => {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const counts = await readBacklog();
+        if (counts !== undefined) gauge.set(counts[field]);
+      },
+    });
+    return gauge;
+  };
+  const outboxPending = backlogGauge('caracal_outbox_pending', 'Outbox rows waiting to be published', 'pending');
+  const outboxDead = backlogGauge('caracal_outbox_dead', 'Outbox rows given up on after the maximum attempts', 'dead');
 
   return {
     registry,

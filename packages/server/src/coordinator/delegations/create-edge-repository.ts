@@ -14,14 +14,10 @@ export async function lockDelegationGraph(transaction: Queryable, zoneId: string
   await transaction.query(`SELECT pg_advisory_xact_lock(hashtext('delegation:' || $1::text))`, [zoneId], { prepare: true });
 }
 
-/** An explicit delegation edge, as the service decided it. */
-export interface EdgeRecord {
+/** What an edge grants and where it derives from: the same columns for an explicit edge and a spawn's. */
+export interface EdgeGrantRecord {
   id: string;
-  zoneId: string;
-  sourceSessionId: string;
-  targetSessionId: string;
   issuerApplicationId: string;
-  receiverApplicationId: string;
   parentEdgeId: string | null;
   scopes: string[];
   resourceId: string | null;
@@ -29,6 +25,14 @@ export interface EdgeRecord {
   maxHops: number | null;
   budgetRemaining: number | null;
   expiresAt: string;
+}
+
+/** An explicit delegation edge, as the service decided it. */
+export interface EdgeRecord extends EdgeGrantRecord {
+  zoneId: string;
+  sourceSessionId: string;
+  targetSessionId: string;
+  receiverApplicationId: string;
   createdAt: string;
   receipt: ReceiptRecord | undefined;
 }

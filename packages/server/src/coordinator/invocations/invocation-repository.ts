@@ -2,10 +2,10 @@ import type { InvocationStatus } from '@caracal/protocol';
 import type { Database, Queryable } from '../../db/database.ts';
 import { Topics } from '../../events/topics.ts';
 import { refusing } from '../shared/database-errors.ts';
-import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
+import { runSweep } from '../shared/sweep.ts';
 import { findById, listPage, type TableShape } from '../shared/table-reads.ts';
 import type { InvocationRow } from './invocation-row.ts';
 
@@ -37,30 +37,16 @@ export function listInvocations(database: Queryable, filters: InvocationFilters,
   return listPage(database, INVOCATIONS, equal, page);
 }
 
-export interface InvocationRecord {
-  id: string;
-  zoneId: string;
-  applicationId: string;
-  agentSessionId: string;
-  serviceId: string | null;
-  operation: string;
-  input: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  deadlineAt: string | null;
-  createdAt: string;
-  receipt: ReceiptRecord | undefined;
-}
-
 /**
  * Creates an invocation for a session that must still be active. Bumping the session's revision
  * under its row lock means a concurrent terminate either ended the session first (the insert is
  * refused) or notices the change and retries, cancelling this invocation with the session.
  */
-export async function insertInvocation(database: Queryable, record: InvocationRecord): Promise<void> {
+export async function insertInvocation(database: Queryable, row: InvocationRow, receipt: ReceiptRecord | undefined): Promise<void> {
   const p = new SqlParameters();
-  const session = p.add(record.agentSessionId, '::text');
-  const zone = p.add(record.zoneId, '::text');
-  const id = p.add(record.id, '::text');
+  const session = p.add(row.agent_session_id, '::text');
+  const zone = p.add(row.zone_id, '::text');
+  const id = p.add(row.id, '::text');
   const sql = `WITH session AS (
       UPDATE agent_sessions SET revision = revision + 1
       WHERE id = ${session} AND zone_id = ${zone} AND status = 'active'
@@ -68,16 +54,16 @@ export async function insertInvocation(database: Queryable, record: InvocationRe
     invocation AS (
       INSERT INTO agent_invocations (id, zone_id, application_id, agent_session_id, service_id, operation, input, metadata,
         deadline_at, created_at)
-      SELECT ${id}, ${zone}, ${p.add(record.applicationId, '::text')}, ${session}, ${p.add(record.serviceId, '::text')},
-        ${p.add(record.operation, '::text')}, ${p.json(record.input)}, ${p.json(record.metadata)},
-        ${p.add(record.deadlineAt, '::timestamptz')}, ${p.add(record.createdAt, '::timestamptz')}
+      SELECT ${id}, ${zone}, ${p.add(row.application_id, '::text')}, ${session}, ${p.add(row.service_id, '::text')},
+        ${p.add(row.operation, '::text')}, ${p.json(row.input)}, ${p.json(row.metadata)},
+        ${p.add(row.deadline_at?.toISOString() ?? null, '::timestamptz')}, ${p.add(row.created_at.toISOString(), '::timestamptz')}
       FROM session RETURNING id),
     events AS (
       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
       SELECT '${Topics.invocationsLifecycle}', 'invocation_created', ${zone},
-        jsonb_build_object('invocation_id', ${id}, 'agent_session_id', ${session}, 'operation', ${p.add(record.operation, '::text')})
+        jsonb_build_object('invocation_id', ${id}, 'agent_session_id', ${session}, 'operation', ${p.add(row.operation, '::text')})
       FROM invocation RETURNING id),
-    ${receiptCte(p, record.receipt, 'invocation')}
+    ${receiptCte(p, receipt, 'invocation')}
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM invocation)
       THEN coordinator_refuse(409, 'session_not_active', 'agent session ' || ${session} || ' is not active') ELSE true END AS created, (SELECT count(*) FROM receipt)::int AS receipts`;
   await refusing(database.query(sql, p.values, { prepare: true }));
@@ -130,8 +116,9 @@ export async function transitionInvocation(database: Queryable, change: Invocati
  * The deadline enforcer's work: every open invocation past its deadline becomes `expired`, with an
  * `invocation_expired` event each. Batches of 1,000 rows, skipping rows another replica holds.
  */
-export async function expireOverdueInvocations(database: Database, now: Date): Promise<number> {
-  const result = await database.query<{ expired: number }>(
+export function expireOverdueInvocations(database: Database, now: Date): Promise<number> {
+  return runSweep(
+    database,
     `WITH overdue AS (
        SELECT id FROM agent_invocations
        WHERE status IN ('pending', 'running') AND deadline_at IS NOT NULL AND deadline_at <= $1::timestamptz
@@ -145,10 +132,7 @@ export async function expireOverdueInvocations(database: Database, now: Date): P
        SELECT '${Topics.invocationsLifecycle}', 'invocation_expired', zone_id,
          jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'at', $1::timestamptz)
        FROM expired RETURNING id)
-     SELECT (SELECT count(*) FROM expired)::int AS expired`,
-    [now.toISOString()],
+     SELECT (SELECT count(*) FROM expired)::int AS count`,
+    now,
   );
-  const expired = result.rows[0]!.expired;
-  if (expired > 0) wakeOutboxPublishers(database);
-  return expired;
 }

@@ -10,7 +10,7 @@ import type { CreateResult } from '../shared/idempotency.ts';
 import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
 import { inZone } from '../shared/in-zone.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
-import { assertStorable } from '../shared/storable-json.ts';
+import { assertStorableFields } from '../shared/storable-json.ts';
 import { endFromRequest } from '../shared/time.ts';
 import { findInvocation, insertInvocation, transitionInvocation, type InvocationTransition } from './invocation-repository.ts';
 import { invocationView, OPEN_STATUSES, type InvocationRow } from './invocation-row.ts';
@@ -30,9 +30,7 @@ export async function createInvocation(
   const { principal, zoneId, body } = request;
   const now = context.now();
   const deadline = endFromRequest(body.deadline_at, body.timeout_seconds, ['deadline_at', 'timeout_seconds'], now) ?? null;
-  assertStorable(body.input, 'input');
-  assertStorable(body.metadata, 'metadata');
-  assertStorable(body.operation, 'operation');
+  assertStorableFields(body, ['input', 'metadata', 'operation']);
   if (deadline !== null && deadline <= now) throw badRequest('deadline_at must be in the future');
   return idempotentCreate(context, request, now, async (receiptFor) => {
     const session = await requireSession(context, zoneId, body.agent_session_id);
@@ -58,19 +56,7 @@ export async function createInvocation(
       cancel_reason: null,
     };
     const result = { statusCode: 201, body: { invocation_id: row.id, ...invocationView(row) } };
-    await insertInvocation(context.database, {
-      id: row.id,
-      zoneId,
-      applicationId: row.application_id,
-      agentSessionId: session.id,
-      serviceId: row.service_id,
-      operation: row.operation,
-      input: row.input,
-      metadata: row.metadata,
-      deadlineAt: row.deadline_at?.toISOString() ?? null,
-      createdAt: row.created_at.toISOString(),
-      receipt: receiptFor(result),
-    });
+    await insertInvocation(context.database, row, receiptFor(result));
     return result;
   });
 }
@@ -100,8 +86,7 @@ export async function moveInvocation(
   request: { principal: Principal; zoneId: string; id: string; move: Move },
 ): Promise<Invocation> {
   const { move } = request;
-  assertStorable(move.output, 'output');
-  assertStorable(move.error, 'error');
+  assertStorableFields(move, ['output', 'error']);
   const invocation = await requireInvocation(context, request.zoneId, request.id);
   assertOwner(request.principal, invocation.application_id, `invocation ${invocation.id}`);
   const now = context.now();

@@ -7,6 +7,7 @@ import type { ServerContext } from '../../server-context.ts';
 import { createDelegation } from '../delegations/delegation-service.ts';
 import { terminateSession } from '../sessions/session-lifecycle-service.ts';
 import { spawnSession } from '../sessions/session-service.ts';
+import type { CreateRequest } from '../shared/idempotent-create.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
 
 /** The zone a seed route acts in: the one it names, which must be the mandate's (default: the mandate's). */
@@ -18,6 +19,15 @@ function zoneOf(request: FastifyRequest, named: string | undefined): { principal
   return { principal, zoneId: principal.zoneId };
 }
 
+/** A seed create as its service takes it: the body's `zone_id` names the zone, the rest is the create's body. */
+function seedCreateRequest<Body extends { zone_id?: string | undefined }>(
+  request: FastifyRequest & { body: Body },
+  route: string,
+): CreateRequest<Omit<Body, 'zone_id'>> {
+  const { zone_id: named, ...body } = request.body;
+  return { ...zoneOf(request, named), body, idempotencyKey: idempotencyKeyOf(request), route };
+}
+
 /**
  * The seed names for the same operations: `/v1/begin` opens a session, `/v1/end` terminates one
  * with its subtree, `/v1/exchange` records a delegation edge. (`/v1/verify` is the STS's.)
@@ -27,13 +37,7 @@ export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, {
     '/v1/begin',
     { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: BeginBody, response: { 201: SpawnedSession } } },
     async (request, reply) => {
-      const { zone_id: named, ...spawn } = request.body;
-      const result = await spawnSession(context, {
-        ...zoneOf(request, named),
-        body: spawn,
-        idempotencyKey: idempotencyKeyOf(request),
-        route: 'POST /v1/begin',
-      });
+      const result = await spawnSession(context, seedCreateRequest(request, 'POST /v1/begin'));
       return reply.status(201).send(result.body);
     },
   );
@@ -54,13 +58,7 @@ export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, {
     '/v1/exchange',
     { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: ExchangeBody, response: { 201: CreatedDelegation } } },
     async (request, reply) => {
-      const { zone_id: named, ...delegation } = request.body;
-      const result = await createDelegation(context, {
-        ...zoneOf(request, named),
-        body: delegation,
-        idempotencyKey: idempotencyKeyOf(request),
-        route: 'POST /v1/exchange',
-      });
+      const result = await createDelegation(context, seedCreateRequest(request, 'POST /v1/exchange'));
       return reply.status(201).send(result.body);
     },
   );

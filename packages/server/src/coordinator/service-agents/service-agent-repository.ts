@@ -2,9 +2,9 @@ import type { ServiceStatus } from '@caracal/protocol';
 import type { Database, Queryable } from '../../db/database.ts';
 import { Topics } from '../../events/topics.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
-import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
+import { runSweep } from '../shared/sweep.ts';
 import { findById, listPage, type TableShape } from '../shared/table-reads.ts';
 import type { ServiceAgentRow } from './service-agent-row.ts';
 
@@ -125,8 +125,9 @@ export async function deregisterServiceAgent(database: Queryable, change: { id: 
  * The lease sweeper's work: healthy services whose lease ran out become `unhealthy`, each with a
  * `service_unhealthy` event. Returns how many changed.
  */
-export async function markStaleServicesUnhealthy(database: Database, now: Date): Promise<number> {
-  const result = await database.query<{ count: number }>(
+export function markStaleServicesUnhealthy(database: Database, now: Date): Promise<number> {
+  return runSweep(
+    database,
     `WITH stale AS (
        UPDATE agent_services SET status = 'unhealthy'
        WHERE id IN (SELECT id FROM agent_services WHERE status = 'healthy' AND lease_expires_at <= $1::timestamptz
@@ -139,9 +140,6 @@ export async function markStaleServicesUnhealthy(database: Database, now: Date):
          jsonb_build_object('service_id', id, 'application_id', application_id, 'name', name, 'at', $1::timestamptz)
        FROM stale RETURNING id)
      SELECT (SELECT count(*) FROM stale)::int AS count`,
-    [now.toISOString()],
+    now,
   );
-  const count = result.rows[0]!.count;
-  if (count > 0) wakeOutboxPublishers(database);
-  return count;
 }

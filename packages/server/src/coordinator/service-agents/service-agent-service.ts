@@ -9,7 +9,7 @@ import type { CreateResult } from '../shared/idempotency.ts';
 import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
 import { inZone } from '../shared/in-zone.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
-import { assertStorable } from '../shared/storable-json.ts';
+import { assertStorableFields } from '../shared/storable-json.ts';
 import { deregisterServiceAgent, findServiceAgent, renewLease, storeReceipt, upsertServiceAgent } from './service-agent-repository.ts';
 import { serviceAgentView, type ServiceAgentRow } from './service-agent-row.ts';
 
@@ -30,9 +30,7 @@ export async function registerService(
 ): Promise<CreateResult<RegisteredService>> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
-  assertStorable(body.metadata, 'metadata');
-  assertStorable(body.capabilities, 'capabilities');
-  assertStorable(body.name, 'name');
+  assertStorableFields(body, ['metadata', 'capabilities', 'name']);
   const now = context.now();
   return idempotentCreate(context, request, now, async (receiptFor) => {
     if (body.agent_session_id !== undefined) {

@@ -10,7 +10,7 @@ import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import type { CreateResult } from '../shared/idempotency.ts';
 import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
 import { inZone } from '../shared/in-zone.ts';
-import { assertStorable } from '../shared/storable-json.ts';
+import { assertStorableFields } from '../shared/storable-json.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SpawnRecord } from './spawn-repository.ts';
@@ -38,9 +38,7 @@ export async function spawnSession(
 ): Promise<CreateResult<SpawnedSession>> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
-  assertStorable(body.capabilities, 'capabilities');
-  assertStorable(body.labels, 'labels');
-  assertStorable(body.metadata, 'metadata');
+  assertStorableFields(body, ['capabilities', 'labels', 'metadata']);
   const now = context.now();
   return idempotentCreate(context, request, now, async (receiptFor) => {
     const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);

@@ -6,19 +6,10 @@ import { refusing } from '../shared/database-errors.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { Constraints } from '../delegations/authority.ts';
+import type { EdgeGrantRecord } from '../delegations/create-edge-repository.ts';
 
-/** The edge a child session inherits from its parent at spawn. */
-export interface SpawnEdgeRecord {
-  id: string;
-  issuerApplicationId: string;
-  parentEdgeId: string | null;
-  scopes: string[];
-  resourceId: string | null;
-  constraints: Constraints;
-  maxHops: number | null;
-  budgetRemaining: number | null;
-  expiresAt: string;
-}
+/** The edge a child session inherits from its parent at spawn (its ends are the parent and the child). */
+export type SpawnEdgeRecord = EdgeGrantRecord;
 
 /** Everything one spawn writes; all of it commits in one statement or none of it does. */
 export interface SpawnRecord {

@@ -27,6 +27,11 @@ export function assertStorable(value: unknown, field: string, depth = 0): void {
   }
 }
 
+/** assertStorable for each named field of a request body (absent ones pass), in the order named. */
+export function assertStorableFields<Body extends object>(body: Body, fields: ReadonlyArray<keyof Body & string>): void {
+  for (const field of fields) assertStorable(body[field], field);
+}
+
 /** Refuses text Postgres cannot hold. */
 export function assertStorableText(value: string, field: string): void {
   if (UNSTORABLE.test(value)) {
