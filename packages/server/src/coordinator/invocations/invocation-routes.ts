@@ -13,9 +13,9 @@ import {
 } from '@caracal/protocol';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { assertOwner, visibleApplication } from '../shared/access.ts';
+import { requireOwned, visibleApplication, type ActionTarget } from '../shared/access.ts';
 import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage, type ActionTarget } from '../shared/route-requests.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
 import { listInvocations } from './invocation-repository.ts';
 import { invocationView } from './invocation-row.ts';
 import { createInvocation, invocationMoves, moveInvocation, requireInvocation, type Move } from './invocation-service.ts';
@@ -53,11 +53,7 @@ export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (
   app.get(
     '/zones/:zoneId/invocations/:id',
     { schema: { params: InvocationParams, response: { 200: Invocation } } },
-    async (request) => {
-      const invocation = await requireInvocation(context, request.params.zoneId, request.params.id);
-      assertOwner(principalOf(request), invocation.application_id, `invocation ${invocation.id}`);
-      return invocationView(invocation);
-    },
+    async (request) => invocationView(await requireOwned(context, actionTargetOf(request), requireInvocation, 'invocation')),
   );
 
   const move = (target: ActionTarget, chosen: Move) => moveInvocation(context, { ...target, move: chosen });

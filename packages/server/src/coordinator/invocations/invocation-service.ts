@@ -1,11 +1,10 @@
 import type { CompleteInvocationBody, CreatedInvocation, CreateInvocationBody, Invocation } from '@caracal/protocol';
-import type { Principal } from '../../auth/principal.ts';
 import { newId } from '../../ids.ts';
 import { badRequest, conflict } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireService } from '../service-agents/service-agent-service.ts';
 import { requireSession } from '../sessions/session-service.ts';
-import { assertOwner } from '../shared/access.ts';
+import { assertOwner, requireOwned, type ActionTarget } from '../shared/access.ts';
 import type { CreateResult } from '../shared/idempotency.ts';
 import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
 import { inZone } from '../shared/in-zone.ts';
@@ -83,12 +82,11 @@ export const invocationMoves = {
 /** Applies a move to an invocation of the caller's; 409 when its state does not allow it. */
 export async function moveInvocation(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; id: string; move: Move },
+  request: ActionTarget & { move: Move },
 ): Promise<Invocation> {
   const { move } = request;
   assertStorableFields(move, ['output', 'error']);
-  const invocation = await requireInvocation(context, request.zoneId, request.id);
-  assertOwner(request.principal, invocation.application_id, `invocation ${invocation.id}`);
+  const invocation = await requireOwned(context, request, requireInvocation, 'invocation');
   const now = context.now();
   const changed = await transitionInvocation(context.database, { ...move, id: invocation.id, now: new Date(now).toISOString() });
   if (changed !== undefined) {

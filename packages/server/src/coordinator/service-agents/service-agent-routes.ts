@@ -14,7 +14,7 @@ import {
 } from '@caracal/protocol';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { assertOwner, visibleApplication } from '../shared/access.ts';
+import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
 import { listServiceAgents } from './service-agent-repository.ts';
@@ -54,11 +54,7 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
   app.get(
     '/zones/:zoneId/services/:id',
     { schema: { params: ServiceAgentParams, response: { 200: ServiceAgent } } },
-    async (request) => {
-      const service = await requireService(context, request.params.zoneId, request.params.id);
-      assertOwner(principalOf(request), service.application_id, `service agent ${service.id}`);
-      return serviceAgentView(service);
-    },
+    async (request) => serviceAgentView(await requireOwned(context, actionTargetOf(request), requireService, 'service agent')),
   );
 
   app.post(

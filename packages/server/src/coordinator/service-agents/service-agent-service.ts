@@ -1,10 +1,9 @@
 import type { DeregisterResult, HeartbeatResult, RegisteredService, RegisterServiceBody } from '@caracal/protocol';
-import type { Principal } from '../../auth/principal.ts';
 import { newId } from '../../ids.ts';
 import { conflict } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireSession } from '../sessions/session-service.ts';
-import { actingApplication, assertOwner } from '../shared/access.ts';
+import { actingApplication, requireOwned, type ActionTarget } from '../shared/access.ts';
 import type { CreateResult } from '../shared/idempotency.ts';
 import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
 import { inZone } from '../shared/in-zone.ts';
@@ -64,10 +63,9 @@ export async function registerService(
 /** A heartbeat renews the lease; a service that had lapsed to unhealthy becomes healthy again. */
 export async function heartbeat(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; id: string; leaseSeconds: number | undefined },
+  request: ActionTarget & { leaseSeconds: number | undefined },
 ): Promise<HeartbeatResult> {
-  const service = await requireService(context, request.zoneId, request.id);
-  assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
+  const service = await requireOwned(context, request, requireService, 'service agent');
   const renewed = await renewLease(context.database, { id: service.id, leaseSeconds: request.leaseSeconds, now: context.now() });
   if (renewed === undefined) throw conflict(`service agent ${service.id} is deregistered`, 'service_deregistered');
   if (renewed.revived) wakeOutboxPublishers(context.database);
@@ -76,10 +74,9 @@ export async function heartbeat(
 
 export async function deregister(
   context: ServerContext,
-  request: { principal: Principal; zoneId: string; id: string },
+  request: ActionTarget,
 ): Promise<DeregisterResult> {
-  const service = await requireService(context, request.zoneId, request.id);
-  assertOwner(request.principal, service.application_id, `service agent ${service.id}`);
+  const service = await requireOwned(context, request, requireService, 'service agent');
   const deregistered = await deregisterServiceAgent(context.database, { id: service.id, now: context.now() });
   if (deregistered) wakeOutboxPublishers(context.database);
   return { deregistered };

@@ -1,5 +1,5 @@
 import type { ServerContext } from '../../server-context.ts';
-import type { ActionTarget } from '../shared/route-requests.ts';
+import type { ActionTarget } from '../shared/access.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { resumeSubtree, suspendSubtree, terminateSession as terminateStatement, type SubtreeChange, type TerminationCounts } from './lifecycle-repository.ts';

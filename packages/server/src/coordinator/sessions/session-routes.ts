@@ -16,7 +16,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { assertOwner, visibleApplication } from '../shared/access.ts';
+import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
 import { resumeSession, suspendSession, terminateSession } from './session-lifecycle-service.ts';
@@ -51,11 +51,8 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
     },
   );
 
-  const readable = async (request: FastifyRequest & { params: AgentSessionParams }) => {
-    const session = await requireSession(context, request.params.zoneId, request.params.id);
-    assertOwner(principalOf(request), session.application_id, `agent session ${session.id}`);
-    return session;
-  };
+  const readable = (request: FastifyRequest & { params: AgentSessionParams }) =>
+    requireOwned(context, actionTargetOf(request), requireSession, 'agent session');
 
   app.get(
     '/zones/:zoneId/agents/:id',

@@ -1,19 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../../auth/principal.ts';
 import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
 import { byId, pageRequest, toPage, type PageRequest } from '../../http/pagination.ts';
+import type { ActionTarget } from './access.ts';
 import type { CreateRequest } from './idempotent-create.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from './request-principal.ts';
 
 /** Options of a route whose body may be left out (an action on one row, a spawn): small, and none at all reads as `{}`. */
 export const OPTIONAL_BODY = { bodyLimit: COORDINATOR_BODY_LIMIT, preValidation: treatMissingBodyAsEmpty };
-
-/** Who acts on which row of a `/zones/{zoneId}/…/{id}` route. */
-export interface ActionTarget {
-  principal: Principal;
-  zoneId: string;
-  id: string;
-}
 
 export function actionTargetOf(request: FastifyRequest & { params: { zoneId: string; id: string } }): ActionTarget {
   return { principal: principalOf(request), zoneId: request.params.zoneId, id: request.params.id };
