@@ -26,6 +26,11 @@ export function pageRequest(query: { limit?: string | undefined; cursor?: string
 /** The key of rows listed in id order (every Coordinator list). */
 export const byId = (row: { id: string }): string => row.id;
 
+/** The keys of a list in id order, ids shaped like `pattern` (for listedPage). */
+export function idKeys(pattern: string): { pattern: string; of: (row: { id: string }) => string } {
+  return { pattern, of: byId };
+}
+
 /** Cuts the one extra row a repository fetched (limit + 1) into the page and its cursor. */
 export function toPage<Row, Item>(
   rows: readonly Row[],
@@ -40,4 +45,18 @@ export function toPage<Row, Item>(
     items: pageRows.map(view),
     next_cursor: more && last !== undefined ? Buffer.from(keyOf(last), 'utf8').toString('base64url') : null,
   };
+}
+
+/**
+ * Answers a list request in one step: reads the page its `limit` and `cursor` ask for with `list`
+ * (rows in `keyOf` order, keys shaped like `keyPattern`), then cuts it with toPage.
+ */
+export async function listedPage<Row, Item>(
+  query: { limit?: string | undefined; cursor?: string | undefined },
+  keys: { pattern: string; of: (row: Row) => string },
+  list: (page: PageRequest) => Promise<Row[]>,
+  view: (row: Row) => Item,
+): Promise<{ items: Item[]; next_cursor: string | null }> {
+  const page = pageRequest(query, keys.pattern);
+  return toPage(await list(page), page.limit, view, keys.of);
 }

@@ -12,10 +12,11 @@ import {
   ZoneParams,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
+import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
 import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
 import { edgeView } from './edge-row.ts';
@@ -47,7 +48,7 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
         status: query.status,
         applicationId: principal.admin ? undefined : principal.clientId,
       };
-      return listedPage(query, idPatterns.delegationEdge, (page) => listEdges(context.database, filters, page), edgeView);
+      return listedPage(query, idKeys(idPatterns.delegationEdge), (page) => listEdges(context.database, filters, page), edgeView);
     },
   );
 

@@ -11,11 +11,12 @@ import {
   ListInvocationsQuery,
   ZoneParams,
 } from '@caracal/protocol';
+import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication, type ActionTarget } from '../shared/access.ts';
 import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
 import { listInvocations } from './invocation-repository.ts';
 import { invocationView } from './invocation-row.ts';
 import { createInvocation, invocationMoves, moveInvocation, requireInvocation, type Move } from './invocation-service.ts';
@@ -46,7 +47,7 @@ export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (
         agentSessionId: query.agent_session_id,
         serviceId: query.service_id,
       };
-      return listedPage(query, idPatterns.invocation, (page) => listInvocations(context.database, filters, page), invocationView);
+      return listedPage(query, idKeys(idPatterns.invocation), (page) => listInvocations(context.database, filters, page), invocationView);
     },
   );
 

@@ -12,11 +12,12 @@ import {
   ServiceAgentParams,
   ZoneParams,
 } from '@caracal/protocol';
+import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
 import { listServiceAgents } from './service-agent-repository.ts';
 import { serviceAgentView } from './service-agent-row.ts';
 import { deregister, heartbeat, registerService, requireService } from './service-agent-service.ts';
@@ -47,7 +48,7 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
         status: query.status,
         name: query.name,
       };
-      return listedPage(query, idPatterns.serviceAgent, (page) => listServiceAgents(context.database, filters, page), serviceAgentView);
+      return listedPage(query, idKeys(idPatterns.serviceAgent), (page) => listServiceAgents(context.database, filters, page), serviceAgentView);
     },
   );
 

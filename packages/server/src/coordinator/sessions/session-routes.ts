@@ -14,11 +14,12 @@ import {
   ZoneParams,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
+import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf, listedPage } from '../shared/route-requests.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
 import { resumeSession, suspendSession, terminateSession } from './session-lifecycle-service.ts';
 import { listSessions } from './session-repository.ts';
 import { sessionView } from './session-row.ts';
@@ -47,7 +48,7 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
         applicationId: visibleApplication(principalOf(request), query.application_id),
         parentId: query.parent_id,
       };
-      return listedPage(query, idPatterns.agentSession, (page) => listSessions(context.database, filters, page), sessionView);
+      return listedPage(query, idKeys(idPatterns.agentSession), (page) => listSessions(context.database, filters, page), sessionView);
     },
   );
 
@@ -66,7 +67,7 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
     async (request) => {
       const session = await readable(request);
       const filters = { zoneId: request.params.zoneId, parentId: session.id, status: request.query.status };
-      return listedPage(request.query, idPatterns.agentSession, (page) => listSessions(context.database, filters, page), sessionView);
+      return listedPage(request.query, idKeys(idPatterns.agentSession), (page) => listSessions(context.database, filters, page), sessionView);
     },
   );
 

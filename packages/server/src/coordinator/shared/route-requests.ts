@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
-import { byId, pageRequest, toPage, type PageRequest } from '../../http/pagination.ts';
 import type { ActionTarget } from './access.ts';
 import type { CreateRequest } from './idempotent-create.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from './request-principal.ts';
@@ -26,13 +25,3 @@ export function createRequestOf<Body>(
   };
 }
 
-/** Answers a list request: reads the page its `limit` and `cursor` ask for, in id order (see toPage). */
-export async function listedPage<Row extends { id: string }, Item>(
-  query: { limit?: string | undefined; cursor?: string | undefined },
-  idPattern: string,
-  list: (page: PageRequest) => Promise<Row[]>,
-  view: (row: Row) => Item,
-): Promise<{ items: Item[]; next_cursor: string | null }> {
-  const page = pageRequest(query, idPattern);
-  return toPage(await list(page), page.limit, view, byId);
-}
