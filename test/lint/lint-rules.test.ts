@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// Each rule of docs/architecture.md ("Dependency direction"), and each style rule, is tried with one
+// wrong file linted as if it were part of the tree: lint must fail with that rule's message.
+const root = resolve(import.meta.dirname, '../..');
+const eslint = new ESLint({ cwd: root });
+
+async function lint(filePath: string, code: string) {
+  const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
+  return (result?.messages ?? []).map((m) => ({ rule: m.ruleId, message: m.message }));
+}
+
+/** An import of some real file of `dir`, written relative to `from` (files move; folders stay). */
+function importOfFileIn(from: string, dir: string) {
+  const file = readdirSync(join(root, dir)).find((name) => name.endsWith('.ts'));
+  if (file === undefined) throw new Error(`no .ts file in ${dir}`);
+  return importOf(from, `${dir}/${file}`);
+}
+
+function importOf(from: string, target: string) {
+  const path = relative(dirname(join(root, from)), join(root, target)).replaceAll('\\', '/');
+  return `import * as probe from '${path.startsWith('.') ? path : `./${path}`}';\nexport { probe };\n`;
+}
+
+const wrongWay = [
+  ['server http/ → sts/', 'packages/server/src/http/probe.ts', 'packages/server/src/sts'],
+  ['server http/ → events/', 'packages/server/src/http/probe.ts', 'packages/server/src/events'],
+  ['server http/ → coordinator/', 'packages/server/src/http/probe.ts', 'packages/server/src/coordinator/shared'],
+  ['server db/ → events/', 'packages/server/src/db/probe.ts', 'packages/server/src/events'],
+  ['server db/ → http/', 'packages/server/src/db/probe.ts', 'packages/server/src/http'],
+  ['server events/ → sts/', 'packages/server/src/events/probe.ts', 'packages/server/src/sts'],
+  ['server sts/ → coordinator/', 'packages/server/src/sts/probe.ts', 'packages/server/src/coordinator/shared'],
+  ['sdk propagation/ → context/', 'packages/sdk/src/propagation/probe.ts', 'packages/sdk/src/context'],
+  ['sdk context/ → transport/', 'packages/sdk/src/context/probe.ts', 'packages/sdk/src/transport'],
+] as const;
+
+describe('lint rules', () => {
+  it.each(wrongWay)('%s fails lint', async (_name, file, targetDir) => {
+    const messages = await lint(file, importOfFileIn(file, targetDir));
+    expect(messages).toContainEqual({
+      rule: 'import-x/no-restricted-paths',
+      message: expect.stringContaining('docs/architecture.md'),
+    });
+  });
+
+  it('sdk transport/ importing the root default client fails lint', async () => {
+    const file = 'packages/sdk/src/transport/probe.ts';
+    const messages = await lint(file, importOf(file, 'packages/sdk/src/default-client.ts'));
+    expect(messages).toContainEqual({
+      rule: 'import-x/no-restricted-paths',
+      message: expect.stringContaining('never reaches for the root default client'),
+    });
+  });
+
+  it.each([
+    ['packages/protocol/src/probe.ts', '@caracal/sdk'],
+    ['packages/protocol/src/probe.ts', '@caracal/server'],
+    ['packages/sdk/src/probe.ts', '@caracal/server'],
+    ['packages/sdk/src/probe.ts', '@caracal/cli/package.json'],
+    ['packages/server/src/probe.ts', '@caracal/cli'],
+  ])('%s importing %s fails lint', async (file, specifier) => {
+    const messages = await lint(file, `import * as probe from '${specifier}';\nexport { probe };\n`);
+    expect(messages).toContainEqual({
+      rule: 'no-restricted-imports',
+      message: expect.stringContaining('protocol ← sdk ← server ← cli'),
+    });
+  });
+
+  it("a package importing another package's files by relative path fails lint", async () => {
+    const file = 'packages/sdk/src/probe.ts';
+    const messages = await lint(file, importOf(file, 'packages/protocol/src/index.ts'));
+    expect(messages.map((m) => m.rule)).toContain('import-x/no-relative-packages');
+  });
+
+  it("a test importing a package's src/ by relative path fails lint", async () => {
+    const file = 'test/lint/probe.test.ts';
+    const messages = await lint(file, importOf(file, 'packages/sdk/src/index.ts'));
+    expect(messages).toContainEqual({
+      rule: 'no-restricted-imports',
+      message: expect.stringContaining('not its src/'),
+    });
+  });
+
+  it('an import cycle fails lint', async () => {
+    // errors.ts is imported by files across the SDK; making it import one of them closes a cycle.
+    const sdk = join(root, 'packages/sdk/src');
+    const importer = readdirSync(sdk, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.ts') && name.split('/').length === 2)
+      .find((name) => readFileSync(join(sdk, name), 'utf8').includes("from '../errors.ts'"));
+    expect(importer).toBeDefined();
+    const file = 'packages/sdk/src/errors.ts';
+    const messages = await lint(file, importOf(file, `packages/sdk/src/${importer}`));
+    expect(messages.map((m) => m.rule)).toContain('import-x/no-cycle');
+  });
+
+  it('imports that run the right way pass', async () => {
+    const cases = [
+      ['packages/server/src/sts/probe.ts', 'packages/server/src/http'],
+      ['packages/server/src/events/probe.ts', 'packages/server/src/db'],
+      ['packages/sdk/src/transport/probe.ts', 'packages/sdk/src/propagation'],
+      ['packages/sdk/src/verify/probe.ts', 'packages/sdk/src/context'],
+    ] as const;
+    for (const [file, targetDir] of cases) {
+      expect(await lint(file, importOfFileIn(file, targetDir))).toEqual([]);
+    }
+    expect(await lint('packages/sdk/src/probe.ts', "export { MAX_HOP } from '@caracal/protocol';\n")).toEqual([]);
+  });
+
+  it('a file name that is not kebab-case fails lint', async () => {
+    const messages = await lint('packages/sdk/src/retry/RetryProbe.ts', 'export const probe = 1;\n');
+    expect(messages.map((m) => m.rule)).toContain('unicorn/filename-case');
+  });
+
+  it('process.exit below an entry file fails lint; bin.ts may call it', async () => {
+    const code = 'process.exit(1);\n';
+    expect(await lint('packages/cli/src/commands/probe.ts', code)).toContainEqual({
+      rule: 'no-restricted-properties',
+      message: expect.stringContaining('Only bin.ts and main.ts end the process'),
+    });
+    expect(await lint('packages/cli/src/bin.ts', code)).toEqual([]);
+  });
+
+  it('the lint command exits non-zero on a wrong-way import', async () => {
+    const file = 'packages/server/src/http/probe.ts';
+    const run = promisify(execFile);
+    const eslintBin = join(root, 'node_modules/eslint/bin/eslint.js');
+    const args = [eslintBin, '--stdin', '--stdin-filename', file];
+    const child = run(process.execPath, args, { cwd: root });
+    child.child.stdin?.end(importOfFileIn(file, 'packages/server/src/events'));
+    await expect(child).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('no-restricted-paths') });
+  });
+});
