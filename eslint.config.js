@@ -4,59 +4,54 @@ import unicorn from 'eslint-plugin-unicorn';
 import tseslint from 'typescript-eslint';
 
 // Dependency direction (docs/architecture.md, "Dependency direction"). Each zone names a folder and
-// the folders it must never import from; test/lint/lint-rules.test.ts tries each one.
-const server = 'packages/server/src';
-const sdk = 'packages/sdk/src';
-const serverFeatures = ['sts', 'events', 'coordinator', 'jobs'];
+// the folders it must never import from; test/lint/lint-rules.test.ts tries them.
 const seeArchitecture = 'See docs/architecture.md, "Dependency direction".';
 
-const zones = [
+// Server layers, lowest first: each imports only the layers before it. The files at the root of
+// src/ (app, start-server, server-context, config, ids) wire the layers together.
+const serverLayers = ['db', 'http', 'auth', 'events', 'sts', 'coordinator', 'jobs'];
+const serverZones = serverLayers.slice(0, -1).map((layer, index) => ({
+  target: `packages/server/src/${layer}`,
+  from: serverLayers.slice(index + 1).map((above) => `packages/server/src/${above}`),
+  message: `server layers import only downwards (${serverLayers.join(' ← ')}): ${layer}/ must not import ${serverLayers.slice(index + 1).join(', ')}. ${seeArchitecture}`,
+}));
+
+const sdk = (...paths) => paths.map((path) => `packages/sdk/src/${path}`);
+const sdkClients = ['caracal.ts', 'default-client.ts', 'index.ts'];
+const sdkZones = [
   {
-    target: `${server}/http`,
-    from: serverFeatures.map((dir) => `${server}/${dir}`),
-    message: `server http/ is shared plumbing: features build on it, it never imports a feature. ${seeArchitecture}`,
+    target: sdk('errors.ts', 'retry'),
+    from: sdk('http', 'auth', 'propagation', 'context', 'config', 'transport', 'verify', ...sdkClients),
+    message: `sdk errors.ts and retry/ are the core every other part builds on; they import none of them. ${seeArchitecture}`,
   },
   {
-    target: `${server}/db`,
-    from: ['http', 'auth', ...serverFeatures].map((dir) => `${server}/${dir}`),
-    message: `server db/ is the bottom layer: it imports no http, auth or feature code. ${seeArchitecture}`,
+    target: sdk('propagation'),
+    from: sdk('http', 'auth', 'context', 'config', 'transport', 'verify', ...sdkClients),
+    message: `sdk propagation/ is the pure W3C codec entry: no I/O, no context domain, no clients. ${seeArchitecture}`,
   },
   {
-    target: `${server}/auth`,
-    from: serverFeatures.map((dir) => `${server}/${dir}`),
-    message: `server auth/ sits below the features. ${seeArchitecture}`,
+    target: sdk('http', 'auth'),
+    from: sdk('context', 'config', 'transport', 'verify', ...sdkClients),
+    message: `sdk http/ and auth/ talk to the Coordinator and the STS; they know no context, transport or verifier. ${seeArchitecture}`,
   },
   {
-    target: `${server}/events`,
-    from: ['sts', 'coordinator', 'jobs'].map((dir) => `${server}/${dir}`),
-    message: `server events/ carries what the STS and Coordinator publish; it never imports them. ${seeArchitecture}`,
+    target: sdk('context'),
+    from: sdk('config', 'transport', 'verify', ...sdkClients),
+    message: `sdk context/ is the domain the transports and the verifier build on; it imports neither. ${seeArchitecture}`,
   },
   {
-    target: `${server}/sts`,
-    from: ['coordinator', 'jobs'].map((dir) => `${server}/${dir}`),
-    message: `the STS never imports the Coordinator or the jobs (the Coordinator calls the STS). ${seeArchitecture}`,
+    target: sdk('transport'),
+    from: sdk('verify', 'default-client.ts', 'index.ts'),
+    message: `sdk transport/ takes its client as a parameter; it never reaches for the root default client (or the verifier). ${seeArchitecture}`,
   },
   {
-    target: `${server}/coordinator`,
-    from: [`${server}/jobs`],
-    message: `jobs drive the Coordinator, never the reverse. ${seeArchitecture}`,
-  },
-  {
-    target: `${sdk}/propagation`,
-    from: [`${sdk}/context`, `${sdk}/caracal.ts`, `${sdk}/default-client.ts`, `${sdk}/transport`, `${sdk}/verify`],
-    message: `sdk propagation/ is the pure W3C codec entry: it never depends on the context domain or the clients. ${seeArchitecture}`,
-  },
-  {
-    target: `${sdk}/transport`,
-    from: [`${sdk}/default-client.ts`, `${sdk}/index.ts`],
-    message: `sdk transport/ takes its client as a parameter; it never reaches for the root default client. ${seeArchitecture}`,
-  },
-  {
-    target: [`${sdk}/context`, `${sdk}/retry`, `${sdk}/errors.ts`],
-    from: [`${sdk}/transport`, `${sdk}/verify`, `${sdk}/default-client.ts`],
-    message: `sdk context/, retry/ and errors.ts are the core the transports and the verifier build on. ${seeArchitecture}`,
+    target: sdk('verify'),
+    from: sdk('transport', 'config', ...sdkClients),
+    message: `sdk verify/ is the receiving side: it never loads the outbound transports or the clients. ${seeArchitecture}`,
   },
 ];
+
+const zones = [...serverZones, ...sdkZones];
 
 // Which workspace packages each package may not import by name: protocol ← sdk ← server ← cli.
 const packageRules = [

@@ -15,11 +15,11 @@ async function lint(filePath: string, code: string) {
   return (result?.messages ?? []).map((m) => ({ rule: m.ruleId, message: m.message }));
 }
 
-/** An import of some real file of `dir`, written relative to `from` (files move; folders stay). */
+/** An import of some real file under `dir`, written relative to `from` (files move; folders stay). */
 function importOfFileIn(from: string, dir: string) {
-  const file = readdirSync(join(root, dir)).find((name) => name.endsWith('.ts'));
-  if (file === undefined) throw new Error(`no .ts file in ${dir}`);
-  return importOf(from, `${dir}/${file}`);
+  const files = readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts')).sort();
+  if (files[0] === undefined) throw new Error(`no .ts file under ${dir}`);
+  return importOf(from, `${dir}/${files[0]}`);
 }
 
 function importOf(from: string, target: string) {
@@ -27,16 +27,25 @@ function importOf(from: string, target: string) {
   return `import * as probe from '${path.startsWith('.') ? path : `./${path}`}';\nexport { probe };\n`;
 }
 
+const server = (path: string) => `packages/server/src/${path}`;
+const sdk = (path: string) => `packages/sdk/src/${path}`;
 const wrongWay = [
-  ['server http/ → sts/', 'packages/server/src/http/probe.ts', 'packages/server/src/sts'],
-  ['server http/ → events/', 'packages/server/src/http/probe.ts', 'packages/server/src/events'],
-  ['server http/ → coordinator/', 'packages/server/src/http/probe.ts', 'packages/server/src/coordinator/shared'],
-  ['server db/ → events/', 'packages/server/src/db/probe.ts', 'packages/server/src/events'],
-  ['server db/ → http/', 'packages/server/src/db/probe.ts', 'packages/server/src/http'],
-  ['server events/ → sts/', 'packages/server/src/events/probe.ts', 'packages/server/src/sts'],
-  ['server sts/ → coordinator/', 'packages/server/src/sts/probe.ts', 'packages/server/src/coordinator/shared'],
-  ['sdk propagation/ → context/', 'packages/sdk/src/propagation/probe.ts', 'packages/sdk/src/context'],
-  ['sdk context/ → transport/', 'packages/sdk/src/context/probe.ts', 'packages/sdk/src/transport'],
+  ['server db/ → events/', server('db/probe.ts'), server('events')],
+  ['server db/ → http/', server('db/probe.ts'), server('http')],
+  ['server http/ → sts/', server('http/probe.ts'), server('sts')],
+  ['server http/ → events/', server('http/probe.ts'), server('events')],
+  ['server http/ → auth/', server('http/probe.ts'), server('auth')],
+  ['server http/ → coordinator/', server('http/probe.ts'), server('coordinator')],
+  ['server auth/ → events/', server('auth/probe.ts'), server('events')],
+  ['server events/ → sts/', server('events/probe.ts'), server('sts')],
+  ['server sts/ → coordinator/', server('sts/probe.ts'), server('coordinator')],
+  ['server coordinator/ → jobs/', server('coordinator/probe.ts'), server('jobs')],
+  ['sdk retry/ → context/', sdk('retry/probe.ts'), sdk('context')],
+  ['sdk propagation/ → context/', sdk('propagation/probe.ts'), sdk('context')],
+  ['sdk http/ → context/', sdk('http/probe.ts'), sdk('context')],
+  ['sdk context/ → transport/', sdk('context/probe.ts'), sdk('transport')],
+  ['sdk transport/ → verify/', sdk('transport/probe.ts'), sdk('verify')],
+  ['sdk verify/ → transport/', sdk('verify/probe.ts'), sdk('transport')],
 ] as const;
 
 describe('lint rules', () => {
@@ -49,8 +58,8 @@ describe('lint rules', () => {
   });
 
   it('sdk transport/ importing the root default client fails lint', async () => {
-    const file = 'packages/sdk/src/transport/probe.ts';
-    const messages = await lint(file, importOf(file, 'packages/sdk/src/default-client.ts'));
+    const file = sdk('transport/probe.ts');
+    const messages = await lint(file, importOf(file, sdk('default-client.ts')));
     expect(messages).toContainEqual({
       rule: 'import-x/no-restricted-paths',
       message: expect.stringContaining('never reaches for the root default client'),
@@ -100,10 +109,11 @@ describe('lint rules', () => {
 
   it('imports that run the right way pass', async () => {
     const cases = [
-      ['packages/server/src/sts/probe.ts', 'packages/server/src/http'],
-      ['packages/server/src/events/probe.ts', 'packages/server/src/db'],
-      ['packages/sdk/src/transport/probe.ts', 'packages/sdk/src/propagation'],
-      ['packages/sdk/src/verify/probe.ts', 'packages/sdk/src/context'],
+      [server('sts/probe.ts'), server('http')],
+      [server('coordinator/probe.ts'), server('sts')],
+      [server('events/probe.ts'), server('db')],
+      [sdk('transport/probe.ts'), sdk('propagation')],
+      [sdk('verify/probe.ts'), sdk('context')],
     ] as const;
     for (const [file, targetDir] of cases) {
       expect(await lint(file, importOfFileIn(file, targetDir))).toEqual([]);
