@@ -20,9 +20,9 @@ const sdk = (...paths) => paths.map((path) => `packages/sdk/src/${path}`);
 const sdkClients = ['caracal.ts', 'default-client.ts', 'index.ts'];
 const sdkZones = [
   {
-    target: sdk('errors.ts', 'retry'),
+    target: sdk('errors.ts', 'model', 'time', 'retry'),
     from: sdk('http', 'auth', 'propagation', 'context', 'config', 'transport', 'verify', ...sdkClients),
-    message: `sdk errors.ts and retry/ are the core every other part builds on; they import none of them. ${seeArchitecture}`,
+    message: `sdk errors.ts, model/, time/ and retry/ are the core every other part builds on; they import none of them. ${seeArchitecture}`,
   },
   {
     target: sdk('propagation'),
@@ -40,7 +40,8 @@ const sdkZones = [
     message: `sdk context/ is the domain the transports and the verifier build on; it imports neither. ${seeArchitecture}`,
   },
   {
-    target: sdk('transport'),
+    // The entry files of `@caracal/sdk/mcp` and `/a2a` (transport/*/index.ts) bind the default client.
+    target: sdk('transport/**/!(index).ts', 'transport/*/*/**/index.ts'),
     from: sdk('verify', 'default-client.ts', 'index.ts'),
     message: `sdk transport/ takes its client as a parameter; it never reaches for the root default client (or the verifier). ${seeArchitecture}`,
   },

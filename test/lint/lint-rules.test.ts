@@ -41,6 +41,7 @@ const wrongWay = [
   ['server sts/ → coordinator/', server('sts/probe.ts'), server('coordinator')],
   ['server coordinator/ → jobs/', server('coordinator/probe.ts'), server('jobs')],
   ['sdk retry/ → context/', sdk('retry/probe.ts'), sdk('context')],
+  ['sdk errors.ts → http/', sdk('errors.ts'), sdk('http')],
   ['sdk propagation/ → context/', sdk('propagation/probe.ts'), sdk('context')],
   ['sdk http/ → context/', sdk('http/probe.ts'), sdk('context')],
   ['sdk context/ → transport/', sdk('context/probe.ts'), sdk('transport')],
@@ -57,13 +58,18 @@ describe('lint rules', () => {
     });
   });
 
-  it('sdk transport/ importing the root default client fails lint', async () => {
-    const file = sdk('transport/probe.ts');
+  it.each([sdk('transport/probe.ts'), sdk('transport/mcp/probe.ts')])('%s importing the root default client fails lint', async (file) => {
     const messages = await lint(file, importOf(file, sdk('default-client.ts')));
     expect(messages).toContainEqual({
       rule: 'import-x/no-restricted-paths',
       message: expect.stringContaining('never reaches for the root default client'),
     });
+  });
+
+  it('the entry file of @caracal/sdk/mcp may bind the root default client', async () => {
+    const file = sdk('transport/mcp/index.ts');
+    const messages = await lint(file, importOf(file, sdk('default-client.ts')));
+    expect(messages.filter((m) => m.rule === 'import-x/no-restricted-paths')).toEqual([]);
   });
 
   it.each([
