@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-// The SDK's public verifier, from source: what a receiver runs against this server's entries.
-import { eventSignatureVerifier } from '../../../sdk/src/verify/index.ts';
+// The SDK's public verifier, as published (built): what a receiver runs against this server's entries.
+import { eventSignatureVerifier } from '@caracal/sdk/verify';
 import { encodeBusFields } from '../../src/events/bus-event.ts';
 import { ALL_TOPICS } from '../../src/events/topics.ts';
 
