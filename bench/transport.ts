@@ -54,7 +54,7 @@ async function readText(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The part of `@caracal/server`'s `startServer` contract (DESIGN §4) this bench uses. */
+/** The part of `@caracal/server`'s `startServer` contract this bench uses. */
 type StartServer = (options: {
   port: number;
   logger: boolean;

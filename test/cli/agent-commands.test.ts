@@ -13,7 +13,7 @@ describe('the built caracal binary against the real Coordinator: agent', () => {
     graph = await spawnGraph(server());
   });
 
-  it('agent list prints the seed columns and every session; --json prints an array of rows', async () => {
+  it('agent list prints the documented columns and every session; --json prints an array of rows', async () => {
     const table = await operator(['agent', 'list']);
     expect(table).toMatchObject({ code: 0, stderr: '' });
     const [header, ...rows] = tableRows(table.stdout);
@@ -37,7 +37,7 @@ describe('the built caracal binary against the real Coordinator: agent', () => {
     expect(parse(json.stdout)).toMatchObject({ id: graph.child, parent_id: graph.root, zone_id: ZONE, status: 'active', depth: 1 });
   });
 
-  it('agent tree (and its alias children) lists the direct children with the seed columns', async () => {
+  it('agent tree (and its alias children) lists the direct children with the documented columns', async () => {
     const tree = await operator(['agent', 'tree', graph.root]);
     const [header, ...rows] = tableRows(tree.stdout);
     expect(header).toEqual(['id', 'application_id', 'parent_id', 'status', 'depth', 'spawned_at']);

@@ -12,7 +12,7 @@ describe('the built caracal binary against the real Coordinator: delegation', ()
     graph = await spawnGraph(server());
   });
 
-  it('delegation inbound lists the edges into a session with the seed columns', async () => {
+  it('delegation inbound lists the edges into a session with the documented columns', async () => {
     const table = await operator(['delegation', 'inbound', graph.child]);
     expect(table).toMatchObject({ code: 0, stderr: '' });
     const [header, ...rows] = tableRows(table.stdout);
@@ -29,7 +29,7 @@ describe('the built caracal binary against the real Coordinator: delegation', ()
     expect(tableRows(table.stdout)).toHaveLength(3);
   });
 
-  it('delegation traverse walks the chain root to leaf with the seed columns', async () => {
+  it('delegation traverse walks the chain root to leaf with the documented columns', async () => {
     const table = await operator(['delegation', 'traverse', graph.edges.grandchild]);
     expect(table).toMatchObject({ code: 0, stderr: '' });
     expect(tableRows(table.stdout)).toEqual([
@@ -44,7 +44,7 @@ describe('the built caracal binary against the real Coordinator: delegation', ()
     ]);
   });
 
-  it('delegation revoke cascades and prints the counts exactly as the seed shows them', async () => {
+  it('delegation revoke cascades and prints the counts exactly as docs/cli.md shows them', async () => {
     const revoke = await operator(['delegation', 'revoke', graph.edges.child]);
     expect(revoke).toMatchObject({ code: 0, stderr: '' });
     const counts = /^\{"revoked_edges": (\d+), "affected_sessions": (\d+)\}\n$/.exec(revoke.stdout);

@@ -4,7 +4,7 @@ import { assertBuiltCli, caracal, shell } from './helpers/built-cli.ts';
 import { JQ_AVAILABLE, NODE_ACTIVE, NODE_IDS } from './helpers/jq.ts';
 import { startRealServer, type RealServer } from './helpers/real-server.ts';
 
-/** Seed 004's recipes, copied verbatim; only the example ids are replaced by real ones. */
+/** The recipes of docs/cli.md, copied verbatim; only the example ids are replaced by real ones. */
 const INVESTIGATE = `# Find the agent session
 caracal agent list --json | jq '.[] | select(.status == "active")'
 # Inspect its children
@@ -42,14 +42,14 @@ function objectStream(text: string): Array<Record<string, unknown>> {
 let server: RealServer;
 beforeAll(async () => {
   assertBuiltCli();
-  if (!JQ_AVAILABLE) console.warn('jq is not installed here: the seed 004 recipes are checked with node standing in for jq only');
+  if (!JQ_AVAILABLE) console.warn('jq is not installed here: the docs/cli.md recipes are checked with node standing in for jq only');
   server = await startRealServer();
 });
 afterAll(async () => {
   await server?.close();
 });
 
-describe('seed 004 recipes through bash against the real server', () => {
+describe('docs/cli.md recipes through bash against the real server', () => {
   it('reports whether jq ran the recipes verbatim', () => {
     expect(variants(INVESTIGATE).length).toBe(JQ_AVAILABLE ? 2 : 1);
   });
@@ -80,7 +80,7 @@ describe('seed 004 recipes through bash against the real server', () => {
       expect(result.code, `${name}: ${result.stderr}`).toBe(0);
       const lines = result.stdout.trimEnd().split('\n');
       expect(lines[0], name).toBe(`terminated ${graph.root}`);
-      // One revoke per outbound edge, each printing the seed's exact shape.
+      // One revoke per outbound edge, each printing the documented exact shape.
       expect(lines.slice(1), name).toHaveLength(2);
       for (const line of lines.slice(1)) expect(line, name).toMatch(/^\{"revoked_edges": \d+, "affected_sessions": \d+\}$/);
       const after = JSON.parse((await caracal(['delegation', 'outbound', graph.root, '--json'], server.operatorEnv)).stdout) as Array<{ status: string }>;

@@ -54,7 +54,7 @@ describe('the built caracal binary: usage', () => {
     expect(unknownFlag.stderr).toContain('Usage: caracal delegation revoke [options] <edge>');
   });
 
-  it('prints the exact seed 004 errors when a coordinator setting is missing, exit 3', async () => {
+  it('prints the exact documented errors when a coordinator setting is missing, exit 3', async () => {
     const noUrl = await caracal(['agent', 'list'], { CARACAL_COORDINATOR_TOKEN: 'token', CARACAL_ZONE_ID: 'zone_x' });
     expect(noUrl).toMatchObject({ code: 3, stdout: '', stderr: 'coordinator URL not set — export CARACAL_COORDINATOR_URL\n' });
     const noToken = await caracal(['delegation', 'outbound', 'agentsess_x'], { CARACAL_COORDINATOR_URL: 'http://127.0.0.1:4000', CARACAL_ZONE_ID: 'zone_x' });

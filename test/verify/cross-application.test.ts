@@ -80,7 +80,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe('a receiver of another application acting under the edge delegated to it (DESIGN §3)', () => {
+describe('a receiver of another application acting under the edge delegated to it (the cross-application rule)', () => {
   it('verifies the caller, adopts the Coordinator-confirmed edge, and exchanges with its own credentials under it', async () => {
     // The billing agent's session stays open (in its own spawn) while the orchestrator, in a
     // separate top-level spawn, delegates to it and calls it.

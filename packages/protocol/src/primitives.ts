@@ -55,7 +55,7 @@ export const Capabilities = Type.Array(Type.String({ minLength: 1, maxLength: CA
   maxItems: CAPABILITIES_MAX_ITEMS,
 });
 
-/** Delegation caveats (`constraints`, seed 003's `constraints_json`). */
+/** Delegation caveats (`constraints`, or its alias `constraints_json`). */
 export const Constraints = Type.Object(
   {
     ttl_seconds: Type.Optional(Seconds),

@@ -59,7 +59,7 @@ export class Caracal {
    * const caracal = Caracal.fromEnv(process.env, { timeoutMs: 5000 });
    * @since 0.1.0
    */
-  // eslint-disable-next-line no-restricted-properties -- the one sanctioned env read (DESIGN §7)
+  // eslint-disable-next-line no-restricted-properties -- the one sanctioned env read (docs/decisions/2026-12-04-library-code-side-effects.md)
   static fromEnv(env: Environment = process.env, overrides: Partial<CaracalOptions> = {}): Caracal {
     const names: Record<string, string> = {};
     for (const [option, variable] of Object.entries(ENVIRONMENT_VARIABLES)) {

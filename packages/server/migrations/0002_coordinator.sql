@@ -1,6 +1,7 @@
 -- Coordinator state: agent sessions, their seats under the limits, delegation edges, graph epochs,
 -- invocations, service agents and idempotency receipts. The STS reads agent_sessions and
--- delegation_edges during token exchange; their column names are a contract (DESIGN §4).
+-- delegation_edges during token exchange; their column names are a contract
+-- (docs/decisions/2026-12-04-wire-conventions.md).
 
 -- Raised from inside a statement to refuse a request: the whole statement (and its transaction)
 -- rolls back, and the repository maps SQLSTATE CRnnn to an HTTP status nnn with DETAIL as the code.

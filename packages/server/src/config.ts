@@ -1,6 +1,6 @@
 import type { JobSettings } from './jobs/job-settings.ts';
 
-/** Limits on the agent tree (seed 000 / DESIGN §5), all configurable. */
+/** Limits on the agent tree, all configurable (docs/decisions/2026-12-04-agent-tree-limits.md). */
 export interface SessionLimits {
   maxDepth: number;
   maxChildren: number;

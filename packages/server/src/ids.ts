@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 
-/** The id prefixes of DESIGN §4. */
+/** The id prefixes of the wire contract (docs/decisions/2026-12-04-wire-conventions.md). */
 export type IdPrefix = 'agentsess' | 'deledge' | 'inv' | 'svc' | 'key' | 'req';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -51,7 +51,7 @@ export function caracal(args: readonly string[], env: Record<string, string | un
 
 /**
  * Runs a shell script with a `caracal` command on PATH (a two-line shim to the built binary), so
- * the recipes of seed 004 run verbatim.
+ * the recipes of docs/cli.md run verbatim.
  */
 export async function shell(script: string, env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
   const folder = mkdtempSync(join(tmpdir(), 'caracal-shim-'));

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 
 /**
- * Whether `jq` is on PATH. The seed's recipes use it, so when it is there they run verbatim; every
+ * Whether `jq` is on PATH. The recipes of docs/cli.md use it, so when it is there they run verbatim; every
  * recipe is also checked with a node stand-in for the jq step, so a machine without jq still
  * proves the JSON shapes. Missing jq is reported (not hidden) by the recipe tests.
  */

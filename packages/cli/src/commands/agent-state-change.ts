@@ -8,7 +8,7 @@ import { coordinatorFor, withOperatorOptions, type OperatorOptions } from './ope
 export interface StateChange {
   name: 'suspend' | 'resume' | 'terminate';
   description: string;
-  /** Past tense printed before the id: `terminated agentsess_…` (seed 004). */
+  /** Past tense printed before the id: `terminated agentsess_…` (docs/cli.md). */
   done: string;
   /** Shown while waiting: `suspending`. */
   doing: string;

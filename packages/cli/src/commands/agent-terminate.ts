@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { registerStateChange } from './agent-state-change.ts';
 
-/** `caracal agent terminate <id>`: irreversible; prints `terminated <id>` (seed 004). */
+/** `caracal agent terminate <id>`: irreversible; prints `terminated <id>` (docs/cli.md). */
 export function registerAgentTerminate(agent: Command, context: CommandContext): void {
   registerStateChange(agent, context, {
     name: 'terminate',

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { coordinatorFor, withOperatorOptions, type OperatorOptions } from './operator-options.ts';
 
-/** `caracal delegation revoke <edge>`: cascading revocation; prints the counts exactly as seed 004 shows. */
+/**
+ * `caracal delegation revoke <edge>`: cascading revocation; prints the counts exactly as
+ * docs/cli.md shows.
+ */
 export function registerDelegationRevoke(delegation: Command, context: CommandContext): void {
   withOperatorOptions(
     delegation.command('revoke').description('Revoke a delegation edge and all edges that depend on it').argument('<edge>', 'delegation edge id (deledge_…)'),

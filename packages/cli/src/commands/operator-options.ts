@@ -3,7 +3,7 @@ import type { CommandContext } from '../command-context.ts';
 import { createCoordinatorClient, type CoordinatorClient } from '../http/coordinator-client.ts';
 import { resolveCoordinatorSettings } from '../settings/coordinator-settings.ts';
 
-/** The flags every `agent` and `delegation` command accepts (seed 004). */
+/** The flags every `agent` and `delegation` command accepts (docs/cli.md). */
 export interface OperatorOptions {
   zone?: string;
   json?: boolean;

@@ -1,7 +1,10 @@
 import { CliError } from '../errors.ts';
 import type { Page, Row } from './response-shape.ts';
 
-/** Largest page DESIGN §4 allows; fewer round trips for big zones. */
+/**
+ * Largest page a list allows (docs/decisions/2026-12-04-wire-conventions.md); fewer round trips for
+ * big zones.
+ */
 export const PAGE_LIMIT = 500;
 
 /**

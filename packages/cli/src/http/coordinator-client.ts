@@ -3,7 +3,7 @@ import { collectPages, PAGE_LIMIT } from './collect-pages.ts';
 import { requestJson } from './request-json.ts';
 import { expectCount, expectObject, expectPage, type Row } from './response-shape.ts';
 
-/** The Coordinator routes of DESIGN §4 that the operator commands and the demo use. */
+/** The Coordinator routes that the operator commands and the demo use. */
 export interface CoordinatorClient {
   listAgents(): Promise<Row[]>;
   getAgent(sessionId: string): Promise<Row>;

@@ -2,7 +2,7 @@ import { CliError } from '../errors.ts';
 
 export type Row = Record<string, unknown>;
 
-/** A page of a DESIGN §4 list: `{ items, next_cursor }`. */
+/** A page of a list: `{ items, next_cursor }` (docs/decisions/2026-12-04-wire-conventions.md). */
 export interface Page {
   items: Row[];
   nextCursor: string | undefined;

@@ -4,7 +4,7 @@ import { expectObject } from './response-shape.ts';
 
 /**
  * `grant_type=client_credentials` at the STS: the session mandate an application's agents use to
- * spawn sessions and record delegations (DESIGN §4). Only the demo needs it; agents use the SDK.
+ * spawn sessions and record delegations. Only the demo needs it; agents use the SDK.
  */
 export async function fetchSessionMandate(options: { url: string; clientId: string; clientSecret: string; scope?: string }): Promise<string> {
   const form: Record<string, string> = { grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret };

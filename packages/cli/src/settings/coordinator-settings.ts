@@ -10,7 +10,10 @@ export interface CoordinatorSettings {
   zoneId: string;
 }
 
-/** The exact texts of seed 004; scripts and runbooks may match on them. */
+/**
+ * Exact texts, listed in docs/cli.md; scripts and runbooks may match on them
+ * (docs/decisions/2026-12-04-cli-operator-texts.md).
+ */
 export const MISSING_COORDINATOR_URL = 'coordinator URL not set — export CARACAL_COORDINATOR_URL';
 export const MISSING_COORDINATOR_TOKEN = 'coordinator token not set — export CARACAL_COORDINATOR_TOKEN';
 export const MISSING_ZONE = 'zone not set — pass --zone <id>, export CARACAL_ZONE_ID, or use a token with a zone_id claim';

@@ -4,7 +4,7 @@ import { runAgainst } from '../helpers/run-against.ts';
 
 
 describe('caracal agent list', () => {
-  coordinatorTest('prints every session of every page as an aligned table with the seed columns', async ({ coordinator }) => {
+  coordinatorTest('prints every session of every page as an aligned table with the documented columns', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['agent', 'list']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
@@ -81,7 +81,7 @@ describe('caracal agent get', () => {
 });
 
 describe('caracal agent tree', () => {
-  coordinatorTest('lists the direct children with the seed columns, and children is an alias', async ({ coordinator }) => {
+  coordinatorTest('lists the direct children with the documented columns, and children is an alias', async ({ coordinator }) => {
     const tree = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_root']);
     expect(tree.code).toBe(0);
     const lines = tree.stdout.trimEnd().split('\n');

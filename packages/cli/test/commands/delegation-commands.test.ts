@@ -32,7 +32,7 @@ describe('caracal delegation inbound | outbound', () => {
 });
 
 describe('caracal delegation traverse', () => {
-  coordinatorTest('prints the chain root to leaf with the seed columns', async ({ coordinator }) => {
+  coordinatorTest('prints the chain root to leaf with the documented columns', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'traverse', 'deledge_b']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
@@ -55,7 +55,7 @@ describe('caracal delegation traverse', () => {
 });
 
 describe('caracal delegation revoke', () => {
-  coordinatorTest('prints the counts exactly as the seed shows them', async ({ coordinator }) => {
+  coordinatorTest('prints the counts exactly as docs/cli.md shows them', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'revoke', 'deledge_a']);
     expect(result).toMatchObject({ code: 0, stdout: '{"revoked_edges": 2, "affected_sessions": 2}\n', stderr: '' });
     expect(coordinator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/zones/zone_test/delegations/deledge_a/revoke' });

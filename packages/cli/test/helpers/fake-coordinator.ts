@@ -27,7 +27,7 @@ export interface FakeCoordinator {
 const PAGE_SIZE = 2;
 
 /**
- * A real HTTP server on port 0 that serves the Coordinator and admin shapes of DESIGN §4 from
+ * A real HTTP server on port 0 that serves the Coordinator and admin shapes from
  * in-memory rows: enough to test rendering, paging, auth headers and error reporting of the CLI.
  */
 export async function startFakeCoordinator(): Promise<FakeCoordinator> {

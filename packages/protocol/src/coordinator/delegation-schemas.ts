@@ -21,7 +21,7 @@ export type EdgeStatus = Static<typeof EdgeStatus>;
 
 /**
  * Fields of an edge creation, shared by `POST /zones/{zoneId}/delegations` and `POST /v1/exchange`.
- * `constraints_json` is the seed routes' name for `constraints`; `expires_at` and `ttl_seconds`
+ * `constraints_json` is the `/v1` routes' name for `constraints`; `expires_at` and `ttl_seconds`
  * are alternatives.
  */
 export const delegationFields = {

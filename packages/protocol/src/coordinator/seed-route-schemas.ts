@@ -4,7 +4,8 @@ import { delegationFields } from './delegation-schemas.ts';
 import { spawnFields } from './session-schemas.ts';
 
 /**
- * `/v1/begin`, `/v1/end` and `/v1/exchange`: the seed names for spawn, terminate and edge
+ * `/v1/begin`, `/v1/end` and `/v1/exchange` (docs/decisions/2026-12-04-v1-compatibility-routes.md):
+ * the short names for spawn, terminate and edge
  * creation, with the same fields plus an optional `zone_id` (the mandate's zone).
  */
 

@@ -11,8 +11,9 @@ export const VERIFY_TOKEN_MAX_LENGTH = 16_384;
 const orNull = <Schema extends Parameters<typeof Type.Optional>[0]>(schema: Schema) => Type.Optional(Type.Union([schema, Type.Null()]));
 
 /**
- * `POST /v1/verify`. Every field may be absent or null (callers send the literal bodies of the
- * seed documents, with nulls); the token may come as `Authorization: Bearer` instead, and
+ * `POST /v1/verify`. Every field may be absent or null (early integrations send literal bodies
+ * with nulls: docs/decisions/2026-12-04-v1-compatibility-routes.md); the token may come as
+ * `Authorization: Bearer` instead, and
  * `required_scopes` as a list or one space-delimited string.
  */
 export const VerifyBody = Type.Object(

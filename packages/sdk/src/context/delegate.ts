@@ -21,7 +21,8 @@ function actingAuthority(context: CaracalContext, options: DelegateOptions): Pic
 }
 
 /**
- * Seed 003's delegate sequence: from the live context's session, record an edge to
+ * The delegate sequence (docs/decisions/2026-12-04-sdk-context-contract.md): from the live
+ * context's session, record an edge to
  * `options.to`, then run `fn` as the target under that edge (`parentEdgeId` = the previous edge,
  * `hop` + 1). Fails closed before any request outside a context, without a session, or past
  * hop 32. The edge stays active after `fn` returns.

@@ -1,5 +1,5 @@
 /**
- * Caveats on a grant or a delegation edge (seed 003 `constraints_json`).
+ * Caveats on a grant or a delegation edge (`constraints`, or its alias `constraints_json`).
  * @since 0.1.0
  */
 export interface DelegationConstraints {

@@ -32,7 +32,8 @@ function childContext(parent: CaracalContext | undefined, fields: { subjectToken
 }
 
 /**
- * Seed 003's spawn sequence: open a session at the Coordinator (as a child of the enclosing
+ * The spawn sequence (docs/decisions/2026-12-04-sdk-context-contract.md): open a session at the
+ * Coordinator (as a child of the enclosing
  * context's session, if any), bind its context, run `fn`, then terminate the session. The
  * termination is best effort: its failure is reported, never thrown, so it cannot hide `fn`'s
  * own error or discard `fn`'s result.

@@ -1,5 +1,6 @@
 /**
- * Coordinator request bodies as they go on the wire (DESIGN §4): snake_case, optional fields
+ * Coordinator request bodies as they go on the wire
+ * (docs/decisions/2026-12-04-wire-conventions.md): snake_case, optional fields
  * left out rather than sent as null.
  */
 

@@ -26,7 +26,10 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Reads the wire error shape `{ error, error_description }` (DESIGN §4) without trusting it. */
+/**
+ * Reads the wire error shape `{ error, error_description }`
+ * (docs/decisions/2026-12-04-wire-conventions.md) without trusting it.
+ */
 function serverError(body: unknown): { code?: string; description?: string } {
   if (typeof body !== 'object' || body === null) return {};
   const { error, error_description: description } = body as Record<string, unknown>;

@@ -1,5 +1,6 @@
 /**
- * The authority an agent acts under, as one immutable value. Seed 003 defines the fields; the
+ * The authority an agent acts under, as one immutable value.
+ * docs/decisions/2026-12-04-sdk-context-contract.md lists the fields; the
  * optional trace fields carry W3C state through untouched.
  * @since 0.1.0
  */
@@ -24,7 +25,8 @@ export interface CaracalContext {
   /**
    * Set only inside `delegate()` to a session of another application: the session this process
    * presents to the STS instead (its own source session), since it cannot act as a session it
-   * does not own. The target application acts under the edge itself (DESIGN §3).
+   * does not own. The target application acts under the edge itself
+   * (docs/decisions/2026-12-04-sdk-context-contract.md).
    */
   readonly actingSessionId?: string;
   /** The edge presented with {@link actingSessionId} (the delegator's own previous edge, if any). */

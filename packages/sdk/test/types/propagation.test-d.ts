@@ -90,7 +90,7 @@ describe('W3C codecs', () => {
     expectTypeOf(parseBaggage(['k=v', 'l=w'])).toEqualTypeOf<BaggageEntry[] | null>();
   });
 
-  test('parsed values have the DESIGN §3 shape and are readonly', () => {
+  test('parsed values have the documented shape and are readonly', () => {
     expectTypeOf<Traceparent>().toEqualTypeOf<{ readonly version: string; readonly traceId: string; readonly spanId: string; readonly traceFlags: string }>();
     expectTypeOf<BaggageEntry>().toEqualTypeOf<{ readonly key: string; readonly value: string; readonly properties?: string }>();
     expectTypeOf<TracestateEntry>().toEqualTypeOf<{ readonly key: string; readonly value: string }>();

@@ -128,7 +128,7 @@ describe('spawn and delegate', () => {
 });
 
 describe('CaracalContext', () => {
-  test('has the DESIGN §3 fields, with subjectToken, zoneId, clientId and hop required', () => {
+  test('has the documented fields, with subjectToken, zoneId, clientId and hop required', () => {
     expectTypeOf<RequiredKeys<CaracalContext>>().toEqualTypeOf<'subjectToken' | 'zoneId' | 'clientId' | 'hop'>();
     expectTypeOf(context.hop).toEqualTypeOf<number>();
     expectTypeOf(context.agentSessionId).toEqualTypeOf<string | undefined>();

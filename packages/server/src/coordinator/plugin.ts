@@ -10,7 +10,8 @@ import { installAuthentication } from './shared/request-principal.ts';
 
 /**
  * The Coordinator's HTTP surface: agent sessions, delegation edges, invocations, service agents
- * and the seed `/v1` routes. Every route needs a bearer mandate with
+ * and the `/v1` aliases (docs/decisions/2026-12-04-v1-compatibility-routes.md). Every route needs a
+ * bearer mandate with
  * `agent:lifecycle`; the hook (and the JSON parser that reads an empty body as none) applies only
  * to the routes registered in this plugin.
  */

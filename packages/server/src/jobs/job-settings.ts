@@ -10,7 +10,7 @@ export interface JobSettings {
   outboxPollIntervalMs: number;
   /** Backoff base for failed rows. @default 100 */
   outboxBackoffBaseMs: number;
-  /** Backoff ceiling for failed rows (seed 003). @default 5000 */
+  /** Backoff ceiling for failed rows (docs/decisions/2026-12-04-outbox-delivery.md). @default 5000 */
   outboxBackoffCapMs: number;
   /** How long shutdown keeps publishing what is due. @default 5000 */
   outboxFlushTimeoutMs: number;

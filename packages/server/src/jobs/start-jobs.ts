@@ -29,7 +29,7 @@ export interface RunningJobs {
 const RETENTION_CHUNK = 5000;
 
 /**
- * Starts the background jobs of DESIGN §5: outbox publisher, lifecycle relay, TTL sweeper,
+ * Starts the background jobs: outbox publisher, lifecycle relay, TTL sweeper,
  * service lease sweeper, deadline enforcer and retention cleaner. Each is safe with several
  * replicas: the publisher claims with SKIP LOCKED, the periodic jobs take a lease per tick, and
  * the relay is per process by nature. Time comes from `context.now`.

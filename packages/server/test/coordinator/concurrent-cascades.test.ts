@@ -6,7 +6,9 @@ const ZONE = 'zone_races';
 
 /**
  * Subtree changes raced against writers that attach to the subtree (spawns under it, edges to and
- * from it, invocations). Whatever the interleaving, the invariants of DESIGN §5 must hold after.
+ * from it, invocations). Whatever the interleaving, the invariants of
+ * docs/decisions/2026-12-04-revocation-model.md
+ * and docs/decisions/2026-12-04-delegation-semantics.md must hold after.
  */
 describe.each(testBackends())('cascades under concurrent writers on $name', (backend) => {
   let harness: Harness;

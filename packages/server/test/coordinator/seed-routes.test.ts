@@ -4,8 +4,11 @@ import { startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_seed';
 
-/** Seed 003's `/v1/begin`, `/v1/end` and `/v1/exchange` do what the zone routes do. */
-describe.each(testBackends())('seed 003 routes on $name', (backend) => {
+/**
+ * `/v1/begin`, `/v1/end` and `/v1/exchange` do what the zone routes do
+ * (docs/decisions/2026-12-04-v1-compatibility-routes.md).
+ */
+describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => {
   let harness: Harness;
   let token: string;
 

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import { startHarness, type Harness } from './coordinator-harness.ts';
 
-/** DESIGN §5 limits (defaults), raced with concurrent requests; on Postgres they truly run in parallel. */
+/**
+ * The session limits (docs/decisions/2026-12-04-agent-tree-limits.md), raced with concurrent
+ * requests; on Postgres they truly run in parallel.
+ */
 describe.each(testBackends())('session limits on $name', (backend) => {
   let harness: Harness;
 

@@ -32,7 +32,7 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
     harness.call({ method: 'POST', url: `/zones/${ZONE}/agents/${id}/${action}`, token: bearer });
   const terminate = (id: string, bearer = token) => harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${id}`, token: bearer });
 
-  it('spawns a root session and answers 201 with the DESIGN §4 fields, once in the outbox', async () => {
+  it('spawns a root session and answers 201 with the documented fields, once in the outbox', async () => {
     const response = await spawnResponse({ kind: 'ephemeral', labels: { team: 'a' }, ttl_seconds: 120, capabilities: ['search'] });
     expect(response.statusCode).toBe(201);
     const body = response.json();

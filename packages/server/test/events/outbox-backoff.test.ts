@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { outboxBackoffDelay } from '../../src/events/outbox-backoff.ts';
 
-describe('outbox backoff (seed 003)', () => {
+describe('outbox backoff', () => {
   it('is min(base·2^attempt, cap)/2 + random·cap/2', () => {
     expect(outboxBackoffDelay(0, { baseMs: 100, capMs: 5000 }, () => 0)).toBe(50);
     expect(outboxBackoffDelay(0, { baseMs: 100, capMs: 5000 }, () => 1)).toBe(2550);

@@ -123,7 +123,7 @@ describe.each(testBackends())('outbox publisher on $name', (backend) => {
     expect(new Set(ids).size).toBe(400);
   });
 
-  it('backs off failed rows with seed 003 delays on the injected clock and marks them dead after maxAttempts', async () => {
+  it('backs off failed rows with the documented delays on the injected clock and marks them dead after maxAttempts', async () => {
     const bus = flakyBus(await events.openBus());
     bus.failWith = new Error('XADD refused');
     let now = Date.now() + 3_600_000;

@@ -20,7 +20,10 @@ const PARAMETERS = [
   'actor_token',
 ];
 
-/** No input ever produces a 5xx (DESIGN §4): the STS routes under random forms and bodies. */
+/**
+ * No input ever produces a 5xx (docs/decisions/2026-12-04-wire-conventions.md): the STS routes
+ * under random forms and bodies.
+ */
 describe.each(testBackends())('STS routes under malformed input on $name', (backend) => {
   let sts: StsTestApp;
   let sessionToken: string;

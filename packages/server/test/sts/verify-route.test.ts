@@ -111,7 +111,8 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
     const revoked = await delegatedMandate();
     await sts.context.database.query(`UPDATE delegation_edges SET status = 'revoked', revoked_at = now() WHERE id = $1`, [revoked.first]);
     expect((await verify({ token: revoked.token })).body).toMatchObject({ valid: false, error: 'revoked' });
-    // Suspension blocks new exchanges but mandates already issued stay valid (DESIGN §5).
+    // Suspension blocks new exchanges but mandates already issued stay valid
+    // (docs/decisions/2026-12-04-revocation-model.md).
     const suspended = await delegatedMandate();
     await sts.context.database.query(`UPDATE agent_sessions SET status = 'suspended' WHERE id = $1`, [suspended.leaf]);
     expect((await verify({ token: suspended.token })).body.valid).toBe(true);

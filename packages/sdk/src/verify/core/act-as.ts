@@ -22,7 +22,7 @@ export interface EdgeCandidate {
 
 /**
  * The receiver's own credentials, for acting under a delegation edge that targets one of its
- * sessions (DESIGN §3, "when the target belongs to another application"). See docs/verify.md.
+ * sessions (docs/architecture.md, "The cross-application rule"). See docs/verify.md.
  * @since 0.1.0
  */
 export interface ActAsOptions {

@@ -9,7 +9,7 @@ export interface RefusalResponse {
   /** 401 for a bad, missing, revoked or replayed mandate; 403 for missing scopes; 503 when the zone keys cannot be fetched. */
   readonly status: 401 | 403 | 503;
   readonly headers: Readonly<Record<string, string>>;
-  /** DESIGN §4 error shape. */
+  /** The wire error shape (docs/decisions/2026-12-04-wire-conventions.md). */
   readonly body: { readonly error: string; readonly error_description: string };
 }
 

@@ -1,7 +1,10 @@
 import { CaracalError } from '../../errors.ts';
 import { ExpiringSet } from './expiring-set.ts';
 
-/** How long a revocation is remembered: longer than any per-call mandate (15 min) can live (seed 003). */
+/**
+ * How long a revocation is remembered: longer than any per-call mandate (15 min) can live
+ * (docs/decisions/2026-12-04-revocation-model.md).
+ */
 export const REVOCATION_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** Default bound on remembered ids, per kind (sessions, edges). */

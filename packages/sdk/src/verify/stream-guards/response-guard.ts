@@ -3,9 +3,15 @@ import { CaracalError } from '../../errors.ts';
 import { refusalResponse } from '../core/refusal-response.ts';
 import type { Revocation, RevocationQuery, RevocationStore } from '../revocation/revocation-store.ts';
 
-/** The trailer that tells a streaming client its response was cut by a revocation (seed 003). @since 0.1.0 */
+/**
+ * The trailer that tells a streaming client its response was cut by a revocation
+ * (docs/decisions/2026-12-04-revocation-model.md). @since 0.1.0
+ */
 export const REVOKED_TRAILER = 'X-Caracal-Revoked';
-/** How often a streamed response re-checks revocation: every this many bytes written (seed 003: 4 KB). @since 0.1.0 */
+/**
+ * How often a streamed response re-checks revocation: every this many bytes written, 4 KiB
+ * (docs/decisions/2026-12-04-revocation-model.md). @since 0.1.0
+ */
 export const REVOCATION_CHECK_BYTES = 4096;
 
 /** @since 0.1.0 */
@@ -192,7 +198,8 @@ class GuardedResponse {
 }
 
 /**
- * Enforces revocation while a node:http response is being written (seed 003): the store is
+ * Enforces revocation while a node:http response is being written
+ * (docs/decisions/2026-12-04-revocation-model.md): the store is
  * checked at every 4 KiB written, and a revocation pushed to the store cuts the response at once
  * even while nothing is being written. A streamed (chunked) response declares
  * `Trailer: X-Caracal-Revoked` up front and, when cut, ends with that trailer (its value is the

@@ -6,7 +6,7 @@ import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { Constraints } from './authority.ts';
 
 /**
- * Serialises changes to a zone's delegation graph (DESIGN §5 "zone-scoped lock") for the rest of
+ * Serialises changes to a zone's delegation graph (the zone-scoped lock of edge creation) for the rest of
  * the caller's transaction; a revocation takes it before reading the graph. (Edge creation takes
  * the same lock inside its own statement, see insertDelegationEdge.)
  */
@@ -38,7 +38,8 @@ export interface EdgeRecord extends EdgeGrantRecord {
 }
 
 /**
- * Records an edge in one autocommit statement (DESIGN §5 edge creation), so the zone lock is held
+ * Records an edge in one autocommit statement (docs/decisions/2026-12-04-delegation-semantics.md),
+ * so the zone lock is held
  * only for the statement and its commit:
  * 1. takes the zone's delegation lock (pg_advisory_xact_lock on hashtext('delegation:'||zone));
  * 2. then locks both sessions in id order and bumps their revision, so a concurrent subtree

@@ -5,7 +5,7 @@ import { endFromRequest } from '../shared/time.ts';
 import type { RequestedTerms } from './narrow-authority.ts';
 
 /**
- * The terms a delegation request asks for: `constraints` (or its seed-route alias
+ * The terms a delegation request asks for: `constraints` (or its `/v1` alias
  * `constraints_json`; both at once must agree) and `expires_at` or `ttl_seconds`, not both.
  */
 export function requestedTerms(body: CreateDelegationBody, now: number): RequestedTerms {

@@ -32,7 +32,8 @@ export function assertEdgeVisible(principal: Principal, edge: EdgeRow): void {
 }
 
 /**
- * Records a delegation edge (DESIGN §5 edge creation): the source must be the caller's, both
+ * Records a delegation edge (docs/decisions/2026-12-04-delegation-semantics.md): the source must be
+ * the caller's, both
  * sessions active, the edge within the authority it derives from and within what its resource
  * accepts, and no cycle may form. Answers 201 with `delegation_edge_id` and the edge row.
  */
@@ -102,7 +103,8 @@ async function checkResource(context: ServerContext, zoneId: string, terms: Edge
 }
 
 /**
- * Revokes an edge and everything downstream (DESIGN §5), in one transaction: the zone lock (no
+ * Revokes an edge and everything downstream (docs/decisions/2026-12-04-revocation-model.md), in one
+ * transaction: the zone lock (no
  * edge appears meanwhile), then one statement. Revoking an edge no longer active changes nothing.
  */
 export async function revokeDelegation(

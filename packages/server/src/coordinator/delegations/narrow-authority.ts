@@ -29,8 +29,9 @@ export interface EdgeTerms {
 const exceeded = (description: string, code: ServerErrorCode = 'authority_exceeded'): ServerError => new ServerError(403, code, description);
 
 /**
- * DESIGN §5: a child edge may only narrow what it derives from — scopes ⊆, expiry ≤, resource
- * within, `max_hops` one less, `budget` ≤ what is left. Throws a 403 naming the bound broken.
+ * A child edge may only narrow what it derives from — scopes ⊆, expiry ≤, resource within,
+ * `max_hops` one less, `budget` ≤ what is left (docs/decisions/2026-12-04-delegation-semantics.md).
+ * Throws a 403 naming the bound broken.
  */
 export function narrowAuthority(authority: Authority, requested: RequestedTerms, now: number): EdgeTerms {
   const held = authority.scopes;

@@ -12,7 +12,8 @@ function downstreamCte(edge: string, zone: string, now: string): string {
 }
 
 /**
- * DESIGN §5 revocation, in one statement: revokes the edge and every active edge downstream of it,
+ * Edge revocation (docs/decisions/2026-12-04-revocation-model.md), in one statement: revokes the
+ * edge and every active edge downstream of it,
  * terminates the subtrees of their targets (which revokes the edges touching those sessions too),
  * bumps the epoch and enqueues a revocation per session. The zone must be locked
  * (lockDelegationGraph) first. May refuse with `concurrent_change` (see terminationCtes): retry.

@@ -10,7 +10,7 @@ import { spawnSession } from '../sessions/session-service.ts';
 import type { CreateRequest } from '../shared/idempotent-create.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
 
-/** The zone a seed route acts in: the one it names, which must be the mandate's (default: the mandate's). */
+/** The zone a `/v1` route acts in: the one it names, which must be the mandate's (default: the mandate's). */
 function zoneOf(request: FastifyRequest, named: string | undefined): { principal: Principal; zoneId: string } {
   const principal = principalOf(request);
   if (named !== undefined && named !== principal.zoneId) {

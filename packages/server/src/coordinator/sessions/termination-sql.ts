@@ -14,7 +14,8 @@ export interface TerminationParts {
 }
 
 /**
- * The CTEs that end session subtrees (DESIGN §5): every live session under `roots` becomes
+ * The CTEs that end session subtrees (docs/decisions/2026-12-04-revocation-model.md): every live
+ * session under `roots` becomes
  * terminated; their seats are freed and their parents' live-children counts drop; every active
  * edge touching them (plus `alsoRevoke`) is revoked and the zone's graph epoch bumped; their open
  * invocations are cancelled; and the outbox gets one `session_terminated` and one `session_revoked`

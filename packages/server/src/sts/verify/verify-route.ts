@@ -10,7 +10,7 @@ import { readRevocationState } from './revocation-repository.ts';
 import { readVerifyRequest, type VerifyRequest } from './verify-request.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 
-/** Seed 003: 60 requests per minute per client IP. */
+/** 60 requests per minute per client IP (docs/decisions/2026-12-04-v1-compatibility-routes.md). */
 const REQUESTS_PER_MINUTE = 60;
 
 /**
