@@ -1,6 +1,16 @@
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { Caracal, CaracalError, type CaracalOptions } from '../../src/index.ts';
+import { sendJson, startFakeCaracalServer } from '../support/fake-caracal-server.ts';
+
+/** An undici Agent that counts the requests handed to it. */
+class CountingAgent extends Agent {
+  dispatched = 0;
+  override dispatch(...args: Parameters<Agent['dispatch']>): boolean {
+    this.dispatched += 1;
+    return super.dispatch(...args);
+  }
+}
 
 const valid: CaracalOptions = { coordinatorUrl: 'http://127.0.0.1:4000', zoneId: 'zone_dev', clientId: 'app_one', clientSecret: 'secret' };
 
@@ -53,11 +63,23 @@ describe('new Caracal(options) validation', () => {
     expect(error.message.split('\n')).toHaveLength(6);
   });
 
-  it('accepts a dispatcher, a tokenSource and retry overrides', async () => {
-    const dispatcher = new Agent();
-    const caracal = new Caracal({ ...valid, clientSecret: undefined, tokenSource: () => 'token', dispatcher, retry: { retries: 0 } });
-    await caracal.close();
-    await dispatcher.close();
+  it('accepts a dispatcher, a tokenSource and retry overrides, and uses them', async () => {
+    const server = await startFakeCaracalServer();
+    server.route('POST /zones/*/agents', (_request, response) => sendJson(response, 503, { error: 'temporarily_unavailable', error_description: 'down' }));
+    const dispatcher = new CountingAgent();
+    const caracal = new Caracal({ ...valid, coordinatorUrl: server.url, clientSecret: undefined, tokenSource: () => 'token', dispatcher, retry: { retries: 0 } });
+    try {
+      await expect(caracal.spawn({}, () => undefined)).rejects.toMatchObject({ status: 503 });
+      // retries: 0 → a retryable 503 is tried once; the token came from tokenSource, the request went through the dispatcher.
+      const attempts = server.requestsTo('POST /zones/*/agents');
+      expect(attempts).toHaveLength(1);
+      expect(attempts[0]!.headers.authorization).toBe('Bearer token');
+      expect(dispatcher.dispatched).toBeGreaterThanOrEqual(1);
+    } finally {
+      await caracal.close();
+      await dispatcher.close();
+      await server.close();
+    }
   });
 });
 

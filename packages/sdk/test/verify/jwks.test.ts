@@ -81,7 +81,12 @@ describe('zone JWKS', () => {
     await shared.verify(await issuer.mint());
     await issuer.close();
     clock += 61_000;
-    await expect(shared.verify(await issuer.mint())).resolves.toBeDefined();
+    const token = await issuer.mint();
+    await expect(shared.verify(token)).resolves.toMatchObject({ token, claims: { zone_id: ZONE } });
+    // The failed refresh did not drop the cached keys: a later call still verifies.
+    const later = await issuer.mint();
+    await expect(shared.verify(later)).resolves.toMatchObject({ token: later, claims: { zone_id: ZONE } });
+    expect(issuer.jwksFetches).toBe(1);
     issuer = await startTestIssuer();
   });
 

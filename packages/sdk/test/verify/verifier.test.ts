@@ -135,12 +135,12 @@ describe('createVerifier().verify', () => {
     const sessions = verifier({ acceptedUses: ['session'] });
     const session = await issuer.mint({ use: 'session', scope: 'agent:lifecycle' });
     await sessions.verify(session);
-    await expect(sessions.verify(session)).resolves.toBeDefined();
+    await expect(sessions.verify(session)).resolves.toMatchObject({ token: session, claims: { use: 'session', zone_id: ZONE } });
 
     const reusable = verifier({ oneShot: false });
     const call = await issuer.mint();
     await reusable.verify(call);
-    await expect(reusable.verify(call)).resolves.toBeDefined();
+    await expect(reusable.verify(call)).resolves.toMatchObject({ token: call, claims: { zone_id: ZONE, agent_session_id: SESSION } });
   });
 
   it('merges per-call required scopes with the verifier ones', async () => {

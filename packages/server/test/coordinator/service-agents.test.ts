@@ -83,6 +83,11 @@ describe.each(testBackends())('service agents on $name', (backend) => {
     expect(response.json()).toEqual({ error: 'application_mismatch', error_description: 'the backing session belongs to another application' });
     const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?name=borrowed`, token });
     expect(list.json()).toEqual({ items: [], next_cursor: null });
+    const registered = await harness.database.query(
+      `SELECT 1 FROM caracal_outbox WHERE event_type = 'service_registered' AND payload->>'agent_session_id' = $1`,
+      [theirs.agent_session_id],
+    );
+    expect(registered.rows).toEqual([]);
   });
 
   it('answers every field of a service agent on a registration, a read, a list and a heartbeat', async () => {
