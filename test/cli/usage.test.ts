@@ -4,32 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandPaths } from '../../packages/cli/test/helpers/command-paths.ts';
 import { assertBuiltCli, caracal, CLI_BIN, cleanEnv, collect, shell } from './helpers/built-cli.ts';
 
 beforeAll(() => {
   assertBuiltCli();
 });
 
-const COMMANDS = [
-  [],
-  ['agent', 'list'],
-  ['agent', 'get'],
-  ['agent', 'tree'],
-  ['agent', 'children'],
-  ['agent', 'suspend'],
-  ['agent', 'resume'],
-  ['agent', 'terminate'],
-  ['delegation', 'inbound'],
-  ['delegation', 'outbound'],
-  ['delegation', 'traverse'],
-  ['delegation', 'revoke'],
-  ['server', 'start'],
-  ['zone', 'create'],
-  ['app', 'create'],
-  ['resource', 'create'],
-  ['token'],
-  ['demo'],
-];
+// Every command of the program, aliases and groups included, as commander holds it.
+const COMMANDS = commandPaths().map((command) => command.path);
 
 describe('the built caracal binary: usage', () => {
   it('answers --help on every command with usage and the exit codes on stdout, exit 0', async () => {

@@ -1,32 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/run.ts';
+import { commandPaths } from '../helpers/command-paths.ts';
 import { fakeIo } from '../helpers/fake-io.ts';
 
-const EVERY_COMMAND = [
-  [],
-  ['agent'],
-  ['agent', 'list'],
-  ['agent', 'get'],
-  ['agent', 'tree'],
-  ['agent', 'children'],
-  ['agent', 'suspend'],
-  ['agent', 'resume'],
-  ['agent', 'terminate'],
-  ['delegation'],
-  ['delegation', 'inbound'],
-  ['delegation', 'outbound'],
-  ['delegation', 'traverse'],
-  ['delegation', 'revoke'],
-  ['server'],
-  ['server', 'start'],
-  ['zone', 'create'],
-  ['app', 'create'],
-  ['resource', 'create'],
-  ['token'],
-  ['demo'],
-];
+const COMMANDS = commandPaths();
+const EVERY_COMMAND = COMMANDS.map((command) => command.path);
 
 describe('usage', () => {
+  it('walks the same command tree the root help lists', async () => {
+    const io = fakeIo();
+    await run(['--help'], io);
+    const listed = [...io.out().matchAll(/^ {2}([a-z]+)\b/gm)].map((match) => match[1]).filter((name) => name !== 'help');
+    expect(EVERY_COMMAND.filter((path) => path.length === 1).map(([name]) => name)).toEqual(listed);
+  });
+
   it.each(EVERY_COMMAND.map((path) => [path.join(' ') || '(root)', path]))('%s --help prints usage and the exit codes, exit 0', async (_name, path) => {
     const io = fakeIo();
     const code = await run([...path, '--help'], io);
@@ -37,7 +24,7 @@ describe('usage', () => {
   });
 
   it('documents the zone and json flags on every operator command', async () => {
-    for (const path of EVERY_COMMAND.filter((command) => (command[0] === 'agent' || command[0] === 'delegation') && command.length === 2)) {
+    for (const { path } of COMMANDS.filter(({ path, group }) => !group && (path[0] === 'agent' || path[0] === 'delegation'))) {
       const io = fakeIo();
       await run([...path, '--help'], io);
       expect(io.out()).toContain('--zone <id>');
@@ -70,18 +57,12 @@ describe('usage', () => {
 });
 
 describe('missing coordinator settings', () => {
-  const operatorCommands = [
-    ['agent', 'list'],
-    ['agent', 'get', 'agentsess_x'],
-    ['agent', 'tree', 'agentsess_x'],
-    ['agent', 'suspend', 'agentsess_x'],
-    ['agent', 'resume', 'agentsess_x'],
-    ['agent', 'terminate', 'agentsess_x'],
-    ['delegation', 'inbound', 'agentsess_x'],
-    ['delegation', 'outbound', 'agentsess_x'],
-    ['delegation', 'traverse', 'deledge_x'],
-    ['delegation', 'revoke', 'deledge_x'],
-  ];
+  // Every operator command (agent …, delegation …) with a placeholder for each required id.
+  const placeholders: Record<string, string> = { session: 'agentsess_x', edge: 'deledge_x' };
+  const operatorCommands = COMMANDS.filter(({ path, group }) => !group && (path[0] === 'agent' || path[0] === 'delegation')).map(({ path, requiredArguments }) => [
+    ...path,
+    ...requiredArguments.map((name) => placeholders[name] ?? `${name}_x`),
+  ]);
 
   it.each(operatorCommands.map((argv) => [argv.join(' '), argv]))('%s names each missing variable exactly, exit 3', async (_name, argv) => {
     const noUrl = fakeIo({ env: { CARACAL_COORDINATOR_TOKEN: 't', CARACAL_ZONE_ID: 'z' } });

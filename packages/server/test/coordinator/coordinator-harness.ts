@@ -6,13 +6,8 @@ import { openDatabase } from '../../src/db/open-database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { dropSchema, type Backend } from '../helpers/backends.ts';
+import { testClock, type TestClock } from '../helpers/test-clock.ts';
 import { createTestTokens, type MintOptions } from '../helpers/test-tokens.ts';
-
-/** A controllable clock: starts at a fixed instant and ticks 1 ms per reading, so ids stay ordered. */
-export interface TestClock {
-  now(): number;
-  advance(milliseconds: number): void;
-}
 
 export interface Harness {
   app: FastifyInstance;
@@ -23,16 +18,6 @@ export interface Harness {
   /** `app.inject` with a bearer and JSON body. */
   call(request: { method: string; url: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
-}
-
-export function testClock(start = Date.parse('2030-01-01T00:00:00.000Z')): TestClock {
-  let current = start;
-  return {
-    now: () => (current += 1),
-    advance: (milliseconds) => {
-      current += milliseconds;
-    },
-  };
 }
 
 /** Builds one app on `backend` with test tokens and a fake clock (share it across a test file). */
@@ -48,7 +33,8 @@ export async function startHarness(
   });
   const bus = await openEventBus(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl });
   const tokens = await createTestTokens();
-  const clock = testClock();
+  // A fixed instant, 1 ms per reading: ids minted in one test stay ordered.
+  const clock = testClock({ start: Date.parse('2030-01-01T00:00:00.000Z'), tickMs: 1 });
   const config: ServerConfig = {
     issuer: 'https://caracal.test',
     adminToken: undefined,

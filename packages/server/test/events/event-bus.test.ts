@@ -4,7 +4,8 @@ import type { BusEntry } from '../../src/events/event-bus.ts';
 import { isEventBusUnavailable } from '../../src/events/event-bus-unavailable-error.ts';
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, waitFor, type EventBackend } from './support/event-backend.ts';
+import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 describe.each(testBackends())('event bus on $name', (backend) => {
   let events: EventBackend;

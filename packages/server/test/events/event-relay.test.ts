@@ -3,7 +3,8 @@ import { encodeBusFields, type PublishedEvent } from '../../src/events/bus-event
 import { createEventRelay, type RelayOutcome } from '../../src/events/event-relay.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, waitFor, type EventBackend } from './support/event-backend.ts';
+import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const SECRET = 'relay-test-secret';
 const topic = Topics.agentsLifecycle;

@@ -6,7 +6,7 @@ import { serverContextOf } from '../../src/server-context.ts';
 import { startServer, type RunningServer } from '../../src/start-server.ts';
 import { dropSchema, testBackends } from '../helpers/backends.ts';
 import { bootstrapZone, clientCredentialsToken } from '../helpers/sts-fixtures.ts';
-import { waitFor } from './support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openSseStream } from './support/sse-client.ts';
 
 describe.each(testBackends())('graceful shutdown on $name', (backend) => {

@@ -7,7 +7,7 @@ import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { dropSchema, testBackends, type Backend } from '../helpers/backends.ts';
-import { waitFor } from './support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { nextTime } from './support/next-time.ts';
 import { outboxStatusCounts } from './support/outbox-fixtures.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { dropSchema } from '../helpers/backends.ts';
-import { waitFor } from '../events/support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts } from '../events/support/outbox-fixtures.ts';
 import { createAdminZone, sessionToken } from './support/admin-setup.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';

@@ -9,7 +9,7 @@ import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/ou
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { dropSchema } from '../helpers/backends.ts';
-import { waitFor } from '../events/support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts } from '../events/support/outbox-fixtures.ts';
 import { redisCommand, throwawayRedis, type ThrowawayRedis } from './support/throwaway-redis.ts';
 

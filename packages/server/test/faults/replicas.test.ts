@@ -6,7 +6,7 @@ import type { EventBus } from '../../src/events/event-bus.ts';
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
 import { ALL_TOPICS } from '../../src/events/topics.ts';
 import { dropSchema } from '../helpers/backends.ts';
-import { waitFor } from '../events/support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts, readWholeStream } from '../events/support/outbox-fixtures.ts';
 import { createAdminZone, sessionToken } from './support/admin-setup.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';

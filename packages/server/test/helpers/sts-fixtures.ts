@@ -3,14 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { DEFAULT_LIMITS, type ServerConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { newId } from '../../src/ids.ts';
 import { serverContextOf, type ServerContext } from '../../src/server-context.ts';
 import type { RunningServer } from '../../src/start-server.ts';
 import { applyBootstrap } from '../../src/sts/bootstrap.ts';
 import { createMandateVerifier } from '../../src/sts/mandate-verifier.ts';
 import { dropSchema, type Backend } from './backends.ts';
+import { testClock, type TestClock } from './test-clock.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -218,26 +219,6 @@ export async function insertDelegationEdge(
     ],
   );
   return id;
-}
-
-/** A clock tests move by hand. */
-export interface TestClock {
-  now: () => number;
-  set(milliseconds: number): void;
-  advance(milliseconds: number): void;
-}
-
-export function testClock(start: number = Date.now()): TestClock {
-  let current = start;
-  return {
-    now: () => current,
-    set: (milliseconds) => {
-      current = milliseconds;
-    },
-    advance: (milliseconds) => {
-      current += milliseconds;
-    },
-  };
 }
 
 /** An app built without listening, on a backend, with an injected clock (tests use `inject()`). */

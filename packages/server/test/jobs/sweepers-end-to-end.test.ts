@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/start-server.ts';
 import { dropSchema, testBackends } from '../helpers/backends.ts';
 import { bootstrapZone, clientCredentialsToken } from '../helpers/sts-fixtures.ts';
-import { waitFor } from '../events/support/event-backend.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openSseStream } from '../events/support/sse-client.ts';
 
 describe.each(testBackends())('default sweepers on $name', (backend) => {

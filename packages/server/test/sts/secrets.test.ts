@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSecret, hashSecret, verifySecret } from '../../src/sts/secrets/secret-hash.ts';
 import { SecretVerificationCache } from '../../src/sts/secrets/secret-verification-cache.ts';
-import { testClock } from '../helpers/sts-fixtures.ts';
+import { testClock } from '../helpers/test-clock.ts';
 
 describe('secret hashing', () => {
   it('hashes with scrypt and a per-secret salt, and verifies only the right secret', async () => {
@@ -22,7 +22,7 @@ describe('secret hashing', () => {
 
 describe('SecretVerificationCache', () => {
   it('remembers a success for its TTL only, and misses once the stored hash changes', () => {
-    const clock = testClock(0);
+    const clock = testClock({ start: 0 });
     const cache = new SecretVerificationCache({ now: clock.now, ttlMilliseconds: 1_000 });
     cache.remember('hash-1', 'secret');
     expect(cache.has('hash-1', 'secret')).toBe(true);

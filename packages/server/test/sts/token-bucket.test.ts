@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucketLimiter } from '../../src/sts/http/token-bucket.ts';
-import { testClock } from '../helpers/sts-fixtures.ts';
+import { testClock } from '../helpers/test-clock.ts';
 
 describe('TokenBucketLimiter', () => {
   it('allows the burst, refuses the next with a Retry-After, refills with time', () => {
-    const clock = testClock(0);
+    const clock = testClock({ start: 0 });
     const limiter = new TokenBucketLimiter({ capacity: 3, refillMilliseconds: 3_000, now: clock.now });
     expect([limiter.take('a'), limiter.take('a'), limiter.take('a')].every((decision) => decision.allowed)).toBe(true);
     expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
@@ -15,7 +15,7 @@ describe('TokenBucketLimiter', () => {
   });
 
   it('peek looks without taking', () => {
-    const clock = testClock(0);
+    const clock = testClock({ start: 0 });
     const limiter = new TokenBucketLimiter({ capacity: 1, refillMilliseconds: 60_000, now: clock.now });
     expect(limiter.peek('a').allowed).toBe(true);
     expect(limiter.peek('a').allowed).toBe(true);
@@ -24,7 +24,7 @@ describe('TokenBucketLimiter', () => {
   });
 
   it('forgets the least recently used key when full (attacker-chosen keys cannot grow memory)', () => {
-    const clock = testClock(0);
+    const clock = testClock({ start: 0 });
     const limiter = new TokenBucketLimiter({ capacity: 1, refillMilliseconds: 60_000, now: clock.now, maxKeys: 2 });
     limiter.take('a');
     limiter.take('b');

@@ -70,16 +70,6 @@ export async function openEventBackend(backend: Backend): Promise<EventBackend> 
   };
 }
 
-/** Polls `condition` until it holds or `timeoutMs` passes (a bounded wait on state, not a sleep). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, options: { timeoutMs?: number; what?: string } = {}): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}`);
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** Removes the streams a test created on the shared Redis. */
 async function deleteRedisKeys(url: string, prefixes: ReadonlySet<string>): Promise<void> {
   const client = createClient({ url });

@@ -1,4 +1,4 @@
-import { waitFor } from './event-backend.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 export interface SseMessage {
   id: string | undefined;
