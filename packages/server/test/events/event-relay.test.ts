@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { encodeBusFields, type PublishedEvent } from '../../src/events/bus-event.ts';
 import { createEventRelay, type RelayOutcome } from '../../src/events/event-relay.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { serverTest } from '../helpers/fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SECRET = 'relay-test-secret';
@@ -17,15 +17,9 @@ const fieldsFor = (outboxId: string, secret = SECRET): Record<string, string> =>
   );
 
 describe.each(testBackends())('lifecycle relay on $name', (backend) => {
-  let events: EventBackend;
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await events?.close();
-  });
+  serverTest.override('backend', backend);
 
-  it('re-emits verified events once and drops forged, tampered, malformed and duplicate entries', async () => {
+  serverTest('re-emits verified events once and drops forged, tampered, malformed and duplicate entries', async ({ events }) => {
     const bus = await events.openBus();
     const outcomes: RelayOutcome[] = [];
     const relay = createEventRelay({ bus, signingSecret: SECRET, topics: [topic], onEntry: (_topic, outcome) => outcomes.push(outcome) });
@@ -47,7 +41,7 @@ describe.each(testBackends())('lifecycle relay on $name', (backend) => {
     expect(received[0]).toMatchObject({ topic, type: 'session_spawned', zoneId: 'zone_a', payload: { outbox: '1' }, publishedBy: 'test' });
   });
 
-  it('keeps relaying when a listener throws', async () => {
+  serverTest('keeps relaying when a listener throws', async ({ events }) => {
     const bus = await events.openBus();
     const errors: unknown[] = [];
     const relay = createEventRelay({ bus, signingSecret: SECRET, topics: [topic], onListenerError: (error) => errors.push(error) });
