@@ -5,8 +5,10 @@ import type { Database, QueryResult, Transaction, TransactionOptions } from './d
  * The embedded default: Postgres compiled to WASM, in memory (`dataDir` unset) or in a folder.
  * PGlite has a single connection, so transactions serialise; that is the embedded trade-off.
  */
-export async function openPgliteDatabase(options: { dataDir?: string } = {}): Promise<Database> {
-  const pglite = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir);
+export async function openPgliteDatabase(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database> {
+  // `loadDataDir` starts from a `dumpDataDir()` tarball instead of an empty cluster (tests load
+  // one migrated copy per file rather than running initdb and the migrations each time).
+  const pglite = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   await pglite.waitReady;
 
   const run = async <Row>(

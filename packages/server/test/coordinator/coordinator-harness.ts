@@ -2,11 +2,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { dropSchema, type Backend } from '../helpers/backends.ts';
 import { testClock, type TestClock } from '../helpers/test-clock.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { createTestTokens, type MintOptions } from '../helpers/test-tokens.ts';
 
 export interface Harness {
@@ -26,7 +26,7 @@ export async function startHarness(
   options: { maxConnections?: number; limits?: Partial<SessionLimits> } = {},
 ): Promise<Harness> {
   const schema = backend.schema();
-  const database = await openDatabase({
+  const database = await openTestDatabase({
     ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
     ...(schema === undefined ? {} : { schema }),
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { dropSchema, testBackends } from '../helpers/backends.ts';
 
 const ZONE = 'zone_plan';
@@ -29,7 +29,7 @@ describe.each(testBackends())('the cycle check plan on $name', (backend) => {
   const schema = backend.schema();
 
   beforeAll(async () => {
-    database = await openDatabase({
+    database = await openTestDatabase({
       ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
       ...(schema === undefined ? {} : { schema }),
     });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
+import { propertyRuns } from '../helpers/property-runs.ts';
 import { startHarness, type Harness } from './coordinator-harness.ts';
 
 const SESSIONS = 7;
@@ -83,7 +84,8 @@ describe.each(testBackends())('cycle freedom on $name', (backend) => {
         expect(storedPairs).toHaveLength(accepted.length);
         expect(hasCycle(SESSIONS, storedPairs)).toBe(false);
       }),
-      { numRuns: 25 },
+      // Each run spawns 7 sessions and up to 48 edges: the nightly run does the full 25.
+      { numRuns: propertyRuns({ ci: 8, full: 25 }) },
     );
   }, 300_000);
 });

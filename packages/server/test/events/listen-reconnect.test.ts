@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database, ListenEvents } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
+import { openTestDatabase as openBackendDatabase } from '../helpers/test-database.ts';
 import { enqueueEvents } from '../../src/events/enqueue-event.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
@@ -19,7 +19,7 @@ async function openTestDatabase(backend: Backend): Promise<{ database: Database;
     backend.databaseUrl === undefined
       ? undefined
       : `${backend.databaseUrl}${backend.databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`;
-  const database = await openDatabase({
+  const database = await openBackendDatabase({
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(schema === undefined ? {} : { schema }),
   });

@@ -4,7 +4,6 @@ import { buildApp } from '../../src/app.ts';
 import { DEFAULT_LIMITS, type ServerConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
 import { newId } from '../../src/ids.ts';
 import { serverContextOf, type ServerContext } from '../../src/server-context.ts';
 import type { RunningServer } from '../../src/start-server.ts';
@@ -12,6 +11,7 @@ import { applyBootstrap } from '../../src/sts/bootstrap.ts';
 import { createMandateVerifier } from '../../src/sts/mandate-verifier.ts';
 import { dropSchema, type Backend } from './backends.ts';
 import { testClock, type TestClock } from './test-clock.ts';
+import { openTestDatabase } from './test-database.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -234,7 +234,7 @@ export interface StsTestApp {
 /** Builds the full app (STS + Coordinator) for `inject()` tests on `backend`, time under test control. */
 export async function buildStsTestApp(backend: Backend, options: { adminToken?: string | null } = {}): Promise<StsTestApp> {
   const schema = backend.schema();
-  const database = await openDatabase(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, schema: schema! });
+  const database = await openTestDatabase(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, schema: schema! });
   const bus = await openEventBus(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl, keyPrefix: `${schema ?? 'sts'}:` });
   const clock = testClock();
   const adminToken = options.adminToken === null ? '' : (options.adminToken ?? `admin-${suffix()}`);

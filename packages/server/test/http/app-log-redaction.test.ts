@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { DEFAULT_LIMITS, type ServerConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { appRedactPaths, redactUrl } from '../../src/http/log-redaction.ts';
@@ -23,7 +23,7 @@ describe('app-wide log redaction', () => {
   let mandate: string;
 
   beforeAll(async () => {
-    database = await openDatabase();
+    database = await openTestDatabase();
     bus = await openEventBus({});
     const tokens = await createTestTokens();
     mandate = await tokens.mint({ zoneId: ZONE, clientId: 'app_logs', scopes: ['agent:lifecycle'] });
