@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TOptional, type TProperties } from 'typebox';
 import {
   BUDGET_MAX,
   CAPABILITIES_MAX_ITEMS,
@@ -74,6 +74,12 @@ export const PageQuery = {
 
 /** Action routes (suspend, resume, revoke, start…) take no fields: `{}` or no body at all. */
 export const EmptyBody = Type.Object({}, { additionalProperties: false });
+
+/** A list route's query: its filters, each optional, then the page fields; nothing else is accepted. */
+export function ListQuery<Filters extends TProperties>(filters: Filters) {
+  const optional = Object.fromEntries(Object.entries(filters).map(([key, schema]) => [key, Type.Optional(schema)]));
+  return Type.Object({ ...(optional as { [Key in keyof Filters]: TOptional<Filters[Key]> }), ...PageQuery }, { additionalProperties: false });
+}
 
 /** Every error answer: `{ error, error_description }`. */
 export const ErrorBody = Type.Object({ error: Type.String(), error_description: Type.String() });

@@ -4,14 +4,14 @@ import {
   AgentSessionId,
   Constraints,
   DelegationEdgeId,
+  ListQuery,
   Name,
-  Page,
-  PageQuery,
   ResourceId,
   Scope,
   Seconds,
   Timestamp,
 } from '../primitives.ts';
+import { recordAnswers } from './record-answers.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
 /** Bodies of `/zones/{zoneId}/delegations…` and what they answer. */
@@ -41,18 +41,11 @@ export const delegationFields = {
 export const CreateDelegationBody = Type.Object(delegationFields, { additionalProperties: false });
 export type CreateDelegationBody = Static<typeof CreateDelegationBody>;
 
-export const ListDelegationsQuery = Type.Object(
-  {
-    source_session_id: Type.Optional(AgentSessionId),
-    target_session_id: Type.Optional(AgentSessionId),
-    status: Type.Optional(EdgeStatus),
-    ...PageQuery,
-  },
-  { additionalProperties: false },
-);
+export const ListDelegationsQuery = ListQuery({ source_session_id: AgentSessionId, target_session_id: AgentSessionId, status: EdgeStatus });
 export type ListDelegationsQuery = Static<typeof ListDelegationsQuery>;
 
-const edgeProperties = {
+/** An edge as reads and lists show it; the 201 of a creation adds its id as `delegation_edge_id`. */
+export const { record: DelegationEdge, page: DelegationEdgePage, created: CreatedDelegation } = recordAnswers('delegation_edge_id', {
   id: DelegationEdgeId,
   zone_id: Name,
   source_session_id: AgentSessionId,
@@ -72,17 +65,9 @@ const edgeProperties = {
   edge_version: Type.Integer(),
   /** `delegation` for an explicit edge, `spawn` for one a child inherited from its parent. */
   origin: Type.String(),
-};
-
-/** An edge as reads and lists show it. */
-export const DelegationEdge = Type.Object(edgeProperties);
+});
 export type DelegationEdge = Static<typeof DelegationEdge>;
-
-export const DelegationEdgePage = Page(DelegationEdge);
 export type DelegationEdgePage = Static<typeof DelegationEdgePage>;
-
-/** The 201 of an edge creation: the edge, with its id also as `delegation_edge_id`. */
-export const CreatedDelegation = Type.Object({ delegation_edge_id: DelegationEdgeId, ...edgeProperties });
 export type CreatedDelegation = Static<typeof CreatedDelegation>;
 
 /** One edge of a chain; depth 0 is the root edge. */

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { AgentSessionId, InvocationId, Metadata, Name, Page, PageQuery, Seconds, ServiceAgentId, Timestamp } from '../primitives.ts';
+import { AgentSessionId, InvocationId, ListQuery, Metadata, Name, Seconds, ServiceAgentId, Timestamp } from '../primitives.ts';
+import { recordAnswers } from './record-answers.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
 /** Bodies of `/zones/{zoneId}/invocations…` and what they answer. */
@@ -34,18 +35,11 @@ export const CancelInvocationBody = Type.Object(
 );
 export type CancelInvocationBody = Static<typeof CancelInvocationBody>;
 
-export const ListInvocationsQuery = Type.Object(
-  {
-    status: Type.Optional(InvocationStatus),
-    agent_session_id: Type.Optional(AgentSessionId),
-    service_id: Type.Optional(ServiceAgentId),
-    ...PageQuery,
-  },
-  { additionalProperties: false },
-);
+export const ListInvocationsQuery = ListQuery({ status: InvocationStatus, agent_session_id: AgentSessionId, service_id: ServiceAgentId });
 export type ListInvocationsQuery = Static<typeof ListInvocationsQuery>;
 
-const invocationProperties = {
+/** An invocation as reads, lists and state changes show it; the 201 of a create adds `invocation_id`. */
+export const { record: Invocation, page: InvocationPage, created: CreatedInvocation } = recordAnswers('invocation_id', {
   id: InvocationId,
   zone_id: Name,
   application_id: Name,
@@ -62,15 +56,7 @@ const invocationProperties = {
   started_at: Nullable(Type.String()),
   finished_at: Nullable(Type.String()),
   cancel_reason: Nullable(Type.String()),
-};
-
-/** An invocation as reads, lists and state changes show it. */
-export const Invocation = Type.Object(invocationProperties);
+});
 export type Invocation = Static<typeof Invocation>;
-
-export const InvocationPage = Page(Invocation);
 export type InvocationPage = Static<typeof InvocationPage>;
-
-/** The 201 of a create: the invocation, with its id also as `invocation_id`. */
-export const CreatedInvocation = Type.Object({ invocation_id: InvocationId, ...invocationProperties });
 export type CreatedInvocation = Static<typeof CreatedInvocation>;

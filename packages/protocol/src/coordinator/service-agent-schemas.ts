@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { AgentSessionId, Capabilities, Metadata, Name, Page, PageQuery, ServiceAgentId, Timestamp } from '../primitives.ts';
+import { AgentSessionId, Capabilities, ListQuery, Metadata, Name, ServiceAgentId, Timestamp } from '../primitives.ts';
+import { recordAnswers } from './record-answers.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
 /** Bodies of `/zones/{zoneId}/services…` and what they answer. */
@@ -28,13 +29,14 @@ export type RegisterServiceBody = Static<typeof RegisterServiceBody>;
 export const HeartbeatBody = Type.Object({ lease_seconds: Type.Optional(LeaseSeconds) }, { additionalProperties: false });
 export type HeartbeatBody = Static<typeof HeartbeatBody>;
 
-export const ListServicesQuery = Type.Object(
-  { status: Type.Optional(ServiceStatus), application_id: Type.Optional(Name), name: Type.Optional(ServiceName), ...PageQuery },
-  { additionalProperties: false },
-);
+export const ListServicesQuery = ListQuery({ status: ServiceStatus, application_id: Name, name: ServiceName });
 export type ListServicesQuery = Static<typeof ListServicesQuery>;
 
-const serviceProperties = {
+/**
+ * A service agent as reads and lists show it; a registration (201 new, 200 re-registered) answers
+ * the service with its id also as `service_id`.
+ */
+export const { record: ServiceAgent, page: ServiceAgentPage, created: RegisteredService } = recordAnswers('service_id', {
   id: ServiceAgentId,
   zone_id: Name,
   application_id: Name,
@@ -49,17 +51,9 @@ const serviceProperties = {
   last_heartbeat_at: Timestamp,
   registered_at: Timestamp,
   deregistered_at: Nullable(Type.String()),
-};
-
-/** A service agent as reads and lists show it. */
-export const ServiceAgent = Type.Object(serviceProperties);
+});
 export type ServiceAgent = Static<typeof ServiceAgent>;
-
-export const ServiceAgentPage = Page(ServiceAgent);
 export type ServiceAgentPage = Static<typeof ServiceAgentPage>;
-
-/** A registration's answer (201 new, 200 re-registered): the service, its id also as `service_id`. */
-export const RegisteredService = Type.Object({ service_id: ServiceAgentId, ...serviceProperties });
 export type RegisteredService = Static<typeof RegisteredService>;
 
 export const HeartbeatResult = Type.Object({ service_id: ServiceAgentId, status: ServiceStatus, lease_expires_at: Timestamp });

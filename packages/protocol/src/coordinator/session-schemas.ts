@@ -5,9 +5,9 @@ import {
   Constraints,
   Labels,
   Metadata,
+  ListQuery,
   Name,
   Page,
-  PageQuery,
   ResourceId,
   Scopes,
   Seconds,
@@ -55,13 +55,10 @@ export const spawnFields = {
 export const SpawnSessionBody = Type.Object(spawnFields, { additionalProperties: false });
 export type SpawnSessionBody = Static<typeof SpawnSessionBody>;
 
-export const ListSessionsQuery = Type.Object(
-  { status: Type.Optional(SessionStatus), application_id: Type.Optional(Name), parent_id: Type.Optional(AgentSessionId), ...PageQuery },
-  { additionalProperties: false },
-);
+export const ListSessionsQuery = ListQuery({ status: SessionStatus, application_id: Name, parent_id: AgentSessionId });
 export type ListSessionsQuery = Static<typeof ListSessionsQuery>;
 
-export const ListChildrenQuery = Type.Object({ status: Type.Optional(SessionStatus), ...PageQuery }, { additionalProperties: false });
+export const ListChildrenQuery = ListQuery({ status: SessionStatus });
 export type ListChildrenQuery = Static<typeof ListChildrenQuery>;
 
 /** A session as reads and lists show it. */
@@ -94,22 +91,15 @@ export type AgentSession = Static<typeof AgentSession>;
 export const AgentSessionPage = Page(AgentSession);
 export type AgentSessionPage = Static<typeof AgentSessionPage>;
 
-/** The 201 of a spawn. */
+/**
+ * The 201 of a spawn: the session's spawn-time fields, its id as `agent_session_id`;
+ * `delegation_edge_id` is the edge inherited from the parent, or null.
+ */
+const { zone_id, application_id, parent_id, root_id, kind, status, depth, spawned_at, expires_at, delegation_edge_id, scopes, resource_id } =
+  AgentSession.properties;
 export const SpawnedSession = Type.Object({
   agent_session_id: AgentSessionId,
-  zone_id: Name,
-  application_id: Name,
-  parent_id: Nullable(Type.String()),
-  root_id: AgentSessionId,
-  kind: Type.String(),
-  status: SessionStatus,
-  depth: Type.Integer(),
-  spawned_at: Timestamp,
-  expires_at: Nullable(Type.String()),
-  /** The edge inherited from the parent, or null. */
-  delegation_edge_id: Nullable(Type.String()),
-  scopes: Nullable(Type.Array(Type.String())),
-  resource_id: Nullable(Type.String()),
+  zone_id, application_id, parent_id, root_id, kind, status, depth, spawned_at, expires_at, delegation_edge_id, scopes, resource_id,
 });
 export type SpawnedSession = Static<typeof SpawnedSession>;
 
