@@ -3,17 +3,11 @@
  * @since 0.1.0
  */
 
-import { defaultCaracal } from '../../default-client.ts';
+// Checks the Node.js version first, then gives the module-level default client.
+import { defaultCaracal } from '../../entry-default-client.ts';
 import type { FetchLike } from '../dispatch.ts';
 import { buildMcpFetch, type McpFetchOptions } from './build-mcp-fetch.ts';
-import { assertSupportedNode } from '../../node-version.ts';
 
-// On an older Node.js the import fails here, with one line naming the version needed: no module
-// this entry loads fails before (undici, which would, is loaded on first use).
-assertSupportedNode();
-
-// The entry, not the transport code, resolves the module-level default client: transport/ never
-// imports the root client, so it stays usable and testable with an injected one.
 /**
  * A `fetch` for MCP clients that acts under the current Caracal context: every request to the
  * MCP server carries a mandate whose audience is that server (exchanged at the STS from the
