@@ -1,13 +1,12 @@
 import { WebSocketQuery, type FeedReady } from '@caracal/protocol';
-import { openEventFeed } from './event-feed.ts';
 import { authenticateFeed } from './feed-auth.ts';
-import { feedEventJson, parseFeedRequest, type FeedRequest } from './feed-request.ts';
+import { feedConnection } from './feed-connection.ts';
+import { parseFeedRequest, type FeedRequest } from './feed-request.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 
 /** Close code for "server going away" (shutdown): clients reconnect with their last cursor. */
 const GOING_AWAY = 1001;
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /**
  * `GET /ws?zone_id=…&topics=a,b[&cursor=…]` upgraded to a WebSocket that pushes the same JSON
@@ -16,7 +15,7 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * checks run before the upgrade, so a refused client gets a plain 4xx answer.
  */
 export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
-  const { context, relay, openFeeds } = options;
+  const { context } = options;
   const parsed = new WeakMap<object, FeedRequest>();
 
   app.get(
@@ -41,34 +40,19 @@ export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options
         socket.close(1008, 'unauthenticated');
         return;
       }
-      let feedClose: (() => void) | undefined;
       let heartbeat: NodeJS.Timeout | undefined;
-      const end = (): void => {
-        clearInterval(heartbeat);
-        feedClose?.();
-        openFeeds.delete(end);
-        if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, 'server closing');
-      };
-      openFeeds.add(end);
-      socket.on('close', end);
+      const connection = feedConnection(options, {
+        send: (json) => socket.send(json),
+        bufferedBytes: () => socket.bufferedAmount,
+        close: () => {
+          clearInterval(heartbeat);
+          if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, 'server closing');
+        },
+      });
+      socket.on('close', connection.end);
       try {
-        const feed = await openEventFeed({
-          bus: context.bus,
-          relay,
-          signingSecret: context.config.eventSigningSecret,
-          topics: feedRequest.topics,
-          zoneId: request.query.zone_id,
-          cursor: feedRequest.cursor,
-          onEvent: (event, cursor) => {
-            socket.send(feedEventJson(event, cursor));
-            if (socket.bufferedAmount > MAX_BUFFERED_BYTES) end();
-          },
-        });
-        feedClose = feed.close;
-        if (!openFeeds.has(end)) {
-          feed.close();
-          return;
-        }
+        const feed = await connection.open(request.query.zone_id, feedRequest);
+        if (feed === undefined) return;
         // The starting cursor, so a client that drops before its first event resumes from here.
         const ready: FeedReady = { ready: true, cursor: feed.cursor() };
         socket.send(JSON.stringify(ready));
@@ -77,7 +61,7 @@ export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options
       } catch (error) {
         request.log.warn({ err: error }, 'websocket feed could not start');
         socket.close(1011, 'feed unavailable');
-        end();
+        connection.end();
       }
     },
   );
