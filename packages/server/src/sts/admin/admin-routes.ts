@@ -22,7 +22,8 @@ import {
 } from '@caracal/protocol';
 import { Type } from 'typebox';
 import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
-import { byId, pageRequest, toPage } from '../../http/pagination.ts';
+import type { Queryable } from '../../db/database.ts';
+import { byId, pageRequest, toPage, type PageRequest } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import { badRequest, conflict, notFound } from '../../http/server-error.ts';
 import { applicationView, insertApplication, listApplications } from '../identity/application-repository.ts';
@@ -37,6 +38,8 @@ const ListQuery = Type.Object(PageQuery);
 const byIdentifier = (row: { identifier: string }): string => row.identifier;
 const errors = { '4xx': ErrorBody };
 
+type ZoneList<Row> = (queryable: Queryable, zoneId: string, page: PageRequest) => Promise<Row[]>;
+
 /** The admin API (bearer CARACAL_ADMIN_TOKEN): zones, applications, resources, keys, operator tokens. */
 export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   const { database, config } = runtime.context;
@@ -49,6 +52,15 @@ export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { r
   const requireZone = async (zoneId: string): Promise<void> => {
     if (!(await zoneExists(database, zoneId))) throw notFound(`zone ${zoneId} does not exist`);
   };
+
+  /** A list of a zone's applications or resources: one page of them, once the zone is known. */
+  const listInZone =
+    <Row, Item>(keyPattern: string, list: ZoneList<Row>, view: (row: Row) => Item, keyOf: (row: Row) => string) =>
+    async (request: { params: { zoneId: string }; query: { limit?: string | undefined; cursor?: string | undefined } }) => {
+      const page = pageRequest(request.query, keyPattern);
+      await requireZone(request.params.zoneId);
+      return toPage(await list(database, request.params.zoneId, page), page.limit, view, keyOf);
+    };
 
   app.post('/admin/zones', { schema: { body: CreateZoneBody, response: { 201: Zone, ...errors } } }, async (request, reply) => {
     const id = request.body.id ?? `zone_${randomBytes(8).toString('hex')}`;
@@ -89,11 +101,7 @@ export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { r
   app.get(
     '/admin/zones/:zoneId/applications',
     { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: ApplicationPage, ...errors } } },
-    async (request) => {
-      const page = pageRequest(request.query, NAME_PATTERN);
-      await requireZone(request.params.zoneId);
-      return toPage(await listApplications(database, request.params.zoneId, page), page.limit, applicationView, byId);
-    },
+    listInZone(NAME_PATTERN, listApplications, applicationView, byId),
   );
 
   app.post(
@@ -120,11 +128,7 @@ export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { r
   app.get(
     '/admin/zones/:zoneId/resources',
     { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: ResourcePage, ...errors } } },
-    async (request) => {
-      const page = pageRequest(request.query, RESOURCE_PATTERN);
-      await requireZone(request.params.zoneId);
-      return toPage(await listResources(database, request.params.zoneId, page), page.limit, resourceView, byIdentifier);
-    },
+    listInZone(RESOURCE_PATTERN, listResources, resourceView, byIdentifier),
   );
 
   app.post(

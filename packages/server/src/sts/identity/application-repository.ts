@@ -2,15 +2,12 @@ import type { Queryable } from '../../db/database.ts';
 import type { Application } from '@caracal/protocol';
 import type { PageRequest } from '../../http/pagination.ts';
 import type { ApplicationCredentials } from './identity-rows.ts';
+import { zoneRecordView, type ZoneRecordRow } from './zone-record-row.ts';
 
-export interface ApplicationRow {
+export interface ApplicationRow extends ZoneRecordRow {
   id: string;
-  zone_id: string;
   name: string;
-  scopes: string[];
   admin: boolean;
-  created_at: Date;
-  updated_at: Date;
 }
 
 const COLUMNS = 'id, zone_id, name, scopes, admin, created_at, updated_at';
@@ -18,12 +15,9 @@ const COLUMNS = 'id, zone_id, name, scopes, admin, created_at, updated_at';
 export const applicationView = (row: ApplicationRow): Application => ({
   id: row.id,
   client_id: row.id,
-  zone_id: row.zone_id,
   name: row.name,
-  scopes: row.scopes,
   admin: row.admin,
-  created_at: new Date(row.created_at).toISOString(),
-  updated_at: new Date(row.updated_at).toISOString(),
+  ...zoneRecordView(row),
 });
 
 export interface NewApplication {

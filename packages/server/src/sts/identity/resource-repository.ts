@@ -1,23 +1,17 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Resource } from '@caracal/protocol';
 import type { PageRequest } from '../../http/pagination.ts';
+import { zoneRecordView, type ZoneRecordRow } from './zone-record-row.ts';
 
-export interface ResourceRow {
+export interface ResourceRow extends ZoneRecordRow {
   identifier: string;
-  zone_id: string;
-  scopes: string[];
-  created_at: Date;
-  updated_at: Date;
 }
 
 const COLUMNS = 'identifier, zone_id, scopes, created_at, updated_at';
 
 export const resourceView = (row: ResourceRow): Resource => ({
   identifier: row.identifier,
-  zone_id: row.zone_id,
-  scopes: row.scopes,
-  created_at: new Date(row.created_at).toISOString(),
-  updated_at: new Date(row.updated_at).toISOString(),
+  ...zoneRecordView(row),
 });
 
 /** Creates the resource or replaces the scopes it accepts; reports which happened. */
