@@ -45,7 +45,7 @@ export const ListDelegationsQuery = ListQuery({ source_session_id: AgentSessionI
 export type ListDelegationsQuery = Static<typeof ListDelegationsQuery>;
 
 /** An edge as reads and lists show it; the 201 of a creation adds its id as `delegation_edge_id`. */
-export const { record: DelegationEdge, page: DelegationEdgePage, created: CreatedDelegation } = recordAnswers('delegation_edge_id', {
+const edge = recordAnswers('delegation_edge_id', {
   id: DelegationEdgeId,
   zone_id: Name,
   source_session_id: AgentSessionId,
@@ -66,8 +66,12 @@ export const { record: DelegationEdge, page: DelegationEdgePage, created: Create
   /** `delegation` for an explicit edge, `spawn` for one a child inherited from its parent. */
   origin: Type.String(),
 });
+
+export const DelegationEdge = edge.record;
 export type DelegationEdge = Static<typeof DelegationEdge>;
+export const DelegationEdgePage = edge.page;
 export type DelegationEdgePage = Static<typeof DelegationEdgePage>;
+export const CreatedDelegation = edge.created;
 export type CreatedDelegation = Static<typeof CreatedDelegation>;
 
 /** One edge of a chain; depth 0 is the root edge. */

@@ -39,7 +39,7 @@ export const ListInvocationsQuery = ListQuery({ status: InvocationStatus, agent_
 export type ListInvocationsQuery = Static<typeof ListInvocationsQuery>;
 
 /** An invocation as reads, lists and state changes show it; the 201 of a create adds `invocation_id`. */
-export const { record: Invocation, page: InvocationPage, created: CreatedInvocation } = recordAnswers('invocation_id', {
+const invocation = recordAnswers('invocation_id', {
   id: InvocationId,
   zone_id: Name,
   application_id: Name,
@@ -57,6 +57,10 @@ export const { record: Invocation, page: InvocationPage, created: CreatedInvocat
   finished_at: Nullable(Type.String()),
   cancel_reason: Nullable(Type.String()),
 });
+
+export const Invocation = invocation.record;
 export type Invocation = Static<typeof Invocation>;
+export const InvocationPage = invocation.page;
 export type InvocationPage = Static<typeof InvocationPage>;
+export const CreatedInvocation = invocation.created;
 export type CreatedInvocation = Static<typeof CreatedInvocation>;

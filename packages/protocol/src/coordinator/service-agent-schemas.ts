@@ -36,7 +36,7 @@ export type ListServicesQuery = Static<typeof ListServicesQuery>;
  * A service agent as reads and lists show it; a registration (201 new, 200 re-registered) answers
  * the service with its id also as `service_id`.
  */
-export const { record: ServiceAgent, page: ServiceAgentPage, created: RegisteredService } = recordAnswers('service_id', {
+const service = recordAnswers('service_id', {
   id: ServiceAgentId,
   zone_id: Name,
   application_id: Name,
@@ -52,8 +52,12 @@ export const { record: ServiceAgent, page: ServiceAgentPage, created: Registered
   registered_at: Timestamp,
   deregistered_at: Nullable(Type.String()),
 });
+
+export const ServiceAgent = service.record;
 export type ServiceAgent = Static<typeof ServiceAgent>;
+export const ServiceAgentPage = service.page;
 export type ServiceAgentPage = Static<typeof ServiceAgentPage>;
+export const RegisteredService = service.created;
 export type RegisteredService = Static<typeof RegisteredService>;
 
 export const HeartbeatResult = Type.Object({ service_id: ServiceAgentId, status: ServiceStatus, lease_expires_at: Timestamp });
