@@ -17,7 +17,7 @@ const serverZones = serverLayers.slice(0, -1).map((layer, index) => ({
 }));
 
 const sdk = (...paths) => paths.map((path) => `packages/sdk/src/${path}`);
-const sdkClients = ['caracal.ts', 'default-client.ts', 'index.ts'];
+const sdkClients = ['caracal.ts', 'default-client.ts', 'entry-default-client.ts', 'index.ts'];
 const sdkZones = [
   {
     target: sdk('errors.ts', 'model', 'time', 'retry'),
@@ -42,7 +42,7 @@ const sdkZones = [
   {
     // The entry files of `@caracal/sdk/mcp` and `/a2a` (transport/*/index.ts) bind the default client.
     target: sdk('transport/**/!(index).ts', 'transport/*/*/**/index.ts'),
-    from: sdk('verify', 'default-client.ts', 'index.ts'),
+    from: sdk('verify', 'default-client.ts', 'entry-default-client.ts', 'index.ts'),
     message: `sdk transport/ takes its client as a parameter; it never reaches for the root default client (or the verifier). ${seeArchitecture}`,
   },
   {
