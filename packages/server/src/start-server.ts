@@ -62,14 +62,11 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const database = await openDatabase({
-    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    schema: options.databaseSchema,
   });
-  const bus = await openEventBus({
-    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
-    ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
-  }).catch(
+  const bus = await openEventBus({ redisUrl: options.redisUrl, keyPrefix: options.redisKeyPrefix }).catch(
     async (error: unknown) => {
       await database.close();
       throw error;
@@ -83,14 +80,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     eventSigningSecret: options.eventSigningSecret ?? DEVELOPMENT_SECRET,
     keyEncryptionSecret: options.keyEncryptionSecret ?? DEVELOPMENT_SECRET,
     jobs: options.jobs ?? true,
-    ...(options.jobSettings === undefined ? {} : { jobSettings: options.jobSettings }),
+    jobSettings: options.jobSettings,
     maxMandateSeconds: 900,
     sessionMandateSeconds: 3600,
   };
   const tokenVerifier = createMandateVerifier({ database, config, now: Date.now });
   const app = await buildApp(
     { database, bus, config, tokenVerifier, now: Date.now },
-    options.logger === undefined ? {} : { logger: options.logger },
+    { logger: options.logger },
   );
   const context: ServerContext = serverContextOf(app);
   let jobs: { stop(): Promise<void> } | undefined;

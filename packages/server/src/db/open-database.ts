@@ -16,13 +16,13 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   let database: Database;
   if (options.databaseUrl === undefined || options.databaseUrl === '') {
     const { openPgliteDatabase } = await import('./pglite-database.ts');
-    database = await openPgliteDatabase(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+    database = await openPgliteDatabase({ dataDir: options.dataDir });
   } else {
     const { openPostgresDatabase } = await import('./postgres-database.ts');
     database = await openPostgresDatabase({
       connectionString: options.databaseUrl,
-      ...(options.schema === undefined ? {} : { schema: options.schema }),
-      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      schema: options.schema,
+      maxConnections: options.maxConnections,
     });
   }
   try {

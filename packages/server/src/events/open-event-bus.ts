@@ -15,13 +15,13 @@ export interface OpenEventBusOptions {
 /** Redis Streams when `redisUrl` is set, the in-process bus otherwise. */
 export async function openEventBus(options: OpenEventBusOptions = {}): Promise<EventBus> {
   if (options.redisUrl === undefined || options.redisUrl === '') {
-    return createMemoryEventBus(options.maxLength === undefined ? {} : { retainedEntries: options.maxLength });
+    return createMemoryEventBus({ retainedEntries: options.maxLength });
   }
   const { openRedisEventBus } = await import('./redis-event-bus.ts');
   return openRedisEventBus({
     url: options.redisUrl,
-    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
-    ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
-    ...(options.onError === undefined ? {} : { onError: options.onError }),
+    keyPrefix: options.keyPrefix,
+    maxLength: options.maxLength,
+    onError: options.onError,
   });
 }
