@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import {
   BUDGET_MAX,
   CAPABILITIES_MAX_ITEMS,
@@ -65,6 +65,7 @@ export const Constraints = Type.Object(
   },
   { additionalProperties: false },
 );
+export type Constraints = Static<typeof Constraints>;
 
 /** Query strings arrive as text (types are never coerced), so `limit` is digits checked later. */
 export const PageQuery = {
