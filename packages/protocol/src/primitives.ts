@@ -79,7 +79,13 @@ export const EmptyBody = Type.Object({}, { additionalProperties: false });
 /** Every error answer: `{ error, error_description }`. */
 export const ErrorBody = Type.Object({ error: Type.String(), error_description: Type.String() });
 
-/** A page of a list: `{ items, next_cursor }`. */
+/** A page of a list: `{ items, next_cursor }`; `next_cursor` is null on the last page. */
+export interface Page<Item> {
+  items: Item[];
+  next_cursor: string | null;
+}
+
+/** The schema of a page of `item`s. */
 export function Page<Item extends Parameters<typeof Type.Array>[0]>(item: Item) {
   return Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 }
