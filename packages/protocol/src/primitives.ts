@@ -78,6 +78,7 @@ export const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 /** Every error answer: `{ error, error_description }`. */
 export const ErrorBody = Type.Object({ error: Type.String(), error_description: Type.String() });
+export type ErrorBody = Static<typeof ErrorBody>;
 
 /** A page of a list: `{ items, next_cursor }`; `next_cursor` is null on the last page. */
 export interface Page<Item> {
