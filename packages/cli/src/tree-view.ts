@@ -1,5 +1,7 @@
-import type { Row } from './http/response-shape.ts';
+import type { AgentSession, UncheckedBody } from '@caracal/protocol';
 import { styleStatus, type Style } from './style.ts';
+
+type Session = UncheckedBody<AgentSession>;
 
 /**
  * Draws sessions as a tree from their `parent_id` links, children in the order given:
@@ -9,17 +11,17 @@ import { styleStatus, type Style } from './style.ts';
  *     │   └── fetcher  agentsess_…  active
  *     └── writer  agentsess_…  active
  */
-export function renderTree(sessions: readonly Row[], options: { style: Style; name: (session: Row) => string }): string {
+export function renderTree(sessions: readonly Session[], options: { style: Style; name: (session: Session) => string }): string {
   const ids = new Set(sessions.map((session) => session.id));
-  const childrenOf = new Map<unknown, Row[]>();
+  const childrenOf = new Map<unknown, Session[]>();
   for (const session of sessions) {
     const parent = ids.has(session.parent_id) ? session.parent_id : undefined;
     childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), session]);
   }
   const lines: string[] = [];
-  const label = (session: Row): string =>
+  const label = (session: Session): string =>
     `${options.style.bold(options.name(session))}  ${options.style.dim(String(session.id))}  ${styleStatus(options.style, String(session.status))}`;
-  const walk = (session: Row, prefix: string, connector: string, isRoot: boolean): void => {
+  const walk = (session: Session, prefix: string, connector: string, isRoot: boolean): void => {
     lines.push(isRoot ? label(session) : `${prefix}${connector}${label(session)}`);
     const children = childrenOf.get(session.id) ?? [];
     const childPrefix = isRoot ? '' : prefix + (connector === '└── ' ? '    ' : '│   ');

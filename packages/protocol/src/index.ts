@@ -99,6 +99,7 @@ export {
 } from './coordinator/session-schemas.ts';
 export { BootstrapApplication, BootstrapDocument, BootstrapResource, BootstrapZone } from './bootstrap-document.ts';
 export { schemaChecker, type SchemaCheck } from './schema-checker.ts';
+export type { UncheckedBody } from './unchecked-body.ts';
 export {
   MANDATE_USES,
   MAX_CALL_MANDATE_SECONDS,

@@ -1,4 +1,4 @@
-import { Type, type TOptional, type TProperties } from 'typebox';
+import { Type, type Static, type TOptional, type TProperties } from 'typebox';
 import {
   BUDGET_MAX,
   CAPABILITIES_MAX_ITEMS,
@@ -65,6 +65,7 @@ export const Constraints = Type.Object(
   },
   { additionalProperties: false },
 );
+export type Constraints = Static<typeof Constraints>;
 
 /** Query strings arrive as text (types are never coerced), so `limit` is digits checked later. */
 export const PageQuery = {
@@ -83,8 +84,15 @@ export function ListQuery<Filters extends TProperties>(filters: Filters) {
 
 /** Every error answer: `{ error, error_description }`. */
 export const ErrorBody = Type.Object({ error: Type.String(), error_description: Type.String() });
+export type ErrorBody = Static<typeof ErrorBody>;
 
-/** A page of a list: `{ items, next_cursor }`. */
+/** A page of a list: `{ items, next_cursor }`; `next_cursor` is null on the last page. */
+export interface Page<Item> {
+  items: Item[];
+  next_cursor: string | null;
+}
+
+/** The schema of a page of `item`s. */
 export function Page<Item extends Parameters<typeof Type.Array>[0]>(item: Item) {
   return Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 }

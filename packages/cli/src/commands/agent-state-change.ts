@@ -1,7 +1,7 @@
+import type { ResumeResult, SuspendResult, TerminateResult, UncheckedBody } from '@caracal/protocol';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import type { CoordinatorClient } from '../http/coordinator-client.ts';
-import type { Row } from '../http/response-shape.ts';
 import { coordinatorFor, withOperatorOptions, type OperatorOptions } from './operator-options.ts';
 
 /** What differs between suspend, resume and terminate; the shape of the command is the same. */
@@ -13,7 +13,7 @@ export interface StateChange {
   /** Shown while waiting: `suspending`. */
   doing: string;
   help: string;
-  apply(client: CoordinatorClient, sessionId: string): Promise<Row>;
+  apply(client: CoordinatorClient, sessionId: string): Promise<UncheckedBody<SuspendResult> | UncheckedBody<ResumeResult> | UncheckedBody<TerminateResult>>;
 }
 
 /** Registers one state-changing agent command: human output `<done> <id>`, `--json` the server's answer plus `id`. */

@@ -1,3 +1,4 @@
+import type { AgentSession, UncheckedBody } from '@caracal/protocol';
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { startEmbeddedServer } from '../embedded-server.ts';
@@ -53,7 +54,7 @@ async function tour(context: CommandContext, url: string, adminToken: string): P
   const operator = createCoordinatorClient({ url, token: operatorToken, zoneId: ZONE });
 
   const { names, edges } = await context.progress('spawning agents and delegating…', () => buildScenario(agents));
-  const name = (session: Record<string, unknown>): string => names.get(String(session.id)) ?? 'agent';
+  const name = (session: UncheckedBody<AgentSession>): string => names.get(String(session.id)) ?? 'agent';
   heading('caracal agent list, drawn as a tree');
   output.line(renderTree(await operator.listAgents(), { style: output.style, name }).trimEnd());
 

@@ -9,8 +9,8 @@ export interface JsonRequest {
   token?: string;
   /** Sent as JSON. */
   body?: unknown;
-  /** Sent as `application/x-www-form-urlencoded` (the OAuth token endpoint). */
-  form?: Record<string, string>;
+  /** Sent as `application/x-www-form-urlencoded` (the OAuth token endpoint); undefined fields are left out. */
+  form?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Long enough for a cold embedded server, short enough that a wedged one does not hang a shell. */
@@ -29,7 +29,8 @@ export async function requestJson(request: JsonRequest): Promise<unknown> {
   let body: string | undefined;
   if (request.form !== undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(request.form).toString();
+    const fields = Object.entries(request.form).filter((field): field is [string, string] => field[1] !== undefined);
+    body = new URLSearchParams(fields).toString();
   } else if (request.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(request.body);

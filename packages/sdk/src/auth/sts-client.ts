@@ -1,11 +1,15 @@
+import {
+  ACCESS_TOKEN_TYPE,
+  CLIENT_CREDENTIALS_GRANT,
+  TOKEN_EXCHANGE_GRANT,
+  type TokenRequestForm,
+  type TokenResponse,
+  type UncheckedBody,
+} from '@caracal/protocol';
 import { CaracalError } from '../errors.ts';
 import { objectBody, type HttpClient, type HttpResponse } from '../http/http-client.ts';
 import type { Clock } from '../time/clock.ts';
 import type { ExchangedMandate } from './exchanged-mandate.ts';
-
-/** RFC 8693 grant and token type names. */
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 /** @internal */
 export interface StsClientOptions {
@@ -64,7 +68,7 @@ export class StsClient {
   }
 
   #mandate(response: HttpResponse): ExchangedMandate {
-    const body = objectBody(response, 'POST /oauth/2/token');
+    const body: UncheckedBody<TokenResponse> = objectBody(response, 'POST /oauth/2/token');
     const accessToken = body.access_token;
     if (typeof accessToken !== 'string' || accessToken.length === 0) {
       throw new CaracalError('INVALID_RESPONSE', "The STS response has no access_token.", { status: response.status, requestId: response.requestId });
@@ -82,10 +86,11 @@ export class StsClient {
 
   /** `grant_type=client_credentials`: the application's session mandate. Safe to repeat. */
   async clientCredentials(options: { clientId: string; clientSecret: string; signal?: AbortSignal | undefined }): Promise<ExchangedMandate> {
+    const form: TokenRequestForm = { grant_type: CLIENT_CREDENTIALS_GRANT, client_id: options.clientId, client_secret: options.clientSecret };
     const response = await this.#options.http.send({
       method: 'POST',
       url: this.#tokenUrl(),
-      form: { grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret },
+      form,
       idempotent: true,
       signal: options.signal,
     });
@@ -97,19 +102,20 @@ export class StsClient {
    * edge's budget), so only failures the STS cannot have acted on are retried.
    */
   async exchange(request: TokenExchangeRequest): Promise<ExchangedMandate> {
+    const form: TokenRequestForm = {
+      grant_type: TOKEN_EXCHANGE_GRANT,
+      subject_token: request.subjectToken,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      resource: request.resource,
+      scope: request.scopes === undefined || request.scopes.length === 0 ? undefined : request.scopes.join(' '),
+      agent_session_id: request.agentSessionId,
+      delegation_edge_id: request.delegationEdgeId,
+    };
     try {
       const response = await this.#options.http.send({
         method: 'POST',
         url: this.#tokenUrl(),
-        form: {
-          grant_type: TOKEN_EXCHANGE_GRANT,
-          subject_token: request.subjectToken,
-          subject_token_type: ACCESS_TOKEN_TYPE,
-          resource: request.resource,
-          scope: request.scopes === undefined || request.scopes.length === 0 ? undefined : request.scopes.join(' '),
-          agent_session_id: request.agentSessionId,
-          delegation_edge_id: request.delegationEdgeId,
-        },
+        form,
         idempotent: false,
         signal: request.signal,
       });

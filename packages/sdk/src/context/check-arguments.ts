@@ -1,5 +1,5 @@
+import type { Constraints } from '@caracal/protocol';
 import { CaracalError } from '../errors.ts';
-import type { WireConstraints } from '../http/coordinator-wire.ts';
 import type { DelegationConstraints } from './spawn-options.ts';
 
 /** Argument checks for spawn/delegate options; each throws `INVALID_ARGUMENT` naming the option. */
@@ -51,7 +51,7 @@ export function checkSignal(value: unknown, option: string): void {
 }
 
 /** Converts camelCase constraints to the wire's snake_case, checking each field. @internal */
-export function toWireConstraints(value: DelegationConstraints | undefined, option: string): WireConstraints | undefined {
+export function toWireConstraints(value: DelegationConstraints | undefined, option: string): Constraints | undefined {
   const constraints = checkRecord(value, option, false) as DelegationConstraints | undefined;
   if (constraints === undefined) return undefined;
   const policyApproved = constraints.policyApproved;

@@ -1,4 +1,4 @@
-import type { WireCreateDelegation } from '../http/coordinator-wire.ts';
+import type { CreateDelegationBody } from '@caracal/protocol';
 import type { CaracalContext } from '../model/caracal-context.ts';
 import { checkPositiveInteger, checkSignal, checkText, checkTextList, invalidArgument, toWireConstraints } from './check-arguments.ts';
 import type { DelegateOptions } from './spawn-options.ts';
@@ -15,7 +15,7 @@ function expiresAtText(value: Date | string | undefined): string | undefined {
  * from the context's session to `options.to`.
  * @internal
  */
-export function delegationRequestBody(options: DelegateOptions, context: CaracalContext & { agentSessionId: string }): WireCreateDelegation {
+export function delegationRequestBody(options: DelegateOptions, context: CaracalContext & { agentSessionId: string }): CreateDelegationBody {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
   const target = checkText(options.to, 'to');
   if (target === undefined) throw invalidArgument('to', 'is required (the target agent session id)');

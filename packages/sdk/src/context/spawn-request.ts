@@ -1,10 +1,11 @@
-import type { WireCreateAgentSession, WireGrant } from '../http/coordinator-wire.ts';
+import type { SpawnSessionBody } from '@caracal/protocol';
 import { checkPositiveInteger, checkRecord, checkSignal, checkText, checkTextList, invalidArgument, toWireConstraints } from './check-arguments.ts';
 import type { SpawnGrant, SpawnOptions } from './spawn-options.ts';
 
 const KINDS = new Set(['service', 'instance', 'ephemeral']);
 
-function toWireGrant(grant: SpawnGrant | undefined): WireGrant {
+/** Always the object form: the SDK's bare modes are sent spelled out. */
+function toWireGrant(grant: SpawnGrant | undefined): Extract<SpawnSessionBody['grant'], object> {
   if (grant === undefined || grant === 'inherit') return { mode: 'inherit' };
   if (grant === 'none') return { mode: 'none' };
   if (typeof grant !== 'object' || grant === null || grant.mode !== 'narrow') {
@@ -25,7 +26,7 @@ function toWireGrant(grant: SpawnGrant | undefined): WireGrant {
  * @param parentSessionId - the enclosing context's session, so the new one is its child.
  * @internal
  */
-export function spawnRequestBody(options: SpawnOptions, identity: { clientId: string; parentSessionId: string | undefined }): WireCreateAgentSession {
+export function spawnRequestBody(options: SpawnOptions, identity: { clientId: string; parentSessionId: string | undefined }): SpawnSessionBody {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
   if (options.kind !== undefined && !KINDS.has(options.kind)) throw invalidArgument('kind', "must be 'service', 'instance' or 'ephemeral'");
   checkSignal(options.signal, 'signal');

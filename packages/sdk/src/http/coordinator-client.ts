@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { CreateDelegationBody, CreatedDelegation as CreatedDelegationBody, SpawnedSession, SpawnSessionBody, UncheckedBody } from '@caracal/protocol';
 import { CaracalError } from '../errors.ts';
-import type { WireCreateAgentSession, WireCreateDelegation } from './coordinator-wire.ts';
 import { objectBody, type HttpClient } from './http-client.ts';
 
 /** @internal */
@@ -32,13 +32,13 @@ export interface CreatedDelegation {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-function requiredId(body: Record<string, unknown>, field: string, status: number): string {
+function requiredId<Body>(body: UncheckedBody<Body>, field: keyof Body & string, status: number): string {
   const value = body[field];
   if (typeof value === 'string' && value.length > 0) return value;
   throw new CaracalError('INVALID_RESPONSE', `The Coordinator's response has no ${field}.`, { status });
 }
 
-function optionalId(body: Record<string, unknown>, field: string): string | undefined {
+function optionalId<Body>(body: UncheckedBody<Body>, field: keyof Body & string): string | undefined {
   const value = body[field];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
@@ -62,7 +62,7 @@ export class CoordinatorClient {
   }
 
   /** `POST /zones/{zoneId}/agents` → the new session's id. */
-  async createAgentSession(zoneId: string, body: WireCreateAgentSession, options: CreateCallOptions = {}): Promise<CreatedAgentSession> {
+  async createAgentSession(zoneId: string, body: SpawnSessionBody, options: CreateCallOptions = {}): Promise<CreatedAgentSession> {
     const response = await this.#options.http.send({
       method: 'POST',
       url: this.#url('zones', zoneId, 'agents'),
@@ -73,9 +73,10 @@ export class CoordinatorClient {
       signal: options.signal,
     });
     const result = objectBody(response, 'POST /zones/{zoneId}/agents');
+    const fields: UncheckedBody<SpawnedSession> = result;
     return {
-      agentSessionId: requiredId(result, 'agent_session_id', response.status),
-      delegationEdgeId: optionalId(result, 'delegation_edge_id'),
+      agentSessionId: requiredId(fields, 'agent_session_id', response.status),
+      delegationEdgeId: optionalId(fields, 'delegation_edge_id'),
       body: result,
     };
   }
@@ -92,7 +93,7 @@ export class CoordinatorClient {
   }
 
   /** `POST /zones/{zoneId}/delegations` → the new edge's id. */
-  async createDelegation(zoneId: string, body: WireCreateDelegation, options: CreateCallOptions = {}): Promise<CreatedDelegation> {
+  async createDelegation(zoneId: string, body: CreateDelegationBody, options: CreateCallOptions = {}): Promise<CreatedDelegation> {
     const response = await this.#options.http.send({
       method: 'POST',
       url: this.#url('zones', zoneId, 'delegations'),
@@ -103,6 +104,7 @@ export class CoordinatorClient {
       signal: options.signal,
     });
     const result = objectBody(response, 'POST /zones/{zoneId}/delegations');
-    return { delegationEdgeId: requiredId(result, 'delegation_edge_id', response.status), body: result };
+    const fields: UncheckedBody<CreatedDelegationBody> = result;
+    return { delegationEdgeId: requiredId(fields, 'delegation_edge_id', response.status), body: result };
   }
 }

@@ -1,3 +1,4 @@
+import type { ErrorBody, UncheckedBody } from '@caracal/protocol';
 import { CaracalError, type CaracalErrorCode } from '../errors.ts';
 import { parseRetryAfter } from '../retry/parse-retry-after.ts';
 
@@ -32,7 +33,7 @@ function headerText(value: string | string[] | undefined): string | undefined {
  */
 function serverError(body: unknown): { code?: string; description?: string } {
   if (typeof body !== 'object' || body === null) return {};
-  const { error, error_description: description } = body as Record<string, unknown>;
+  const { error, error_description: description }: UncheckedBody<ErrorBody> = body;
   return {
     code: typeof error === 'string' ? error : undefined,
     description: typeof description === 'string' ? description : undefined,

@@ -1,3 +1,4 @@
+import type { DelegationEdge, UncheckedBody } from '@caracal/protocol';
 import type { Dispatcher } from 'undici';
 import { CaracalError } from '../../errors.ts';
 import type { EdgeCandidate } from './act-as.ts';
@@ -19,13 +20,7 @@ export interface CoordinatorEdgeTrustOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-interface EdgeView {
-  readonly status?: unknown;
-  readonly expires_at?: unknown;
-  readonly source_session_id?: unknown;
-  readonly target_session_id?: unknown;
-  readonly issuer_application_id?: unknown;
-}
+type EdgeView = UncheckedBody<DelegationEdge>;
 
 function bindsCaller(edge: EdgeView, candidate: EdgeCandidate, now: number): boolean {
   const expiresAt = typeof edge.expires_at === 'string' ? Date.parse(edge.expires_at) : Number.NaN;
