@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
+import { outboxEvents, useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_sessions';
 
 describe.each(testBackends())('agent sessions on $name', (backend) => {
-  let harness: Harness;
+  const harness = useHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
   let token: string;
   let other: string;
   let admin: string;
 
   beforeAll(async () => {
-    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call', 'files:read'] });
     other = await harness.mint({ zoneId: ZONE, clientId: 'app_two', scopes: ['agent:lifecycle', 'tools:call'] });
     admin = await harness.mint({ zoneId: ZONE, clientId: 'app_ops', scopes: ['agent:lifecycle', 'caracal:admin'] });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
   });
 
   const spawnResponse = (body: Record<string, unknown> = {}, bearer = token, headers?: Record<string, string>) =>
