@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { useHarness } from './coordinator-harness.ts';
+import { startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_action_bodies';
 
@@ -26,11 +26,15 @@ interface ActionRoute {
 }
 
 describe.each(testBackends())('action routes without a body on $name', (backend) => {
-  const harness = useHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
+  let harness: Harness;
   let token: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_actions', scopes: ['agent:lifecycle', 'tools:call'] });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   async function created(url: string, body: Record<string, unknown>): Promise<Record<string, string>> {

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { useHarness } from './coordinator-harness.ts';
+import { startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_races';
 
@@ -11,11 +11,15 @@ const ZONE = 'zone_races';
  * and docs/decisions/2026-12-04-delegation-semantics.md must hold after.
  */
 describe.each(testBackends())('cascades under concurrent writers on $name', (backend) => {
-  const harness = useHarness(backend, { limits: { maxActivePerZoneApplication: 2000, maxActivePerApplication: 2000 } });
+  let harness: Harness;
   let token: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 2000, maxActivePerApplication: 2000 } });
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_race', scopes: ['agent:lifecycle', 'tools:call'] });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   const post = (url: string, body: Record<string, unknown>) => harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token, body });

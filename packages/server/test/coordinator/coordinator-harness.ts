@@ -1,4 +1,3 @@
-import { afterAll, beforeAll } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from '../../src/config.ts';
@@ -85,25 +84,4 @@ export async function outboxEvents(
     [filter.type, filter.sessionId ?? null],
   );
   return result.rows;
-}
-
-/**
- * The opening of a Coordinator suite: one harness on `backend` for the whole `describe`, started
- * before its first test and closed after its last. Call it inside the `describe`; the answer
- * stands for the harness and may be read in tests and hooks only.
- */
-export function useHarness(backend: Backend, options: Parameters<typeof startHarness>[1] = {}): Harness {
-  let harness: Harness | undefined;
-  beforeAll(async () => {
-    harness = await startHarness(backend, options);
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
-  return new Proxy({} as Harness, {
-    get(_target, key) {
-      if (harness === undefined) throw new Error('useHarness: read outside a test or hook of its suite');
-      return Reflect.get(harness, key);
-    },
-  });
 }

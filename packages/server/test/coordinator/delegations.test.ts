@@ -1,16 +1,17 @@
 import { RESOURCE_MAX_LENGTH, SCOPE_MAX_LENGTH } from '@caracal/protocol';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, useHarness } from './coordinator-harness.ts';
+import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_delegations';
 
 describe.each(testBackends())('delegation edges on $name', (backend) => {
-  const harness = useHarness(backend, { limits: { maxActivePerZoneApplication: 1000, maxActivePerApplication: 1000 } });
+  let harness: Harness;
   let alpha: string;
   let beta: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 1000, maxActivePerApplication: 1000 } });
     alpha = await harness.mint({ zoneId: ZONE, clientId: 'app_alpha', scopes: ['agent:lifecycle', 'tools:call', 'files:read', 'files:write'] });
     beta = await harness.mint({ zoneId: ZONE, clientId: 'app_beta', scopes: ['agent:lifecycle', 'tools:call'] });
     // The STS's resources (its tables exist whenever the server's migrations ran).
@@ -21,6 +22,9 @@ describe.each(testBackends())('delegation edges on $name', (backend) => {
          ($1, 'https://other.example', '{files:read}')`,
       [ZONE],
     );
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   async function spawn(token: string, body: Record<string, unknown> = {}): Promise<string> {

@@ -1,21 +1,25 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireOverdueInvocations } from '../../src/coordinator/maintenance/index.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, useHarness } from './coordinator-harness.ts';
+import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_invocations';
 
 describe.each(testBackends())('invocations on $name', (backend) => {
-  const harness = useHarness(backend);
+  let harness: Harness;
   let token: string;
   let other: string;
   let session: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend);
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_worker' });
     other = await harness.mint({ zoneId: ZONE, clientId: 'app_other' });
     const spawned = await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token, body: {} });
     session = spawned.json().agent_session_id;
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   const create = (body: Record<string, unknown>, bearer = token) =>

@@ -1,16 +1,20 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteFinishedHistory, expireSessionsAndEdges } from '../../src/coordinator/maintenance/index.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, useHarness } from './coordinator-harness.ts';
+import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_maintenance';
 
 describe.each(testBackends())('coordinator job functions on $name', (backend) => {
-  const harness = useHarness(backend);
+  let harness: Harness;
   let token: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend);
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_sweep', scopes: ['agent:lifecycle', 'tools:call'] });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   const spawn = async (body: Record<string, unknown>) =>

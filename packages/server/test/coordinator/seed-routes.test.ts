@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { useHarness } from './coordinator-harness.ts';
+import { startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_seed';
 
@@ -9,11 +9,15 @@ const ZONE = 'zone_seed';
  * (docs/decisions/2026-12-04-v1-compatibility-routes.md).
  */
 describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => {
-  const harness = useHarness(backend);
+  let harness: Harness;
   let token: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend);
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_seed', scopes: ['agent:lifecycle', 'tools:call'] });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   it('begins sessions, exchanges an edge and ends a subtree', async () => {

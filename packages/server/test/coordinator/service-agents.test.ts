@@ -1,18 +1,22 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markStaleServicesUnhealthy } from '../../src/coordinator/maintenance/index.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { useHarness } from './coordinator-harness.ts';
+import { startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_services';
 
 describe.each(testBackends())('service agents on $name', (backend) => {
-  const harness = useHarness(backend);
+  let harness: Harness;
   let token: string;
   let other: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend);
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_svc' });
     other = await harness.mint({ zoneId: ZONE, clientId: 'app_else' });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   const register = (body: Record<string, unknown>, bearer = token, headers?: Record<string, string>) =>

@@ -1,19 +1,23 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, useHarness } from './coordinator-harness.ts';
+import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_sessions';
 
 describe.each(testBackends())('agent sessions on $name', (backend) => {
-  const harness = useHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
+  let harness: Harness;
   let token: string;
   let other: string;
   let admin: string;
 
   beforeAll(async () => {
+    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
     token = await harness.mint({ zoneId: ZONE, clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call', 'files:read'] });
     other = await harness.mint({ zoneId: ZONE, clientId: 'app_two', scopes: ['agent:lifecycle', 'tools:call'] });
     admin = await harness.mint({ zoneId: ZONE, clientId: 'app_ops', scopes: ['agent:lifecycle', 'caracal:admin'] });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
   });
 
   const spawnResponse = (body: Record<string, unknown> = {}, bearer = token, headers?: Record<string, string>) =>
