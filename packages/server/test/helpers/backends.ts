@@ -62,3 +62,9 @@ export function serverOptionsOn(
     ...(redis === false || backend.redisUrl === undefined || redis.keyPrefix === undefined ? {} : { redisKeyPrefix: redis.keyPrefix }),
   };
 }
+
+/** Closes a test app's parts in the order given (the app first, so no request is in flight), then drops its schema. */
+export async function closeOnBackend(schema: string | undefined, ...parts: Array<{ close(): Promise<unknown> }>): Promise<void> {
+  for (const part of parts) await part.close();
+  await dropSchema(schema);
+}
