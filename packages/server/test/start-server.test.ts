@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/index.ts';
 import { serverContextOf } from '../src/testing.ts';
-import { dropSchema, testBackends } from './helpers/backends.ts';
+import { dropSchema, serverOptionsOn, testBackends } from './helpers/backends.ts';
 
 describe.each(testBackends())('startServer on $name', (backend) => {
   let server: RunningServer | undefined;
@@ -17,8 +17,7 @@ describe.each(testBackends())('startServer on $name', (backend) => {
     server = await startServer({
       port: 0,
       logger: false,
-      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, databaseSchema: schema }),
-      ...(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl }),
+      ...serverOptionsOn(backend, schema),
     });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${server.url}/health`);
@@ -38,7 +37,7 @@ describe.each(testBackends())('startServer on $name', (backend) => {
     server = await startServer({
       port: 0,
       logger: false,
-      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, databaseSchema: schema }),
+      ...serverOptionsOn(backend, schema, false),
     });
     const response = await fetch(`${server.url}/nope`);
     expect(response.status).toBe(404);

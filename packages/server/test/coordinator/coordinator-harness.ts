@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from '../../src
 import type { Database } from '../../src/db/database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
-import { dropSchema, type Backend } from '../helpers/backends.ts';
+import { closeOnBackend, type Backend } from '../helpers/backends.ts';
 import { testClock, type TestClock } from '../helpers/test-clock.ts';
 import { openTestDatabase } from '../helpers/test-database.ts';
 import { createTestTokens, type MintOptions } from '../helpers/test-tokens.ts';
@@ -63,12 +63,7 @@ export async function startHarness(
         },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       }),
-    close: async () => {
-      await app.close();
-      await bus.close();
-      await database.close();
-      await dropSchema(schema);
-    },
+    close: () => closeOnBackend(schema, app, bus, database),
   };
 }
 

@@ -1,22 +1,16 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BusEntry } from '../../src/events/event-bus.ts';
 import { isEventBusUnavailable } from '../../src/events/event-bus-unavailable-error.ts';
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { serverTest } from '../helpers/fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 describe.each(testBackends())('event bus on $name', (backend) => {
-  let events: EventBackend;
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await events?.close();
-  });
+  serverTest.override('backend', backend);
 
-  it('appends with increasing ids and reads back from any id', async () => {
+  serverTest('appends with increasing ids and reads back from any id', async ({ events }) => {
     const bus = await events.openBus();
     expect(await bus.latestId('topic.a')).toBe('0-0');
     const ids: string[] = [];
@@ -27,7 +21,7 @@ describe.each(testBackends())('event bus on $name', (backend) => {
     expect(await bus.read('topic.b', { afterId: '0', limit: 10 })).toEqual([]);
   });
 
-  it('delivers everything published after subscribe resolves, in order, and resumes from an id', async () => {
+  serverTest('delivers everything published after subscribe resolves, in order, and resumes from an id', async ({ events }) => {
     const bus = await events.openBus();
     const early = await bus.publish('topic.live', { n: 'early' });
     const live: BusEntry[] = [];

@@ -4,7 +4,7 @@ import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { serverContextOf } from '../../src/server-context.ts';
 import { startServer, type RunningServer } from '../../src/start-server.ts';
-import { dropSchema, testBackends } from '../helpers/backends.ts';
+import { dropSchema, serverOptionsOn, testBackends } from '../helpers/backends.ts';
 import { bootstrapZone, clientCredentialsToken } from '../helpers/sts-fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openSseStream } from './support/sse-client.ts';
@@ -25,8 +25,7 @@ describe.each(testBackends())('graceful shutdown on $name', (backend) => {
       logger: false,
       // No polling to speak of: only the NOTIFY wake-up or the flush on close publish rows.
       jobSettings: { outboxPollIntervalMs: 3_600_000 },
-      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, databaseSchema: schema }),
-      ...(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl, redisKeyPrefix: keyPrefix }),
+      ...serverOptionsOn(backend, schema, { keyPrefix }),
     });
     // The in-process bus is the server's own; Redis is watched from a connection of our own.
     watcher = backend.redisUrl === undefined ? undefined : await openEventBus({ redisUrl: backend.redisUrl, keyPrefix });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { StartServerOptions } from '../../src/start-server.ts';
 
 /** One storage/bus combination a test suite runs against. */
 export interface Backend {
@@ -44,4 +45,26 @@ export async function dropSchema(schema: string | undefined): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The `startServer` options that put a server on `backend`: its database (in `schema`) and, unless
+ * `redis` is false, its Redis under the given key prefix.
+ */
+export function serverOptionsOn(
+  backend: Backend,
+  schema: string | undefined,
+  redis: { keyPrefix?: string } | false = {},
+): Pick<StartServerOptions, 'databaseUrl' | 'databaseSchema' | 'redisUrl' | 'redisKeyPrefix'> {
+  return {
+    ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, ...(schema === undefined ? {} : { databaseSchema: schema }) }),
+    ...(redis === false || backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl }),
+    ...(redis === false || backend.redisUrl === undefined || redis.keyPrefix === undefined ? {} : { redisKeyPrefix: redis.keyPrefix }),
+  };
+}
+
+/** Closes a test app's parts in the order given (the app first, so no request is in flight), then drops its schema. */
+export async function closeOnBackend(schema: string | undefined, ...parts: Array<{ close(): Promise<unknown> }>): Promise<void> {
+  for (const part of parts) await part.close();
+  await dropSchema(schema);
 }

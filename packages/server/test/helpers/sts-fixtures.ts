@@ -9,7 +9,7 @@ import { serverContextOf, type ServerContext } from '../../src/server-context.ts
 import type { RunningServer } from '../../src/start-server.ts';
 import { applyBootstrap } from '../../src/sts/bootstrap.ts';
 import { createMandateVerifier } from '../../src/sts/mandate-verifier.ts';
-import { dropSchema, type Backend } from './backends.ts';
+import { closeOnBackend, type Backend } from './backends.ts';
 import { testClock, type TestClock } from './test-clock.ts';
 import { openTestDatabase } from './test-database.ts';
 
@@ -257,12 +257,7 @@ export async function buildStsTestApp(backend: Backend, options: { adminToken?: 
     clock,
     issuer: config.issuer,
     adminToken,
-    close: async () => {
-      await app.close();
-      await bus.close();
-      await database.close();
-      await dropSchema(schema);
-    },
+    close: () => closeOnBackend(schema, app, bus, database),
   };
 }
 

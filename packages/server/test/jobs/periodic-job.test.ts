@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createPeriodicJob } from '../../src/jobs/periodic-job.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, type EventBackend } from '../events/support/event-backend.ts';
+import { serverTest } from '../helpers/fixtures.ts';
 import { manualTimers } from '../events/support/manual-timers.ts';
 
 describe.each(testBackends())('periodic jobs on $name', (backend) => {
-  let events: EventBackend;
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await events?.close();
-  });
+  serverTest.override('backend', backend);
 
-  it('runs each tick on one replica only, and again once the lease has run out', async () => {
+  serverTest('runs each tick on one replica only, and again once the lease has run out', async ({ events }) => {
     let now = Date.parse('2030-01-01T00:00:00Z');
     const runs: Array<{ replica: string; at: number }> = [];
     const replicas = await Promise.all(
@@ -41,7 +35,7 @@ describe.each(testBackends())('periodic jobs on $name', (backend) => {
     expect(runs.map((run) => run.at)).toEqual([Date.parse('2030-01-01T00:00:00Z'), Date.parse('2030-01-01T00:00:00.800Z')]);
   });
 
-  it('reports a failing run as an error and keeps its schedule; stop waits for the run in flight', async () => {
+  serverTest('reports a failing run as an error and keeps its schedule; stop waits for the run in flight', async ({ events }) => {
     const timers = manualTimers();
     const outcomes: string[] = [];
     let release: () => void = () => {};

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { ServerConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
 import { enqueueEvents } from '../../src/events/enqueue-event.ts';
@@ -10,7 +10,7 @@ import { startJobs } from '../../src/jobs/start-jobs.ts';
 import type { ServerContext } from '../../src/server-context.ts';
 import { serverMetrics } from '../../src/server-metrics.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, type EventBackend } from '../events/support/event-backend.ts';
+import { serverTest } from '../helpers/fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { testConfig } from '../events/support/feed-app.ts';
 import { fakeTokenVerifier } from '../events/support/fake-token-verifier.ts';
@@ -28,15 +28,9 @@ function contextFor(database: Database, bus: EventBus, now: () => number, config
 }
 
 describe.each(testBackends())('startJobs on $name', (backend) => {
-  let events: EventBackend;
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await events?.close();
-  });
+  serverTest.override('backend', backend);
 
-  it('publishes the outbox, relays it, and counts both in the metrics', async () => {
+  serverTest('publishes the outbox, relays it, and counts both in the metrics', async ({ events }) => {
     await events.resetOutbox();
     const context = contextFor(events.database, await events.openBus(), Date.now);
     const jobs = startJobs(context, { settings: { outboxPollIntervalMs: 3_600_000 } });
@@ -55,7 +49,7 @@ describe.each(testBackends())('startJobs on $name', (backend) => {
     expect(text).toMatch(/caracal_outbox_pending 0/);
   });
 
-  it('runs the sweepers with the injected time and the retention cleaner over outbox and history', async () => {
+  serverTest('runs the sweepers with the injected time and the retention cleaner over outbox and history', async ({ events }) => {
     await events.resetOutbox();
     const now = Date.parse('2031-06-01T12:00:00Z');
     const day = 24 * 3_600_000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/start-server.ts';
-import { dropSchema, testBackends } from '../helpers/backends.ts';
+import { dropSchema, serverOptionsOn, testBackends } from '../helpers/backends.ts';
 import { bootstrapZone, clientCredentialsToken } from '../helpers/sts-fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openSseStream } from '../events/support/sse-client.ts';
@@ -15,8 +15,7 @@ describe.each(testBackends())('default sweepers on $name', (backend) => {
       port: 0,
       logger: false,
       jobSettings: { ttlSweepIntervalMs: 50 },
-      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, databaseSchema: schema }),
-      ...(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl, redisKeyPrefix: `sweepers_${Date.now()}:` }),
+      ...serverOptionsOn(backend, schema, { keyPrefix: `sweepers_${Date.now()}:` }),
     });
   }, 60_000);
   afterAll(async () => {

@@ -1,30 +1,25 @@
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { bootstrapZone, buildStsTestApp, decodeClaims, injectTokenRequest, type StsTestApp, type ZoneFixture } from '../helpers/sts-fixtures.ts';
+import { bootstrapZone, decodeClaims, injectTokenRequest } from '../helpers/sts-fixtures.ts';
+import { useStsSuite } from '../helpers/sts-suite.ts';
 
 // PGlite start and scrypt are slow on a loaded machine; nothing here waits on wall time.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 describe.each(testBackends())('client_credentials on $name', (backend) => {
-  let sts: StsTestApp;
-  let zone: ZoneFixture;
-  let orchestrator: { id: string; secret: string };
-
-  beforeAll(async () => {
-    sts = await buildStsTestApp(backend);
-    zone = await bootstrapZone(sts, {
-      applications: { orchestrator: { scopes: ['tools:call', 'files:read'] }, root: { scopes: ['tools:call'], admin: true } },
-    });
-    orchestrator = zone.applications.orchestrator!;
+  const suite = useStsSuite(backend, {
+    zone: { applications: { orchestrator: { scopes: ['tools:call', 'files:read'] }, root: { scopes: ['tools:call'], admin: true } } },
   });
-  afterAll(async () => sts.close());
+  const orchestrator = () => suite.zone.applications.orchestrator!;
 
+  const withScope = (scope: string) =>
+    injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: orchestrator().id, client_secret: orchestrator().secret, scope });
   const basic = (id: string, secret: string): string =>
     `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
   it('issues a session mandate for client_id + client_secret in the form', async () => {
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: orchestrator.id, client_secret: orchestrator.secret });
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: orchestrator().id, client_secret: orchestrator().secret });
     expect(answer.status).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
     expect(answer.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'agent:lifecycle tools:call files:read' });
@@ -32,108 +27,98 @@ describe.each(testBackends())('client_credentials on $name', (backend) => {
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     expect(decodeProtectedHeader(token).kid).toMatch(/^key_/);
     const claims = decodeClaims(token);
-    const now = Math.floor(sts.clock.now() / 1000);
+    const now = Math.floor(suite.sts.clock.now() / 1000);
     expect(claims).toMatchObject({
-      iss: sts.issuer,
-      sub: orchestrator.id,
-      aud: sts.issuer,
-      client_id: orchestrator.id,
-      zone_id: zone.zoneId,
+      iss: suite.sts.issuer,
+      sub: orchestrator().id,
+      aud: suite.sts.issuer,
+      client_id: orchestrator().id,
+      zone_id: suite.zone.zoneId,
       use: 'session',
       iat: now,
       nbf: now,
       exp: now + 3600,
     });
     expect(typeof claims.jti).toBe('string');
-    const principal = await sts.context.tokenVerifier.verifyAccessToken(token);
-    expect(principal).toMatchObject({ clientId: orchestrator.id, zoneId: zone.zoneId, use: 'session', admin: false });
+    const principal = await suite.sts.context.tokenVerifier.verifyAccessToken(token);
+    expect(principal).toMatchObject({ clientId: orchestrator().id, zoneId: suite.zone.zoneId, use: 'session', admin: false });
     expect([...principal.scopes]).toEqual(['agent:lifecycle', 'tools:call', 'files:read']);
   });
 
   it('accepts a charset parameter on the form content type', async () => {
-    const response = await sts.app.inject({
+    const response = await suite.sts.app.inject({
       method: 'POST',
       url: '/oauth/2/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: orchestrator.id, client_secret: orchestrator.secret }).toString(),
+      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: orchestrator().id, client_secret: orchestrator().secret }).toString(),
     });
     expect(response.statusCode).toBe(200);
   });
 
   it('accepts HTTP Basic client authentication', async () => {
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials' }, { headers: { authorization: basic(orchestrator.id, orchestrator.secret) } });
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials' }, { headers: { authorization: basic(orchestrator().id, orchestrator().secret) } });
     expect(answer.status).toBe(200);
-    expect(decodeClaims(answer.body.access_token as string).client_id).toBe(orchestrator.id);
+    expect(decodeClaims(answer.body.access_token as string).client_id).toBe(orchestrator().id);
   });
 
   it('narrows to the requested scope and always keeps agent:lifecycle', async () => {
-    const answer = await injectTokenRequest(sts.app, {
-      grant_type: 'client_credentials',
-      client_id: orchestrator.id,
-      client_secret: orchestrator.secret,
-      scope: 'files:read',
-    });
+    const answer = await withScope('files:read');
     expect(answer.status).toBe(200);
     expect(answer.body.scope).toBe('agent:lifecycle files:read');
   });
 
   it('refuses a scope the application is not registered for (invalid_scope)', async () => {
-    const answer = await injectTokenRequest(sts.app, {
-      grant_type: 'client_credentials',
-      client_id: orchestrator.id,
-      client_secret: orchestrator.secret,
-      scope: 'tools:call caracal:admin',
-    });
+    const answer = await withScope('tools:call caracal:admin');
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_scope');
   });
 
   it('gives admin applications caracal:admin', async () => {
-    const root = zone.applications.root!;
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: root.id, client_secret: root.secret });
+    const root = suite.zone.applications.root!;
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: root.id, client_secret: root.secret });
     expect(answer.body.scope).toBe('agent:lifecycle tools:call caracal:admin');
-    const principal = await sts.context.tokenVerifier.verifyAccessToken(answer.body.access_token as string);
+    const principal = await suite.sts.context.tokenVerifier.verifyAccessToken(answer.body.access_token as string);
     expect(principal.admin).toBe(true);
   });
 
   it('answers a wrong secret with 401 invalid_client and a Basic challenge', async () => {
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials' }, { headers: { authorization: basic(orchestrator.id, 'wrong') } });
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials' }, { headers: { authorization: basic(orchestrator().id, 'wrong') } });
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
     expect(answer.headers['www-authenticate']).toMatch(/^Basic realm="caracal"/);
   });
 
   it('answers an unknown client exactly like a wrong secret', async () => {
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: 'app_nobody', client_secret: 'x' });
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: 'app_nobody', client_secret: 'x' });
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
   });
 
   it('requires client authentication', async () => {
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: orchestrator.id });
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: orchestrator().id });
     expect(answer.status).toBe(401);
     expect(answer.body.error).toBe('invalid_client');
   });
 
   it('refuses two authentication methods at once (invalid_request)', async () => {
     const answer = await injectTokenRequest(
-      sts.app,
-      { grant_type: 'client_credentials', client_secret: orchestrator.secret },
-      { headers: { authorization: basic(orchestrator.id, orchestrator.secret) } },
+      suite.sts.app,
+      { grant_type: 'client_credentials', client_secret: orchestrator().secret },
+      { headers: { authorization: basic(orchestrator().id, orchestrator().secret) } },
     );
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_request');
   });
 
   it('refuses an unknown grant type (unsupported_grant_type)', async () => {
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'password', client_id: orchestrator.id, client_secret: orchestrator.secret });
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'password', client_id: orchestrator().id, client_secret: orchestrator().secret });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('unsupported_grant_type');
   });
 
   it('refuses a missing grant_type, a repeated parameter and a JSON body (invalid_request)', async () => {
-    expect((await injectTokenRequest(sts.app, { client_id: orchestrator.id })).body.error).toBe('invalid_request');
-    const repeated = await sts.app.inject({
+    expect((await injectTokenRequest(suite.sts.app, { client_id: orchestrator().id })).body.error).toBe('invalid_request');
+    const repeated = await suite.sts.app.inject({
       method: 'POST',
       url: '/oauth/2/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -141,26 +126,26 @@ describe.each(testBackends())('client_credentials on $name', (backend) => {
     });
     expect(repeated.statusCode).toBe(400);
     expect(repeated.json()).toMatchObject({ error: 'invalid_request', error_description: 'parameter grant_type is repeated' });
-    const json = await sts.app.inject({ method: 'POST', url: '/oauth/2/token', payload: { grant_type: 'client_credentials' } });
+    const json = await suite.sts.app.inject({ method: 'POST', url: '/oauth/2/token', payload: { grant_type: 'client_credentials' } });
     expect(json.statusCode).toBe(400);
     expect(json.json().error).toBe('invalid_request');
   });
 
   it('rate-limits failed authentication per client: 10 failures a minute, then 429 even for the right secret', async () => {
-    const victim = (await bootstrapZone(sts, { applications: { victim: { scopes: [] } }, resources: {} })).applications.victim!;
+    const victim = (await bootstrapZone(suite.sts, { applications: { victim: { scopes: [] } }, resources: {} })).applications.victim!;
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: victim.id, client_secret: `guess-${attempt}` });
+      const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: victim.id, client_secret: `guess-${attempt}` });
       expect(answer.status).toBe(401);
     }
-    const blocked = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: victim.id, client_secret: victim.secret });
+    const blocked = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: victim.id, client_secret: victim.secret });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error).toBe('rate_limited');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Other clients are unaffected.
-    const other = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: orchestrator.id, client_secret: orchestrator.secret });
+    const other = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: orchestrator().id, client_secret: orchestrator().secret });
     expect(other.status).toBe(200);
-    sts.clock.advance(60_000);
-    const later = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: victim.id, client_secret: victim.secret });
+    suite.sts.clock.advance(60_000);
+    const later = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: victim.id, client_secret: victim.secret });
     expect(later.status).toBe(200);
   });
 });

@@ -1,18 +1,15 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, beforeAll, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
   ACCESS_TOKEN_TYPE,
   TOKEN_EXCHANGE_GRANT,
-  bootstrapZone,
-  buildStsTestApp,
   decodeClaims,
   injectTokenRequest,
   insertAgentSession,
   insertDelegationEdge,
-  type StsTestApp,
-  type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
+import { useStsSuite } from '../helpers/sts-suite.ts';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
@@ -59,38 +56,31 @@ const exchangeSpec: fc.Arbitrary<ExchangeSpec> = fc.record({
 });
 
 describe.each(testBackends())('exchange properties on $name', (backend) => {
-  let sts: StsTestApp;
-  let zone: ZoneFixture;
+  const suite = useStsSuite(backend, { zone: { applications: { orchestrator: { scopes: [...SCOPES] }, worker: { scopes: [...SCOPES] } }, resources: RESOURCES } });
   let orchestrator: string;
   let worker: string;
   let workerToken: string;
   let workerTokenExpiresAt: number;
 
   beforeAll(async () => {
-    sts = await buildStsTestApp(backend);
-    zone = await bootstrapZone(sts, {
-      applications: { orchestrator: { scopes: [...SCOPES] }, worker: { scopes: [...SCOPES] } },
-      resources: RESOURCES,
-    });
-    orchestrator = zone.applications.orchestrator!.id;
-    worker = zone.applications.worker!.id;
-    const answer = await injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: worker, client_secret: zone.applications.worker!.secret });
+    orchestrator = suite.zone.applications.orchestrator!.id;
+    worker = suite.zone.applications.worker!.id;
+    const answer = await injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: worker, client_secret: suite.zone.applications.worker!.secret });
     workerToken = answer.body.access_token as string;
     workerTokenExpiresAt = decodeClaims(workerToken).exp as number;
   });
-  afterAll(async () => sts.close());
 
   /** Builds the lineage root → leaf as rows; returns the leaf session, the edge ids and each edge's expiry (ms). */
   const buildLineage = async (specs: EdgeSpec[]) => {
-    const database = sts.context.database;
-    const now = sts.clock.now();
-    const sessions = [await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: orchestrator, now })];
+    const database = suite.sts.context.database;
+    const now = suite.sts.clock.now();
+    const sessions = [await insertAgentSession(database, { zoneId: suite.zone.zoneId, applicationId: orchestrator, now })];
     const edges: Array<{ id: string; expiresAt: number }> = [];
     for (const [index, spec] of specs.entries()) {
-      const target = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: worker, now });
+      const target = await insertAgentSession(database, { zoneId: suite.zone.zoneId, applicationId: worker, now });
       const expiresAt = now + spec.expiresInMinutes * 60_000;
       const id = await insertDelegationEdge(database, {
-        zoneId: zone.zoneId,
+        zoneId: suite.zone.zoneId,
         sourceSessionId: sessions[index]!,
         targetSessionId: target,
         issuerApplicationId: index === 0 ? orchestrator : worker,
@@ -112,7 +102,7 @@ describe.each(testBackends())('exchange properties on $name', (backend) => {
   };
 
   const exchange = (leafSession: string, leafEdge: string, spec: ExchangeSpec) =>
-    injectTokenRequest(sts.app, {
+    injectTokenRequest(suite.sts.app, {
       grant_type: TOKEN_EXCHANGE_GRANT,
       subject_token: workerToken,
       subject_token_type: ACCESS_TOKEN_TYPE,
@@ -128,7 +118,7 @@ describe.each(testBackends())('exchange properties on $name', (backend) => {
       fc.asyncProperty(fc.array(edgeSpec, { minLength: 1, maxLength: 5 }), fc.array(exchangeSpec, { minLength: 1, maxLength: 4 }), async (specs, exchanges) => {
         const { leafSession, edges } = await buildLineage(specs);
         const leafEdge = edges.at(-1)!.id;
-        const nowSeconds = Math.floor(sts.clock.now() / 1000);
+        const nowSeconds = Math.floor(suite.sts.clock.now() / 1000);
         const budgets = specs.map((spec) => spec.budget);
         for (const request of exchanges) {
           const answer = await exchange(leafSession, leafEdge, request);
@@ -170,7 +160,7 @@ describe.each(testBackends())('exchange properties on $name', (backend) => {
           });
         }
         // Budgets in the database match what the successful mints spent, never below zero.
-        const { rows } = await sts.context.database.query<{ id: string; budget_remaining: number | null }>(
+        const { rows } = await suite.sts.context.database.query<{ id: string; budget_remaining: number | null }>(
           'SELECT id, budget_remaining FROM delegation_edges WHERE id = ANY($1::text[])',
           [edges.map((edge) => edge.id)],
         );
@@ -208,7 +198,7 @@ describe.each(testBackends())('exchange properties on $name', (backend) => {
           const successes = answers.filter((answer) => answer.status === 200).length;
           expect(successes).toBe(capacity);
           for (const answer of answers) if (answer.status !== 200) expect(answer.body.error).toBe('access_denied');
-          const { rows } = await sts.context.database.query<{ id: string; budget_remaining: number | null }>(
+          const { rows } = await suite.sts.context.database.query<{ id: string; budget_remaining: number | null }>(
             'SELECT id, budget_remaining FROM delegation_edges WHERE id = ANY($1::text[])',
             [edges.map((edge) => edge.id)],
           );
@@ -232,7 +222,7 @@ describe.each(testBackends())('exchange properties on $name', (backend) => {
       Array.from({ length: 40 }, () => exchange(leafSession, edges[1]!.id, { resource: 'mcp://one.test', scopes: ['s:b'] })),
     );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(5);
-    const { rows } = await sts.context.database.query<{ budget_remaining: number }>('SELECT budget_remaining FROM delegation_edges WHERE id = $1', [edges[0]!.id]);
+    const { rows } = await suite.sts.context.database.query<{ budget_remaining: number }>('SELECT budget_remaining FROM delegation_edges WHERE id = $1', [edges[0]!.id]);
     expect(rows[0]!.budget_remaining).toBe(45);
   });
 });

@@ -1,17 +1,9 @@
 import { SCOPE_MAX_LENGTH } from '@caracal/protocol';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { applyBootstrap } from '../../src/sts/bootstrap.ts';
 import { testBackends } from '../helpers/backends.ts';
-import {
-  ACCESS_TOKEN_TYPE,
-  TOKEN_EXCHANGE_GRANT,
-  bootstrapZone,
-  buildStsTestApp,
-  decodeClaims,
-  injectTokenRequest,
-  type StsTestApp,
-  type ZoneFixture,
-} from '../helpers/sts-fixtures.ts';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, decodeClaims, injectTokenRequest } from '../helpers/sts-fixtures.ts';
+import { useStsSuite } from '../helpers/sts-suite.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -26,21 +18,13 @@ const RESOURCE = 'mcp://longest.test';
  * further along.
  */
 describe.each(testBackends())('a scope of the longest allowed length on $name', (backend) => {
-  let sts: StsTestApp;
-  let zone: ZoneFixture;
-
-  beforeAll(async () => {
-    sts = await buildStsTestApp(backend);
-    // Granted through the bootstrap document.
-    zone = await bootstrapZone(sts, {
-      applications: { orchestrator: { scopes: [LONGEST] }, worker: { scopes: [LONGEST] } },
-      resources: { [RESOURCE]: [LONGEST] },
-    });
+  // Granted through the bootstrap document.
+  const suite = useStsSuite(backend, {
+    zone: { applications: { orchestrator: { scopes: [LONGEST] }, worker: { scopes: [LONGEST] } }, resources: { [RESOURCE]: [LONGEST] } },
   });
-  afterAll(async () => sts.close());
 
   const call = async (options: { method: 'POST'; url: string; token: string; payload: Record<string, unknown> }) => {
-    const response = await sts.app.inject({
+    const response = await suite.sts.app.inject({
       method: options.method,
       url: options.url,
       headers: { authorization: `Bearer ${options.token}` },
@@ -48,25 +32,25 @@ describe.each(testBackends())('a scope of the longest allowed length on $name', 
     });
     return { status: response.statusCode, body: response.json() as Record<string, unknown> };
   };
-  const admin = (url: string, payload: Record<string, unknown>) => call({ method: 'POST', url: `/admin/zones/${zone.zoneId}${url}`, token: sts.adminToken, payload });
+  const admin = (url: string, payload: Record<string, unknown>) => call({ method: 'POST', url: `/admin/zones/${suite.zone.zoneId}${url}`, token: suite.sts.adminToken, payload });
   const coordinator = (token: string, url: string, payload: Record<string, unknown>) =>
-    call({ method: 'POST', url: `/zones/${zone.zoneId}${url}`, token, payload });
+    call({ method: 'POST', url: `/zones/${suite.zone.zoneId}${url}`, token, payload });
 
   const sessionToken = async (application: { id: string; secret: string }, scope?: string) =>
-    injectTokenRequest(sts.app, { grant_type: 'client_credentials', client_id: application.id, client_secret: application.secret, scope });
+    injectTokenRequest(suite.sts.app, { grant_type: 'client_credentials', client_id: application.id, client_secret: application.secret, scope });
   const exchange = (form: Record<string, string>) =>
-    injectTokenRequest(sts.app, { grant_type: TOKEN_EXCHANGE_GRANT, subject_token_type: ACCESS_TOKEN_TYPE, resource: RESOURCE, ...form });
+    injectTokenRequest(suite.sts.app, { grant_type: TOKEN_EXCHANGE_GRANT, subject_token_type: ACCESS_TOKEN_TYPE, resource: RESOURCE, ...form });
 
   /** An orchestrator session, a worker session, and an edge between them carrying `scopes`. */
   const delegation = async (scopes: string[]) => {
-    const orchestratorToken = (await sessionToken(zone.applications.orchestrator!)).body.access_token as string;
-    const workerToken = (await sessionToken(zone.applications.worker!)).body.access_token as string;
+    const orchestratorToken = (await sessionToken(suite.zone.applications.orchestrator!)).body.access_token as string;
+    const workerToken = (await sessionToken(suite.zone.applications.worker!)).body.access_token as string;
     const source = (await coordinator(orchestratorToken, '/agents', {})).body.agent_session_id as string;
     const target = (await coordinator(workerToken, '/agents', {})).body.agent_session_id as string;
     const edge = await coordinator(orchestratorToken, '/delegations', {
       source_session_id: source,
       target_session_id: target,
-      receiver_application_id: zone.applications.worker!.id,
+      receiver_application_id: suite.zone.applications.worker!.id,
       resource_id: RESOURCE,
       scopes,
       ttl_seconds: 3600,
@@ -87,7 +71,7 @@ describe.each(testBackends())('a scope of the longest allowed length on $name', 
     const resource = await admin('/resources', { identifier: 'mcp://longest-admin.test', scopes: [LONGEST] });
     expect(resource.status, JSON.stringify(resource.body)).toBe(201);
 
-    for (const client of [zone.applications.orchestrator!, { id: application.body.id as string, secret: application.body.client_secret as string }]) {
+    for (const client of [suite.zone.applications.orchestrator!, { id: application.body.id as string, secret: application.body.client_secret as string }]) {
       const requested = await sessionToken(client, LONGEST);
       expect(requested.status, JSON.stringify(requested.body)).toBe(200);
       expect(requested.body.scope).toBe(`agent:lifecycle ${LONGEST}`);
@@ -105,11 +89,11 @@ describe.each(testBackends())('a scope of the longest allowed length on $name', 
 
   it('one character more is refused with a 400 at each entry', async () => {
     await expect(
-      applyBootstrap(sts.context, { zones: [{ id: zone.zoneId, applications: [{ id: 'app_too_long', secret: 'too-long-secret', scopes: [TOO_LONG] }] }] }),
+      applyBootstrap(suite.sts.context, { zones: [{ id: suite.zone.zoneId, applications: [{ id: 'app_too_long', secret: 'too-long-secret', scopes: [TOO_LONG] }] }] }),
     ).rejects.toThrow(/scope/);
     expectRefused(await admin('/applications', { scopes: [TOO_LONG] }), 'invalid_request');
     expectRefused(await admin('/resources', { identifier: 'mcp://too-long.test', scopes: [TOO_LONG] }), 'invalid_request');
-    expectRefused(await sessionToken(zone.applications.orchestrator!, TOO_LONG), 'invalid_scope');
+    expectRefused(await sessionToken(suite.zone.applications.orchestrator!, TOO_LONG), 'invalid_scope');
     const { edge, target, workerToken } = await delegation([TOO_LONG]);
     expectRefused(edge, 'invalid_request');
     expectRefused(await exchange({ subject_token: workerToken, agent_session_id: target, scope: TOO_LONG }), 'invalid_scope');

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.ts';
 import { serverContextOf } from '../../src/testing.ts';
-import { dropSchema, testBackends } from '../helpers/backends.ts';
+import { dropSchema, serverOptionsOn, testBackends } from '../helpers/backends.ts';
 import {
   TOOLS_RESOURCE,
   bootstrapZone,
@@ -30,7 +30,7 @@ describe.each(testBackends())('STS on a listening server on $name', (backend) =>
       jobs: false,
       adminToken: 'real-server-admin',
       bootstrap: { zones: [{ id: 'zone_declared', applications: [{ id: 'app_declared', secret: 'declared-secret', scopes: ['tools:read'] }] }] },
-      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, databaseSchema: schema }),
+      ...serverOptionsOn(backend, schema, false),
     });
     zone = await bootstrapZone(server);
   });

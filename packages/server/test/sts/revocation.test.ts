@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
   ACCESS_TOKEN_TYPE,
   TOKEN_EXCHANGE_GRANT,
   TOOLS_RESOURCE,
-  bootstrapZone,
-  buildStsTestApp,
-  injectSessionToken,
   injectTokenRequest,
   insertAgentSession,
   insertDelegationEdge,
-  type StsTestApp,
-  type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
+import { useStsSuite } from '../helpers/sts-suite.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -22,26 +18,13 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
  * refused. Sessions and edges go through the Coordinator's own routes.
  */
 describe.each(testBackends())('revocation at the token endpoint on $name', (backend) => {
-  let sts: StsTestApp;
-  let zone: ZoneFixture;
-  let orchestratorToken: string;
-  let workerToken: string;
-
-  const sessionToken = (application: { id: string; secret: string }) => injectSessionToken(sts.app, application);
-
-  beforeAll(async () => {
-    sts = await buildStsTestApp(backend);
-    zone = await bootstrapZone(sts);
-    orchestratorToken = await sessionToken(zone.applications.orchestrator!);
-    workerToken = await sessionToken(zone.applications.worker!);
-  });
-  afterAll(async () => sts.close());
+  const suite = useStsSuite(backend, { sessionTokens: true });
 
   const coordinator = async (method: 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) => {
-    const response = await sts.app.inject({
+    const response = await suite.sts.app.inject({
       method,
-      url: `/zones/${zone.zoneId}${url}`,
-      headers: { authorization: `Bearer ${orchestratorToken}` },
+      url: `/zones/${suite.zone.zoneId}${url}`,
+      headers: { authorization: `Bearer ${suite.orchestratorToken}` },
       ...(payload === undefined ? {} : { payload }),
     });
     expect(response.statusCode, response.body).toBeLessThan(300);
@@ -52,7 +35,7 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
     (await coordinator('POST', '/agents', parentId === undefined ? {} : { parent_id: parentId })).agent_session_id as string;
 
   const exchange = (subjectToken: string, form: Record<string, string>) =>
-    injectTokenRequest(sts.app, {
+    injectTokenRequest(suite.sts.app, {
       grant_type: TOKEN_EXCHANGE_GRANT,
       subject_token: subjectToken,
       subject_token_type: ACCESS_TOKEN_TYPE,
@@ -63,34 +46,34 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
 
   it('suspend blocks the very next exchange, resume restores it, terminate ends it for good', async () => {
     const sessionId = await spawn();
-    expect((await exchange(orchestratorToken, { agent_session_id: sessionId })).status).toBe(200);
+    expect((await exchange(suite.orchestratorToken, { agent_session_id: sessionId })).status).toBe(200);
     await coordinator('POST', `/agents/${sessionId}/suspend`);
-    const suspended = await exchange(orchestratorToken, { agent_session_id: sessionId });
+    const suspended = await exchange(suite.orchestratorToken, { agent_session_id: sessionId });
     expect(suspended.status).toBe(403);
     expect(suspended.body.error).toBe('access_denied');
     await coordinator('POST', `/agents/${sessionId}/resume`);
-    expect((await exchange(orchestratorToken, { agent_session_id: sessionId })).status).toBe(200);
+    expect((await exchange(suite.orchestratorToken, { agent_session_id: sessionId })).status).toBe(200);
     await coordinator('DELETE', `/agents/${sessionId}`);
-    expect((await exchange(orchestratorToken, { agent_session_id: sessionId })).body.error).toBe('access_denied');
+    expect((await exchange(suite.orchestratorToken, { agent_session_id: sessionId })).body.error).toBe('access_denied');
   });
 
   it('suspending or terminating a parent blocks its whole subtree at once', async () => {
     const parent = await spawn();
     const child = await spawn(parent);
-    expect((await exchange(orchestratorToken, { agent_session_id: child })).status).toBe(200);
+    expect((await exchange(suite.orchestratorToken, { agent_session_id: child })).status).toBe(200);
     await coordinator('POST', `/agents/${parent}/suspend`);
-    expect((await exchange(orchestratorToken, { agent_session_id: child })).body.error).toBe('access_denied');
+    expect((await exchange(suite.orchestratorToken, { agent_session_id: child })).body.error).toBe('access_denied');
     await coordinator('POST', `/agents/${parent}/resume`);
-    expect((await exchange(orchestratorToken, { agent_session_id: child })).status).toBe(200);
+    expect((await exchange(suite.orchestratorToken, { agent_session_id: child })).status).toBe(200);
     await coordinator('DELETE', `/agents/${parent}`);
-    expect((await exchange(orchestratorToken, { agent_session_id: child })).body.error).toBe('access_denied');
+    expect((await exchange(suite.orchestratorToken, { agent_session_id: child })).body.error).toBe('access_denied');
   });
 
   const workerSpawn = async (): Promise<string> => {
-    const response = await sts.app.inject({
+    const response = await suite.sts.app.inject({
       method: 'POST',
-      url: `/zones/${zone.zoneId}/agents`,
-      headers: { authorization: `Bearer ${workerToken}` },
+      url: `/zones/${suite.zone.zoneId}/agents`,
+      headers: { authorization: `Bearer ${suite.workerToken}` },
       payload: {},
     });
     expect(response.statusCode, response.body).toBe(201);
@@ -98,11 +81,11 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
   };
 
   const delegate = async (token: string, body: Record<string, unknown>): Promise<string> => {
-    const response = await sts.app.inject({
+    const response = await suite.sts.app.inject({
       method: 'POST',
-      url: `/zones/${zone.zoneId}/delegations`,
+      url: `/zones/${suite.zone.zoneId}/delegations`,
       headers: { authorization: `Bearer ${token}` },
-      payload: { scopes: ['tools:read'], ttl_seconds: 3600, receiver_application_id: zone.applications.worker!.id, ...body },
+      payload: { scopes: ['tools:read'], ttl_seconds: 3600, receiver_application_id: suite.zone.applications.worker!.id, ...body },
     });
     expect(response.statusCode, response.body).toBe(201);
     return (response.json() as { delegation_edge_id: string }).delegation_edge_id;
@@ -111,11 +94,11 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
   it('terminating the delegator stops exchanges through its edge', async () => {
     const delegator = await spawn();
     const target = await workerSpawn();
-    const edgeId = await delegate(orchestratorToken, { source_session_id: delegator, target_session_id: target });
+    const edgeId = await delegate(suite.orchestratorToken, { source_session_id: delegator, target_session_id: target });
     const form = { agent_session_id: target, delegation_edge_id: edgeId };
-    expect((await exchange(workerToken, form)).status).toBe(200);
+    expect((await exchange(suite.workerToken, form)).status).toBe(200);
     await coordinator('DELETE', `/agents/${delegator}`);
-    const refused = await exchange(workerToken, form);
+    const refused = await exchange(suite.workerToken, form);
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('access_denied');
   });
@@ -124,34 +107,34 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
     const root = await spawn();
     const middle = await workerSpawn();
     const leaf = await workerSpawn();
-    const first = await delegate(orchestratorToken, { source_session_id: root, target_session_id: middle });
-    const second = await delegate(workerToken, { source_session_id: middle, target_session_id: leaf, parent_edge_id: first });
+    const first = await delegate(suite.orchestratorToken, { source_session_id: root, target_session_id: middle });
+    const second = await delegate(suite.workerToken, { source_session_id: middle, target_session_id: leaf, parent_edge_id: first });
     const form = { agent_session_id: leaf, delegation_edge_id: second };
-    expect((await exchange(workerToken, form)).status).toBe(200);
-    expect((await exchange(workerToken, { agent_session_id: middle, delegation_edge_id: first })).status).toBe(200);
+    expect((await exchange(suite.workerToken, form)).status).toBe(200);
+    expect((await exchange(suite.workerToken, { agent_session_id: middle, delegation_edge_id: first })).status).toBe(200);
     const revoked = await coordinator('POST', `/delegations/${first}/revoke`);
     expect(revoked.revoked_edges).toBeGreaterThanOrEqual(1);
-    for (const refused of [await exchange(workerToken, form), await exchange(workerToken, { agent_session_id: middle, delegation_edge_id: first })]) {
+    for (const refused of [await exchange(suite.workerToken, form), await exchange(suite.workerToken, { agent_session_id: middle, delegation_edge_id: first })]) {
       expect(refused.status).toBe(403);
       expect(refused.body.error).toBe('access_denied');
     }
   });
 
   it('a revoked ancestor refuses on its own, even if nothing downstream was touched', async () => {
-    const database = sts.context.database;
-    const now = sts.clock.now();
-    const worker = zone.applications.worker!.id;
+    const database = suite.sts.context.database;
+    const now = suite.sts.clock.now();
+    const worker = suite.zone.applications.worker!.id;
     const root = await spawn();
-    const middle = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: worker, now });
-    const leaf = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: worker, now });
-    const common = { zoneId: zone.zoneId, receiverApplicationId: worker, scopes: ['tools:read'], expiresAt: new Date(now + 3600_000), now };
-    const first = await insertDelegationEdge(database, { ...common, sourceSessionId: root, targetSessionId: middle, issuerApplicationId: zone.applications.orchestrator!.id });
+    const middle = await insertAgentSession(database, { zoneId: suite.zone.zoneId, applicationId: worker, now });
+    const leaf = await insertAgentSession(database, { zoneId: suite.zone.zoneId, applicationId: worker, now });
+    const common = { zoneId: suite.zone.zoneId, receiverApplicationId: worker, scopes: ['tools:read'], expiresAt: new Date(now + 3600_000), now };
+    const first = await insertDelegationEdge(database, { ...common, sourceSessionId: root, targetSessionId: middle, issuerApplicationId: suite.zone.applications.orchestrator!.id });
     const second = await insertDelegationEdge(database, { ...common, sourceSessionId: middle, targetSessionId: leaf, issuerApplicationId: worker, parentEdgeId: first });
     const form = { agent_session_id: leaf, delegation_edge_id: second };
-    expect((await exchange(workerToken, form)).status).toBe(200);
+    expect((await exchange(suite.workerToken, form)).status).toBe(200);
     // Only the ancestor's row changes (as a partial or racing revocation could leave it).
     await database.query(`UPDATE delegation_edges SET status = 'revoked', revoked_at = now() WHERE id = $1`, [first]);
-    const refused = await exchange(workerToken, form);
+    const refused = await exchange(suite.workerToken, form);
     expect(refused.status).toBe(403);
     expect(refused.body.error_description).toContain(first);
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
   ACCESS_TOKEN_TYPE,
@@ -6,63 +6,47 @@ import {
   TOKEN_EXCHANGE_GRANT,
   TOOLS_RESOURCE,
   bootstrapZone,
-  buildStsTestApp,
   decodeClaims,
   injectSessionToken,
   injectTokenRequest,
   insertAgentSession,
   insertDelegationEdge,
-  type StsTestApp,
-  type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
+import { useStsSuite } from '../helpers/sts-suite.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 describe.each(testBackends())('token exchange on $name', (backend) => {
-  let sts: StsTestApp;
-  let zone: ZoneFixture;
-  let orchestrator: { id: string; secret: string };
-  let worker: { id: string; secret: string };
-  let orchestratorToken: string;
-  let workerToken: string;
-
-  const sessionToken = (application: { id: string; secret: string }) => injectSessionToken(sts.app, application);
-
-  beforeAll(async () => {
-    sts = await buildStsTestApp(backend);
-    zone = await bootstrapZone(sts);
-    orchestrator = zone.applications.orchestrator!;
-    worker = zone.applications.worker!;
-    orchestratorToken = await sessionToken(orchestrator);
-    workerToken = await sessionToken(worker);
-  });
-  afterAll(async () => sts.close());
+  const suite = useStsSuite(backend, { sessionTokens: true });
+  const orchestrator = () => suite.zone.applications.orchestrator!;
+  const worker = () => suite.zone.applications.worker!;
+  const sessionToken = (application: { id: string; secret: string }) => injectSessionToken(suite.sts.app, application);
 
   const exchange = (form: Record<string, string | undefined>, headers?: Record<string, string>) =>
     injectTokenRequest(
-      sts.app,
+      suite.sts.app,
       { grant_type: TOKEN_EXCHANGE_GRANT, subject_token_type: ACCESS_TOKEN_TYPE, resource: TOOLS_RESOURCE, ...form },
       headers === undefined ? {} : { headers },
     );
 
   const session = (applicationId: string, extra: Parameters<typeof insertAgentSession>[1] extends infer T ? Partial<T> : never = {}) =>
-    insertAgentSession(sts.context.database, { zoneId: zone.zoneId, applicationId, now: sts.clock.now(), ...extra });
+    insertAgentSession(suite.sts.context.database, { zoneId: suite.zone.zoneId, applicationId, now: suite.sts.clock.now(), ...extra });
 
-  const inMinutes = (minutes: number): Date => new Date(sts.clock.now() + minutes * 60_000);
+  const inMinutes = (minutes: number): Date => new Date(suite.sts.clock.now() + minutes * 60_000);
 
   /** orchestrator session → worker session, the worker being the receiver. */
   const delegation = async (options: Partial<Parameters<typeof insertDelegationEdge>[1]> = {}) => {
-    const source = options.sourceSessionId ?? (await session(orchestrator.id));
-    const target = options.targetSessionId ?? (await session(worker.id));
-    const edgeId = await insertDelegationEdge(sts.context.database, {
-      zoneId: zone.zoneId,
+    const source = options.sourceSessionId ?? (await session(orchestrator().id));
+    const target = options.targetSessionId ?? (await session(worker().id));
+    const edgeId = await insertDelegationEdge(suite.sts.context.database, {
+      zoneId: suite.zone.zoneId,
       sourceSessionId: source,
       targetSessionId: target,
-      issuerApplicationId: orchestrator.id,
-      receiverApplicationId: worker.id,
+      issuerApplicationId: orchestrator().id,
+      receiverApplicationId: worker().id,
       scopes: ['tools:read'],
       expiresAt: inMinutes(60),
-      now: sts.clock.now(),
+      now: suite.sts.clock.now(),
       ...options,
     });
     return { source, target, edgeId };
@@ -70,20 +54,20 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
 
   /** A chain sessions[0] → sessions[1] → … with one edge per hop, each receiver the worker. */
   const chain = async (length: number, perEdge: (index: number) => Partial<Parameters<typeof insertDelegationEdge>[1]> = () => ({})) => {
-    const sessions = [await session(orchestrator.id)];
+    const sessions = [await session(orchestrator().id)];
     const edges: string[] = [];
     for (let index = 0; index < length; index += 1) {
-      const target = await session(worker.id);
-      const edgeId = await insertDelegationEdge(sts.context.database, {
-        zoneId: zone.zoneId,
+      const target = await session(worker().id);
+      const edgeId = await insertDelegationEdge(suite.sts.context.database, {
+        zoneId: suite.zone.zoneId,
         sourceSessionId: sessions[index]!,
         targetSessionId: target,
-        issuerApplicationId: index === 0 ? orchestrator.id : worker.id,
-        receiverApplicationId: worker.id,
+        issuerApplicationId: index === 0 ? orchestrator().id : worker().id,
+        receiverApplicationId: worker().id,
         parentEdgeId: edges[index - 1] ?? null,
         scopes: ['tools:read', 'tools:call'],
         expiresAt: inMinutes(60),
-        now: sts.clock.now(),
+        now: suite.sts.clock.now(),
         ...perEdge(index),
       });
       sessions.push(target);
@@ -100,17 +84,17 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
 
   describe('grants', () => {
     it('mints a per-call mandate for the client alone (no session)', async () => {
-      const answer = await exchange({ subject_token: orchestratorToken });
+      const answer = await exchange({ subject_token: suite.orchestratorToken });
       expect(answer.status).toBe(200);
       expect(answer.headers['cache-control']).toBe('no-store');
       expect(answer.body).toMatchObject({ issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: 900, scope: 'tools:call tools:read' });
       const claims = decodeClaims(answer.body.access_token as string);
       expect(claims).toMatchObject({
-        iss: sts.issuer,
-        sub: orchestrator.id,
+        iss: suite.sts.issuer,
+        sub: orchestrator().id,
         aud: TOOLS_RESOURCE,
-        client_id: orchestrator.id,
-        zone_id: zone.zoneId,
+        client_id: orchestrator().id,
+        zone_id: suite.zone.zoneId,
         use: 'call',
         delegation_path: [],
         hop_count: 0,
@@ -121,65 +105,65 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
     });
 
     it('binds the mandate to an agent session under its ceiling (NULL = the application scopes)', async () => {
-      const sessionId = await session(orchestrator.id);
-      const answer = await exchange({ subject_token: orchestratorToken, agent_session_id: sessionId, scope: 'tools:call' });
+      const sessionId = await session(orchestrator().id);
+      const answer = await exchange({ subject_token: suite.orchestratorToken, agent_session_id: sessionId, scope: 'tools:call' });
       expect(answer.status).toBe(200);
       expect(decodeClaims(answer.body.access_token as string)).toMatchObject({ sub: sessionId, agent_session_id: sessionId, scope: 'tools:call' });
     });
 
     it('accepts the jwt subject token type and matching client credentials', async () => {
       const answer = await exchange({
-        subject_token: orchestratorToken,
+        subject_token: suite.orchestratorToken,
         subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-        client_id: orchestrator.id,
-        client_secret: orchestrator.secret,
+        client_id: orchestrator().id,
+        client_secret: orchestrator().secret,
       });
       expect(answer.status).toBe(200);
     });
 
     it('mints through a delegation edge: path, hop count, act, scopes and expiry bounded by the edge', async () => {
       const { source, target, edgeId } = await delegation({ expiresAt: inMinutes(5) });
-      const answer = await exchange({ subject_token: workerToken, agent_session_id: target, delegation_edge_id: edgeId });
+      const answer = await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       const claims = decodeClaims(answer.body.access_token as string);
       expect(claims).toMatchObject({
         sub: target,
-        client_id: worker.id,
+        client_id: worker().id,
         agent_session_id: target,
         delegation_edge_id: edgeId,
         delegation_path: [edgeId],
         hop_count: 1,
         scope: 'tools:read',
-        act: { sub: source, client_id: orchestrator.id },
+        act: { sub: source, client_id: orchestrator().id },
       });
       expect(claims.exp).toBe(Math.floor(inMinutes(5).getTime() / 1000));
     });
 
     it('nests act from the immediate delegator down to the root over a three-edge lineage', async () => {
       const { sessions, edges, leafSession, leafEdge } = await chain(3);
-      const answer = await exchange({ subject_token: workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:read' });
+      const answer = await exchange({ subject_token: suite.workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:read' });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       const claims = decodeClaims(answer.body.access_token as string);
       expect(claims.delegation_path).toEqual(edges);
       expect(claims.hop_count).toBe(3);
       expect(claims.act).toEqual({
         sub: sessions[2],
-        client_id: worker.id,
-        act: { sub: sessions[1], client_id: worker.id, act: { sub: sessions[0], client_id: orchestrator.id } },
+        client_id: worker().id,
+        act: { sub: sessions[1], client_id: worker().id, act: { sub: sessions[0], client_id: orchestrator().id } },
       });
     });
 
     it('caps the lifetime by the edge constraint ttl_seconds', async () => {
       const { target, edgeId } = await delegation({ constraints: { ttl_seconds: 60 } });
-      const answer = await exchange({ subject_token: workerToken, agent_session_id: target, delegation_edge_id: edgeId });
+      const answer = await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId });
       expect(answer.body.expires_in).toBe(60);
     });
 
     it('spends the budget on the edge and every budgeted ancestor', async () => {
       const { leafSession, leafEdge, edges } = await chain(3, (index) => ({ budget: index === 1 ? null : 5 }));
-      const answer = await exchange({ subject_token: workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:read' });
+      const answer = await exchange({ subject_token: suite.workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:read' });
       expect(answer.status).toBe(200);
-      const { rows } = await sts.context.database.query<{ id: string; budget_remaining: number | null }>(
+      const { rows } = await suite.sts.context.database.query<{ id: string; budget_remaining: number | null }>(
         'SELECT id, budget_remaining FROM delegation_edges WHERE id = ANY($1::text[])',
         [edges],
       );
@@ -191,27 +175,27 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
   describe('refusals of the request', () => {
     it('invalid_request: no subject_token, unsupported subject_token_type, actor_token, malformed ids, edge without session', async () => {
       expectRefusal(await exchange({}), 'invalid_request');
-      expectRefusal(await exchange({ subject_token: orchestratorToken, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }), 'invalid_request');
-      expectRefusal(await exchange({ subject_token: orchestratorToken, actor_token: 'x', actor_token_type: ACCESS_TOKEN_TYPE }), 'invalid_request');
-      expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: 'not-a-session' }), 'invalid_request');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }), 'invalid_request');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, actor_token: 'x', actor_token_type: ACCESS_TOKEN_TYPE }), 'invalid_request');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: 'not-a-session' }), 'invalid_request');
       const { edgeId } = await delegation();
-      expectRefusal(await exchange({ subject_token: workerToken, delegation_edge_id: edgeId }), 'invalid_request');
+      expectRefusal(await exchange({ subject_token: suite.workerToken, delegation_edge_id: edgeId }), 'invalid_request');
     });
 
     it('invalid_request: resource missing (RFC 8707 is required here)', async () => {
-      expectRefusal(await exchange({ subject_token: orchestratorToken, resource: undefined }), 'invalid_request');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, resource: undefined }), 'invalid_request');
     });
 
     it('invalid_target: unregistered, malformed, or more than one resource', async () => {
-      expectRefusal(await exchange({ subject_token: orchestratorToken, resource: 'mcp://unknown.test' }), 'invalid_target');
-      expectRefusal(await exchange({ subject_token: orchestratorToken, resource: 'not a uri' }), 'invalid_target');
-      const twice = await sts.app.inject({
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, resource: 'mcp://unknown.test' }), 'invalid_target');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, resource: 'not a uri' }), 'invalid_target');
+      const twice = await suite.sts.app.inject({
         method: 'POST',
         url: '/oauth/2/token',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams([
           ['grant_type', TOKEN_EXCHANGE_GRANT],
-          ['subject_token', orchestratorToken],
+          ['subject_token', suite.orchestratorToken],
           ['subject_token_type', ACCESS_TOKEN_TYPE],
           ['resource', TOOLS_RESOURCE],
           ['resource', FILES_RESOURCE],
@@ -222,144 +206,144 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
 
     it('invalid_grant: a subject token that is garbage, a per-call mandate, or expired', async () => {
       expectRefusal(await exchange({ subject_token: 'not.a.jwt' }), 'invalid_grant');
-      const call = await exchange({ subject_token: orchestratorToken });
+      const call = await exchange({ subject_token: suite.orchestratorToken });
       expectRefusal(await exchange({ subject_token: call.body.access_token as string }), 'invalid_grant');
-      const shortLived = await sessionToken(orchestrator);
-      sts.clock.advance(3600_000 + 11_000);
+      const shortLived = await sessionToken(orchestrator());
+      suite.sts.clock.advance(3600_000 + 11_000);
       try {
         expectRefusal(await exchange({ subject_token: shortLived }), 'invalid_grant');
       } finally {
-        sts.clock.advance(-(3600_000 + 11_000));
+        suite.sts.clock.advance(-(3600_000 + 11_000));
       }
     });
 
     it('invalid_grant: client credentials (or a bare client_id) naming another client than the subject token', async () => {
-      expectRefusal(await exchange({ subject_token: orchestratorToken, client_id: worker.id, client_secret: worker.secret }), 'invalid_grant');
-      expectRefusal(await exchange({ subject_token: orchestratorToken, client_id: worker.id }), 'invalid_grant');
-      expect((await exchange({ subject_token: orchestratorToken, client_id: orchestrator.id })).status).toBe(200);
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: worker().id, client_secret: worker().secret }), 'invalid_grant');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: worker().id }), 'invalid_grant');
+      expect((await exchange({ subject_token: suite.orchestratorToken, client_id: orchestrator().id })).status).toBe(200);
     });
 
     it('invalid_client: presented credentials that do not verify', async () => {
-      expectRefusal(await exchange({ subject_token: orchestratorToken, client_id: orchestrator.id, client_secret: 'wrong' }), 'invalid_client', 401);
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: orchestrator().id, client_secret: 'wrong' }), 'invalid_client', 401);
     });
   });
 
   describe('refusals by scope', () => {
     it('invalid_scope: a scope the resource does not accept', async () => {
-      expectRefusal(await exchange({ subject_token: orchestratorToken, scope: 'files:read' }), 'invalid_scope');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, scope: 'files:read' }), 'invalid_scope');
     });
 
     it('invalid_scope: beyond the application (no session) or the session ceiling', async () => {
-      const narrow = await bootstrapZone(sts, { applications: { narrow: { scopes: ['tools:read'] } } });
+      const narrow = await bootstrapZone(suite.sts, { applications: { narrow: { scopes: ['tools:read'] } } });
       const narrowToken = await sessionToken(narrow.applications.narrow!);
       expectRefusal(await exchange({ subject_token: narrowToken, scope: 'tools:call' }), 'invalid_scope');
-      const ceiling = await session(orchestrator.id, { scopes: ['tools:read'] });
-      expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: ceiling, scope: 'tools:call' }), 'invalid_scope');
-      const defaulted = await exchange({ subject_token: orchestratorToken, agent_session_id: ceiling });
+      const ceiling = await session(orchestrator().id, { scopes: ['tools:read'] });
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: ceiling, scope: 'tools:call' }), 'invalid_scope');
+      const defaulted = await exchange({ subject_token: suite.orchestratorToken, agent_session_id: ceiling });
       expect(defaulted.body.scope).toBe('tools:read');
-      const none = await session(orchestrator.id, { scopes: [] });
-      expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: none }), 'invalid_scope');
+      const none = await session(orchestrator().id, { scopes: [] });
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: none }), 'invalid_scope');
     });
 
     it('invalid_scope: beyond the edge, and beyond an ancestor even when the edge itself is wider', async () => {
       const { target, edgeId } = await delegation();
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: target, delegation_edge_id: edgeId, scope: 'tools:call' }), 'invalid_scope');
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId, scope: 'tools:call' }), 'invalid_scope');
       const { leafSession, leafEdge } = await chain(2, (index) => ({ scopes: index === 0 ? ['tools:read'] : ['tools:read', 'tools:call'] }));
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:call' }), 'invalid_scope');
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:call' }), 'invalid_scope');
     });
 
     it('invalid_target: outside the session resource or the edge resource', async () => {
-      const bound = await session(orchestrator.id, { resourceId: FILES_RESOURCE });
-      expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: bound }), 'invalid_target');
+      const bound = await session(orchestrator().id, { resourceId: FILES_RESOURCE });
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: bound }), 'invalid_target');
       const { target, edgeId } = await delegation({ resourceId: FILES_RESOURCE });
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'invalid_target');
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'invalid_target');
     });
   });
 
   describe('refusals by session', () => {
     it('invalid_grant: an unknown session', async () => {
-      expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: 'agentsess_0000000000000000000000zzzz' }), 'invalid_grant');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: 'agentsess_0000000000000000000000zzzz' }), 'invalid_grant');
     });
 
     it('unauthorized_client: a session owned by another application', async () => {
-      const theirs = await session(worker.id);
-      expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: theirs }), 'unauthorized_client');
+      const theirs = await session(worker().id);
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: theirs }), 'unauthorized_client');
     });
 
     it('access_denied: suspended, terminated or expired sessions', async () => {
       for (const status of ['suspended', 'terminated'] as const) {
-        const sessionId = await session(orchestrator.id, { status });
-        expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: sessionId }), 'access_denied', 403);
+        const sessionId = await session(orchestrator().id, { status });
+        expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: sessionId }), 'access_denied', 403);
       }
-      const expired = await session(orchestrator.id, { expiresAt: new Date(sts.clock.now() - 1000) });
-      expectRefusal(await exchange({ subject_token: orchestratorToken, agent_session_id: expired }), 'access_denied', 403);
+      const expired = await session(orchestrator().id, { expiresAt: new Date(suite.sts.clock.now() - 1000) });
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: expired }), 'access_denied', 403);
     });
 
     it('never outlives the session', async () => {
-      const shortSession = await session(orchestrator.id, { expiresAt: inMinutes(2) });
-      const answer = await exchange({ subject_token: orchestratorToken, agent_session_id: shortSession });
+      const shortSession = await session(orchestrator().id, { expiresAt: inMinutes(2) });
+      const answer = await exchange({ subject_token: suite.orchestratorToken, agent_session_id: shortSession });
       expect(answer.body.expires_in).toBe(120);
     });
   });
 
   describe('refusals by delegation', () => {
     it('invalid_grant: an unknown edge, or an edge that targets another session', async () => {
-      const mine = await session(worker.id);
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: mine, delegation_edge_id: 'deledge_0000000000000000000000zzzz' }), 'invalid_grant');
+      const mine = await session(worker().id);
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: mine, delegation_edge_id: 'deledge_0000000000000000000000zzzz' }), 'invalid_grant');
       const { edgeId } = await delegation();
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: mine, delegation_edge_id: edgeId }), 'invalid_grant');
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: mine, delegation_edge_id: edgeId }), 'invalid_grant');
     });
 
     it('unauthorized_client: an edge received by another application', async () => {
-      const target = await session(worker.id);
-      const { edgeId } = await delegation({ targetSessionId: target, receiverApplicationId: orchestrator.id });
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'unauthorized_client');
+      const target = await session(worker().id);
+      const { edgeId } = await delegation({ targetSessionId: target, receiverApplicationId: orchestrator().id });
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'unauthorized_client');
     });
 
     it('access_denied: a revoked, expired-status or past-expiry edge', async () => {
-      for (const options of [{ status: 'revoked' as const }, { status: 'expired' as const }, { expiresAt: new Date(sts.clock.now() - 1000) }]) {
+      for (const options of [{ status: 'revoked' as const }, { status: 'expired' as const }, { expiresAt: new Date(suite.sts.clock.now() - 1000) }]) {
         const { target, edgeId } = await delegation(options);
-        expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'access_denied', 403);
+        expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'access_denied', 403);
       }
     });
 
     it('access_denied: a revoked or expired ancestor', async () => {
       const revoked = await chain(3, (index) => (index === 0 ? { status: 'revoked' } : {}));
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: revoked.leafSession, delegation_edge_id: revoked.leafEdge }), 'access_denied', 403);
-      const expired = await chain(2, (index) => (index === 0 ? { expiresAt: new Date(sts.clock.now() - 1) } : {}));
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: expired.leafSession, delegation_edge_id: expired.leafEdge }), 'access_denied', 403);
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: revoked.leafSession, delegation_edge_id: revoked.leafEdge }), 'access_denied', 403);
+      const expired = await chain(2, (index) => (index === 0 ? { expiresAt: new Date(suite.sts.clock.now() - 1) } : {}));
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: expired.leafSession, delegation_edge_id: expired.leafEdge }), 'access_denied', 403);
     });
 
     it('access_denied: a broken lineage (missing parent) or a discontinuous one', async () => {
       const orphan = await delegation({ parentEdgeId: 'deledge_0000000000000000000000gone' });
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: orphan.target, delegation_edge_id: orphan.edgeId }), 'access_denied', 403);
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: orphan.target, delegation_edge_id: orphan.edgeId }), 'access_denied', 403);
       const parent = await delegation();
-      const stranger = await session(worker.id);
+      const stranger = await session(worker().id);
       const child = await delegation({ sourceSessionId: stranger, parentEdgeId: parent.edgeId });
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: child.target, delegation_edge_id: child.edgeId }), 'access_denied', 403);
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: child.target, delegation_edge_id: child.edgeId }), 'access_denied', 403);
     });
 
     it('access_denied: a suspended delegator', async () => {
-      const delegator = await session(orchestrator.id, { status: 'suspended' });
+      const delegator = await session(orchestrator().id, { status: 'suspended' });
       const { target, edgeId } = await delegation({ sourceSessionId: delegator });
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'access_denied', 403);
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'access_denied', 403);
     });
 
     it('access_denied: max_hops counts edges from that edge down, itself included', async () => {
       const allowed = await chain(2, (index) => (index === 0 ? { maxHops: 2 } : { maxHops: 1 }));
-      expect((await exchange({ subject_token: workerToken, agent_session_id: allowed.leafSession, delegation_edge_id: allowed.leafEdge, scope: 'tools:read' })).status).toBe(200);
+      expect((await exchange({ subject_token: suite.workerToken, agent_session_id: allowed.leafSession, delegation_edge_id: allowed.leafEdge, scope: 'tools:read' })).status).toBe(200);
       const tooDeep = await chain(2, (index) => (index === 0 ? { maxHops: 1 } : {}));
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: tooDeep.leafSession, delegation_edge_id: tooDeep.leafEdge }), 'access_denied', 403);
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: tooDeep.leafSession, delegation_edge_id: tooDeep.leafEdge }), 'access_denied', 403);
       const leafZero = await chain(1, () => ({ maxHops: 0 }));
-      expectRefusal(await exchange({ subject_token: workerToken, agent_session_id: leafZero.leafSession, delegation_edge_id: leafZero.leafEdge }), 'access_denied', 403);
+      expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: leafZero.leafSession, delegation_edge_id: leafZero.leafEdge }), 'access_denied', 403);
     });
 
     it('access_denied: an exhausted budget on the edge or an ancestor', async () => {
       const { leafSession, leafEdge } = await chain(2, (index) => (index === 0 ? { budget: 1 } : { budget: 10 }));
-      const form = { subject_token: workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:read' };
+      const form = { subject_token: suite.workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:read' };
       expect((await exchange(form)).status).toBe(200);
       expectRefusal(await exchange(form), 'access_denied', 403);
-      const { rows } = await sts.context.database.query<{ budget_remaining: number }>('SELECT budget_remaining FROM delegation_edges WHERE id = $1', [leafEdge]);
+      const { rows } = await suite.sts.context.database.query<{ budget_remaining: number }>('SELECT budget_remaining FROM delegation_edges WHERE id = $1', [leafEdge]);
       expect(rows[0]!.budget_remaining).toBe(9);
     });
   });

@@ -1,41 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
   ACCESS_TOKEN_TYPE,
   TOKEN_EXCHANGE_GRANT,
   TOOLS_RESOURCE,
-  bootstrapZone,
-  buildStsTestApp,
-  injectSessionToken,
   injectTokenRequest,
   insertAgentSession,
   insertDelegationEdge,
-  type StsTestApp,
-  type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
+import { useStsSuite } from '../helpers/sts-suite.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
-  let sts: StsTestApp;
-  let zone: ZoneFixture;
-  let orchestratorToken: string;
-  let workerToken: string;
+  const suite = useStsSuite(backend, { sessionTokens: true });
   let nextAddress = 1;
-
-  const sessionToken = (application: { id: string; secret: string }) => injectSessionToken(sts.app, application);
-
-  beforeAll(async () => {
-    sts = await buildStsTestApp(backend);
-    zone = await bootstrapZone(sts);
-    orchestratorToken = await sessionToken(zone.applications.orchestrator!);
-    workerToken = await sessionToken(zone.applications.worker!);
-  });
-  afterAll(async () => sts.close());
 
   /** Each test gets its own client address, so the per-IP limit never couples tests. */
   const verify = async (payload: Record<string, unknown> | undefined, options: { headers?: Record<string, string>; address?: string } = {}) => {
-    const response = await sts.app.inject({
+    const response = await suite.sts.app.inject({
       method: 'POST',
       url: '/v1/verify',
       remoteAddress: options.address ?? `10.0.0.${nextAddress++}`,
@@ -45,8 +28,8 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
     return { status: response.statusCode, body: response.json() as Record<string, unknown>, headers: response.headers };
   };
 
-  const callMandate = async (form: Record<string, string> = {}, subjectToken = orchestratorToken): Promise<string> => {
-    const answer = await injectTokenRequest(sts.app, {
+  const callMandate = async (form: Record<string, string> = {}, subjectToken = suite.orchestratorToken): Promise<string> => {
+    const answer = await injectTokenRequest(suite.sts.app, {
       grant_type: TOKEN_EXCHANGE_GRANT,
       subject_token: subjectToken,
       subject_token_type: ACCESS_TOKEN_TYPE,
@@ -59,17 +42,17 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
 
   /** A two-edge delegated mandate held by the worker. */
   const delegatedMandate = async () => {
-    const database = sts.context.database;
-    const orchestrator = zone.applications.orchestrator!.id;
-    const worker = zone.applications.worker!.id;
-    const now = sts.clock.now();
-    const root = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: orchestrator, now });
-    const middle = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: worker, now });
-    const leaf = await insertAgentSession(database, { zoneId: zone.zoneId, applicationId: worker, now });
-    const common = { zoneId: zone.zoneId, receiverApplicationId: worker, scopes: ['tools:read'], expiresAt: new Date(now + 3600_000), now };
+    const database = suite.sts.context.database;
+    const orchestrator = suite.zone.applications.orchestrator!.id;
+    const worker = suite.zone.applications.worker!.id;
+    const now = suite.sts.clock.now();
+    const root = await insertAgentSession(database, { zoneId: suite.zone.zoneId, applicationId: orchestrator, now });
+    const middle = await insertAgentSession(database, { zoneId: suite.zone.zoneId, applicationId: worker, now });
+    const leaf = await insertAgentSession(database, { zoneId: suite.zone.zoneId, applicationId: worker, now });
+    const common = { zoneId: suite.zone.zoneId, receiverApplicationId: worker, scopes: ['tools:read'], expiresAt: new Date(now + 3600_000), now };
     const first = await insertDelegationEdge(database, { ...common, sourceSessionId: root, targetSessionId: middle, issuerApplicationId: orchestrator });
     const second = await insertDelegationEdge(database, { ...common, sourceSessionId: middle, targetSessionId: leaf, issuerApplicationId: worker, parentEdgeId: first });
-    const token = await callMandate({ agent_session_id: leaf, delegation_edge_id: second }, workerToken);
+    const token = await callMandate({ agent_session_id: leaf, delegation_edge_id: second }, suite.workerToken);
     return { token, leaf, first, second };
   };
 
@@ -77,7 +60,7 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
     const token = await callMandate();
     const fromBody = await verify({ token, audience: TOOLS_RESOURCE, required_scopes: ['tools:read'] });
     expect(fromBody.status).toBe(200);
-    expect(fromBody.body).toMatchObject({ valid: true, claims: { aud: TOOLS_RESOURCE, use: 'call', zone_id: zone.zoneId } });
+    expect(fromBody.body).toMatchObject({ valid: true, claims: { aud: TOOLS_RESOURCE, use: 'call', zone_id: suite.zone.zoneId } });
     const fromHeader = await verify(undefined, { headers: { authorization: `Bearer ${token}` } });
     expect(fromHeader.body.valid).toBe(true);
   });
@@ -86,11 +69,11 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
     expect((await verify({ token: 'a.b.c' })).body).toMatchObject({ valid: false, error: 'invalid_token' });
     const token = await callMandate();
     expect((await verify({ token, audience: 'mcp://other.test' })).body).toMatchObject({ valid: false, error: 'invalid_audience' });
-    sts.clock.advance(901_000 + 10_000);
+    suite.sts.clock.advance(901_000 + 10_000);
     try {
       expect((await verify({ token })).body).toMatchObject({ valid: false, error: 'token_expired' });
     } finally {
-      sts.clock.advance(-(901_000 + 10_000));
+      suite.sts.clock.advance(-(901_000 + 10_000));
     }
   });
 
@@ -106,15 +89,15 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
 
   it('answers invalid once the session is terminated or an edge of the path is revoked', async () => {
     const terminated = await delegatedMandate();
-    await sts.context.database.query(`UPDATE agent_sessions SET status = 'terminated', terminated_at = now() WHERE id = $1`, [terminated.leaf]);
+    await suite.sts.context.database.query(`UPDATE agent_sessions SET status = 'terminated', terminated_at = now() WHERE id = $1`, [terminated.leaf]);
     expect((await verify({ token: terminated.token })).body).toMatchObject({ valid: false, error: 'revoked' });
     const revoked = await delegatedMandate();
-    await sts.context.database.query(`UPDATE delegation_edges SET status = 'revoked', revoked_at = now() WHERE id = $1`, [revoked.first]);
+    await suite.sts.context.database.query(`UPDATE delegation_edges SET status = 'revoked', revoked_at = now() WHERE id = $1`, [revoked.first]);
     expect((await verify({ token: revoked.token })).body).toMatchObject({ valid: false, error: 'revoked' });
     // Suspension blocks new exchanges but mandates already issued stay valid
     // (docs/decisions/2026-12-04-revocation-model.md).
     const suspended = await delegatedMandate();
-    await sts.context.database.query(`UPDATE agent_sessions SET status = 'suspended' WHERE id = $1`, [suspended.leaf]);
+    await suite.sts.context.database.query(`UPDATE agent_sessions SET status = 'suspended' WHERE id = $1`, [suspended.leaf]);
     expect((await verify({ token: suspended.token })).body.valid).toBe(true);
   });
 
@@ -134,7 +117,7 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
     expect(limited.body.error).toBe('rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await verify({ token }, { address: '192.0.2.8' })).status).toBe(200);
-    sts.clock.advance(1_000);
+    suite.sts.clock.advance(1_000);
     expect((await verify({ token }, { address: '192.0.2.7' })).status).toBe(200);
   });
 });
