@@ -1,4 +1,5 @@
-import { PAGE_LIMIT_MAX, type Page, type UncheckedBody } from '@caracal/protocol';
+import { PAGE_LIMIT_MAX } from '@caracal/protocol/constants';
+import type { Page, UncheckedBody } from '@caracal/protocol';
 import { CliError } from '../errors.ts';
 
 /**

@@ -1,11 +1,11 @@
-import { schemaChecker, type Page, type SchemaCheck, type UncheckedBody } from '@caracal/protocol';
-import type { Static, TSchema } from 'typebox';
+import type { Page, UncheckedBody } from '@caracal/protocol';
 import { CliError } from '../errors.ts';
 
 /**
  * Answers are shown as the server sent them, so most are only checked to be objects and their
  * fields read with care (`UncheckedBody`). An answer the CLI computes with is checked against its
- * protocol schema (`expectBody`).
+ * protocol schema (`expectBody`, in checked-body.ts: loaded only when needed, so that
+ * typebox stays out of every command's start-up).
  */
 
 /** Checks that a response body is a JSON object; `what` names the call in the error. */
@@ -28,19 +28,4 @@ export function expectPage<Item>(value: unknown, what: string): Page<UncheckedBo
   }
   const cursor = body.next_cursor;
   return { items: items as Array<UncheckedBody<Item>>, next_cursor: typeof cursor === 'string' && cursor !== '' ? cursor : null };
-}
-
-/** Compiled once per schema, on first use. */
-const checkers = new WeakMap<TSchema, (value: unknown) => SchemaCheck<unknown>>();
-
-/** Checks a response body against its protocol schema and returns it typed. */
-export function expectBody<Schema extends TSchema>(schema: Schema, value: unknown, what: string): Static<Schema> {
-  let check = checkers.get(schema);
-  if (check === undefined) {
-    check = schemaChecker(schema);
-    checkers.set(schema, check);
-  }
-  const result = check(value);
-  if (!result.ok) throw new CliError('invalid_response', `${what}: unexpected answer from the server: ${result.problem}`);
-  return result.value as Static<Schema>;
 }

@@ -1,4 +1,5 @@
-import { CLIENT_CREDENTIALS_GRANT, type TokenRequestForm, type TokenResponse } from '@caracal/protocol';
+import { CLIENT_CREDENTIALS_GRANT } from '@caracal/protocol/constants';
+import type { TokenRequestForm, TokenResponse } from '@caracal/protocol';
 import { CliError } from '../errors.ts';
 import { requestJson } from './request-json.ts';
 import { expectObject } from './response-shape.ts';
