@@ -5,7 +5,8 @@ export default defineProject({
     name: 'server',
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Postgres set-up (a schema per file, migrations, a zone) can take a while on a loaded machine.
+    hookTimeout: 120_000,
     // One migrated embedded database per run; each file loads a copy (test/helpers/test-database.ts).
     globalSetup: ['test/helpers/setup-pglite-template.ts'],
     // Files share a worker's module graph instead of importing fastify, PGlite and the server again

@@ -3,25 +3,7 @@
  * run-time validation and static types. Private: the published packages bundle what they use;
  * it is never installed on its own. Named exports only.
  */
-export {
-  BUDGET_MAX,
-  CAPABILITIES_MAX_ITEMS,
-  CLIENT_SECRET_MAX_LENGTH,
-  CAPABILITY_MAX_LENGTH,
-  LABEL_KEY_MAX_LENGTH,
-  LABEL_VALUE_MAX_LENGTH,
-  LABELS_MAX_PROPERTIES,
-  MAX_HOP,
-  METADATA_MAX_PROPERTIES,
-  NAME_MAX_LENGTH,
-  PAGE_LIMIT_DEFAULT,
-  PAGE_LIMIT_MAX,
-  RESOURCE_MAX_LENGTH,
-  SCOPE_MAX_LENGTH,
-  SCOPES_MAX_ITEMS,
-  TTL_SECONDS_MAX,
-} from './limits.ts';
-export { ID_PREFIXES, idPatterns, NAME_PATTERN, RESOURCE_PATTERN, SCOPE_LIST_PATTERN, SCOPE_PATTERN } from './patterns.ts';
+export * from './constants.ts';
 export {
   AgentSessionId,
   Capabilities,
@@ -129,7 +111,6 @@ export {
   OperatorTokenBody,
 } from './sts/operator-token.ts';
 export { CreateResourceBody, Resource, ResourcePage } from './sts/resource.ts';
-export { ACCESS_TOKEN_TYPE, CLIENT_CREDENTIALS_GRANT, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './sts/token-grants.ts';
 export { TokenRequestForm } from './sts/token-request.ts';
 export { TokenResponse } from './sts/token-response.ts';
 export { VERIFY_TOKEN_MAX_LENGTH, VerifyBody, VerifyResponse } from './sts/verify.ts';

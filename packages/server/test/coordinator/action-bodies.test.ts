@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_action_bodies';
 
@@ -26,19 +26,15 @@ interface ActionRoute {
 }
 
 describe.each(testBackends())('action routes without a body on $name', (backend) => {
-  let harness: Harness;
-  let token: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
-    token = await harness.mint({ zoneId: ZONE, clientId: 'app_actions', scopes: ['agent:lifecycle', 'tools:call'] });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
+  const { harness, tokens } = useHarness(backend, {
+    limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 },
+    tokens: {
+      token: { zoneId: ZONE, clientId: 'app_actions', scopes: ['agent:lifecycle', 'tools:call'] },
+    },
   });
 
   async function created(url: string, body: Record<string, unknown>): Promise<Record<string, string>> {
-    const response = await harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token, body });
+    const response = await harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token: tokens.token, body });
     expect(response.statusCode, response.body).toBeLessThan(300);
     return response.json();
   }
@@ -47,7 +43,7 @@ describe.each(testBackends())('action routes without a body on $name', (backend)
   const service = async () => (await created('/services', { name: `svc-${randomBytes(4).toString('hex')}` })).service_id!;
   /** Sets the stage with a request that has a JSON body `{}`, which has always been accepted. */
   const act = async (url: string) => {
-    const response = await harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token, body: {} });
+    const response = await harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token: tokens.token, body: {} });
     expect(response.statusCode, response.body).toBe(200);
   };
 
@@ -123,7 +119,7 @@ describe.each(testBackends())('action routes without a body on $name', (backend)
     const request: InjectOptions = {
       method: target.method,
       url: `/zones/${ZONE}${target.url}`,
-      headers: { authorization: `Bearer ${token}`, ...body.headers },
+      headers: { authorization: `Bearer ${tokens.token}`, ...body.headers },
       ...(body.payload === undefined ? {} : { payload: body.payload }),
     };
     const response = await harness.app.inject(request);
@@ -137,7 +133,7 @@ describe.each(testBackends())('action routes without a body on $name', (backend)
       const response = await harness.app.inject({
         method: target.method,
         url: `/zones/${ZONE}${target.url}`,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${tokens.token}`, 'content-type': 'application/json' },
         payload,
       });
       expect(response.statusCode, payload).toBe(400);
@@ -156,7 +152,7 @@ describe.each(testBackends())('action routes without a body on $name', (backend)
     const response = await harness.app.inject({
       method: 'POST',
       url: `/zones/${ZONE}/delegations`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${tokens.token}`, 'content-type': 'application/json' },
       payload: '',
     });
     expect(response.statusCode).toBe(400);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_races';
 
@@ -11,18 +11,14 @@ const ZONE = 'zone_races';
  * and docs/decisions/2026-12-04-delegation-semantics.md must hold after.
  */
 describe.each(testBackends())('cascades under concurrent writers on $name', (backend) => {
-  let harness: Harness;
-  let token: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 2000, maxActivePerApplication: 2000 } });
-    token = await harness.mint({ zoneId: ZONE, clientId: 'app_race', scopes: ['agent:lifecycle', 'tools:call'] });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
+  const { harness, tokens } = useHarness(backend, {
+    limits: { maxActivePerZoneApplication: 2000, maxActivePerApplication: 2000 },
+    tokens: {
+      token: { zoneId: ZONE, clientId: 'app_race', scopes: ['agent:lifecycle', 'tools:call'] },
+    },
   });
 
-  const post = (url: string, body: Record<string, unknown>) => harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token, body });
+  const post = (url: string, body: Record<string, unknown>) => harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token: tokens.token, body });
   const spawn = async (body: Record<string, unknown> = {}) => (await post('/agents', body)).json().agent_session_id as string;
 
   async function violations(): Promise<Record<string, number>> {
@@ -72,7 +68,7 @@ describe.each(testBackends())('cascades under concurrent writers on $name', (bac
       ];
       const change =
         round % 2 === 0
-          ? harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${level[round % 3]}`, token })
+          ? harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${level[round % 3]}`, token: tokens.token })
           : post(`/agents/${level[round % 3]}/suspend`, {});
       const responses = await Promise.all([change, ...writers]);
       for (const response of responses) expect([200, 201, 403, 409], response.body).toContain(response.statusCode);
@@ -85,7 +81,7 @@ describe.each(testBackends())('cascades under concurrent writers on $name', (bac
         wrongLiveChildren: 0,
         wrongSeats: 0,
       });
-      await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${root}`, token });
+      await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${root}`, token: tokens.token });
     }
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
@@ -65,6 +66,50 @@ export async function startHarness(
       }),
     close: () => closeOnBackend(schema, app, bus, database),
   };
+}
+
+/**
+ * A file's harness, started before its tests with `tokens` minted, and closed after them.
+ * `harness` forwards to the started one; `tokens` is filled in before the first test runs.
+ */
+export function useHarness<Name extends string = never>(
+  backend: Backend,
+  options: { tokens?: Record<Name, MintOptions>; maxConnections?: number; limits?: Partial<SessionLimits> } = {},
+): { harness: Harness; tokens: Record<Name, string> } {
+  const { tokens: requests = {} as Record<Name, MintOptions>, ...harnessOptions } = options;
+  let started: Harness | undefined;
+  const current = (): Harness => {
+    if (started === undefined) throw new Error('the harness starts in beforeAll: use it inside a hook or a test');
+    return started;
+  };
+  const tokens = {} as Record<Name, string>;
+  beforeAll(async () => {
+    started = await startHarness(backend, harnessOptions);
+    for (const name of Object.keys(requests) as Name[]) {
+      tokens[name] = await started.mint(requests[name]);
+    }
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const harness: Harness = {
+    get app() {
+      return current().app;
+    },
+    get database() {
+      return current().database;
+    },
+    get bus() {
+      return current().bus;
+    },
+    get clock() {
+      return current().clock;
+    },
+    mint: (mintOptions) => current().mint(mintOptions),
+    call: (request) => current().call(request),
+    close: () => current().close(),
+  };
+  return { harness, tokens };
 }
 
 /** Outbox rows of one event type (optionally for one session), to check each change enqueues once. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import { propertyRuns } from '../helpers/property-runs.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 
 const SESSIONS = 7;
 
@@ -28,15 +28,11 @@ function hasCycle(size: number, edges: ReadonlyArray<readonly [number, number]>)
  * among active edges; a batch of one is accepted exactly when the model says it closes no cycle.
  */
 describe.each(testBackends())('cycle freedom on $name', (backend) => {
-  let harness: Harness;
+  const { harness } = useHarness(backend, { limits: { maxActivePerZoneApplication: 100_000, maxActivePerApplication: 100_000 } });
   let run = 0;
 
   beforeAll(async () => {
     // Every run spawns its own sessions; shrinking runs many more, so the seat limits are lifted.
-    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 100_000, maxActivePerApplication: 100_000 } });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
   });
 
   it('holds for random batches of edge insertions', async () => {

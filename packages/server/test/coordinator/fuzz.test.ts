@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 import { malformedRequests, type Fixtures } from './malformed-requests.ts';
 
 const ZONE = 'zone_fuzz';
@@ -29,11 +29,10 @@ async function fingerprint(database: Database): Promise<string> {
  * checks each answer is a 4xx `{ error, error_description }` and that nothing stored changed.
  */
 describe.each(testBackends())('malformed requests on $name', (backend) => {
-  let harness: Harness;
+  const { harness } = useHarness(backend);
   let fixtures: Fixtures;
 
   beforeAll(async () => {
-    harness = await startHarness(backend);
     const token = await harness.mint({ zoneId: ZONE, clientId: 'app_fuzz', scopes: ['agent:lifecycle', 'tools:call'] });
     const call = (method: string, url: string, body: unknown) => harness.call({ method, url, token, body });
     const session = (await call('POST', `/zones/${ZONE}/agents`, {})).json().agent_session_id;
@@ -54,9 +53,6 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
       invocation,
       service,
     };
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
   });
 
   it(`answers ${REQUESTS} malformed requests with 4xx errors and changes nothing`, async () => {

@@ -1,30 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expireOverdueInvocations } from '../../src/coordinator/maintenance/index.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
+import { outboxEvents, useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_invocations';
 
 describe.each(testBackends())('invocations on $name', (backend) => {
-  let harness: Harness;
-  let token: string;
-  let other: string;
+  const { harness, tokens } = useHarness(backend, {
+    tokens: {
+      token: { zoneId: ZONE, clientId: 'app_worker' },
+      other: { zoneId: ZONE, clientId: 'app_other' },
+    },
+  });
   let session: string;
 
   beforeAll(async () => {
-    harness = await startHarness(backend);
-    token = await harness.mint({ zoneId: ZONE, clientId: 'app_worker' });
-    other = await harness.mint({ zoneId: ZONE, clientId: 'app_other' });
-    const spawned = await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token, body: {} });
+    const spawned = await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: tokens.token, body: {} });
     session = spawned.json().agent_session_id;
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
   });
 
-  const create = (body: Record<string, unknown>, bearer = token) =>
+  const create = (body: Record<string, unknown>, bearer = tokens.token) =>
     harness.call({ method: 'POST', url: `/zones/${ZONE}/invocations`, token: bearer, body });
-  const move = (id: string, action: 'start' | 'complete' | 'cancel', body?: Record<string, unknown>, bearer = token) =>
+  const move = (id: string, action: 'start' | 'complete' | 'cancel', body?: Record<string, unknown>, bearer = tokens.token) =>
     harness.call({ method: 'POST', url: `/zones/${ZONE}/invocations/${id}/${action}`, token: bearer, ...(body === undefined ? {} : { body }) });
 
   it('runs an invocation through pending → running → succeeded with one event per step', async () => {
@@ -47,10 +44,10 @@ describe.each(testBackends())('invocations on $name', (backend) => {
       );
       expect(events.rows[0]!.count, type).toBe(1);
     }
-    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${body.invocation_id}`, token });
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${body.invocation_id}`, token: tokens.token });
     expect(read.json().status).toBe('succeeded');
-    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${body.invocation_id}`, token: other })).statusCode).toBe(403);
-    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations?agent_session_id=${session}&status=succeeded`, token });
+    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${body.invocation_id}`, token: tokens.other })).statusCode).toBe(403);
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations?agent_session_id=${session}&status=succeeded`, token: tokens.token });
     expect(list.json().items.map((item: { id: string }) => item.id)).toContain(body.invocation_id);
   });
 
@@ -59,9 +56,9 @@ describe.each(testBackends())('invocations on $name', (backend) => {
       'input', 'metadata', 'operation', 'output', 'service_id', 'started_at', 'status', 'zone_id'].sort();
     const created = (await create({ agent_session_id: session, operation: 'fields', metadata: { v: 1 } })).json();
     expect(Object.keys(created).sort()).toEqual(['invocation_id', ...fields].sort());
-    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${created.invocation_id}`, token });
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${created.invocation_id}`, token: tokens.token });
     expect(read.json()).toEqual(Object.fromEntries(Object.entries(created).filter(([key]) => key !== 'invocation_id')));
-    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations?limit=1`, token });
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations?limit=1`, token: tokens.token });
     expect(Object.keys(list.json().items[0]).sort()).toEqual(fields);
     const started = await move(created.invocation_id, 'start');
     expect(Object.keys(started.json()).sort()).toEqual(fields);
@@ -76,17 +73,17 @@ describe.each(testBackends())('invocations on $name', (backend) => {
     });
     const cancelled = (await create({ agent_session_id: session, operation: 'slow' })).json();
     expect((await move(cancelled.invocation_id, 'cancel', { reason: 'user' })).json()).toMatchObject({ status: 'cancelled', cancel_reason: 'user' });
-    expect((await create({ agent_session_id: session, operation: 'x' }, other)).statusCode).toBe(403);
+    expect((await create({ agent_session_id: session, operation: 'x' }, tokens.other)).statusCode).toBe(403);
     expect((await create({ agent_session_id: session, operation: 'x', deadline_at: '2000-01-01T00:00:00Z' })).statusCode).toBe(400);
     expect((await create({ agent_session_id: session, operation: 'x', service_id: 'svc_0000000000aaaaaaaaaaaaaaaa' })).statusCode).toBe(404);
     expect((await move('inv_0000000000aaaaaaaaaaaaaaaa', 'start')).statusCode).toBe(404);
   });
 
   it('cancels open invocations when their session terminates, and refuses new ones', async () => {
-    const spawned = (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token, body: {} })).json().agent_session_id;
+    const spawned = (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: tokens.token, body: {} })).json().agent_session_id;
     const open = (await create({ agent_session_id: spawned, operation: 'long' })).json();
-    await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${spawned}`, token });
-    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${open.invocation_id}`, token });
+    await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${spawned}`, token: tokens.token });
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${open.invocation_id}`, token: tokens.token });
     expect(read.json()).toMatchObject({ status: 'cancelled', cancel_reason: 'session_terminated' });
     const refused = await create({ agent_session_id: spawned, operation: 'late' });
     expect(refused.statusCode).toBe(409);
@@ -103,9 +100,9 @@ describe.each(testBackends())('invocations on $name', (backend) => {
     expect(late.json().error).toBe('deadline_exceeded');
     expect(await expireOverdueInvocations(harness.database, new Date(harness.clock.now()))).toBe(1);
     expect(await expireOverdueInvocations(harness.database, new Date(harness.clock.now()))).toBe(0);
-    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${due.invocation_id}`, token });
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${due.invocation_id}`, token: tokens.token });
     expect(read.json().status).toBe('expired');
-    const pending = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${later.invocation_id}`, token });
+    const pending = await harness.call({ method: 'GET', url: `/zones/${ZONE}/invocations/${later.invocation_id}`, token: tokens.token });
     expect(pending.json().status).toBe('pending');
     const events = await harness.database.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM caracal_outbox WHERE event_type = 'invocation_expired' AND payload->>'invocation_id' = $1`,

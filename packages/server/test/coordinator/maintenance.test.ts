@@ -1,25 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteFinishedHistory, expireSessionsAndEdges } from '../../src/coordinator/maintenance/index.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
+import { outboxEvents, useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_maintenance';
 
 describe.each(testBackends())('coordinator job functions on $name', (backend) => {
-  let harness: Harness;
-  let token: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend);
-    token = await harness.mint({ zoneId: ZONE, clientId: 'app_sweep', scopes: ['agent:lifecycle', 'tools:call'] });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
+  const { harness, tokens } = useHarness(backend, {
+    tokens: {
+      token: { zoneId: ZONE, clientId: 'app_sweep', scopes: ['agent:lifecycle', 'tools:call'] },
+    },
   });
 
   const spawn = async (body: Record<string, unknown>) =>
-    (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token, body })).json() as { agent_session_id: string; delegation_edge_id: string };
-  const session = async (id: string) => (await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${id}`, token })).json();
+    (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: tokens.token, body })).json() as { agent_session_id: string; delegation_edge_id: string };
+  const session = async (id: string) => (await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${id}`, token: tokens.token })).json();
   const now = () => new Date(harness.clock.now());
 
   it('terminates sessions past their TTL with their subtree and marks expired edges', async () => {
@@ -30,7 +25,7 @@ describe.each(testBackends())('coordinator job functions on $name', (backend) =>
     const edge = await harness.call({
       method: 'POST',
       url: `/zones/${ZONE}/delegations`,
-      token,
+      token: tokens.token,
       body: { source_session_id: a.agent_session_id, target_session_id: b.agent_session_id, scopes: ['tools:call'], ttl_seconds: 90 },
     });
     expect(await expireSessionsAndEdges(harness.database, now())).toEqual({ terminatedSessions: 0, expiredEdges: 0 });
@@ -42,7 +37,7 @@ describe.each(testBackends())('coordinator job functions on $name', (backend) =>
     expect((await session(longLived.agent_session_id)).status).toBe('active');
     harness.clock.advance(30_000);
     expect(await expireSessionsAndEdges(harness.database, now())).toEqual({ terminatedSessions: 0, expiredEdges: 1 });
-    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations/${edge.json().id}`, token });
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations/${edge.json().id}`, token: tokens.token });
     expect(read.json().status).toBe('expired');
     expect(await outboxEvents(harness.database, { type: 'edge_expire', sessionId: edge.json().id })).toHaveLength(1);
     expect(await expireSessionsAndEdges(harness.database, now())).toEqual({ terminatedSessions: 0, expiredEdges: 0 });
@@ -52,12 +47,12 @@ describe.each(testBackends())('coordinator job functions on $name', (backend) =>
     const finished = await spawn({});
     const child = await spawn({ parent_id: finished.agent_session_id });
     const live = await spawn({});
-    await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${finished.agent_session_id}`, token });
+    await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${finished.agent_session_id}`, token: tokens.token });
     const cutoff = new Date(harness.clock.now() + 1);
     const deleted = await deleteFinishedHistory(harness.database, cutoff);
     expect(deleted.sessions).toBeGreaterThanOrEqual(2);
     expect(deleted.edges).toBeGreaterThanOrEqual(1);
-    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${child.agent_session_id}`, token })).statusCode).toBe(404);
+    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${child.agent_session_id}`, token: tokens.token })).statusCode).toBe(404);
     expect((await session(live.agent_session_id)).status).toBe('active');
     expect(await deleteFinishedHistory(harness.database, cutoff)).toEqual({ sessions: 0, edges: 0, invocations: 0, services: 0, receipts: 0 });
   });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_seed';
 
@@ -9,19 +9,14 @@ const ZONE = 'zone_seed';
  * (docs/decisions/2026-12-04-v1-compatibility-routes.md).
  */
 describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => {
-  let harness: Harness;
-  let token: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend);
-    token = await harness.mint({ zoneId: ZONE, clientId: 'app_seed', scopes: ['agent:lifecycle', 'tools:call'] });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
+  const { harness, tokens } = useHarness(backend, {
+    tokens: {
+      token: { zoneId: ZONE, clientId: 'app_seed', scopes: ['agent:lifecycle', 'tools:call'] },
+    },
   });
 
   it('begins sessions, exchanges an edge and ends a subtree', async () => {
-    const begin = (body: Record<string, unknown>) => harness.call({ method: 'POST', url: '/v1/begin', token, body });
+    const begin = (body: Record<string, unknown>) => harness.call({ method: 'POST', url: '/v1/begin', token: tokens.token, body });
     const root = await begin({ zone_id: ZONE, application_id: 'app_seed', session_sid: 'sid-1', parent_id: undefined, capabilities: [], ttl_seconds: 600 });
     expect(root.statusCode).toBe(201);
     expect(root.json()).toMatchObject({ zone_id: ZONE, application_id: 'app_seed', depth: 0 });
@@ -30,7 +25,7 @@ describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => 
     const exchange = await harness.call({
       method: 'POST',
       url: '/v1/exchange',
-      token,
+      token: tokens.token,
       body: {
         zone_id: ZONE,
         source_session_id: child.json().agent_session_id,
@@ -44,7 +39,7 @@ describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => 
     });
     expect(exchange.statusCode).toBe(201);
     expect(exchange.json()).toMatchObject({ parent_edge_id: child.json().delegation_edge_id, max_hops: 1, budget_remaining: 2 });
-    const end = await harness.call({ method: 'POST', url: '/v1/end', token, body: { zone_id: ZONE, agent_session_id: root.json().agent_session_id } });
+    const end = await harness.call({ method: 'POST', url: '/v1/end', token: tokens.token, body: { zone_id: ZONE, agent_session_id: root.json().agent_session_id } });
     expect(end.json()).toEqual({ terminated_sessions: 2, revoked_edges: 2 });
     const revocation = await harness.database.query<{ payload: { session_sid: string | null } }>(
       `SELECT payload FROM caracal_outbox WHERE event_type = 'session_revoked' AND payload->>'agent_session_id' = $1`,
@@ -54,9 +49,9 @@ describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => 
   });
 
   it('refuses another zone and unknown fields', async () => {
-    expect((await harness.call({ method: 'POST', url: '/v1/begin', token, body: { zone_id: 'zone_else' } })).statusCode).toBe(403);
-    expect((await harness.call({ method: 'POST', url: '/v1/begin', token, body: { nope: 1 } })).statusCode).toBe(400);
-    expect((await harness.call({ method: 'POST', url: '/v1/end', token, body: { agent_session_id: 'agentsess_0000000000aaaaaaaaaaaaaaaa' } })).statusCode).toBe(404);
+    expect((await harness.call({ method: 'POST', url: '/v1/begin', token: tokens.token, body: { zone_id: 'zone_else' } })).statusCode).toBe(403);
+    expect((await harness.call({ method: 'POST', url: '/v1/begin', token: tokens.token, body: { nope: 1 } })).statusCode).toBe(400);
+    expect((await harness.call({ method: 'POST', url: '/v1/end', token: tokens.token, body: { agent_session_id: 'agentsess_0000000000aaaaaaaaaaaaaaaa' } })).statusCode).toBe(404);
     expect((await harness.call({ method: 'POST', url: '/v1/end', body: { agent_session_id: 'x' } })).statusCode).toBe(401);
   });
 });

@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { markStaleServicesUnhealthy } from '../../src/coordinator/maintenance/index.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_services';
 
 describe.each(testBackends())('service agents on $name', (backend) => {
-  let harness: Harness;
-  let token: string;
-  let other: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend);
-    token = await harness.mint({ zoneId: ZONE, clientId: 'app_svc' });
-    other = await harness.mint({ zoneId: ZONE, clientId: 'app_else' });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
+  const { harness, tokens } = useHarness(backend, {
+    tokens: {
+      token: { zoneId: ZONE, clientId: 'app_svc' },
+      other: { zoneId: ZONE, clientId: 'app_else' },
+    },
   });
 
-  const register = (body: Record<string, unknown>, bearer = token, headers?: Record<string, string>) =>
+  const register = (body: Record<string, unknown>, bearer = tokens.token, headers?: Record<string, string>) =>
     harness.call({ method: 'POST', url: `/zones/${ZONE}/services`, token: bearer, body, ...(headers === undefined ? {} : { headers }) });
   const count = async (type: string, serviceId: string) =>
     (
@@ -30,7 +24,7 @@ describe.each(testBackends())('service agents on $name', (backend) => {
     ).rows[0]!.count;
 
   it('registers, re-registers by name, renews its lease by heartbeat and lapses to unhealthy without one', async () => {
-    const session = (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token, body: { kind: 'service' } })).json();
+    const session = (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: tokens.token, body: { kind: 'service' } })).json();
     const created = await register({ name: 'indexer', endpoint: 'https://indexer.local', lease_seconds: 30, agent_session_id: session.agent_session_id });
     expect(created.statusCode).toBe(201);
     const service = created.json();
@@ -41,27 +35,27 @@ describe.each(testBackends())('service agents on $name', (backend) => {
     expect(again.json()).toMatchObject({ service_id: service.service_id, endpoint: 'https://indexer-2.local' });
 
     harness.clock.advance(20_000);
-    const beat = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token });
+    const beat = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token: tokens.token });
     expect(beat.json()).toMatchObject({ service_id: service.service_id, status: 'healthy' });
     harness.clock.advance(20_000);
     expect(await markStaleServicesUnhealthy(harness.database, new Date(harness.clock.now()))).toBe(0);
     harness.clock.advance(15_000);
     expect(await markStaleServicesUnhealthy(harness.database, new Date(harness.clock.now()))).toBe(1);
     expect(await markStaleServicesUnhealthy(harness.database, new Date(harness.clock.now()))).toBe(0);
-    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/services/${service.service_id}`, token })).json().status).toBe('unhealthy');
+    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/services/${service.service_id}`, token: tokens.token })).json().status).toBe('unhealthy');
     expect(await count('service_unhealthy', service.service_id)).toBe(1);
-    const revived = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token, body: { lease_seconds: 60 } });
+    const revived = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token: tokens.token, body: { lease_seconds: 60 } });
     expect(revived.json().status).toBe('healthy');
     expect(await count('service_healthy', service.service_id)).toBe(1);
 
-    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?status=healthy&name=indexer`, token });
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?status=healthy&name=indexer`, token: tokens.token });
     expect(list.json().items.map((item: { id: string }) => item.id)).toEqual([service.service_id]);
-    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/services/${service.service_id}`, token: other })).statusCode).toBe(403);
-    expect((await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token: other })).statusCode).toBe(403);
+    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/services/${service.service_id}`, token: tokens.other })).statusCode).toBe(403);
+    expect((await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token: tokens.other })).statusCode).toBe(403);
 
-    const gone = await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/services/${service.service_id}`, token });
+    const gone = await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/services/${service.service_id}`, token: tokens.token });
     expect(gone.json()).toEqual({ deregistered: true });
-    const late = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token });
+    const late = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${service.service_id}/heartbeat`, token: tokens.token });
     expect(late.statusCode).toBe(409);
     const fresh = await register({ name: 'indexer' });
     expect(fresh.statusCode).toBe(201);
@@ -69,19 +63,19 @@ describe.each(testBackends())('service agents on $name', (backend) => {
   });
 
   it('replays a registration with the same Idempotency-Key', async () => {
-    const first = await register({ name: 'replayed' }, token, { 'idempotency-key': 'svc-1' });
-    const second = await register({ name: 'replayed' }, token, { 'idempotency-key': 'svc-1' });
+    const first = await register({ name: 'replayed' }, tokens.token, { 'idempotency-key': 'svc-1' });
+    const second = await register({ name: 'replayed' }, tokens.token, { 'idempotency-key': 'svc-1' });
     expect(second.statusCode).toBe(201);
     expect(second.json()).toEqual(first.json());
-    expect((await register({ name: 'other-name' }, token, { 'idempotency-key': 'svc-1' })).statusCode).toBe(409);
+    expect((await register({ name: 'other-name' }, tokens.token, { 'idempotency-key': 'svc-1' })).statusCode).toBe(409);
   });
 
   it('refuses a backing session of another application', async () => {
-    const theirs = (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: other, body: {} })).json();
+    const theirs = (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: tokens.other, body: {} })).json();
     const response = await register({ name: 'borrowed', agent_session_id: theirs.agent_session_id });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toEqual({ error: 'application_mismatch', error_description: 'the backing session belongs to another application' });
-    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?name=borrowed`, token });
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?name=borrowed`, token: tokens.token });
     expect(list.json()).toEqual({ items: [], next_cursor: null });
     const registered = await harness.database.query(
       `SELECT 1 FROM caracal_outbox WHERE event_type = 'service_registered' AND payload->>'agent_session_id' = $1`,
@@ -95,11 +89,11 @@ describe.each(testBackends())('service agents on $name', (backend) => {
       'lease_expires_at', 'lease_seconds', 'metadata', 'name', 'registered_at', 'status', 'zone_id'].sort();
     const created = (await register({ name: 'fields', capabilities: ['index'], metadata: { v: 1 } })).json();
     expect(Object.keys(created).sort()).toEqual(['service_id', ...fields].sort());
-    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services/${created.service_id}`, token });
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services/${created.service_id}`, token: tokens.token });
     expect(read.json()).toEqual(Object.fromEntries(Object.entries(created).filter(([key]) => key !== 'service_id')));
-    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?name=fields`, token });
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/services?name=fields`, token: tokens.token });
     expect(Object.keys(list.json().items[0]).sort()).toEqual(fields);
-    const beat = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${created.service_id}/heartbeat`, token });
+    const beat = await harness.call({ method: 'POST', url: `/zones/${ZONE}/services/${created.service_id}/heartbeat`, token: tokens.token });
     expect(Object.keys(beat.json()).sort()).toEqual(['lease_expires_at', 'service_id', 'status']);
   });
 });

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 
 /**
  * The session limits (docs/decisions/2026-12-04-agent-tree-limits.md), raced with concurrent
  * requests; on Postgres they truly run in parallel.
  */
 describe.each(testBackends())('session limits on $name', (backend) => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend);
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const { harness } = useHarness(backend);
 
   const spawn = (zoneId: string, token: string, body: Record<string, unknown> = {}) =>
     harness.call({ method: 'POST', url: `/zones/${zoneId}/agents`, token, body });

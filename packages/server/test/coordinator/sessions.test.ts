@@ -1,36 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
+import { outboxEvents, useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_sessions';
 
 describe.each(testBackends())('agent sessions on $name', (backend) => {
-  let harness: Harness;
-  let token: string;
-  let other: string;
-  let admin: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend, { limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 } });
-    token = await harness.mint({ zoneId: ZONE, clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call', 'files:read'] });
-    other = await harness.mint({ zoneId: ZONE, clientId: 'app_two', scopes: ['agent:lifecycle', 'tools:call'] });
-    admin = await harness.mint({ zoneId: ZONE, clientId: 'app_ops', scopes: ['agent:lifecycle', 'caracal:admin'] });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
+  const { harness, tokens } = useHarness(backend, {
+    limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 },
+    tokens: {
+      token: { zoneId: ZONE, clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call', 'files:read'] },
+      other: { zoneId: ZONE, clientId: 'app_two', scopes: ['agent:lifecycle', 'tools:call'] },
+      admin: { zoneId: ZONE, clientId: 'app_ops', scopes: ['agent:lifecycle', 'caracal:admin'] },
+    },
   });
 
-  const spawnResponse = (body: Record<string, unknown> = {}, bearer = token, headers?: Record<string, string>) =>
+  const spawnResponse = (body: Record<string, unknown> = {}, bearer = tokens.token, headers?: Record<string, string>) =>
     harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: bearer, body, ...(headers === undefined ? {} : { headers }) });
-  async function spawn(body: Record<string, unknown> = {}, bearer = token): Promise<Record<string, unknown> & { agent_session_id: string }> {
+  async function spawn(body: Record<string, unknown> = {}, bearer = tokens.token): Promise<Record<string, unknown> & { agent_session_id: string }> {
     const response = await spawnResponse(body, bearer);
     expect(response.statusCode, response.body).toBe(201);
     return response.json();
   }
-  const get = (id: string, bearer = token) => harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${id}`, token: bearer });
-  const act = (id: string, action: 'suspend' | 'resume', bearer = token) =>
+  const get = (id: string, bearer = tokens.token) => harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${id}`, token: bearer });
+  const act = (id: string, action: 'suspend' | 'resume', bearer = tokens.token) =>
     harness.call({ method: 'POST', url: `/zones/${ZONE}/agents/${id}/${action}`, token: bearer });
-  const terminate = (id: string, bearer = token) => harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${id}`, token: bearer });
+  const terminate = (id: string, bearer = tokens.token) => harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${id}`, token: bearer });
 
   it('spawns a root session and answers 201 with the documented fields, once in the outbox', async () => {
     const response = await spawnResponse({ kind: 'ephemeral', labels: { team: 'a' }, ttl_seconds: 120, capabilities: ['search'] });
@@ -74,7 +68,7 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
       'live_children', 'metadata', 'parent_id', 'resource_id', 'root_id', 'scopes', 'spawned_at', 'status', 'suspended_at',
       'terminated_at', 'termination_reason', 'zone_id'].sort();
     expect(Object.keys((await get(spawned.agent_session_id)).json()).sort()).toEqual(fields);
-    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?limit=1`, token });
+    const list = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?limit=1`, token: tokens.token });
     expect(Object.keys(list.json()).sort()).toEqual(['items', 'next_cursor']);
     expect(Object.keys(list.json().items[0]).sort()).toEqual(fields);
   });
@@ -102,7 +96,7 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
     const root = await spawn();
     const inherited = await spawn({ parent_id: root.agent_session_id });
     expect(inherited).toMatchObject({ depth: 1, parent_id: root.agent_session_id, root_id: root.agent_session_id });
-    const edge = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations/${inherited.delegation_edge_id}`, token });
+    const edge = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations/${inherited.delegation_edge_id}`, token: tokens.token });
     expect(edge.json()).toMatchObject({
       source_session_id: root.agent_session_id,
       target_session_id: inherited.agent_session_id,
@@ -113,7 +107,7 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
     expect(await outboxEvents(harness.database, { type: 'edge_create', sessionId: inherited.delegation_edge_id as string })).toHaveLength(1);
 
     const narrowed = await spawn({ parent_id: inherited.agent_session_id, grant: { mode: 'narrow', scopes: ['tools:call'] } });
-    const narrowedEdge = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations/${narrowed.delegation_edge_id}`, token });
+    const narrowedEdge = await harness.call({ method: 'GET', url: `/zones/${ZONE}/delegations/${narrowed.delegation_edge_id}`, token: tokens.token });
     expect(narrowedEdge.json()).toMatchObject({ scopes: ['tools:call'], parent_edge_id: inherited.delegation_edge_id });
     const beyond = await spawnResponse({ parent_id: narrowed.agent_session_id, grant: { mode: 'narrow', scopes: ['files:read'] } });
     expect(beyond.statusCode).toBe(403);
@@ -129,7 +123,7 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
     let cursor: string | null = null;
     do {
       const query: string = `parent_id=${root.agent_session_id}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`;
-      const page = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?${query}`, token });
+      const page = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?${query}`, token: tokens.token });
       expect(page.statusCode).toBe(200);
       const body = page.json();
       expect(body.items.length).toBeLessThanOrEqual(2);
@@ -137,27 +131,27 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
       cursor = body.next_cursor;
     } while (cursor !== null);
     expect(seen).toEqual(children);
-    const viaChildren = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${root.agent_session_id}/children?limit=500`, token });
+    const viaChildren = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${root.agent_session_id}/children?limit=500`, token: tokens.token });
     expect(viaChildren.json().items.map((item: { id: string }) => item.id)).toEqual(children);
     expect(viaChildren.json().next_cursor).toBeNull();
-    const active = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?status=active&application_id=app_one&limit=1`, token });
+    const active = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?status=active&application_id=app_one&limit=1`, token: tokens.token });
     expect(active.json().items[0].status).toBe('active');
     expect(active.json().next_cursor).not.toBeNull();
   });
 
   it('keeps applications apart; admins act on any session of their zone', async () => {
     const mine = await spawn();
-    expect((await get(mine.agent_session_id, other)).statusCode).toBe(403);
-    expect((await terminate(mine.agent_session_id, other)).statusCode).toBe(403);
-    expect((await spawnResponse({ parent_id: mine.agent_session_id }, other)).statusCode).toBe(403);
-    expect((await spawnResponse({ application_id: 'app_one' }, other)).statusCode).toBe(403);
-    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?application_id=app_one`, token: other })).statusCode).toBe(403);
-    const theirList = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?limit=500`, token: other });
+    expect((await get(mine.agent_session_id, tokens.other)).statusCode).toBe(403);
+    expect((await terminate(mine.agent_session_id, tokens.other)).statusCode).toBe(403);
+    expect((await spawnResponse({ parent_id: mine.agent_session_id }, tokens.other)).statusCode).toBe(403);
+    expect((await spawnResponse({ application_id: 'app_one' }, tokens.other)).statusCode).toBe(403);
+    expect((await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?application_id=app_one`, token: tokens.other })).statusCode).toBe(403);
+    const theirList = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents?limit=500`, token: tokens.other });
     expect(theirList.json().items.every((item: { application_id: string }) => item.application_id === 'app_two')).toBe(true);
-    expect((await get(mine.agent_session_id, admin)).statusCode).toBe(200);
-    const forOne = await spawnResponse({ application_id: 'app_one' }, admin);
+    expect((await get(mine.agent_session_id, tokens.admin)).statusCode).toBe(200);
+    const forOne = await spawnResponse({ application_id: 'app_one' }, tokens.admin);
     expect(forOne.json().application_id).toBe('app_one');
-    expect((await act(mine.agent_session_id, 'suspend', admin)).json()).toEqual({ suspended: 1 });
+    expect((await act(mine.agent_session_id, 'suspend', tokens.admin)).json()).toEqual({ suspended: 1 });
     const elsewhere = await harness.mint({ zoneId: 'zone_elsewhere', clientId: 'app_one' });
     expect((await get(mine.agent_session_id, elsewhere)).statusCode).toBe(403);
     expect((await harness.call({ method: 'GET', url: `/zones/zone_elsewhere/agents/${mine.agent_session_id}`, token: elsewhere })).statusCode).toBe(404);
@@ -190,11 +184,11 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
     const child = await spawn({ parent_id: root.agent_session_id });
     const grandchild = await spawn({ parent_id: child.agent_session_id });
     const sibling = await spawn({ parent_id: root.agent_session_id, grant: 'none' });
-    const outsider = await spawn({}, other);
+    const outsider = await spawn({}, tokens.other);
     const delegated = await harness.call({
       method: 'POST',
       url: `/zones/${ZONE}/delegations`,
-      token,
+      token: tokens.token,
       body: { source_session_id: grandchild.agent_session_id, target_session_id: outsider.agent_session_id, scopes: ['tools:call'] },
     });
     expect(delegated.statusCode).toBe(201);
@@ -212,7 +206,7 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
     }
     expect((await get(root.agent_session_id)).json()).toMatchObject({ status: 'active', live_children: 1 });
     expect((await get(sibling.agent_session_id)).json().status).toBe('active');
-    expect((await get(outsider.agent_session_id, other)).json().status).toBe('active');
+    expect((await get(outsider.agent_session_id, tokens.other)).json().status).toBe('active');
     expect((await terminate(child.agent_session_id)).json()).toEqual({ terminated_sessions: 0, revoked_edges: 0 });
     expect((await act(child.agent_session_id, 'resume')).statusCode).toBe(409);
     expect((await spawnResponse({ parent_id: child.agent_session_id })).json().error).toBe('session_not_active');
@@ -222,17 +216,17 @@ describe.each(testBackends())('agent sessions on $name', (backend) => {
 
   it('replays a spawn with the same Idempotency-Key, refuses a reused key, and lets racing retries create one session', async () => {
     const headers = { 'idempotency-key': 'spawn-once' };
-    const first = await spawnResponse({ labels: { try: '1' } }, token, headers);
-    const again = await spawnResponse({ labels: { try: '1' } }, token, headers);
+    const first = await spawnResponse({ labels: { try: '1' } }, tokens.token, headers);
+    const again = await spawnResponse({ labels: { try: '1' } }, tokens.token, headers);
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
-    const reused = await spawnResponse({ labels: { try: '2' } }, token, headers);
+    const reused = await spawnResponse({ labels: { try: '2' } }, tokens.token, headers);
     expect(reused.statusCode).toBe(409);
     expect(reused.json().error).toBe('idempotency_key_reused');
-    expect((await spawnResponse({}, token, { 'idempotency-key': 'bad key' })).statusCode).toBe(400);
+    expect((await spawnResponse({}, tokens.token, { 'idempotency-key': 'bad key' })).statusCode).toBe(400);
 
     const racing = await Promise.all(
-      Array.from({ length: 8 }, () => spawnResponse({ labels: { race: 'yes' } }, token, { 'idempotency-key': 'spawn-race' })),
+      Array.from({ length: 8 }, () => spawnResponse({ labels: { race: 'yes' } }, tokens.token, { 'idempotency-key': 'spawn-race' })),
     );
     expect(new Set(racing.map((response) => response.statusCode))).toEqual(new Set([201]));
     expect(new Set(racing.map((response) => response.json().agent_session_id)).size).toBe(1);

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import { buildStsTestApp, injectTokenRequest, type StsTestApp } from '../helpers/sts-fixtures.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 describe.each(testBackends())('admin API and well-known documents on $name', (backend) => {
   let sts: StsTestApp;

@@ -1,10 +1,8 @@
-import { describe, expect, vi } from 'vitest';
+import { describe, expect } from 'vitest';
 import { applyBootstrap, type BootstrapDocument } from '../../src/sts/bootstrap.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { serverTest } from '../helpers/fixtures.ts';
 import { injectTokenRequest, type StsTestApp } from '../helpers/sts-fixtures.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 describe.each(testBackends())('applyBootstrap on $name', (backend) => {
   serverTest.override('backend', backend);

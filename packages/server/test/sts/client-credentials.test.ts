@@ -1,12 +1,10 @@
 import { decodeProtectedHeader } from 'jose';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import { bootstrapZone, decodeClaims, injectTokenRequest } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
 
 // PGlite start and scrypt are slow on a loaded machine; nothing here waits on wall time.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
-
 describe.each(testBackends())('client_credentials on $name', (backend) => {
   const suite = useStsSuite(backend, {
     zone: { applications: { orchestrator: { scopes: ['tools:call', 'files:read'] }, root: { scopes: ['tools:call'], admin: true } } },

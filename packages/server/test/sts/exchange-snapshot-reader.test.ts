@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/database.ts';
 import { ExchangeSnapshotReader, type SnapshotRequest } from '../../src/sts/token/exchange-repository.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { bootstrapZone, buildStsTestApp, insertAgentSession, insertDelegationEdge, TOOLS_RESOURCE, type StsTestApp, type ZoneFixture } from '../helpers/sts-fixtures.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 /** A Queryable that counts the statements it runs and can be told to fail one request's zone. */
 function countingQueryable(inner: Queryable, failZone?: string): Queryable & { statements: number } {

@@ -1,11 +1,9 @@
 import { SCOPE_MAX_LENGTH } from '@caracal/protocol';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyBootstrap } from '../../src/sts/bootstrap.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, decodeClaims, injectTokenRequest } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const LONGEST = `drift:${'s'.repeat(SCOPE_MAX_LENGTH - 'drift:'.length)}`;
 const TOO_LONG = `${LONGEST}s`;

@@ -1,14 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader } from 'jose';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { zoneKeyStoreFor } from '../../src/sts/keys/zone-key-store.ts';
 import type { MandateClaims } from '@caracal/protocol';
 import { signMandate } from '../../src/sts/mandates/sign-mandate.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { TOOLS_RESOURCE, bootstrapZone, buildStsTestApp, decodeClaims, injectTokenRequest, type ZoneFixture } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 

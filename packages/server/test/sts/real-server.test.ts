@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.ts';
 import { serverContextOf } from '../../src/testing.ts';
 import { dropSchema, serverOptionsOn, testBackends } from '../helpers/backends.ts';
@@ -13,8 +13,6 @@ import {
   tokenRequest,
   type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 /** The STS over real sockets, as a resource server sees it: mandates verified against the published JWKS. */
 describe.each(testBackends())('STS on a listening server on $name', (backend) => {

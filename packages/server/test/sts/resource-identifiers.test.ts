@@ -1,5 +1,5 @@
 import { NAME_MAX_LENGTH, RESOURCE_MAX_LENGTH } from '@caracal/protocol';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
   ACCESS_TOKEN_TYPE,
@@ -11,8 +11,6 @@ import {
   type StsTestApp,
   type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const longest = (prefix: string, length: number): string => `${prefix}${'r'.repeat(length - prefix.length)}`;
 

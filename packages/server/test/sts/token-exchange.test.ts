@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
   ACCESS_TOKEN_TYPE,
@@ -13,8 +13,6 @@ import {
   insertDelegationEdge,
 } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 describe.each(testBackends())('token exchange on $name', (backend) => {
   const suite = useStsSuite(backend, { sessionTokens: true });
