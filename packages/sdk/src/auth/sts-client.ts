@@ -67,6 +67,11 @@ export class StsClient {
     return new URL(`${base.pathname.replace(/\/+$/, '')}/oauth/2/token`, base);
   }
 
+  /** A form POST to the token endpoint; `idempotent` says whether a retry is safe. */
+  #postToken(form: TokenRequestForm, options: { idempotent: boolean; signal: AbortSignal | undefined }): Promise<HttpResponse> {
+    return this.#options.http.send({ method: 'POST', url: this.#tokenUrl(), form, ...options });
+  }
+
   #mandate(response: HttpResponse): ExchangedMandate {
     const body: UncheckedBody<TokenResponse> = objectBody(response, 'POST /oauth/2/token');
     const accessToken = body.access_token;
@@ -87,14 +92,7 @@ export class StsClient {
   /** `grant_type=client_credentials`: the application's session mandate. Safe to repeat. */
   async clientCredentials(options: { clientId: string; clientSecret: string; signal?: AbortSignal | undefined }): Promise<ExchangedMandate> {
     const form: TokenRequestForm = { grant_type: CLIENT_CREDENTIALS_GRANT, client_id: options.clientId, client_secret: options.clientSecret };
-    const response = await this.#options.http.send({
-      method: 'POST',
-      url: this.#tokenUrl(),
-      form,
-      idempotent: true,
-      signal: options.signal,
-    });
-    return this.#mandate(response);
+    return this.#mandate(await this.#postToken(form, { idempotent: true, signal: options.signal }));
   }
 
   /**
@@ -112,14 +110,7 @@ export class StsClient {
       delegation_edge_id: request.delegationEdgeId,
     };
     try {
-      const response = await this.#options.http.send({
-        method: 'POST',
-        url: this.#tokenUrl(),
-        form,
-        idempotent: false,
-        signal: request.signal,
-      });
-      return this.#mandate(response);
+      return this.#mandate(await this.#postToken(form, { idempotent: false, signal: request.signal }));
     } catch (error) {
       throw asExchangeFailure(error);
     }

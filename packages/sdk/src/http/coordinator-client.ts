@@ -61,17 +61,22 @@ export class CoordinatorClient {
     return new URL(`${prefix}/${segments.map(encodeURIComponent).join('/')}`, base);
   }
 
-  /** `POST /zones/{zoneId}/agents` → the new session's id. */
-  async createAgentSession(zoneId: string, body: SpawnSessionBody, options: CreateCallOptions = {}): Promise<CreatedAgentSession> {
-    const response = await this.#options.http.send({
+  /** A create under an idempotency key, so a retried POST never creates twice. */
+  #create(segments: string[], body: unknown, options: CreateCallOptions) {
+    return this.#options.http.send({
       method: 'POST',
-      url: this.#url('zones', zoneId, 'agents'),
+      url: this.#url(...segments),
       json: body,
       headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
       bearer: this.#options.bearer,
       idempotent: true,
       signal: options.signal,
     });
+  }
+
+  /** `POST /zones/{zoneId}/agents` → the new session's id. */
+  async createAgentSession(zoneId: string, body: SpawnSessionBody, options: CreateCallOptions = {}): Promise<CreatedAgentSession> {
+    const response = await this.#create(['zones', zoneId, 'agents'], body, options);
     const result = objectBody(response, 'POST /zones/{zoneId}/agents');
     const fields: UncheckedBody<SpawnedSession> = result;
     return {
@@ -94,15 +99,7 @@ export class CoordinatorClient {
 
   /** `POST /zones/{zoneId}/delegations` → the new edge's id. */
   async createDelegation(zoneId: string, body: CreateDelegationBody, options: CreateCallOptions = {}): Promise<CreatedDelegation> {
-    const response = await this.#options.http.send({
-      method: 'POST',
-      url: this.#url('zones', zoneId, 'delegations'),
-      json: body,
-      headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
-      bearer: this.#options.bearer,
-      idempotent: true,
-      signal: options.signal,
-    });
+    const response = await this.#create(['zones', zoneId, 'delegations'], body, options);
     const result = objectBody(response, 'POST /zones/{zoneId}/delegations');
     const fields: UncheckedBody<CreatedDelegationBody> = result;
     return { delegationEdgeId: requiredId(fields, 'delegation_edge_id', response.status), body: result };

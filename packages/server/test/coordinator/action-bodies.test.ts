@@ -26,12 +26,9 @@ interface ActionRoute {
 }
 
 describe.each(testBackends())('action routes without a body on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 },
-    tokens: {
-      token: { zoneId: ZONE, clientId: 'app_actions', scopes: ['agent:lifecycle', 'tools:call'] },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, seats: 500, tokens: {
+    token: { clientId: 'app_actions', scopes: ['agent:lifecycle', 'tools:call'] },
+  } });
 
   async function created(url: string, body: Record<string, unknown>): Promise<Record<string, string>> {
     const response = await harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token: tokens.token, body });

@@ -11,12 +11,9 @@ const ZONE = 'zone_races';
  * and docs/decisions/2026-12-04-delegation-semantics.md must hold after.
  */
 describe.each(testBackends())('cascades under concurrent writers on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    limits: { maxActivePerZoneApplication: 2000, maxActivePerApplication: 2000 },
-    tokens: {
-      token: { zoneId: ZONE, clientId: 'app_race', scopes: ['agent:lifecycle', 'tools:call'] },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, seats: 2000, tokens: {
+    token: { clientId: 'app_race', scopes: ['agent:lifecycle', 'tools:call'] },
+  } });
 
   const post = (url: string, body: Record<string, unknown>) => harness.call({ method: 'POST', url: `/zones/${ZONE}${url}`, token: tokens.token, body });
   const spawn = async (body: Record<string, unknown> = {}) => (await post('/agents', body)).json().agent_session_id as string;

@@ -68,15 +68,20 @@ export async function startHarness(
   };
 }
 
+/** A token a file mints in its zone: a client id (default scopes), or the client id with options. */
+type TokenRequest = string | Omit<MintOptions, 'zoneId'>;
+
 /**
- * A file's harness, started before its tests with `tokens` minted, and closed after them.
- * `harness` forwards to the started one; `tokens` is filled in before the first test runs.
+ * A file's harness, started before its tests with `tokens` minted in `zoneId`, and closed after
+ * them. `harness` forwards to the started one; `tokens` is filled in before the first test runs.
  */
 export function useHarness<Name extends string = never>(
   backend: Backend,
-  options: { tokens?: Record<Name, MintOptions>; maxConnections?: number; limits?: Partial<SessionLimits> } = {},
+  options: { zoneId?: string; tokens?: Record<Name, TokenRequest>; maxConnections?: number; limits?: Partial<SessionLimits>; seats?: number } = {},
 ): { harness: Harness; tokens: Record<Name, string> } {
-  const { tokens: requests = {} as Record<Name, MintOptions>, ...harnessOptions } = options;
+  const { zoneId = 'zone_test', tokens: requests = {} as Record<Name, TokenRequest>, seats, ...harnessOptions } = options;
+  // `seats` lifts both live-session limits at once, for files that spawn more than the defaults allow.
+  if (seats !== undefined) harnessOptions.limits = { ...harnessOptions.limits, maxActivePerZoneApplication: seats, maxActivePerApplication: seats };
   let started: Harness | undefined;
   const current = (): Harness => {
     if (started === undefined) throw new Error('the harness starts in beforeAll: use it inside a hook or a test');
@@ -86,7 +91,8 @@ export function useHarness<Name extends string = never>(
   beforeAll(async () => {
     started = await startHarness(backend, harnessOptions);
     for (const name of Object.keys(requests) as Name[]) {
-      tokens[name] = await started.mint(requests[name]);
+      const request = requests[name];
+      tokens[name] = await started.mint(typeof request === 'string' ? { zoneId, clientId: request } : { zoneId, ...request });
     }
   });
   afterAll(async () => {

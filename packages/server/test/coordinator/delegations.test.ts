@@ -6,13 +6,10 @@ import { outboxEvents, useHarness } from './coordinator-harness.ts';
 const ZONE = 'zone_delegations';
 
 describe.each(testBackends())('delegation edges on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    limits: { maxActivePerZoneApplication: 1000, maxActivePerApplication: 1000 },
-    tokens: {
-      alpha: { zoneId: ZONE, clientId: 'app_alpha', scopes: ['agent:lifecycle', 'tools:call', 'files:read', 'files:write'] },
-      beta: { zoneId: ZONE, clientId: 'app_beta', scopes: ['agent:lifecycle', 'tools:call'] },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, seats: 1000, tokens: {
+    alpha: { clientId: 'app_alpha', scopes: ['agent:lifecycle', 'tools:call', 'files:read', 'files:write'] },
+    beta: { clientId: 'app_beta', scopes: ['agent:lifecycle', 'tools:call'] },
+  } });
 
   beforeAll(async () => {
     // The STS's resources (its tables exist whenever the server's migrations ran).

@@ -6,12 +6,7 @@ import { outboxEvents, useHarness } from './coordinator-harness.ts';
 const ZONE = 'zone_invocations';
 
 describe.each(testBackends())('invocations on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    tokens: {
-      token: { zoneId: ZONE, clientId: 'app_worker' },
-      other: { zoneId: ZONE, clientId: 'app_other' },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, tokens: { token: 'app_worker', other: 'app_other' } });
   let session: string;
 
   beforeAll(async () => {

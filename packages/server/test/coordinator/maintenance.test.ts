@@ -6,11 +6,9 @@ import { outboxEvents, useHarness } from './coordinator-harness.ts';
 const ZONE = 'zone_maintenance';
 
 describe.each(testBackends())('coordinator job functions on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    tokens: {
-      token: { zoneId: ZONE, clientId: 'app_sweep', scopes: ['agent:lifecycle', 'tools:call'] },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, tokens: {
+    token: { clientId: 'app_sweep', scopes: ['agent:lifecycle', 'tools:call'] },
+  } });
 
   const spawn = async (body: Record<string, unknown>) =>
     (await harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: tokens.token, body })).json() as { agent_session_id: string; delegation_edge_id: string };

@@ -9,11 +9,9 @@ const ZONE = 'zone_seed';
  * (docs/decisions/2026-12-04-v1-compatibility-routes.md).
  */
 describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    tokens: {
-      token: { zoneId: ZONE, clientId: 'app_seed', scopes: ['agent:lifecycle', 'tools:call'] },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, tokens: {
+    token: { clientId: 'app_seed', scopes: ['agent:lifecycle', 'tools:call'] },
+  } });
 
   it('begins sessions, exchanges an edge and ends a subtree', async () => {
     const begin = (body: Record<string, unknown>) => harness.call({ method: 'POST', url: '/v1/begin', token: tokens.token, body });

@@ -6,12 +6,7 @@ import { useHarness } from './coordinator-harness.ts';
 const ZONE = 'zone_services';
 
 describe.each(testBackends())('service agents on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    tokens: {
-      token: { zoneId: ZONE, clientId: 'app_svc' },
-      other: { zoneId: ZONE, clientId: 'app_else' },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, tokens: { token: 'app_svc', other: 'app_else' } });
 
   const register = (body: Record<string, unknown>, bearer = tokens.token, headers?: Record<string, string>) =>
     harness.call({ method: 'POST', url: `/zones/${ZONE}/services`, token: bearer, body, ...(headers === undefined ? {} : { headers }) });

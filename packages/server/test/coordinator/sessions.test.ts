@@ -5,14 +5,11 @@ import { outboxEvents, useHarness } from './coordinator-harness.ts';
 const ZONE = 'zone_sessions';
 
 describe.each(testBackends())('agent sessions on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    limits: { maxActivePerZoneApplication: 500, maxActivePerApplication: 500 },
-    tokens: {
-      token: { zoneId: ZONE, clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call', 'files:read'] },
-      other: { zoneId: ZONE, clientId: 'app_two', scopes: ['agent:lifecycle', 'tools:call'] },
-      admin: { zoneId: ZONE, clientId: 'app_ops', scopes: ['agent:lifecycle', 'caracal:admin'] },
-    },
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, seats: 500, tokens: {
+    token: { clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call', 'files:read'] },
+    other: { clientId: 'app_two', scopes: ['agent:lifecycle', 'tools:call'] },
+    admin: { clientId: 'app_ops', scopes: ['agent:lifecycle', 'caracal:admin'] },
+  } });
 
   const spawnResponse = (body: Record<string, unknown> = {}, bearer = tokens.token, headers?: Record<string, string>) =>
     harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token: bearer, body, ...(headers === undefined ? {} : { headers }) });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '@caracal/protocol';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { DEFAULT_LIMITS, type ServerConfig } from '../../src/config.ts';
@@ -13,8 +14,7 @@ import { closeOnBackend, type Backend } from './backends.ts';
 import { testClock, type TestClock } from './test-clock.ts';
 import { openTestDatabase } from './test-database.ts';
 
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '@caracal/protocol';
 
 /** An application created by `bootstrapZone`, with the secret it was given. */
 export interface FixtureApplication {
@@ -278,6 +278,15 @@ export async function injectTokenRequest(
   return { status: response.statusCode, body: response.json(), headers: response.headers };
 }
 
+/** `inject()` of a token exchange of `subjectToken` (an access token), with the rest of the form. */
+export function injectExchange(
+  app: FastifyInstance,
+  subjectToken: string,
+  form: Record<string, string | undefined>,
+  options: { headers?: Record<string, string> } = {},
+): ReturnType<typeof injectTokenRequest> {
+  return injectTokenRequest(app, { grant_type: TOKEN_EXCHANGE_GRANT, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, ...form }, options);
+}
 
 /** An application's session mandate from `client_credentials`, through `inject()`. */
 export async function injectSessionToken(app: FastifyInstance, application: { id: string; secret: string }): Promise<string> {

@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { describe, beforeAll, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
-  ACCESS_TOKEN_TYPE,
-  TOKEN_EXCHANGE_GRANT,
   decodeClaims,
+  injectExchange,
   injectTokenRequest,
   insertAgentSession,
   insertDelegationEdge,
@@ -102,10 +101,7 @@ describe.each(testBackends())('exchange properties on $name', (backend) => {
   };
 
   const exchange = (leafSession: string, leafEdge: string, spec: ExchangeSpec) =>
-    injectTokenRequest(suite.sts.app, {
-      grant_type: TOKEN_EXCHANGE_GRANT,
-      subject_token: workerToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
+    injectExchange(suite.sts.app, workerToken, {
       resource: spec.resource,
       scope: spec.scopes?.join(' '),
       agent_session_id: leafSession,

@@ -2,12 +2,10 @@ import { NAME_MAX_LENGTH, RESOURCE_MAX_LENGTH } from '@caracal/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
 import {
-  ACCESS_TOKEN_TYPE,
-  TOKEN_EXCHANGE_GRANT,
   bootstrapZone,
   buildStsTestApp,
   injectSessionToken,
-  injectTokenRequest,
+  injectExchange,
   type StsTestApp,
   type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
@@ -30,10 +28,7 @@ describe.each(testBackends())('resource identifiers and zone ids on $name', (bac
     return { status: response.statusCode, body: response.json() as Record<string, unknown> };
   };
   const exchange = async (resource: string) =>
-    injectTokenRequest(sts.app, {
-      grant_type: TOKEN_EXCHANGE_GRANT,
-      subject_token: await injectSessionToken(sts.app, zone.applications.orchestrator!),
-      subject_token_type: ACCESS_TOKEN_TYPE,
+    injectExchange(sts.app, await injectSessionToken(sts.app, zone.applications.orchestrator!), {
       resource,
       scope: 'tools:read',
     });

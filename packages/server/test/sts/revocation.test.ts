@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import {
-  ACCESS_TOKEN_TYPE,
-  TOKEN_EXCHANGE_GRANT,
-  TOOLS_RESOURCE,
-  injectTokenRequest,
-  insertAgentSession,
-  insertDelegationEdge,
-} from '../helpers/sts-fixtures.ts';
+import { TOOLS_RESOURCE, injectExchange, insertAgentSession, insertDelegationEdge } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
 
 /**
@@ -33,10 +26,7 @@ describe.each(testBackends())('revocation at the token endpoint on $name', (back
     (await coordinator('POST', '/agents', parentId === undefined ? {} : { parent_id: parentId })).agent_session_id as string;
 
   const exchange = (subjectToken: string, form: Record<string, string>) =>
-    injectTokenRequest(suite.sts.app, {
-      grant_type: TOKEN_EXCHANGE_GRANT,
-      subject_token: subjectToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
+    injectExchange(suite.sts.app, subjectToken, {
       resource: TOOLS_RESOURCE,
       scope: 'tools:read',
       ...form,

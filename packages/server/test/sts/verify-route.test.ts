@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import {
-  ACCESS_TOKEN_TYPE,
-  TOKEN_EXCHANGE_GRANT,
-  TOOLS_RESOURCE,
-  injectTokenRequest,
-  insertAgentSession,
-  insertDelegationEdge,
-} from '../helpers/sts-fixtures.ts';
+import { TOOLS_RESOURCE, injectExchange, insertAgentSession, insertDelegationEdge } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
 
 describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
@@ -27,10 +20,7 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
   };
 
   const callMandate = async (form: Record<string, string> = {}, subjectToken = suite.orchestratorToken): Promise<string> => {
-    const answer = await injectTokenRequest(suite.sts.app, {
-      grant_type: TOKEN_EXCHANGE_GRANT,
-      subject_token: subjectToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
+    const answer = await injectExchange(suite.sts.app, subjectToken, {
       resource: TOOLS_RESOURCE,
       ...form,
     });
