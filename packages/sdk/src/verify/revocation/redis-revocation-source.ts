@@ -26,8 +26,13 @@ export interface RedisRevocationSourceOptions extends RevocationSourceCommonOpti
    * connection, e.g. `client.duplicate()`, or every other command on it waits behind the block.
    */
   readonly client: RedisCommandClient;
-  /** @default SESSIONS_REVOKE_TOPIC */
+  /** The topic to read, unprefixed; signatures are checked over this name. @default SESSIONS_REVOKE_TOPIC */
   readonly stream?: string;
+  /**
+   * The server's `redisKeyPrefix`, if it has one: the stream's key is `keyPrefix + stream`. The
+   * server signs the unprefixed topic, so `verifyEvent` is still given `stream`. @default ''
+   */
+  readonly keyPrefix?: string;
   /**
    * The consumer group. Every verifier process must read every revocation, and a group splits
    * its entries among its consumers, so each process needs a group of its own. Give a stable
@@ -73,6 +78,9 @@ class StreamGroupReader {
   readonly store: RevocationStore;
   readonly ready: Promise<void>;
   readonly #options: RedisRevocationSourceOptions;
+  /** The topic, as signed. */
+  readonly #topic: string;
+  /** The Redis key read: the topic behind the server's key prefix. */
   readonly #stream: string;
   readonly #group: string;
   readonly #consumer: string;
@@ -85,7 +93,8 @@ class StreamGroupReader {
   constructor(options: RedisRevocationSourceOptions) {
     this.#options = options;
     this.store = options.store ?? createRevocationStore();
-    this.#stream = options.stream ?? SESSIONS_REVOKE_TOPIC;
+    this.#topic = options.stream ?? SESSIONS_REVOKE_TOPIC;
+    this.#stream = `${options.keyPrefix ?? ''}${this.#topic}`;
     this.#ownsGroup = options.group === undefined;
     this.#group = options.group ?? `caracal-verify-${randomUUID()}`;
     this.#consumer = options.consumer ?? 'verifier';
@@ -149,7 +158,7 @@ class StreamGroupReader {
   #apply(entry: StreamEntry): void {
     if (entry.fields === undefined) return;
     try {
-      applyRevocationEvent(this.store, this.#options, { id: entry.id, topic: this.#stream, fields: entry.fields });
+      applyRevocationEvent(this.store, this.#options, { id: entry.id, topic: this.#topic, fields: entry.fields });
     } catch (error) {
       this.#options.onError?.(error);
     }
