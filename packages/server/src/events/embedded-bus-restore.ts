@@ -45,11 +45,11 @@ export async function restoreEmbeddedBus(options: {
   let restored = 0;
   let afterId = '0';
   for (;;) {
-    // Id order is publish order here: the in-process bus has one process, whose publisher claims rows in id order.
+    // Numeric id order (not the text alias's) is publish order here: the in-process bus has one process, whose publisher claims rows in id order.
     const { rows } = await options.database.query<PublishedRow>(
       `SELECT id::text AS id, topic, zone_id, event_type, payload, created_at, published_at FROM caracal_outbox
         WHERE status = 'published' AND published_at >= $1::timestamptz AND id > $2::bigint
-        ORDER BY id LIMIT $3`,
+        ORDER BY caracal_outbox.id LIMIT $3`,
       [since, afterId, PAGE_SIZE],
     );
     for (const row of rows) {
