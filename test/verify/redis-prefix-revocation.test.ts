@@ -60,11 +60,12 @@ describe('the Redis revocation source behind the server\'s redisKeyPrefix', () =
     await deleteKeys(REDIS_URL, [prefix]);
   });
 
-  const openSource = async (): Promise<RevocationSource> => {
+  const openSource = async (naming: 'keyPrefix' | 'prefixed stream' = 'keyPrefix'): Promise<RevocationSource> => {
     const client = redis.duplicate();
     await client.connect();
     clients.push(client);
-    const source = redisRevocationSource({ client, keyPrefix: prefix, zoneId: ZONE, blockMs: 200, verifyEvent: eventSignatureVerifier(EVENT_SECRET) });
+    const stream = naming === 'keyPrefix' ? { keyPrefix: prefix } : { stream: `${prefix}${SESSIONS_REVOKE_TOPIC}` };
+    const source = redisRevocationSource({ client, ...stream, zoneId: ZONE, blockMs: 200, verifyEvent: eventSignatureVerifier(EVENT_SECRET) });
     sources.push(source);
     return source;
   };
@@ -95,7 +96,7 @@ describe('the Redis revocation source behind the server\'s redisKeyPrefix', () =
     }
   };
 
-  it('a source started after the revocation reads it from the prefixed stream and refuses the mandate', async () => {
+  it.each(['keyPrefix', 'prefixed stream'] as const)('a source started after the revocation (named by %s) reads it from the prefixed stream and refuses the mandate', async (naming) => {
     let session = '';
     let token = '';
     await caracal.spawn({ kind: 'instance' }, async (context) => {
@@ -104,7 +105,7 @@ describe('the Redis revocation source behind the server\'s redisKeyPrefix', () =
       await terminate(session);
     });
     await awaitOnStream(session);
-    const source = await openSource();
+    const source = await openSource(naming);
     await source.ready();
     expect(source.store.isRevoked({ sessionId: session })).toBe(true);
     const verifier = createVerifier({ issuer: server.url, zoneId: ZONE, audience: RESOURCE, revocation: source });
