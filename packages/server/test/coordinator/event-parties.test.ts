@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
-import { outboxEvents, startHarness, type Harness } from './coordinator-harness.ts';
+import { outboxEvents, useHarness } from './coordinator-harness.ts';
 
 const ZONE = 'zone_event_parties';
 
@@ -8,54 +8,46 @@ const ZONE = 'zone_event_parties';
 // shaped like such an id is refused. Every event names the applications it concerns, which the
 // feed filters on (docs/decisions/2026-12-04-revocation-names.md, 2026-12-04-feed-visibility.md).
 describe.each(testBackends())('what events name, on $name', (backend) => {
-  let harness: Harness;
-  let victim: string;
-  let attacker: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(backend);
-    victim = await harness.mint({ zoneId: ZONE, clientId: 'app_victim', scopes: ['agent:lifecycle', 'tools:call'] });
-    attacker = await harness.mint({ zoneId: ZONE, clientId: 'app_attacker', scopes: ['agent:lifecycle', 'tools:call'] });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const { harness, tokens } = useHarness(backend, { zoneId: ZONE, tokens: {
+    victim: { clientId: 'app_victim', scopes: ['agent:lifecycle', 'tools:call'] },
+    attacker: { clientId: 'app_attacker', scopes: ['agent:lifecycle', 'tools:call'] },
+  } });
 
   const spawn = (body: Record<string, unknown>, token: string) => harness.call({ method: 'POST', url: `/zones/${ZONE}/agents`, token, body });
   const sessionCount = async (): Promise<number> =>
     (await harness.database.query<{ count: number }>('SELECT count(*)::int AS count FROM agent_sessions WHERE zone_id = $1', [ZONE])).rows[0]!.count;
 
   it('refuses a session_sid shaped like a server id (another application\'s live session, an edge id), creating nothing', async () => {
-    const live = await spawn({}, victim);
+    const live = await spawn({}, tokens.victim);
     expect(live.statusCode).toBe(201);
     const before = await sessionCount();
     for (const sessionSid of [live.json().agent_session_id as string, 'deledge_0000000000aaaaaaaaaaaaaaaa', 'agentsess_01jbxyzabcdefghjkmnpqrstvw']) {
-      const refused = await spawn({ session_sid: sessionSid }, attacker);
+      const refused = await spawn({ session_sid: sessionSid }, tokens.attacker);
       expect(refused.statusCode, sessionSid).toBe(400);
       expect(refused.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('session_sid') });
     }
     for (const url of ['/v1/begin']) {
-      const refused = await harness.call({ method: 'POST', url, token: attacker, body: { zone_id: ZONE, session_sid: live.json().agent_session_id } });
+      const refused = await harness.call({ method: 'POST', url, token: tokens.attacker, body: { zone_id: ZONE, session_sid: live.json().agent_session_id } });
       expect(refused.statusCode).toBe(400);
     }
     expect(await sessionCount()).toBe(before);
   });
 
   it('a revocation names the server-assigned id with the owner; the label rides along; every event names its parties', async () => {
-    const own = await spawn({ session_sid: 'agentsess_of_my_own_making' }, attacker);
+    const own = await spawn({ session_sid: 'agentsess_of_my_own_making' }, tokens.attacker);
     expect(own.statusCode).toBe(201);
     const sessionId = own.json().agent_session_id as string;
-    const target = (await spawn({}, victim)).json().agent_session_id as string;
+    const target = (await spawn({}, tokens.victim)).json().agent_session_id as string;
     const edge = await harness.call({
       method: 'POST',
       url: `/zones/${ZONE}/delegations`,
-      token: attacker,
+      token: tokens.attacker,
       body: { source_session_id: sessionId, target_session_id: target, scopes: ['tools:call'] },
     });
     expect(edge.statusCode).toBe(201);
-    const invocation = await harness.call({ method: 'POST', url: `/zones/${ZONE}/invocations`, token: attacker, body: { agent_session_id: sessionId, operation: 'op' } });
+    const invocation = await harness.call({ method: 'POST', url: `/zones/${ZONE}/invocations`, token: tokens.attacker, body: { agent_session_id: sessionId, operation: 'op' } });
     expect(invocation.statusCode, invocation.body).toBe(201);
-    expect((await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${sessionId}`, token: attacker })).statusCode).toBe(200);
+    expect((await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${sessionId}`, token: tokens.attacker })).statusCode).toBe(200);
 
     expect(await outboxEvents(harness.database, { type: 'session_revoked', sessionId })).toEqual([
       {
