@@ -47,6 +47,11 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
 
 const ID_PATTERN = /^[a-z]+_[0-9a-hjkmnp-tv-z]{26}$/;
 
+/** True when `value` has the shape of a server-assigned id, whatever its prefix. */
+export function hasIdShape(value: string): boolean {
+  return ID_PATTERN.test(value);
+}
+
 /** True when `value` looks like an id with `prefix` (cheap shape check before touching SQL). */
 export function isId(value: unknown, prefix: IdPrefix): value is string {
   return typeof value === 'string' && value.startsWith(`${prefix}_`) && ID_PATTERN.test(value);

@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.ts';
 import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from './config.ts';
 import { openDatabase } from './db/open-database.ts';
+import { restoreEmbeddedBus } from './events/embedded-bus-restore.ts';
 import { openEventBus } from './events/open-event-bus.ts';
+import { ALL_TOPICS } from './events/topics.ts';
 import type { JobSettings } from './jobs/job-settings.ts';
 import { startJobs } from './jobs/start-jobs.ts';
 import { attachServerContext, serverContextOf, type ServerContext } from './server-context.ts';
@@ -92,6 +94,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const context: ServerContext = serverContextOf(app);
   let jobs: { stop(): Promise<void> } | undefined;
   try {
+    // Before the feeds and the publisher run: the embedded bus gets back what it published last time.
+    await restoreEmbeddedBus({ database, bus, signingSecret: config.eventSigningSecret, now: Date.now(), topics: ALL_TOPICS });
     await app.listen({ port: options.port ?? 4000, host });
     const address = app.server.address() as AddressInfo;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;

@@ -29,6 +29,15 @@ describe('parseRevocationEvent', () => {
     expect(parseRevocationEvent(edgeRevoke, DELEGATIONS_INVALIDATE_TOPIC)).toEqual({ sessionIds: [], edgeIds: ['deledge_1'], zoneId: 'zone_a' });
   });
 
+  it('never reads the caller-chosen session_sid: another application could set it to a victim\'s session id (F1)', () => {
+    const forged = {
+      type: 'session_revoked',
+      zone_id: 'zone_a',
+      payload: JSON.stringify({ agent_session_id: 'agentsess_attacker', session_sid: 'agentsess_victim', application_id: 'app_attacker' }),
+    };
+    expect(parseRevocationEvent(forged, SESSIONS_REVOKE_TOPIC)).toEqual({ sessionIds: ['agentsess_attacker'], edgeIds: [], zoneId: 'zone_a' });
+  });
+
   it('ignores counts, junk payloads and non-string ids', () => {
     expect(parseRevocationEvent({ payload: '{broken', type: 'x' }, SESSIONS_REVOKE_TOPIC)).toMatchObject({ sessionIds: [], edgeIds: [] });
     expect(parseRevocationEvent({ payload: { revoked_edges: 3, session_id: 42, session_ids: ['ok', 7, ''] } }, SESSIONS_REVOKE_TOPIC)).toMatchObject({ sessionIds: ['ok'], edgeIds: [] });

@@ -26,6 +26,11 @@ export interface EventBus {
   read(topic: string, options: { afterId: string; limit: number }): Promise<BusEntry[]>;
   /** The id of the newest entry of `topic`, or `0-0` when it has none. */
   latestId(topic: string): Promise<string>;
+  /**
+   * The in-process bus only (Redis keeps its streams across restarts): appends an entry dated
+   * `atMs` (its id's time part, kept increasing), to rebuild the streams from the outbox at start.
+   */
+  restore?(topic: string, fields: Record<string, string>, atMs: number): string;
   /** Resolves when the bus can accept publishes (Redis reachable). */
   ping(): Promise<void>;
   close(): Promise<void>;

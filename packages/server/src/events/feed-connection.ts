@@ -1,5 +1,6 @@
 import { openEventFeed, type EventFeed } from './event-feed.ts';
 import { feedEventJson, type FeedRequest } from './feed-request.ts';
+import { eventForViewer, type FeedViewer } from './feed-visibility.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
 
 /** A client this far behind is cut off; it resumes from its last cursor instead of growing memory. */
@@ -19,8 +20,11 @@ export interface FeedTransport {
 export interface FeedConnection {
   /** Closes the feed and the transport; safe to call more than once. */
   end(): void;
-  /** Opens the feed; undefined when the connection ended meanwhile (the feed is closed again). */
-  open(zoneId: string, feedRequest: FeedRequest): Promise<EventFeed | undefined>;
+  /**
+   * Opens the feed, showing `viewer` what it may see; undefined when the connection ended
+   * meanwhile (the feed is closed again).
+   */
+  open(zoneId: string, feedRequest: FeedRequest, viewer: FeedViewer): Promise<EventFeed | undefined>;
 }
 
 export function feedConnection(options: FeedRouteOptions, transport: FeedTransport): FeedConnection {
@@ -32,7 +36,7 @@ export function feedConnection(options: FeedRouteOptions, transport: FeedTranspo
     transport.close();
   };
   openFeeds.add(end);
-  const open = async (zoneId: string, feedRequest: FeedRequest): Promise<EventFeed | undefined> => {
+  const open = async (zoneId: string, feedRequest: FeedRequest, viewer: FeedViewer): Promise<EventFeed | undefined> => {
     const feed = await openEventFeed({
       bus: context.bus,
       relay,
@@ -41,7 +45,10 @@ export function feedConnection(options: FeedRouteOptions, transport: FeedTranspo
       zoneId,
       cursor: feedRequest.cursor,
       onEvent: (event, cursor) => {
-        transport.send(feedEventJson(event, cursor), cursor);
+        // A hidden event still moves the cursor: resuming never brings it back.
+        const visible = eventForViewer(event, viewer);
+        if (visible === undefined) return;
+        transport.send(feedEventJson(visible, cursor), cursor);
         if (transport.bufferedBytes() > MAX_BUFFERED_BYTES) end();
       },
     });

@@ -25,8 +25,8 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
   let lastMs = 0;
   let sequence = 0;
 
-  const nextId = (): string => {
-    const ms = Math.max(now(), lastMs);
+  const nextId = (at: number = now()): string => {
+    const ms = Math.max(at, lastMs);
     sequence = ms === lastMs ? sequence + 1 : 0;
     lastMs = ms;
     return `${ms}-${sequence}`;
@@ -55,20 +55,25 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Event
     }
   };
 
+  const append = (topic: string, fields: Record<string, string>, at?: number): string => {
+    const entry: BusEntry = { id: nextId(at), fields: Object.freeze({ ...fields }) };
+    let stream = streams.get(topic);
+    if (stream === undefined) {
+      stream = [];
+      streams.set(topic, stream);
+    }
+    stream.push(entry);
+    if (stream.length > retained * 1.1) stream.splice(0, stream.length - retained);
+    for (const handler of subscribers.get(topic) ?? []) deliver(handler, entry);
+    return entry.id;
+  };
+
   return {
     kind: 'memory',
     async publish(topic, fields) {
-      const entry: BusEntry = { id: nextId(), fields: Object.freeze({ ...fields }) };
-      let stream = streams.get(topic);
-      if (stream === undefined) {
-        stream = [];
-        streams.set(topic, stream);
-      }
-      stream.push(entry);
-      if (stream.length > retained * 1.1) stream.splice(0, stream.length - retained);
-      for (const handler of subscribers.get(topic) ?? []) deliver(handler, entry);
-      return entry.id;
+      return append(topic, fields);
     },
+    restore: append,
     async subscribe(topic, onEntry, subscribeOptions) {
       const afterId = subscribeOptions?.afterId;
       if (afterId !== undefined && afterId !== '$') for (const entry of entriesAfter(topic, afterId)) deliver(onEntry, entry);

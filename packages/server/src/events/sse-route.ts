@@ -4,7 +4,9 @@ import type { EventRelay } from './event-relay.ts';
 import { feedConnection } from './feed-connection.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { parseFeedRequest } from './feed-request.ts';
+import { feedViewerOf, type FeedViewer } from './feed-visibility.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
+import { unauthorized } from '../http/server-error.ts';
 
 export interface FeedRouteOptions {
   context: ServerContext;
@@ -22,17 +24,21 @@ export interface FeedRouteOptions {
  */
 export const sseRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
   const { context } = options;
+  const viewers = new WeakMap<object, FeedViewer>();
   app.get(
     '/zones/:zoneId/events',
     {
       schema: { params: EventsParams, querystring: EventsQuery, headers: EventsHeaders },
       // Before the input is checked, so an anonymous caller learns nothing about it.
       preValidation: async (request) => {
-        await authenticateFeed(request, context.tokenVerifier, request.params.zoneId);
+        viewers.set(request, feedViewerOf(await authenticateFeed(request, context.tokenVerifier, request.params.zoneId)));
       },
     },
     async (request, reply) => {
       const { zoneId } = request.params;
+      const viewer = viewers.get(request);
+      // Unreachable (preValidation ran), but a feed never opens without knowing its viewer.
+      if (viewer === undefined) throw unauthorized('a bearer mandate is required');
       const feedRequest = parseFeedRequest({ topics: request.query.topics, cursor: request.headers['last-event-id'] ?? request.query.last_event_id });
 
       reply.hijack();
@@ -59,7 +65,7 @@ export const sseRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
       request.raw.on('close', connection.end);
 
       try {
-        const feed = await connection.open(zoneId, feedRequest);
+        const feed = await connection.open(zoneId, feedRequest, viewer);
         // A named event (EventSource's onmessage ignores it) whose id is the starting cursor: a client
         // that drops before its first event still resumes from here instead of from "now".
         if (feed !== undefined) response.write(`id: ${feed.cursor()}\nevent: ready\ndata: ${JSON.stringify({ cursor: feed.cursor() })}\n\n`);

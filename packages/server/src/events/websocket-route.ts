@@ -2,6 +2,7 @@ import { WebSocketQuery, type FeedReady } from '@caracal/protocol';
 import { authenticateFeed } from './feed-auth.ts';
 import { feedConnection } from './feed-connection.ts';
 import { parseFeedRequest, type FeedRequest } from './feed-request.ts';
+import { feedViewerOf, type FeedViewer } from './feed-visibility.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 
@@ -17,6 +18,7 @@ const GOING_AWAY = 1001;
 export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
   const { context } = options;
   const parsed = new WeakMap<object, FeedRequest>();
+  const viewers = new WeakMap<object, FeedViewer>();
 
   app.get(
     '/ws',
@@ -27,7 +29,9 @@ export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options
       // zone there is nothing to authenticate against, and the schema refuses the request.
       preValidation: async (request) => {
         const zoneId: unknown = request.query.zone_id;
-        if (typeof zoneId === 'string' && zoneId !== '') await authenticateFeed(request, context.tokenVerifier, zoneId);
+        if (typeof zoneId === 'string' && zoneId !== '') {
+          viewers.set(request, feedViewerOf(await authenticateFeed(request, context.tokenVerifier, zoneId)));
+        }
       },
       // Still before the upgrade, so a bad topic or cursor is a plain 400.
       preHandler: async (request) => {
@@ -36,7 +40,8 @@ export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options
     },
     async (socket, request) => {
       const feedRequest = parsed.get(request);
-      if (feedRequest === undefined) {
+      const viewer = viewers.get(request);
+      if (feedRequest === undefined || viewer === undefined) {
         socket.close(1008, 'unauthenticated');
         return;
       }
@@ -51,7 +56,7 @@ export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options
       });
       socket.on('close', connection.end);
       try {
-        const feed = await connection.open(request.query.zone_id, feedRequest);
+        const feed = await connection.open(request.query.zone_id, feedRequest, viewer);
         if (feed === undefined) return;
         // The starting cursor, so a client that drops before its first event resumes from here.
         const ready: FeedReady = { ready: true, cursor: feed.cursor() };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readStreamReply, type StreamEntry } from '@caracal/protocol';
+import { ALL_TOPICS, readStreamReply, type StreamEntry } from '@caracal/protocol';
 import { readySignal } from './ready-signal.ts';
 import { CaracalError } from '../../errors.ts';
 import { backoffDelay } from '../../retry/backoff.ts';
@@ -26,8 +26,17 @@ export interface RedisRevocationSourceOptions extends RevocationSourceCommonOpti
    * connection, e.g. `client.duplicate()`, or every other command on it waits behind the block.
    */
   readonly client: RedisCommandClient;
-  /** @default SESSIONS_REVOKE_TOPIC */
+  /**
+   * The topic to read; signatures are checked over it. Given as a prefixed key
+   * (`<prefix>caracal.sessions.revoke`) without `keyPrefix`, the topic is its known ending.
+   * @default SESSIONS_REVOKE_TOPIC
+   */
   readonly stream?: string;
+  /**
+   * The server's `redisKeyPrefix`, if it has one: the stream's key is `keyPrefix + stream`. The
+   * server signs the unprefixed topic, so `verifyEvent` is still given `stream`. @default ''
+   */
+  readonly keyPrefix?: string;
   /**
    * The consumer group. Every verifier process must read every revocation, and a group splits
    * its entries among its consumers, so each process needs a group of its own. Give a stable
@@ -66,6 +75,17 @@ export function redisRevocationSource(options: RedisRevocationSourceOptions): Re
   return { store: reader.store, ready: () => reader.ready, close: () => reader.close() };
 }
 
+/**
+ * The key to read and the topic its entries are signed over. A `stream` given as the prefixed key
+ * (`<prefix>caracal.sessions.revoke`) without `keyPrefix` is understood too: the server only
+ * ever signs its bare topic names.
+ */
+function splitStreamKey(stream: string, keyPrefix: string | undefined): { key: string; topic: string } {
+  if (keyPrefix !== undefined) return { key: `${keyPrefix}${stream}`, topic: stream };
+  const topic = ALL_TOPICS.find((name) => stream.length > name.length && stream.endsWith(name));
+  return { key: stream, topic: topic ?? stream };
+}
+
 /** Pacing of read retries after a failure (Redis down, the group gone). */
 const READ_RETRY_BACKOFF = { minDelayMs: 100, maxDelayMs: 5000, factor: 2, jitter: 0.5 };
 
@@ -73,6 +93,9 @@ class StreamGroupReader {
   readonly store: RevocationStore;
   readonly ready: Promise<void>;
   readonly #options: RedisRevocationSourceOptions;
+  /** The topic, as signed. */
+  readonly #topic: string;
+  /** The Redis key read: the topic behind the server's key prefix. */
   readonly #stream: string;
   readonly #group: string;
   readonly #consumer: string;
@@ -85,7 +108,9 @@ class StreamGroupReader {
   constructor(options: RedisRevocationSourceOptions) {
     this.#options = options;
     this.store = options.store ?? createRevocationStore();
-    this.#stream = options.stream ?? SESSIONS_REVOKE_TOPIC;
+    const named = splitStreamKey(options.stream ?? SESSIONS_REVOKE_TOPIC, options.keyPrefix);
+    this.#topic = named.topic;
+    this.#stream = named.key;
     this.#ownsGroup = options.group === undefined;
     this.#group = options.group ?? `caracal-verify-${randomUUID()}`;
     this.#consumer = options.consumer ?? 'verifier';
@@ -149,7 +174,7 @@ class StreamGroupReader {
   #apply(entry: StreamEntry): void {
     if (entry.fields === undefined) return;
     try {
-      applyRevocationEvent(this.store, this.#options, { id: entry.id, topic: this.#stream, fields: entry.fields });
+      applyRevocationEvent(this.store, this.#options, { id: entry.id, topic: this.#topic, fields: entry.fields });
     } catch (error) {
       this.#options.onError?.(error);
     }

@@ -27,8 +27,10 @@ export interface ParsedRevocation {
   readonly zoneId: string | undefined;
 }
 
-// Only keys that name a revoked session: an edge revocation's source/target sessions live on.
-const SESSION_KEYS = ['agent_session_id', 'session_id', 'session_sid'] as const;
+// Only keys that name a revoked session by an id the server assigned: an edge revocation's
+// source/target sessions live on, and `session_sid` is a label the spawning application chose, so
+// another application could set it to a victim's id (docs/decisions/2026-12-04-revocation-names.md).
+const SESSION_KEYS = ['agent_session_id', 'session_id'] as const;
 const SESSION_LIST_KEYS = ['session_ids', 'agent_session_ids', 'affected_sessions', 'terminated_sessions'] as const;
 const EDGE_KEYS = ['edge_id', 'delegation_edge_id'] as const;
 const EDGE_LIST_KEYS = ['edge_ids', 'revoked_edges', 'delegation_edge_ids'] as const;

@@ -61,7 +61,8 @@ export async function insertInvocation(database: Queryable, row: InvocationRow, 
     events AS (
       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
       SELECT '${Topics.invocationsLifecycle}', 'invocation_created', ${zone},
-        jsonb_build_object('invocation_id', ${id}, 'agent_session_id', ${session}, 'operation', ${p.add(row.operation, '::text')})
+        jsonb_build_object('invocation_id', ${id}, 'agent_session_id', ${session}, 'application_id', ${p.add(row.application_id, '::text')},
+          'operation', ${p.add(row.operation, '::text')})
       FROM invocation RETURNING id),
     ${receiptCte(p, receipt, 'invocation')}
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM invocation)
@@ -103,7 +104,8 @@ export async function transitionInvocation(database: Queryable, change: Invocati
      events AS (
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.invocationsLifecycle}', ${p.add(change.event, '::text')}, zone_id,
-         jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'status', status, 'at', ${now})
+         jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'application_id', application_id,
+           'status', status, 'at', ${now})
        FROM changed RETURNING id)
      SELECT changed.* FROM changed`,
     p.values,
@@ -126,11 +128,11 @@ export function expireOverdueInvocations(database: Database, now: Date): Promise
      expired AS (
        UPDATE agent_invocations i SET status = 'expired', finished_at = $1::timestamptz
        FROM overdue WHERE i.id = overdue.id
-       RETURNING i.id, i.zone_id, i.agent_session_id),
+       RETURNING i.id, i.zone_id, i.agent_session_id, i.application_id),
      events AS (
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.invocationsLifecycle}', 'invocation_expired', zone_id,
-         jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'at', $1::timestamptz)
+         jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'application_id', application_id, 'at', $1::timestamptz)
        FROM expired RETURNING id)
      SELECT (SELECT count(*) FROM expired)::int AS count`,
     now,

@@ -99,7 +99,8 @@ export async function renewLease(
        RETURNING ${COLUMNS}),
      events AS (
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-       SELECT '${Topics.agentsLifecycle}', 'service_healthy', zone_id, jsonb_build_object('service_id', id)
+       SELECT '${Topics.agentsLifecycle}', 'service_healthy', zone_id,
+         jsonb_build_object('service_id', id, 'application_id', application_id)
        FROM renewed WHERE (SELECT status FROM previous) = 'unhealthy' RETURNING id)
      SELECT renewed.*, coalesce((SELECT status FROM previous) = 'unhealthy', false) AS revived FROM renewed`,
     [renewal.id, renewal.leaseSeconds ?? null, new Date(renewal.now).toISOString()],
@@ -111,10 +112,11 @@ export async function deregisterServiceAgent(database: Queryable, change: { id: 
   const result = await database.query<{ count: number }>(
     `WITH gone AS (
        UPDATE agent_services SET status = 'deregistered', deregistered_at = $2::timestamptz
-       WHERE id = $1 AND status <> 'deregistered' RETURNING id, zone_id),
+       WHERE id = $1 AND status <> 'deregistered' RETURNING id, zone_id, application_id),
      events AS (
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-       SELECT '${Topics.agentsLifecycle}', 'service_deregistered', zone_id, jsonb_build_object('service_id', id) FROM gone RETURNING id)
+       SELECT '${Topics.agentsLifecycle}', 'service_deregistered', zone_id,
+         jsonb_build_object('service_id', id, 'application_id', application_id) FROM gone RETURNING id)
      SELECT (SELECT count(*) FROM gone)::int AS count`,
     [change.id, new Date(change.now).toISOString()],
   );

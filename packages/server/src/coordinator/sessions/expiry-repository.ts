@@ -28,7 +28,8 @@ async function expireEdges(database: Queryable, now: Date): Promise<number> {
        ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED),
      expired AS (
        UPDATE delegation_edges e SET status = 'expired', edge_version = e.edge_version + 1
-       FROM due WHERE e.id = due.id RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id),
+       FROM due WHERE e.id = due.id
+       RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id, e.issuer_application_id, e.receiver_application_id),
      epochs AS (
        INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at)
        SELECT DISTINCT zone_id, 1, $1::timestamptz FROM expired
@@ -37,7 +38,8 @@ async function expireEdges(database: Queryable, now: Date): Promise<number> {
      events AS (
        INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
        SELECT '${Topics.delegationsInvalidate}', 'edge_expire', x.zone_id, jsonb_build_object('delegation_edge_id', x.id,
-         'source_session_id', x.source_session_id, 'target_session_id', x.target_session_id, 'epoch', epochs.epoch)
+         'source_session_id', x.source_session_id, 'target_session_id', x.target_session_id,
+         'issuer_application_id', x.issuer_application_id, 'receiver_application_id', x.receiver_application_id, 'epoch', epochs.epoch)
        FROM expired x JOIN epochs ON epochs.zone_id = x.zone_id RETURNING id)
      SELECT (SELECT count(*) FROM expired)::int AS expired`,
     [now.toISOString()],

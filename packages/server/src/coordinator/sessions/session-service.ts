@@ -13,6 +13,7 @@ import { inZone } from '../shared/in-zone.ts';
 import { assertStorableFields } from '../shared/storable-json.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
+import { assertSessionSidIsLabel } from './session-sid.ts';
 import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SpawnRecord } from './spawn-repository.ts';
 import { resolveSpawnGrant } from './spawn-grant.ts';
 import { planSpawn } from './spawn-plan.ts';
@@ -39,6 +40,7 @@ export async function spawnSession(
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
   assertStorableFields(body, ['capabilities', 'labels', 'metadata']);
+  assertSessionSidIsLabel(body.session_sid);
   const now = context.now();
   return idempotentCreate(context, request, now, async (receiptFor) => {
     const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);

@@ -190,6 +190,8 @@ function spawnEdgeEvent(record: SpawnRecord, edge: SpawnEdgeRecord, sourceSessio
     delegation_edge_id: edge.id,
     source_session_id: sourceSessionId,
     target_session_id: record.id,
+    issuer_application_id: edge.issuerApplicationId,
+    receiver_application_id: record.applicationId,
     parent_edge_id: edge.parentEdgeId,
     scopes: edge.scopes,
     resource_id: edge.resourceId,

@@ -78,7 +78,7 @@ export function terminationCtes(parts: TerminationParts): string[] {
     `revoked AS (
       UPDATE delegation_edges e SET status = 'revoked', revoked_at = ${now}, edge_version = e.edge_version + 1
       WHERE e.id = ANY (ARRAY(SELECT id FROM edges_to_revoke)) AND e.status = 'active'
-      RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id)`,
+      RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id, e.issuer_application_id, e.receiver_application_id)`,
     `epochs AS (
       INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at)
       SELECT DISTINCT zone_id, 1, ${now} FROM revoked
@@ -87,7 +87,7 @@ export function terminationCtes(parts: TerminationParts): string[] {
     `cancelled AS (
       UPDATE agent_invocations i SET status = 'cancelled', finished_at = ${now}, cancel_reason = 'session_terminated'
       WHERE i.agent_session_id = ANY (ARRAY(SELECT id FROM terminated)) AND i.status IN ('pending', 'running')
-      RETURNING i.id, i.zone_id, i.agent_session_id)`,
+      RETURNING i.id, i.zone_id, i.agent_session_id, i.application_id)`,
     `termination_events AS (
       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
       SELECT '${Topics.agentsLifecycle}', 'session_terminated', t.zone_id, jsonb_build_object('agent_session_id', t.id,
@@ -99,11 +99,12 @@ export function terminationCtes(parts: TerminationParts): string[] {
       FROM terminated t
       UNION ALL
       SELECT '${Topics.delegationsInvalidate}', 'edge_revoke', r.zone_id, jsonb_build_object('delegation_edge_id', r.id,
-        'source_session_id', r.source_session_id, 'target_session_id', r.target_session_id, 'epoch', epochs.epoch)
+        'source_session_id', r.source_session_id, 'target_session_id', r.target_session_id,
+        'issuer_application_id', r.issuer_application_id, 'receiver_application_id', r.receiver_application_id, 'epoch', epochs.epoch)
       FROM revoked r JOIN epochs ON epochs.zone_id = r.zone_id
       UNION ALL
       SELECT '${Topics.invocationsLifecycle}', 'invocation_cancelled', c.zone_id, jsonb_build_object('invocation_id', c.id,
-        'agent_session_id', c.agent_session_id, 'reason', 'session_terminated') FROM cancelled c
+        'agent_session_id', c.agent_session_id, 'application_id', c.application_id, 'reason', 'session_terminated') FROM cancelled c
       RETURNING id)`,
   ];
 }
