@@ -5,6 +5,7 @@
  * real receiver on port 0; the receiver's headers are then checked against the exported spans.
  */
 import { createRequire } from 'node:module';
+import type * as NodeHttp from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind } from '@opentelemetry/api';
@@ -28,7 +29,7 @@ interface Received {
 /** A receiver that records what each request carried; built after the instrumentations switch, as an app would be. */
 async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   // Through require, as a CommonJS app loads it, so the http instrumentation's hook sees it.
-  const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+  const http = createRequire(import.meta.url)('node:http') as typeof NodeHttp;
   const received: Received[] = [];
   const server: Server = http.createServer((request: IncomingMessage, response) => {
     const traceparents: string[] = [];

@@ -32,8 +32,11 @@ export function startOtel3(): OtelLine {
     },
     useInstrumentations(on) {
       // disable() on a never-enabled instrumentation throws in some versions: switch on change only.
-      if (on.undici !== enabled.undici) (on.undici ? undici.enable() : undici.disable());
-      if (on.http !== enabled.http) (on.http ? http.enable() : http.disable());
+      for (const [name, instrumentation] of [['undici', undici], ['http', http]] as const) {
+        if (on[name] === enabled[name]) continue;
+        if (on[name]) instrumentation.enable();
+        else instrumentation.disable();
+      }
       enabled = { ...on };
     },
     spans: () => exporter.getFinishedSpans(),
