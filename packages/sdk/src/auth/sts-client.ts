@@ -6,8 +6,10 @@ import {
   type TokenResponse,
   type UncheckedBody,
 } from '@caracal/protocol';
+import { SpanKind } from '@opentelemetry/api';
 import { CaracalError } from '../errors.ts';
 import { objectBody, type HttpClient, type HttpResponse } from '../http/http-client.ts';
+import { inSpan } from '../telemetry/in-span.ts';
 import type { Clock } from '../time/clock.ts';
 import type { ExchangedMandate } from './exchanged-mandate.ts';
 
@@ -97,9 +99,19 @@ export class StsClient {
 
   /**
    * RFC 8693 exchange for a mandate bound to one resource. Not idempotent (each mint may spend an
-   * edge's budget), so only failures the STS cannot have acted on are retried.
+   * edge's budget), so only failures the STS cannot have acted on are retried. One
+   * `caracal.exchange` span (a no-op without an OpenTelemetry SDK); it never holds a token.
    */
-  async exchange(request: TokenExchangeRequest): Promise<ExchangedMandate> {
+  exchange(request: TokenExchangeRequest): Promise<ExchangedMandate> {
+    const attributes = {
+      'caracal.resource': request.resource,
+      ...(request.agentSessionId === undefined ? {} : { 'caracal.agent_session_id': request.agentSessionId }),
+      ...(request.delegationEdgeId === undefined ? {} : { 'caracal.delegation_edge_id': request.delegationEdgeId }),
+    };
+    return inSpan('caracal.exchange', { kind: SpanKind.INTERNAL, attributes }, () => this.#exchange(request));
+  }
+
+  async #exchange(request: TokenExchangeRequest): Promise<ExchangedMandate> {
     const form: TokenRequestForm = {
       grant_type: TOKEN_EXCHANGE_GRANT,
       subject_token: request.subjectToken,

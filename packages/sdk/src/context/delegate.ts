@@ -1,9 +1,11 @@
+import { SpanKind } from '@opentelemetry/api';
 import { CaracalError } from '../errors.ts';
 import type { CaracalContext } from '../model/caracal-context.ts';
 import { requireContext } from './current.ts';
 import { delegationRequestBody } from './delegation-request.ts';
 import type { SessionDependencies } from './session-dependencies.ts';
 import type { DelegateOptions } from './spawn-options.ts';
+import { inSpan, setActiveSpanAttribute } from '../telemetry/in-span.ts';
 import { contextStorage } from './storage.ts';
 import { assertHop, freezeContext } from './validate-context.ts';
 
@@ -28,7 +30,7 @@ function actingAuthority(context: CaracalContext, options: DelegateOptions): Pic
  * hop 32. The edge stays active after `fn` returns.
  * @internal
  */
-export async function delegateSession<R>(
+async function runDelegate<R>(
   dependencies: Pick<SessionDependencies, 'coordinator'>,
   options: DelegateOptions,
   fn: (context: CaracalContext) => R | PromiseLike<R>,
@@ -43,6 +45,8 @@ export async function delegateSession<R>(
   assertHop(hop);
   const body = delegationRequestBody(options, { ...context, agentSessionId });
   const created = await dependencies.coordinator.createDelegation(context.zoneId, body, { idempotencyKey: options.idempotencyKey, signal: options.signal });
+  setActiveSpanAttribute('caracal.delegation_edge_id', created.delegationEdgeId);
+  setActiveSpanAttribute('caracal.hop', hop);
   const child = freezeContext({
     ...context,
     ...actingAuthority(context, options),
@@ -52,4 +56,17 @@ export async function delegateSession<R>(
     hop,
   });
   return await contextStorage().run(child, fn, child);
+}
+
+/**
+ * `delegate` inside one `caracal.delegate` span (a no-op without an OpenTelemetry SDK), active
+ * while `fn` runs as the target.
+ * @internal
+ */
+export function delegateSession<R>(
+  dependencies: Pick<SessionDependencies, 'coordinator'>,
+  options: DelegateOptions,
+  fn: (context: CaracalContext) => R | PromiseLike<R>,
+): Promise<R> {
+  return inSpan('caracal.delegate', { kind: SpanKind.INTERNAL }, () => runDelegate(dependencies, options, fn));
 }

@@ -1,5 +1,7 @@
+import { SpanKind } from '@opentelemetry/api';
 import { CaracalError } from '../errors.ts';
 import { activeOtelTraceId, newTraceId } from '../propagation/index.ts';
+import { inSpan, setActiveSpanAttribute } from '../telemetry/in-span.ts';
 import type { CaracalContext } from '../model/caracal-context.ts';
 import { reportCleanupError } from './cleanup-error.ts';
 import { current } from './current.ts';
@@ -22,8 +24,9 @@ function childContext(parent: CaracalContext | undefined, fields: { subjectToken
     ...fields,
     // The inherited edge was derived from the parent's edge; record that link for the chain.
     parentEdgeId: fields.delegationEdgeId === undefined ? undefined : parent?.delegationEdgeId,
-    // One trace per top-level story: the parent's, else the active OpenTelemetry span's, else new.
-    traceId: parent?.traceId ?? activeOtelTraceId() ?? newTraceId(),
+    // One trace per top-level story. The active OpenTelemetry span's (this spawn's own span when
+    // an SDK is registered) comes first: it is the trace the ids on the wire belong to.
+    traceId: activeOtelTraceId() ?? parent?.traceId ?? newTraceId(),
     traceFlags: parent?.traceFlags,
     traceState: parent?.traceState,
     baggage: parent?.baggage,
@@ -39,7 +42,7 @@ function childContext(parent: CaracalContext | undefined, fields: { subjectToken
  * own error or discard `fn`'s result.
  * @internal
  */
-export async function spawnSession<R>(
+async function runSpawn<R>(
   dependencies: SessionDependencies,
   options: SpawnOptions,
   fn: (context: CaracalContext) => R | PromiseLike<R>,
@@ -54,6 +57,8 @@ export async function spawnSession<R>(
   const subjectToken = await dependencies.sessionToken(options?.signal);
   const created = await dependencies.coordinator.createAgentSession(zoneId, body, { idempotencyKey: options?.idempotencyKey, signal: options?.signal });
   const { agentSessionId, delegationEdgeId } = created;
+  setActiveSpanAttribute('caracal.agent_session_id', agentSessionId);
+  setActiveSpanAttribute('caracal.delegation_edge_id', delegationEdgeId);
   const context = childContext(parent, { subjectToken, zoneId, clientId, agentSessionId, delegationEdgeId });
   let result: R;
   try {
@@ -64,4 +69,18 @@ export async function spawnSession<R>(
   }
   await terminate(dependencies, agentSessionId, false);
   return result;
+}
+
+/**
+ * `spawn`: seed 003's sequence inside one `caracal.spawn` span (a no-op without an OpenTelemetry
+ * SDK) that stays active while `fn` runs, so `fn`'s own spans and Caracal's calls are its children.
+ * @internal
+ */
+export function spawnSession<R>(
+  dependencies: SessionDependencies,
+  options: SpawnOptions,
+  fn: (context: CaracalContext) => R | PromiseLike<R>,
+): Promise<R> {
+  const attributes = { 'caracal.zone_id': dependencies.zoneId, 'caracal.client_id': dependencies.clientId };
+  return inSpan('caracal.spawn', { kind: SpanKind.INTERNAL, attributes }, () => runSpawn(dependencies, options, fn));
 }

@@ -8,6 +8,7 @@ import { extract } from './extract.ts';
 import type { IncomingHeaders } from './headers.ts';
 import { newSpanId } from './ids.ts';
 import { traceFlagsOf, traceIdOf, traceStateOf } from './inject.ts';
+import { isInstrumentationSuppressed } from '../telemetry/suppress-instrumentation.ts';
 import type { CaracalLineage } from './lineage.ts';
 
 /**
@@ -72,7 +73,8 @@ export interface CaracalPropagatorOptions {
  * valid one, else from the Caracal context, and never when the carrier already holds a
  * `traceparent` (instrumentation wrote it first). It then writes `baggage` with the Caracal
  * members, merged into any `baggage` already in the carrier; put it after `W3CBaggagePropagator`
- * in a `CompositePropagator`, which would otherwise overwrite it. `extract` sets the remote span
+ * in a `CompositePropagator`, which would otherwise overwrite it. Under `suppressTracing` it
+ * writes nothing, like the W3C propagators. `extract` sets the remote span
  * context and stores the (untrusted) lineage under {@link CARACAL_LINEAGE_KEY}.
  * @example
  * propagation.setGlobalPropagator(new CompositePropagator({
@@ -89,8 +91,13 @@ export class CaracalPropagator implements TextMapPropagator {
     this.#carrierGetter = options.carrierGetter;
   }
 
-  /** Writes `traceparent`/`tracestate` (unless already there) and Caracal's `baggage` into `carrier`. */
+  /**
+   * Writes `traceparent`/`tracestate` (unless already there) and Caracal's `baggage` into
+   * `carrier`; nothing when `context` suppresses tracing, as the W3C propagators do: Caracal's
+   * transports suppress instrumentation on requests that already carry their headers.
+   */
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    if (isInstrumentationSuppressed(context)) return;
     const ctx = this.#current?.();
     if (this.#read(carrier, TRACEPARENT_HEADER) === undefined) {
       const spanContext = trace.getSpanContext(context);

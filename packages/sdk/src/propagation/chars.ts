@@ -16,8 +16,8 @@ for (let code = 0x61; code <= 0x7a; code++) table[code]! |= TCHAR | TRACESTATE_K
 for (let code = 0x41; code <= 0x5a; code++) table[code]! |= TCHAR;
 // RFC 9110 token characters besides letters and digits.
 for (const char of "!#$%&'*+-.^_`|~") table[char.charCodeAt(0)]! |= TCHAR;
-// tracestate keys: lcalpha / DIGIT / "_" / "-" / "*" / "/".
-for (const char of '_-*/') table[char.charCodeAt(0)]! |= TRACESTATE_KEY;
+// tracestate keychar (Level 2): lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@".
+for (const char of '_-*/@') table[char.charCodeAt(0)]! |= TRACESTATE_KEY;
 // baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
 for (let code = 0x21; code <= 0x7e; code++) {
   if (code !== 0x22 && code !== 0x2c && code !== 0x3b && code !== 0x5c) table[code]! |= BAGGAGE_OCTET;

@@ -61,7 +61,7 @@ export const DEFAULT_TRACE_FLAGS = '01';
 export const TRACESTATE_MAX_MEMBERS = 32;
 
 /**
- * Longest `tracestate` key: a simple key of 256 characters.
+ * Longest `tracestate` key, `@` and all (Trace Context Level 2 has no other key limit).
  * @example
  * key.length <= TRACESTATE_MAX_KEY_LENGTH;
  * @since 0.1.0
@@ -69,7 +69,9 @@ export const TRACESTATE_MAX_MEMBERS = 32;
 export const TRACESTATE_MAX_KEY_LENGTH = 256;
 
 /**
- * Longest `tracestate` tenant id in a `tenant@system` key.
+ * Longest `tracestate` tenant id in a Level 1 `tenant@system` key.
+ * @deprecated Trace Context Level 2 made `@` an ordinary key character; the parser no longer
+ *   splits keys at `@` and only {@link TRACESTATE_MAX_KEY_LENGTH} applies. Kept for callers.
  * @example
  * tenant.length <= TRACESTATE_MAX_TENANT_LENGTH;
  * @since 0.1.0
@@ -77,7 +79,9 @@ export const TRACESTATE_MAX_KEY_LENGTH = 256;
 export const TRACESTATE_MAX_TENANT_LENGTH = 241;
 
 /**
- * Longest `tracestate` system id in a `tenant@system` key.
+ * Longest `tracestate` system id in a Level 1 `tenant@system` key.
+ * @deprecated Trace Context Level 2 made `@` an ordinary key character; the parser no longer
+ *   splits keys at `@` and only {@link TRACESTATE_MAX_KEY_LENGTH} applies. Kept for callers.
  * @example
  * system.length <= TRACESTATE_MAX_SYSTEM_LENGTH;
  * @since 0.1.0

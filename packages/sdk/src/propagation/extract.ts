@@ -4,7 +4,7 @@ import { headersFromGetter, isHeaderGetter, readHeader } from './headers.ts';
 import type { HeaderGetter, IncomingHeaders } from './headers.ts';
 import type { CaracalLineage } from './lineage.ts';
 import { traceparentStart } from './traceparent.ts';
-import { isValidTracestate } from './tracestate.ts';
+import { receivedTracestate } from './tracestate.ts';
 
 /** Lineage fields as they are built, before being handed out read-only. */
 type MutableLineage = { -readonly [Field in keyof CaracalLineage]: CaracalLineage[Field] };
@@ -21,12 +21,13 @@ function isEmptyList(text: string): boolean {
   return true;
 }
 
-/** The valid, non-empty `tracestate`, trimmed; undefined otherwise. */
+/** The valid, non-empty `tracestate`, trimmed and without repeated keys; undefined otherwise. */
 function readTraceState(headers: IncomingHeaders): string | undefined {
   const value = readHeader(headers, TRACESTATE_HEADER);
   if (value === undefined) return undefined;
   const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : '';
-  return typeof text === 'string' && !isEmptyList(text) && isValidTracestate(text) ? text.trim() : undefined;
+  if (typeof text !== 'string' || isEmptyList(text)) return undefined;
+  return receivedTracestate(text) ?? undefined;
 }
 
 /**

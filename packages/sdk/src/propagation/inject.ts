@@ -3,12 +3,13 @@ import { caracalBaggage } from './caracal-baggage.ts';
 import { BAGGAGE_HEADER, DEFAULT_TRACE_FLAGS, TRACEPARENT_HEADER, TRACESTATE_HEADER, TRACEPARENT_VERSION } from './constants.ts';
 import { findHeaderKey } from './headers.ts';
 import { isValidTraceFlags, isValidTraceId, newSpanId, newTraceId } from './ids.ts';
-import { isValidTracestate } from './tracestate.ts';
+import { receivedTracestate } from './tracestate.ts';
 
 // One-entry memos: a context is an immutable value reused for many calls, so its trace id and
 // tracestate are validated once, not on every request.
 let lastTraceId: string | undefined;
 let lastTraceState: string | undefined;
+let lastTraceStateSent: string | undefined;
 
 // Baggage of frozen contexts (what `bind` produces), computed once per context: a frozen context
 // and its frozen baggage cannot change, so the string is a pure function of the object.
@@ -41,14 +42,19 @@ export function traceFlagsOf(ctx: { readonly traceFlags?: string }): string {
   return flags === undefined || !isValidTraceFlags(flags) ? DEFAULT_TRACE_FLAGS : flags;
 }
 
-/** The context's `tracestate` when it is a valid non-empty list, else undefined. */
+/**
+ * The context's `tracestate` when it is a valid non-empty list (without repeated keys, so no key
+ * is ever sent twice), else undefined.
+ */
 export function traceStateOf(ctx: { readonly traceState?: string }): string | undefined {
   const traceState = ctx.traceState;
   if (typeof traceState !== 'string' || traceState === '') return undefined;
-  if (traceState === lastTraceState) return traceState;
-  if (!isValidTracestate(traceState)) return undefined;
+  if (traceState === lastTraceState) return lastTraceStateSent;
+  const sent = receivedTracestate(traceState);
+  if (sent === null || sent === '') return undefined;
   lastTraceState = traceState;
-  return traceState;
+  lastTraceStateSent = sent;
+  return sent;
 }
 
 /**
@@ -58,7 +64,7 @@ export function traceStateOf(ctx: { readonly traceState?: string }): string | un
  *   64-bit span id for every call, and `ctx.traceFlags` (default `01`). When `headers` already
  *   holds a `traceparent` (OpenTelemetry instrumentation wrote it) neither it nor `tracestate` is
  *   touched, so a request never carries two.
- * - `tracestate`: `ctx.traceState`, when it is a valid list.
+ * - `tracestate`: `ctx.traceState`, when it is a valid list; a repeated key keeps its first member.
  * - `baggage`: `caracal.agent_session`, `caracal.delegation_edge`, `caracal.parent_edge` and
  *   `caracal.hop`, then the members of a `baggage` header already present (ours replace our own
  *   keys there), then `ctx.baggage`. Members past 64 or 8192 bytes are dropped whole, ours last.

@@ -1,11 +1,5 @@
 import { isDigit, isLowerAlpha, isOws, isTracestateKeyChar } from './chars.ts';
-import {
-  TRACESTATE_MAX_KEY_LENGTH,
-  TRACESTATE_MAX_MEMBERS,
-  TRACESTATE_MAX_SYSTEM_LENGTH,
-  TRACESTATE_MAX_TENANT_LENGTH,
-  TRACESTATE_MAX_VALUE_LENGTH,
-} from './constants.ts';
+import { TRACESTATE_MAX_KEY_LENGTH, TRACESTATE_MAX_MEMBERS, TRACESTATE_MAX_VALUE_LENGTH } from './constants.ts';
 
 /**
  * One `tracestate` list-member.
@@ -21,28 +15,17 @@ export interface TracestateEntry {
 const EQUALS = 0x3d;
 const COMMA = 0x2c;
 
-/** `lcalpha 0*255(keychar)` or `(lcalpha / DIGIT) 0*240(keychar) "@" lcalpha 0*13(keychar)`. */
+/**
+ * Trace Context Level 2: `( lcalpha / DIGIT ) 0*255( keychar )`, keychar = lcalpha / DIGIT / "_" /
+ * "-" / "*" / "/" / "@". Level 1's separate `tenant@system` form, with its 241/14 split, is gone:
+ * `@` is an ordinary key character and 256 characters is the only limit.
+ */
 function isKey(text: string, from: number, to: number): boolean {
   const length = to - from;
   if (length < 1 || length > TRACESTATE_MAX_KEY_LENGTH) return false;
-  const at = text.indexOf('@', from);
-  if (at === -1 || at >= to) {
-    if (!isLowerAlpha(text.charCodeAt(from))) return false;
-    return isKeyTail(text, from + 1, to);
-  }
-  const tenantLength = at - from;
-  const systemLength = to - at - 1;
-  if (tenantLength < 1 || tenantLength > TRACESTATE_MAX_TENANT_LENGTH) return false;
-  if (systemLength < 1 || systemLength > TRACESTATE_MAX_SYSTEM_LENGTH) return false;
   const first = text.charCodeAt(from);
   if (!isLowerAlpha(first) && !isDigit(first)) return false;
-  if (!isLowerAlpha(text.charCodeAt(at + 1))) return false;
-  // A second '@' is not a key character, so the tail checks reject it.
-  return isKeyTail(text, from + 1, at) && isKeyTail(text, at + 2, to);
-}
-
-function isKeyTail(text: string, from: number, to: number): boolean {
-  for (let index = from; index < to; index++) {
+  for (let index = from + 1; index < to; index++) {
     if (!isTracestateKeyChar(text.charCodeAt(index))) return false;
   }
   return true;
@@ -59,12 +42,21 @@ function isValue(text: string, from: number, to: number): boolean {
   return text.charCodeAt(to - 1) !== 0x20;
 }
 
+/** What {@link scan} returns for a list it cannot parse. */
+const INVALID = -1;
+
 /**
- * Walks a `tracestate` list, pushing members into `entries` when given. Returns false on the
- * first rule broken; the spec asks receivers to drop an unparseable `tracestate` as a whole.
+ * Walks a `tracestate` list, pushing members into `entries` when given. Returns {@link INVALID}
+ * on the first rule broken (the spec asks receivers to drop an unparseable `tracestate` as a
+ * whole), else the number of members dropped as repeats of an earlier key.
+ *
+ * A repeated key does not make the list unparseable (a receiver MAY remove duplicates or pass
+ * them on); only the first, left-most (most recent) member of a key is kept. Members are counted
+ * as sent, repeats included, against the 32-member limit.
  */
-function scan(text: string, entries: TracestateEntry[] | undefined): boolean {
+function scan(text: string, entries: TracestateEntry[] | undefined): number {
   const keys: string[] = [];
+  let repeats = 0;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf(',', start);
@@ -76,16 +68,19 @@ function scan(text: string, entries: TracestateEntry[] | undefined): boolean {
     while (to > from && isOws(text.charCodeAt(to - 1))) to--;
     // Empty members are allowed: joining several tracestate headers can produce them.
     if (from === to) continue;
-    if (keys.length === TRACESTATE_MAX_MEMBERS) return false;
+    if (keys.length + repeats === TRACESTATE_MAX_MEMBERS) return INVALID;
     const equals = text.indexOf('=', from);
-    if (equals === -1 || equals >= to) return false;
-    if (!isKey(text, from, equals) || !isValue(text, equals + 1, to)) return false;
+    if (equals === -1 || equals >= to) return INVALID;
+    if (!isKey(text, from, equals) || !isValue(text, equals + 1, to)) return INVALID;
     const key = text.slice(from, equals);
-    if (keys.includes(key)) return false;
+    if (keys.includes(key)) {
+      repeats++;
+      continue;
+    }
     keys.push(key);
     entries?.push({ key, value: text.slice(equals + 1, to) });
   }
-  return true;
+  return repeats;
 }
 
 function join(value: string | readonly string[]): string | null {
@@ -99,11 +94,13 @@ function join(value: string | readonly string[]): string | null {
  * Parses a W3C `tracestate` value (or several header values, which form one list); `null` when
  * it breaks a rule.
  *
- * Keys are simple (`vendor`) or multi-tenant (`tenant@system`); values are printable ASCII
- * without `,` and `=`. Empty list-members and spaces or tabs around members are tolerated. A list
- * with a duplicate key or more than 32 members is discarded as a whole (`null`), which is what
- * the spec asks of a receiver that cannot parse the list; nothing is silently truncated.
- * Never throws.
+ * Keys follow Trace Context Level 2: a lowercase letter or digit, then up to 255 of
+ * `a-z 0-9 _ - * / @` (so `vendor`, `tenant@system` and `foo@` are all keys); values are printable
+ * ASCII without `,` and `=`. Empty list-members and spaces or tabs around members are tolerated.
+ * A repeated key keeps its first (left-most, most recent) member; later ones are dropped, which
+ * the spec allows a receiver. A list with an invalid member or more than 32 members is discarded
+ * as a whole (`null`), which is what the spec asks of a receiver that cannot parse the list;
+ * nothing is silently truncated. Never throws.
  * @param value - one header value, or several in the order received.
  * @returns the list-members left-most first, or `null` when the list is invalid.
  * @example
@@ -115,7 +112,7 @@ export function parseTracestate(value: string | readonly string[]): TracestateEn
   const text = join(value);
   if (text === null) return null;
   const entries: TracestateEntry[] = [];
-  return scan(text, entries) ? entries : null;
+  return scan(text, entries) === INVALID ? null : entries;
 }
 
 /**
@@ -128,7 +125,20 @@ export function parseTracestate(value: string | readonly string[]): TracestateEn
  */
 export function isValidTracestate(value: string | readonly string[]): boolean {
   const text = join(value);
-  return text !== null && scan(text, undefined);
+  return text !== null && scan(text, undefined) !== INVALID;
+}
+
+/**
+ * The `tracestate` a receiver passes on: `value` trimmed when it is a valid list without repeated
+ * keys, the list without its repeats (first member of each key kept) when it has some, `null`
+ * when it is invalid. Caracal never sends a key twice, even one it received twice.
+ * @internal
+ */
+export function receivedTracestate(value: string): string | null {
+  const repeats = scan(value, undefined);
+  if (repeats === INVALID) return null;
+  if (repeats === 0) return value.trim();
+  return formatTracestate(parseTracestate(value)!);
 }
 
 /**

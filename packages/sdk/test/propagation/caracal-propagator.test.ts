@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context as otelContext, createTraceState, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Context, ContextManager, TextMapSetter } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, suppressTracing, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaracalContext } from '../../src/model/caracal-context.ts';
 import {
@@ -59,6 +59,13 @@ describe('CaracalPropagator', () => {
     new CaracalPropagator({ current: () => ctx }).inject(ROOT_CONTEXT, carrier, defaultTextMapSetter);
     expect(parseTraceparent(carrier.traceparent!)?.traceId).toBe(TRACE_ID);
     expect(carrier.baggage).toBe('caracal.agent_session=agentsess_1,caracal.delegation_edge=deledge_2,caracal.hop=1,tenant=acme');
+  });
+
+  it('writes nothing under suppressTracing, like the W3C propagators (Caracal already set the headers)', () => {
+    const { setter, writes } = recordingSetter();
+    new CaracalPropagator({ current: () => ctx }).inject(suppressTracing(ROOT_CONTEXT), {}, setter);
+    new CaracalPropagator({ current: () => ctx }).inject(suppressTracing(withOtelSpan), {}, setter);
+    expect(writes).toEqual([]);
   });
 
   it('injects traceparent and tracestate from the OpenTelemetry span context when there is one', () => {

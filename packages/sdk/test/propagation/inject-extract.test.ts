@@ -57,6 +57,7 @@ describe('inject', () => {
     expect(inject({ ...base, traceState: 'rojo=1,congo=2' }, {}).tracestate).toBe('rojo=1,congo=2');
     expect(inject({ ...base, traceState: 'Rojo=1' }, {})).not.toHaveProperty('tracestate');
     expect(inject({ ...base, traceState: '' }, {})).not.toHaveProperty('tracestate');
+    expect(inject({ ...base, traceState: 'rojo=1,congo=2,rojo=3' }, {}).tracestate).toBe('rojo=1,congo=2');
     expect(inject(base, {})).not.toHaveProperty('tracestate');
   });
 
@@ -154,6 +155,12 @@ describe('extract', () => {
     expect(extract({ traceparent: [traceparent, traceparent] })).toBeNull();
     // Node joins repeated headers with ", ", which is not a traceparent either.
     expect(extract({ traceparent: `${traceparent}, ${traceparent}` })).toBeNull();
+  });
+
+  it('passes a tracestate on without the later members of a repeated key', () => {
+    const traceparent = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+    expect(extract({ traceparent, tracestate: 'a=1, b=2,a=3' })?.traceState).toBe('a=1,b=2');
+    expect(extract({ traceparent, tracestate: ['foo@=1', 'foo@=2'] })?.traceState).toBe('foo@=1');
   });
 
   it('leaves out an invalid tracestate and an empty one', () => {

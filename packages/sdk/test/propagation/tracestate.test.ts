@@ -13,24 +13,19 @@ describe('parseTracestate', () => {
     ]);
   });
 
-  it('accepts simple keys: lcalpha then lcalpha, digits, _ - * /, up to 256 characters', () => {
-    expect(parseTracestate('a0_-*/=1')).toEqual([{ key: 'a0_-*/', value: '1' }]);
+  it('accepts Level 2 keys: a lowercase letter or digit, then a-z 0-9 _ - * / @, up to 256 characters', () => {
+    expect(parseTracestate('a0_-*/@=1')).toEqual([{ key: 'a0_-*/@', value: '1' }]);
+    expect(parseTracestate('0abc=1')).toEqual([{ key: '0abc', value: '1' }]);
     expect(parseTracestate(`${'a'.repeat(256)}=1`)).toHaveLength(1);
-    for (const header of [`${'a'.repeat(257)}=1`, '0abc=1', 'Abc=1', 'ab.c=1', '=1']) expect(parseTracestate(header), header).toBeNull();
+    for (const header of [`${'a'.repeat(257)}=1`, 'Abc=1', 'ab.c=1', '=1', '_a=1', '@a=1']) expect(parseTracestate(header), header).toBeNull();
   });
 
-  it('accepts multi-tenant keys tenant@system with their own limits', () => {
-    expect(parseTracestate('0tenant@vendor=1')).toEqual([{ key: '0tenant@vendor', value: '1' }]);
-    expect(parseTracestate(`${'t'.repeat(241)}@${'s'.repeat(14)}=1`)).toHaveLength(1);
-    for (const header of [
-      `${'t'.repeat(242)}@s=1`,
-      `t@${'s'.repeat(15)}=1`,
-      't@0s=1',
-      '@s=1',
-      't@=1',
-      't@s@x=1',
-      '_t@s=1',
-    ]) expect(parseTracestate(header), header).toBeNull();
+  it('reads tenant@system keys as plain keys: no 241/14 split, 256 in all', () => {
+    for (const key of ['0tenant@vendor', 'foo@', 'foo@@bar', 'foo@bar@baz', 't@0s', `${'t'.repeat(242)}@s`, `t@${'s'.repeat(15)}`, `${'t'.repeat(242)}@${'s'.repeat(13)}`]) {
+      expect(parseTracestate(`${key}=1`), key).toEqual([{ key, value: '1' }]);
+    }
+    expect(parseTracestate(`${'t'.repeat(242)}@${'s'.repeat(14)}=1`)).toBeNull();
+    expect(formatTracestate([{ key: 'foo@', value: '1' }])).toBe('foo@=1');
   });
 
   it('accepts values of printable ASCII without , and =, up to 256, not ending in a space', () => {
@@ -63,9 +58,18 @@ describe('parseTracestate', () => {
     ]);
   });
 
-  it('discards a list with a duplicate key', () => {
-    expect(parseTracestate('a=1,b=2,a=3')).toBeNull();
-    expect(parseTracestate(['a=1', 'a=1'])).toBeNull();
+  it('keeps the first member of a repeated key and drops the later ones, instead of the list', () => {
+    expect(parseTracestate('a=1,b=2,a=3')).toEqual([
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
+    expect(parseTracestate(['a=1', 'a=1'])).toEqual([{ key: 'a', value: '1' }]);
+    expect(isValidTracestate('a=1,a=2')).toBe(true);
+  });
+
+  it('counts repeated members against the 32-member limit, as they were sent', () => {
+    expect(parseTracestate(`${members(31)},k0=again`)).toHaveLength(31);
+    expect(parseTracestate(`${members(32)},k0=again`)).toBeNull();
   });
 
   it('accepts 32 members and discards 33 as a whole; empty members do not count', () => {

@@ -8,6 +8,7 @@ import { withRetry } from '../interceptors/with-retry.ts';
 import { withTimeout } from '../interceptors/with-timeout.ts';
 import { withTokenExchange } from '../interceptors/with-token-exchange.ts';
 import { withTraceContext } from '../interceptors/with-trace-context.ts';
+import { sendWithOneTraceparent } from '../send-with-one-traceparent.ts';
 import { resolveExchanger, type TokenExchanger } from '../token-exchanger.ts';
 
 /**
@@ -91,8 +92,8 @@ export function buildA2AFetch(options: A2AFetchOptions, defaultExchanger: () => 
   const send = compose(
     withTimeout({ timeoutMs, clock }),
     withRetry({ policy, clock, random: options.random, idempotent: options.idempotent ?? true }),
-    withTraceContext(),
+    withTraceContext({ spanName: 'caracal.a2a.request' }),
     withTokenExchange({ exchanger: resolveExchanger(options.caracal, defaultExchanger), resource: options.resource, scopes: options.scopes }),
-  )(fetchDispatch(options.fetch));
+  )(sendWithOneTraceparent(fetchDispatch(options.fetch)));
   return fetchFromDispatch(send);
 }

@@ -5,6 +5,7 @@ import { fetchDispatch, type DispatchRequest, type FetchLike } from '../dispatch
 import { fetchFromDispatch } from '../fetch-from-dispatch.ts';
 import { withTokenExchange } from '../interceptors/with-token-exchange.ts';
 import { withTraceContext } from '../interceptors/with-trace-context.ts';
+import { sendWithOneTraceparent } from '../send-with-one-traceparent.ts';
 import { ReusableMandates } from '../reusable-mandates.ts';
 import { resolveExchanger, type TokenExchanger } from '../token-exchanger.ts';
 import { methodOf, parseJsonRpcBody } from './json-rpc-body.ts';
@@ -71,7 +72,7 @@ export function buildMcpFetch(options: McpFetchOptions, defaultExchanger: () => 
     parseJsonRpcBody(request.body)?.messages.some((message) => methods.has(methodOf(message) as string)) === true;
   const reuseOthers = options.otherRequests === 'reuse';
   const send = compose(
-    withTraceContext(),
+    withTraceContext({ spanName: 'caracal.mcp.request' }),
     withJsonRpcTraceMeta(),
     withTokenExchange({
       exchanger: resolveExchanger(options.caracal, defaultExchanger),
@@ -80,6 +81,6 @@ export function buildMcpFetch(options: McpFetchOptions, defaultExchanger: () => 
       mayReuse: reuseOthers ? (request) => !needsAuthority(request) : undefined,
       reusableMandates: reuseOthers ? new ReusableMandates({ clock: options.clock }) : undefined,
     }),
-  )(fetchDispatch(options.fetch));
+  )(sendWithOneTraceparent(fetchDispatch(options.fetch)));
   return fetchFromDispatch(send);
 }
