@@ -47,7 +47,7 @@ export class Caracal {
     this.#http = http;
     this.#sts = new StsClient({ http, baseUrl: config.stsUrl, clock: config.clock });
     this.#sessionToken = createTokenProvider(config.credentials, { sts: this.#sts, clock: config.clock });
-    this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: (signal) => this.#sessionToken(signal) });
+    this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: this.#sessionToken });
   }
 
   /**
