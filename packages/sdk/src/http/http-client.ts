@@ -183,7 +183,7 @@ export function objectBody(response: HttpResponse, what: string): Record<string,
   if (typeof response.body === 'object' && response.body !== null && !Array.isArray(response.body)) {
     return response.body as Record<string, unknown>;
   }
-  throw new CaracalError('INVALID_RESPONSE', `${what}: expected a JSON object in the response body.`, {
+  throw new CaracalError('INVALID_RESPONSE', `${what}: expected a JSON object in the response body; the server does not look like a Caracal server (check coordinatorUrl and stsUrl).`, {
     status: response.status,
     requestId: response.requestId,
   });
