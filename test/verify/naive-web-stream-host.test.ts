@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-const host = fileURLToPath(new URL('./fixtures/naive-web-stream-host.mjs', import.meta.url));
+const host = fileURLToPath(new URL('./fixtures/naive-web-stream-host.ts', import.meta.url));
 
 /** Runs the naive host in its own process: a crash there is an exit code here, not a test-runner error. */
 async function runHost(contentType: string): Promise<{ received: string }> {
