@@ -111,4 +111,15 @@ describe('the built caracal binary: server start', { timeout: 120_000 }, () => {
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain("error: option '--port <port>' argument 'eighty' is invalid.");
   });
+
+  it('refuses a bootstrap the server cannot apply with exit 3 and the path of the field', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'caracal-config-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const config = join(folder, 'caracal.config.json');
+    const app = { id: 'app_twice', secret: 's', scopes: [] };
+    writeFileSync(config, JSON.stringify({ port: 0, admin_token: 'from-config', data_dir: 'memory://', zones: [{ id: 'zone_a', applications: [app] }, { id: 'zone_b', applications: [app] }] }));
+    const refused = await caracal(['server', 'start', '--config', config]);
+    expect(refused).toMatchObject({ code: 3, stdout: '' });
+    expect(refused.stderr).toContain('bootstrap: zones[1].applications[0].id: application app_twice is already declared at zones[0].applications[0].id');
+  });
 });

@@ -31,7 +31,7 @@ describe('the built caracal binary: usage', () => {
     expect(unknownCommand).toMatchObject({ code: 2, stdout: '' });
     expect(unknownCommand.stderr).toMatch(/^error: unknown command 'agents'\n/);
     expect(unknownCommand.stderr).toContain('Usage: caracal [options] [command]');
-    const unknownFlag = await caracal(['delegation', 'revoke', 'deledge_x', '--force']);
+    const unknownFlag = await caracal(['delegation', 'revoke', 'deledge_x0000000000000000000000000', '--force']);
     expect(unknownFlag).toMatchObject({ code: 2, stdout: '' });
     expect(unknownFlag.stderr).toMatch(/^error: unknown option '--force'\n/);
     expect(unknownFlag.stderr).toContain('Usage: caracal delegation revoke [options] <edge>');
@@ -40,7 +40,7 @@ describe('the built caracal binary: usage', () => {
   it('prints the exact documented errors when a coordinator setting is missing, exit 3', async () => {
     const noUrl = await caracal(['agent', 'list'], { CARACAL_COORDINATOR_TOKEN: 'token', CARACAL_ZONE_ID: 'zone_x' });
     expect(noUrl).toMatchObject({ code: 3, stdout: '', stderr: 'coordinator URL not set — export CARACAL_COORDINATOR_URL\n' });
-    const noToken = await caracal(['delegation', 'outbound', 'agentsess_x'], { CARACAL_COORDINATOR_URL: 'http://127.0.0.1:4000', CARACAL_ZONE_ID: 'zone_x' });
+    const noToken = await caracal(['delegation', 'outbound', 'agentsess_x0000000000000000000000000'], { CARACAL_COORDINATOR_URL: 'http://127.0.0.1:4000', CARACAL_ZONE_ID: 'zone_x' });
     expect(noToken).toMatchObject({ code: 3, stdout: '', stderr: 'coordinator token not set — export CARACAL_COORDINATOR_TOKEN\n' });
   });
 

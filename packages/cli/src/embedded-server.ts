@@ -59,8 +59,9 @@ function isMissingServerPackage(error: unknown): boolean {
 
 /**
  * Starts the embedded server for `command` (as the operator typed it). A missing server package
- * is asked for by name; any other failure (port taken, bad database URL) becomes exit code 1 with
- * the reason.
+ * is asked for by name; a bootstrap document the server refuses is a configuration error (exit 3,
+ * with the field's path); any other failure (port taken, bad database URL) becomes exit code 1
+ * with the reason.
  */
 export async function startEmbeddedServer(command: string, options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   try {
@@ -68,6 +69,8 @@ export async function startEmbeddedServer(command: string, options: EmbeddedServ
     return await startServer(options);
   } catch (error) {
     if (error instanceof CliError) throw error;
+    // The server's BootstrapError (recognised by name: the server is not imported) names the field.
+    if (error instanceof Error && error.name === 'BootstrapError') throw new CliError('invalid_config', error.message, { cause: error });
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError('server_start_failed', `cannot start the server: ${reason}`, { cause: error });
   }

@@ -12,10 +12,11 @@ const PATTERN_WORDS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * The first reason a value did not match its schema, naming the field as a person would write it:
- * `zones[0].applications[1].secret is required`.
+ * Why a value did not match its schema, naming each field as a person would write it:
+ * `zones[0].applications[1].secret is required`. `problem` is the first; `problems` all of them,
+ * so whoever edits a config file fixes them in one go.
  */
-export type SchemaCheck<Value> = { ok: true; value: Value } | { ok: false; problem: string };
+export type SchemaCheck<Value> = { ok: true; value: Value } | { ok: false; problem: string; problems: readonly string[] };
 
 /**
  * Compiles `schema` into a checker that returns the value typed, or its first problem in words a
@@ -26,8 +27,9 @@ export function schemaChecker<Schema extends TSchema>(schema: Schema): (value: u
   const validator = Compile(schema);
   return (value) => {
     if (validator.Check(value)) return { ok: true, value: value as Static<Schema> };
-    const [first] = validator.Errors(value);
-    return { ok: false, problem: first === undefined ? 'the value is invalid' : describe(first) };
+    const problems = [...new Set([...validator.Errors(value)].map(describe))];
+    if (problems.length === 0) problems.push('the value is invalid');
+    return { ok: false, problem: problems[0]!, problems };
   };
 }
 

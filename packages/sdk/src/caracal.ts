@@ -47,7 +47,7 @@ export class Caracal {
     this.#http = http;
     this.#sts = new StsClient({ http, baseUrl: config.stsUrl, clock: config.clock });
     this.#sessionToken = createTokenProvider(config.credentials, { sts: this.#sts, clock: config.clock });
-    this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: (signal) => this.#sessionToken(signal) });
+    this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: this.#sessionToken });
   }
 
   /**
@@ -144,12 +144,16 @@ export class Caracal {
   }
 
   /**
-   * This client's current session mandate, obtained or refreshed as needed.
+   * This client's current session mandate, obtained or refreshed as needed. `refusedToken` names
+   * one a server refused (401), so a new one is minted instead of the cached one: what an SSE
+   * revocation source's `tokenSource` hint carries.
    * @example
    * const token = await caracal.sessionMandate();
+   * const revocation = sseRevocationSource({ url, zoneId, tokenSource: (hint) => caracal.sessionMandate(hint) });
    * @since 0.1.0
    */
-  sessionMandate(options: { signal?: AbortSignal } = {}): Promise<string> {
+  sessionMandate(options: { signal?: AbortSignal; refusedToken?: string | undefined } = {}): Promise<string> {
+    if (options.refusedToken !== undefined) this.#sessionToken.invalidate(options.refusedToken);
     return this.#sessionToken(options.signal);
   }
 

@@ -25,7 +25,8 @@ export type CaracalErrorCode =
   | 'TOKEN_EXCHANGE_FAILED'
   | 'MANDATE_INVALID'
   | 'MANDATE_REVOKED'
-  | 'MANDATE_REPLAYED';
+  | 'MANDATE_REPLAYED'
+  | 'REVOCATION_UNAVAILABLE';
 
 const brand: unique symbol = Symbol.for('caracal.error') as never;
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import type { CoordinatorClient } from '../http/coordinator-client.ts';
 import { coordinatorFor, withOperatorOptions, type OperatorOptions } from './operator-options.ts';
+import { agentSessionArgument } from '../id-arguments.ts';
 
 /** What differs between suspend, resume and terminate; the shape of the command is the same. */
 export interface StateChange {
@@ -18,7 +19,7 @@ export interface StateChange {
 
 /** Registers one state-changing agent command: human output `<done> <id>`, `--json` the server's answer plus `id`. */
 export function registerStateChange(agent: Command, context: CommandContext, change: StateChange): void {
-  withOperatorOptions(agent.command(change.name).description(change.description).argument('<session>', 'agent session id (agentsess_…)'))
+  withOperatorOptions(agent.command(change.name).description(change.description).argument('<session>', 'agent session id (agentsess_…)', agentSessionArgument))
     .addHelpText('after', `\n${change.help}`)
     .action(async (sessionId: string, options: OperatorOptions) => {
       const client = coordinatorFor(context, options);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { CHILD_COLUMNS } from './columns.ts';
 import { coordinatorFor, withOperatorOptions, type OperatorOptions } from './operator-options.ts';
+import { agentSessionArgument } from '../id-arguments.ts';
 
 /** `caracal agent tree <id>` (alias `children`): the direct children of a session. */
 export function registerAgentTree(agent: Command, context: CommandContext): void {
@@ -10,7 +11,7 @@ export function registerAgentTree(agent: Command, context: CommandContext): void
       .command('tree')
       .alias('children')
       .description('List the direct child sessions of an agent session')
-      .argument('<session>', 'agent session id (agentsess_…)'),
+      .argument('<session>', 'agent session id (agentsess_…)', agentSessionArgument),
   )
     .addHelpText('after', `\nColumns: ${CHILD_COLUMNS.join(', ')}\nTo walk the full tree, run tree on each child's id.`)
     .action(async (sessionId: string, options: OperatorOptions) => {

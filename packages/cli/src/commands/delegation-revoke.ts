@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { coordinatorFor, withOperatorOptions, type OperatorOptions } from './operator-options.ts';
+import { delegationEdgeArgument } from '../id-arguments.ts';
 
 /**
  * `caracal delegation revoke <edge>`: cascading revocation; prints the counts exactly as
@@ -8,7 +9,7 @@ import { coordinatorFor, withOperatorOptions, type OperatorOptions } from './ope
  */
 export function registerDelegationRevoke(delegation: Command, context: CommandContext): void {
   withOperatorOptions(
-    delegation.command('revoke').description('Revoke a delegation edge and all edges that depend on it').argument('<edge>', 'delegation edge id (deledge_…)'),
+    delegation.command('revoke').description('Revoke a delegation edge and all edges that depend on it').argument('<edge>', 'delegation edge id (deledge_…)', delegationEdgeArgument),
   )
     .addHelpText(
       'after',

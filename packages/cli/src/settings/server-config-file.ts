@@ -50,27 +50,32 @@ export function parseServerConfig(text: string, source: string): ServerConfigFil
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError('invalid_config', `${source}: must be a JSON object`);
   const record = parsed as Record<string, unknown>;
-  const unknown = Object.keys(record).find((key) => !KNOWN_KEYS.includes(key));
-  if (unknown !== undefined) throw new CliError('invalid_config', `${source}: ${unknown} is not a known setting (expected ${KNOWN_KEYS.slice(1).join(', ')})`);
+  // Every problem is collected, so the file is fixed in one edit rather than one run per mistake.
+  const problems: string[] = [];
+  for (const unknown of Object.keys(record).filter((key) => !KNOWN_KEYS.includes(key))) {
+    problems.push(`${unknown} is not a known setting (expected ${KNOWN_KEYS.slice(1).join(', ')})`);
+  }
   const config: ServerConfigFile = {};
-  if (record.port !== undefined) config.port = configPort(record.port, source);
+  if (record.port !== undefined) {
+    if (isPort(record.port)) config.port = record.port;
+    else problems.push('port must be a whole number from 0 to 65535');
+  }
   for (const [key, field] of Object.entries(STRING_SETTINGS)) {
     const value = record[key];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || value === '') throw new CliError('invalid_config', `${source}: ${key} must be a non-empty string`);
-    config[field] = value;
+    if (typeof value !== 'string' || value === '') problems.push(`${key} must be a non-empty string`);
+    else config[field] = value;
   }
   if (record.zones !== undefined) {
     const bootstrap = checkBootstrap({ zones: record.zones });
-    if (!bootstrap.ok) throw new CliError('invalid_config', `${source}: ${bootstrap.problem}`);
-    config.bootstrap = bootstrap.value;
+    if (bootstrap.ok) config.bootstrap = bootstrap.value;
+    else problems.push(...bootstrap.problems);
   }
+  if (problems.length === 1) throw new CliError('invalid_config', `${source}: ${problems[0]}`);
+  if (problems.length > 1) throw new CliError('invalid_config', `${source}: ${problems.length} problems\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return config;
 }
 
-function configPort(value: unknown, source: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535) {
-    throw new CliError('invalid_config', `${source}: port must be a whole number from 0 to 65535`);
-  }
-  return value;
+function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65_535;
 }

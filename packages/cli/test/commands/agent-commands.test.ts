@@ -14,7 +14,7 @@ describe('caracal agent list', () => {
     // Every column starts at the same offset on every line.
     const statusColumn = lines[0]!.indexOf('status');
     for (const line of lines.slice(1)) expect(line.slice(statusColumn)).toMatch(/^(active|suspended|terminated)\s/);
-    expect(lines[1]).toMatch(/^agentsess_root\s+app_orchestrator\s+-\s+active\s+0\s+2025-01-01T00:00:00.000Z\s+-$/);
+    expect(lines[1]).toMatch(/^agentsess_r00t0000000000000000000000\s+app_orchestrator\s+-\s+active\s+0\s+2025-01-01T00:00:00.000Z\s+-$/);
     expect(result.stdout).not.toMatch(/ \n/);
   });
 
@@ -55,68 +55,71 @@ describe('caracal agent list', () => {
 
 describe('caracal agent get', () => {
   coordinatorTest('prints the session as aligned key/value lines', async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_child1']);
+    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_ch11d100000000000000000000']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('id              agentsess_child1\n');
-    expect(result.stdout).toContain('parent_id       agentsess_root\n');
+    expect(result.stdout).toContain('id              agentsess_ch11d100000000000000000000\n');
+    expect(result.stdout).toContain('parent_id       agentsess_r00t0000000000000000000000\n');
     expect(result.stdout).toContain('terminated_at   -\n');
   });
 
   coordinatorTest('prints the object itself with --json', async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_child1', '--json']);
+    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_ch11d100000000000000000000', '--json']);
     expect(JSON.parse(result.stdout)).toEqual(coordinator.agents[1]);
   });
 
   coordinatorTest('reports a server error with its code, description and request id, exit 1', async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_missing']);
+    const result = await runAgainst(coordinator, ['agent', 'get', 'agentsess_m1ss1ng0000000000000000000']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^not_found: no agent session agentsess_missing\n {2}HTTP 404, request id req_fake\d+\n$/);
+    expect(result.stderr).toMatch(/^not_found: no agent session agentsess_m1ss1ng0000000000000000000\n {2}HTTP 404, request id req_fake\d+\n$/);
   });
 
-  coordinatorTest('escapes the id into one path segment', async ({ coordinator }) => {
-    await runAgainst(coordinator, ['agent', 'get', '../../admin/zones']);
-    expect(coordinator.requests.at(-1)!.path).toBe('/zones/zone_test/agents/..%2F..%2Fadmin%2Fzones');
+  coordinatorTest('refuses a malformed id with exit 2 before any request (so a path like ../../admin never reaches the URL)', async ({ coordinator }) => {
+    const before = coordinator.requests.length;
+    const result = await runAgainst(coordinator, ['agent', 'get', '../../admin/zones']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('not an agent session id: expected agentsess_ followed by 26 lower-case base32 characters');
+    expect(coordinator.requests).toHaveLength(before);
   });
 });
 
 describe('caracal agent tree', () => {
   coordinatorTest('lists the direct children with the documented columns, and children is an alias', async ({ coordinator }) => {
-    const tree = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_root']);
+    const tree = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_r00t0000000000000000000000']);
     expect(tree.code).toBe(0);
     const lines = tree.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^id\s+application_id\s+parent_id\s+status\s+depth\s+spawned_at$/);
-    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['agentsess_child1', 'agentsess_child2']);
-    const alias = await runAgainst(coordinator, ['agent', 'children', 'agentsess_root']);
+    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['agentsess_ch11d100000000000000000000', 'agentsess_ch11d200000000000000000000']);
+    const alias = await runAgainst(coordinator, ['agent', 'children', 'agentsess_r00t0000000000000000000000']);
     expect(alias.stdout).toBe(tree.stdout);
   });
 
   coordinatorTest('prints a JSON array with --json', async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_child1', '--json']);
-    expect((JSON.parse(result.stdout) as Array<{ id: string }>).map((row) => row.id)).toEqual(['agentsess_grandchild']);
+    const result = await runAgainst(coordinator, ['agent', 'tree', 'agentsess_ch11d100000000000000000000', '--json']);
+    expect((JSON.parse(result.stdout) as Array<{ id: string }>).map((row) => row.id)).toEqual(['agentsess_grandch11d0000000000000000']);
   });
 });
 
 describe('caracal agent suspend | resume | terminate', () => {
   coordinatorTest('suspends and resumes, printing the verb and the id', async ({ coordinator }) => {
-    const suspended = await runAgainst(coordinator, ['agent', 'suspend', 'agentsess_child1']);
-    expect([suspended.code, suspended.stdout]).toEqual([0, 'suspended agentsess_child1\n']);
-    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/zones/zone_test/agents/agentsess_child1/suspend' });
-    const resumed = await runAgainst(coordinator, ['agent', 'resume', 'agentsess_child1']);
-    expect([resumed.code, resumed.stdout]).toEqual([0, 'resumed agentsess_child1\n']);
+    const suspended = await runAgainst(coordinator, ['agent', 'suspend', 'agentsess_ch11d100000000000000000000']);
+    expect([suspended.code, suspended.stdout]).toEqual([0, 'suspended agentsess_ch11d100000000000000000000\n']);
+    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/zones/zone_test/agents/agentsess_ch11d100000000000000000000/suspend' });
+    const resumed = await runAgainst(coordinator, ['agent', 'resume', 'agentsess_ch11d100000000000000000000']);
+    expect([resumed.code, resumed.stdout]).toEqual([0, 'resumed agentsess_ch11d100000000000000000000\n']);
   });
 
   coordinatorTest('terminates with DELETE and prints exactly "terminated <id>"', async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_child1']);
-    expect(result).toMatchObject({ code: 0, stdout: 'terminated agentsess_child1\n', stderr: '' });
-    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/zones/zone_test/agents/agentsess_child1' });
+    const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_ch11d100000000000000000000']);
+    expect(result).toMatchObject({ code: 0, stdout: 'terminated agentsess_ch11d100000000000000000000\n', stderr: '' });
+    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/zones/zone_test/agents/agentsess_ch11d100000000000000000000' });
   });
 
   coordinatorTest("prints the server's counts with the id under --json", async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_child1', '--json']);
-    expect(JSON.parse(result.stdout)).toEqual({ id: 'agentsess_child1', terminated_sessions: 2, revoked_edges: 2 });
-    const again = await runAgainst(coordinator, ['agent', 'resume', 'agentsess_child1']);
+    const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_ch11d100000000000000000000', '--json']);
+    expect(JSON.parse(result.stdout)).toEqual({ id: 'agentsess_ch11d100000000000000000000', terminated_sessions: 2, revoked_edges: 2 });
+    const again = await runAgainst(coordinator, ['agent', 'resume', 'agentsess_ch11d100000000000000000000']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('session_terminated: agent session agentsess_child1 is terminated\n');
+    expect(again.stderr).toContain('session_terminated: agent session agentsess_ch11d100000000000000000000 is terminated\n');
   });
 });

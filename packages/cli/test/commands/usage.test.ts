@@ -58,7 +58,7 @@ describe('usage', () => {
 
 describe('missing coordinator settings', () => {
   // Every operator command (agent …, delegation …) with a placeholder for each required id.
-  const placeholders: Record<string, string> = { session: 'agentsess_x', edge: 'deledge_x' };
+  const placeholders: Record<string, string> = { session: 'agentsess_x0000000000000000000000000', edge: 'deledge_x0000000000000000000000000' };
   const operatorCommands = COMMANDS.filter(({ path, group }) => !group && (path[0] === 'agent' || path[0] === 'delegation')).map(({ path, requiredArguments }) => [
     ...path,
     ...requiredArguments.map((name) => placeholders[name] ?? `${name}_x`),

@@ -191,11 +191,11 @@ function seedAgents(): Row[] {
     terminated_at: null,
   });
   return [
-    agent('agentsess_root', null, 0),
-    agent('agentsess_child1', 'agentsess_root', 1),
-    agent('agentsess_child2', 'agentsess_root', 1, 'suspended'),
-    agent('agentsess_grandchild', 'agentsess_child1', 2),
-    agent('agentsess_other', null, 0),
+    agent('agentsess_r00t0000000000000000000000', null, 0),
+    agent('agentsess_ch11d100000000000000000000', 'agentsess_r00t0000000000000000000000', 1),
+    agent('agentsess_ch11d200000000000000000000', 'agentsess_r00t0000000000000000000000', 1, 'suspended'),
+    agent('agentsess_grandch11d0000000000000000', 'agentsess_ch11d100000000000000000000', 2),
+    agent('agentsess_0ther000000000000000000000', null, 0),
   ];
 }
 
@@ -212,9 +212,9 @@ function seedEdges(): Row[] {
     parent_edge_id: parent,
   });
   return [
-    edge('deledge_a', 'agentsess_root', 'agentsess_child1', null),
-    edge('deledge_b', 'agentsess_child1', 'agentsess_grandchild', 'deledge_a'),
-    edge('deledge_c', 'agentsess_root', 'agentsess_child2', null),
-    edge('deledge_d', 'agentsess_root', 'agentsess_other', null),
+    edge('deledge_a0000000000000000000000000', 'agentsess_r00t0000000000000000000000', 'agentsess_ch11d100000000000000000000', null),
+    edge('deledge_b0000000000000000000000000', 'agentsess_ch11d100000000000000000000', 'agentsess_grandch11d0000000000000000', 'deledge_a0000000000000000000000000'),
+    edge('deledge_c0000000000000000000000000', 'agentsess_r00t0000000000000000000000', 'agentsess_ch11d200000000000000000000', null),
+    edge('deledge_d0000000000000000000000000', 'agentsess_r00t0000000000000000000000', 'agentsess_0ther000000000000000000000', null),
   ];
 }

@@ -35,6 +35,39 @@ describe('parseServerConfig', () => {
     expect(bad({ zones: [{ id: 'z', app: [] }] })).toThrow('c.json: zones[0].app is not a known field');
     expect(() => parseServerConfig('{', 'c.json')).toThrow('c.json: not valid JSON');
   });
+
+  it('reports every problem of the file at once, each with its path', () => {
+    const file = {
+      prot: 1,
+      port: 'x',
+      host: '',
+      zones: [
+        { id: 'z', applications: [{ id: 'a' }, { id: 'b', secret: 's', admin: 'yes' }] },
+        { id: 'y', resources: [{ id: 'r', scopes: [] }] },
+      ],
+    };
+    const failure = (() => {
+      try {
+        return parseServerConfig(JSON.stringify(file), 'c.json');
+      } catch (error) {
+        return error;
+      }
+    })() as { message: string; exitCode: number };
+    expect(failure.exitCode).toBe(3);
+    const lines = failure.message.split('\n');
+    expect(lines[0]).toMatch(/^c\.json: \d+ problems$/);
+    expect(lines.slice(1)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('prot is not a known setting'),
+        '  port must be a whole number from 0 to 65535',
+        '  host must be a non-empty string',
+        '  zones[0].applications[0].secret is required',
+        '  zones[0].applications[1].admin must be boolean',
+        expect.stringMatching(/^ {2}zones\[1\]\.resources\[0\]\.id must be an absolute URI/),
+      ]),
+    );
+    expect(Number(/(\d+) problems/.exec(lines[0]!)![1])).toBe(lines.length - 1);
+  });
 });
 
 describe('resolveServerSettings', () => {

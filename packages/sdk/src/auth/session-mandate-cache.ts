@@ -76,6 +76,16 @@ export class SessionMandateCache {
     return cached.token;
   }
 
+  /**
+   * Forgets `refusedToken` when it is the one in hand, so the next `token()` mints a new mandate
+   * (a refusal of an older one is already answered by the newer). Always true: a client secret
+   * can always ask again.
+   */
+  invalidate(refusedToken: string): boolean {
+    if (this.#cached?.token === refusedToken) this.#cached = undefined;
+    return true;
+  }
+
   #refresh(): Promise<CachedMandate> {
     this.#inflight ??= this.#load().finally(() => {
       this.#inflight = undefined;

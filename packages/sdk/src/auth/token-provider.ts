@@ -16,10 +16,15 @@ export type Credentials =
 /**
  * Returns the current session mandate. `current()` answers without waiting: the mandate in hand
  * while it is still valid (undefined when there is none, or when only an application callback
- * knows it), starting a refresh in the background when one is due.
+ * knows it), starting a refresh in the background when one is due. `invalidate(token)` drops a
+ * mandate the server refused (401) and says whether the next call gets a fresh one: true for a
+ * client secret, false for a fixed subject token; a `tokenSource` is simply asked again.
  * @internal
  */
-export type TokenProvider = ((signal?: AbortSignal) => Promise<string>) & { readonly current: () => string | undefined };
+export type TokenProvider = ((signal?: AbortSignal) => Promise<string>) & {
+  readonly current: () => string | undefined;
+  readonly invalidate: (refusedToken: string) => boolean;
+};
 
 /**
  * Builds the provider for a client's credentials. A `tokenSource` is called every time a token
@@ -29,7 +34,7 @@ export type TokenProvider = ((signal?: AbortSignal) => Promise<string>) & { read
 export function createTokenProvider(credentials: Credentials, options: { sts: StsClient; clock: Clock }): TokenProvider {
   if (credentials.kind === 'subject-token') {
     const token = credentials.subjectToken;
-    return Object.assign(() => Promise.resolve(token), { current: () => token });
+    return Object.assign(() => Promise.resolve(token), { current: () => token, invalidate: () => false });
   }
   if (credentials.kind === 'token-source') {
     const source = credentials.tokenSource;
@@ -40,9 +45,9 @@ export function createTokenProvider(credentials: Credentials, options: { sts: St
       }
       return token;
     };
-    return Object.assign(fromSource, { current: () => undefined });
+    return Object.assign(fromSource, { current: () => undefined, invalidate: () => true });
   }
   const { clientId, clientSecret } = credentials;
   const cache = new SessionMandateCache({ clock: options.clock, fetch: () => options.sts.clientCredentials({ clientId, clientSecret }) });
-  return Object.assign((signal?: AbortSignal) => cache.token(signal), { current: () => cache.current() });
+  return Object.assign((signal?: AbortSignal) => cache.token(signal), { current: () => cache.current(), invalidate: (token: string) => cache.invalidate(token) });
 }

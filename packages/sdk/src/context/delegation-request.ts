@@ -1,7 +1,9 @@
-import type { CreateDelegationBody } from '@caracal/protocol';
+import { idPatterns, type CreateDelegationBody } from '@caracal/protocol';
 import type { CaracalContext } from '../model/caracal-context.ts';
 import { checkPositiveInteger, checkSignal, checkText, checkTextList, invalidArgument, toWireConstraints } from './check-arguments.ts';
 import type { DelegateOptions } from './spawn-options.ts';
+
+const AGENT_SESSION_ID = new RegExp(idPatterns.agentSession);
 
 function expiresAtText(value: Date | string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -19,6 +21,10 @@ export function delegationRequestBody(options: DelegateOptions, context: Caracal
   if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
   const target = checkText(options.to, 'to');
   if (target === undefined) throw invalidArgument('to', 'is required (the target agent session id)');
+  // Checked here so a typo fails at once, naming the argument, not at the server with a regex.
+  if (!AGENT_SESSION_ID.test(target)) {
+    throw invalidArgument('to', `must be an agent session id as spawn() gives it (agentsess_ and 26 lower-case base32 characters), got ${JSON.stringify(target.slice(0, 64))}`);
+  }
   const scopes = checkTextList(options.scopes, 'scopes');
   if (scopes === undefined) throw invalidArgument('scopes', 'is required');
   if (options.expiresAt !== undefined && options.ttlSeconds !== undefined) throw invalidArgument('expiresAt', 'and ttlSeconds exclude each other; give one');

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateDelegationBody, CreatedDelegation as CreatedDelegationBody, SpawnedSession, SpawnSessionBody, UncheckedBody } from '@caracal/protocol';
 import { CaracalError } from '../errors.ts';
-import { objectBody, type HttpClient } from './http-client.ts';
+import { objectBody, type BearerSource, type HttpClient } from './http-client.ts';
 
 /** @internal */
 export interface CoordinatorClientOptions {
   readonly http: HttpClient;
   readonly baseUrl: URL;
-  /** The bearer for every call: the client's session mandate. */
-  readonly bearer: (signal?: AbortSignal) => Promise<string>;
+  /** The bearer for every call: the client's session mandate (renewed once on a 401). */
+  readonly bearer: BearerSource;
 }
 
 /** @internal */

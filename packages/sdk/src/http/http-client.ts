@@ -20,6 +20,14 @@ export interface HttpClientOptions {
   readonly random?: (() => number) | undefined;
 }
 
+/**
+ * Where a request's bearer comes from: fetched per attempt. `invalidate` is told a token the
+ * server answered 401 to and says whether a fresh one can be had (a client secret can mint one;
+ * a fixed subject token cannot).
+ * @internal
+ */
+export type BearerSource = ((signal?: AbortSignal) => Promise<string>) & { readonly invalidate?: ((refusedToken: string) => boolean) | undefined };
+
 /** One logical call; retries repeat it with the same headers (idempotency key included). @internal */
 export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -27,8 +35,12 @@ export interface HttpRequest {
   readonly json?: unknown;
   readonly form?: Readonly<Record<string, string | undefined>>;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Fetched per attempt, so a retry after a token refresh presents the new token. */
-  readonly bearer?: ((signal?: AbortSignal) => Promise<string>) | undefined;
+  /**
+   * Fetched per attempt, so a retry after a token refresh presents the new token. A 401 answer
+   * renews it once and sends the call again (the server's keys may have changed under a cached
+   * mandate: a restart of an in-memory server, a database reset).
+   */
+  readonly bearer?: BearerSource | undefined;
   /** Safe to repeat: GET, DELETE, or a create carrying an `Idempotency-Key`. */
   readonly idempotent: boolean;
   readonly signal?: AbortSignal | undefined;
@@ -87,10 +99,24 @@ export class HttpClient {
     this.#ownedAgent = undefined;
   }
 
-  /** Sends `request`, retrying per policy; resolves with a 2xx response or throws a CaracalError. */
-  send(request: HttpRequest): Promise<HttpResponse> {
+  /**
+   * Sends `request`, retrying per policy; resolves with a 2xx response or throws a CaracalError.
+   * A 401 to a bearer the source can renew is answered by renewing it and sending once more.
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const presented = { token: undefined as string | undefined };
+    try {
+      return await this.#sendWithRetry(request, presented);
+    } catch (error) {
+      const refused = presented.token;
+      if (!isCaracalError(error) || error.status !== 401 || refused === undefined || request.bearer?.invalidate?.(refused) !== true) throw error;
+      return await this.#sendWithRetry(request, presented);
+    }
+  }
+
+  #sendWithRetry(request: HttpRequest, presented: { token: string | undefined }): Promise<HttpResponse> {
     const { retry, clock, random } = this.#options;
-    return runWithRetry((attempt) => this.#attempt(request, attempt), {
+    return runWithRetry((attempt) => this.#attempt(request, attempt, presented), {
       policy: retry,
       clock,
       random,
@@ -99,27 +125,28 @@ export class HttpClient {
     });
   }
 
-  async #headers(request: HttpRequest, encoded: EncodedBody): Promise<Record<string, string>> {
+  async #headers(request: HttpRequest, encoded: EncodedBody, presented: { token: string | undefined }): Promise<Record<string, string>> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;
     if (request.bearer !== undefined) {
       try {
-        headers.authorization = `Bearer ${await request.bearer(request.signal)}`;
+        presented.token = await request.bearer(request.signal);
       } catch (error) {
         doNotRetry(error);
       }
+      headers.authorization = `Bearer ${presented.token}`;
     }
     return headers;
   }
 
-  async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
+  async #attempt(request: HttpRequest, attempt: number, presented: { token: string | undefined }): Promise<HttpResponse> {
     const { method, url, signal } = request;
     const { timeoutMs, clock } = this.#options;
     if (signal?.aborted) throw errorFromNetworkFailure({ method, url, reason: 'aborted', timeoutMs, attempt, cause: signal.reason });
     const undici = await loadUndici();
     const dispatcher = this.#options.dispatcher ?? (this.#ownedAgent ??= new undici.Agent(AGENT_OPTIONS));
     const encoded = encodeBody(request);
-    const headers = await this.#headers(request, encoded);
+    const headers = await this.#headers(request, encoded, presented);
     const controller = new AbortController();
     let ended: AttemptEnd | undefined;
     const end = (reason: AttemptEnd): void => {
@@ -156,7 +183,7 @@ export function objectBody(response: HttpResponse, what: string): Record<string,
   if (typeof response.body === 'object' && response.body !== null && !Array.isArray(response.body)) {
     return response.body as Record<string, unknown>;
   }
-  throw new CaracalError('INVALID_RESPONSE', `${what}: expected a JSON object in the response body.`, {
+  throw new CaracalError('INVALID_RESPONSE', `${what}: expected a JSON object in the response body; the server does not look like a Caracal server (check coordinatorUrl and stsUrl).`, {
     status: response.status,
     requestId: response.requestId,
   });

@@ -40,6 +40,21 @@ function serverError(body: unknown): { code?: string; description?: string } {
   };
 }
 
+function bodyKind(response: FailedResponse): string {
+  const type = headerText(response.headers['content-type'])?.split(';')[0]?.trim();
+  if (response.body === undefined) return 'an empty body';
+  return type === undefined ? 'a body without a content type' : `a ${type} body`;
+}
+
+/** Why the answer is not Caracal's, and what to check. */
+function notCaracalHint(response: FailedResponse): string {
+  const origin = response.url.origin;
+  if (response.status >= 500) {
+    return ` with ${bodyKind(response)}, not a Caracal error: a proxy or another service in front of ${origin} answered`;
+  }
+  return ` with ${bodyKind(response)}, not a Caracal error: ${origin}${response.url.pathname} does not look like a Caracal server; check coordinatorUrl (CARACAL_COORDINATOR_URL) and stsUrl (CARACAL_STS_URL)`;
+}
+
 /**
  * Turns a non-2xx response into a typed `CaracalError` carrying the status, the server's error
  * code and description, the `x-request-id`, and any `Retry-After`.
@@ -53,6 +68,9 @@ export function errorFromResponse(response: FailedResponse): CaracalError {
   if (serverCode !== undefined) summary.push(`(${serverCode})`);
   let message = summary.join(' ');
   if (description !== undefined) message += `: ${description}`;
+  // Every answer of a Caracal server carries { error, error_description }; without one, another
+  // service answered (a wrong port or path in the URL, a proxy), and credentials are not the cause.
+  if (serverCode === undefined) message += notCaracalHint(response);
   if (requestId !== undefined) message += ` [request id ${requestId}]`;
   return new CaracalError(codeForStatus(response.status), message, {
     status: response.status,

@@ -34,6 +34,8 @@ export { redisRevocationSource } from './revocation/redis-revocation-source.ts';
 export type { RevocationEventFields } from './revocation/revocation-event.ts';
 export { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC } from './revocation/revocation-event.ts';
 export type { RevocationSource, RevocationSourceCommonOptions } from './revocation/revocation-source.ts';
+export { DEFAULT_FEED_DOWN_AFTER_MS } from './revocation/feed-health.ts';
+export type { RevocationFeedHealth, RevocationFeedHealthListener, RevocationFeedState } from './revocation/feed-health.ts';
 export type { Revocation, RevocationListener, RevocationQuery, RevocationStore, RevocationStoreOptions } from './revocation/revocation-store.ts';
 export { createRevocationStore, DEFAULT_MAX_REVOCATIONS, REVOCATION_RETENTION_MS } from './revocation/revocation-store.ts';
 export type { SseReconnectPolicy, SseRevocationSourceOptions } from './revocation/sse-revocation-source.ts';

@@ -53,11 +53,11 @@ describe('the default client', () => {
   it('configure() sets the client behind spawn, delegate and exchange', async () => {
     const configured = configure({ coordinatorUrl: server.url, zoneId: ZONE, clientId: CLIENT, subjectToken: TOKEN });
     expect(defaultCaracal()).toBe(configured);
-    const result = await spawn({ kind: 'service' }, () => delegate({ to: 'agentsess_t', scopes: ['x'] }, async (child) => {
+    const result = await spawn({ kind: 'service' }, () => delegate({ to: 'agentsess_01jt0000000000000000000000', scopes: ['x'] }, async (child) => {
       const mandate = await exchange({ resource: 'mcp://tools.local' });
       return { child, mandate };
     }));
-    expect(result.child).toMatchObject({ agentSessionId: 'agentsess_t', hop: 1 });
+    expect(result.child).toMatchObject({ agentSessionId: 'agentsess_01jt0000000000000000000000', hop: 1 });
     expect(result.mandate.accessToken).toMatch(/^per-call-/);
     const instance = new Caracal({ coordinatorUrl: server.url, zoneId: ZONE, clientId: CLIENT, subjectToken: TOKEN });
     expect(configure(instance)).toBe(instance);

@@ -18,7 +18,7 @@ describe('concurrent spawns are isolated', () => {
           await shuffle(index + step);
           observed.push(current()?.agentSessionId);
         }
-        const delegatedTo = await caracal.delegate({ to: `agentsess_target_${index}`, scopes: ['x'] }, async (child) => {
+        const delegatedTo = await caracal.delegate({ to: `agentsess_01jtarget${String(index).padStart(17, '0')}`, scopes: ['x'] }, async (child) => {
           await shuffle(index);
           return [child.agentSessionId, requireContext().agentSessionId];
         });
@@ -30,11 +30,11 @@ describe('concurrent spawns are isolated', () => {
     expect(owners.size).toBe(200);
     for (const { index, own, observed, delegatedTo } of results) {
       expect(observed).toEqual(Array(5).fill(own));
-      expect(delegatedTo).toEqual([`agentsess_target_${index}`, `agentsess_target_${index}`]);
+      expect(delegatedTo).toEqual([`agentsess_01jtarget${String(index).padStart(17, '0')}`, `agentsess_01jtarget${String(index).padStart(17, '0')}`]);
     }
     // On the wire too: each delegation left from the session of the spawn that made it.
     const sourceByTarget = new Map(server.requestsTo('POST /zones/*/delegations').map((request) => [request.json?.target_session_id, request.json?.source_session_id]));
-    for (const { index, own } of results) expect(sourceByTarget.get(`agentsess_target_${index}`)).toBe(own);
+    for (const { index, own } of results) expect(sourceByTarget.get(`agentsess_01jtarget${String(index).padStart(17, '0')}`)).toBe(own);
     expect(server.requestsTo('POST /zones/*/agents')).toHaveLength(200);
     expect(server.requestsTo('DELETE /zones/*/agents/*')).toHaveLength(200);
     expect(current()).toBeUndefined();
@@ -49,8 +49,8 @@ describe('concurrent spawns are isolated', () => {
     expect(() => requireContext()).toThrow(expect.objectContaining({ code: 'NO_ACTIVE_CONTEXT', name: 'CaracalError' }));
     expect(() => headers()).toThrow(expect.objectContaining({ code: 'NO_ACTIVE_CONTEXT' }));
     expect(() => caracal.headers()).toThrow(expect.objectContaining({ code: 'NO_ACTIVE_CONTEXT' }));
-    await expect(caracal.delegate({ to: 'agentsess_x', scopes: [] }, () => {})).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
-    await expect(delegate({ to: 'agentsess_x', scopes: [] }, () => {})).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
+    await expect(caracal.delegate({ to: 'agentsess_01jx0000000000000000000000', scopes: [] }, () => {})).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
+    await expect(delegate({ to: 'agentsess_01jx0000000000000000000000', scopes: [] }, () => {})).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
     await expect(caracal.exchange({ resource: 'mcp://x' })).rejects.toMatchObject({ code: 'NO_ACTIVE_CONTEXT' });
     release();
     await busy;

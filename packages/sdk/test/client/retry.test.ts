@@ -58,7 +58,7 @@ describe('retries', () => {
       (_request, response) => sendJson(response, 201, { delegation_edge_id: 'deledge_1' }),
     ));
     const context: CaracalContext = { subjectToken: TOKEN, zoneId: ZONE, clientId: CLIENT, agentSessionId: 'agentsess_a', hop: 0 };
-    await bind(context, () => caracal.delegate({ to: 'agentsess_b', scopes: ['x'] }, () => {}));
+    await bind(context, () => caracal.delegate({ to: 'agentsess_01jb0000000000000000000000', scopes: ['x'] }, () => {}));
     expect(clock.sleeps).toEqual([7000]);
     const keys = server.requestsTo('POST /zones/*/delegations').map((request) => request.headers['idempotency-key']);
     expect(keys[0]).toBe(keys[1]);

@@ -65,7 +65,7 @@ describe('timeouts and cancellation', () => {
     const { caracal } = testClient(server, { clock });
     const controller = new AbortController();
     const context: CaracalContext = { subjectToken: TOKEN, zoneId: ZONE, clientId: CLIENT, agentSessionId: 'agentsess_a', hop: 0 };
-    const delegating = bind(context, () => caracal.delegate({ to: 'agentsess_b', scopes: ['x'], signal: controller.signal }, () => {}));
+    const delegating = bind(context, () => caracal.delegate({ to: 'agentsess_01jb0000000000000000000000', scopes: ['x'], signal: controller.signal }, () => {}));
     await arrived;
     await expect.poll(() => clock.sleeps.length).toBe(1);
     controller.abort();

@@ -107,11 +107,30 @@ describe('createA2AFetch', () => {
     expect(waits.slice(1)).toEqual([200, 400]);
   });
 
-  it.each([400, 401, 403, 404])('does not retry a %i', async (code) => {
+  it.each([400, 404])('does not retry a %i', async (code) => {
     agent.respond = sequence(status(code), ok);
     const response = await send(a2aFetch());
     expect(response.status).toBe(code);
     expect(agent.requests).toHaveLength(1);
+  });
+
+  it.each([
+    [401, 'UNAUTHORIZED', 'invalid_token', 'the mandate was revoked'],
+    [403, 'FORBIDDEN', 'insufficient_scope', 'the mandate lacks scope tools:call'],
+  ])('rejects a %i with the refusal code and reason of the receiver, without retrying', async (code, caracalCode, error, description) => {
+    agent.respond = sequence((_request, response) => json(response, code, { error, error_description: description }, { 'x-request-id': 'req_7' }), ok);
+    const failure = await send(a2aFetch()).catch((thrown: unknown) => thrown);
+    expect(failure).toMatchObject({ code: caracalCode, status: code, serverCode: error, requestId: 'req_7' });
+    expect(String((failure as Error).message)).toContain(`(${error}): ${description}`);
+    expect(agent.requests).toHaveLength(1);
+  });
+
+  it('reads the refusal from WWW-Authenticate when the body is not JSON', async () => {
+    agent.respond = (_request, response) => {
+      response.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token", error_description="the mandate has expired"', 'content-type': 'text/plain' });
+      response.end('no');
+    };
+    await expect(send(a2aFetch())).rejects.toMatchObject({ code: 'UNAUTHORIZED', serverCode: 'invalid_token', message: expect.stringContaining('the mandate has expired') });
   });
 
   it.each([408, 425, 429, 500, 502, 504])('retries a %i', async (code) => {

@@ -258,4 +258,16 @@ describe('createMcpFetch', () => {
     expect(() => createMcpFetch({ caracal: exchanger, resource: RESOURCE, otherRequests: 'never' as never })).toThrow(/otherRequests/);
     expect(() => createMcpFetch({ caracal: {} as never, resource: RESOURCE })).toThrow(/exchange/);
   });
+  it('rejects with a typed NETWORK_ERROR naming the target when the MCP server is down, not a bare fetch TypeError', async () => {
+    const gone = await startRecordingServer();
+    const url = gone.url;
+    await gone.close();
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
+    const failure = await bind(agentContext, () =>
+      mcpFetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: toolCall(1, 'x') }),
+    ).catch((error: unknown) => error);
+    expect(isCaracalError(failure) && failure.code).toBe('NETWORK_ERROR');
+    expect((failure as Error).message).toContain(`POST ${url}/mcp failed before a response arrived (ECONNREFUSED)`);
+    expect((failure as Error).cause).toBeInstanceOf(TypeError);
+  });
 });

@@ -35,6 +35,7 @@ declare const thrown: unknown;
 describe('@caracal/sdk/verify surface', () => {
   test('exports exactly these values', () => {
     expectTypeOf<keyof typeof verify>().toEqualTypeOf<
+      | 'DEFAULT_FEED_DOWN_AFTER_MS'
       | 'DEFAULT_MAX_REVOCATIONS'
       | 'DELEGATIONS_INVALIDATE_TOPIC'
       | 'MAX_TOKEN_LENGTH'

@@ -38,8 +38,13 @@ describe('verifyFetch (web-standard handlers, MCP v2)', () => {
     expect(await response.json()).toMatchObject({ error: 'invalid_token' });
   });
 
-  it('errors a streamed body once the mandate is revoked', async () => {
+  /** A handler streaming what the test pushes, with `contentType`; `cancelled` settles with the cancel reason. */
+  function streamingHandler(contentType: string): { handle: ReturnType<typeof verifyFetch>; push: (text: string) => void; cancelled: Promise<unknown> } {
     let push!: (text: string) => void;
+    let onCancel!: (reason: unknown) => void;
+    const cancelled = new Promise<unknown>((resolve) => {
+      onCancel = resolve;
+    });
     const handle = verifyFetch(
       () =>
         new Response(
@@ -47,16 +52,37 @@ describe('verifyFetch (web-standard handlers, MCP v2)', () => {
             start(controller) {
               push = (text) => controller.enqueue(new TextEncoder().encode(text));
             },
+            cancel: onCancel,
           }),
+          { headers: { 'content-type': contentType } },
         ),
       { verifier },
     );
+    return { handle, push: (text) => push(text), cancelled };
+  }
+
+  it('ends a streamed event stream cleanly with a caracal.revoked event once the mandate is revoked, and cancels the handler\'s stream', async () => {
+    const { handle, push, cancelled } = streamingHandler('text/event-stream');
     const response = await handle(new Request('http://receiver.test/mcp', { headers: { authorization: `Bearer ${await issuer.mint({ agent_session_id: 'agentsess_stream' })}` } }));
     const reader = response.body!.getReader();
     push('data: one\n\n');
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: one\n\n');
     const next = reader.read();
     store.revoke({ sessionIds: ['agentsess_stream'] });
-    await expect(next).rejects.toMatchObject({ code: 'MANDATE_REVOKED' });
+    const last = new TextDecoder().decode((await next).value);
+    expect(last).toMatch(/^event: caracal\.revoked\ndata: \{.*"revoked":"agentsess_stream".*\}\n\n$/);
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
+    expect(await cancelled).toMatchObject({ code: 'MANDATE_REVOKED' });
+  });
+
+  it('ends any other streamed body early and cleanly, without an error', async () => {
+    const { handle, push } = streamingHandler('application/json');
+    const response = await handle(new Request('http://receiver.test/mcp', { headers: { authorization: `Bearer ${await issuer.mint({ agent_session_id: 'agentsess_stream_json' })}` } }));
+    const reader = response.body!.getReader();
+    push('{"partial":');
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"partial":');
+    const next = reader.read();
+    store.revoke({ sessionIds: ['agentsess_stream_json'] });
+    expect(await next).toEqual({ done: true, value: undefined });
   });
 });

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { SESSIONS_REVOKE_TOPIC, sseRevocationSource, type VerifierFetch, type VerifierFetchResponse, type Revocation } from '../../src/verify/index.ts';
 import { feedEvent } from './helpers/revoked.ts';
 
+/** Distinct from every reconnect wait, so the feed-health countdown can be told apart. */
+const DOWN_AFTER_MS = 60_000;
+
 const ZONE = 'zone_stream';
 const encoder = new TextEncoder();
 
@@ -50,11 +53,13 @@ async function readConnection(chunks: readonly string[]): Promise<{ revocations:
     onError: (error) => errors.push(error),
     clock: { now: () => Date.now(), sleep: async (ms) => void waits.push(ms) },
     reconnect: { minDelayMs: 7, maxDelayMs: 7, jitter: 0 },
+    downAfterMs: DOWN_AFTER_MS,
   });
   source.store.onRevoked((revocation) => revocations.push(revocation));
   const resumeHeaders = await reconnect;
   await source.close();
-  return { revocations, errors, wait: waits[0]!, resumeHeaders };
+  // The feed-health countdown sleeps on the same clock; the reconnect wait is the other one.
+  return { revocations, errors, wait: waits.find((ms) => ms !== DOWN_AFTER_MS)!, resumeHeaders };
 }
 
 describe('the SSE revocation source reads the event stream', () => {

@@ -113,6 +113,11 @@ describe('sseRevocationSource', () => {
       onError: () => undefined,
     });
     sources.push(revocation);
+    // The 401 makes the feed down at once (ready() rejects); the source keeps retrying.
+    await expect(revocation.ready()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await new Promise<void>((resolve) => {
+      const stop = revocation.onHealthChange!((health) => health.state === 'live' && (stop(), resolve()));
+    });
     await revocation.ready();
     expect(feed.connections.map((headers) => headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-3']);
     expect(feed.connections[1]!['last-event-id']).toBeDefined();

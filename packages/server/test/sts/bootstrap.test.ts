@@ -49,7 +49,15 @@ describe.each(testBackends())('applyBootstrap on $name', (backend) => {
 
   serverTest('refuses an application id already used in another zone, and invalid documents', async ({ sts }) => {
     const moved: BootstrapDocument = { zones: [{ id: 'zone_elsewhere', applications: [{ id: 'app_boot', secret: 'x' }] }] };
-    await expect(applyBootstrap(sts.context, moved)).rejects.toThrow(/already belongs to zone zone_boot/);
+    await expect(applyBootstrap(sts.context, moved)).rejects.toMatchObject({
+      name: 'BootstrapError',
+      path: 'zones[0].applications[0].id',
+      message: 'bootstrap: zones[0].applications[0].id: application app_boot already belongs to zone zone_boot, not zone_elsewhere',
+    });
+    const twice: BootstrapDocument = { zones: [{ id: 'zone_one', applications: [{ id: 'app_twice', secret: 'x' }] }, { id: 'zone_two', applications: [{ id: 'app_twice', secret: 'x' }] }] };
+    await expect(applyBootstrap(sts.context, twice)).rejects.toMatchObject({ name: 'BootstrapError', path: 'zones[1].applications[0].id' });
+    // Refused before any write: the first zone of the document was not created either.
+    expect((await sts.context.database.query("SELECT id FROM zones WHERE id = 'zone_one'")).rows).toEqual([]);
     await expect(applyBootstrap(sts.context, { zones: [{ id: 'bad zone' }] })).rejects.toThrow(/zones\[0\]\.id must be an id/);
     await expect(applyBootstrap(sts.context, { zones: [{ id: 'z', resources: [{ id: 'no-scheme', scopes: [] }] }] })).rejects.toThrow(/absolute URI/);
     await expect(applyBootstrap(sts.context, { zones: [{ id: 'z', applications: [{ id: 'a', secret: '' }] }] })).rejects.toThrow(/secret/);

@@ -4,6 +4,7 @@ import type { RetryPolicy } from '../../retry/retry-policy.ts';
 import { compose } from '../compose.ts';
 import { fetchDispatch, type FetchLike } from '../dispatch.ts';
 import { fetchFromDispatch } from '../fetch-from-dispatch.ts';
+import { withRefusalErrors } from '../interceptors/with-refusal-errors.ts';
 import { withRetry } from '../interceptors/with-retry.ts';
 import { withTimeout } from '../interceptors/with-timeout.ts';
 import { withTokenExchange } from '../interceptors/with-token-exchange.ts';
@@ -90,6 +91,7 @@ export function buildA2AFetch(options: A2AFetchOptions, defaultExchanger: () => 
   };
   const { clock } = options;
   const send = compose(
+    withRefusalErrors(),
     withTimeout({ timeoutMs, clock }),
     withRetry({ policy, clock, random: options.random, idempotent: options.idempotent ?? true }),
     withTraceContext({ spanName: 'caracal.a2a.request' }),

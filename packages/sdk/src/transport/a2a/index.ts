@@ -18,7 +18,8 @@ import { buildA2AFetch, type A2AFetchOptions } from './build-a2a-fetch.ts';
  * Pass it as `fetchImpl` to @a2a-js/sdk's transport factories and to its agent-card resolver, so
  * card discovery is authorized and traced too. Outside a context it rejects with
  * `NO_ACTIVE_CONTEXT` and nothing is sent; when the budget runs out it rejects with
- * `REQUEST_TIMEOUT`; after the last retry of a transient status the last response is returned.
+ * `REQUEST_TIMEOUT`; a 401 or 403 rejects with `UNAUTHORIZED`/`FORBIDDEN` carrying the agent's
+ * refusal code and reason; after the last retry of a transient status the last response is returned.
  * @example
  * const fetchImpl = createA2AFetch({ caracal, resource: 'https://billing-agent.internal' });
  * const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {

@@ -4,6 +4,7 @@ import { parseRetryAfter } from '../../retry/parse-retry-after.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../retry/retry-policy.ts';
 import { doNotRetry, runWithRetry } from '../../retry/run-with-retry.ts';
 import type { DispatchRequest, Interceptor } from '../dispatch.ts';
+import { asNetworkError, isAbort } from './network-failure.ts';
 
 /**
  * Options of {@link withRetry}.
@@ -33,10 +34,6 @@ function codeForStatus(status: number): CaracalErrorCode {
   return status >= 500 ? 'SERVER_ERROR' : 'REQUEST_FAILED';
 }
 
-function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true || (error as { name?: unknown } | null)?.name === 'AbortError';
-}
-
 /**
  * Sorts a failure without a response: errors the inner interceptors raised on purpose (no
  * context, a refused exchange, which went through its own retries) and aborts are final; what
@@ -44,7 +41,7 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
  */
 function attemptFailure(error: unknown, request: DispatchRequest, attempt: number): never {
   if (isCaracalError(error) || isAbort(error, request.signal)) doNotRetry(error);
-  throw new CaracalError('NETWORK_ERROR', `${request.method} ${request.url} failed before a response arrived.`, { attempt, cause: error });
+  throw asNetworkError(error, request, attempt);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Clock } from '../../time/clock.ts';
 import { compose } from '../compose.ts';
 import { fetchDispatch, type DispatchRequest, type FetchLike } from '../dispatch.ts';
 import { fetchFromDispatch } from '../fetch-from-dispatch.ts';
+import { withNetworkErrors } from '../interceptors/with-network-errors.ts';
 import { withTokenExchange } from '../interceptors/with-token-exchange.ts';
 import { withTraceContext } from '../interceptors/with-trace-context.ts';
 import { sendWithOneTraceparent } from '../send-with-one-traceparent.ts';
@@ -81,6 +82,7 @@ export function buildMcpFetch(options: McpFetchOptions, defaultExchanger: () => 
       mayReuse: reuseOthers ? (request) => !needsAuthority(request) : undefined,
       reusableMandates: reuseOthers ? new ReusableMandates({ clock: options.clock }) : undefined,
     }),
+    withNetworkErrors(),
   )(sendWithOneTraceparent(fetchDispatch(options.fetch)));
   return fetchFromDispatch(send);
 }

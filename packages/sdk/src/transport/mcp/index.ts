@@ -19,7 +19,8 @@ import { buildMcpFetch, type McpFetchOptions } from './build-mcp-fetch.ts';
  * Use it as the `fetch` option of the v1 `StreamableHTTPClientTransport` / `SSEClientTransport`
  * (`@modelcontextprotocol/sdk`) or of the v2 transports (`@modelcontextprotocol/client`). Connect
  * and call inside `spawn()`/`bind()`: outside a context the fetch rejects with
- * `NO_ACTIVE_CONTEXT` and nothing is sent.
+ * `NO_ACTIVE_CONTEXT` and nothing is sent. A server that gives no response (down, wrong port)
+ * rejects with `NETWORK_ERROR` naming the target and the low-level code.
  * @example
  * const transport = new StreamableHTTPClientTransport(new URL('http://tools.local/mcp'), {
  *   fetch: createMcpFetch({ caracal, resource: 'mcp://tools.local', scopes: ['tools:call'] }),

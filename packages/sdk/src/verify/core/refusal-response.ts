@@ -35,7 +35,10 @@ function challenge(error: string, description: string, extra = ''): string {
 export function refusalResponse(error: unknown): RefusalResponse {
   const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (!isCaracalError(error) || !error.code.startsWith('MANDATE_')) {
-    const description = 'The mandate could not be checked right now (zone keys unavailable); retry shortly.';
+    const description =
+      isCaracalError(error) && error.code === 'REVOCATION_UNAVAILABLE'
+        ? 'The mandate could not be checked right now (revocation feed down); retry shortly.'
+        : 'The mandate could not be checked right now (zone keys unavailable); retry shortly.';
     return { status: 503, headers: { ...json, 'retry-after': '5' }, body: { error: 'temporarily_unavailable', error_description: description } };
   }
   const reason = mandateRefusalReason(error);

@@ -11,6 +11,7 @@ import { JwksCache } from './jwks-cache.ts';
 import { readMandateClaims, type MandateClaims } from './mandate-claims.ts';
 import { ReplayCache } from './replay-cache.ts';
 import { resolveRevocationStore } from '../revocation/resolve-revocation-store.ts';
+import type { RevocationFeedHealth } from '../revocation/feed-health.ts';
 import type { RevocationSource } from '../revocation/revocation-source.ts';
 import type { RevocationStore } from '../revocation/revocation-store.ts';
 import { verifySignature } from './verify-signature.ts';
@@ -39,6 +40,16 @@ export interface VerifierOptions {
   readonly oneShot?: boolean;
   /** Where revocations come from; checked on every verification. */
   readonly revocation?: RevocationSource | RevocationStore;
+  /**
+   * What to do while the revocation source reports its feed `down` (docs/verify.md §4):
+   * - `'fail-closed'` (default): refuse every mandate with `REVOCATION_UNAVAILABLE` (the
+   *   middleware answers 503): a revocation made meanwhile cannot be missed;
+   * - `'warn'`: keep accepting, with a process warning when the feed goes down; a mandate revoked
+   *   meanwhile is accepted until it expires.
+   * Either way a `CaracalWarning` (`CARACAL_REVOCATION_FEED_DOWN`) is emitted when the feed goes down.
+   * @default 'fail-closed'
+   */
+  readonly revocationFeedDown?: 'fail-closed' | 'warn';
   /** Milliseconds since the epoch. @default Date.now */
   readonly now?: () => number;
   readonly fetch?: VerifierFetch;
@@ -139,6 +150,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   });
   const replays = new ReplayCache({ maxEntries: options.maxReplayEntries ?? 100_000, now });
   const revocation = resolveRevocationStore(options.revocation);
+  const feedDown = watchFeedHealth(options);
   const oneShot = options.oneShot ?? true;
   const clockToleranceSeconds = options.clockToleranceSeconds ?? 30;
 
@@ -151,6 +163,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const claims = readMandateClaims(payload as Record<string, unknown>);
       const extraScopes = verifyOptions.requiredScopes ?? [];
       checkPolicy(claims, extraScopes.length === 0 ? policy : { ...policy, requiredScopes: [...policy.requiredScopes, ...extraScopes] });
+      feedDown.check();
       const revokedId = revocation?.findRevoked({ sessionId: claims.agent_session_id, edgeIds: edgesOf(claims) });
       if (revokedId !== undefined) {
         throw new CaracalError('MANDATE_REVOKED', `The mandate was revoked (${revokedId}).`, { status: 401, serverCode: 'revoked' });
@@ -163,8 +176,45 @@ export function createVerifier(options: VerifierOptions): Verifier {
     },
     async close() {
       keys.close();
+      feedDown.stop();
     },
   };
+}
+
+/**
+ * Follows the source's feed health: warns when it goes down and, failing closed, refuses while it
+ * is down. A store given directly, or a source without `health()`, is trusted as it is.
+ */
+function watchFeedHealth(options: VerifierOptions): { check(): void; stop(): void } {
+  const mode = options.revocationFeedDown ?? 'fail-closed';
+  if (mode !== 'fail-closed' && mode !== 'warn') {
+    throw new CaracalError('CONFIG_INVALID', "revocationFeedDown must be 'fail-closed' or 'warn'.", { setting: 'revocationFeedDown' });
+  }
+  const source = options.revocation;
+  if (source === undefined || 'isRevoked' in source || source.health === undefined) return { check: () => undefined, stop: () => undefined };
+  const health = (): RevocationFeedHealth => source.health!();
+  const stop =
+    source.onHealthChange?.((now) => {
+      if (now.state !== 'down') return;
+      const consequence = mode === 'fail-closed' ? 'every mandate is refused until it is back' : 'mandates revoked meanwhile are accepted until they expire';
+      process.emitWarning(`Caracal revocation feed of zone ${options.zoneId} is down (${describe(now.lastError)}); ${consequence}.`, { type: 'CaracalWarning', code: 'CARACAL_REVOCATION_FEED_DOWN' });
+    }) ?? (() => undefined);
+  return {
+    check() {
+      if (mode === 'warn') return;
+      const now = health();
+      if (now.state !== 'down') return;
+      throw new CaracalError('REVOCATION_UNAVAILABLE', `The revocation feed is down since ${new Date(now.since).toISOString()} (${describe(now.lastError)}); mandates cannot be checked for revocation, so they are refused (revocationFeedDown: 'fail-closed').`, {
+        status: 503,
+        cause: now.lastError,
+      });
+    },
+    stop,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error ?? 'no connection');
 }
 
 /** Every edge a mandate rests on: its path and its leaf. @internal */

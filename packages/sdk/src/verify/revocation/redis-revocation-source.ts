@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ALL_TOPICS, readStreamReply, type StreamEntry } from '@caracal/protocol';
-import { readySignal } from './ready-signal.ts';
+import { FeedHealthTracker } from './feed-health.ts';
 import { CaracalError } from '../../errors.ts';
 import { backoffDelay } from '../../retry/backoff.ts';
 import { systemClock, type Clock } from '../../time/clock.ts';
@@ -72,7 +72,13 @@ export function redisRevocationSource(options: RedisRevocationSourceOptions): Re
   }
   const reader = new StreamGroupReader(options);
   reader.start();
-  return { store: reader.store, ready: () => reader.ready, close: () => reader.close() };
+  return {
+    store: reader.store,
+    ready: () => reader.health.ready(),
+    health: () => reader.health.health,
+    onHealthChange: (listener) => reader.health.onChange(listener),
+    close: () => reader.close(),
+  };
 }
 
 /**
@@ -91,7 +97,7 @@ const READ_RETRY_BACKOFF = { minDelayMs: 100, maxDelayMs: 5000, factor: 2, jitte
 
 class StreamGroupReader {
   readonly store: RevocationStore;
-  readonly ready: Promise<void>;
+  readonly health: FeedHealthTracker;
   readonly #options: RedisRevocationSourceOptions;
   /** The topic, as signed. */
   readonly #topic: string;
@@ -102,7 +108,6 @@ class StreamGroupReader {
   readonly #ownsGroup: boolean;
   readonly #clock: Clock;
   readonly #abort = new AbortController();
-  readonly #ready = readySignal();
   #running: Promise<void> = Promise.resolve();
 
   constructor(options: RedisRevocationSourceOptions) {
@@ -115,7 +120,7 @@ class StreamGroupReader {
     this.#group = options.group ?? `caracal-verify-${randomUUID()}`;
     this.#consumer = options.consumer ?? 'verifier';
     this.#clock = options.clock ?? systemClock;
-    this.ready = this.#ready.promise;
+    this.health = new FeedHealthTracker({ clock: this.#clock, downAfterMs: options.downAfterMs, closed: this.#abort.signal });
   }
 
   start(): void {
@@ -124,7 +129,7 @@ class StreamGroupReader {
 
   async close(): Promise<void> {
     this.#abort.abort();
-    this.#ready.reject(new CaracalError('REQUEST_ABORTED', 'The Redis revocation source was closed before it caught up.'));
+    this.health.close(new CaracalError('REQUEST_ABORTED', 'The Redis revocation source was closed before it caught up.'));
     await this.#running;
     if (this.#ownsGroup) await this.#command(['XGROUP', 'DESTROY', this.#stream, this.#group]).catch(() => undefined);
   }
@@ -137,12 +142,13 @@ class StreamGroupReader {
         // Our own unacknowledged entries first (after a restart), then the backlog, then live.
         while ((await this.#readOnce('0', false)) > 0 && !this.#abort.signal.aborted);
         while ((await this.#readOnce('>', false)) > 0 && !this.#abort.signal.aborted);
-        this.#ready.resolve();
+        this.health.live();
         attempt = 0;
         while (!this.#abort.signal.aborted) await this.#readOnce('>', true);
       } catch (error) {
         if (this.#abort.signal.aborted) return;
         this.#options.onError?.(error);
+        this.health.failed(error);
         attempt++;
         const delay = backoffDelay(attempt, READ_RETRY_BACKOFF, this.#options.random ?? Math.random);
         await this.#clock.sleep(delay, this.#abort.signal).catch(() => undefined);

@@ -1,10 +1,11 @@
 import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
 import type { Dispatcher } from 'undici';
-import { readySignal } from './ready-signal.ts';
 import { CaracalError } from '../../errors.ts';
 import { backoffDelay } from '../../retry/backoff.ts';
 import { systemClock, type Clock } from '../../time/clock.ts';
 import { applyRevocationEvent } from './apply-revocation-event.ts';
+import { FeedHealthTracker } from './feed-health.ts';
+import { feedFailure, feedResponseError } from './feed-failure.ts';
 import { resolveFetch, type VerifierFetch } from '../core/verifier-fetch.ts';
 import { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC, type RevocationEventFields } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
@@ -37,7 +38,11 @@ export interface SseRevocationSourceOptions extends RevocationSourceCommonOption
   readonly zoneId: string;
   /** A session mandate with `agent:lifecycle`, or a function returning one (called on every connect). */
   readonly token?: string;
-  readonly tokenSource?: () => string | Promise<string>;
+  /**
+   * Called on every connect. After the feed refused a token (401), `refusedToken` names it so a
+   * caching source can mint a new one: `(hint) => caracal.sessionMandate(hint)` does.
+   */
+  readonly tokenSource?: (hint: { readonly refusedToken?: string | undefined }) => string | Promise<string>;
   /** @default [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC] */
   readonly topics?: readonly string[];
   /**
@@ -56,9 +61,10 @@ export interface SseRevocationSourceOptions extends RevocationSourceCommonOption
 /**
  * Feeds a revocation store from the Coordinator's server-sent events
  * (`GET /zones/{zoneId}/events?topics=…`). Reconnects for ever with exponential backoff (or the
- * server's `retry:`), resuming with `Last-Event-ID`, until closed.
+ * server's `retry:`), resuming with `Last-Event-ID`, until closed. Its `health()` says whether it
+ * is live; `ready()` rejects once it is down (see {@link RevocationSource.ready}).
  * @example
- * const revocation = sseRevocationSource({ url: 'https://caracal.internal', zoneId: 'zone_prod', tokenSource: () => caracal.sessionMandate() });
+ * const revocation = sseRevocationSource({ url: 'https://caracal.internal', zoneId: 'zone_prod', tokenSource: (hint) => caracal.sessionMandate(hint) });
  * await revocation.ready();
  * const verifier = createVerifier({ issuer, zoneId: 'zone_prod', audience, revocation });
  * @since 0.1.0
@@ -69,12 +75,18 @@ export function sseRevocationSource(options: SseRevocationSourceOptions): Revoca
   }
   const feed = new SseFeed(options);
   feed.start();
-  return { store: feed.store, ready: () => feed.ready, close: () => feed.close() };
+  return {
+    store: feed.store,
+    ready: () => feed.health.ready(),
+    health: () => feed.health.health,
+    onHealthChange: (listener) => feed.health.onChange(listener),
+    close: () => feed.close(),
+  };
 }
 
 class SseFeed {
   readonly store: RevocationStore;
-  readonly ready: Promise<void>;
+  readonly health: FeedHealthTracker;
   readonly #options: SseRevocationSourceOptions;
   readonly #url: string;
   readonly #fetch: VerifierFetch;
@@ -82,7 +94,7 @@ class SseFeed {
   readonly #abort = new AbortController();
   #lastEventId: string | undefined;
   #retryMs: number | undefined;
-  readonly #ready = readySignal();
+  #refusedToken: string | undefined;
   #running: Promise<void> = Promise.resolve();
 
   constructor(options: SseRevocationSourceOptions) {
@@ -90,6 +102,7 @@ class SseFeed {
     this.store = options.store ?? createRevocationStore();
     this.#fetch = resolveFetch(options);
     this.#clock = options.clock ?? systemClock;
+    this.health = new FeedHealthTracker({ clock: this.#clock, downAfterMs: options.downAfterMs, closed: this.#abort.signal });
     const topics = [...(options.topics ?? [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC])].sort();
     this.#url = `${options.url.replace(/\/+$/, '')}/zones/${encodeURIComponent(options.zoneId)}/events?topics=${encodeURIComponent(topics.join(','))}`;
     const replayMs = options.replayMs ?? REVOCATION_RETENTION_MS;
@@ -97,7 +110,6 @@ class SseFeed {
       const since = `${Math.max(0, this.#clock.now() - replayMs)}-0`;
       this.#lastEventId = topics.map((topic) => `${topic}@${since}`).join(',');
     }
-    this.ready = this.#ready.promise;
   }
 
   start(): void {
@@ -106,7 +118,7 @@ class SseFeed {
 
   async close(): Promise<void> {
     this.#abort.abort();
-    this.#ready.reject(new CaracalError('REQUEST_ABORTED', 'The SSE revocation source was closed before it connected.'));
+    this.health.close(new CaracalError('REQUEST_ABORTED', 'The SSE revocation source was closed before it connected.'));
     await this.#running;
   }
 
@@ -114,14 +126,20 @@ class SseFeed {
     const policy = { ...DEFAULT_RECONNECT, ...this.#options.reconnect };
     let attempt = 0;
     while (!this.#abort.signal.aborted) {
+      let failure: CaracalError;
       try {
         await this.#connect(() => {
           attempt = 0;
         });
+        failure = new CaracalError('NETWORK_ERROR', 'The revocation feed closed the connection; reconnecting.');
       } catch (error) {
         if (this.#abort.signal.aborted) return;
-        this.#options.onError?.(error);
+        failure = feedFailure(error, this.#url);
+        this.#options.onError?.(failure);
       }
+      if (this.#abort.signal.aborted) return;
+      // A refusal of the credentials will not heal by retrying them: the feed is down at once.
+      this.health.failed(failure, failure.status === 401 || failure.status === 403);
       attempt++;
       const delay = this.#retryMs ?? backoffDelay(attempt, policy, this.#options.random ?? Math.random);
       await this.#clock.sleep(delay, this.#abort.signal).catch(() => undefined);
@@ -129,7 +147,7 @@ class SseFeed {
   }
 
   async #connect(onConnected: () => void): Promise<void> {
-    const token = this.#options.tokenSource === undefined ? this.#options.token : await this.#options.tokenSource();
+    const token = this.#options.tokenSource === undefined ? this.#options.token : await this.#options.tokenSource({ refusedToken: this.#refusedToken });
     const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${String(token)}`, 'cache-control': 'no-cache' };
     if (this.#lastEventId !== undefined) headers['last-event-id'] = this.#lastEventId;
     const response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.#abort.signal });
@@ -139,10 +157,12 @@ class SseFeed {
       throw new CaracalError('REQUEST_FAILED', 'The revocation feed refused the resume cursor; reconnecting without it.', { status: 400 });
     }
     if (!response.ok || response.body === null) {
-      throw new CaracalError('REQUEST_FAILED', `The revocation feed answered HTTP ${response.status}.`, { status: response.status });
+      this.#refusedToken = response.status === 401 ? token : undefined;
+      throw await feedResponseError(response, this.#url);
     }
+    this.#refusedToken = undefined;
     onConnected();
-    this.#ready.resolve();
+    this.health.live();
     let overflow: ParseError | undefined;
     // An event without `id:` keeps the last one seen on this connection (the SSE spec's last event id).
     let lastId: string | undefined;

@@ -1,0 +1,19 @@
+import { InvalidArgumentError } from 'commander';
+import { idPatterns } from '@caracal/protocol/constants';
+
+const AGENT_SESSION_ID = new RegExp(idPatterns.agentSession);
+const DELEGATION_EDGE_ID = new RegExp(idPatterns.delegationEdge);
+
+/**
+ * Commander argument parsers for the server's ids, checked against the protocol's patterns so a
+ * malformed id is a usage error (exit 2, docs/cli.md) before any request, not a server refusal.
+ */
+function idParser(pattern: RegExp, what: string, prefix: string): (value: string) => string {
+  return (value) => {
+    if (pattern.test(value)) return value;
+    throw new InvalidArgumentError(`not ${what}: expected ${prefix} followed by 26 lower-case base32 characters (as the server prints them).`);
+  };
+}
+
+export const agentSessionArgument = idParser(AGENT_SESSION_ID, 'an agent session id', 'agentsess_');
+export const delegationEdgeArgument = idParser(DELEGATION_EDGE_ID, 'a delegation edge id', 'deledge_');
