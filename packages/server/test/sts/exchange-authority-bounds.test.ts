@@ -235,4 +235,35 @@ describe.each(testBackends())('exchange authority bounds on $name', (backend) =>
       expect(Date.parse(longest.body.expires_at as string)).toBe(suite.sts.clock.now() + EDGE_LIFETIME_MAX_SECONDS * 1000);
     });
   });
+
+  describe('decided (docs/decisions/2026-12-04-verify-and-attestation-semantics.md)', () => {
+    it('/v1/verify answers wrong_use for a session mandate, with or without audience; a per-call mandate stays valid', async () => {
+      const zone = await freshZone();
+      const token = await sessionMandate(zone.applications.orchestrator!);
+      const verify = async (body: Record<string, unknown>) =>
+        (await suite.sts.app.inject({ method: 'POST', url: '/v1/verify', remoteAddress: '10.9.0.1', payload: body })).json<Record<string, unknown>>();
+
+      expect(await verify({ token, required_scopes: ['tools:call'] })).toMatchObject({ valid: false, error: 'wrong_use' });
+      expect(await verify({ token, audience: suite.sts.issuer })).toMatchObject({ valid: false, error: 'wrong_use' });
+      const call = (await exchange(token)).body.access_token as string;
+      expect(await verify({ token: call, audience: TOOLS_RESOURCE })).toMatchObject({ valid: true });
+    });
+
+    it('policy_approved only narrows: below an edge marked false, a child cannot mark it true', async () => {
+      const zone = await freshZone();
+      const token = await sessionMandate(zone.applications.orchestrator!);
+      const [a, b, c] = [await spawn(zone, token), await spawn(zone, token), await spawn(zone, token)];
+      const delegate = (body: Record<string, unknown>) => post(token, `/zones/${zone.zoneId}/delegations`, { scopes: ['tools:read'], ...body });
+      const parent = await delegate({ source_session_id: a.agent_session_id, target_session_id: b.agent_session_id, constraints: { policy_approved: false } });
+      expect(parent.status).toBe(201);
+
+      const child = { source_session_id: b.agent_session_id, target_session_id: c.agent_session_id, parent_edge_id: parent.body.delegation_edge_id };
+      const flipped = await delegate({ ...child, constraints: { policy_approved: true } });
+      expect(flipped.status).toBe(403);
+      expect(flipped.body.error).toBe('authority_exceeded');
+      const inherited = await delegate(child);
+      expect(inherited.status).toBe(201);
+      expect(inherited.body.constraints).toMatchObject({ policy_approved: false });
+    });
+  });
 });

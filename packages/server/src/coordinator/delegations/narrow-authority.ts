@@ -64,6 +64,8 @@ export function narrowAuthority(authority: Authority, requested: RequestedTerms,
     throw exceeded(`the expiry may not pass the authority's own (${new Date(authority.expiresAt).toISOString()})`);
   }
   const policyApproved = asked.policy_approved ?? authority.policyApproved;
+  // An attestation only narrows too: what an upstream delegator marked not approved stays so.
+  if (policyApproved === true && authority.policyApproved === false) throw exceeded('policy_approved is false upstream; a child cannot approve');
   const constraints: Constraints = {};
   if (mandateTtl !== null) constraints.ttl_seconds = mandateTtl;
   if (maxHops !== null) constraints.max_hops = maxHops;
