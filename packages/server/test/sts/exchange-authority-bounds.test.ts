@@ -162,6 +162,15 @@ describe.each(testBackends())('exchange authority bounds on $name', (backend) =>
       }
     });
 
+    it('a narrowed root budget of 3 under 12 concurrent exchanges mints exactly 3', async () => {
+      const zone = await freshZone();
+      const token = await sessionMandate(zone.applications.orchestrator!);
+      const root = await spawn(zone, token, { grant: { ...narrow, constraints: { budget: 3 } } });
+      const answers = await Promise.all(Array.from({ length: 12 }, () => exchange(token, { agent_session_id: root.agent_session_id })));
+      expect(answers.filter((answer) => answer.status === 200)).toHaveLength(3);
+      expect(answers.filter((answer) => answer.status === 403 && answer.body.error === 'access_denied')).toHaveLength(9);
+    });
+
     it('a narrowed root shares one budget with every edge below it', async () => {
       const zone = await freshZone();
       const token = await sessionMandate(zone.applications.orchestrator!);
