@@ -4,30 +4,18 @@
 --   inherited at spawn mints through that edge even when the request omits delegation_edge_id,
 --   so the edge's budget, ttl and max_hops always apply; a session without one carries its own
 --   caveats (a narrowed root session);
--- - each edge's issuing application's current scopes: authority never outlives a scope the
+-- - the root edge's issuing application's current scopes: authority never outlives a scope the
 --   operator removed from the application it originates in;
--- - each edge's delegating session's caveats, so a budget granted to a root session is one pool
---   shared with every edge below it.
+-- - the root edge's delegating session's caveats, so a budget granted to a root session is one
+--   pool shared with every edge below it.
+-- One statement, as before: the lineage starts at the named edge, else the session's own.
 CREATE OR REPLACE FUNCTION caracal_exchange_snapshot(p_zone_id text, p_client_id text, p_resource text, p_session_id text, p_edge_id text)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  presented json;
-  start_edge text := p_edge_id;
 BEGIN
-  SELECT json_build_object(
-      'id', s.id, 'zoneId', s.zone_id, 'applicationId', s.application_id, 'status', s.status,
-      'scopes', s.scopes, 'resourceId', s.resource_id, 'constraints', s.constraints,
-      'delegationEdgeId', s.delegation_edge_id,
-      'expiresAt', (extract(epoch FROM s.expires_at) * 1000)::float8),
-    coalesce(p_edge_id, s.delegation_edge_id)
-    INTO presented, start_edge
-    FROM agent_sessions s WHERE s.id = p_session_id;
-  IF NOT FOUND THEN
-    start_edge := p_edge_id;
-  END IF;
   RETURN (
     WITH RECURSIVE lineage AS (
-      SELECT e.id, e.parent_edge_id, 1 AS distance FROM delegation_edges e WHERE e.id = start_edge
+      SELECT e.id, e.parent_edge_id, 1 AS distance FROM delegation_edges e
+       WHERE e.id = coalesce(p_edge_id, (SELECT s.delegation_edge_id FROM agent_sessions s WHERE s.id = p_session_id))
       UNION ALL
       SELECT p.id, p.parent_edge_id, l.distance + 1
         FROM delegation_edges p JOIN lineage l ON p.id = l.parent_edge_id
@@ -37,7 +25,12 @@ BEGIN
       'keyVersion', (SELECT z.key_version FROM zones z WHERE z.id = p_zone_id),
       'application', (SELECT json_build_object('zoneId', a.zone_id, 'scopes', a.scopes) FROM applications a WHERE a.id = p_client_id),
       'resourceScopes', (SELECT to_json(r.scopes) FROM resources r WHERE r.zone_id = p_zone_id AND r.identifier = p_resource),
-      'session', presented,
+      'session', (SELECT json_build_object(
+          'id', s.id, 'zoneId', s.zone_id, 'applicationId', s.application_id, 'status', s.status,
+          'scopes', s.scopes, 'resourceId', s.resource_id, 'constraints', s.constraints,
+          'delegationEdgeId', s.delegation_edge_id,
+          'expiresAt', (extract(epoch FROM s.expires_at) * 1000)::float8)
+        FROM agent_sessions s WHERE s.id = p_session_id),
       'lineage', (SELECT coalesce(json_agg(json_build_object(
           'id', e.id, 'zoneId', e.zone_id, 'sourceSessionId', e.source_session_id,
           'targetSessionId', e.target_session_id, 'issuerApplicationId', e.issuer_application_id,
@@ -46,12 +39,14 @@ BEGIN
           'budgetRemaining', e.budget_remaining, 'constraints', e.constraints, 'status', e.status,
           'expiresAt', (extract(epoch FROM e.expires_at) * 1000)::float8,
           'sourceSessionStatus', src.status,
-          'sourceSessionConstraints', CASE WHEN src.delegation_edge_id IS NULL THEN src.constraints END,
-          'issuerScopes', issuer.scopes) ORDER BY l.distance DESC), '[]'::json)
+          -- Read for the root edge only: the decision needs them there alone.
+          'sourceSessionConstraints', CASE WHEN e.parent_edge_id IS NULL AND src.delegation_edge_id IS NULL THEN src.constraints END,
+          'issuerScopes', CASE WHEN e.parent_edge_id IS NULL
+            THEN (SELECT to_json(issuer.scopes) FROM applications issuer WHERE issuer.id = e.issuer_application_id) END)
+          ORDER BY l.distance DESC), '[]'::json)
         FROM lineage l
         JOIN delegation_edges e ON e.id = l.id
-        LEFT JOIN agent_sessions src ON src.id = e.source_session_id
-        LEFT JOIN applications issuer ON issuer.id = e.issuer_application_id)
+        LEFT JOIN agent_sessions src ON src.id = e.source_session_id)
     )
   );
 END

@@ -44,9 +44,12 @@ export interface EdgeState {
   expiresAt: number;
   /** Null when the source session row is missing. */
   sourceSessionStatus: string | null;
-  /** The caveats of the source session when it acts without an inherited edge (a root of authority). */
+  /**
+   * Root edge only: the caveats of its source session when that session acts without an
+   * inherited edge (a root of authority); null otherwise.
+   */
   sourceSessionCaveats: SessionCaveats | null;
-  /** The issuing application's current scopes; null when it no longer exists. */
+  /** Root edge only: the issuing application's current scopes; null elsewhere or when it is gone. */
   issuerScopes: string[] | null;
 }
 
