@@ -1,20 +1,17 @@
 import { EDGE_LIFETIME_MAX_SECONDS } from '@caracal/protocol';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyBootstrap } from '../../src/sts/bootstrap.ts';
 import { testBackends } from '../helpers/backends.ts';
 import {
-  ACCESS_TOKEN_TYPE,
-  TOKEN_EXCHANGE_GRANT,
   TOOLS_RESOURCE,
   bootstrapZone,
   decodeClaims,
+  injectExchange,
   injectTokenRequest,
   type FixtureApplication,
   type ZoneFixture,
 } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 /**
  * The bounds of what an exchange mints (issue 11, F2–F4): the subject token's own scope, the
@@ -43,13 +40,7 @@ describe.each(testBackends())('exchange authority bounds on $name', (backend) =>
   };
 
   const exchange = (subjectToken: string, form: { scope?: string; agent_session_id?: string; delegation_edge_id?: string } = {}) =>
-    injectTokenRequest(suite.sts.app, {
-      grant_type: TOKEN_EXCHANGE_GRANT,
-      subject_token: subjectToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
-      resource: TOOLS_RESOURCE,
-      ...form,
-    });
+    injectExchange(suite.sts.app, subjectToken, { resource: TOOLS_RESOURCE, ...form });
 
   const post = async (token: string, url: string, body: unknown) => {
     const response = await suite.sts.app.inject({
