@@ -46,6 +46,7 @@ export const SERVER_ERROR_CODES = [
   'invalid_issuer',
   'invalid_audience',
   'wrong_use',
+  'wrong_zone',
   'revoked',
   'agent_required',
   'delegation_required',

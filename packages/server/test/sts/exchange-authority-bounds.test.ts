@@ -247,6 +247,9 @@ describe.each(testBackends())('exchange authority bounds on $name', (backend) =>
       expect(await verify({ token, audience: suite.sts.issuer })).toMatchObject({ valid: false, error: 'wrong_use' });
       const call = (await exchange(token)).body.access_token as string;
       expect(await verify({ token: call, audience: TOOLS_RESOURCE })).toMatchObject({ valid: true });
+      // The body's zone_id, as the /v1 contract names it, is read (it used to be refused as an unknown field).
+      expect(await verify({ token: call, zone_id: zone.zoneId })).toMatchObject({ valid: true });
+      expect(await verify({ token: call, zone_id: 'zone_elsewhere' })).toMatchObject({ valid: false, error: 'wrong_zone' });
     });
 
     it('policy_approved only narrows: below an edge marked false, a child cannot mark it true', async () => {

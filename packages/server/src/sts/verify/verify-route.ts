@@ -54,6 +54,9 @@ async function verify(runtime: StsRuntime, request: VerifyRequest): Promise<Veri
     if (error instanceof MandateRejectedError) return { valid: false, error: error.code, message: error.message };
     throw error;
   }
+  if (request.zoneId !== undefined && claims.zone_id !== request.zoneId) {
+    return { valid: false, error: 'wrong_zone', message: `the mandate belongs to zone ${claims.zone_id}, not ${request.zoneId}` };
+  }
   const sessionId = typeof claims.agent_session_id === 'string' ? claims.agent_session_id : undefined;
   const edgeIds = [
     ...(Array.isArray(claims.delegation_path) ? claims.delegation_path.filter((id): id is string => typeof id === 'string') : []),
