@@ -26,6 +26,13 @@ export const PAGE_LIMIT_DEFAULT = 100;
 /** Seconds from now that a TTL may name: a year at most. */
 export const TTL_SECONDS_MAX = 31_536_000;
 
+/**
+ * The longest a delegation edge may live, from its creation: 30 days. An edge never outlives the
+ * authority it derives from; this bounds the edges nothing else bounds (a root edge from a session
+ * without a TTL). Longer-lived delegation is re-delegated, so it is re-checked.
+ */
+export const EDGE_LIFETIME_MAX_SECONDS = 30 * 24 * 60 * 60;
+
 /** The largest budget a delegation caveat may carry (a Postgres `integer`). */
 export const BUDGET_MAX = 2_147_483_647;
 

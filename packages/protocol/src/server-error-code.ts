@@ -28,6 +28,7 @@ export const SERVER_ERROR_CODES = [
   // The Coordinator's refusals.
   'authority_exceeded',
   'max_hops_exceeded',
+  'lifetime_exceeded',
   'cycle_detected',
   'session_not_active',
   'edge_not_active',
@@ -45,6 +46,7 @@ export const SERVER_ERROR_CODES = [
   'invalid_issuer',
   'invalid_audience',
   'wrong_use',
+  'wrong_zone',
   'revoked',
   'agent_required',
   'delegation_required',

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { MAX_HOP, SCOPES_MAX_ITEMS } from '../limits.ts';
 import type { MandateClaims } from '../mandate-claims.ts';
 import { SCOPE_LIST_PATTERN } from '../patterns.ts';
-import { Scope } from '../primitives.ts';
+import { Name, Scope } from '../primitives.ts';
 import type { ServerErrorCode } from '../server-error-code.ts';
 
 /** Longest mandate `/v1/verify` reads. */
@@ -24,6 +24,8 @@ export const VerifyBody = Type.Object(
     require_delegation: orNull(Type.Boolean()),
     max_hops: orNull(Type.Integer({ minimum: 0, maximum: MAX_HOP })),
     audience: orNull(Type.String({ minLength: 1 })),
+    /** The zone the caller expects: a mandate of another zone is not valid (`wrong_zone`). */
+    zone_id: orNull(Name),
   },
   { additionalProperties: false },
 );

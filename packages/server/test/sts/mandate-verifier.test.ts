@@ -72,6 +72,13 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
     }
   });
 
+  it('refuses a mandate issued in the future (iat beyond the 10 s skew), as the SDK does', async () => {
+    const key = await signingKey(suite.zone.zoneId);
+    const now = Math.floor(suite.sts.clock.now() / 1000);
+    await expectRefused(await signMandate(key, claims({ iat: now + 120 })), /issued in the future/);
+    await expect(verify(await signMandate(key, claims({ iat: now + 5 })))).resolves.toBeDefined();
+  });
+
   it('refuses an expired mandate and one not valid yet (beyond the 10 s skew)', async () => {
     const key = await signingKey(suite.zone.zoneId);
     const now = Math.floor(suite.sts.clock.now() / 1000);

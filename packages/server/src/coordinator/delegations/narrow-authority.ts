@@ -1,4 +1,4 @@
-import type { ServerErrorCode } from '@caracal/protocol';
+import { EDGE_LIFETIME_MAX_SECONDS, type ServerErrorCode } from '@caracal/protocol';
 import { badRequest, ServerError } from '../../http/server-error.ts';
 import { earliest, type Authority, type Constraints } from './authority.ts';
 
@@ -57,10 +57,15 @@ export function narrowAuthority(authority: Authority, requested: RequestedTerms,
   const bound = earliest(authority.expiresAt, now + DEFAULT_EDGE_SECONDS * 1000)!;
   const expiresAt = requested.expiresAt ?? bound;
   if (expiresAt <= now) throw badRequest('the expiry must be in the future');
+  if (expiresAt > now + EDGE_LIFETIME_MAX_SECONDS * 1000) {
+    throw new ServerError(400, 'lifetime_exceeded', `an edge lives at most ${EDGE_LIFETIME_MAX_SECONDS} seconds (EDGE_LIFETIME_MAX_SECONDS)`);
+  }
   if (authority.expiresAt !== null && expiresAt > authority.expiresAt) {
     throw exceeded(`the expiry may not pass the authority's own (${new Date(authority.expiresAt).toISOString()})`);
   }
   const policyApproved = asked.policy_approved ?? authority.policyApproved;
+  // An attestation only narrows too: what an upstream delegator marked not approved stays so.
+  if (policyApproved === true && authority.policyApproved === false) throw exceeded('policy_approved is false upstream; a child cannot approve');
   const constraints: Constraints = {};
   if (mandateTtl !== null) constraints.ttl_seconds = mandateTtl;
   if (maxHops !== null) constraints.max_hops = maxHops;

@@ -15,6 +15,7 @@ import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { assertSessionSidIsLabel } from './session-sid.ts';
 import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SpawnRecord } from './spawn-repository.ts';
+import { inheritedRootCeiling } from './root-ceiling.ts';
 import { resolveSpawnGrant } from './spawn-grant.ts';
 import { planSpawn } from './spawn-plan.ts';
 
@@ -46,10 +47,13 @@ export async function spawnSession(
     const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);
     if (parent !== undefined) assertOwner(principal, parent.application_id, `parent session ${parent.id}`);
     const expiresAt = body.ttl_seconds === undefined ? null : now + body.ttl_seconds * 1000;
+    const heldScopes = applicationScopes(principal);
     const grant = resolveSpawnGrant({
       grant: body.grant,
       parentAuthority: parent === undefined ? undefined : await parentAuthority(context, principal, parent, now),
-      applicationScopes: applicationScopes(principal),
+      applicationScopes: heldScopes,
+      inheritedRootCeiling:
+        parent === undefined && grantMode(body.grant) === 'inherit' ? await inheritedRootCeiling(context, principal, applicationId, heldScopes) : null,
       now,
       sessionExpiresAt: expiresAt,
     });
@@ -59,6 +63,10 @@ export async function spawnSession(
     await insertWithSeats(context, record);
     return result;
   });
+}
+
+function grantMode(grant: SpawnSessionBody['grant']): string {
+  return typeof grant === 'object' ? grant.mode : (grant ?? 'inherit');
 }
 
 /** Inserts the session; the first spawn of an application in a zone provisions its seats first. */

@@ -25,6 +25,8 @@ export function resolveSpawnGrant(input: {
   parentAuthority: Authority | undefined;
   /** The caller's scopes (its application's), without the lifecycle and admin scopes. */
   applicationScopes: readonly string[];
+  /** The ceiling a root `inherit` session records (see `inheritedRootCeiling`); default NULL. */
+  inheritedRootCeiling?: string[] | null;
   now: number;
   sessionExpiresAt: number | null;
 }): SessionGrant {
@@ -39,7 +41,7 @@ export function resolveSpawnGrant(input: {
   if (grant.mode === 'none') return { scopes: [], resourceId: null, constraints: null, edge: undefined };
   const parent = input.parentAuthority;
   if (parent === undefined) {
-    if (narrowing === undefined) return { scopes: null, resourceId: null, constraints: null, edge: undefined };
+    if (narrowing === undefined) return { scopes: input.inheritedRootCeiling ?? null, resourceId: null, constraints: null, edge: undefined };
     const missing = narrowing.scopes!.filter((scope) => !input.applicationScopes.includes(scope));
     if (missing.length > 0) {
       throw new ServerError(403, 'authority_exceeded', `scopes not granted to the application: ${missing.join(' ')}`);

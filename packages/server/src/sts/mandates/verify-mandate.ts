@@ -116,6 +116,10 @@ function checkClaims(claims: MandateClaims, keyZone: string, options: VerifyMand
   if (typeof claims.nbf === 'number' && claims.nbf > now + tolerance) {
     throw new MandateRejectedError('token_not_yet_valid', 'the mandate is not valid yet');
   }
+  // jose checks a future `iat` only with maxTokenAge; a mandate minted "later" than now is not valid yet.
+  if (typeof claims.iat === 'number' && claims.iat > now + tolerance) {
+    throw new MandateRejectedError('token_not_yet_valid', 'the mandate was issued in the future');
+  }
   if (options.uses !== undefined && !options.uses.includes(claims.use)) {
     throw new MandateRejectedError('wrong_use', `a ${claims.use} mandate is not accepted here`);
   }

@@ -1,13 +1,19 @@
 import type { OAuthErrorCode } from '../http/oauth-error.ts';
 import { intersectScopes, missingScopes } from '../http/scopes.ts';
 import { MAX_CALL_MANDATE_SECONDS, MAX_HOP, type ActorClaim } from '@caracal/protocol';
-import type { EdgeState, ExchangeSnapshot, SessionState } from './exchange-repository.ts';
+import type { EdgeState, ExchangeSnapshot, SessionCaveats, SessionState } from './exchange-repository.ts';
 
 /** The exchange as asked for, after the subject token verified. */
 export interface ExchangeRequest {
   zoneId: string;
   /** The calling application (the subject token's client_id). */
   clientId: string;
+  /**
+   * The application scopes the subject token carries (without `agent:lifecycle` and
+   * `caracal:admin`): the most of its own application's authority it may mint, so a session
+   * mandate narrowed with `scope` stays narrow through every exchange.
+   */
+  subjectScopes: readonly string[];
   resource: string;
   /** Undefined: everything allowed that the resource accepts. */
   requestedScopes: string[] | undefined;
@@ -30,6 +36,8 @@ export interface ExchangeGrant {
   act: ActorClaim | undefined;
   /** Edges whose budget the mint spends (the requested edge and budgeted ancestors). */
   budgetedEdgeIds: string[];
+  /** A session whose own granted budget the mint spends (a narrowed root of the authority). */
+  budgetedSessionId: string | undefined;
 }
 
 export type ExchangeDecision =
@@ -64,26 +72,46 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
     if (session.expiresAt !== null) ends.push(Math.floor(session.expiresAt / 1000));
   }
 
+  // A session that inherited an edge at spawn acts under it, named or not: its caveats always apply.
+  const edgeId = request.edgeId ?? session?.delegationEdgeId ?? undefined;
   let allowed: string[];
   let delegationPath: string[] = [];
   let act: ActorClaim | undefined;
   let budgetedEdgeIds: string[] = [];
-  if (request.edgeId === undefined) {
-    allowed = session?.scopes ?? application.scopes;
+  let budgetedSessionId: string | undefined;
+  if (edgeId === undefined) {
+    // The application's own authority: its current scopes, within what the subject token carries
+    // and the session's ceiling.
+    allowed = intersectScopes(intersectScopes(session?.scopes ?? application.scopes, application.scopes), request.subjectScopes);
     if (session?.resourceId != null && session.resourceId !== request.resource) {
       return refuse('invalid_target', `agent session ${session.id} is bound to resource ${session.resourceId}`);
     }
+    if (session !== undefined) {
+      const spent = sessionCaveats(session.id, session.caveats, ends, nowSeconds);
+      if ('ok' in spent) return spent;
+      budgetedSessionId = spent.budgetedSessionId;
+    }
   } else {
     if (session === undefined) return refuse('invalid_request', 'delegation_edge_id requires agent_session_id');
-    const checked = checkLineage(snapshot.lineage, session, request);
+    const checked = checkLineage(snapshot.lineage, session, edgeId, request);
     if (!Array.isArray(checked)) return checked;
+    const root = checked[0]!;
     allowed = checked.reduce<string[]>((scopes, edge, index) => (index === 0 ? [...edge.scopes] : intersectScopes(scopes, edge.scopes)), []);
+    // Authority originates in the root edge's issuing application: never more than it holds now,
+    // and, when that is the caller's own application, never more than the subject token carries.
+    allowed = intersectScopes(allowed, root.issuerScopes ?? []);
+    if (root.issuerApplicationId === request.clientId) allowed = intersectScopes(allowed, request.subjectScopes);
     for (const edge of checked) {
       if (edge.resourceId !== null && edge.resourceId !== request.resource) {
         return refuse('invalid_target', `delegation edge ${edge.id} is bound to resource ${edge.resourceId}`);
       }
       ends.push(Math.floor(edge.expiresAt / 1000));
       if (edge.mandateTtlSeconds !== null) ends.push(nowSeconds + Math.floor(edge.mandateTtlSeconds));
+    }
+    if (root.sourceSessionCaveats !== null) {
+      const spent = sessionCaveats(root.sourceSessionId, root.sourceSessionCaveats, ends, nowSeconds);
+      if ('ok' in spent) return spent;
+      budgetedSessionId = spent.budgetedSessionId;
     }
     delegationPath = checked.map((edge) => edge.id);
     act = actorChain(checked);
@@ -96,7 +124,7 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
   if (expiresAt <= nowSeconds) return refuse('access_denied', 'the authority this mandate derives from has expired');
   return {
     ok: true,
-    grant: { scopes, expiresAt, subject: session?.id ?? request.clientId, delegationPath, act, budgetedEdgeIds },
+    grant: { scopes, expiresAt, subject: session?.id ?? request.clientId, delegationPath, act, budgetedEdgeIds, budgetedSessionId },
   };
 }
 
@@ -114,11 +142,27 @@ function checkSession(session: SessionState | null, request: ExchangeRequest): S
   return session;
 }
 
+/**
+ * The caveats of a session's own grant (a narrowed root of the authority): its mandate TTL joins
+ * `ends`; a budget of 0 refuses, and any other budget is spent by the mint.
+ */
+function sessionCaveats(
+  sessionId: string,
+  caveats: SessionCaveats,
+  ends: number[],
+  nowSeconds: number,
+): { budgetedSessionId: string | undefined } | Refusal {
+  if (caveats.mandateTtlSeconds !== null) ends.push(nowSeconds + Math.floor(caveats.mandateTtlSeconds));
+  if (caveats.budget === null) return { budgetedSessionId: undefined };
+  if (caveats.budget <= 0) return refuse('access_denied', `the budget granted to agent session ${sessionId} is exhausted`);
+  return { budgetedSessionId: sessionId };
+}
+
 /** The lineage root → leaf, or why it does not carry authority to this session now. */
-function checkLineage(lineage: EdgeState[], session: SessionState, request: ExchangeRequest): EdgeState[] | Refusal {
+function checkLineage(lineage: EdgeState[], session: SessionState, edgeId: string, request: ExchangeRequest): EdgeState[] | Refusal {
   const leaf = lineage.at(-1);
-  if (leaf === undefined || leaf.id !== request.edgeId || leaf.zoneId !== request.zoneId) {
-    return refuse('invalid_grant', `delegation edge ${request.edgeId} does not exist in zone ${request.zoneId}`);
+  if (leaf === undefined || leaf.id !== edgeId || leaf.zoneId !== request.zoneId) {
+    return refuse('invalid_grant', `delegation edge ${edgeId} does not exist in zone ${request.zoneId}`);
   }
   if (leaf.targetSessionId !== session.id) {
     return refuse('invalid_grant', `delegation edge ${leaf.id} does not delegate to agent session ${session.id}`);

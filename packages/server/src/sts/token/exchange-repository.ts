@@ -11,6 +11,18 @@ export interface SessionState {
   resourceId: string | null;
   /** Milliseconds since the epoch, or null for no TTL. */
   expiresAt: number | null;
+  /** The edge the session inherited at spawn: its authority when the request names no edge. */
+  delegationEdgeId: string | null;
+  /** The caveats the session was granted (`budget` is what is left of it). */
+  caveats: SessionCaveats;
+}
+
+/** A spawn grant's caveats that bound what a session mints itself. */
+export interface SessionCaveats {
+  /** Per-call mandates still allowed: null = unlimited. */
+  budget: number | null;
+  /** Most seconds a mandate minted under the grant may live: null = no cap. */
+  mandateTtlSeconds: number | null;
 }
 
 /** One edge of the lineage, with the state of its source (delegating) session. */
@@ -32,6 +44,13 @@ export interface EdgeState {
   expiresAt: number;
   /** Null when the source session row is missing. */
   sourceSessionStatus: string | null;
+  /**
+   * Root edge only: the caveats of its source session when that session acts without an
+   * inherited edge (a root of authority); null otherwise.
+   */
+  sourceSessionCaveats: SessionCaveats | null;
+  /** Root edge only: the issuing application's current scopes; null elsewhere or when it is gone. */
+  issuerScopes: string[] | null;
 }
 
 /** Everything an exchange decides on, read in one statement. */
@@ -46,8 +65,9 @@ export interface ExchangeSnapshot {
   lineage: EdgeState[];
 }
 
-interface RawSnapshot extends Omit<ExchangeSnapshot, 'lineage'> {
-  lineage: Array<Omit<EdgeState, 'mandateTtlSeconds'> & { constraints: unknown }>;
+interface RawSnapshot extends Omit<ExchangeSnapshot, 'lineage' | 'session'> {
+  session: (Omit<SessionState, 'caveats'> & { constraints: unknown }) | null;
+  lineage: Array<Omit<EdgeState, 'mandateTtlSeconds' | 'sourceSessionCaveats'> & { constraints: unknown; sourceSessionConstraints: unknown }>;
 }
 
 /** What one exchange asks the snapshot for. */
@@ -83,8 +103,12 @@ async function readSnapshots(queryable: Queryable, requests: readonly SnapshotRe
     keyVersion: raw.keyVersion,
     application: raw.application,
     resourceScopes: raw.resourceScopes,
-    session: raw.session,
-    lineage: raw.lineage.map(({ constraints, ...edge }) => ({ ...edge, mandateTtlSeconds: ttlConstraint(constraints) })),
+    session: raw.session === null ? null : sessionState(raw.session),
+    lineage: raw.lineage.map(({ constraints, sourceSessionConstraints, ...edge }) => ({
+      ...edge,
+      mandateTtlSeconds: ttlConstraint(constraints),
+      sourceSessionCaveats: sourceSessionConstraints === null ? null : caveatsOf(sourceSessionConstraints),
+    })),
   }));
 }
 
@@ -145,6 +169,20 @@ export class ExchangeSnapshotReader {
   }
 }
 
+function sessionState({ constraints, ...session }: NonNullable<RawSnapshot['session']>): SessionState {
+  return { ...session, caveats: caveatsOf(constraints) };
+}
+
+function caveatsOf(constraints: unknown): SessionCaveats {
+  return { budget: budgetConstraint(constraints), mandateTtlSeconds: ttlConstraint(constraints) };
+}
+
+function budgetConstraint(constraints: unknown): number | null {
+  if (typeof constraints !== 'object' || constraints === null) return null;
+  const budget = (constraints as { budget?: unknown }).budget;
+  return typeof budget === 'number' && Number.isInteger(budget) ? budget : null;
+}
+
 function ttlConstraint(constraints: unknown): number | null {
   if (typeof constraints !== 'object' || constraints === null) return null;
   const ttl = (constraints as { ttl_seconds?: unknown }).ttl_seconds;
@@ -154,13 +192,21 @@ function ttlConstraint(constraints: unknown): number | null {
 /** What spending budget along a path came to. */
 export type BudgetOutcome = 'ok' | 'exhausted' | 'inactive';
 
+/** The budgets one mint spends: budgeted edges of its path, and a session's own grant. */
+export interface BudgetSpend {
+  edgeIds: readonly string[];
+  /** A session without an inherited edge whose grant carries a budget. */
+  sessionId: string | undefined;
+}
+
 /**
- * Spends one unit on every listed (budgeted) edge, all or nothing, in one statement: see
- * `caracal_spend_edge_budget` in migrations/0003_identity.sql for the locking argument.
+ * Spends one unit on every listed budget, all or nothing, in one statement: see
+ * `caracal_spend_budget` in migrations/0007_exchange_authority.sql for the locking argument.
  */
-export async function spendEdgeBudget(queryable: Queryable, edgeIds: readonly string[], now: number): Promise<BudgetOutcome> {
-  const { rows } = await queryable.query<{ outcome: BudgetOutcome }>('SELECT caracal_spend_edge_budget($1::text[], $2) AS outcome', [
-    edgeIds,
+export async function spendBudget(queryable: Queryable, spend: BudgetSpend, now: number): Promise<BudgetOutcome> {
+  const { rows } = await queryable.query<{ outcome: BudgetOutcome }>('SELECT caracal_spend_budget($1::text[], $2, $3) AS outcome', [
+    spend.edgeIds,
+    spend.sessionId ?? null,
     new Date(now),
   ]);
   return rows[0]!.outcome;

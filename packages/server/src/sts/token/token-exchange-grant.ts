@@ -1,13 +1,14 @@
 import { ACCESS_TOKEN_TYPE, type MandateClaims, type TokenRequestForm, type TokenResponse } from '@caracal/protocol';
 import { requiredField } from '../http/form-body.ts';
 import { oauthError } from '../http/oauth-error.ts';
-import { parseScopeParameter } from '../http/scopes.ts';
+import { parseScopeParameter, splitScopeList } from '../http/scopes.ts';
+import { ADMIN_SCOPE, LIFECYCLE_SCOPE } from '../../auth/principal.ts';
 import { newMandateId, signMandate } from '../mandates/sign-mandate.ts';
 import { MandateRejectedError, verifyMandate } from '../mandates/verify-mandate.ts';
 import type { StsRuntime } from '../sts-runtime.ts';
 import type { PresentedClient } from './client-authentication.ts';
 import { decideExchange } from './exchange-decision.ts';
-import { spendEdgeBudget, type BudgetOutcome } from './exchange-repository.ts';
+import { spendBudget, type BudgetOutcome, type BudgetSpend } from './exchange-repository.ts';
 
 /** What an exchange asks for, once the form's shape (and each id's) has been checked. */
 interface ExchangeParameters {
@@ -87,6 +88,7 @@ export async function tokenExchangeGrant(
   const decision = decideExchange(snapshot, {
     zoneId,
     clientId: subject.client_id,
+    subjectScopes: applicationScopesOf(subject),
     resource: parameters.resource,
     requestedScopes: parameters.scopes,
     sessionId: parameters.sessionId,
@@ -97,8 +99,8 @@ export async function tokenExchangeGrant(
   });
   if (!decision.ok) throw oauthError(decision.error, decision.description);
   const { grant } = decision;
-  if (grant.budgetedEdgeIds.length > 0) {
-    const outcome = await spendWithRetry(runtime, grant.budgetedEdgeIds, now);
+  if (grant.budgetedEdgeIds.length > 0 || grant.budgetedSessionId !== undefined) {
+    const outcome = await spendWithRetry(runtime, { edgeIds: grant.budgetedEdgeIds, sessionId: grant.budgetedSessionId }, now);
     if (outcome === 'exhausted') throw oauthError('access_denied', 'the delegation budget is exhausted');
     if (outcome === 'inactive') throw oauthError('access_denied', 'a delegation edge of the lineage was revoked or expired');
   }
@@ -135,12 +137,17 @@ export async function tokenExchangeGrant(
 }
 
 /** A deadlock against a concurrent revocation aborts one side; the spend is safe to retry once. */
-async function spendWithRetry(runtime: StsRuntime, edgeIds: string[], now: number): Promise<BudgetOutcome> {
+async function spendWithRetry(runtime: StsRuntime, spend: BudgetSpend, now: number): Promise<BudgetOutcome> {
   try {
-    return await spendEdgeBudget(runtime.context.database, edgeIds, now);
+    return await spendBudget(runtime.context.database, spend, now);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code !== '40P01' && code !== '40001') throw error;
-    return spendEdgeBudget(runtime.context.database, edgeIds, now);
+    return spendBudget(runtime.context.database, spend, now);
   }
+}
+
+/** The application scopes a session mandate carries: its `scope` without the Coordinator's own. */
+function applicationScopesOf(subject: MandateClaims): string[] {
+  return splitScopeList(subject.scope).filter((name) => name !== LIFECYCLE_SCOPE && name !== ADMIN_SCOPE);
 }

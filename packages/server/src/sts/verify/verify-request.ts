@@ -10,6 +10,7 @@ export interface VerifyRequest {
   requireDelegation: boolean;
   maxHops: number | undefined;
   audience: string | undefined;
+  zoneId: string | undefined;
 }
 
 /** Reads the checked body and the bearer header; the body's token wins when both are present. */
@@ -26,5 +27,6 @@ export function readVerifyRequest(body: VerifyBody, authorization: string | unde
     requireDelegation: body.require_delegation ?? false,
     maxHops: body.max_hops ?? undefined,
     audience: body.audience ?? undefined,
+    zoneId: body.zone_id ?? undefined,
   };
 }

@@ -15,8 +15,9 @@ const REQUESTS_PER_MINUTE = 60;
 
 /**
  * `POST /v1/verify`: synchronous mandate validation for services that cannot keep the zone JWKS
- * (short-lived workers, serverless). Signature, issuer, time, then revocation state from the
- * database, then the caller's requirements.
+ * (short-lived workers, serverless). Signature, issuer, time and use (per-call mandates only),
+ * then revocation state from the database, then the caller's requirements
+ * (docs/decisions/2026-12-04-verify-and-attestation-semantics.md).
  */
 export const verifyRoute: RoutePlugin<{ runtime: StsRuntime }> = async (app, { runtime }) => {
   const limiter = new TokenBucketLimiter({ capacity: REQUESTS_PER_MINUTE, refillMilliseconds: 60_000, now: runtime.context.now });
@@ -45,10 +46,16 @@ async function verify(runtime: StsRuntime, request: VerifyRequest): Promise<Veri
       issuer: runtime.context.config.issuer,
       now: runtime.context.now(),
       audience: request.audience,
+      // Per-call mandates only, as the SDK's receivers accept by default: a session or operator
+      // mandate is a credential for Caracal itself, bound to no resource, budget or session.
+      uses: ['call'],
     });
   } catch (error) {
     if (error instanceof MandateRejectedError) return { valid: false, error: error.code, message: error.message };
     throw error;
+  }
+  if (request.zoneId !== undefined && claims.zone_id !== request.zoneId) {
+    return { valid: false, error: 'wrong_zone', message: `the mandate belongs to zone ${claims.zone_id}, not ${request.zoneId}` };
   }
   const sessionId = typeof claims.agent_session_id === 'string' ? claims.agent_session_id : undefined;
   const edgeIds = [
