@@ -72,8 +72,9 @@ async function runSpawn<R>(
 }
 
 /**
- * `spawn`: seed 003's sequence inside one `caracal.spawn` span (a no-op without an OpenTelemetry
- * SDK) that stays active while `fn` runs, so `fn`'s own spans and Caracal's calls are its children.
+ * `spawn`: begin a session, run `fn` in its context, end it (docs/architecture.md §2), inside one
+ * `caracal.spawn` span (a no-op without an OpenTelemetry SDK) that stays active while `fn` runs,
+ * so `fn`'s own spans and Caracal's calls are its children.
  * @internal
  */
 export function spawnSession<R>(
