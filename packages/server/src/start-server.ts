@@ -131,7 +131,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const { url, issuer, notice } = listeningAddress(host, address.port, options.issuer);
     config.issuer = issuer;
     if (notice !== undefined) notices.push(notice);
-    for (const line of notices) app.log.warn(line);
     if (options.bootstrap !== undefined) await applyBootstrap(context, options.bootstrap);
     if (config.jobs) jobs = startJobs(context);
     let closing: Promise<void> | undefined;
