@@ -60,6 +60,8 @@ type StartServer = (options: {
   logger: boolean;
   databaseUrl?: string;
   databaseSchema?: string;
+  keyEncryptionSecret: string;
+  eventSigningSecret: string;
   bootstrap: { zones: Array<{ id: string; applications: Array<{ id: string; secret: string; scopes: string[] }>; resources: Array<{ id: string; scopes: string[] }> }> };
 }) => Promise<{ url: string; close(): Promise<void> }>;
 
