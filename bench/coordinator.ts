@@ -42,6 +42,9 @@ async function runServer(data: ServerData): Promise<void> {
   const server = await startServer({
     port: 0,
     logger: false,
+    // A server on Postgres needs its own secrets (docs/configuration.md); random ones do for a bench.
+    keyEncryptionSecret: randomBytes(32).toString('base64url'),
+    eventSigningSecret: randomBytes(32).toString('base64url'),
     jobs: false,
     databaseUrl: DATABASE_URL,
     databaseSchema: data.schema,

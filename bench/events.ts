@@ -106,6 +106,9 @@ async function runSetup(setup: Setup): Promise<Result | string> {
   const server = await startServer({
     port: 0,
     logger: false,
+    // A server on Postgres needs its own secrets (docs/configuration.md); random ones do for a bench.
+    keyEncryptionSecret: randomBytes(32).toString('base64url'),
+    eventSigningSecret: randomBytes(32).toString('base64url'),
     ...(setup.postgres ? { databaseUrl, databaseSchema: schema } : {}),
     ...(setup.redis ? { redisUrl, redisKeyPrefix: keyPrefix } : {}),
     ...(process.env.BENCH_EVENTS_PUBLISHER_CONCURRENCY === undefined

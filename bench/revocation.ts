@@ -49,6 +49,8 @@ const keyPrefix = `${tag}:`;
 const server = await startServer({
   port: 0,
   logger: false,
+  // A server on Postgres needs its own secrets (docs/configuration.md); random ones do for a bench.
+  keyEncryptionSecret: randomBytes(32).toString('base64url'),
   adminToken,
   eventSigningSecret,
   databaseUrl,

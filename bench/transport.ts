@@ -14,7 +14,7 @@
  * (BENCH_ITERATIONS=2000 for more samples; BENCH_DATABASE_URL=postgres://… to run the server on
  * Postgres instead of embedded PGlite.)
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -60,6 +60,8 @@ type StartServer = (options: {
   logger: boolean;
   databaseUrl?: string;
   databaseSchema?: string;
+  keyEncryptionSecret: string;
+  eventSigningSecret: string;
   bootstrap: { zones: Array<{ id: string; applications: Array<{ id: string; secret: string; scopes: string[] }>; resources: Array<{ id: string; scopes: string[] }> }> };
 }) => Promise<{ url: string; close(): Promise<void> }>;
 
@@ -88,6 +90,9 @@ async function realStack(): Promise<Stack> {
   const server = await startServer({
     port: 0,
     logger: false,
+    // A server on Postgres needs its own secrets (docs/configuration.md); random ones do for a bench.
+    keyEncryptionSecret: randomBytes(32).toString('base64url'),
+    eventSigningSecret: randomBytes(32).toString('base64url'),
     ...(databaseUrl === undefined ? {} : { databaseUrl, databaseSchema }),
     bootstrap: { zones: [{ id: 'zone_bench', applications: [{ id: 'app_bench', secret, scopes: ['tools:call'] }], resources: [{ id: RESOURCE, scopes: ['tools:call'] }] }] },
   });

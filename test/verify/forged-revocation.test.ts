@@ -46,9 +46,9 @@ describe.each(serverBackends())('a revocation of one application never revokes a
     server = await startServer({
       port: 0,
       logger: false,
-      eventSigningSecret: EVENT_SECRET,
       jobSettings: { outboxPollIntervalMs: 50 },
       ...options,
+      eventSigningSecret: EVENT_SECRET,
       bootstrap: {
         zones: [
           {

@@ -47,6 +47,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     port: 0,
     logger: false,
     adminToken,
+    // No built-in secrets: a story on Postgres brings its own (the embedded database would generate them).
+    keyEncryptionSecret: secret(),
+    eventSigningSecret: secret(),
     databaseUrl: options.databaseUrl,
     databaseSchema: options.databaseSchema,
     redisUrl: options.redisUrl,

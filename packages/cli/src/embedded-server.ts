@@ -15,7 +15,31 @@ export interface EmbeddedServerOptions {
 
 export interface EmbeddedServer {
   url: string;
+  /** What the server chose by itself (generated secrets, a derived issuer), one sentence each. */
+  notices?: readonly string[];
   close(): Promise<void>;
+}
+
+/** The server's settings as its reader resolved them; only the fields the CLI reports on are named. */
+export interface EmbeddedServerSettings {
+  databaseUrl: string | undefined;
+  dataDir: string | undefined;
+  redisUrl: string | undefined;
+  adminToken: string | undefined;
+}
+
+/**
+ * The parts of `@caracal/server` the CLI uses: its one settings reader (shared with the server's
+ * own `main.ts`), the mapping to `startServer` options, and `startServer`.
+ */
+export interface ServerModule {
+  startServer(options: EmbeddedServerOptions | object): Promise<EmbeddedServer>;
+  readServerSettings(sources: {
+    flags?: Readonly<Record<string, string | number | boolean>>;
+    configPath?: string;
+    env?: Readonly<Record<string, string | undefined>>;
+  }): Promise<EmbeddedServerSettings>;
+  startOptionsFrom(settings: EmbeddedServerSettings): object;
 }
 
 /** The optional peer that runs the server; operators who only run client commands never install it. */
@@ -35,6 +59,11 @@ export async function loadStartServer(
   command: string,
   importModule: ImportModule = (specifier) => import(specifier),
 ): Promise<(options: EmbeddedServerOptions) => Promise<EmbeddedServer>> {
+  return (await loadServerModule(command, importModule)).startServer;
+}
+
+/** Loads `@caracal/server` on demand (see `loadStartServer`) with its settings reader. */
+export async function loadServerModule(command: string, importModule: ImportModule = (specifier) => import(specifier)): Promise<ServerModule> {
   let module: { startServer?: unknown };
   try {
     module = (await importModule(SERVER_PACKAGE)) as { startServer?: unknown };
@@ -45,7 +74,7 @@ export async function loadStartServer(
     throw error;
   }
   if (typeof module.startServer !== 'function') throw new Error(`${SERVER_PACKAGE} does not export startServer`);
-  return module.startServer as (options: EmbeddedServerOptions) => Promise<EmbeddedServer>;
+  return module as ServerModule;
 }
 
 /** Node's answer for the package itself being absent; a missing dependency *of* the server is another failure. */
@@ -63,15 +92,26 @@ function isMissingServerPackage(error: unknown): boolean {
  * with the field's path); any other failure (port taken, bad database URL) becomes exit code 1
  * with the reason.
  */
-export async function startEmbeddedServer(command: string, options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(command: string, options: EmbeddedServerOptions | object, server?: ServerModule): Promise<EmbeddedServer> {
   try {
-    const startServer = await loadStartServer(command);
-    return await startServer(options);
+    return await (server ?? (await loadServerModule(command))).startServer(options);
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    // The server's BootstrapError (recognised by name: the server is not imported) names the field.
-    if (error instanceof Error && error.name === 'BootstrapError') throw new CliError('invalid_config', error.message, { cause: error });
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError('server_start_failed', `cannot start the server: ${reason}`, { cause: error });
+    throw asCliError(error);
   }
+}
+
+/**
+ * A settings or bootstrap problem the server names (`ServerSettingsError`: which setting, from
+ * where; `BootstrapError`: the field's path) is a configuration error, exit 3, printed as the
+ * server worded it; any other failure is exit 1.
+ */
+export function asCliError(error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  // The server's own errors are recognised by name (the server is not imported): a settings problem
+  // names the setting and its source, a BootstrapError the field's path.
+  if (error instanceof Error && (error.name === 'ServerSettingsError' || error.name === 'BootstrapError')) {
+    return new CliError('invalid_config', error.message, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CliError('server_start_failed', `cannot start the server: ${reason}`, { cause: error });
 }

@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { coordinatorPlugin } from './coordinator/plugin.ts';
@@ -19,7 +20,15 @@ export interface BuildAppOptions {
   logStream?: DestinationStream;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Origins browsers may call from (CORS): `*` (the default) or a list of origins. */
+  corsOrigins?: CorsOrigins;
 }
+
+/** `*` or exact origins such as `https://dashboard.example`. */
+export type CorsOrigins = '*' | readonly string[];
+
+/** Every method the API serves; the preflight answers with these. */
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** What `buildApp` needs; the logger comes from the app itself. */
 export type AppDependencies = Omit<ServerContext, 'logger'>;
@@ -49,12 +58,23 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Bearer tokens, never cookies: `*` exposes nothing a page could not already send itself.
+  await app.register(cors, {
+    origin: corsOrigin(options.corsOrigins ?? '*'),
+    methods: CORS_METHODS,
+    exposedHeaders: ['x-request-id', 'www-authenticate', 'retry-after'],
+  });
   await app.register(metricsPlugin, { metrics: serverMetrics(context) });
   await app.register(healthPlugin, { context });
   await app.register(stsPlugin, { context });
   await app.register(coordinatorPlugin, { context });
   await app.register(eventsPlugin, { context });
   return app;
+}
+
+/** A list answers only the origins on it (echoed back); any other origin gets no CORS headers. */
+function corsOrigin(origins: CorsOrigins): '*' | string[] {
+  return origins === '*' ? '*' : [...origins];
 }
 
 /** The root logger's options: redaction lives here so no route, plugin or job can log around it. */

@@ -25,6 +25,8 @@ export interface ServerConfig {
   eventSigningSecret: string;
   /** Secret that encrypts zone signing keys at rest. */
   keyEncryptionSecret: string;
+  /** The key secret being rotated away from: still decrypts, never encrypts. */
+  previousKeyEncryptionSecret?: string | undefined;
   /** Which background jobs run in this process. */
   jobs: boolean;
   /** Intervals and limits of the background jobs (outbox publisher, sweepers); defaults apply. */

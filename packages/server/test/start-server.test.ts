@@ -26,7 +26,7 @@ describe.each(testBackends())('startServer on $name', (backend) => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', bus: 'ok' });
     // The internals stay off the public result; tests reach them through the testing entry.
-    expect(Object.keys(server).sort()).toEqual(['close', 'port', 'url']);
+    expect(Object.keys(server).sort()).toEqual(['close', 'issuer', 'notices', 'port', 'url']);
     const { rows } = await serverContextOf(server).database.query<{ one: number }>('SELECT 1 AS one');
     expect(rows).toEqual([{ one: 1 }]);
     expect(() => serverContextOf({})).toThrow(TypeError);

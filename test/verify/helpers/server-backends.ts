@@ -9,7 +9,7 @@ export interface ServerBackend {
   /** Set on the Redis backend: the Redis the server publishes to. */
   readonly redisUrl: string | undefined;
   /** The `startServer` options for this backend; a fresh schema and key prefix per call. */
-  serverOptions(): Pick<StartServerOptions, 'databaseUrl' | 'databaseSchema' | 'redisUrl' | 'redisKeyPrefix'>;
+  serverOptions(): Pick<StartServerOptions, 'databaseUrl' | 'databaseSchema' | 'redisUrl' | 'redisKeyPrefix' | 'keyEncryptionSecret' | 'eventSigningSecret'>;
   /** Drops the schemas and Redis keys the calls above made. */
   cleanup(): Promise<void>;
 }
@@ -34,7 +34,15 @@ function postgresAndRedis(database: string, redis: string): ServerBackend {
       const suffix = randomBytes(6).toString('hex');
       schemas.push(`test_${suffix}`);
       prefixes.push(`test_${suffix}:`);
-      return { databaseUrl: database, databaseSchema: schemas.at(-1)!, redisUrl: redis, redisKeyPrefix: prefixes.at(-1)! };
+      // A server on Postgres refuses to start without its own secrets (docs/configuration.md).
+      return {
+        databaseUrl: database,
+        databaseSchema: schemas.at(-1)!,
+        redisUrl: redis,
+        redisKeyPrefix: prefixes.at(-1)!,
+        keyEncryptionSecret: 'verify-test-key-secret',
+        eventSigningSecret: 'verify-test-event-secret',
+      };
     },
     async cleanup() {
       await dropSchemas(database, schemas.splice(0));

@@ -6,10 +6,13 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** PGlite data folder; unset keeps the embedded database in memory. */
   dataDir?: string;
-  /** Postgres schema to live in (tests use one per run). */
+  /** Postgres schema of the tables, created when missing; default `caracal` (tests use one per run). */
   schema?: string;
   maxConnections?: number;
 }
+
+/** The tables' own schema: never `public`, where generic names like `zones` would collide. */
+export const DEFAULT_DATABASE_SCHEMA = 'caracal';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -21,7 +24,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const { openPostgresDatabase } = await import('./postgres-database.ts');
     database = await openPostgresDatabase({
       connectionString: options.databaseUrl,
-      schema: options.schema,
+      schema: options.schema ?? DEFAULT_DATABASE_SCHEMA,
       maxConnections: options.maxConnections,
     });
   }

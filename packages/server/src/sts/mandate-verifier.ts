@@ -11,7 +11,7 @@ import { MandateRejectedError, verifyMandate } from './mandates/verify-mandate.t
  * for resources, not for the Coordinator, and are refused.
  */
 export function createMandateVerifier(context: Pick<ServerContext, 'database' | 'config' | 'now'>): TokenVerifier {
-  const keyStore = zoneKeyStoreFor(context.database, context.config.keyEncryptionSecret);
+  const keyStore = zoneKeyStoreFor(context.database, context.config);
   // The same session mandate comes with every Coordinator call: check its signature once a minute.
   const cache = new VerifiedMandateCache();
   return {

@@ -21,7 +21,7 @@ export async function stsPlugin(app: FastifyInstance, options: { context: Server
   const { context } = options;
   const runtime: StsRuntime = {
     context,
-    keyStore: zoneKeyStoreFor(context.database, context.config.keyEncryptionSecret),
+    keyStore: zoneKeyStoreFor(context.database, context.config),
     clients: new ClientAuthenticator({ database: context.database, now: context.now }),
     verifiedSubjects: new VerifiedMandateCache(),
     snapshots: new ExchangeSnapshotReader(context.database),

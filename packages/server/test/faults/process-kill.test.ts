@@ -41,7 +41,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
       CARACAL_ADMIN_TOKEN: ADMIN_TOKEN,
       CARACAL_EVENT_SECRET: 'kill-event-secret',
       CARACAL_KEY_SECRET: 'kill-key-secret',
-      CARACAL_ISSUER: 'https://caracal.kill.test',
+      CARACAL_PUBLIC_URL: 'https://caracal.kill.test',
     };
   }, 60_000);
 

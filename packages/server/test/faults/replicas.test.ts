@@ -37,7 +37,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
       CARACAL_ADMIN_TOKEN: ADMIN_TOKEN,
       CARACAL_EVENT_SECRET: 'replicas-event-secret',
       CARACAL_KEY_SECRET: 'replicas-key-secret',
-      CARACAL_ISSUER: 'https://caracal.replicas.test',
+      CARACAL_PUBLIC_URL: 'https://caracal.replicas.test',
     };
     replicas.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
     const zone = await createAdminZone(replicas[0]!.url, ADMIN_TOKEN, { zoneId, applications: { app_alpha: ['tools:call'] } });

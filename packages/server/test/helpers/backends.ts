@@ -47,6 +47,9 @@ export async function dropSchema(schema: string | undefined): Promise<void> {
   }
 }
 
+/** The secrets test servers run with: a server on Postgres refuses to start without its own. */
+export const TEST_SECRETS = { keyEncryptionSecret: 'test-key-secret', eventSigningSecret: 'test-event-secret' } as const;
+
 /**
  * The `startServer` options that put a server on `backend`: its database (in `schema`) and, unless
  * `redis` is false, its Redis under the given key prefix.
@@ -55,8 +58,9 @@ export function serverOptionsOn(
   backend: Backend,
   schema: string | undefined,
   redis: { keyPrefix?: string } | false = {},
-): Pick<StartServerOptions, 'databaseUrl' | 'databaseSchema' | 'redisUrl' | 'redisKeyPrefix'> {
+): Pick<StartServerOptions, 'databaseUrl' | 'databaseSchema' | 'redisUrl' | 'redisKeyPrefix' | 'keyEncryptionSecret' | 'eventSigningSecret'> {
   return {
+    ...TEST_SECRETS,
     ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, ...(schema === undefined ? {} : { databaseSchema: schema }) }),
     ...(redis === false || backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl }),
     ...(redis === false || backend.redisUrl === undefined || redis.keyPrefix === undefined ? {} : { redisKeyPrefix: redis.keyPrefix }),

@@ -18,7 +18,7 @@ describe.each(testBackends())('mandate verification on $name', (backend) => {
   });
   const application = () => suite.zone.applications.orchestrator!;
 
-  const keyStore = () => zoneKeyStoreFor(suite.sts.context.database, 'test-key-secret');
+  const keyStore = () => zoneKeyStoreFor(suite.sts.context.database, { keyEncryptionSecret: 'test-key-secret' });
   const signingKey = (zoneId: string) => keyStore().signingKey(zoneId, { keyVersion: 0, now: suite.sts.clock.now() });
   const verify = (token: string) => suite.sts.context.tokenVerifier.verifyAccessToken(token);
 
@@ -218,7 +218,7 @@ describe.each(testBackends().filter((backend) => backend.databaseUrl !== undefin
       const schemaRow = await first.context.database.query<{ schema: string }>('SELECT current_schema() AS schema');
       const secondDatabase = await openDatabase({ databaseUrl: backend.databaseUrl!, schema: schemaRow.rows[0]!.schema });
       try {
-        const secondStore = zoneKeyStoreFor(secondDatabase, 'test-key-secret');
+        const secondStore = zoneKeyStoreFor(secondDatabase, { keyEncryptionSecret: 'test-key-secret' });
         const { readKeyVersion } = await import('../../src/sts/keys/key-repository.ts');
         const versionBefore = (await readKeyVersion(secondDatabase, zone.zoneId)) ?? 0;
         const cachedBefore = await secondStore.signingKey(zone.zoneId, { keyVersion: versionBefore, now: Date.now() });

@@ -13,7 +13,24 @@ export interface KeyCipher {
  * HKDF-SHA256 turns the configured secret (any length, possibly a passphrase) into a 256-bit
  * AES key; the fixed salt and info keep this key distinct from any other use of the secret.
  */
-export function createKeyCipher(secret: string): KeyCipher {
+export function createKeyCipher(secret: string, previousSecret?: string): KeyCipher {
+  const current = secretCipher(secret);
+  if (previousSecret === undefined) return current;
+  // During a key-secret rotation a replica still on the old secret may store a key under it.
+  const previous = secretCipher(previousSecret);
+  return {
+    encrypt: current.encrypt,
+    decrypt(ciphertext, associatedData) {
+      try {
+        return current.decrypt(ciphertext, associatedData);
+      } catch {
+        return previous.decrypt(ciphertext, associatedData);
+      }
+    },
+  };
+}
+
+function secretCipher(secret: string): KeyCipher {
   const key = Buffer.from(hkdfSync('sha256', secret, 'caracal-sts', 'zone signing key encryption v1', 32));
   return {
     encrypt(plaintext, associatedData) {

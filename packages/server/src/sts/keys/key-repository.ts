@@ -118,3 +118,23 @@ export async function listPublishedKeys(queryable: Queryable, zoneId: string, no
   );
   return rows.map(toVerificationKey);
 }
+
+/** A stored private key, for re-encryption under a new key secret. */
+export interface StoredPrivateKey {
+  kid: string;
+  zoneId: string;
+  privateKeyCiphertext: string;
+}
+
+/** Every stored signing key (active and retiring), oldest first. */
+export async function listStoredPrivateKeys(queryable: Queryable): Promise<StoredPrivateKey[]> {
+  const { rows } = await queryable.query<{ kid: string; zone_id: string; private_key_ciphertext: string }>(
+    'SELECT kid, zone_id, private_key_ciphertext FROM zone_signing_keys ORDER BY created_at, kid',
+  );
+  return rows.map((row) => ({ kid: row.kid, zoneId: row.zone_id, privateKeyCiphertext: row.private_key_ciphertext }));
+}
+
+/** Swaps a key's ciphertext if nobody else did first (replicas may re-encrypt at the same time). */
+export async function replacePrivateKeyCiphertext(queryable: Queryable, kid: string, from: string, to: string): Promise<void> {
+  await queryable.query('UPDATE zone_signing_keys SET private_key_ciphertext = $3 WHERE kid = $1 AND private_key_ciphertext = $2', [kid, from, to]);
+}

@@ -67,9 +67,9 @@ export class ZoneKeyStore {
   readonly #verification = new Map<string, { key: VerificationKey; loadedAt: number }>();
   readonly #verificationLoads = new Map<string, Promise<VerificationKey | undefined>>();
 
-  constructor(options: { database: Database; keyEncryptionSecret: string }) {
+  constructor(options: { database: Database; keyEncryptionSecret: string; previousKeyEncryptionSecret?: string | undefined }) {
     this.#database = options.database;
-    this.#cipher = createKeyCipher(options.keyEncryptionSecret);
+    this.#cipher = createKeyCipher(options.keyEncryptionSecret, options.previousKeyEncryptionSecret);
   }
 
   /**
@@ -184,7 +184,8 @@ export class ZoneKeyStore {
   }
 }
 
-function associatedData(kid: string, zoneId: string): string {
+/** What a key's ciphertext is bound to: its kid and zone. */
+export function associatedData(kid: string, zoneId: string): string {
   return `${kid}|${zoneId}`;
 }
 
@@ -194,10 +195,13 @@ const stores = new WeakMap<Database, ZoneKeyStore>();
  * The one key store of a database, shared by the STS routes and the Coordinator's mandate
  * verifier in the same process, so a rotation here is seen by both at once.
  */
-export function zoneKeyStoreFor(database: Database, keyEncryptionSecret: string): ZoneKeyStore {
+export function zoneKeyStoreFor(
+  database: Database,
+  secrets: { keyEncryptionSecret: string; previousKeyEncryptionSecret?: string | undefined },
+): ZoneKeyStore {
   let store = stores.get(database);
   if (store === undefined) {
-    store = new ZoneKeyStore({ database, keyEncryptionSecret });
+    store = new ZoneKeyStore({ database, ...secrets });
     stores.set(database, store);
   }
   return store;

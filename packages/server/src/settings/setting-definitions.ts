@@ -1,0 +1,33 @@
+/**
+ * Every server setting, once: its flag (`caracal server start` and `node dist/main.js`), its
+ * environment variable and its config-file key. docs/configuration.md is this table in prose; a
+ * test keeps the CLI's flags equal to it.
+ */
+export const SETTING_DEFINITIONS = [
+  { key: 'port', flag: '--port', env: 'PORT', file: 'port', kind: 'port' },
+  { key: 'host', flag: '--host', env: 'HOST', file: 'host', kind: 'text' },
+  { key: 'publicUrl', flag: '--public-url', env: 'CARACAL_PUBLIC_URL', file: 'public_url', kind: 'httpUrl' },
+  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', file: 'database_url', kind: 'postgresUrl' },
+  { key: 'databaseSchema', flag: '--database-schema', env: 'DATABASE_SCHEMA', file: 'database_schema', kind: 'identifier' },
+  { key: 'dataDir', flag: '--data-dir', env: 'CARACAL_DATA_DIR', file: 'data_dir', kind: 'text' },
+  { key: 'redisUrl', flag: '--redis-url', env: 'REDIS_URL', file: 'redis_url', kind: 'redisUrl' },
+  { key: 'redisKeyPrefix', flag: '--redis-key-prefix', env: 'CARACAL_REDIS_KEY_PREFIX', file: 'redis_key_prefix', kind: 'text' },
+  { key: 'adminToken', flag: '--admin-token', env: 'CARACAL_ADMIN_TOKEN', file: 'admin_token', kind: 'secret' },
+  { key: 'keySecret', flag: '--key-secret', env: 'CARACAL_KEY_SECRET', file: 'key_secret', kind: 'secret' },
+  { key: 'previousKeySecret', flag: '--previous-key-secret', env: 'CARACAL_PREVIOUS_KEY_SECRET', file: 'previous_key_secret', kind: 'secret' },
+  { key: 'eventSecret', flag: '--event-secret', env: 'CARACAL_EVENT_SECRET', file: 'event_secret', kind: 'secret' },
+  { key: 'corsOrigins', flag: '--cors-origins', env: 'CORS_ORIGINS', file: 'cors_origins', kind: 'origins' },
+  { key: 'logLevel', flag: '--log-level', env: 'LOG_LEVEL', file: 'log_level', kind: 'logLevel' },
+  { key: 'debugLogging', flag: '--debug-logging', env: 'DEBUG_LOGGING', file: 'debug_logging', kind: 'boolean' },
+] as const;
+
+export type SettingDefinition = (typeof SETTING_DEFINITIONS)[number];
+export type SettingKey = SettingDefinition['key'];
+
+/** The config file's path: `--config` or `CARACAL_CONFIG`; the file itself cannot name another. */
+export const CONFIG_FILE_SETTING = { flag: '--config', env: 'CARACAL_CONFIG' } as const;
+
+/** The definition of `key`. */
+export function definitionOf(key: SettingKey): SettingDefinition {
+  return SETTING_DEFINITIONS.find((definition) => definition.key === key)!;
+}
