@@ -6,11 +6,11 @@
  */
 
 /** In `u` mode `\p{Cs}` matches only a surrogate that is not half of a pair. */
-const ILL_FORMED = /[\u0000\p{Cs}]/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** A string a request may carry: no NUL, no lone surrogate. */
 export function isWireText(value: string): boolean {
-  return !ILL_FORMED.test(value);
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
 /** Most nested values looked at; deeper ones are the schemas' business (they bound depth and size). */

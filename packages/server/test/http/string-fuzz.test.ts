@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type * as FastifyModule from 'fastify';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
@@ -14,7 +15,7 @@ vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 /** Every route the app registers, with its schemas, as Fastify's `onRoute` hook sees it. */
 const registered = vi.hoisted(() => [] as Array<Pick<RouteOptions, 'method' | 'url' | 'schema'>>);
 vi.mock('fastify', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('fastify')>();
+  const actual = await importOriginal<typeof FastifyModule>();
   const observed = ((options?: Parameters<typeof actual.default>[0]) => {
     const app = actual.default(options);
     app.addHook('onRoute', (route) => void registered.push({ method: route.method, url: route.url, schema: route.schema }));

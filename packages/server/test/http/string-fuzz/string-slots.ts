@@ -109,7 +109,6 @@ export function percentEncode(text: string): string {
  * control characters an HTTP parser refuses before any route runs.
  */
 export function headerValue(text: string): string {
-  return Buffer.from(text, 'utf8')
-    .toString('latin1')
-    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
+  const wire = Buffer.from(text, 'utf8').toString('latin1');
+  return [...wire].filter((character) => character === '\t' || (character >= ' ' && character !== '\u007f')).join('');
 }
