@@ -10,7 +10,7 @@ import { registeredRoutes } from './string-fuzz/printed-routes.ts';
 import { headerValue, percentEncode, slotName, stringAt, stringPaths, withStringAt, type StringSlot } from './string-fuzz/string-slots.ts';
 
 // PGlite start and the fixtures' scrypt are slow on a loaded machine; nothing waits on wall time.
-vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
+vi.setConfig({ testTimeout: 300_000 });
 
 /** Every route the app registers, with its schemas, as Fastify's `onRoute` hook sees it. */
 const registered = vi.hoisted(() => [] as Array<Pick<RouteOptions, 'method' | 'url' | 'schema'>>);

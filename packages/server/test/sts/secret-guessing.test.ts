@@ -4,7 +4,7 @@ import { bootstrapZone, type FixtureApplication } from '../helpers/sts-fixtures.
 import { useStsSuite } from '../helpers/sts-suite.ts';
 
 // scrypt and PGlite are slow on a loaded machine; nothing here waits on wall time (the clock is the app's test clock).
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+vi.setConfig({ testTimeout: 300_000 });
 
 /**
  * The guessing limits of client authentication (docs/sts.md, "Guessing limits"): a parallel burst
