@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import type * as FastifyModule from 'fastify';
-import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { routeCatalogue, type CatalogueEntry } from '../../src/http/route-catalogue.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { propertyRuns } from '../helpers/property-runs.ts';
 import { buildStsTestApp, type StsTestApp } from '../helpers/sts-fixtures.ts';
@@ -11,18 +10,6 @@ import { headerValue, percentEncode, slotName, stringAt, stringPaths, withString
 
 // PGlite start and the fixtures' scrypt are slow on a loaded machine; nothing waits on wall time.
 vi.setConfig({ testTimeout: 300_000 });
-
-/** Every route the app registers, with its schemas, as Fastify's `onRoute` hook sees it. */
-const registered = vi.hoisted(() => [] as Array<Pick<RouteOptions, 'method' | 'url' | 'schema'>>);
-vi.mock('fastify', async (importOriginal) => {
-  const actual = await importOriginal<typeof FastifyModule>();
-  const observed = ((options?: Parameters<typeof actual.default>[0]) => {
-    const app = actual.default(options);
-    app.addHook('onRoute', (route) => void registered.push({ method: route.method, url: route.url, schema: route.schema }));
-    return app;
-  }) as typeof actual.default;
-  return { ...actual, default: Object.assign(observed, actual.default) };
-});
 
 /** Limits out of the way (seats are rows, so not unbounded): every spawn must reach the code that stores its fields. */
 const ROOMY = { maxDepth: 10, maxChildren: 4_000, maxActivePerZoneApplication: 4_000, maxActivePerApplication: 4_000 };
@@ -37,7 +24,7 @@ interface FuzzRoute {
 }
 
 /** The string slots of a route: its schemas' fields, its path parameters, and a bearer token. */
-function slotsOf(route: Pick<RouteOptions, 'url' | 'schema'>, form: boolean): StringSlot[] {
+function slotsOf(route: CatalogueEntry, form: boolean): StringSlot[] {
   const schema = (route.schema ?? {}) as Record<string, unknown>;
   const slots: StringSlot[] = [];
   const paramsPaths = stringPaths(schema.params);
@@ -69,10 +56,9 @@ describe.each(testBackends())('string fields of every route on $name', (backend)
   const tally: Tally = { requests: 0, serverErrors: 0, statuses: new Map(), failures: [] };
 
   beforeAll(async () => {
-    registered.length = 0;
     sts = await buildStsTestApp(backend, { limits: ROOMY });
-    const seen = new Map<string, Pick<RouteOptions, 'method' | 'url' | 'schema'>>();
-    for (const route of registered) {
+    const seen = new Map<string, CatalogueEntry>();
+    for (const route of routeCatalogue(sts.app)) {
       for (const method of [route.method].flat()) if (method !== 'HEAD') seen.set(`${method} ${route.url}`, route);
     }
     routes = [...seen].map(([key, route]) => {
