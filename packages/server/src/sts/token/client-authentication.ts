@@ -75,10 +75,10 @@ export class ClientAuthenticator {
   readonly #cache: SecretVerificationCache;
   readonly #throttle: GuessThrottle;
 
-  constructor(options: { database: Database; now: () => number; throttle?: GuessThrottle }) {
+  constructor(options: { database: Database; now: () => number }) {
     this.#database = options.database;
     this.#cache = new SecretVerificationCache({ now: options.now });
-    this.#throttle = options.throttle ?? new GuessThrottle({ now: options.now });
+    this.#throttle = new GuessThrottle({ now: options.now });
   }
 
   async authenticate(presented: PresentedClient): Promise<ApplicationCredentials> {
