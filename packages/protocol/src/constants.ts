@@ -6,3 +6,4 @@
 export * from './limits.ts';
 export * from './patterns.ts';
 export * from './sts/token-grants.ts';
+export * from './wire-text.ts';

@@ -7,6 +7,8 @@ import { installErrorHandler } from './http/error-handler.ts';
 import { healthPlugin } from './http/health-plugin.ts';
 import { appLogRedaction } from './http/log-redaction.ts';
 import { metricsPlugin } from './http/metrics-plugin.ts';
+import { recordRoutes } from './http/route-catalogue.ts';
+import { installWireTextGuard } from './http/wire-text-guard.ts';
 import { newId } from './ids.ts';
 import { attachServerContext, type ServerContext } from './server-context.ts';
 import { serverMetrics } from './server-metrics.ts';
@@ -51,10 +53,12 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
         .send({ error: 'invalid_request', error_description: error.message });
     },
   });
+  recordRoutes(app);
   const context: ServerContext = { ...dependencies, logger: app.log };
   // Not a Fastify decoration: that would change `FastifyInstance` for every user of fastify types.
   attachServerContext(app, context);
   installErrorHandler(app);
+  installWireTextGuard(app);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -28,6 +28,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       const code: ServerErrorCode = FASTIFY_CODES[error.code] ?? (status === 429 ? 'rate_limited' : 'invalid_request');
       return answer(status, code, describe(error));
     }
+    if (isUnstorableText(error)) {
+      // The wire-text guard refuses such input first; this is the backstop for a path it cannot see.
+      request.log.warn({ err: error }, 'text Postgres cannot store reached the database');
+      return answer(400, 'invalid_request', 'text must be well-formed Unicode without NUL (U+0000)');
+    }
     if (isUnavailable(error)) {
       request.log.warn({ err: error }, 'backend unavailable');
       void reply.header('retry-after', '1');
@@ -54,6 +59,12 @@ function describe(error: FastifyError): string {
     return `${where} ${first.message ?? 'is invalid'}${extra}`;
   }
   return error.message;
+}
+
+/** Postgres refusing a value it cannot store: NUL in `text` (22021) or `\u0000` in `jsonb` (22P05). */
+function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '22021' || code === '22P05';
 }
 
 /** Connection-level failures of Postgres or Redis: the caller should retry, nothing was applied. */

@@ -62,28 +62,48 @@ export function appRedactPaths(partPaths: readonly string[]): readonly string[] 
 
 const secretNames = new Set(SECRET_FIELD_NAMES.map((name) => name.toLowerCase()));
 
+/** `name=` of a secret name anywhere in a decoded value, as a nested or mistyped query would carry it. */
+const NESTED_SECRET = new RegExp(`(?:^|[^A-Za-z0-9_-])(?:${SECRET_FIELD_NAMES.map((name) => name.replace(/[^A-Za-z0-9_]/g, '\\$&')).join('|')})\\s*(?:\\[[^\\]]*\\])?\\s*=`, 'i');
+
+function decodeQueryPart(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A parameter name as a lenient parser might read it: trimmed, without a trailing `[...]`. */
+function isSecretName(name: string): boolean {
+  return secretNames.has(name.trim().replace(/\[[^\]]*\]$/, '').trim().toLowerCase());
+}
+
 /**
  * A URL as it may be logged: secret query parameters keep their name, lose their value. (Live
  * feeds take `?access_token=` because browsers' EventSource cannot send headers, and the request
- * line is logged for every request.)
+ * line is logged for every request.) Conservative on purpose, since a client's mistake must not
+ * put a token in the logs either: parameters are split at `&`, `;` and any further `?` (so
+ * `?topics=x?access_token=…` loses the token), a value that decodes (once or twice) to another
+ * `secret=` is censored whole, and a part that does not decode is dropped.
  */
 export function redactUrl(url: string): string {
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
-  const parts = url.slice(queryStart + 1).split('&');
-  const kept = parts.map((part) => {
+  // Odd indexes are the separators, kept as they were.
+  const pieces = url.slice(queryStart + 1).split(/([&;?])/);
+  const kept = pieces.map((part, index) => {
+    if (index % 2 === 1 || part === '') return part;
     const equals = part.indexOf('=');
     const rawName = equals === -1 ? part : part.slice(0, equals);
-    let name: string;
-    try {
-      name = decodeURIComponent(rawName.replaceAll('+', ' '));
-    } catch {
-      // Undecodable: nothing can be said about it, so nothing of it is kept.
-      return CENSOR;
-    }
-    return secretNames.has(name.toLowerCase()) ? `${rawName}=${CENSOR}` : part;
+    const name = decodeQueryPart(rawName);
+    const value = equals === -1 ? '' : decodeQueryPart(part.slice(equals + 1));
+    // Undecodable: nothing can be said about it, so nothing of it is kept.
+    if (name === undefined || value === undefined) return CENSOR;
+    if (isSecretName(name)) return `${rawName}=${CENSOR}`;
+    if (NESTED_SECRET.test(value) || NESTED_SECRET.test(decodeQueryPart(value) ?? '')) return `${rawName}=${CENSOR}`;
+    return part;
   });
-  return `${url.slice(0, queryStart)}?${kept.join('&')}`;
+  return `${url.slice(0, queryStart)}?${kept.join('')}`;
 }
 
 /** A shallow copy of `record` with the values of secret names censored. */

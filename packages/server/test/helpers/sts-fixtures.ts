@@ -232,7 +232,7 @@ export interface StsTestApp {
 }
 
 /** Builds the full app (STS + Coordinator) for `inject()` tests on `backend`, time under test control. */
-export async function buildStsTestApp(backend: Backend, options: { adminToken?: string | null } = {}): Promise<StsTestApp> {
+export async function buildStsTestApp(backend: Backend, options: { adminToken?: string | null; limits?: ServerConfig['limits'] } = {}): Promise<StsTestApp> {
   const schema = backend.schema();
   const database = await openTestDatabase(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, schema: schema! });
   const bus = await openEventBus(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl, keyPrefix: `${schema ?? 'sts'}:` });
@@ -241,7 +241,7 @@ export async function buildStsTestApp(backend: Backend, options: { adminToken?: 
   const config: ServerConfig = {
     issuer: 'https://sts.caracal.test',
     adminToken: adminToken === '' ? undefined : adminToken,
-    limits: DEFAULT_LIMITS,
+    limits: options.limits ?? DEFAULT_LIMITS,
     eventSigningSecret: 'test-event-secret',
     keyEncryptionSecret: 'test-key-secret',
     jobs: false,

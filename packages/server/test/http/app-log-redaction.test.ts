@@ -92,6 +92,18 @@ describe('app-wide log redaction', () => {
     const feed = await fetch(`${url}/zones/${ZONE}/events?access_token=${secrets.queryToken}`);
     expect(feed.status).toBe(401);
     await feed.body?.cancel();
+    // A client's mistakes must not log a token either: a second `?`, a `;` separator, an encoded nested query.
+    for (const query of [
+      `topics=x?access_token=${mandate}`,
+      `topics=x;access_token=${mandate}`,
+      `topics=${encodeURIComponent(`x&access_token=${mandate}`)}`,
+      `topics=${encodeURIComponent(encodeURIComponent(`x&access_token=${mandate}`))}`,
+      `access_token[]=${mandate}`,
+    ]) {
+      const mistaken = await fetch(`${url}/zones/${ZONE}/events?${query}`);
+      expect(mistaken.status).toBeGreaterThanOrEqual(400);
+      await mistaken.body?.cancel();
+    }
     // The token endpoint with a secret in Basic auth and tokens in the form.
     const token = await fetch(`${url}/oauth/2/token`, {
       method: 'POST',
@@ -134,6 +146,10 @@ describe('app-wide log redaction', () => {
     const requestUrls = records.filter((record) => record.msg === 'incoming request').map((record) => (record.req as { url: string }).url);
     expect(requestUrls).toContain(`/zones/${ZONE}/events?access_token=[redacted]`);
     expect(requestUrls).toContain('/test/careless?client_secret=[redacted]&limit=5');
+    expect(requestUrls).toContain(`/zones/${ZONE}/events?topics=x?access_token=[redacted]`);
+    expect(requestUrls).toContain(`/zones/${ZONE}/events?topics=x;access_token=[redacted]`);
+    expect(requestUrls.filter((requestUrl) => requestUrl === `/zones/${ZONE}/events?topics=[redacted]`)).toHaveLength(2);
+    expect(requestUrls).toContain(`/zones/${ZONE}/events?access_token[]=[redacted]`);
     const carelessLine = records.find((record) => record.msg === 'careless log line') as Record<string, Record<string, unknown>>;
     expect(carelessLine.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]', 'content-type': 'application/json' });
     expect(carelessLine.req).toEqual({ headers: expect.objectContaining({ authorization: '[redacted]', cookie: '[redacted]' }) });
@@ -163,5 +179,10 @@ describe('app-wide log redaction', () => {
     expect(redactUrl('/a?limit=5&Access_Token=x&token&cursor=c')).toBe('/a?limit=5&Access_Token=[redacted]&token=[redacted]&cursor=c');
     expect(redactUrl('/a?access%5Ftoken=x')).toBe('/a?access%5Ftoken=[redacted]');
     expect(redactUrl('/a?%E0%A4%A=x&b=1')).toBe('/a?[redacted]&b=1');
+    expect(redactUrl('/a?topics=x?access_token=jwt&b=1')).toBe('/a?topics=x?access_token=[redacted]&b=1');
+    expect(redactUrl('/a?b=1;Client_Secret=s;c=2')).toBe('/a?b=1;Client_Secret=[redacted];c=2');
+    expect(redactUrl('/a?next=%2Fb%3Ftoken%3Dt&c=%3Fpage%3D2')).toBe('/a?next=[redacted]&c=%3Fpage%3D2');
+    expect(redactUrl('/a?x=my_token%3Dt&refresh_token%20=r')).toBe('/a?x=my_token%3Dt&refresh_token%20=[redacted]');
+    expect(redactUrl('/a??&&token')).toBe('/a??&&token=[redacted]');
   });
 });

@@ -33,4 +33,21 @@ describe('TokenBucketLimiter', () => {
     expect(limiter.take('a').allowed).toBe(true);
     expect(limiter.take('c').allowed).toBe(false);
   });
+
+  it('giveBack returns a reserved token, never beyond capacity', () => {
+    const clock = testClock({ start: 0 });
+    const limiter = new TokenBucketLimiter({ capacity: 2, refillMilliseconds: 60_000, now: clock.now });
+    limiter.take('a');
+    limiter.take('a');
+    expect(limiter.take('a').allowed).toBe(false);
+    limiter.giveBack('a');
+    expect(limiter.take('a').allowed).toBe(true);
+    limiter.giveBack('a');
+    limiter.giveBack('a');
+    limiter.giveBack('a');
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')].map((decision) => decision.allowed)).toEqual([true, true, false]);
+    // An unknown key has nothing to give back (and is not created).
+    limiter.giveBack('b');
+    expect(limiter.peek('b').allowed).toBe(true);
+  });
 });

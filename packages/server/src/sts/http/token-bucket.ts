@@ -43,6 +43,14 @@ export class TokenBucketLimiter {
     return { allowed: false, retryAfterSeconds: this.#secondsUntilToken(bucket) };
   }
 
+  /** Returns a token taken for `key` (a reservation that turned out not to count); never above capacity. */
+  giveBack(key: string): void {
+    const bucket = this.#buckets.get(key);
+    if (bucket === undefined) return;
+    const refilled = this.#refill(key);
+    refilled.tokens = Math.min(this.#options.capacity, refilled.tokens + 1);
+  }
+
   /** Looks without taking: is a token available for `key`? */
   peek(key: string): BucketDecision {
     const bucket = this.#buckets.get(key);

@@ -1,10 +1,10 @@
-import { CLIENT_SECRET_MAX_LENGTH, NAME_MAX_LENGTH, type TokenRequestForm } from '@caracal/protocol';
+import { CLIENT_SECRET_MAX_LENGTH, NAME_PATTERN, type TokenRequestForm } from '@caracal/protocol';
 import type { Database } from '../../db/database.ts';
 import type { ServerError } from '../../http/server-error.ts';
 import { findApplicationCredentials } from '../identity/application-repository.ts';
 import type { ApplicationCredentials } from '../identity/identity-rows.ts';
 import { oauthError, rateLimited } from '../http/oauth-error.ts';
-import { TokenBucketLimiter } from '../http/token-bucket.ts';
+import { GuessThrottle, type GuessReservation } from '../secrets/guess-throttle.ts';
 import { decoySecretHash, verifySecret } from '../secrets/secret-hash.ts';
 import { SecretVerificationCache } from '../secrets/secret-verification-cache.ts';
 
@@ -13,10 +13,11 @@ export interface PresentedClient {
   clientId: string;
   clientSecret: string;
   method: 'client_secret_basic' | 'client_secret_post';
+  /** The address the request came from (the throttle's key). */
+  sourceAddress: string;
 }
 
-/** Failed authentications allowed per client id per minute before it is refused outright. */
-const FAILURES_PER_MINUTE = 10;
+const CLIENT_ID = new RegExp(NAME_PATTERN);
 
 const CHALLENGE = { 'www-authenticate': 'Basic realm="caracal", charset="UTF-8"' };
 
@@ -36,6 +37,7 @@ function formDecode(value: string): string {
 export function readClientCredentials(
   authorization: string | undefined,
   form: Pick<TokenRequestForm, 'client_id' | 'client_secret'>,
+  sourceAddress: string,
 ): PresentedClient | undefined {
   const formClientId = form.client_id;
   const formSecret = form.client_secret;
@@ -55,50 +57,57 @@ export function readClientCredentials(
     if (formClientId !== undefined && formClientId !== clientId) {
       throw oauthError('invalid_request', 'client_id differs from the Basic credentials');
     }
-    return { clientId, clientSecret, method: 'client_secret_basic' };
+    return { clientId, clientSecret, method: 'client_secret_basic', sourceAddress };
   }
   if (formSecret !== undefined) {
     if (formClientId === undefined) throw oauthError('invalid_request', 'client_secret without client_id');
-    return { clientId: formClientId, clientSecret: formSecret, method: 'client_secret_post' };
+    return { clientId: formClientId, clientSecret: formSecret, method: 'client_secret_post', sourceAddress };
   }
   return undefined;
 }
 
 /**
- * Authenticates applications by secret: scrypt on a miss, an in-memory verification cache on a
- * hit, and at most 10 failures per client id per minute (then 429 for that client, even with the
- * right secret, until the bucket refills).
+ * Authenticates applications by secret: an in-memory verification cache on a hit, else scrypt,
+ * each scrypt check reserved from the guess throttle first (docs/sts.md, "Guessing limits").
  */
 export class ClientAuthenticator {
   readonly #database: Database;
   readonly #cache: SecretVerificationCache;
-  readonly #failures: TokenBucketLimiter;
+  readonly #throttle: GuessThrottle;
 
   constructor(options: { database: Database; now: () => number }) {
     this.#database = options.database;
     this.#cache = new SecretVerificationCache({ now: options.now });
-    this.#failures = new TokenBucketLimiter({ capacity: FAILURES_PER_MINUTE, refillMilliseconds: 60_000, now: options.now });
+    this.#throttle = new GuessThrottle({ now: options.now });
   }
 
   async authenticate(presented: PresentedClient): Promise<ApplicationCredentials> {
-    const { clientId, clientSecret } = presented;
-    if (clientId.length === 0 || clientId.length > NAME_MAX_LENGTH || clientSecret.length > CLIENT_SECRET_MAX_LENGTH) {
-      throw invalidClient('client authentication failed');
-    }
-    const gate = this.#failures.peek(clientId);
-    if (!gate.allowed) throw rateLimited(`too many failed authentications for client ${clientId}; retry later`, gate.retryAfterSeconds);
+    const { clientId, clientSecret, sourceAddress } = presented;
+    // A client id no application can have is refused before any lookup (and names nothing in the database).
+    if (!CLIENT_ID.test(clientId) || clientSecret.length > CLIENT_SECRET_MAX_LENGTH) throw invalidClient('client authentication failed');
     const application = await findApplicationCredentials(this.#database, clientId);
-    if (application === undefined) {
-      await verifySecret(clientSecret, await decoySecretHash());
-      this.#failures.take(clientId);
-      throw invalidClient('client authentication failed');
+    if (application !== undefined && this.#cache.has(application.secretHash, clientSecret)) {
+      this.#throttle.prove(clientId, sourceAddress);
+      return application;
     }
-    if (this.#cache.has(application.secretHash, clientSecret)) return application;
-    if (!(await verifySecret(clientSecret, application.secretHash))) {
-      this.#failures.take(clientId);
-      throw invalidClient('client authentication failed');
-    }
+    // Reserved in the same synchronous step as the look, before scrypt: parallel guesses cannot overrun it.
+    const reservation = this.#throttle.reserve(clientId, sourceAddress);
+    if (!reservation.allowed) throw refusal(clientId, reservation);
+    // An unknown client id costs the same scrypt as a wrong secret, so timing does not reveal which ids exist.
+    const correct = await verifySecret(clientSecret, application?.secretHash ?? (await decoySecretHash()));
+    reservation.settle(correct && application !== undefined);
+    if (application === undefined || !correct) throw invalidClient('client authentication failed');
     this.#cache.remember(application.secretHash, clientSecret);
     return application;
   }
+}
+
+function refusal(clientId: string, refused: Extract<GuessReservation, { allowed: false }>): ServerError {
+  const from =
+    refused.reason === 'address'
+      ? 'from this address'
+      : refused.reason === 'client'
+        ? `for client ${clientId} from addresses it has not authenticated from`
+        : `for client ${clientId} from this address`;
+  return rateLimited(`too many failed authentications ${from}; retry later`, refused.retryAfterSeconds);
 }

@@ -20,7 +20,7 @@ export const tokenRoute: RoutePlugin<{ runtime: StsRuntime }> = async (app, { ru
     },
     async (request, reply) => {
       const form = request.body;
-      const presented = readClientCredentials(request.headers.authorization, form);
+      const presented = readClientCredentials(request.headers.authorization, form, request.ip);
       let response: TokenResponse;
       switch (form.grant_type) {
         case CLIENT_CREDENTIALS_GRANT:

@@ -1,0 +1,199 @@
+import { ACCESS_TOKEN_TYPE, FILES_RESOURCE, TOKEN_EXCHANGE_GRANT, TOOLS_RESOURCE, bootstrapZone, injectSessionToken, type StsTestApp } from '../../helpers/sts-fixtures.ts';
+
+/** What the fuzz's requests aim at: a zone with live records, and the credentials to reach them. */
+export interface FuzzFixtures {
+  zoneId: string;
+  /** A zone of the admin API's own, whose keys and applications the fuzz may change freely. */
+  adminZoneId: string;
+  orchestrator: { id: string; secret: string };
+  token: string;
+  adminToken: string;
+  session: string;
+  peer: string;
+  edge: string;
+  invocation: string;
+  service: string;
+  /** Fresh targets for routes that change what they act on (a terminated session answers nothing more). */
+  fresh: {
+    session(): Promise<string>;
+    suspendedSession(): Promise<string>;
+    edge(): Promise<string>;
+    invocation(): Promise<string>;
+    startedInvocation(): Promise<string>;
+    service(): Promise<string>;
+  };
+}
+
+/** A request a route accepts, before the fuzz puts a string somewhere in it. */
+export interface BaseRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** A JSON body… */
+  body?: Record<string, unknown>;
+  /** …or a form body (the token endpoint). */
+  form?: Record<string, string>;
+}
+
+/** Routes whose body is a form (RFC 6749), not JSON. */
+export const FORM_ROUTES: ReadonlySet<string> = new Set(['POST /oauth/2/token']);
+
+type Base = (fixtures: FuzzFixtures) => BaseRequest | Promise<BaseRequest>;
+
+let sids = 0;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const user = (f: FuzzFixtures) => bearer(f.token);
+const admin = (f: FuzzFixtures) => bearer(f.adminToken);
+const zone = (f: FuzzFixtures) => ({ zoneId: f.zoneId });
+const adminZone = (f: FuzzFixtures) => ({ zoneId: f.adminZoneId });
+const page = { limit: '5' };
+
+const spawnBody = (f: FuzzFixtures) => ({
+  kind: 'instance',
+  parent_id: f.session,
+  capabilities: ['search'],
+  labels: { team: 'fuzz' },
+  metadata: { note: 'm' },
+  grant: { mode: 'narrow', scopes: ['tools:call'], resource_id: TOOLS_RESOURCE, constraints: { budget: 5 } },
+  session_sid: `sid-${(sids += 1)}`,
+});
+const delegationBody = (f: FuzzFixtures) => ({
+  source_session_id: f.session,
+  target_session_id: f.peer,
+  scopes: ['tools:call'],
+  resource_id: TOOLS_RESOURCE,
+  ttl_seconds: 60,
+  constraints: { max_hops: 3 },
+});
+
+/**
+ * One or more accepted requests per route, keyed `METHOD url` as the app registers it. The fuzz
+ * fails naming any route the app has and this table does not, so a new route cannot go unfuzzed.
+ */
+export const BASE_REQUESTS: Record<string, Base[]> = {
+  'GET /metrics': [() => ({})],
+  'GET /health': [() => ({})],
+  'GET /ready': [() => ({})],
+  'POST /oauth/2/token': [
+    (f) => ({ form: { grant_type: 'client_credentials', client_id: f.orchestrator.id, client_secret: f.orchestrator.secret, scope: 'tools:call' } }),
+    (f) => ({
+      headers: { authorization: `Basic ${Buffer.from(`${f.orchestrator.id}:${f.orchestrator.secret}`).toString('base64')}` },
+      form: { grant_type: 'client_credentials' },
+    }),
+    (f) => ({
+      form: {
+        grant_type: TOKEN_EXCHANGE_GRANT,
+        subject_token: f.token,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        resource: TOOLS_RESOURCE,
+        scope: 'tools:call',
+        agent_session_id: f.session,
+      },
+    }),
+  ],
+  'GET /.well-known/jwks.json': [(f) => ({ query: { zone_id: f.zoneId } })],
+  'GET /.well-known/oauth-authorization-server': [(f) => ({ query: { zone_id: f.zoneId } })],
+  'POST /v1/verify': [(f) => ({ body: { token: f.token, required_scopes: ['tools:call'], audience: f.zoneId, max_hops: 3 } })],
+  'POST /v1/begin': [(f) => ({ headers: user(f), body: { zone_id: f.zoneId, ...spawnBody(f) } })],
+  'POST /v1/end': [async (f) => ({ headers: user(f), body: { zone_id: f.zoneId, agent_session_id: await f.fresh.session() } })],
+  'POST /v1/exchange': [(f) => ({ headers: user(f), body: { zone_id: f.zoneId, ...delegationBody(f) } })],
+  'POST /admin/zones': [(f) => ({ headers: admin(f), body: { name: 'fuzzed zone' } })],
+  'GET /admin/zones': [(f) => ({ headers: admin(f), query: page })],
+  'POST /admin/zones/:zoneId/applications': [(f) => ({ headers: admin(f), params: adminZone(f), body: { name: 'fuzzed app', scopes: ['tools:call'] } })],
+  'GET /admin/zones/:zoneId/applications': [(f) => ({ headers: admin(f), params: adminZone(f), query: page })],
+  'POST /admin/zones/:zoneId/resources': [(f) => ({ headers: admin(f), params: adminZone(f), body: { identifier: 'mcp://fuzz.test/tools', scopes: ['tools:call'] } })],
+  'GET /admin/zones/:zoneId/resources': [(f) => ({ headers: admin(f), params: adminZone(f), query: page })],
+  'POST /admin/zones/:zoneId/keys/rotate': [(f) => ({ headers: admin(f), params: adminZone(f), body: { grace_seconds: 60 } })],
+  'POST /admin/zones/:zoneId/operator-token': [(f) => ({ headers: admin(f), params: adminZone(f), body: { ttl_seconds: 60 } })],
+  'POST /zones/:zoneId/agents': [(f) => ({ headers: user(f), params: zone(f), body: spawnBody(f) })],
+  'GET /zones/:zoneId/agents': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'active', application_id: f.orchestrator.id } })],
+  'GET /zones/:zoneId/agents/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.session } })],
+  'DELETE /zones/:zoneId/agents/:id': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } })],
+  'GET /zones/:zoneId/agents/:id/children': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.session }, query: { ...page, status: 'active' } })],
+  'POST /zones/:zoneId/agents/:id/suspend': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } })],
+  'POST /zones/:zoneId/agents/:id/resume': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.suspendedSession() } })],
+  'POST /zones/:zoneId/delegations': [(f) => ({ headers: user(f), params: zone(f), body: delegationBody(f) })],
+  'GET /zones/:zoneId/delegations': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'active', source_session_id: f.session } })],
+  'GET /zones/:zoneId/delegations/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.edge } })],
+  'GET /zones/:zoneId/delegations/:id/traverse': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.edge } })],
+  'POST /zones/:zoneId/delegations/:id/revoke': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.edge() } })],
+  'POST /zones/:zoneId/invocations': [
+    (f) => ({
+      headers: user(f),
+      params: zone(f),
+      body: { agent_session_id: f.session, operation: 'op', service_id: f.service, input: { query: 'q' }, metadata: { note: 'm' }, timeout_seconds: 30 },
+    }),
+  ],
+  'GET /zones/:zoneId/invocations': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'pending', agent_session_id: f.session } })],
+  'GET /zones/:zoneId/invocations/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.invocation } })],
+  'POST /zones/:zoneId/invocations/:id/start': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.invocation() } })],
+  'POST /zones/:zoneId/invocations/:id/complete': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.startedInvocation() }, body: { status: 'succeeded', output: { answer: 'a' } } }),
+  ],
+  'POST /zones/:zoneId/invocations/:id/cancel': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.invocation() }, body: { reason: 'no longer needed' } })],
+  'POST /zones/:zoneId/services': [
+    (f) => ({
+      headers: user(f),
+      params: zone(f),
+      body: { name: 'fuzz-service', agent_session_id: f.session, endpoint: 'https://svc.test/a', capabilities: ['search'], metadata: { note: 'm' }, lease_seconds: 30 },
+    }),
+  ],
+  'GET /zones/:zoneId/services': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'healthy', name: 'fuzz-service' } })],
+  'GET /zones/:zoneId/services/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.service } })],
+  'DELETE /zones/:zoneId/services/:id': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.service() } })],
+  'POST /zones/:zoneId/services/:id/heartbeat': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.service }, body: { lease_seconds: 30 } })],
+  'GET /zones/:zoneId/events': [(f) => ({ headers: user(f), params: zone(f), query: { topics: 'caracal.agents.lifecycle' } })],
+  // Without an upgrade this is a plain GET; the checks before the upgrade still run.
+  'GET /ws': [(f) => ({ query: { zone_id: f.zoneId, access_token: f.token, topics: 'caracal.agents.lifecycle' } })],
+};
+
+/** Creates the zone, records and tokens the base requests aim at. */
+export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> {
+  const { app } = sts;
+  const zone = await bootstrapZone(sts, { resources: { [TOOLS_RESOURCE]: ['tools:call', 'tools:read'], [FILES_RESOURCE]: ['files:read'] } });
+  const orchestrator = zone.applications.orchestrator!;
+  const token = await injectSessionToken(app, orchestrator);
+  const call = async (url: string, body: Record<string, unknown> = {}, authorization = `Bearer ${token}`): Promise<Record<string, unknown>> => {
+    const response = await app.inject({ method: 'POST', url, headers: { authorization }, payload: body });
+    if (response.statusCode >= 300) throw new Error(`fixture ${url} answered ${response.statusCode} ${response.body}`);
+    return response.json();
+  };
+  const at = `/zones/${zone.zoneId}`;
+  const spawn = async () => (await call(`${at}/agents`, {})).agent_session_id as string;
+  const session = await spawn();
+  const peer = await spawn();
+  const service = (await call(`${at}/services`, { name: 'fuzz-service', lease_seconds: 3600 })).id as string;
+  const invocation = async () => (await call(`${at}/invocations`, { agent_session_id: session, operation: 'op' })).id as string;
+  // Revoking an edge ends its target session, so each fresh edge gets a fresh target.
+  const edgeTo = async (target: string) =>
+    (await call(`${at}/delegations`, { source_session_id: session, target_session_id: target, scopes: ['tools:call'], ttl_seconds: 600 })).id as string;
+  const adminZoneId = (await call('/admin/zones', { name: 'fuzz admin zone' }, `Bearer ${sts.adminToken}`)).id as string;
+  return {
+    zoneId: zone.zoneId,
+    adminZoneId,
+    orchestrator,
+    token,
+    adminToken: sts.adminToken,
+    session,
+    peer,
+    edge: await edgeTo(peer),
+    invocation: await invocation(),
+    service,
+    fresh: {
+      session: spawn,
+      suspendedSession: async () => {
+        const id = await spawn();
+        await call(`${at}/agents/${id}/suspend`);
+        return id;
+      },
+      edge: async () => edgeTo(await spawn()),
+      invocation,
+      startedInvocation: async () => {
+        const id = await invocation();
+        await call(`${at}/invocations/${id}/start`);
+        return id;
+      },
+      service: async () => (await call(`${at}/services`, { name: `fuzz-service-${(sids += 1)}`, lease_seconds: 3600 })).id as string,
+    },
+  };
+}
