@@ -34,7 +34,7 @@ export async function startThrowawayRedis(): Promise<BenchRedis> {
       await client.quit();
       break;
     } catch (error) {
-      if (attempt > 200) throw new Error(`redis-server on ${port} did not start: ${String(error)}`);
+      if (attempt > 200) throw new Error(`redis-server on ${port} did not start`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
