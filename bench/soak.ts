@@ -140,39 +140,44 @@ async function main(): Promise<void> {
     let due = started;
     const header = 'window  req/s  units  not-started  p50 ms  p99 ms  RSS r0/r1        heap r0/r1       pg conns  backlog end/max  errors';
     console.log(header);
+    /** Closes the current window: its figures, one printed row. */
+    const closeWindow = async (now: number) => {
+      const windowRecorder = recorder;
+      recorder = new Recorder();
+      const seconds = (now - windowStart) / 1000;
+      const metrics = await Promise.all(clients.map((client) => client.metrics()));
+      const window: Window = {
+        index: windows.length + 1,
+        seconds,
+        requests: windowRecorder.requests,
+        units,
+        unitsNotStarted,
+        p50: windowRecorder.percentile(0.5),
+        p99: windowRecorder.percentile(0.99),
+        rss: metrics.map((values) => values.get('process_resident_memory_bytes') ?? Number.NaN),
+        heap: metrics.map((values) => values.get('nodejs_heap_size_used_bytes') ?? Number.NaN),
+        connections: await connections(),
+        backlog: await backlog(),
+        backlogMax,
+        errors: windowRecorder.errors,
+    };
+    windows.push(window);
+    console.log(
+      `${String(window.index).padStart(6)}  ${(window.requests / seconds).toFixed(0).padStart(5)}  ${String(units).padStart(5)}  ${String(unitsNotStarted).padStart(11)}` +
+        `  ${window.p50.toFixed(1).padStart(6)}  ${window.p99.toFixed(1).padStart(6)}  ${window.rss.map(mb).join(' / ').padEnd(15)}  ${window.heap.map(mb).join(' / ').padEnd(15)}` +
+        `  ${String(window.connections).padStart(8)}  ${`${window.backlog}/${window.backlogMax}`.padStart(15)}  ${windowRecorder.describeErrors()}`,
+    );
+    units = 0;
+    unitsNotStarted = 0;
+    backlogMax = 0;
+    windowStart = now;
+    nextWindow = now + WINDOW_SECONDS * 1000;
+    };
     while (performance.now() < end) {
       const now = performance.now();
       if (now >= nextWindow) {
-        const windowRecorder = recorder;
-        recorder = new Recorder();
-        const seconds = (now - windowStart) / 1000;
-        const metrics = await Promise.all(clients.map((client) => client.metrics()));
-        const window: Window = {
-          index: windows.length + 1,
-          seconds,
-          requests: windowRecorder.requests,
-          units,
-          unitsNotStarted,
-          p50: windowRecorder.percentile(0.5),
-          p99: windowRecorder.percentile(0.99),
-          rss: metrics.map((values) => values.get('process_resident_memory_bytes') ?? Number.NaN),
-          heap: metrics.map((values) => values.get('nodejs_heap_size_used_bytes') ?? Number.NaN),
-          connections: await connections(),
-          backlog: await backlog(),
-          backlogMax,
-          errors: windowRecorder.errors,
-        };
-        windows.push(window);
-        console.log(
-          `${String(window.index).padStart(6)}  ${(window.requests / seconds).toFixed(0).padStart(5)}  ${String(units).padStart(5)}  ${String(unitsNotStarted).padStart(11)}` +
-            `  ${window.p50.toFixed(1).padStart(6)}  ${window.p99.toFixed(1).padStart(6)}  ${window.rss.map(mb).join(' / ').padEnd(15)}  ${window.heap.map(mb).join(' / ').padEnd(15)}` +
-            `  ${String(window.connections).padStart(8)}  ${`${window.backlog}/${window.backlogMax}`.padStart(15)}  ${windowRecorder.describeErrors()}`,
-        );
-        units = 0;
-        unitsNotStarted = 0;
-        backlogMax = 0;
-        windowStart = now;
-        nextWindow = now + WINDOW_SECONDS * 1000;
+        await closeWindow(now);
+        continue;
       }
       if (now >= due) {
         due += 1000 / rate;
@@ -192,6 +197,9 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(due, nextWindow) - performance.now())));
     }
     await Promise.all(running);
+    // The last window ends with the load (when the duration is not a whole number of windows, a
+    // shorter one, if it is at least half a window).
+    if (performance.now() - windowStart >= (WINDOW_SECONDS * 1000) / 2) await closeWindow(performance.now());
     clearInterval(sampler);
     const drainStarted = performance.now();
     while ((await backlog()) > 0 && performance.now() - drainStarted < 30_000) await new Promise((resolve) => setTimeout(resolve, 100));
