@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Transaction } from '../../src/db/database.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { startHarness, type Harness } from './coordinator-harness.ts';
+import { useHarness } from './coordinator-harness.ts';
 
 const postgres = testBackends().find((backend) => backend.name === 'postgres+redis');
 
@@ -13,21 +13,16 @@ const postgres = testBackends().find((backend) => backend.name === 'postgres+red
  * on Postgres; the race is set up with row locks, not timing.
  */
 describe.runIf(postgres !== undefined)('seat claims against locked seats on Postgres', () => {
-  let harness: Harness;
   const zoneId = 'zone_seat_race';
   const applicationId = 'app_seat_race';
-  let token: string;
-
-  beforeAll(async () => {
-    harness = await startHarness(postgres!, { limits: { maxActivePerZoneApplication: 5, maxActivePerApplication: 8 } });
-    token = await harness.mint({ zoneId, clientId: applicationId });
-  }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
+  const { harness, tokens } = useHarness(postgres!, {
+    zoneId,
+    tokens: { owner: applicationId },
+    limits: { maxActivePerZoneApplication: 5, maxActivePerApplication: 8 },
   });
 
-  const spawn = () => harness.call({ method: 'POST', url: `/zones/${zoneId}/agents`, token, body: {} });
-  const terminate = (id: string) => harness.call({ method: 'DELETE', url: `/zones/${zoneId}/agents/${id}`, token });
+  const spawn = () => harness.call({ method: 'POST', url: `/zones/${zoneId}/agents`, token: tokens.owner, body: {} });
+  const terminate = (id: string) => harness.call({ method: 'DELETE', url: `/zones/${zoneId}/agents/${id}`, token: tokens.owner });
 
   /** Runs `whileLocked` while another connection holds `lockSql`'s row locks, then rolls that back. */
   async function withRowsLocked(lockSql: string, whileLocked: (lockerPid: number) => Promise<void>): Promise<void> {

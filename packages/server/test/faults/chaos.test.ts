@@ -148,7 +148,10 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     await waitFor(async () => (await listening()) >= 2, { what: 'both replicas to LISTEN', timeoutMs: 60_000 });
     const terminated = await count(`SELECT count(*)::int AS count FROM (SELECT pg_terminate_backend(pid) FROM (${ourBackends}) AS ours) AS killed`, [applicationName]);
     faults.push(`pg_terminate_backend ×${terminated}`);
-    await waitFor(async () => (await listening()) >= 2, { what: 'both replicas to LISTEN again', timeoutMs: 60_000 });
+    await waitFor(async () => (await listening()) >= 2, { what: 'both replicas to LISTEN again', timeoutMs: 120_000 }).catch(async (error: unknown) => {
+      const { rows } = await database.query(`SELECT pid, state, backend_start, query FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+      throw new Error(`${String(error)}; the servers' backends: ${JSON.stringify(rows)}`, { cause: error });
+    });
     await progress(ledger, 'after the backends were terminated');
 
     // 3. Replica 1 SIGKILLed mid-load, then started again.

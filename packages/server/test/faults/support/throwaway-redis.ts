@@ -1,9 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+
+/**
+ * The `redis-server` binary, found on PATH once: a restart mid-test then never depends on PATH
+ * lookups (a PATH entry that is briefly unreadable, a shared toolchain link being replaced, made
+ * a restart fail with ELOOP).
+ */
+function redisServerBinary(): string {
+  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(folder, 'redis-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here, or this folder cannot be read: try the next one
+    }
+  }
+  return 'redis-server';
+}
 
 /** A port that was free a moment ago. */
 export async function freePort(): Promise<number> {
@@ -55,11 +73,12 @@ export async function throwawayRedis(options: { durable?: boolean } = {}): Promi
   const dataDir = options.durable === true ? mkdtempSync(join(tmpdir(), 'caracal-redis-')) : undefined;
   const persistence = dataDir === undefined ? ['--save', '', '--appendonly', 'no'] : ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir];
   let child: ChildProcess | undefined;
+  const binary = redisServerBinary();
   const instance: ThrowawayRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...persistence], {
+      child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', ...persistence], {
         stdio: 'ignore',
       });
       const deadline = Date.now() + 10_000;
