@@ -52,7 +52,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
       CARACAL_KEY_SECRET: 'chaos-key-secret',
       CARACAL_ISSUER: 'https://caracal.chaos.test',
     };
-    replicas.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
+    replicas.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])).map(watch));
     subscriberBus = await openRedisEventBus({ url: redis.url });
   }, 120_000);
 
@@ -64,6 +64,14 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     await dropSchema(schema);
   });
 
+  /** Replica processes that exited without being killed on purpose (each one a crash). */
+  const crashes: string[] = [];
+  const watch = (replica: ServerProcess): ServerProcess => {
+    replica.child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && signal !== 'SIGTERM') crashes.push(`exit ${code ?? signal}: ${replica.stderr().slice(-2000)}`);
+    });
+    return replica;
+  };
   const up = (): string[] => replicas.filter((replica): replica is ServerProcess => replica !== undefined).map((replica) => replica.url);
   const pick = (): string => {
     const urls = up();
@@ -160,7 +168,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     await killed.kill('SIGKILL');
     faults.push('replica SIGKILL');
     await progress(ledger, 'with one replica dead');
-    replicas[1] = await startServerProcess(env);
+    replicas[1] = watch(await startServerProcess(env));
     faults.push('replica restarted');
     await progress(ledger, 'after the replica restarted');
 
@@ -235,6 +243,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
       idempotencyMismatches: ledger.idempotencyMismatches.length,
       sessionsLeftLive: live,
       unexpectedAnswers: ledger.unexpected.length,
+      replicaCrashes: crashes.length,
     };
     const total = Object.values(violations).reduce((sum, value) => sum + value, 0);
     console.log(
@@ -245,6 +254,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
         `chaos: invariant violations ${total} ${JSON.stringify(violations)}`,
       ].join('\n'),
     );
+    expect(crashes).toEqual([]);
     expect(ledger.idempotencyMismatches).toEqual([]);
     expect(ledger.refusalsBelowLimit).toEqual([]);
     expect(ledger.cyclesAccepted).toEqual([]);
