@@ -12,8 +12,10 @@ import { fileURLToPath } from 'node:url';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const self = basename(fileURLToPath(import.meta.url));
+/** Long runs (minutes to half an hour), started by hand: see README.md. */
+const LONG_RUNNING = new Set(['soak.ts', 'spawn-churn.ts']);
 const files = readdirSync(benchDir)
-  .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && name !== self && !name.startsWith('.'))
+  .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && name !== self && !name.startsWith('.') && !LONG_RUNNING.has(name))
   .sort();
 
 const crashed: string[] = [];

@@ -47,6 +47,13 @@ export async function openPostgresDatabase(options: {
     async transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out client has no listener of the pool's: a connection lost between statements
+      // (the backend terminated while the work awaits something else) would otherwise emit an
+      // unhandled 'error' and end the process. The next statement then fails, and the work with it.
+      const onLost = (): void => {
+        broken = true;
+      };
+      client.on('error', onLost);
       try {
         await client.query(
           options?.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}`,
@@ -63,6 +70,7 @@ export async function openPostgresDatabase(options: {
         });
         throw error;
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },

@@ -43,6 +43,21 @@ export function createServerMetrics(options: { readOutboxBacklog: OutboxBacklogR
   };
   const outboxPending = backlogGauge('caracal_outbox_pending', 'Outbox rows waiting to be published', 'pending');
   const outboxDead = backlogGauge('caracal_outbox_dead', 'Outbox rows given up on after the maximum attempts', 'dead');
+  // The process's memory, read at scrape time (a soak watches it for growth); the names are the
+  // ones prom-client's default collectors use, without their timers and event-loop histograms.
+  const memoryGauge = (name: string, help: string, read: (usage: NodeJS.MemoryUsage) => number): void => {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        gauge.set(read(process.memoryUsage()));
+      },
+    });
+  };
+  memoryGauge('process_resident_memory_bytes', 'Resident memory size in bytes', (usage) => usage.rss);
+  memoryGauge('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes', (usage) => usage.heapUsed);
+  memoryGauge('nodejs_heap_size_total_bytes', 'V8 heap allocated, in bytes', (usage) => usage.heapTotal);
 
   return {
     registry,

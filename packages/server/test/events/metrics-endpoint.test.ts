@@ -32,6 +32,8 @@ describe('GET /metrics', () => {
     expect(text).toContain('caracal_outbox_pending 7');
     expect(text).toContain('caracal_outbox_dead 2');
     expect(text).toContain('# TYPE caracal_job_runs_total counter');
+    expect(text).toMatch(/^process_resident_memory_bytes [1-9]\d*$/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes [1-9]\d*$/m);
     await app.close();
   });
 

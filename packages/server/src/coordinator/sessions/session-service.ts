@@ -14,8 +14,8 @@ import { assertStorableFields } from '../shared/storable-json.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { assertSessionSidIsLabel } from './session-sid.ts';
-import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SpawnRecord } from './spawn-repository.ts';
 import { inheritedRootCeiling } from './root-ceiling.ts';
+import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SeatClaim, type SpawnRecord } from './spawn-repository.ts';
 import { resolveSpawnGrant } from './spawn-grant.ts';
 import { planSpawn } from './spawn-plan.ts';
 
@@ -69,15 +69,23 @@ function grantMode(grant: SpawnSessionBody['grant']): string {
   return typeof grant === 'object' ? grant.mode : (grant ?? 'inherit');
 }
 
-/** Inserts the session; the first spawn of an application in a zone provisions its seats first. */
+/**
+ * Inserts the session; the first spawn of an application in a zone provisions its seats first.
+ * The first attempt claims seats without waiting; a retry (after `concurrent_change`, which is
+ * also what a claim that skipped every seat answers) waits for the seats' holders, so a
+ * `limit_exceeded` always means the limit is reached in committed state.
+ */
 async function insertWithSeats(context: ServerContext, record: SpawnRecord): Promise<void> {
+  let seatClaim: SeatClaim = 'skip';
   await retryingConcurrentChanges(async () => {
+    const options = { seatClaim };
+    seatClaim = 'lock';
     try {
-      await insertSpawnedSession(context.database, record);
+      await insertSpawnedSession(context.database, record, options);
     } catch (error) {
       if (!(error instanceof ServerError) || error.code !== SEATS_MISSING) throw error;
       await provisionSeats(context.database, { applicationId: record.applicationId, zoneId: record.zoneId, limits: record.limits });
-      await insertSpawnedSession(context.database, record);
+      await insertSpawnedSession(context.database, record, options);
     }
   });
 }

@@ -32,6 +32,61 @@ export interface SpawnRecord {
   receipt: ReceiptRecord | undefined;
 }
 
+/**
+ * How a spawn claims its seats. `skip`: the first free seat nobody has locked (FOR UPDATE SKIP
+ * LOCKED), never waiting; finding none proves nothing. `lock`: locks every seat in seat order,
+ * waiting for transactions that hold them, and reads their committed holders; finding none free
+ * means the limit is reached (docs/decisions/2026-12-04-agent-tree-limits.md).
+ */
+export type SeatClaim = 'skip' | 'lock';
+
+/** Where the seat claims read their placeholders from. */
+interface SeatClaimParts {
+  id: string;
+  application: string;
+  zone: string;
+  zoneLimit: string;
+  applicationLimit: string;
+  parentReady: string;
+}
+
+/**
+ * The CTEs that claim a zone seat (`zone_seat`) and an application seat (`application_seat`) for
+ * session `id`; each yields one `seat` row, or none when it claimed nothing.
+ */
+function seatClaimCtes(claim: SeatClaim, parts: SeatClaimParts): string[] {
+  const { id, application, zone, zoneLimit, applicationLimit, parentReady } = parts;
+  if (claim === 'skip') {
+    const skipClaim = (name: string, seatZone: string, limit: string) => `${name} AS (
+    UPDATE agent_session_seats SET holder_session_id = ${id}
+    WHERE (application_id, zone_id, seat) = (
+      SELECT application_id, zone_id, seat FROM agent_session_seats
+      WHERE application_id = ${application} AND zone_id = ${seatZone} AND seat < ${limit}
+        AND holder_session_id IS NULL AND ${parentReady}
+      ORDER BY seat LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING seat)`;
+    return [skipClaim('zone_seat', zone, zoneLimit), skipClaim('application_seat', "''", applicationLimit)];
+  }
+  // FOR UPDATE hands back each row's latest committed version once it is locked, so the holders
+  // read here are current while the locks last; there is no filter on the holder before locking,
+  // as the snapshot's holder may be stale. Primary-key order (the application's '' seats first),
+  // as terminations lock the seats they free, so waiting claims and frees never deadlock.
+  const lockClaim = (name: string, seatZone: string) => `${name} AS (
+    UPDATE agent_session_seats SET holder_session_id = ${id}
+    WHERE application_id = ${application} AND zone_id = ${seatZone} AND seat = (
+      SELECT seat FROM locked_seats WHERE zone_id = ${seatZone} AND holder_session_id IS NULL ORDER BY seat LIMIT 1)
+    RETURNING seat)`;
+  return [
+    `locked_seats AS (
+    SELECT zone_id, seat, holder_session_id FROM agent_session_seats
+    WHERE application_id = ${application} AND ${parentReady}
+      AND ((zone_id = '' AND seat < ${applicationLimit}) OR (zone_id = ${zone} AND seat < ${zoneLimit}))
+    ORDER BY zone_id, seat FOR UPDATE)`,
+    lockClaim('zone_seat', zone),
+    lockClaim('application_seat', "''"),
+  ];
+}
+
 /** Detail code of the refusal meaning "this application has no seats yet in this zone". */
 export const SEATS_MISSING = 'seats_missing';
 
@@ -44,7 +99,11 @@ export const SEATS_MISSING = 'seats_missing';
  * parent first makes this spawn wait and then fail on the parent's new status; one that locks it
  * after sees the revision moved and retries with the child in its snapshot.
  */
-export async function insertSpawnedSession(database: Queryable, record: SpawnRecord): Promise<void> {
+export async function insertSpawnedSession(
+  database: Queryable,
+  record: SpawnRecord,
+  options: { seatClaim?: SeatClaim } = {},
+): Promise<void> {
   const p = new SqlParameters();
   const id = p.add(record.id, '::text');
   const zone = p.add(record.zoneId, '::text');
@@ -61,15 +120,8 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
   const parentReady = parent === undefined ? 'true' : 'EXISTS (SELECT 1 FROM parent)';
   const zoneLimit = p.add(record.limits.maxActivePerZoneApplication, '::int');
   const applicationLimit = p.add(record.limits.maxActivePerApplication, '::int');
-  const seat = (name: string, seatZone: string, limit: string) => `${name} AS (
-    UPDATE agent_session_seats SET holder_session_id = ${id}
-    WHERE (application_id, zone_id, seat) = (
-      SELECT application_id, zone_id, seat FROM agent_session_seats
-      WHERE application_id = ${application} AND zone_id = ${seatZone} AND seat < ${limit}
-        AND holder_session_id IS NULL AND ${parentReady}
-      ORDER BY seat LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING seat)`;
-  ctes.push(seat('zone_seat', zone, zoneLimit), seat('application_seat', "''", applicationLimit));
+  const claim = options.seatClaim ?? 'skip';
+  ctes.push(...seatClaimCtes(claim, { id, application, zone, zoneLimit, applicationLimit, parentReady }));
   const edge = record.edge;
   const edgeId = p.add(edge?.id ?? null, '::text');
   ctes.push(`session AS (
@@ -114,10 +166,10 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
   const checks: string[] = [];
   if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
   checks.push(
-    `WHEN NOT EXISTS (SELECT 1 FROM zone_seat) THEN ${seatRefusal(application, zone, zoneLimit,
+    `WHEN NOT EXISTS (SELECT 1 FROM zone_seat) THEN ${seatRefusal(claim, application, zone, zoneLimit,
       `'application ' || ${application} || ' already has ' || ${zoneLimit} || ' live sessions in zone ' || ${zone}
         || ' (limit: active sessions per zone per application)'`)}`,
-    `WHEN NOT EXISTS (SELECT 1 FROM application_seat) THEN ${seatRefusal(application, "''", applicationLimit,
+    `WHEN NOT EXISTS (SELECT 1 FROM application_seat) THEN ${seatRefusal(claim, application, "''", applicationLimit,
       `'application ' || ${application} || ' already has ' || ${applicationLimit}
         || ' live sessions across zones (limit: active sessions per application)'`)}`,
   );
@@ -132,8 +184,11 @@ export async function insertSpawnedSession(database: Queryable, record: SpawnRec
 }
 
 /**
- * Names the rule a parent broke, read from the statement's snapshot (the error path only). When the
- * snapshot shows no broken rule the parent changed after it: `concurrent_change`, and the spawn is retried.
+ * Names the rule a parent broke (the error path only), read from the parent's latest committed
+ * version: FOR SHARE waits for a transaction changing it and returns what it committed. The
+ * statement's snapshot may be older than that (a child ended since, a parent resumed), and a
+ * refusal must hold in committed state. When no rule is broken the parent changed after the
+ * snapshot: `concurrent_change`, and the spawn is retried with a fresh one.
  */
 function parentRefusal(p: SqlParameters, record: SpawnRecord): string {
   const parentId = p.add(record.parent!.id, '::text');
@@ -146,15 +201,25 @@ function parentRefusal(p: SqlParameters, record: SpawnRecord): string {
     WHEN s.live_children >= ${maxChildren} THEN coordinator_refuse(409, 'limit_exceeded',
       'parent session ' || s.id || ' already has ' || ${maxChildren} || ' live children (limit: children per session)')
     ELSE coordinator_refuse(409, '${CONCURRENT_CHANGE}', 'parent session ' || s.id || ' changed concurrently; retry') END
-    FROM agent_sessions s WHERE s.id = ${parentId})`;
+    FROM agent_sessions s WHERE s.id = ${parentId} FOR SHARE)`;
 }
 
-/** A missing seat is either "not provisioned yet" (the service provisions and retries) or the limit. */
-function seatRefusal(application: string, zone: string, limit: string, descriptionSql: string): string {
+/**
+ * A seat not claimed is "not provisioned yet" (the service provisions and retries) or, when every
+ * seat was locked in committed state, the limit. A `skip` claim that found nothing proves no
+ * limit: SKIP LOCKED passes over seats other transactions hold (a spawn about to roll back, a
+ * termination about to free one) and the statement's snapshot may predate frees. So it answers
+ * `concurrent_change`, and the service retries with a `lock` claim, which decides on committed state.
+ */
+function seatRefusal(claim: SeatClaim, application: string, zone: string, limit: string, descriptionSql: string): string {
+  const unclaimed =
+    claim === 'skip'
+      ? `coordinator_refuse(409, '${CONCURRENT_CHANGE}', 'every free session seat was being claimed concurrently; retry')`
+      : `coordinator_refuse(409, 'limit_exceeded', ${descriptionSql})`;
   return `CASE WHEN (SELECT count(*) FROM agent_session_seats
       WHERE application_id = ${application} AND zone_id = ${zone} AND seat < ${limit}) < ${limit}
     THEN coordinator_refuse(503, '${SEATS_MISSING}', 'session seats are not provisioned')
-    ELSE coordinator_refuse(409, 'limit_exceeded', ${descriptionSql}) END`;
+    ELSE ${unclaimed} END`;
 }
 
 /** Creates the seats of an application (in a zone, and across zones) up to the configured limits. */

@@ -56,12 +56,19 @@ export function terminationCtes(parts: TerminationParts): string[] {
       WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id WHERE locked.status <> 'terminated'))
         AND s.status <> 'terminated' AND (SELECT ok FROM unchanged)
       RETURNING s.id, s.zone_id, s.application_id, s.parent_id, s.root_id, s.session_sid, s.zone_seat, s.application_seat)`,
-    `freed_seats AS (
-      UPDATE agent_session_seats seats SET holder_session_id = NULL
+    // Locked in primary-key order first, as a spawn's waiting seat claim locks them, so a
+    // termination and a spawn waiting on each other's seats cannot deadlock.
+    `seats_to_free AS (
+      SELECT seats.application_id, seats.zone_id, seats.seat FROM agent_session_seats seats
       WHERE seats.application_id = ANY (ARRAY(SELECT DISTINCT application_id FROM terminated))
         AND (seats.application_id, seats.zone_id, seats.seat, seats.holder_session_id) IN (
           SELECT application_id, zone_id, zone_seat, id FROM terminated
           UNION ALL SELECT application_id, '', application_seat, id FROM terminated)
+      ORDER BY seats.application_id, seats.zone_id, seats.seat FOR UPDATE)`,
+    `freed_seats AS (
+      UPDATE agent_session_seats seats SET holder_session_id = NULL
+      FROM seats_to_free
+      WHERE (seats.application_id, seats.zone_id, seats.seat) = (seats_to_free.application_id, seats_to_free.zone_id, seats_to_free.seat)
       RETURNING 1)`,
     `parents AS (
       UPDATE agent_sessions parent
