@@ -4,7 +4,8 @@ import type { McpFetch } from './mcp-tools.ts';
 
 // #region fastify
 async function serveMcpOnFastify(mcp: McpFetch, verifier: Verifier): Promise<FastifyInstance> {
-  const app = Fastify();
+  // forceCloseConnections: close() ends the connections MCP clients keep open instead of waiting.
+  const app = Fastify({ forceCloseConnections: true });
   // onRequest verifies before the body is read (401/403/503 on failure); the handler runs in the
   // caller's context, and request.raw.auth holds the mandate as MCP AuthInfo.
   await app.register(verifyFastify, { verifier, requiredScopes: ['tools:call'] });

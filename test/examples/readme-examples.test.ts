@@ -38,7 +38,9 @@ describe('README code blocks are the examples that run', () => {
   });
 
   it.each(documents)('%s shows each marked example exactly as its region', (document) => {
-    for (const { file, region, shown } of embedded(document)) {
+    const blocks = embedded(document);
+    expect(blocks.length, `${document} embeds no example`).toBeGreaterThan(0);
+    for (const { file, region, shown } of blocks) {
       const expected = regionOf(readFileSync(join(root, file), 'utf8'), region);
       expect(expected, `${file} has no region ${region}`).toBeDefined();
       expect(shown, `${document} differs from ${file}#${region}`).toBe(expected);
