@@ -50,7 +50,7 @@ async function callTool(host: keyof typeof hosts, worker: CaracalContext): Promi
     check(claims.scope.split(' ').includes('tools:call'), `${host}: scope`);
     check(claims.agent_session_id === worker.agentSessionId, `${host}: the mandate names the worker's session`);
     check(claims.delegation_edge_id === worker.delegationEdgeId, `${host}: the mandate names the worker's edge`);
-    check(context?.agentSessionId === worker.agentSessionId && context.delegationEdgeId === worker.delegationEdgeId, `${host}: current() in the tool is the verified caller`);
+    check(context !== undefined && context.agentSessionId === worker.agentSessionId && context.delegationEdgeId === worker.delegationEdgeId, `${host}: current() in the tool is the verified caller`);
   } finally {
     await client.close();
   }
