@@ -47,7 +47,7 @@ try {
   // #region story
   await caracal.spawn({ kind: 'instance' }, async (orchestrator) => {
     // One call opens the worker's session as the orchestrator's child and hands it a narrowed
-    // grant: an edge orchestrator → worker for tools:call on one resource, 20 mandates, no further hops.
+    // grant: an edge orchestrator → worker for tools:call on one resource, a budget of 20, no further hops.
     await caracal.spawn(
       { kind: 'ephemeral', ttlSeconds: 300, grant: { mode: 'narrow', scopes: ['tools:call'], resource: 'mcp://tools.local', constraints: { budget: 20, maxHops: 1 } } },
       async (worker) => {
