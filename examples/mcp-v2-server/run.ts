@@ -20,9 +20,11 @@ const failures: string[] = [];
 const check = (ok: boolean, what: string): void => void (ok || failures.push(what));
 const calls: ToolCall[] = [];
 
-const nodeServer = serveMcpOnNodeHttp(mcpTools('node:http', calls), await stack.verifier(TOOLS_RESOURCE));
+// One verifier for the resource (JWKS and revocation feed), shared by both hosts.
+const verifier = await stack.verifier(TOOLS_RESOURCE);
+const nodeServer = serveMcpOnNodeHttp(mcpTools('node:http', calls), verifier);
 await new Promise<void>((resolve) => nodeServer.listen(0, '127.0.0.1', resolve));
-const fastify = await serveMcpOnFastify(mcpTools('fastify', calls), await stack.verifier(TOOLS_RESOURCE));
+const fastify = await serveMcpOnFastify(mcpTools('fastify', calls), verifier);
 await fastify.listen({ port: 0, host: '127.0.0.1' });
 const hosts = {
   'node:http': `http://127.0.0.1:${(nodeServer.address() as AddressInfo).port}/mcp`,
