@@ -21,7 +21,7 @@ function run(name: string): Promise<{ code: number | null; stdout: string; stder
 
 describe('examples (each runs as `node examples/<name>/run.ts` against the built packages)', () => {
   it('has examples to run', () => {
-    expect(examples).toEqual(expect.arrayContaining(['demo', 'quickstart', 'kill-switch']));
+    expect(examples).toEqual(expect.arrayContaining(['demo', 'quickstart', 'kill-switch', 'mcp-v2-server']));
   });
 
   it.each(examples)('%s exits 0 and prints its success line', { timeout: 90_000 }, async (name) => {

@@ -38,6 +38,7 @@ export declare const coordinatorUrl: string;
 export declare const clientSecret: string;
 export declare const secrets: { readonly caracal: string };
 export declare const workerSessionId: string;
+export declare const partnerSessionId: string;
 export declare const agentSessionId: string;
 export declare const runWorker: () => Promise<void>;
 export declare const runAgent: () => Promise<void>;

@@ -21,8 +21,9 @@ import { HttpClient } from './http/http-client.ts';
  * the work is in `context/`, `http/` and `auth/`.
  * @example
  * const caracal = Caracal.fromEnv();
- * await caracal.spawn({ kind: 'ephemeral' }, async () => {
- *   await caracal.delegate({ to: workerSessionId, scopes: ['tools:call'] }, runWorker);
+ * await caracal.spawn({ kind: 'instance' }, async () => {
+ *   // The worker: a child session holding a narrowed grant (an edge orchestrator → worker).
+ *   await caracal.spawn({ kind: 'ephemeral', grant: { mode: 'narrow', scopes: ['tools:call'], resource: 'mcp://tools.local' } }, runWorker);
  * });
  * @since 0.1.0
  */
@@ -86,10 +87,12 @@ export class Caracal {
 
   /**
    * Records a delegation edge from the current session to `options.to` and runs `fn` as the
-   * target under that edge. The edge stays active after `fn` returns.
+   * target under that edge. The edge stays active after `fn` returns. For a session that already
+   * exists (typically another application's agent, which tells you its id); to hand a worker you
+   * are spawning a narrowed grant, give `spawn` a `grant` instead.
    * @throws CaracalError `NO_ACTIVE_CONTEXT`, `NO_AGENT_SESSION` or `HOP_LIMIT_EXCEEDED` before any request.
    * @example
-   * await caracal.delegate({ to: workerSessionId, scopes: ['tools:call'], constraints: { maxHops: 1 } }, runWorker);
+   * await caracal.delegate({ to: partnerSessionId, toClientId: 'app_partner', scopes: ['agents:message'], constraints: { maxHops: 1 } }, runWorker);
    * @since 0.1.0
    */
   delegate<R>(options: DelegateOptions, fn: (context: CaracalContext) => R | PromiseLike<R>): Promise<R> {
