@@ -52,7 +52,6 @@ export const SERVER_ERROR_CODES = [
   'agent_required',
   'delegation_required',
   'hop_limit_exceeded',
-  'zone_mismatch',
 ] as const;
 
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
