@@ -1,8 +1,9 @@
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 
 /**
- * `T` as the seed documents send it: every optional field may also be `null`, meaning absent, at
- * any depth of the body's own objects (seed 003 sends `"parent_id": null`, `"ttl_seconds": null`).
+ * `T` as the /v1 routes' callers send it: every optional field may also be `null`, meaning absent, at
+ * any depth of the body's own objects (the documented `/v1/begin` body sends `"parent_id": null`,
+ * `"ttl_seconds": null`).
  */
 export type SeedShape<T> = T extends readonly unknown[]
   ? T
@@ -37,7 +38,7 @@ function acceptingNulls(schema: JsonSchema): JsonSchema {
 }
 
 /**
- * The body schema of a seed route (docs/decisions/2026-12-04-v1-compatibility-routes.md): the
+ * The body schema of a seed route (docs/decisions/2026-12-04-seed-literal-bodies.md): the
  * strict schema with every optional field also taking `null`. The route reads the body through
  * {@link withoutSeedNulls}, so the services behind it see the strict shape only.
  */

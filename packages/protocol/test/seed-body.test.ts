@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BeginBody, BeginFields, ExchangeBody, ExchangeFields, SeedBody, withoutSeedNulls } from '../src/index.ts';
 
 describe('seed bodies: null stands for an absent optional field', () => {
-  it("accepts seed 003's literal /v1/begin body and reads its nulls as absent", () => {
+  it('accepts the documented literal /v1/begin body and reads its nulls as absent', () => {
     const literal = { zone_id: 'zone_a', application_id: 'app_a', session_sid: 'sid', parent_id: null, capabilities: [], ttl_seconds: null };
     expect(Compile(BeginBody).Check(literal)).toBe(true);
     expect(Compile(BeginFields).Check(literal)).toBe(false);

@@ -5,10 +5,11 @@ import { delegationFields } from './delegation-schemas.ts';
 import { spawnFields } from './session-schemas.ts';
 
 /**
- * `/v1/begin`, `/v1/end` and `/v1/exchange` (docs/decisions/2026-12-04-v1-compatibility-routes.md):
+ * `/v1/begin`, `/v1/end` and `/v1/exchange` (docs/decisions/2026-12-04-v1-compatibility-routes.md,
+ * docs/decisions/2026-12-04-seed-literal-bodies.md):
  * the short names for spawn, terminate and edge creation, with the same fields plus an optional
  * `zone_id` (the mandate's zone). `…Fields` is the strict shape the services take; `…Body`, the
- * route's schema, also takes `null` for every optional field, as the seeds send absent values
+ * route's schema, also takes `null` for every optional field, as early integrations send absent values
  * (seed-body.ts); the type is what the route hands on once nulls are read as absent.
  */
 

@@ -54,7 +54,7 @@ describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => 
   });
 
   it("takes the seeds' literal bodies, where null stands for an absent value", async () => {
-    // Seed 003's /v1/begin body, as printed.
+    // The documented /v1/begin body, as printed.
     const literal = { zone_id: ZONE, application_id: 'app_seed', session_sid: 'sid-literal', parent_id: null, capabilities: [], ttl_seconds: null };
     const begun = await harness.call({ method: 'POST', url: '/v1/begin', token, body: literal });
     expect(begun.statusCode, begun.body).toBe(201);
