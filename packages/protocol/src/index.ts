@@ -53,7 +53,8 @@ export {
   ListInvocationsQuery,
 } from './coordinator/invocation-schemas.ts';
 export { Nullable, StringEnum } from './coordinator/schema-helpers.ts';
-export { BeginBody, EndBody, ExchangeBody } from './coordinator/seed-route-schemas.ts';
+export { BeginBody, BeginFields, EndBody, EndFields, ExchangeBody, ExchangeFields } from './coordinator/seed-route-schemas.ts';
+export { SeedBody, withoutSeedNulls, type SeedShape } from './seed-body.ts';
 export {
   DeregisterResult,
   HeartbeatBody,
@@ -113,7 +114,7 @@ export {
 export { CreateResourceBody, Resource, ResourcePage } from './sts/resource.ts';
 export { TokenRequestForm } from './sts/token-request.ts';
 export { TokenResponse } from './sts/token-response.ts';
-export { VERIFY_TOKEN_MAX_LENGTH, VerifyBody, VerifyResponse } from './sts/verify.ts';
+export { VERIFY_TOKEN_MAX_LENGTH, VerifyBody, VerifyFields, VerifyResponse } from './sts/verify.ts';
 export { AuthorizationServerMetadata, Jwks, JwksQuery, MetadataQuery, PublicJwk } from './sts/well-known.ts';
 export { CreateZoneBody, DisplayName, Zone, ZonePage } from './sts/zone.ts';
 

@@ -32,6 +32,7 @@ export const SERVER_ERROR_CODES = [
   'cycle_detected',
   'session_not_active',
   'edge_not_active',
+  'ambiguous_parent_edge',
   'application_mismatch',
   'service_deregistered',
   'deadline_exceeded',

@@ -58,14 +58,21 @@ async function tour(context: CommandContext, url: string, adminToken: string): P
   heading('caracal agent list, drawn as a tree');
   output.line(renderTree(await operator.listAgents(), { style: output.style, name }).trimEnd());
 
-  heading(`caracal delegation traverse ${edges.researcherToFetcher}`);
-  output.list(await operator.traverseDelegation(edges.researcherToFetcher), { columns: TRAVERSE_COLUMNS, json: false });
+  // The root edge's chain holds every edge derived from it, so the revocation below kills
+  // nothing the reader has not seen: researcher → writer included.
+  heading(`caracal delegation traverse ${edges.orchestratorToResearcher}`);
+  const chain = await operator.traverseDelegation(edges.orchestratorToResearcher);
+  output.list(chain, { columns: TRAVERSE_COLUMNS, json: false });
+  const nameOf = (id: unknown): string => names.get(String(id)) ?? String(id);
+  for (const link of chain) {
+    output.line(`  ${String(link.id)}  ${nameOf(link.source_session_id)} → ${nameOf(link.target_session_id)}`);
+  }
 
   heading(`caracal delegation revoke ${edges.orchestratorToResearcher}`);
   const revoked = await operator.revokeDelegation(edges.orchestratorToResearcher);
   output.line(`{"revoked_edges": ${revoked.revoked_edges}, "affected_sessions": ${revoked.affected_sessions}}`);
 
-  heading('after the revocation: sessions that relied on the revoked edges are terminated');
+  heading('after the revocation: every edge derived from it is revoked and the sessions it reached are terminated');
   output.line(renderTree(await operator.listAgents(), { style: output.style, name }).trimEnd());
   const [root] = [...names.keys()];
   heading(`caracal delegation outbound ${root!}`);
@@ -76,11 +83,12 @@ async function tour(context: CommandContext, url: string, adminToken: string): P
 /**
  * orchestrator → researcher → fetcher, orchestrator → writer. Spawning a child records the
  * inherited delegation edge parent → child; one more edge, researcher → writer, is delegated
- * explicitly from the researcher's own authority.
+ * explicitly under the researcher's inherited edge, so it derives from orchestrator → researcher
+ * and its revocation ends the writer too.
  */
 async function buildScenario(agents: CoordinatorClient): Promise<{
   names: Map<string, string>;
-  edges: { orchestratorToResearcher: string; researcherToFetcher: string };
+  edges: { orchestratorToResearcher: string };
 }> {
   const names = new Map<string, string>();
   const spawn = async (name: string, parentId?: string): Promise<{ id: string; edge: string }> => {
@@ -91,7 +99,7 @@ async function buildScenario(agents: CoordinatorClient): Promise<{
   };
   const orchestrator = await spawn('orchestrator');
   const researcher = await spawn('researcher', orchestrator.id);
-  const fetcher = await spawn('fetcher', researcher.id);
+  await spawn('fetcher', researcher.id);
   const writer = await spawn('writer', orchestrator.id);
   await agents.createDelegation({
     source_session_id: researcher.id,
@@ -100,5 +108,5 @@ async function buildScenario(agents: CoordinatorClient): Promise<{
     resource_id: RESOURCE,
     parent_edge_id: researcher.edge,
   });
-  return { names, edges: { orchestratorToResearcher: researcher.edge, researcherToFetcher: fetcher.edge } };
+  return { names, edges: { orchestratorToResearcher: researcher.edge } };
 }

@@ -3,6 +3,7 @@ import {
   AgentSessionId,
   Capabilities,
   Constraints,
+  DelegationEdgeId,
   Labels,
   Metadata,
   ListQuery,
@@ -49,6 +50,11 @@ export const spawnFields = {
   metadata: Type.Optional(Metadata),
   grant: Type.Optional(SpawnGrant),
   session_sid: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  /**
+   * The parent's live inbound edge the child's inherited edge derives from; without it, the
+   * parent's only one (several: 409 `ambiguous_parent_edge`). Needs `parent_id`.
+   */
+  parent_edge_id: Type.Optional(DelegationEdgeId),
 };
 
 /** `POST /zones/{zoneId}/agents`: every field is optional, so a bare POST spawns with the defaults. */

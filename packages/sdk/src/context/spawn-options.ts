@@ -14,8 +14,9 @@ export interface DelegationConstraints {
 
 /**
  * The authority a spawned session starts with:
- * - `'inherit'` (default): the parent session's authority (or, for a root session, the
- *   application's), recorded by the Coordinator as an edge whose id becomes `delegationEdgeId`;
+ * - `'inherit'` (default): for a child, the authority its parent acts under, recorded by the
+ *   Coordinator as an edge whose id becomes `delegationEdgeId` (one hop further); for a root
+ *   session, its application's scopes as the session's ceiling, with no edge (hop 0);
  * - `{ mode: 'narrow', scopes, resource?, constraints? }`: a subset of it;
  * - `'none'`: nothing until something delegates to it.
  * @example

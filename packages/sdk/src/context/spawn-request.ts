@@ -24,9 +24,13 @@ function toWireGrant(grant: SpawnGrant | undefined): Extract<SpawnSessionBody['g
 /**
  * Checks spawn options and builds the `POST /zones/{zoneId}/agents` body.
  * @param parentSessionId - the enclosing context's session, so the new one is its child.
+ * @param parentEdgeId - the edge that context acts under: what an inherited edge derives from.
  * @internal
  */
-export function spawnRequestBody(options: SpawnOptions, identity: { clientId: string; parentSessionId: string | undefined }): SpawnSessionBody {
+export function spawnRequestBody(
+  options: SpawnOptions,
+  identity: { clientId: string; parentSessionId: string | undefined; parentEdgeId?: string | undefined },
+): SpawnSessionBody {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
   if (options.kind !== undefined && !KINDS.has(options.kind)) throw invalidArgument('kind', "must be 'service', 'instance' or 'ephemeral'");
   checkSignal(options.signal, 'signal');
@@ -34,6 +38,7 @@ export function spawnRequestBody(options: SpawnOptions, identity: { clientId: st
   return {
     application_id: identity.clientId,
     parent_id: identity.parentSessionId,
+    parent_edge_id: identity.parentSessionId === undefined ? undefined : identity.parentEdgeId,
     kind: options.kind,
     capabilities: checkTextList(options.capabilities, 'capabilities'),
     ttl_seconds: checkPositiveInteger(options.ttlSeconds, 'ttlSeconds'),

@@ -9,7 +9,7 @@ import type { SessionDependencies } from './session-dependencies.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import { spawnRequestBody } from './spawn-request.ts';
 import { contextStorage } from './storage.ts';
-import { freezeContext } from './validate-context.ts';
+import { assertHop, freezeContext } from './validate-context.ts';
 
 async function terminate(dependencies: SessionDependencies, agentSessionId: string, fnFailed: boolean): Promise<void> {
   try {
@@ -30,8 +30,22 @@ function childContext(parent: CaracalContext | undefined, fields: { subjectToken
     traceFlags: parent?.traceFlags,
     traceState: parent?.traceState,
     baggage: parent?.baggage,
-    hop: parent?.hop ?? 0,
+    hop: spawnHop(parent, fields.delegationEdgeId),
   });
+}
+
+/**
+ * A context's hop counts the edges from the root to its edge, as the mandate's `hop_count` counts
+ * its `delegation_path` (docs/decisions/2026-12-04-spawn-hop.md): an inherited edge adds one to the
+ * chain the parent acts under (the SDK names the parent's edge, so the Coordinator derives from
+ * it); a session spawned without an edge (a root, or `grant: 'none'`) stands at hop 0.
+ */
+function spawnHop(parent: CaracalContext | undefined, inheritedEdgeId: string | undefined): number {
+  if (inheritedEdgeId === undefined) return 0;
+  const chainAbove = parent?.delegationEdgeId === undefined ? 0 : parent.hop;
+  const hop = chainAbove + 1;
+  assertHop(hop);
+  return hop;
 }
 
 /**
@@ -53,7 +67,13 @@ async function runSpawn<R>(
   if (parent !== undefined && parent.zoneId !== zoneId) {
     throw new CaracalError('INVALID_ARGUMENT', `Cannot spawn in zone ${zoneId} inside a context of zone ${parent.zoneId}.`);
   }
-  const body = spawnRequestBody(options ?? {}, { clientId, parentSessionId: parent?.agentSessionId });
+  const body = spawnRequestBody(options ?? {}, {
+    clientId,
+    parentSessionId: parent?.agentSessionId,
+    // The child's inherited edge derives from the edge this context acts under, named so the
+    // Coordinator need not guess when the parent session holds several.
+    parentEdgeId: parent?.agentSessionId === undefined ? undefined : parent.delegationEdgeId,
+  });
   const subjectToken = await dependencies.sessionToken(options?.signal);
   const created = await dependencies.coordinator.createAgentSession(zoneId, body, { idempotencyKey: options?.idempotencyKey, signal: options?.signal });
   const { agentSessionId, delegationEdgeId } = created;

@@ -36,16 +36,34 @@ describe('caracal.spawn()', () => {
     expect(current()).toBeUndefined();
   });
 
-  clientTest('nests: the child names its parent, inherits the trace and hop, and carries the inherited edge', async ({ server, caracal }) => {
+  clientTest('nests: the child names its parent and the edge it derives from, inherits the trace, and is one hop further', async ({ server, caracal }) => {
     const traceId = 'ab'.repeat(16);
     await bind({ subjectToken: TOKEN, zoneId: ZONE, clientId: CLIENT, agentSessionId: 'agentsess_parent', delegationEdgeId: 'deledge_parent', traceId, traceFlags: '00', hop: 3 }, () =>
       caracal.spawn({}, (child) => {
-        expect(child).toMatchObject({ traceId, traceFlags: '00', hop: 3, parentEdgeId: 'deledge_parent' });
+        // The inherited edge extends the parent's chain of 3 edges: hop 4, as the mandate's hop_count says.
+        expect(child).toMatchObject({ traceId, traceFlags: '00', hop: 4, parentEdgeId: 'deledge_parent' });
         expect(child.delegationEdgeId).toMatch(/^deledge_inh_/);
         expect(child.agentSessionId).not.toBe('agentsess_parent');
       }),
     );
-    expect(server.requestsTo('POST /zones/*/agents')[0]?.json?.parent_id).toBe('agentsess_parent');
+    expect(server.requestsTo('POST /zones/*/agents')[0]?.json).toMatchObject({ parent_id: 'agentsess_parent', parent_edge_id: 'deledge_parent' });
+  });
+
+  clientTest('counts hops by edges: a root spawn and a none grant have none, a child of a root spawn has one', async ({ caracal }) => {
+    const hops: number[] = [];
+    await caracal.spawn({}, async (root) => {
+      hops.push(root.hop);
+      await caracal.spawn({}, async (child) => {
+        expect(child.delegationEdgeId).toMatch(/^deledge_inh_/);
+        hops.push(child.hop);
+        await caracal.spawn({}, (grandchild) => void hops.push(grandchild.hop));
+        await caracal.spawn({ grant: 'none' }, (bare) => {
+          expect(bare.delegationEdgeId).toBeUndefined();
+          hops.push(bare.hop);
+        });
+      });
+    });
+    expect(hops).toEqual([0, 1, 2, 0]);
   });
 
   clientTest('sends narrow and none grants in the documented wire shape', async ({ server, caracal }) => {

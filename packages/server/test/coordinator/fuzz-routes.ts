@@ -31,6 +31,12 @@ export interface Route {
   create?: boolean;
   /** The route acts on a fixture of app_fuzz, so a stranger's mandate is refused. */
   owned: boolean;
+  /**
+   * A `/v1` route: null stands for an absent value in every optional field
+   * (docs/decisions/2026-12-04-seed-literal-bodies.md); these are its required fields, where null
+   * stays malformed.
+   */
+  nullMeansAbsentExcept?: readonly string[];
   /** Bodies that pass the schema but that the rules refuse (404/403/409/400). */
   refusedBodies?: (fixtures: Fixtures) => Array<Record<string, unknown>>;
 }
@@ -146,6 +152,7 @@ export const ROUTES: Route[] = [
     path: () => '/v1/begin',
     body: (f) => ({ zone_id: f.zoneId, kind: 'ephemeral' }),
     fields: { zone_id: 'name', ...spawnFields },
+    nullMeansAbsentExcept: [],
     create: true,
     owned: false,
     refusedBodies: (f) => [{ zone_id: 'zone_elsewhere' }, { zone_id: f.zoneId, parent_id: UNKNOWN_AGENT }],
@@ -155,6 +162,7 @@ export const ROUTES: Route[] = [
     path: () => '/v1/end',
     body: (f) => ({ zone_id: f.zoneId, agent_session_id: f.session }),
     fields: { zone_id: 'name', agent_session_id: 'sessionId' },
+    nullMeansAbsentExcept: ['agent_session_id'],
     owned: true,
     refusedBodies: (f) => [{ zone_id: f.zoneId, agent_session_id: UNKNOWN_AGENT }],
   },
@@ -163,6 +171,7 @@ export const ROUTES: Route[] = [
     path: () => '/v1/exchange',
     body: (f) => ({ zone_id: f.zoneId, source_session_id: f.session, target_session_id: f.peer, scopes: ['tools:call'], ttl_seconds: 60 }),
     fields: { zone_id: 'name', ...delegationFields },
+    nullMeansAbsentExcept: ['source_session_id', 'target_session_id', 'scopes'],
     create: true,
     owned: true,
     refusedBodies: (f) => [{ zone_id: f.zoneId, source_session_id: f.peer, target_session_id: f.session, scopes: ['tools:call'] }],

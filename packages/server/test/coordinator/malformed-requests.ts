@@ -106,7 +106,8 @@ export function malformedRequests(fixtures: Fixtures, count: number, seed: numbe
         const fields = Object.entries(route.fields ?? {});
         if (fields.length === 0) return undefined;
         const [field, kind] = pick(fields);
-        return withBody(JSON.stringify({ ...valid, [field]: pick(INVALID[kind]) }));
+        const nullAccepted = route.nullMeansAbsentExcept !== undefined && !route.nullMeansAbsentExcept.includes(field);
+        return withBody(JSON.stringify({ ...valid, [field]: pick(INVALID[kind].filter((value) => !(nullAccepted && value === null))) }));
       },
       // Text Postgres cannot store, and nesting deeper than is stored.
       () => {

@@ -52,4 +52,53 @@ describe.each(testBackends())('/v1 compatibility routes on $name', (backend) => 
     expect((await harness.call({ method: 'POST', url: '/v1/end', token: tokens.token, body: { agent_session_id: 'agentsess_0000000000aaaaaaaaaaaaaaaa' } })).statusCode).toBe(404);
     expect((await harness.call({ method: 'POST', url: '/v1/end', body: { agent_session_id: 'x' } })).statusCode).toBe(401);
   });
+
+  it("takes the seeds' literal bodies, where null stands for an absent value", async () => {
+    // The documented /v1/begin body, as printed.
+    const literal = { zone_id: ZONE, application_id: 'app_seed', session_sid: 'sid-literal', parent_id: null, capabilities: [], ttl_seconds: null };
+    const begun = await harness.call({ method: 'POST', url: '/v1/begin', token: tokens.token, body: literal });
+    expect(begun.statusCode, begun.body).toBe(201);
+    expect(begun.json()).toMatchObject({ parent_id: null, depth: 0, expires_at: null });
+    const nulls = { kind: null, labels: null, metadata: { note: null }, grant: null, parent_edge_id: null };
+    const peer = await harness.call({ method: 'POST', url: '/v1/begin', token: tokens.token, body: { zone_id: null, application_id: null, ...nulls } });
+    expect(peer.statusCode, peer.body).toBe(201);
+    // A null inside free-form data is data, not an absent field.
+    const read = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${peer.json().agent_session_id}`, token: tokens.token });
+    expect(read.json().metadata).toEqual({ note: null });
+    const exchanged = await harness.call({
+      method: 'POST',
+      url: '/v1/exchange',
+      token: tokens.token,
+      body: {
+        zone_id: null,
+        source_session_id: begun.json().agent_session_id,
+        target_session_id: peer.json().agent_session_id,
+        issuer_application_id: null,
+        receiver_application_id: null,
+        scopes: ['tools:call'],
+        resource_id: null,
+        constraints: null,
+        constraints_json: { ttl_seconds: null, max_hops: 2, budget: null, policy_approved: null },
+        expires_at: null,
+        ttl_seconds: null,
+        parent_edge_id: null,
+      },
+    });
+    expect(exchanged.statusCode, exchanged.body).toBe(201);
+    expect(exchanged.json()).toMatchObject({ resource_id: null, constraints: { max_hops: 2 }, parent_edge_id: null });
+    const ended = await harness.call({ method: 'POST', url: '/v1/end', token: tokens.token, body: { zone_id: null, agent_session_id: peer.json().agent_session_id } });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(ended.json()).toEqual({ terminated_sessions: 1, revoked_edges: 1 });
+    // Null is only "absent": a required field stays required, a wrong type stays wrong.
+    const refused = [
+      { url: '/v1/end', body: { agent_session_id: null } },
+      { url: '/v1/begin', body: { parent_id: 5 } },
+      { url: '/v1/exchange', body: { source_session_id: begun.json().agent_session_id, target_session_id: peer.json().agent_session_id, scopes: null } },
+    ];
+    for (const { url, body } of refused) {
+      const response = await harness.call({ method: 'POST', url, token: tokens.token, body });
+      expect(response.statusCode, `${url} ${JSON.stringify(body)}`).toBe(400);
+      expect(response.json().error).toBe('invalid_request');
+    }
+  });
 });

@@ -89,6 +89,24 @@ describe.each(testBackends())('POST /v1/verify on $name', (backend) => {
     expect((await verify({ token: suspended.token })).body.valid).toBe(true);
   });
 
+  it('takes an expected zone_id: a mandate of another zone is not valid', async () => {
+    const token = await callMandate();
+    expect((await verify({ token, zone_id: suite.zone.zoneId })).body.valid).toBe(true);
+    const elsewhere = await verify({ token, zone_id: 'zone_elsewhere' });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body).toMatchObject({ valid: false, error: 'wrong_zone' });
+    expect(elsewhere.body.message).toContain(suite.zone.zoneId);
+    expect((await verify({ token, zone_id: 'not a zone' })).status).toBe(400);
+  });
+
+  it('takes the literal body with nulls for absent values', async () => {
+    const token = await callMandate();
+    const nulls = { zone_id: null, audience: null, required_scopes: null, require_agent: null, require_delegation: null, max_hops: null };
+    expect((await verify({ token, ...nulls })).body.valid).toBe(true);
+    const bearer = await verify({ token: null, ...nulls }, { headers: { authorization: `Bearer ${token}` } });
+    expect(bearer.body.valid).toBe(true);
+  });
+
   it('refuses a request without a token or with unknown fields (400)', async () => {
     expect((await verify({})).status).toBe(400);
     expect((await verify({ token: 'x', extra: 1 })).status).toBe(400);

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { Topics } from '../../events/topics.ts';
+import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
@@ -34,6 +35,11 @@ export interface EdgeRecord extends EdgeGrantRecord {
   targetSessionId: string;
   receiverApplicationId: string;
   createdAt: string;
+  /**
+   * How many live inbound edges of the source the derivation saw when it was not named (0 or 1,
+   * see derivation.ts); null when the request named the parent edge.
+   */
+  inboundEdgesSeen: number | null;
   receipt: ReceiptRecord | undefined;
 }
 
@@ -44,7 +50,11 @@ export interface EdgeRecord extends EdgeGrantRecord {
  * 1. takes the zone's delegation lock (pg_advisory_xact_lock on hashtext('delegation:'||zone));
  * 2. then locks both sessions in id order and bumps their revision, so a concurrent subtree
  *    terminate either ended them first (they come back not active) or notices and retries;
- * 3. checks both sessions active and the parent edge still live (locked, so current);
+ *    The parent edge's source is locked and bumped too: a termination that revokes the parent
+ *    edge (and so everything derived from it) then notices this edge and retries;
+ * 3. checks both sessions active and the parent edge still live (locked, so current), and, when
+ *    the parent was derived rather than named, that the source's live inbound edges are still
+ *    the ones the derivation saw (else concurrent_change: the caller derives again);
  * 4. refuses a cycle with coordinator_path_exists (exact, any length), which runs after the lock
  *    with a fresh snapshot and so sees every edge the previous lock holder committed;
  * 5. inserts, bumps the zone's graph epoch and enqueues `edge_create` with the receipt.
@@ -57,11 +67,14 @@ export async function insertDelegationEdge(database: Queryable, record: EdgeReco
   const target = p.add(record.targetSessionId, '::text');
   const parentEdge = p.add(record.parentEdgeId, '::text');
   const now = p.add(record.createdAt, '::timestamptz');
+  const inboundSeen = p.add(record.inboundEdgesSeen, '::int');
   const sql = `WITH
     zone_lock AS (
       SELECT true AS held FROM (SELECT pg_advisory_xact_lock(hashtext('delegation:' || ${zone}))) AS acquired),
     ordered AS (
-      SELECT id FROM agent_sessions WHERE id IN (${source}, ${target}) AND (SELECT held FROM zone_lock)
+      SELECT id FROM agent_sessions
+      WHERE id IN (${source}, ${target}, (SELECT source_session_id FROM delegation_edges WHERE id = ${parentEdge}))
+        AND (SELECT held FROM zone_lock)
       ORDER BY id FOR UPDATE),
     locked AS (
       UPDATE agent_sessions SET revision = revision + 1
@@ -77,6 +90,10 @@ export async function insertDelegationEdge(database: Queryable, record: EdgeReco
           THEN coordinator_refuse(409, 'session_not_active', 'the source or target session is no longer active')
         WHEN ${parentEdge} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_edge)
           THEN coordinator_refuse(409, 'edge_not_active', 'the parent delegation edge is no longer active')
+        WHEN ${inboundSeen} IS NOT NULL AND ${inboundSeen} <> (
+            SELECT count(*) FROM delegation_edges
+            WHERE target_session_id = ${source} AND status = 'active' AND expires_at > ${now} AND (SELECT count(*) FROM locked) >= 0)
+          THEN coordinator_refuse(409, '${CONCURRENT_CHANGE}', 'the source session''s inbound edges changed while the edge was derived; retry')
         WHEN coordinator_path_exists(${zone}, ${target}, ${source}, ${now}, (SELECT held FROM zone_lock))
           THEN coordinator_refuse(409, 'cycle_detected', 'a path of active edges already leads from the target back to the source')
         ELSE true END AS ok),

@@ -3,7 +3,6 @@ import type { Principal } from '../../auth/principal.ts';
 import { ServerError, badRequest, conflict, forbidden } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { acceptedScopes } from '../../sts/identity/resource-repository.ts';
-import type { SessionRow } from '../sessions/session-row.ts';
 import { applicationScopes, requireSession } from '../sessions/session-service.ts';
 import { assertOwner, type ActionTarget } from '../shared/access.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
@@ -11,12 +10,12 @@ import type { CreateResult } from '../shared/idempotency.ts';
 import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
 import { inZone } from '../shared/in-zone.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
-import { edgeAuthority, sessionAuthority, type Authority } from './authority.ts';
 import { checkApplications, requestedTerms } from './delegation-request.ts';
+import { deriveParentEdge, derivedAuthority } from './derivation.ts';
 import { insertDelegationEdge, lockDelegationGraph } from './create-edge-repository.ts';
 import { findEdge } from './edge-repository.ts';
 import { planEdge } from './edge-plan.ts';
-import { isLive, type EdgeRow } from './edge-row.ts';
+import type { EdgeRow } from './edge-row.ts';
 import { narrowAuthority, type EdgeTerms } from './narrow-authority.ts';
 import { revokeDownstream } from './revoke-edge-repository.ts';
 
@@ -57,38 +56,23 @@ export async function createDelegation(
     for (const session of [source, target]) {
       if (session.status !== 'active') throw conflict(`agent session ${session.id} is ${session.status}`, 'session_not_active');
     }
-    const authority = await delegatingAuthority(context, principal, source, body.parent_edge_id, now);
-    const terms = narrowAuthority(authority, requested, now);
-    await checkResource(context, zoneId, terms);
-    const plan = planEdge({ zoneId, source, target, terms, now });
-    const result = { statusCode: 201, body: plan.response };
-    await insertDelegationEdge(context.database, { ...plan.record, receipt: receiptFor(result) });
-    return result;
+    // Derivation and write retry together: the write refuses with concurrent_change when the
+    // source's inbound edges changed since they were read.
+    return retryingConcurrentChanges(async () => {
+      const derivation = await deriveParentEdge(context.database, source, body.parent_edge_id, now);
+      const ownScopes = principal.clientId === source.application_id ? applicationScopes(principal) : undefined;
+      const terms = narrowAuthority(derivedAuthority(source, derivation, ownScopes), requested, now);
+      await checkResource(context, zoneId, terms);
+      const plan = planEdge({ zoneId, source, target, terms, now });
+      const result = { statusCode: 201, body: plan.response };
+      await insertDelegationEdge(context.database, {
+        ...plan.record,
+        inboundEdgesSeen: derivation.inboundEdgesSeen,
+        receipt: receiptFor(result),
+      });
+      return result;
+    });
   });
-}
-
-/**
- * What the source may hand on: the edge it acts under (the named parent edge, else the one it
- * inherited at spawn), or its own ceiling. A parent edge must end at the source and be live.
- */
-async function delegatingAuthority(
-  context: ServerContext,
-  principal: Principal,
-  source: SessionRow,
-  parentEdgeId: string | undefined,
-  now: number,
-): Promise<Authority> {
-  const edgeId = parentEdgeId ?? source.delegation_edge_id;
-  if (edgeId === null) {
-    const ownScopes = principal.clientId === source.application_id ? applicationScopes(principal) : undefined;
-    return sessionAuthority(source, ownScopes);
-  }
-  const parentEdge = await requireEdge(context, source.zone_id, edgeId);
-  if (parentEdge.target_session_id !== source.id) {
-    throw badRequest(`parent edge ${parentEdge.id} does not delegate to the source session ${source.id}`);
-  }
-  if (!isLive(parentEdge, now)) throw conflict(`parent edge ${parentEdge.id} is no longer active`, 'edge_not_active');
-  return edgeAuthority(parentEdge, source.expires_at);
 }
 
 /** An edge's resource must be registered in the zone (with the STS), and accept the edge's scopes. */

@@ -7,7 +7,7 @@ import type { EdgeTerms } from './narrow-authority.ts';
 
 /** An explicit edge worked out in full: what to write and the 201 body. Pure: no I/O. */
 export function planEdge(input: { zoneId: string; source: SessionRow; target: SessionRow; terms: EdgeTerms; now: number }): {
-  record: Omit<EdgeRecord, 'receipt'>;
+  record: Omit<EdgeRecord, 'receipt' | 'inboundEdgesSeen'>;
   response: CreatedDelegation;
 } {
   const { zoneId, source, target, terms, now } = input;

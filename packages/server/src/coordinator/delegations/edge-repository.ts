@@ -66,3 +66,17 @@ export async function traverseChain(database: Queryable, edgeId: string): Promis
   );
   return result.rows;
 }
+
+/**
+ * The live inbound edges of a session (active, unexpired, ending at it), at most `limit` of them:
+ * what an edge the session creates may derive from.
+ */
+export async function liveInboundEdges(database: Queryable, sessionId: string, now: number, limit: number): Promise<EdgeRow[]> {
+  const result = await database.query<EdgeRow>(
+    `SELECT ${EDGES.columns} FROM delegation_edges
+     WHERE target_session_id = $1 AND status = 'active' AND expires_at > $2 ORDER BY id LIMIT $3`,
+    [sessionId, new Date(now), limit],
+    { prepare: true },
+  );
+  return result.rows;
+}

@@ -2,18 +2,23 @@ import type { Queryable } from '../../db/database.ts';
 import { terminationCtes } from '../sessions/termination-sql.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 
-/** Every active edge downstream of `edgeId` (itself included), as a recursive CTE named `downstream`. */
+/**
+ * Every active edge derived from `edgeId` (itself included), through the recorded
+ * `parent_edge_id` (docs/decisions/2026-12-04-edge-derivation.md), as a recursive CTE named
+ * `downstream`. Session connectivity alone does not make an edge downstream: an edge its source
+ * made from another inbound edge, or from its own ceiling, is not derived from this one.
+ */
 function downstreamCte(edge: string, zone: string, now: string): string {
   return `downstream (id, target_session_id) AS (
     SELECT id, target_session_id FROM delegation_edges WHERE id = ${edge} AND zone_id = ${zone} AND status = 'active'
     UNION
-    SELECT e.id, e.target_session_id FROM delegation_edges e JOIN downstream d ON e.source_session_id = d.target_session_id
+    SELECT e.id, e.target_session_id FROM delegation_edges e JOIN downstream d ON e.parent_edge_id = d.id
     WHERE e.zone_id = ${zone} AND e.status = 'active' AND e.expires_at > ${now})`;
 }
 
 /**
  * Edge revocation (docs/decisions/2026-12-04-revocation-model.md), in one statement: revokes the
- * edge and every active edge downstream of it,
+ * edge and every active edge derived from it,
  * terminates the subtrees of their targets (which revokes the edges touching those sessions too),
  * bumps the epoch and enqueues a revocation per session. The zone must be locked
  * (lockDelegationGraph) first. May refuse with `concurrent_change` (see terminationCtes): retry.

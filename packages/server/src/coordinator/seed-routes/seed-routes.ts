@@ -1,4 +1,15 @@
-import { BeginBody, CreatedDelegation, EndBody, ExchangeBody, SpawnedSession, TerminateResult } from '@caracal/protocol';
+import {
+  BeginBody,
+  BeginFields,
+  CreatedDelegation,
+  EndBody,
+  EndFields,
+  ExchangeBody,
+  ExchangeFields,
+  SpawnedSession,
+  TerminateResult,
+  withoutSeedNulls,
+} from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
@@ -19,13 +30,17 @@ function zoneOf(request: FastifyRequest, named: string | undefined): { principal
   return { principal, zoneId: principal.zoneId };
 }
 
-/** A seed create as its service takes it: the body's `zone_id` names the zone, the rest is the create's body. */
+/**
+ * A seed create as its service takes it: nulls read as absent (seed-body.ts in protocol), the
+ * body's `zone_id` names the zone, the rest is the create's body.
+ */
 function seedCreateRequest<Body extends { zone_id?: string | undefined }>(
-  request: FastifyRequest & { body: Body },
+  request: FastifyRequest,
+  body: Body,
   route: string,
 ): CreateRequest<Omit<Body, 'zone_id'>> {
-  const { zone_id: named, ...body } = request.body;
-  return { ...zoneOf(request, named), body, idempotencyKey: idempotencyKeyOf(request), route };
+  const { zone_id: named, ...fields } = body;
+  return { ...zoneOf(request, named), body: fields, idempotencyKey: idempotencyKeyOf(request), route };
 }
 
 /**
@@ -37,7 +52,8 @@ export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, {
     '/v1/begin',
     { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: BeginBody, response: { 201: SpawnedSession } } },
     async (request, reply) => {
-      const result = await spawnSession(context, seedCreateRequest(request, 'POST /v1/begin'));
+      const body = withoutSeedNulls(BeginFields, request.body);
+      const result = await spawnSession(context, seedCreateRequest(request, body, 'POST /v1/begin'));
       return reply.status(201).send(result.body);
     },
   );
@@ -46,10 +62,8 @@ export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, {
     '/v1/end',
     { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: EndBody, response: { 200: TerminateResult } } },
     async (request) => {
-      const counts = await terminateSession(context, {
-        ...zoneOf(request, request.body.zone_id),
-        id: request.body.agent_session_id,
-      });
+      const body = withoutSeedNulls(EndFields, request.body);
+      const counts = await terminateSession(context, { ...zoneOf(request, body.zone_id), id: body.agent_session_id });
       return { terminated_sessions: counts.terminatedSessions, revoked_edges: counts.revokedEdges };
     },
   );
@@ -58,7 +72,8 @@ export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, {
     '/v1/exchange',
     { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: ExchangeBody, response: { 201: CreatedDelegation } } },
     async (request, reply) => {
-      const result = await createDelegation(context, seedCreateRequest(request, 'POST /v1/exchange'));
+      const body = withoutSeedNulls(ExchangeFields, request.body);
+      const result = await createDelegation(context, seedCreateRequest(request, body, 'POST /v1/exchange'));
       return reply.status(201).send(result.body);
     },
   );

@@ -1,10 +1,9 @@
 import type { SpawnedSession, SpawnSessionBody } from '@caracal/protocol';
 import { ADMIN_SCOPE, LIFECYCLE_SCOPE, type Principal } from '../../auth/principal.ts';
-import { ServerError, conflict } from '../../http/server-error.ts';
+import { ServerError, badRequest, conflict } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { edgeAuthority, sessionAuthority, type Authority } from '../delegations/authority.ts';
-import { findEdge } from '../delegations/edge-repository.ts';
-import { isLive } from '../delegations/edge-row.ts';
+import type { Authority } from '../delegations/authority.ts';
+import { deriveParentEdge, derivedAuthority } from '../delegations/derivation.ts';
 import { actingApplication, assertOwner } from '../shared/access.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import type { CreateResult } from '../shared/idempotency.ts';
@@ -44,13 +43,16 @@ export async function spawnSession(
   assertSessionSidIsLabel(body.session_sid);
   const now = context.now();
   return idempotentCreate(context, request, now, async (receiptFor) => {
+    if (body.parent_edge_id !== undefined && body.parent_id === undefined) {
+      throw badRequest('parent_edge_id names what a child session derives from; it needs parent_id');
+    }
     const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);
     if (parent !== undefined) assertOwner(principal, parent.application_id, `parent session ${parent.id}`);
     const expiresAt = body.ttl_seconds === undefined ? null : now + body.ttl_seconds * 1000;
     const heldScopes = applicationScopes(principal);
     const grant = resolveSpawnGrant({
       grant: body.grant,
-      parentAuthority: parent === undefined ? undefined : await parentAuthority(context, principal, parent, now),
+      parentAuthority: parent === undefined ? undefined : await parentAuthority(context, principal, parent, body, now),
       applicationScopes: heldScopes,
       inheritedRootCeiling:
         parent === undefined && grantMode(body.grant) === 'inherit' ? await inheritedRootCeiling(context, principal, applicationId, heldScopes) : null,
@@ -90,13 +92,20 @@ async function insertWithSeats(context: ServerContext, record: SpawnRecord): Pro
   });
 }
 
-/** The authority a parent hands to its children: through its inherited edge, or its own ceiling. */
-async function parentAuthority(context: ServerContext, principal: Principal, parent: SessionRow, now: number): Promise<Authority> {
+/**
+ * The authority a parent hands to its children: the edge its child's inherited edge derives from
+ * (named in `parent_edge_id`, else the parent's only live inbound edge: derivation.ts), or its own
+ * ceiling. A `none` grant hands nothing, so it needs no derivation.
+ */
+async function parentAuthority(
+  context: ServerContext,
+  principal: Principal,
+  parent: SessionRow,
+  body: Pick<SpawnSessionBody, 'grant' | 'parent_edge_id'>,
+  now: number,
+): Promise<Authority> {
   if (parent.status !== 'active') throw conflict(`parent session ${parent.id} is ${parent.status}`, 'session_not_active');
-  if (parent.delegation_edge_id === null) return sessionAuthority(parent, applicationScopes(principal));
-  const edge = await findEdge(context.database, parent.delegation_edge_id);
-  if (edge === undefined || !isLive(edge, now)) {
-    throw conflict(`the delegation edge parent session ${parent.id} acts under is no longer active`, 'edge_not_active');
-  }
-  return edgeAuthority(edge, parent.expires_at);
+  const derivation =
+    grantMode(body.grant) === 'none' ? { parentEdge: null, inboundEdgesSeen: null } : await deriveParentEdge(context.database, parent, body.parent_edge_id, now);
+  return derivedAuthority(parent, derivation, applicationScopes(principal));
 }

@@ -17,7 +17,8 @@ export interface TerminationParts {
  * The CTEs that end session subtrees (docs/decisions/2026-12-04-revocation-model.md): every live
  * session under `roots` becomes
  * terminated; their seats are freed and their parents' live-children counts drop; every active
- * edge touching them (plus `alsoRevoke`) is revoked and the zone's graph epoch bumped; their open
+ * edge touching them (plus `alsoRevoke`), and every edge derived from those, is revoked and the
+ * zone's graph epoch bumped; their open
  * invocations are cancelled; and the outbox gets one `session_terminated` and one `session_revoked`
  * per session, one `edge_revoke` per edge and one `invocation_cancelled` per invocation.
  *
@@ -82,9 +83,15 @@ export function terminationCtes(parts: TerminationParts): string[] {
       UNION SELECT e.id FROM delegation_edges e
       WHERE e.target_session_id = ANY (ARRAY(SELECT id FROM terminated)) AND e.status = 'active'
       ${parts.alsoRevoke === undefined ? '' : `UNION SELECT id FROM (${parts.alsoRevoke}) AS extra`})`,
+    // No active edge outlives the edge it derives from: what was derived from a revoked edge goes
+    // too (its target session lives on; it just loses that authority).
+    `revoked_with_derived (id) AS (
+      SELECT id FROM edges_to_revoke
+      UNION
+      SELECT e.id FROM delegation_edges e JOIN revoked_with_derived r ON e.parent_edge_id = r.id WHERE e.status = 'active')`,
     `revoked AS (
       UPDATE delegation_edges e SET status = 'revoked', revoked_at = ${now}, edge_version = e.edge_version + 1
-      WHERE e.id = ANY (ARRAY(SELECT id FROM edges_to_revoke)) AND e.status = 'active'
+      WHERE e.id = ANY (ARRAY(SELECT id FROM revoked_with_derived)) AND e.status = 'active'
       RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id, e.issuer_application_id, e.receiver_application_id)`,
     `epochs AS (
       INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at)

@@ -2,15 +2,16 @@ import { VERIFY_TOKEN_MAX_LENGTH, type VerifyBody } from '@caracal/protocol';
 import { badRequest } from '../../http/server-error.ts';
 import { splitScopeList } from '../http/scopes.ts';
 
-/** A `/v1/verify` request with its defaults applied (absent and null fields mean the same). */
+/** A `/v1/verify` request with its defaults applied (nulls were read as absent: withoutSeedNulls). */
 export interface VerifyRequest {
   token: string;
+  /** The zone the caller expects the mandate to belong to. */
+  zoneId: string | undefined;
   requiredScopes: string[];
   requireAgent: boolean;
   requireDelegation: boolean;
   maxHops: number | undefined;
   audience: string | undefined;
-  zoneId: string | undefined;
 }
 
 /** Reads the checked body and the bearer header; the body's token wins when both are present. */
@@ -22,11 +23,11 @@ export function readVerifyRequest(body: VerifyBody, authorization: string | unde
   const scopes = body.required_scopes ?? [];
   return {
     token,
+    zoneId: body.zone_id,
     requiredScopes: typeof scopes === 'string' ? splitScopeList(scopes) : scopes,
     requireAgent: body.require_agent ?? false,
     requireDelegation: body.require_delegation ?? false,
     maxHops: body.max_hops ?? undefined,
     audience: body.audience ?? undefined,
-    zoneId: body.zone_id ?? undefined,
   };
 }

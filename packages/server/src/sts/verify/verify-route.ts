@@ -1,4 +1,4 @@
-import { ErrorBody, VerifyBody, VerifyResponse, type MandateClaims } from '@caracal/protocol';
+import { ErrorBody, VerifyBody, VerifyFields, VerifyResponse, withoutSeedNulls, type MandateClaims } from '@caracal/protocol';
 import { missingScopes } from '../http/scopes.ts';
 import { stsLogSerializers } from '../http/log-redaction.ts';
 import { rateLimited } from '../http/oauth-error.ts';
@@ -34,7 +34,7 @@ export const verifyRoute: RoutePlugin<{ runtime: StsRuntime }> = async (app, { r
         if (!decision.allowed) throw rateLimited('verify is limited to 60 requests per minute per IP', decision.retryAfterSeconds);
       },
     },
-    async (request): Promise<VerifyResponse> => verify(runtime, readVerifyRequest(request.body, request.headers.authorization)),
+    async (request): Promise<VerifyResponse> => verify(runtime, readVerifyRequest(withoutSeedNulls(VerifyFields, request.body), request.headers.authorization)),
   );
 };
 
