@@ -66,7 +66,7 @@ function defaultRoutes(): Array<[RegExp, Handler]> {
       sendJson(response, 200, { access_token: token, token_type: 'Bearer', expires_in: 900, scope: 'agent:lifecycle' });
     }],
     [matcher('POST /zones/*/agents'), (request, response) => {
-      const id = `agentsess_${++sessionCounter}`;
+      const id = `agentsess_${String(++sessionCounter).padStart(26, '0')}`;
       const inherited = (request.json?.grant as { mode?: string } | undefined)?.mode !== 'none' && request.json?.parent_id !== undefined;
       sendJson(response, 201, { agent_session_id: id, status: 'active', delegation_edge_id: inherited ? `deledge_inh_${sessionCounter}` : null });
     }],
