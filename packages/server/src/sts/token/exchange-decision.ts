@@ -24,6 +24,8 @@ export interface ExchangeRequest {
   /** Milliseconds since the epoch. */
   now: number;
   maxMandateSeconds: number;
+  /** False for a protocol mandate: it neither spends nor needs budget (it authorizes no acting request). */
+  spendsBudget: boolean;
 }
 
 /** What the per-call mandate may carry. */
@@ -115,7 +117,7 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
     }
     delegationPath = checked.map((edge) => edge.id);
     act = actorChain(checked);
-    budgetedEdgeIds = checked.filter((edge) => edge.budgetRemaining !== null).map((edge) => edge.id);
+    budgetedEdgeIds = request.spendsBudget ? checked.filter((edge) => edge.budgetRemaining !== null).map((edge) => edge.id) : [];
   }
 
   const scopes = chooseScopes(request.requestedScopes, allowed, snapshot.resourceScopes, request);
@@ -190,7 +192,7 @@ function checkLineage(lineage: EdgeState[], session: SessionState, edgeId: strin
     if (edge.maxHops !== null && edgesFromHere > edge.maxHops) {
       return refuse('access_denied', `delegation edge ${edge.id} allows ${edge.maxHops} hop(s) from it; this chain has ${edgesFromHere}`);
     }
-    if (edge.budgetRemaining !== null && edge.budgetRemaining <= 0) {
+    if (request.spendsBudget && edge.budgetRemaining !== null && edge.budgetRemaining <= 0) {
       return refuse('access_denied', `the budget of delegation edge ${edge.id} is exhausted`);
     }
   }
