@@ -13,7 +13,8 @@ export function mcpActingMethods(options: VerifyMiddlewareOptions): ReadonlySet<
   return new Set(mcp === true ? MCP_ACTING_METHODS : (mcp.actingMethods ?? MCP_ACTING_METHODS));
 }
 
-type BodyHolder = IncomingMessage & { body?: unknown };
+/** `_body` is the flag body parsers (Express's `express.json()`) check to skip a body already read. */
+type BodyHolder = IncomingMessage & { body?: unknown; _body?: boolean };
 
 async function readText(request: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
@@ -39,6 +40,7 @@ export async function nodeMcpRequestActs(request: IncomingMessage, actingMethods
     if (text === undefined) return true;
     const parsed = parseJsonBody(text);
     holder.body = typeof parsed === 'symbol' ? text : parsed;
+    holder._body = true;
   }
   const body = typeof holder.body === 'string' ? parseJsonBody(holder.body) : holder.body;
   return mcpRequestActs(request.method ?? '', body, actingMethods);
