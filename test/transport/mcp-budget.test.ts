@@ -194,6 +194,19 @@ describe.each(serverBackends())('budget counts acting MCP requests only ($name)'
     });
   });
 
+  it('/v1/verify, which cannot tell whether the request acts, never calls a protocol mandate valid', async () => {
+    await caracal.spawn({ kind: 'ephemeral' }, async () => {
+      const { accessToken } = await caracal.exchange({ resource: RESOURCE, use: 'protocol' });
+      const response = await fetch(`${caracalServer.url}/v1/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: accessToken, audience: RESOURCE }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ valid: false, error: 'wrong_use' });
+    });
+  });
+
   it("an old-style call mandate still works for every request ('exchange'), and each one spends budget", async () => {
     const before = tools.seen.length;
     const ran = tools.toolCalls.length;
