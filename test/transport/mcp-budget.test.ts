@@ -126,9 +126,9 @@ describe.each(serverBackends())('budget counts acting MCP requests only ($name)'
   }
 
   /** Under an edge with `budget`, connects through createMcpFetch and calls the tool until the STS refuses. */
-  async function callUntilRefused(budget: number): Promise<{ succeeded: number; refusal: unknown; seen: Seen[] }> {
+  async function callUntilRefused(budget: number, under = underBudget): Promise<{ succeeded: number; refusal: unknown; seen: Seen[] }> {
     const before = tools.seen.length;
-    return underBudget(budget, async () => {
+    return under(budget, async () => {
       const client = new Client({ name: 'budget-agent', version: '1.0.0' });
       const transport = new StreamableHTTPClientTransport(new URL(tools.url), { fetch: createMcpFetch({ caracal, resource: RESOURCE, scopes: ['tools:call'] }) });
       await client.connect(transport);
@@ -160,6 +160,14 @@ describe.each(serverBackends())('budget counts acting MCP requests only ($name)'
     const chatter = seen.filter((request) => !request.methods.includes('tools/call'));
     expect(chatter.map((request) => request.methods[0] ?? request.http)).toEqual(expect.arrayContaining(['initialize', 'notifications/initialized', 'tools/list', 'DELETE']));
     expect(chatter.every((request) => request.use === 'protocol')).toBe(true);
+  });
+
+  it("a narrow grant's own budget (spawn) counts tool calls too", async () => {
+    const underGrant = <R>(budget: number, fn: (context: CaracalContext) => Promise<R>): Promise<R> =>
+      caracal.spawn({ kind: 'ephemeral', grant: { mode: 'narrow', scopes: ['tools:call'], constraints: { budget } } }, fn);
+    const { succeeded, refusal } = await callUntilRefused(3, underGrant);
+    expect(succeeded).toBe(3);
+    expect(codesOf(refusal)).toContain('TOKEN_EXCHANGE_FAILED');
   });
 
   it('refuses a protocol mandate presented for tools/call, with a typed refusal, and the tool never runs', async () => {
