@@ -1,7 +1,8 @@
 /**
  * MCP tool: a real MCP client (StreamableHTTPClientTransport) calls a real MCP server behind the
  * Caracal verify middleware. createMcpFetch exchanges a fresh mandate for the server's resource
- * before every request; the tool handler sees the caller's verified context.
+ * before every request (per-call for tools/call, protocol for the rest, which spends no budget);
+ * the tool handler sees the caller's verified context.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -29,9 +30,9 @@ function describeCall(call: ToolCall): string {
 async function callTools(delegated: CaracalContext): Promise<void> {
   const client = new Client({ name: 'mcp-tool-example', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(tools.url), {
-    // The verifier refuses a one-shot mandate presented twice: exchange for initialize,
-    // notifications and the session DELETE as well, not only for tools/call.
-    fetch: createMcpFetch({ caracal, resource: TOOLS_RESOURCE, scopes: ['tools:call'], otherRequests: 'exchange' }),
+    // The verifier refuses a one-shot mandate presented twice: initialize, notifications and the
+    // session DELETE get fresh protocol mandates (no budget spent), each tools/call a per-call one.
+    fetch: createMcpFetch({ caracal, resource: TOOLS_RESOURCE, scopes: ['tools:call'] }),
   });
   await client.connect(transport);
   try {
@@ -57,7 +58,8 @@ try {
     await caracal.spawn({ kind: 'ephemeral', grant: 'none', labels: { role: 'tool-user' } }, async (helper) => {
       // The edge goes from the planner's session to the helper's: delegate in the planner's context.
       await bind(planner, () =>
-        caracal.delegate({ to: helper.agentSessionId!, scopes: ['tools:call'], ttlSeconds: 300 }, async (delegated) => {
+        // budget: CALLS means CALLS tool calls: initialize, notifications and the DELETE spend none.
+        caracal.delegate({ to: helper.agentSessionId!, scopes: ['tools:call'], ttlSeconds: 300, constraints: { budget: CALLS } }, async (delegated) => {
           console.log(`delegated ${delegated.delegationEdgeId} → ${delegated.agentSessionId} (hop ${delegated.hop})`);
           await callTools(delegated);
         }),

@@ -6,9 +6,11 @@ import type { McpFetch } from './mcp-tools.ts';
 async function serveMcpOnFastify(mcp: McpFetch, verifier: Verifier): Promise<FastifyInstance> {
   // forceCloseConnections: close() ends the connections MCP clients keep open instead of waiting.
   const app = Fastify({ forceCloseConnections: true });
-  // onRequest verifies before the body is read (401/403/503 on failure); the handler runs in the
-  // caller's context, and request.raw.auth holds the mandate as MCP AuthInfo.
-  await app.register(verifyFastify, { verifier, requiredScopes: ['tools:call'] });
+  // mcp: verifies in preHandler, once the JSON-RPC body is parsed, so initialize and the stream may
+  // come with protocol mandates (no budget spent) and tools/call needs a per-call one
+  // (401/403/503 on failure); the handler runs in the caller's context, and request.raw.auth
+  // holds the mandate as MCP AuthInfo.
+  await app.register(verifyFastify, { verifier, requiredScopes: ['tools:call'], mcp: true });
   app.route({
     method: ['GET', 'POST', 'DELETE'],
     url: '/mcp',

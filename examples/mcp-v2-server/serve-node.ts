@@ -34,7 +34,8 @@ function toNodeListener(handle: (request: Request) => Promise<Response>) {
 function serveMcpOnNodeHttp(mcp: McpFetch, verifier: Verifier): Server {
   // verifyFetch answers 401/403/503 itself; only a verified request reaches the MCP server, in the
   // caller's context, with the mandate as MCP AuthInfo (ctx.http.authInfo in tool handlers).
-  const guarded = verifyFetch((request, verified) => mcp(request, { authInfo: mcpAuthInfo(verified) }), { verifier, requiredScopes: ['tools:call'] });
+  // mcp: tools/call needs a per-call mandate, the rest of MCP may come with protocol mandates.
+  const guarded = verifyFetch((request, verified) => mcp(request, { authInfo: mcpAuthInfo(verified) }), { verifier, requiredScopes: ['tools:call'], mcp: true });
   return createServer(toNodeListener(guarded));
 }
 // #endregion node-http

@@ -66,7 +66,7 @@ describe('MCP v1 client (StreamableHTTPClientTransport) with createMcpFetch, aga
     expect(new Set(presented).size).toBe(presented.length);
   });
 
-  it("shows why 'exchange' is the default: a reused mandate is refused by the one-shot verifier", async () => {
+  it("shows why a fresh mandate per request is the default: a reused mandate is refused by the one-shot verifier", async () => {
     const before = server.requests.length;
     const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(server.url), {

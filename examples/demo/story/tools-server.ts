@@ -45,17 +45,21 @@ function newMcpServer(calls: ToolCall[]): McpServer {
 
 /**
  * A real MCP server (McpServer + StreamableHTTPServerTransport) on node:http, port 0, behind the
- * Caracal verify middleware: only per-call mandates for this resource get through.
+ * Caracal verify middleware (`mcp: true`): tools/call needs a per-call mandate for this resource,
+ * the rest of MCP a per-call or protocol one.
  */
 export async function startToolsServer(verifier: Verifier): Promise<ToolsServer> {
   const authorizations: string[] = [];
   const calls: ToolCall[] = [];
   const transports = new Map<string, StreamableHTTPServerTransport>();
-  const guard = verifyNodeMiddleware({ verifier, requiredScopes: ['tools:call'] });
+  // mcp: initialize, notifications and the stream may come with protocol mandates (no budget
+  // spent); a tools/call needs a per-call one. The guard reads the body and leaves it parsed.
+  const guard = verifyNodeMiddleware({ verifier, requiredScopes: ['tools:call'], mcp: true });
   const server = createServer((request, response) => {
     authorizations.push(request.headers.authorization ?? '');
     void guard(request, response, async () => {
-      const body = request.method === 'POST' ? await readJson(request) : undefined;
+      const parsed = (request as { body?: unknown }).body;
+      const body = parsed !== undefined || request.method !== 'POST' ? parsed : await readJson(request);
       const sessionId = request.headers['mcp-session-id'];
       let transport = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
       if (transport === undefined) {

@@ -86,7 +86,9 @@ export type { UncheckedBody } from './unchecked-body.ts';
 export {
   MANDATE_USES,
   MAX_CALL_MANDATE_SECONDS,
+  MCP_ACTING_METHODS,
   type ActorClaim,
+  type ExchangedMandateUse,
   type MandateClaims,
   type MandateUse,
 } from './mandate-claims.ts';

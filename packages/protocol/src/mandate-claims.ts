@@ -3,10 +3,24 @@
  * constants only (no schema library): the SDK takes these without depending on TypeBox.
  */
 
-/** What a mandate is for: a session mandate (client credentials), a per-call mandate (token exchange), an operator's. */
-export type MandateUse = 'session' | 'call' | 'operator';
+/**
+ * What a mandate is for: a session mandate (client credentials), a per-call mandate (token
+ * exchange), a protocol mandate (token exchange with `mandate_use=protocol`: protocol messages
+ * that act on nothing, minted without spending budget), an operator's.
+ */
+export type MandateUse = 'session' | 'call' | 'protocol' | 'operator';
 
-export const MANDATE_USES: readonly MandateUse[] = ['session', 'call', 'operator'];
+export const MANDATE_USES: readonly MandateUse[] = ['session', 'call', 'protocol', 'operator'];
+
+/** What a token exchange may ask for (`mandate_use`): a per-call mandate (the default) or a protocol mandate. */
+export type ExchangedMandateUse = Extract<MandateUse, 'call' | 'protocol'>;
+
+/**
+ * The MCP JSON-RPC methods that act (exercise authority, spend budget): a request carrying one
+ * of them needs a per-call mandate; every other MCP message may go with a protocol mandate.
+ * One list for the client (`createMcpFetch`) and the receiver (the verify middlewares).
+ */
+export const MCP_ACTING_METHODS: readonly string[] = Object.freeze(['tools/call']);
 
 /** RFC 8693 §4.1 actor claim: who acted before, nested down to the root delegator. */
 export interface ActorClaim {

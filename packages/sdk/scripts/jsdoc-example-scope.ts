@@ -120,6 +120,8 @@ export declare const app: {
   use(path: string, ...handlers: ConnectMiddleware[]): void;
   post(path: string, handler: (request: IncomingMessage & { body?: unknown }, response: ServerResponse) => unknown): void;
 };
+/** Express itself, for its JSON body parser. */
+export declare const express: { json(): ConnectMiddleware };
 /** A Fastify instance. */
 export declare const fastify: {
   register(plugin: (instance: never, options: VerifyMiddlewareOptions, done: never) => void, options: VerifyMiddlewareOptions): Promise<void>;

@@ -113,6 +113,9 @@ export class Caracal {
     if (typeof options?.resource !== 'string' || options.resource.length === 0) {
       throw new CaracalError('INVALID_ARGUMENT', 'exchange() needs a resource (the RFC 8707 resource indicator).', { setting: 'resource' });
     }
+    if (options.use !== undefined && options.use !== 'call' && options.use !== 'protocol') {
+      throw new CaracalError('INVALID_ARGUMENT', "exchange(): use must be 'call' or 'protocol'.", { setting: 'use' });
+    }
     // Always our own credentials: a context bound from a caller's verified mandate lends us its
     // session and edge, never its token.
     const subjectToken = await this.#sessionToken(options.signal);
@@ -120,6 +123,7 @@ export class Caracal {
       subjectToken,
       resource: options.resource,
       scopes: options.scopes,
+      use: options.use,
       // Inside a delegation to another application's session we present our own authority.
       ...(context.actingSessionId === undefined
         ? { agentSessionId: context.agentSessionId, delegationEdgeId: context.delegationEdgeId }

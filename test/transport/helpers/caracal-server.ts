@@ -7,8 +7,8 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 const ZONE = 'zone_e2e';
 const APPLICATION = 'app_e2e_orchestrator';
 
-/** Verifies a bearer mandate for an audience; rejects when it is not valid for it. */
-export type MandateCheck = (token: string, audience: string) => Promise<unknown>;
+/** Verifies a bearer mandate for an audience; rejects when it is not valid for it. `acting`: see `VerifyOptions.acting`. */
+export type MandateCheck = (token: string, audience: string, acting?: boolean) => Promise<unknown>;
 
 /** The real Caracal server (Coordinator + STS, embedded PGlite) and a client of it. */
 export interface CaracalStack {
@@ -20,7 +20,8 @@ export interface CaracalStack {
   asAgent<R>(fn: (context: CaracalContext) => Promise<R>): Promise<R>;
   /**
    * The check a resource server for `audience` runs: the SDK's own verifier (`@caracal/sdk/verify`,
-   * defaults: ES256 against the zone JWKS, issuer, audience, `use: call`, one-shot).
+   * defaults: ES256 against the zone JWKS, issuer, audience, `use: call` (or `protocol` for a
+   * request that does not act), one-shot).
    */
   protect(audience: string): MandateCheck;
   /** Reads a mandate's claims after the fact (signature, issuer and audience checked, not consumed). */
@@ -51,7 +52,7 @@ export async function startCaracalStack(resources: readonly string[]): Promise<C
     protect(audience) {
       const verifier = createVerifier({ issuer: server.url, zoneId: ZONE, audience });
       verifiers.push(verifier);
-      return (token) => verifier.verify(token);
+      return (token, _audience, acting) => verifier.verify(token, { acting });
     },
     inspect: async (token, audience) => (await jwtVerify(token, jwks, { issuer: server.url, audience })).payload,
     close: async () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'no
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { MCP_ACTING_METHODS } from '@caracal/sdk/verify';
 import type { MandateCheck } from './caracal-server.ts';
 
 /** What the MCP server saw of one HTTP request. */
@@ -32,6 +33,13 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
+/** What `verifyNodeMiddleware({ mcp: true })` decides, for a server that checks mandates itself. */
+function acts(method: string, body: unknown): boolean {
+  if (method === 'GET' || method === 'DELETE') return false;
+  const messages: unknown[] = Array.isArray(body) ? body : [body];
+  return messages.some((message) => MCP_ACTING_METHODS.includes(String((message as { method?: unknown } | undefined)?.method)));
+}
+
 function newMcpServer(toolCalls: SeenToolCall[]): McpServer {
   const mcp = new McpServer({ name: 'e2e-tools', version: '1.0.0' });
   mcp.registerTool('whoami', { description: 'Reports what the server saw of the call.' }, async (extra) => {
@@ -56,7 +64,7 @@ export async function startMcpV1Server(options: { verify: MandateCheck; resource
       const body = request.method === 'POST' ? await readBody(request) : undefined;
       requests.push({ method: request.method ?? '', headers: request.headers, body });
       const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const verified = token === undefined ? undefined : await options.verify(token, options.resource).catch(() => undefined);
+      const verified = token === undefined ? undefined : await options.verify(token, options.resource, acts(request.method ?? '', body)).catch(() => undefined);
       if (verified === undefined) {
         response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
         return;

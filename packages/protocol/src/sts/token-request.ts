@@ -25,5 +25,7 @@ export const TokenRequestForm = Type.Object({
   audience: Type.Optional(Type.String()),
   agent_session_id: Type.Optional(AgentSessionId),
   delegation_edge_id: Type.Optional(DelegationEdgeId),
+  /** Token exchange only: `protocol` asks for a mandate that authorizes no acting request and spends no budget. @default call */
+  mandate_use: Type.Optional(Type.Union([Type.Literal('call'), Type.Literal('protocol')])),
 });
 export type TokenRequestForm = Static<typeof TokenRequestForm>;

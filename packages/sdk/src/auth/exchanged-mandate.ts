@@ -27,5 +27,12 @@ export interface ExchangeOptions {
   /** The RFC 8707 resource indicator of the server the mandate is for, e.g. `mcp://tools.local`. */
   readonly resource: string;
   readonly scopes?: readonly string[] | undefined;
+  /**
+   * `'protocol'` asks for a protocol mandate: it authorizes only requests that act on nothing
+   * (MCP `initialize`, notifications, the SSE stream …), and minting it spends no delegation
+   * budget. A receiver accepts it only where it knows the request does not act (docs/verify.md).
+   * @default 'call'
+   */
+  readonly use?: 'call' | 'protocol' | undefined;
   readonly signal?: AbortSignal | undefined;
 }

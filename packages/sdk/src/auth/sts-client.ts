@@ -27,6 +27,8 @@ export interface TokenExchangeRequest {
   readonly scopes?: readonly string[] | undefined;
   readonly agentSessionId?: string | undefined;
   readonly delegationEdgeId?: string | undefined;
+  /** `'protocol'`: a protocol mandate (no budget spent). @default 'call' */
+  readonly use?: 'call' | 'protocol' | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -120,6 +122,8 @@ export class StsClient {
       scope: request.scopes === undefined || request.scopes.length === 0 ? undefined : request.scopes.join(' '),
       agent_session_id: request.agentSessionId,
       delegation_edge_id: request.delegationEdgeId,
+      // Sent only when asked for: a per-call mandate is the STS's default.
+      mandate_use: request.use === 'protocol' ? 'protocol' : undefined,
     };
     try {
       return this.#mandate(await this.#postToken(form, { idempotent: false, signal: request.signal }));

@@ -77,6 +77,30 @@ describe('createMcpFetch', () => {
     for (const call of calls) expect(JSON.stringify(call.headers)).not.toContain(SESSION_TOKEN);
   });
 
+  it('by default asks for a protocol mandate (no budget) for each request that does not act, a per-call one for tools/call', async () => {
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
+    const before = mcpServer.requests.length;
+    await bind(agentContext, async () => {
+      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }));
+      await post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      await post(mcpFetch, toolCall(2, 'acts'));
+      await post(mcpFetch, JSON.stringify([{ jsonrpc: '2.0', id: 3, method: 'tools/list' }, JSON.parse(toolCall(4, 'in a batch'))]));
+      await (await mcpFetch(`${mcpServer.url}/mcp`, { method: 'GET', headers: { accept: 'text/event-stream' } })).text();
+    });
+    const forms = mcpServer.requests.slice(before).map((request) => sts.mandate(bearer(request))?.form.mandate_use);
+    expect(forms).toEqual(['protocol', 'protocol', undefined, undefined, 'protocol']);
+    const tokens = mcpServer.requests.slice(before).map(bearer);
+    expect(new Set(tokens).size).toBe(tokens.length);
+  });
+
+  it("with otherRequests: 'exchange', asks for per-call mandates only", async () => {
+    const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE, otherRequests: 'exchange' });
+    const before = mcpServer.requests.length;
+    await bind(agentContext, () => post(mcpFetch, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} })));
+    const [request] = mcpServer.requests.slice(before);
+    expect(sts.mandate(bearer(request!))?.form.mandate_use).toBeUndefined();
+  });
+
   it('adds traceparent and baggage headers and mirrors them into params._meta, keeping valid JSON-RPC', async () => {
     const mcpFetch = createMcpFetch({ caracal: exchanger, resource: RESOURCE });
     const before = mcpServer.requests.length;

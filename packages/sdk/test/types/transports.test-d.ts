@@ -25,7 +25,7 @@ declare const notATransport: Omit<StdioLikeTransport, 'send'>;
 
 describe('surfaces', () => {
   test('@caracal/sdk/mcp and @caracal/sdk/a2a export exactly these values', () => {
-    expectTypeOf<keyof typeof mcp>().toEqualTypeOf<'createMcpFetch' | 'extractMcpTraceMeta' | 'traceMcpTransport' | 'withMcpTraceMeta'>();
+    expectTypeOf<keyof typeof mcp>().toEqualTypeOf<'MCP_ACTING_METHODS' | 'createMcpFetch' | 'extractMcpTraceMeta' | 'traceMcpTransport' | 'withMcpTraceMeta'>();
     expectTypeOf<keyof typeof a2a>().toEqualTypeOf<'A2A_RETRY_POLICY' | 'createA2AFetch'>();
   });
 });
@@ -43,7 +43,7 @@ describe('createMcpFetch', () => {
     expectTypeOf(caracal).toExtend<TokenExchanger>();
     void createMcpFetch({ caracal, resource: 'mcp://tools.local', scopes: ['tools:call'], methods: ['tools/call'], otherRequests: 'reuse', fetch: globalThis.fetch });
     void createMcpFetch({ caracal: { exchange: async () => ({ accessToken: 't' }) }, resource: 'mcp://tools.local' });
-    expectTypeOf<NonNullable<McpFetchOptions['otherRequests']>>().toEqualTypeOf<'reuse' | 'exchange'>();
+    expectTypeOf<NonNullable<McpFetchOptions['otherRequests']>>().toEqualTypeOf<'protocol' | 'reuse' | 'exchange'>();
     // @ts-expect-error -- resource (the audience of every mandate) is required
     void createMcpFetch({ scopes: ['tools:call'] });
     // @ts-expect-error -- not a mode

@@ -39,6 +39,7 @@ describe('@caracal/sdk/verify surface', () => {
       | 'DEFAULT_MAX_REVOCATIONS'
       | 'DELEGATIONS_INVALIDATE_TOPIC'
       | 'MAX_TOKEN_LENGTH'
+      | 'MCP_ACTING_METHODS'
       | 'REVOCATION_CHECK_BYTES'
       | 'REVOCATION_RETENTION_MS'
       | 'REVOKED_TRAILER'

@@ -22,6 +22,12 @@ export interface WithTokenExchangeOptions {
    */
   readonly mayReuse?: ((request: DispatchRequest) => boolean) | undefined;
   readonly reusableMandates?: ReusableMandates | undefined;
+  /**
+   * Which requests act on nothing and go with a protocol mandate (`use: 'protocol'`, no budget
+   * spent) instead of a per-call one. Not consulted for reused mandates.
+   * @default none: every request gets a per-call mandate
+   */
+  readonly protocolOnly?: ((request: DispatchRequest) => boolean) | undefined;
 }
 
 /** Header values cannot hold line breaks; a token that does would let a response forge headers. */
@@ -58,10 +64,10 @@ function withoutAuthorization(headers: Readonly<Record<string, string>>): Record
  * @since 0.1.0
  */
 export function withTokenExchange(options: WithTokenExchangeOptions): Interceptor {
-  const { exchanger, resource, scopes, mayReuse, reusableMandates } = options;
-  const exchange = async (signal: AbortSignal | undefined) => {
+  const { exchanger, resource, scopes, mayReuse, reusableMandates, protocolOnly } = options;
+  const exchange = async (signal: AbortSignal | undefined, use?: 'protocol') => {
     try {
-      return await exchanger().exchange({ resource, scopes, signal });
+      return await exchanger().exchange(use === undefined ? { resource, scopes, signal } : { resource, scopes, use, signal });
     } catch (error) {
       throw asExchangeError(error, resource);
     }
@@ -72,7 +78,7 @@ export function withTokenExchange(options: WithTokenExchangeOptions): Intercepto
     const reuse = reusableMandates !== undefined && mayReuse?.(request) === true;
     const accessToken = reuse
       ? await reusableMandates.accessToken(context, { signal: request.signal, exchange: () => exchange(undefined) })
-      : (await exchange(request.signal)).accessToken;
+      : (await exchange(request.signal, protocolOnly?.(request) === true ? 'protocol' : undefined)).accessToken;
     const headers = withoutAuthorization(request.headers);
     headers.authorization = bearerValue(accessToken, resource);
     return next({ ...request, headers });

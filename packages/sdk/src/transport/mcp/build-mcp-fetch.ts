@@ -9,7 +9,8 @@ import { withTraceContext } from '../interceptors/with-trace-context.ts';
 import { sendWithOneTraceparent } from '../send-with-one-traceparent.ts';
 import { ReusableMandates } from '../reusable-mandates.ts';
 import { resolveExchanger, type TokenExchanger } from '../token-exchanger.ts';
-import { methodOf, parseJsonRpcBody } from './json-rpc-body.ts';
+import { MCP_ACTING_METHODS } from '@caracal/protocol';
+import { mcpRequestActs, parseJsonBody } from '../../model/mcp-acting-request.ts';
 import { withJsonRpcTraceMeta } from './with-json-rpc-trace-meta.ts';
 
 /**
@@ -24,30 +25,36 @@ export interface McpFetchOptions {
   /** Scopes to ask for. @default undefined (what the STS grants for the resource) */
   readonly scopes?: readonly string[] | undefined;
   /**
-   * JSON-RPC methods that exercise authority. A request (or batch) containing one of them always
-   * gets a fresh per-call mandate, minted for that request alone. Only matters with
-   * `otherRequests: 'reuse'`. @default ['tools/call']
+   * JSON-RPC methods that act (exercise authority): a request (or batch) containing one of them
+   * always gets a fresh per-call mandate, minted for that request alone, which spends one unit of
+   * the delegation budget. Keep it equal to the receiver's `mcp.actingMethods`.
+   * @default MCP_ACTING_METHODS (['tools/call'])
    */
   readonly methods?: readonly string[] | undefined;
   /**
    * How every other request to the server is authorized: `initialize`, notifications,
    * `tools/list` and other reads, responses to server requests, the GET SSE stream and the
    * session DELETE. A protected server needs a mandate on those too.
-   * - `'exchange'` (default): a fresh mandate for each. Caracal's verifier accepts a per-call
-   *   mandate only once (`oneShot`), so this is what works against any Caracal-protected server.
-   * - `'reuse'`: they act on nothing, so they present one mandate for the same resource, minted
-   *   in the same context and reused until shortly before it expires; fewer exchanges, but only
-   *   for servers whose verifier accepts a mandate more than once (`oneShot: false`).
-   * @default 'exchange'
+   * - `'protocol'` (default): a fresh protocol mandate for each (`use: "protocol"`). It spends no
+   *   delegation budget, so `budget: N` means N tool calls, and it authorizes no acting request:
+   *   the receiver must be told it serves MCP (`verifyNode…({ verifier, mcp: true })`).
+   * - `'exchange'`: a fresh per-call mandate for each, as for tools/call; each spends budget. For
+   *   receivers that take per-call mandates only.
+   * - `'reuse'`: they present one per-call mandate for the same resource, minted in the same
+   *   context and reused until shortly before it expires; fewer exchanges, but only for servers
+   *   whose verifier accepts a mandate more than once (`oneShot: false`).
+   * @default 'protocol'
    */
-  readonly otherRequests?: 'reuse' | 'exchange' | undefined;
+  readonly otherRequests?: 'protocol' | 'reuse' | 'exchange' | undefined;
   /** The fetch that sends the request. @default globalThis.fetch */
   readonly fetch?: FetchLike | undefined;
   /** Time source for the reuse window. @default systemClock */
   readonly clock?: Clock | undefined;
 }
 
-const DEFAULT_METHODS: readonly string[] = Object.freeze(['tools/call']);
+
+const decoder = new TextDecoder();
+const textOf = (body: DispatchRequest['body']): string => (body === undefined ? '' : typeof body === 'string' ? body : decoder.decode(body));
 
 function checkOptions(options: McpFetchOptions): void {
   if (typeof options?.resource !== 'string' || options.resource.length === 0) {
@@ -56,8 +63,8 @@ function checkOptions(options: McpFetchOptions): void {
   if (options.methods !== undefined && (!Array.isArray(options.methods) || !options.methods.every((method) => typeof method === 'string'))) {
     throw new CaracalError('INVALID_ARGUMENT', 'createMcpFetch(): methods must be an array of JSON-RPC method names.');
   }
-  if (options.otherRequests !== undefined && options.otherRequests !== 'reuse' && options.otherRequests !== 'exchange') {
-    throw new CaracalError('INVALID_ARGUMENT', "createMcpFetch(): otherRequests must be 'reuse' or 'exchange'.");
+  if (options.otherRequests !== undefined && !['protocol', 'reuse', 'exchange'].includes(options.otherRequests)) {
+    throw new CaracalError('INVALID_ARGUMENT', "createMcpFetch(): otherRequests must be 'protocol', 'reuse' or 'exchange'.");
   }
 }
 
@@ -68,10 +75,10 @@ function checkOptions(options: McpFetchOptions): void {
  */
 export function buildMcpFetch(options: McpFetchOptions, defaultExchanger: () => TokenExchanger): FetchLike {
   checkOptions(options);
-  const methods = new Set(options.methods ?? DEFAULT_METHODS);
-  const needsAuthority = (request: DispatchRequest): boolean =>
-    parseJsonRpcBody(request.body)?.messages.some((message) => methods.has(methodOf(message) as string)) === true;
+  const methods = new Set(options.methods ?? MCP_ACTING_METHODS);
+  const needsAuthority = (request: DispatchRequest): boolean => mcpRequestActs(request.method, parseJsonBody(textOf(request.body)), methods);
   const reuseOthers = options.otherRequests === 'reuse';
+  const protocolOthers = (options.otherRequests ?? 'protocol') === 'protocol';
   const send = compose(
     withTraceContext({ spanName: 'caracal.mcp.request' }),
     withJsonRpcTraceMeta(),
@@ -81,6 +88,7 @@ export function buildMcpFetch(options: McpFetchOptions, defaultExchanger: () => 
       scopes: options.scopes,
       mayReuse: reuseOthers ? (request) => !needsAuthority(request) : undefined,
       reusableMandates: reuseOthers ? new ReusableMandates({ clock: options.clock }) : undefined,
+      protocolOnly: protocolOthers ? (request) => !needsAuthority(request) : undefined,
     }),
     withNetworkErrors(),
   )(sendWithOneTraceparent(fetchDispatch(options.fetch)));

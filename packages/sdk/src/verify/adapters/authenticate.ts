@@ -20,6 +20,15 @@ export interface VerifyMiddlewareOptions {
   readonly guardStreams?: boolean;
   /** Also set `request.auth` (the MCP SDK's `AuthInfo`) when nothing else has. @default true */
   readonly mcpAuthInfo?: boolean;
+  /**
+   * This route serves MCP over HTTP: accept protocol mandates (`use: "protocol"`, what
+   * `createMcpFetch` sends for `initialize`, notifications, the SSE stream …) for requests that
+   * do not act, and refuse them for those that do (`protocol_mandate`). The middleware reads the
+   * JSON-RPC body to tell (node:http and Express leave it parsed on `request.body`; pass that to
+   * the transport's `handleRequest`). `actingMethods` must equal the client's `methods`.
+   * @default undefined (protocol mandates are refused: the receiver cannot tell what acts)
+   */
+  readonly mcp?: boolean | { readonly actingMethods?: readonly string[] };
 }
 
 /**
@@ -41,13 +50,14 @@ export interface VerifiedRequest extends VerifiedMandate {
 export type Authenticated = Omit<VerifiedRequest, 'signal'> & { readonly revocationQuery: RevocationQuery };
 
 /**
- * Reads the bearer mandate from `headers`, verifies it, and builds the context to run in.
+ * Reads the bearer mandate from `headers`, verifies it, and builds the context to run in;
+ * `requestActs` is what the `mcp` option found out about the request (see `VerifyOptions.acting`).
  * Rejects with what `verify()` rejects with (`refusalResponse` turns it into the HTTP answer).
  * @internal
  */
-export async function authenticate(headers: IncomingHeaders, options: VerifyMiddlewareOptions): Promise<Authenticated> {
+export async function authenticate(headers: IncomingHeaders, options: VerifyMiddlewareOptions, requestActs?: boolean): Promise<Authenticated> {
   const token = bearerToken(headers['authorization']);
-  const verified = await options.verifier.verify(token, { headers, requiredScopes: options.requiredScopes });
+  const verified = await options.verifier.verify(token, { headers, requiredScopes: options.requiredScopes, acting: requestActs });
   const sessionIds: string[] = [];
   if (verified.claims.agent_session_id !== undefined) sessionIds.push(verified.claims.agent_session_id);
   const edgeIds = edgesOf(verified.claims);

@@ -3,11 +3,15 @@ import { bind } from '../../context/bind.ts';
 import { attachVerified } from './attach-verified.ts';
 import { authenticate, type VerifyMiddlewareOptions, type VerifiedRequest } from './authenticate.ts';
 import { refusalResponse } from '../core/refusal-response.ts';
+import { mcpActingMethods } from './mcp-request.ts';
+import { mcpRequestActs } from '../../model/mcp-acting-request.ts';
 
 /** The parts of a Fastify request the plugin uses (structural: no Fastify dependency). @since 0.1.0 */
 export interface FastifyRequestLike {
   readonly headers: IncomingMessage['headers'];
   readonly raw: IncomingMessage;
+  /** The parsed body (read by the `mcp` option, in `preHandler`). */
+  readonly body?: unknown;
   caracal?: VerifiedRequest | null;
 }
 
@@ -28,9 +32,11 @@ export interface FastifyInstanceLike {
   hasRequestDecorator(name: string): boolean;
 }
 
-function onRequest(options: VerifyMiddlewareOptions) {
+function verifyHook(options: VerifyMiddlewareOptions) {
+  const actingMethods = mcpActingMethods(options);
   return (request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone): void => {
-    authenticate(request.headers, options).then(
+    const acting = actingMethods === undefined ? undefined : mcpRequestActs(request.raw.method ?? '', request.body, actingMethods);
+    authenticate(request.headers, options, acting).then(
       (authenticated) => {
         const verified = attachVerified(request.raw, reply.raw, authenticated, options);
         request.caracal = verified;
@@ -54,7 +60,7 @@ function preHandler(request: FastifyRequestLike, _reply: FastifyReplyLike, done:
 
 /**
  * Fastify plugin: an `onRequest` hook verifies the bearer mandate (401/403/503 on failure,
- * before the body is read) and the rest of the request — hooks and handler — runs inside the
+ * before the body is read; with `mcp`, a `preHandler` hook, after Fastify parsed it) and the rest of the request — hooks and handler — runs inside the
  * verified context, with `request.caracal` set. Not encapsulated (like `fastify-plugin`), so it
  * guards every route of the instance it is registered on.
  * @example
@@ -65,8 +71,13 @@ function preHandler(request: FastifyRequestLike, _reply: FastifyReplyLike, done:
 export const verifyFastify: ((instance: FastifyInstanceLike, options: VerifyMiddlewareOptions, done: HookDone) => void) & Record<symbol, unknown> = Object.assign(
   function verifyFastify(instance: FastifyInstanceLike, options: VerifyMiddlewareOptions, done: HookDone): void {
     if (!instance.hasRequestDecorator('caracal')) instance.decorateRequest('caracal', null);
-    instance.addHook('onRequest', onRequest(options));
-    instance.addHook('preHandler', preHandler);
+    if (mcpActingMethods(options) === undefined) {
+      instance.addHook('onRequest', verifyHook(options));
+      instance.addHook('preHandler', preHandler);
+    } else {
+      // With `mcp`, whether a request acts is in its JSON-RPC body: verify once Fastify parsed it.
+      instance.addHook('preHandler', verifyHook(options));
+    }
     done();
   },
   // What fastify-plugin sets: skip encapsulation, and a readable name in errors and `printPlugins`.

@@ -2,23 +2,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bind } from '../../context/bind.ts';
 import { attachVerified, writeRefusal, type CaracalIncomingMessage } from './attach-verified.ts';
 import { authenticate, type Authenticated, type VerifyMiddlewareOptions } from './authenticate.ts';
+import { mcpActingMethods, nodeMcpRequestActs } from './mcp-request.ts';
 
 /**
  * Verifies the request's bearer mandate, then runs `next` inside the verified context. On
  * failure it answers 401/403/503 itself and never calls `next`. The building block of the other
  * middlewares, and the way to put a transport's `handleRequest` behind Caracal.
  * @example
- * const caracal = verifyNodeMiddleware({ verifier });
- * http.createServer((request, response) => caracal(request, response, () => transport.handleRequest(request, response)));
+ * const caracal = verifyNodeMiddleware({ verifier, mcp: true });
+ * http.createServer((request, response) => caracal(request, response, () => transport.handleRequest(request, response, (request as { body?: unknown }).body)));
  * @since 0.1.0
  */
 export function verifyNodeMiddleware(
   options: VerifyMiddlewareOptions,
 ): (request: IncomingMessage, response: ServerResponse, next: () => unknown) => Promise<void> {
+  const actingMethods = mcpActingMethods(options);
   return async (request, response, next) => {
     let authenticated: Authenticated;
     try {
-      authenticated = await authenticate(request.headers, options);
+      const acting = actingMethods === undefined ? undefined : await nodeMcpRequestActs(request, actingMethods);
+      authenticated = await authenticate(request.headers, options, acting);
     } catch (error) {
       writeRefusal(response, error);
       return;

@@ -24,6 +24,8 @@ export type MandateRefusalReason =
   | 'wrong_zone'
   /** `use` is not one this receiver accepts (by default per-call mandates only). */
   | 'wrong_use'
+  /** A protocol mandate (`use: "protocol"`) presented for a request that acts (an MCP `tools/call`), or where the receiver cannot tell. */
+  | 'protocol_mandate'
   | 'insufficient_scope'
   | 'agent_required'
   | 'delegation_required'

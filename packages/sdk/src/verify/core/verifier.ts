@@ -9,6 +9,7 @@ import { contextFromClaims } from './context-from-claims.ts';
 import { resolveFetch, type VerifierFetch } from './verifier-fetch.ts';
 import { JwksCache } from './jwks-cache.ts';
 import { readMandateClaims, type MandateClaims } from './mandate-claims.ts';
+import { refuseMandate } from './mandate-refusal.ts';
 import { ReplayCache } from './replay-cache.ts';
 import { resolveRevocationStore } from '../revocation/resolve-revocation-store.ts';
 import type { RevocationFeedHealth } from '../revocation/feed-health.ts';
@@ -36,7 +37,7 @@ export interface VerifierOptions {
   readonly acceptedUses?: readonly string[];
   /** @default 30 */
   readonly clockToleranceSeconds?: number;
-  /** Refuse a per-call (`use: "call"`) mandate whose `jti` was seen before. Session mandates are reusable by design and never one-shot. @default true */
+  /** Refuse a per-call or protocol (`use: "call"`, `"protocol"`) mandate whose `jti` was seen before. Session mandates are reusable by design and never one-shot. @default true */
   readonly oneShot?: boolean;
   /** Where revocations come from; checked on every verification. */
   readonly revocation?: RevocationSource | RevocationStore;
@@ -70,6 +71,13 @@ export interface VerifyOptions {
   readonly headers?: IncomingHeaders;
   /** Scopes required for this call on top of the verifier's own. */
   readonly requiredScopes?: readonly string[];
+  /**
+   * Whether this request acts (e.g. an MCP `tools/call`). A protocol mandate (`use: "protocol"`,
+   * minted without spending budget) is accepted only when this is `false`; unknown (`undefined`)
+   * counts as acting. The verify middlewares with `mcp` set decide it from the JSON-RPC body.
+   * @default undefined (acting)
+   */
+  readonly acting?: boolean;
 }
 
 /**
@@ -162,13 +170,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const payload = await verifySignature(token, keys, { issuer, audience, clockToleranceSeconds, now });
       const claims = readMandateClaims(payload as Record<string, unknown>);
       const extraScopes = verifyOptions.requiredScopes ?? [];
-      checkPolicy(claims, extraScopes.length === 0 ? policy : { ...policy, requiredScopes: [...policy.requiredScopes, ...extraScopes] });
+      if (claims.use === 'protocol' && verifyOptions.acting !== false) {
+        throw refuseMandate(
+          'protocol_mandate',
+          'The mandate is a protocol mandate (use "protocol"): it authorizes only requests that act on nothing, not this one (e.g. tools/call); present a per-call mandate.',
+        );
+      }
+      // A protocol mandate for a request that does not act stands where a per-call mandate would.
+      const uses = claims.use === 'protocol' && policy.acceptedUses.includes('call') ? { acceptedUses: [...policy.acceptedUses, 'protocol'] } : {};
+      checkPolicy(claims, { ...policy, ...uses, requiredScopes: [...policy.requiredScopes, ...extraScopes] });
       feedDown.check();
       const revokedId = revocation?.findRevoked({ sessionId: claims.agent_session_id, edgeIds: edgesOf(claims) });
       if (revokedId !== undefined) {
         throw new CaracalError('MANDATE_REVOKED', `The mandate was revoked (${revokedId}).`, { status: 401, serverCode: 'revoked' });
       }
-      if (oneShot && claims.use === 'call' && !replays.claim(`${claims.iss}\u0000${claims.jti}`, claims.exp * 1000 + clockToleranceSeconds * 1000)) {
+      if (oneShot && (claims.use === 'call' || claims.use === 'protocol') && !replays.claim(`${claims.iss}\u0000${claims.jti}`, claims.exp * 1000 + clockToleranceSeconds * 1000)) {
         throw new CaracalError('MANDATE_REPLAYED', `The one-shot mandate ${claims.jti} was already used.`, { status: 401, serverCode: 'replayed' });
       }
       const lineage = verifyOptions.headers === undefined ? null : extract(verifyOptions.headers);

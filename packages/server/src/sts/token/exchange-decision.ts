@@ -24,6 +24,8 @@ export interface ExchangeRequest {
   /** Milliseconds since the epoch. */
   now: number;
   maxMandateSeconds: number;
+  /** False for a protocol mandate: it neither spends nor needs budget (it authorizes no acting request). */
+  spendsBudget: boolean;
 }
 
 /** What the per-call mandate may carry. */
@@ -87,7 +89,7 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
       return refuse('invalid_target', `agent session ${session.id} is bound to resource ${session.resourceId}`);
     }
     if (session !== undefined) {
-      const spent = sessionCaveats(session.id, session.caveats, ends, nowSeconds);
+      const spent = sessionCaveats(session.id, session.caveats, ends, nowSeconds, request.spendsBudget);
       if ('ok' in spent) return spent;
       budgetedSessionId = spent.budgetedSessionId;
     }
@@ -109,13 +111,13 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
       if (edge.mandateTtlSeconds !== null) ends.push(nowSeconds + Math.floor(edge.mandateTtlSeconds));
     }
     if (root.sourceSessionCaveats !== null) {
-      const spent = sessionCaveats(root.sourceSessionId, root.sourceSessionCaveats, ends, nowSeconds);
+      const spent = sessionCaveats(root.sourceSessionId, root.sourceSessionCaveats, ends, nowSeconds, request.spendsBudget);
       if ('ok' in spent) return spent;
       budgetedSessionId = spent.budgetedSessionId;
     }
     delegationPath = checked.map((edge) => edge.id);
     act = actorChain(checked);
-    budgetedEdgeIds = checked.filter((edge) => edge.budgetRemaining !== null).map((edge) => edge.id);
+    budgetedEdgeIds = request.spendsBudget ? checked.filter((edge) => edge.budgetRemaining !== null).map((edge) => edge.id) : [];
   }
 
   const scopes = chooseScopes(request.requestedScopes, allowed, snapshot.resourceScopes, request);
@@ -144,16 +146,18 @@ function checkSession(session: SessionState | null, request: ExchangeRequest): S
 
 /**
  * The caveats of a session's own grant (a narrowed root of the authority): its mandate TTL joins
- * `ends`; a budget of 0 refuses, and any other budget is spent by the mint.
+ * `ends`; a budget of 0 refuses, and any other budget is spent by the mint (unless it is a
+ * protocol mandate, which neither spends nor needs budget).
  */
 function sessionCaveats(
   sessionId: string,
   caveats: SessionCaveats,
   ends: number[],
   nowSeconds: number,
+  spendsBudget: boolean,
 ): { budgetedSessionId: string | undefined } | Refusal {
   if (caveats.mandateTtlSeconds !== null) ends.push(nowSeconds + Math.floor(caveats.mandateTtlSeconds));
-  if (caveats.budget === null) return { budgetedSessionId: undefined };
+  if (caveats.budget === null || !spendsBudget) return { budgetedSessionId: undefined };
   if (caveats.budget <= 0) return refuse('access_denied', `the budget granted to agent session ${sessionId} is exhausted`);
   return { budgetedSessionId: sessionId };
 }
@@ -190,7 +194,7 @@ function checkLineage(lineage: EdgeState[], session: SessionState, edgeId: strin
     if (edge.maxHops !== null && edgesFromHere > edge.maxHops) {
       return refuse('access_denied', `delegation edge ${edge.id} allows ${edge.maxHops} hop(s) from it; this chain has ${edgesFromHere}`);
     }
-    if (edge.budgetRemaining !== null && edge.budgetRemaining <= 0) {
+    if (request.spendsBudget && edge.budgetRemaining !== null && edge.budgetRemaining <= 0) {
       return refuse('access_denied', `the budget of delegation edge ${edge.id} is exhausted`);
     }
   }

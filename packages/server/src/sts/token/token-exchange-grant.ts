@@ -1,4 +1,4 @@
-import { ACCESS_TOKEN_TYPE, type MandateClaims, type TokenRequestForm, type TokenResponse } from '@caracal/protocol';
+import { ACCESS_TOKEN_TYPE, type ExchangedMandateUse, type MandateClaims, type TokenRequestForm, type TokenResponse } from '@caracal/protocol';
 import { requiredField } from '../http/form-body.ts';
 import { oauthError } from '../http/oauth-error.ts';
 import { parseScopeParameter, splitScopeList } from '../http/scopes.ts';
@@ -17,6 +17,8 @@ interface ExchangeParameters {
   scopes: string[] | undefined;
   sessionId: string | undefined;
   edgeId: string | undefined;
+  /** `protocol`: a mandate for protocol messages only, minted without spending budget. */
+  use: ExchangedMandateUse;
 }
 
 /** The rules between fields that a schema of single fields cannot say. */
@@ -38,6 +40,7 @@ function readParameters(form: TokenRequestForm): ExchangeParameters {
     scopes: parseScopeParameter(form.scope),
     sessionId: form.agent_session_id,
     edgeId: form.delegation_edge_id,
+    use: form.mandate_use ?? 'call',
   };
 }
 
@@ -96,6 +99,7 @@ export async function tokenExchangeGrant(
     subjectExpiresAt: subject.exp,
     now,
     maxMandateSeconds: config.maxMandateSeconds,
+    spendsBudget: parameters.use === 'call',
   });
   if (!decision.ok) throw oauthError(decision.error, decision.description);
   const { grant } = decision;
@@ -119,7 +123,7 @@ export async function tokenExchangeGrant(
     client_id: subject.client_id,
     zone_id: zoneId,
     scope,
-    use: 'call',
+    use: parameters.use,
     // Absent (undefined) claims are left out of the signed JSON.
     agent_session_id: parameters.sessionId,
     delegation_edge_id: leafEdge,
