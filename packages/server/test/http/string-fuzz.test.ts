@@ -29,6 +29,8 @@ function slotsOf(route: CatalogueEntry, form: boolean): StringSlot[] {
   const slots: StringSlot[] = [];
   const paramsPaths = stringPaths(schema.params);
   const urlParams = [...route.url.matchAll(/:(\w+)/g)].map((match) => [match[1]!]);
+  // A wildcard route (CORS preflight: `OPTIONS *`) takes the rest of the path as its `*` parameter.
+  if (route.url.endsWith('*')) urlParams.push(['*']);
   for (const path of paramsPaths.length > 0 ? paramsPaths : urlParams) slots.push({ part: 'params', path });
   // A route without a query schema still parses a query: an unknown parameter is fuzzed there.
   const queryPaths = schema.querystring === undefined ? [['fuzz']] : stringPaths(schema.querystring);
@@ -93,7 +95,10 @@ describe.each(testBackends())('string fields of every route on $name', (backend)
         (request as Record<string, unknown>)[key] = withStringAt(target, slot.path, text(stringAt(target, slot.path)));
       }
     }
-    const path = route.url.replace(/:(\w+)/g, (_, name: string) => percentEncode(request.params?.[name] ?? 'x'));
+    const filled = route.url
+      .replace(/:(\w+)/g, (_, name: string) => percentEncode(request.params?.[name] ?? 'x'))
+      .replace(/\*$/, () => percentEncode(request.params?.['*'] ?? 'x'));
+    const path = filled.startsWith('/') ? filled : `/${filled}`;
     const query = Object.entries(request.query ?? {})
       .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
       .join('&');

@@ -72,6 +72,8 @@ const delegationBody = (f: FuzzFixtures) => ({
  */
 export const BASE_REQUESTS: Record<string, Base[]> = {
   'GET /metrics': [() => ({})],
+  // The CORS preflight (@fastify/cors): any path, an origin and the method it asks for.
+  'OPTIONS *': [() => ({ params: { '*': 'health' }, headers: { origin: 'https://console.example', 'access-control-request-method': 'GET' } })],
   'GET /health': [() => ({})],
   'GET /ready': [() => ({})],
   'POST /oauth/2/token': [
