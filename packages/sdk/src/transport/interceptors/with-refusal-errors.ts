@@ -1,4 +1,5 @@
 import { CaracalError } from '../../errors.ts';
+import { readCaracalErrorBody, type CaracalErrorBody } from '../../http/caracal-error-body.ts';
 import type { Interceptor } from '../dispatch.ts';
 
 /** The statuses that mean "your mandate was refused": the reason matters more than the status. */
@@ -7,30 +8,12 @@ const REFUSALS: ReadonlyMap<number, 'UNAUTHORIZED' | 'FORBIDDEN'> = new Map([
   [403, 'FORBIDDEN'],
 ]);
 
-interface Refusal {
-  readonly code?: string | undefined;
-  readonly description?: string | undefined;
-}
-
 /** `Bearer error="invalid_token", error_description="…"` (RFC 6750 §3) → its two parameters. */
-function fromChallenge(header: string | null): Refusal {
+function fromChallenge(header: string | null): CaracalErrorBody {
   if (header === null) return {};
   const parameters = new Map<string, string>();
   for (const match of header.matchAll(/([A-Za-z_]+)="((?:[^"\\]|\\.)*)"/g)) parameters.set(match[1]!.toLowerCase(), match[2]!.replaceAll(/\\(.)/g, '$1'));
   return { code: parameters.get('error'), description: parameters.get('error_description') };
-}
-
-/** `{ "error": …, "error_description": … }`, the body Caracal's verifier answers with. */
-async function fromBody(response: Response): Promise<Refusal> {
-  try {
-    const body = (await response.json()) as { error?: unknown; error_description?: unknown } | null;
-    return {
-      code: typeof body?.error === 'string' ? body.error : undefined,
-      description: typeof body?.error_description === 'string' ? body.error_description : undefined,
-    };
-  } catch {
-    return {};
-  }
 }
 
 /**
@@ -46,7 +29,7 @@ export function withRefusalErrors(): Interceptor {
     const code = REFUSALS.get(response.status);
     if (code === undefined) return response;
     const challenge = fromChallenge(response.headers.get('www-authenticate'));
-    const body = await fromBody(response);
+    const body = await readCaracalErrorBody(response);
     const serverCode = body.code ?? challenge.code;
     const description = body.description ?? challenge.description;
     const requestId = response.headers.get('x-request-id') ?? undefined;

@@ -1,5 +1,6 @@
 import { CaracalError, isCaracalError, type CaracalErrorCode } from '../../errors.ts';
 import type { VerifierFetchResponse } from '../core/verifier-fetch.ts';
+import { readCaracalErrorBody } from '../../http/caracal-error-body.ts';
 
 const CODE_FOR_STATUS: ReadonlyMap<number, CaracalErrorCode> = new Map([
   [401, 'UNAUTHORIZED'],
@@ -7,19 +8,6 @@ const CODE_FOR_STATUS: ReadonlyMap<number, CaracalErrorCode> = new Map([
   [404, 'NOT_FOUND'],
   [429, 'RATE_LIMITED'],
 ]);
-
-/** The `{ error, error_description }` a Caracal server answers with, when there is one. */
-async function serverError(response: VerifierFetchResponse): Promise<{ code?: string; description?: string }> {
-  try {
-    const body = (await response.json()) as { error?: unknown; error_description?: unknown } | null;
-    return {
-      code: typeof body?.error === 'string' ? body.error : undefined,
-      description: typeof body?.error_description === 'string' ? body.error_description : undefined,
-    };
-  } catch {
-    return {};
-  }
-}
 
 /** What to do about a refused feed connection, by status. */
 function advice(status: number, caracal: boolean, origin: string): string {
@@ -36,7 +24,7 @@ function advice(status: number, caracal: boolean, origin: string): string {
  */
 export async function feedResponseError(response: VerifierFetchResponse, url: string): Promise<CaracalError> {
   const { status } = response;
-  const { code: serverCode, description } = await serverError(response);
+  const { code: serverCode, description } = await readCaracalErrorBody(response);
   const origin = new URL(url).origin;
   let message = `The revocation feed at ${origin} answered HTTP ${status}`;
   if (serverCode !== undefined) message += ` (${serverCode}${description === undefined ? '' : `: ${description}`})`;
