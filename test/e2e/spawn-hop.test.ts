@@ -37,6 +37,9 @@ describe.each(testBackends())('spawn hops agree end to end ($name)', (backend) =
       databaseSchema: schema,
       redisUrl: backend.redisUrl,
       redisKeyPrefix: backend.redisUrl === undefined ? undefined : `hops_${randomBytes(4).toString('hex')}`,
+      // A server on Postgres refuses to start without its own secrets (docs/configuration.md).
+      keyEncryptionSecret: 'spawn-hop-key-secret',
+      eventSigningSecret: 'spawn-hop-event-secret',
       bootstrap: { zones: [{ id: ZONE, applications: [{ id: APP, secret, scopes: ['tools:call'] }], resources: [{ id: TOOLS, scopes: ['tools:call'] }] }] },
     });
     caracal = new Caracal({ coordinatorUrl: server.url, zoneId: ZONE, clientId: APP, clientSecret: secret });

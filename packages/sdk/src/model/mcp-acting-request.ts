@@ -3,6 +3,15 @@
  * to ask for) and the receiver (which mandate to accept) share, so that they never disagree.
  * @internal
  */
+import { MCP_ACTING_METHODS as PROTOCOL_MCP_ACTING_METHODS } from '@caracal/protocol';
+
+/**
+ * The MCP JSON-RPC methods that act: `createMcpFetch` gets them a per-call mandate (the default of
+ * `methods`) and a receiver with the `mcp` option refuses a protocol mandate for them (the default
+ * of `actingMethods`). One declaration, exported by `@caracal/sdk/mcp` and `@caracal/sdk/verify`.
+ * @since 0.1.0
+ */
+export const MCP_ACTING_METHODS: readonly string[] = PROTOCOL_MCP_ACTING_METHODS;
 
 /** A body that could not be read as JSON. */
 const NOT_JSON: unique symbol = Symbol('not JSON');

@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 
-import { MCP_ACTING_METHODS as PROTOCOL_MCP_ACTING_METHODS } from '@caracal/protocol';
 import { assertSupportedNode } from '../node-version.ts';
 
 // On an older Node.js the import fails here, with one line naming the version needed: no module
@@ -49,8 +48,7 @@ export { a2aUserBuilder } from './adapters/a2a-user.ts';
 export type { CaracalIncomingMessage } from './adapters/attach-verified.ts';
 export type { VerifiedRequest, VerifyMiddlewareOptions } from './adapters/authenticate.ts';
 export type { McpAuthInfo } from './adapters/mcp-auth-info.ts';
-/** The MCP JSON-RPC methods that act (need a per-call mandate): the default of the `mcp` option's `actingMethods`. @since 0.1.0 */
-export const MCP_ACTING_METHODS: readonly string[] = PROTOCOL_MCP_ACTING_METHODS;
+export { MCP_ACTING_METHODS } from '../model/mcp-acting-request.ts';
 export { mcpAuthInfo } from './adapters/mcp-auth-info.ts';
 export type { ConnectMiddleware } from './adapters/verify-express.ts';
 export { verifyExpress } from './adapters/verify-express.ts';

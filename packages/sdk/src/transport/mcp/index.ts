@@ -5,7 +5,6 @@
 
 // Checks the Node.js version first, then gives the module-level default client.
 import { defaultCaracal } from '../../entry-default-client.ts';
-import { MCP_ACTING_METHODS as PROTOCOL_MCP_ACTING_METHODS } from '@caracal/protocol';
 import type { FetchLike } from '../dispatch.ts';
 import { buildMcpFetch, type McpFetchOptions } from './build-mcp-fetch.ts';
 
@@ -37,8 +36,7 @@ export function createMcpFetch(options: McpFetchOptions): FetchLike {
 }
 
 export type { McpFetchOptions } from './build-mcp-fetch.ts';
-/** The MCP JSON-RPC methods that act (get a per-call mandate): the default of `methods`. @since 0.1.0 */
-export const MCP_ACTING_METHODS: readonly string[] = PROTOCOL_MCP_ACTING_METHODS;
+export { MCP_ACTING_METHODS } from '../../model/mcp-acting-request.ts';
 export { withMcpTraceMeta, type McpTraceMeta } from './mcp-trace-meta.ts';
 export { traceMcpTransport, type McpSendingTransport } from './trace-mcp-transport.ts';
 export { extractMcpTraceMeta } from './extract-mcp-trace-meta.ts';
