@@ -80,6 +80,18 @@ export {
   SuspendResult,
   TerminateResult,
 } from './coordinator/session-schemas.ts';
+export {
+  eventFields,
+  EventSource,
+  EventType,
+  PostEventBody,
+  RunStatus,
+  SeedSession,
+  SessionEvent,
+  SessionText,
+  TERMINAL_RUN_STATUSES,
+} from './coordinator/timeline-schemas.ts';
+export { TIMELINE_TOPIC } from './topics.ts';
 export { BootstrapApplication, BootstrapDocument, BootstrapResource, BootstrapZone } from './bootstrap-document.ts';
 export { schemaChecker, type SchemaCheck } from './schema-checker.ts';
 export type { UncheckedBody } from './unchecked-body.ts';

@@ -48,3 +48,13 @@ export const CAPABILITY_MAX_LENGTH = 128;
 
 /** Longest client secret an application may be given or present. */
 export const CLIENT_SECRET_MAX_LENGTH = 512;
+
+/** Timeline events: the longest `event_type`, and the largest event a client may post (its JSON). */
+export const EVENT_TYPE_MAX_LENGTH = 64;
+export const TIMELINE_EVENT_MAX_BYTES = 64 * 1024;
+
+/** Most events one batch post may carry. */
+export const TIMELINE_BATCH_MAX_ITEMS = 500;
+
+/** Seed-001 session fields that are free text (`project_dir`, `hostname`, …): their longest value. */
+export const SESSION_TEXT_MAX_LENGTH = 1024;
