@@ -1,8 +1,10 @@
 import type { Transaction } from '../db/database.ts';
+import type { TIMELINE_TOPIC } from '@caracal/protocol';
 import { OUTBOX_CHANNEL, type Topic } from './topics.ts';
 
 export interface OutboxEvent {
-  topic: Topic;
+  /** An authority topic, or the session timeline's (the seed feeds'). */
+  topic: Topic | typeof TIMELINE_TOPIC;
   /** What happened, e.g. `session_spawned`, `edge_create`, `session_revoked`. */
   type: string;
   zoneId: string;
