@@ -41,6 +41,10 @@ export const SERVER_ERROR_CODES = [
   'limit_exceeded',
   'concurrent_change',
   'seats_missing',
+  // The seed-001 session routes (docs/sessions.md).
+  'session_active',
+  'run_not_finished',
+  'no_result',
   // `POST /v1/verify` answers `{ valid: false, error }` (status 200) with these.
   'token_expired',
   'token_not_yet_valid',

@@ -12,7 +12,9 @@ ALTER TABLE agent_sessions
   ADD COLUMN last_resumed_at timestamptz,
   ADD COLUMN executor_session_id text,
   ADD COLUMN executor_profile text,
-  ADD COLUMN hostname text;
+  ADD COLUMN hostname text,
+  -- Set by `DELETE /sessions/{id}`: the session leaves the seed views (its Caracal record stays).
+  ADD COLUMN seed_deleted_at timestamptz;
 
 -- One row per event. `id` is the server's order (never a client clock); `recorded_at` is the
 -- server's time. The seed fields an event may carry live in `body` (tool_name, tool_input, …);

@@ -20,4 +20,5 @@ export const SERVER_START_FLAGS = [
   { flag: '--cors-origins <list>', help: 'origins browsers may call from, comma-separated (CORS_ORIGINS; default *)' },
   { flag: '--log-level <level>', help: 'server log level (LOG_LEVEL; default warn)' },
   { flag: '--debug-logging', help: 'log at debug level (DEBUG_LOGGING=true)' },
+  { flag: '--timeline-retention-days <days>', help: 'days a session timeline event is kept (CARACAL_TIMELINE_RETENTION_DAYS; default 30)' },
 ] as const;

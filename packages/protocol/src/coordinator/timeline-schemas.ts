@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { EVENT_TYPE_MAX_LENGTH, SESSION_TEXT_MAX_LENGTH } from '../limits.ts';
-import { AgentSessionId, Name, Timestamp } from '../primitives.ts';
+import { EVENT_TYPE_MAX_LENGTH, SESSION_TEXT_MAX_LENGTH, TIMELINE_BATCH_MAX_ITEMS } from '../limits.ts';
+import { AgentSessionId, ListQuery, Name, Timestamp } from '../primitives.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
 /**
@@ -44,6 +44,8 @@ export const eventFields = {
   content: Type.Optional(Nullable(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 256 }))),
   result_text: Type.Optional(Nullable(Type.String())),
   result_data: Type.Optional(Type.Unknown()),
+  /** On `run_completed`: the run status it leaves (`finished`, the default, or `idle`: the session waits to be resumed). */
+  session_status: Type.Optional(Nullable(StringEnum(['idle', 'finished']))),
 };
 
 /** `POST /sessions/{id}/events`: one event. */
@@ -91,3 +93,118 @@ export const SeedSession = Type.Object({
   hostname: Nullable(Type.String()),
 });
 export type SeedSession = Static<typeof SeedSession>;
+
+/*
+ * The routes of the seed-001 surface (docs/sessions.md): their path parameters, queries, bodies
+ * and answers. The zone is always the bearer's; no route names one.
+ */
+
+/** `/sessions/{id}…`: a seed session's id is its agent session id. */
+export const SeedSessionParams = Type.Object({ id: AgentSessionId }, { additionalProperties: false });
+export type SeedSessionParams = Static<typeof SeedSessionParams>;
+
+/** `GET /sessions/{id}/status` answers `not_existent` for any id it does not show, so it takes any short id. */
+export const SeedStatusParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+export type SeedStatusParams = Static<typeof SeedStatusParams>;
+
+/** `GET /events/{session_id}` (legacy). */
+export const LegacyEventsParams = Type.Object({ session_id: AgentSessionId }, { additionalProperties: false });
+export type LegacyEventsParams = Static<typeof LegacyEventsParams>;
+
+/** `GET /sessions`: newest first, optionally only one run status. */
+export const ListSeedSessionsQuery = ListQuery({ status: RunStatus });
+export type ListSeedSessionsQuery = Static<typeof ListSeedSessionsQuery>;
+
+export const SeedSessionPage = Type.Object({ sessions: Type.Array(SeedSession), next_cursor: Nullable(Type.String()) });
+export type SeedSessionPage = Static<typeof SeedSessionPage>;
+
+/** How the seed project runs a session; kept as the Caracal session's `execution_mode` label. */
+export const ExecutionMode = StringEnum(['sync', 'async_poll', 'async_callback']);
+export type ExecutionMode = Static<typeof ExecutionMode>;
+
+/** `POST /sessions`: a Caracal spawn (root, or a child of `parent_session_id`) in run status `pending`. */
+export const CreateSeedSessionBody = Type.Object(
+  {
+    project_dir: Type.Optional(SessionText),
+    agent_name: Type.Optional(SessionText),
+    parent_session_id: Type.Optional(AgentSessionId),
+    execution_mode: Type.Optional(ExecutionMode),
+  },
+  { additionalProperties: false },
+);
+export type CreateSeedSessionBody = Static<typeof CreateSeedSessionBody>;
+
+/** What `POST /sessions` and `PATCH /sessions/{id}/metadata` answer. */
+export const SeedSessionChanged = Type.Object({ ok: Type.Literal(true), session: SeedSession });
+export type SeedSessionChanged = Static<typeof SeedSessionChanged>;
+
+/** `GET /sessions/{id}`. */
+export const SeedSessionAnswer = Type.Object({ session: SeedSession });
+export type SeedSessionAnswer = Static<typeof SeedSessionAnswer>;
+
+/** `GET /sessions/{id}/status`: the run status, or `not_existent` for an id this caller cannot see. */
+export const SeedSessionStatus = Type.Object({ status: Type.Union([RunStatus, Type.Literal('not_existent')]) });
+export type SeedSessionStatus = Static<typeof SeedSessionStatus>;
+
+/** `GET /sessions/{id}/result`: the newest `result` event's two fields. */
+export const SessionResult = Type.Object({ result_text: Nullable(Type.String()), result_data: Type.Unknown() });
+export type SessionResult = Static<typeof SessionResult>;
+
+/** A comma-separated list of event types (`event_type=pre_tool,post_tool`). */
+const EventTypeList = Type.String({ pattern: `^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${EVENT_TYPE_MAX_LENGTH - 1}}(,[A-Za-z0-9][A-Za-z0-9_.:-]{0,${EVENT_TYPE_MAX_LENGTH - 1}}){0,31}$` });
+/** A comma-separated list of sources (`source=coordinator,sts`). */
+const EventSourceList = Type.String({ pattern: '^(agent|coordinator|sts)(,(agent|coordinator|sts)){0,2}$' });
+
+/** `GET /sessions/{id}/events`: in server order, filtered by type, source and time (since ≤ timestamp < until). */
+export const ListSessionEventsQuery = ListQuery({ event_type: EventTypeList, source: EventSourceList, since: Timestamp, until: Timestamp });
+export type ListSessionEventsQuery = Static<typeof ListSessionEventsQuery>;
+
+export const SessionEventPage = Type.Object({ events: Type.Array(SessionEvent), next_cursor: Nullable(Type.String()) });
+export type SessionEventPage = Static<typeof SessionEventPage>;
+
+/** `POST /sessions/{id}/events`: one event, or a batch of them (a JSON array). */
+export const PostEventsBody = Type.Union([
+  PostEventBody,
+  Type.Array(PostEventBody, { minItems: 1, maxItems: TIMELINE_BATCH_MAX_ITEMS }),
+]);
+export type PostEventsBody = Static<typeof PostEventsBody>;
+
+/** What an event post answers: `event` for one event, `events` (in server order) for a batch. */
+export const PostedEvents = Type.Object({
+  ok: Type.Literal(true),
+  event: Type.Optional(SessionEvent),
+  events: Type.Optional(Type.Array(SessionEvent)),
+});
+export type PostedEvents = Static<typeof PostedEvents>;
+
+/** `PATCH /sessions/{id}/metadata`: the fields given are set; null clears one; absent ones stay. */
+export const UpdateSeedMetadataBody = Type.Object(
+  {
+    project_dir: Type.Optional(Nullable(SessionText)),
+    agent_name: Type.Optional(Nullable(SessionText)),
+    last_resumed_at: Type.Optional(Nullable(Timestamp)),
+    executor_session_id: Type.Optional(Nullable(SessionText)),
+    executor_profile: Type.Optional(Nullable(SessionText)),
+    hostname: Type.Optional(Nullable(SessionText)),
+  },
+  { additionalProperties: false },
+);
+export type UpdateSeedMetadataBody = Static<typeof UpdateSeedMetadataBody>;
+
+/** `DELETE /sessions/{id}`: the session and its subtree leave the seed views; their events are gone. */
+export const DeletedSeedSession = Type.Object({
+  ok: Type.Literal(true),
+  session_id: AgentSessionId,
+  /** The session and every descendant removed with it (docs/decisions/2026-12-04-seed-session-delete.md). */
+  deleted_sessions: Type.Array(AgentSessionId),
+  deleted_events: Type.Integer(),
+});
+export type DeletedSeedSession = Static<typeof DeletedSeedSession>;
+
+/** Legacy `POST /events`: an event naming its session, or none (a new session is created for it). */
+export const LegacyPostEventBody = Type.Object({ session_id: Type.Optional(AgentSessionId), ...eventFields }, { additionalProperties: false });
+export type LegacyPostEventBody = Static<typeof LegacyPostEventBody>;
+
+/** What legacy `POST /events` answers; `session_created` says the server created the event's session. */
+export const LegacyPostedEvent = Type.Object({ ok: Type.Literal(true), event: SessionEvent, session_created: Type.Boolean() });
+export type LegacyPostedEvent = Static<typeof LegacyPostedEvent>;

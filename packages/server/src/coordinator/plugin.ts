@@ -7,10 +7,14 @@ import { seedRoutes } from './seed-routes/seed-routes.ts';
 import { serviceAgentRoutes } from './service-agents/service-agent-routes.ts';
 import { sessionRoutes } from './sessions/session-routes.ts';
 import { installAuthentication } from './shared/request-principal.ts';
+import { legacyEventRoutes } from './timeline/legacy-event-routes.ts';
+import { seedSessionRoutes } from './timeline/seed-session-routes.ts';
+import { sessionEventRoutes } from './timeline/session-event-routes.ts';
 
 /**
- * The Coordinator's HTTP surface: agent sessions, delegation edges, invocations, service agents
- * and the `/v1` aliases (docs/decisions/2026-12-04-v1-compatibility-routes.md). Every route needs a
+ * The Coordinator's HTTP surface: agent sessions, delegation edges, invocations, service agents,
+ * the `/v1` aliases (docs/decisions/2026-12-04-v1-compatibility-routes.md) and the seed-001
+ * sessions and timelines (docs/sessions.md). Every route needs a
  * bearer mandate with
  * `agent:lifecycle`; the hook (and the JSON parser that reads an empty body as none) applies only
  * to the routes registered in this plugin.
@@ -24,4 +28,7 @@ export async function coordinatorPlugin(app: FastifyInstance, options: { context
   await app.register(invocationRoutes, { context });
   await app.register(serviceAgentRoutes, { context });
   await app.register(seedRoutes, { context });
+  await app.register(seedSessionRoutes, { context });
+  await app.register(sessionEventRoutes, { context });
+  await app.register(legacyEventRoutes, { context });
 }

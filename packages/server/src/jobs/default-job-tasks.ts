@@ -1,5 +1,6 @@
 import { expireOverdueInvocations } from '../coordinator/invocations/invocation-repository.ts';
 import { deleteFinishedHistory } from '../coordinator/maintenance/retention-repository.ts';
+import { deleteExpiredTimelineEvents } from '../coordinator/maintenance/timeline-retention-repository.ts';
 import { markStaleServicesUnhealthy } from '../coordinator/service-agents/service-agent-repository.ts';
 import { expireSessionsAndEdges } from '../coordinator/sessions/expiry-repository.ts';
 import type { JobTasks } from './job-tasks.ts';
@@ -10,4 +11,5 @@ export const DEFAULT_JOB_TASKS: JobTasks = {
   markStaleServicesUnhealthy,
   expireOverdueInvocations,
   deleteFinishedHistory,
+  deleteExpiredTimelineEvents,
 };

@@ -24,6 +24,8 @@ export interface JobSettings {
   retentionIntervalMs: number;
   /** Published outbox rows and finished history older than this are deleted. @default 7 days */
   retentionWindowMs: number;
+  /** Timeline events older than this are deleted (`CARACAL_TIMELINE_RETENTION_DAYS`). @default 30 days */
+  timelineRetentionMs: number;
   /** Relay dedupe memory (outbox ids). @default 50000 */
   relayDedupeCapacity: number;
 }
@@ -41,5 +43,6 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   deadlineIntervalMs: 2000,
   retentionIntervalMs: 3_600_000,
   retentionWindowMs: 7 * 24 * 3_600_000,
+  timelineRetentionMs: 30 * 24 * 3_600_000,
   relayDedupeCapacity: 50_000,
 };

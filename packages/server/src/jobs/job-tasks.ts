@@ -14,4 +14,6 @@ export interface JobTasks {
   expireOverdueInvocations(database: Database, now: Date): Promise<unknown>;
   /** Retention cleaner: finished sessions, edges and invocations older than the window. */
   deleteFinishedHistory(database: Database, olderThan: Date): Promise<unknown>;
+  /** Retention cleaner: timeline events recorded before `olderThan` (the timeline's retention). */
+  deleteExpiredTimelineEvents(database: Database, olderThan: Date): Promise<unknown>;
 }

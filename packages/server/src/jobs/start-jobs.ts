@@ -92,6 +92,8 @@ export function startJobs(context: ServerContext, options: StartJobsOptions = {}
     periodic('retention-cleaner', settings.retentionIntervalMs, async (now) => {
       const olderThan = new Date(now.getTime() - settings.retentionWindowMs);
       while ((await deletePublishedOutboxRows(database, { olderThan, limit: RETENTION_CHUNK })) === RETENTION_CHUNK);
+      // Timelines first: a terminated session stays while its timeline does.
+      await tasks.deleteExpiredTimelineEvents(database, new Date(now.getTime() - settings.timelineRetentionMs));
       await tasks.deleteFinishedHistory(database, olderThan);
     }),
   ];

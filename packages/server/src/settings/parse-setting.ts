@@ -13,6 +13,7 @@ export interface SettingValues {
   origins: '*' | string[];
   logLevel: string;
   boolean: boolean;
+  days: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -39,6 +40,8 @@ function parseKind(kind: keyof SettingValues, raw: unknown, fail: (expected: str
       return port(raw, fail);
     case 'boolean':
       return boolean(raw, fail);
+    case 'days':
+      return days(raw, fail);
     case 'origins':
       return origins(raw, fail);
     default: {
@@ -61,6 +64,13 @@ function text(raw: unknown, fail: (expected: string) => never): string {
 function port(raw: unknown, fail: (expected: string) => never): number {
   const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535) return fail('a whole number from 0 to 65535');
+  return value;
+}
+
+/** A whole number of days, 1 to 3650 (ten years). */
+function days(raw: unknown, fail: (expected: string) => never): number {
+  const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 3650) return fail('a whole number of days from 1 to 3650');
   return value;
 }
 

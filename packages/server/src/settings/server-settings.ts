@@ -23,6 +23,8 @@ export interface ServerSettings {
   corsOrigins: '*' | string[];
   logLevel: string;
   debugLogging: boolean;
+  /** Days a timeline event is kept before the retention job deletes it. */
+  timelineRetentionDays: number;
   /** The config file's `zones`, applied idempotently at start. */
   bootstrap: BootstrapDocument | undefined;
 }
@@ -50,6 +52,7 @@ const DEFAULTS = {
   corsOrigins: '*',
   logLevel: 'warn',
   debugLogging: false,
+  timelineRetentionDays: 30,
 } as const satisfies Partial<Record<SettingKey, unknown>>;
 
 /**
@@ -77,6 +80,7 @@ export function resolveServerSettings(sources: SettingSources): ServerSettings {
     corsOrigins: (read('corsOrigins') as '*' | string[] | undefined) ?? DEFAULTS.corsOrigins,
     logLevel: (read('logLevel') as string | undefined) ?? DEFAULTS.logLevel,
     debugLogging: (read('debugLogging') as boolean | undefined) ?? DEFAULTS.debugLogging,
+    timelineRetentionDays: (read('timelineRetentionDays') as number | undefined) ?? DEFAULTS.timelineRetentionDays,
     bootstrap: sources.file?.bootstrap,
   };
 }

@@ -19,6 +19,13 @@ export const SETTING_DEFINITIONS = [
   { key: 'corsOrigins', flag: '--cors-origins', env: 'CORS_ORIGINS', file: 'cors_origins', kind: 'origins' },
   { key: 'logLevel', flag: '--log-level', env: 'LOG_LEVEL', file: 'log_level', kind: 'logLevel' },
   { key: 'debugLogging', flag: '--debug-logging', env: 'DEBUG_LOGGING', file: 'debug_logging', kind: 'boolean' },
+  {
+    key: 'timelineRetentionDays',
+    flag: '--timeline-retention-days',
+    env: 'CARACAL_TIMELINE_RETENTION_DAYS',
+    file: 'timeline_retention_days',
+    kind: 'days',
+  },
 ] as const;
 
 export type SettingDefinition = (typeof SETTING_DEFINITIONS)[number];

@@ -21,6 +21,7 @@ export function startOptionsFrom(settings: ServerSettings): StartServerOptions {
     databaseSchema: settings.databaseSchema,
     corsOrigins: settings.corsOrigins,
     logger: { level: effectiveLogLevel(settings) },
+    jobSettings: { timelineRetentionMs: settings.timelineRetentionDays * 24 * 3_600_000 },
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
 }

@@ -17,7 +17,7 @@ export type FieldKind =
   | 'text'
   | 'reason'
   | 'timestamp';
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface Route {
   method: Method;
@@ -39,6 +39,11 @@ export interface Route {
   nullMeansAbsentExcept?: readonly string[];
   /** Bodies that pass the schema but that the rules refuse (404/403/409/400). */
   refusedBodies?: (fixtures: Fixtures) => Array<Record<string, unknown>>;
+  /**
+   * The route acts in the mandate's zone (the seed-001 routes name none), so another zone's
+   * mandate is a valid caller there, not a malformed request.
+   */
+  zoneFromToken?: boolean;
 }
 
 const UNKNOWN_AGENT = 'agentsess_0000000000aaaaaaaaaaaaaaaa';
@@ -67,6 +72,57 @@ const delegationFields: Record<string, FieldKind> = {
   parent_edge_id: 'edgeId',
   constraints: 'object',
 };
+
+const seedEvent = () => ({ event_type: 'message', role: 'user', content: [{ type: 'text', text: 'hi' }] });
+const eventFieldKinds: Record<string, FieldKind> = { event_type: 'text', timestamp: 'timestamp', run_id: 'name' };
+
+/** The seed-001 session and timeline routes (docs/sessions.md): the zone is the mandate's. */
+const SEED_ROUTES: Route[] = [
+  { method: 'GET', path: () => '/sessions', list: true, owned: false, zoneFromToken: true },
+  {
+    method: 'POST',
+    path: () => '/sessions',
+    body: () => ({ agent_name: 'fuzz', project_dir: '/work' }),
+    fields: { parent_session_id: 'sessionId', execution_mode: 'name' },
+    create: true,
+    owned: false,
+    zoneFromToken: true,
+    refusedBodies: (f) => [{ parent_session_id: UNKNOWN_AGENT }, { parent_session_id: f.edge }],
+  },
+  { method: 'GET', path: (_fixtures, id) => `/sessions/${id}`, id: session, owned: true },
+  { method: 'GET', path: (_fixtures, id) => `/sessions/${id}/result`, id: session, owned: true },
+  { method: 'GET', path: (_fixtures, id) => `/sessions/${id}/events`, id: session, list: true, owned: true },
+  {
+    method: 'POST',
+    path: (_fixtures, id) => `/sessions/${id}/events`,
+    id: session,
+    body: seedEvent,
+    fields: eventFieldKinds,
+    nullMeansAbsentExcept: ['event_type'],
+    owned: true,
+    refusedBodies: () => [{ event_type: 'message', result_text: 'x'.repeat(70 * 1024) }],
+  },
+  {
+    method: 'PATCH',
+    path: (_fixtures, id) => `/sessions/${id}/metadata`,
+    id: session,
+    body: () => ({ hostname: 'h' }),
+    fields: { last_resumed_at: 'timestamp' },
+    nullMeansAbsentExcept: [],
+    owned: true,
+  },
+  { method: 'DELETE', path: (_fixtures, id) => `/sessions/${id}`, id: session, owned: true },
+  {
+    method: 'POST',
+    path: () => '/events',
+    body: (f) => ({ session_id: f.session, ...seedEvent() }),
+    fields: { session_id: 'sessionId', ...eventFieldKinds },
+    nullMeansAbsentExcept: ['event_type', 'session_id'],
+    owned: true,
+    refusedBodies: () => [{ session_id: UNKNOWN_AGENT, event_type: 'message' }],
+  },
+  { method: 'GET', path: (_fixtures, id) => `/events/${id}`, id: session, list: true, owned: true },
+];
 
 export const ROUTES: Route[] = [
   {
@@ -176,7 +232,9 @@ export const ROUTES: Route[] = [
     owned: true,
     refusedBodies: (f) => [{ zone_id: f.zoneId, source_session_id: f.peer, target_session_id: f.session, scopes: ['tools:call'] }],
   },
+  ...SEED_ROUTES,
 ];
+
 
 /** Values no schema field of `kind` accepts. */
 export const INVALID: Record<FieldKind, unknown[]> = {

@@ -11,7 +11,9 @@ const REQUESTS = 10_500;
 async function fingerprint(database: Database): Promise<string> {
   const result = await database.query<{ snapshot: string }>(
     `SELECT concat_ws('|',
-       (SELECT count(*) || ':' || coalesce(string_agg(id || status || live_children, ',' ORDER BY id), '') FROM agent_sessions),
+       (SELECT count(*) || ':' || coalesce(string_agg(id || status || live_children || run_status || coalesce(hostname, '')
+          || coalesce(seed_deleted_at::text, ''), ',' ORDER BY id), '') FROM agent_sessions),
+       (SELECT count(*) || ':' || coalesce(max(id), 0) FROM session_events),
        (SELECT count(*) || ':' || coalesce(string_agg(id || status, ',' ORDER BY id), '') FROM delegation_edges),
        (SELECT count(*) || ':' || coalesce(string_agg(id || status, ',' ORDER BY id), '') FROM agent_invocations),
        (SELECT count(*) || ':' || coalesce(string_agg(id || status || lease_expires_at::text, ',' ORDER BY id), '') FROM agent_services),

@@ -58,7 +58,7 @@ export function malformedRequests(fixtures: Fixtures, count: number, seed: numbe
           `Bearer ${pick(junk).replace(/[^\x21-\x7e]/g, 'x')}`,
           `Bearer ${fixtures.token.slice(0, -4)}AAAA`,
           `Bearer ${fixtures.expiredToken}`,
-          `Bearer ${fixtures.otherZoneToken}`,
+          ...(route.zoneFromToken === true ? [] : [`Bearer ${fixtures.otherZoneToken}`]),
           `Bearer ${fixtures.noScopeToken}`,
           ...(route.owned ? [`Bearer ${fixtures.strangerToken}`] : []),
         ]);

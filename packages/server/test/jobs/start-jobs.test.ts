@@ -72,20 +72,22 @@ describe.each(testBackends())('startJobs on $name', (backend) => {
         markStaleServicesUnhealthy: record('markStaleServicesUnhealthy'),
         expireOverdueInvocations: record('expireOverdueInvocations'),
         deleteFinishedHistory: record('deleteFinishedHistory'),
+        deleteExpiredTimelineEvents: record('deleteExpiredTimelineEvents'),
       },
-      settings: { ttlSweepIntervalMs: 5, leaseSweepIntervalMs: 5, deadlineIntervalMs: 5, retentionIntervalMs: 5, retentionWindowMs: 7 * day },
+      settings: { ttlSweepIntervalMs: 5, leaseSweepIntervalMs: 5, deadlineIntervalMs: 5, retentionIntervalMs: 5, retentionWindowMs: 7 * day, timelineRetentionMs: 30 * day },
     });
-    await waitFor(() => new Set(calls.map(([name]) => name)).size === 4, { what: 'every sweeper to run' });
+    await waitFor(() => new Set(calls.map(([name]) => name)).size === 5, { what: 'every sweeper to run' });
     await jobs.stop();
     expect(Object.fromEntries(calls)).toEqual({
       expireSessionsAndEdges: now,
       markStaleServicesUnhealthy: now,
       expireOverdueInvocations: now,
       deleteFinishedHistory: now - 7 * day,
+      deleteExpiredTimelineEvents: now - 30 * day,
     });
     const left = await events.database.query<{ event_type: string }>('SELECT event_type FROM caracal_outbox ORDER BY event_type');
     expect(left.rows.map((row) => row.event_type)).toEqual(['dead', 'recent']);
     // With the clock frozen each job ran once: its lease blocks further ticks until time moves.
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(5);
   });
 });

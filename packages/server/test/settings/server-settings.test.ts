@@ -34,6 +34,7 @@ describe('resolveServerSettings: one reader for main.ts and caracal server start
       corsOrigins: '*',
       logLevel: 'warn',
       debugLogging: false,
+      timelineRetentionDays: 30,
       bootstrap: undefined,
     });
   });
@@ -72,9 +73,10 @@ describe('resolveServerSettings: one reader for main.ts and caracal server start
       corsOrigins: ['https://a.example,https://b.example', ['https://a.example', 'https://b.example']],
       logLevel: ['info', 'info'],
       debugLogging: ['true', true],
+      timelineRetentionDays: ['14', 14],
     } as const;
-    const env = { PORT: '8080', HOST: '0.0.0.0', CARACAL_PUBLIC_URL: 'https://caracal.example', DATABASE_URL: 'postgres://db/x', DATABASE_SCHEMA: 'tenant_a', REDIS_URL: 'redis://r:6379', CARACAL_REDIS_KEY_PREFIX: 'prod:', CARACAL_ADMIN_TOKEN: 'adm', CARACAL_KEY_SECRET: 'k', CARACAL_PREVIOUS_KEY_SECRET: 'old-k', CARACAL_EVENT_SECRET: 'e', CORS_ORIGINS: 'https://a.example,https://b.example', LOG_LEVEL: 'info', DEBUG_LOGGING: 'true' };
-    const config = file({ port: 8080, host: '0.0.0.0', public_url: 'https://caracal.example', database_url: 'postgres://db/x', database_schema: 'tenant_a', redis_url: 'redis://r:6379', redis_key_prefix: 'prod:', admin_token: 'adm', key_secret: 'k', previous_key_secret: 'old-k', event_secret: 'e', cors_origins: ['https://a.example', 'https://b.example'], log_level: 'info', debug_logging: true });
+    const env = { PORT: '8080', HOST: '0.0.0.0', CARACAL_PUBLIC_URL: 'https://caracal.example', DATABASE_URL: 'postgres://db/x', DATABASE_SCHEMA: 'tenant_a', REDIS_URL: 'redis://r:6379', CARACAL_REDIS_KEY_PREFIX: 'prod:', CARACAL_ADMIN_TOKEN: 'adm', CARACAL_KEY_SECRET: 'k', CARACAL_PREVIOUS_KEY_SECRET: 'old-k', CARACAL_EVENT_SECRET: 'e', CORS_ORIGINS: 'https://a.example,https://b.example', LOG_LEVEL: 'info', DEBUG_LOGGING: 'true', CARACAL_TIMELINE_RETENTION_DAYS: '14' };
+    const config = file({ port: 8080, host: '0.0.0.0', public_url: 'https://caracal.example', database_url: 'postgres://db/x', database_schema: 'tenant_a', redis_url: 'redis://r:6379', redis_key_prefix: 'prod:', admin_token: 'adm', key_secret: 'k', previous_key_secret: 'old-k', event_secret: 'e', cors_origins: ['https://a.example', 'https://b.example'], log_level: 'info', debug_logging: true, timeline_retention_days: 14 });
     const flags = Object.fromEntries(Object.entries(values).map(([key, [raw]]) => [key, raw]));
     const expected = Object.fromEntries(Object.entries(values).map(([key, [, parsed]]) => [key, parsed]));
     expect(resolveServerSettings({ flags })).toMatchObject(expected);
@@ -112,6 +114,11 @@ describe('resolveServerSettings: one reader for main.ts and caracal server start
     expect(refusal(() => resolveServerSettings({ env: { DATABASE_SCHEMA: 'Robert"); DROP' } })).setting).toBe('DATABASE_SCHEMA');
     expect(refusal(() => resolveServerSettings({ env: { DEBUG_LOGGING: 'yes please' } })).message).toBe('DEBUG_LOGGING (environment DEBUG_LOGGING) must be true or false');
     expect(refusal(() => resolveServerSettings({ env: { LOG_LEVEL: 'loud' } })).setting).toBe('LOG_LEVEL');
+    for (const days of ['0', '1.5', '3651', 'a month']) {
+      expect(refusal(() => resolveServerSettings({ env: { CARACAL_TIMELINE_RETENTION_DAYS: days } })).message).toBe(
+        'CARACAL_TIMELINE_RETENTION_DAYS (environment CARACAL_TIMELINE_RETENTION_DAYS) must be a whole number of days from 1 to 3650',
+      );
+    }
     expect(refusal(() => resolveServerSettings({ file: file({ key_secret: 42 }) })).message).toBe('CARACAL_KEY_SECRET (config file caracal.config.json: key_secret) must be a non-empty string');
   });
 
@@ -144,7 +151,9 @@ describe('startOptionsFrom', () => {
       eventSigningSecret: 'e',
       corsOrigins: ['https://a.example'],
       logger: { level: 'warn' },
+      jobSettings: { timelineRetentionMs: 30 * 24 * 3_600_000 },
     });
+    expect(startOptionsFrom(resolveServerSettings({ env: { CARACAL_TIMELINE_RETENTION_DAYS: '2' } })).jobSettings).toEqual({ timelineRetentionMs: 2 * 24 * 3_600_000 });
   });
 });
 

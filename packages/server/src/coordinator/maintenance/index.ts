@@ -7,3 +7,4 @@ export { expireOverdueInvocations } from '../invocations/invocation-repository.t
 export { markStaleServicesUnhealthy } from '../service-agents/service-agent-repository.ts';
 export { expireSessionsAndEdges } from '../sessions/expiry-repository.ts';
 export { deleteFinishedHistory, type DeletedHistory } from './retention-repository.ts';
+export { deleteExpiredTimelineEvents } from './timeline-retention-repository.ts';

@@ -10,13 +10,15 @@ export interface DeletedHistory {
 
 /**
  * The retention cleaner's work: removes what finished before `olderThan` — terminated sessions
- * (with their seats long freed), revoked or expired edges, finished invocations, deregistered
- * services and idempotency receipts. Live rows are never touched. One statement.
+ * (with their seats long freed) whose timeline is gone (the timeline's own retention decides how
+ * long a session's history stays readable), revoked or expired edges, finished invocations,
+ * deregistered services and idempotency receipts. Live rows are never touched. One statement.
  */
 export async function deleteFinishedHistory(database: Queryable, olderThan: Date): Promise<DeletedHistory> {
   const result = await database.query<DeletedHistory>(
     `WITH sessions AS (
-       DELETE FROM agent_sessions WHERE status = 'terminated' AND terminated_at < $1::timestamptz RETURNING 1),
+       DELETE FROM agent_sessions s WHERE s.status = 'terminated' AND s.terminated_at < $1::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM session_events e WHERE e.session_id = s.id) RETURNING 1),
      edges AS (
        DELETE FROM delegation_edges
        WHERE (status = 'revoked' AND revoked_at < $1::timestamptz) OR (status = 'expired' AND expires_at < $1::timestamptz)

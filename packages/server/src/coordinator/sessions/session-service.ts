@@ -14,7 +14,7 @@ import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { assertSessionSidIsLabel } from './session-sid.ts';
 import { inheritedRootCeiling } from './root-ceiling.ts';
-import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SeatClaim, type SpawnRecord } from './spawn-repository.ts';
+import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SeatClaim, type SeedSpawnFields, type SpawnRecord } from './spawn-repository.ts';
 import { resolveSpawnGrant } from './spawn-grant.ts';
 import { planSpawn } from './spawn-plan.ts';
 
@@ -31,11 +31,13 @@ export async function requireSession(context: ServerContext, zoneId: string, id:
 /**
  * Opens an agent session (`POST /zones/{zoneId}/agents`): checks ownership, works out
  * the grant from the parent's authority, and writes everything in one statement, at most once per
- * Idempotency-Key. Answers 201 with the new session.
+ * Idempotency-Key. Answers 201 with the new session. `seed`: the seed-001 fields of a
+ * `POST /sessions` spawn.
  */
 export async function spawnSession(
   context: ServerContext,
   request: CreateRequest<SpawnSessionBody>,
+  seed?: SeedSpawnFields,
 ): Promise<CreateResult<SpawnedSession>> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
@@ -59,7 +61,7 @@ export async function spawnSession(
       now,
       sessionExpiresAt: expiresAt,
     });
-    const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits });
+    const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits, seed });
     const result = { statusCode: 201, body: plan.response };
     const record: SpawnRecord = { ...plan.record, receipt: receiptFor(result) };
     await insertWithSeats(context, record);

@@ -3,7 +3,7 @@ import type { SessionLimits } from '../../config.ts';
 import { newId } from '../../ids.ts';
 import type { SessionRow } from './session-row.ts';
 import type { SessionGrant } from './spawn-grant.ts';
-import type { SpawnRecord } from './spawn-repository.ts';
+import type { SeedSpawnFields, SpawnRecord } from './spawn-repository.ts';
 
 /** A spawn worked out in full: what to write and what to answer. */
 export interface SpawnPlan {
@@ -24,6 +24,7 @@ export function planSpawn(input: {
   now: number;
   expiresAt: number | null;
   limits: SessionLimits;
+  seed?: SeedSpawnFields | undefined;
 }): SpawnPlan {
   const { zoneId, applicationId, body, parent, grant, now } = input;
   const id = newId('agentsess', now);
@@ -77,6 +78,7 @@ export function planSpawn(input: {
     parent: parent === undefined ? undefined : { id: parent.id, rootId: parent.root_id, depth: parent.depth },
     edge,
     limits: input.limits,
+    ...(input.seed === undefined ? {} : { seed: input.seed }),
   };
   return { record, response };
 }

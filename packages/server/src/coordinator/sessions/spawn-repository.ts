@@ -30,6 +30,15 @@ export interface SpawnRecord {
   edge: SpawnEdgeRecord | undefined;
   limits: SessionLimits;
   receipt: ReceiptRecord | undefined;
+  /** The seed-001 fields a `POST /sessions` spawn starts with; other spawns are already `running`. */
+  seed?: SeedSpawnFields;
+}
+
+/** What `POST /sessions` sets on the session it spawns (docs/sessions.md). */
+export interface SeedSpawnFields {
+  runStatus: 'pending';
+  projectDir: string | null;
+  agentName: string | null;
 }
 
 /**
@@ -126,12 +135,15 @@ export async function insertSpawnedSession(
   const edgeId = p.add(edge?.id ?? null, '::text');
   ctes.push(`session AS (
     INSERT INTO agent_sessions (id, zone_id, application_id, parent_id, root_id, depth, kind, capabilities, labels, metadata,
-      scopes, resource_id, constraints, delegation_edge_id, session_sid, zone_seat, application_seat, spawned_at, expires_at)
+      scopes, resource_id, constraints, delegation_edge_id, session_sid, zone_seat, application_seat, spawned_at, expires_at,
+      run_status, project_dir, agent_name)
     SELECT ${id}, ${zone}, ${application}, ${p.add(parent?.id ?? null, '::text')}, ${p.add(parent?.rootId ?? record.id, '::text')},
       ${p.add(parent === undefined ? 0 : parent.depth + 1, '::int')}, ${p.add(record.kind, '::text')}, ${p.json(record.capabilities)},
       ${p.json(record.labels)}, ${p.json(record.metadata)}, ${p.add(record.scopes, '::text[]')}, ${p.add(record.resourceId, '::text')},
       ${p.json(record.constraints)}, ${edgeId}, ${p.add(record.sessionSid, '::text')}, zone_seat.seat, application_seat.seat,
-      ${p.add(record.spawnedAt, '::timestamptz')}, ${p.add(record.expiresAt, '::timestamptz')}
+      ${p.add(record.spawnedAt, '::timestamptz')}, ${p.add(record.expiresAt, '::timestamptz')},
+      ${p.add(record.seed?.runStatus ?? 'running', '::text')}, ${p.add(record.seed?.projectDir ?? null, '::text')},
+      ${p.add(record.seed?.agentName ?? null, '::text')}
     FROM zone_seat, application_seat
     RETURNING id)`);
   const events = [

@@ -53,7 +53,9 @@ export function terminationCtes(parts: TerminationParts): string[] {
         ELSE true END AS ok)`,
     `terminated AS (
       UPDATE agent_sessions s
-      SET status = 'terminated', terminated_at = ${now}, termination_reason = ${reason}, live_children = 0
+      SET status = 'terminated', terminated_at = ${now}, termination_reason = ${reason}, live_children = 0,
+        -- A session whose authority ends can no longer run: its run stops, unless it already ended.
+        run_status = CASE WHEN s.run_status IN ('stopped', 'finished', 'failed') THEN s.run_status ELSE 'stopped' END
       WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id WHERE locked.status <> 'terminated'))
         AND s.status <> 'terminated' AND (SELECT ok FROM unchanged)
       RETURNING s.id, s.zone_id, s.application_id, s.parent_id, s.root_id, s.session_sid, s.zone_seat, s.application_seat)`,

@@ -21,6 +21,10 @@ export interface FuzzFixtures {
     invocation(): Promise<string>;
     startedInvocation(): Promise<string>;
     service(): Promise<string>;
+    /** A seed session whose run finished (it has a result). */
+    finishedSession(): Promise<string>;
+    /** A seed session that may be deleted (pending). */
+    seedSession(): Promise<string>;
   };
 }
 
@@ -56,6 +60,20 @@ const spawnBody = (f: FuzzFixtures) => ({
   metadata: { note: 'm' },
   grant: { mode: 'narrow', scopes: ['tools:call'], resource_id: TOOLS_RESOURCE, constraints: { budget: 5 } },
   session_sid: `sid-${(sids += 1)}`,
+});
+const eventBody = () => ({
+  event_type: 'post_tool',
+  run_id: 'run-1',
+  timestamp: '2030-01-01T00:00:00Z',
+  tool_name: 'search',
+  tool_input: { query: 'q' },
+  tool_output: { text: 'out' },
+  error: 'e',
+  reason: 'r',
+  role: 'assistant',
+  content: [{ type: 'text', text: 't' }],
+  result_text: 'done',
+  result_data: { answer: 'a' },
 });
 const delegationBody = (f: FuzzFixtures) => ({
   source_session_id: f.session,
@@ -144,6 +162,29 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   'GET /zones/:zoneId/services/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.service } })],
   'DELETE /zones/:zoneId/services/:id': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.service() } })],
   'POST /zones/:zoneId/services/:id/heartbeat': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.service }, body: { lease_seconds: 30 } })],
+  'GET /sessions': [(f) => ({ headers: user(f), query: { ...page, status: 'pending' } })],
+  'POST /sessions': [(f) => ({ headers: user(f), body: { project_dir: '/work/fuzz', agent_name: 'fuzzer', parent_session_id: f.session, execution_mode: 'sync' } })],
+  'GET /sessions/:id': [(f) => ({ headers: user(f), params: { id: f.session } })],
+  'GET /sessions/:id/status': [(f) => ({ headers: user(f), params: { id: f.session } })],
+  'GET /sessions/:id/result': [async (f) => ({ headers: user(f), params: { id: await f.fresh.finishedSession() } })],
+  'GET /sessions/:id/events': [
+    (f) => ({
+      headers: user(f),
+      params: { id: f.session },
+      query: { ...page, event_type: 'pre_tool,result', source: 'agent,sts', since: '2020-01-01T00:00:00Z', until: '2090-01-01T00:00:00Z' },
+    }),
+  ],
+  'POST /sessions/:id/events': [(f) => ({ headers: user(f), params: { id: f.session }, body: eventBody() })],
+  'PATCH /sessions/:id/metadata': [
+    (f) => ({
+      headers: user(f),
+      params: { id: f.session },
+      body: { project_dir: '/p', agent_name: 'a', last_resumed_at: '2030-01-01T00:00:00Z', executor_session_id: 'e', executor_profile: 'default', hostname: 'h' },
+    }),
+  ],
+  'DELETE /sessions/:id': [async (f) => ({ headers: user(f), params: { id: await f.fresh.seedSession() } })],
+  'POST /events': [(f) => ({ headers: user(f), body: { session_id: f.session, ...eventBody() } })],
+  'GET /events/:session_id': [(f) => ({ headers: user(f), params: { session_id: f.session }, query: { ...page, event_type: 'message' } })],
   'GET /zones/:zoneId/events': [(f) => ({ headers: user(f), params: zone(f), query: { topics: 'caracal.agents.lifecycle' } })],
   // Without an upgrade this is a plain GET; the checks before the upgrade still run.
   'GET /ws': [(f) => ({ query: { zone_id: f.zoneId, access_token: f.token, topics: 'caracal.agents.lifecycle' } })],
@@ -155,7 +196,7 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
   const zone = await bootstrapZone(sts, { resources: { [TOOLS_RESOURCE]: ['tools:call', 'tools:read'], [FILES_RESOURCE]: ['files:read'] } });
   const orchestrator = zone.applications.orchestrator!;
   const token = await injectSessionToken(app, orchestrator);
-  const call = async (url: string, body: Record<string, unknown> = {}, authorization = `Bearer ${token}`): Promise<Record<string, unknown>> => {
+  const call = async (url: string, body: Record<string, unknown> | unknown[] = {}, authorization = `Bearer ${token}`): Promise<Record<string, unknown>> => {
     const response = await app.inject({ method: 'POST', url, headers: { authorization }, payload: body });
     if (response.statusCode >= 300) throw new Error(`fixture ${url} answered ${response.statusCode} ${response.body}`);
     return response.json();
@@ -196,6 +237,12 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
         return id;
       },
       service: async () => (await call(`${at}/services`, { name: `fuzz-service-${(sids += 1)}`, lease_seconds: 3600 })).id as string,
+      finishedSession: async () => {
+        const id = ((await call('/sessions')).session as { session_id: string }).session_id;
+        await call(`/sessions/${id}/events`, [{ event_type: 'result', result_text: 'r' }, { event_type: 'run_completed' }]);
+        return id;
+      },
+      seedSession: async () => ((await call('/sessions')).session as { session_id: string }).session_id,
     },
   };
 }

@@ -1,0 +1,83 @@
+import type { PostEventBody, RunStatus, SessionEvent } from '@caracal/protocol';
+import type { Principal } from '../../auth/principal.ts';
+import type { Transaction } from '../../db/database.ts';
+import type { ServerContext } from '../../server-context.ts';
+import { terminateSession } from '../sessions/lifecycle-repository.ts';
+import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
+import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
+import { agentEntry, assertPostableEvents } from './event-entries.ts';
+import { isTerminalRunStatus, movesRunStatus, runStatusAfter } from './run-status.ts';
+import { setRunStatus, type SeedSessionRecord } from './seed-session-repository.ts';
+import { requireSeedSession } from './seed-visibility.ts';
+import { enqueueSessionChanges } from './session-changes.ts';
+import { appendTimelineEvents } from './timeline-repository.ts';
+
+/**
+ * Appends an agent's events to a session's timeline (`POST /sessions/{id}/events`), in one
+ * transaction with what they cause: a moved run status, and when it became terminal, the
+ * termination of the Caracal session and its subtree (revocations pushed). Returns the events in
+ * server order. A post that moves the run status locks the session row, so concurrent posts apply
+ * their moves one after another.
+ */
+export async function postSessionEvents(
+  context: ServerContext,
+  principal: Principal,
+  sessionId: string,
+  events: readonly PostEventBody[],
+): Promise<SessionEvent[]> {
+  assertPostableEvents(events);
+  const lock = movesRunStatus(events);
+  let terminated = false;
+  const posted = await retryingConcurrentChanges(() =>
+    context.database.transaction(async (transaction) => {
+      terminated = false;
+      const session = await requireSeedSession(transaction, principal, sessionId, { lock });
+      const next = lock ? runStatusAfter(session.run_status, events, sessionId) : session.run_status;
+      const now = context.now();
+      const appended = await appendTimelineEvents(
+        transaction,
+        events.map((event) => agentEntry(session, event)),
+        now,
+      );
+      if (next !== session.run_status) terminated = await moveRunStatus(transaction, principal, session, next, now);
+      return appended;
+    }),
+  );
+  if (terminated) wakeOutboxPublishers(context.database);
+  return posted;
+}
+
+/**
+ * Sets the run status and tells the seed feeds; a terminal status ends the session's authority
+ * (its subtree's too: the Coordinator's termination). Returns whether a termination happened.
+ */
+async function moveRunStatus(transaction: Transaction, principal: Principal, session: SeedSessionRecord, next: RunStatus, now: number): Promise<boolean> {
+  await setRunStatus(transaction, session.id, next);
+  const ending = isTerminalRunStatus(next) && session.status !== 'terminated';
+  const changed = ending ? await liveSubtree(transaction, session.id) : [session.id];
+  if (ending) {
+    await terminateSession(transaction, {
+      sessionId: session.id,
+      zoneId: session.zone_id,
+      callerApplicationId: principal.clientId,
+      admin: principal.admin,
+      now,
+      reason: `run_${next}`,
+    });
+  }
+  await enqueueSessionChanges(transaction, 'session_updated', changed);
+  return ending;
+}
+
+/** The session and its descendants whose authority has not ended yet (what a termination changes). */
+async function liveSubtree(transaction: Transaction, sessionId: string): Promise<string[]> {
+  const { rows } = await transaction.query<{ id: string }>(
+    `WITH RECURSIVE subtree (id) AS (
+       SELECT id FROM agent_sessions WHERE id = $1
+       UNION
+       SELECT child.id FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id WHERE child.status <> 'terminated')
+     SELECT id FROM subtree`,
+    [sessionId],
+  );
+  return rows.map((row) => row.id);
+}
