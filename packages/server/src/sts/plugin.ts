@@ -8,6 +8,7 @@ import { zoneKeyStoreFor } from './keys/zone-key-store.ts';
 import { VerifiedMandateCache } from './mandates/verified-mandate-cache.ts';
 import type { StsRuntime } from './sts-runtime.ts';
 import { ClientAuthenticator } from './token/client-authentication.ts';
+import { ExchangeAuditLog } from './token/exchange-audit-log.ts';
 import { ExchangeSnapshotReader } from './token/exchange-repository.ts';
 import { tokenRoute } from './token/token-route.ts';
 import { verifyRoute } from './verify/verify-route.ts';
@@ -25,6 +26,7 @@ export async function stsPlugin(app: FastifyInstance, options: { context: Server
     clients: new ClientAuthenticator({ database: context.database, now: context.now }),
     verifiedSubjects: new VerifiedMandateCache(),
     snapshots: new ExchangeSnapshotReader(context.database),
+    audit: new ExchangeAuditLog(context.database),
   };
   installLogRedaction(app);
   registerFormParser(app);

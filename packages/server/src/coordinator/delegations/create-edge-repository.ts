@@ -4,6 +4,7 @@ import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
+import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
 import type { Constraints } from './authority.ts';
 
 /**
@@ -57,7 +58,8 @@ export interface EdgeRecord extends EdgeGrantRecord {
  *    the ones the derivation saw (else concurrent_change: the caller derives again);
  * 4. refuses a cycle with coordinator_path_exists (exact, any length), which runs after the lock
  *    with a fresh snapshot and so sees every edge the previous lock holder committed;
- * 5. inserts, bumps the zone's graph epoch and enqueues `edge_create` with the receipt.
+ * 5. inserts, bumps the zone's graph epoch and enqueues `edge_create` with the receipt, and
+ *    records `edge_created` on the source's timeline and the target's.
  * Returns the new epoch.
  */
 export async function insertDelegationEdge(database: Queryable, record: EdgeRecord): Promise<number> {
@@ -79,7 +81,7 @@ export async function insertDelegationEdge(database: Queryable, record: EdgeReco
     locked AS (
       UPDATE agent_sessions SET revision = revision + 1
       WHERE id IN (SELECT id FROM ordered) AND status = 'active'
-      RETURNING id, status),
+      RETURNING id, status, application_id),
     parent_edge AS (
       SELECT id FROM delegation_edges
       WHERE id = ${parentEdge} AND status = 'active' AND expires_at > ${now} AND (SELECT count(*) FROM locked) >= 0
@@ -115,6 +117,13 @@ export async function insertDelegationEdge(database: Queryable, record: EdgeReco
       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
       SELECT '${Topics.delegationsInvalidate}', 'edge_create', ${zone}, ${p.json(createdEvent(record))} || jsonb_build_object('epoch', epoch)
       FROM epoch RETURNING id),
+    ${timelineFactCtes('edge_facts', {
+      source: 'coordinator',
+      facts: `SELECT ${zone} AS zone_id, l.id AS session_id, l.application_id, 'edge_created' AS event_type,
+          ${p.json(createdEvent(record))} AS details, ${now} AS recorded_at, CASE WHEN l.id = ${source} THEN 0 ELSE 1 END AS position
+        FROM edge CROSS JOIN locked l WHERE l.id IN (${source}, ${target})`,
+      orderBy: 'fact.position',
+    }).join(',\n')},
     ${receiptCte(p, record.receipt, 'edge')}
     SELECT (SELECT epoch FROM epoch)::float8 AS epoch,
       (SELECT count(*) FROM receipt)::int AS receipts`;

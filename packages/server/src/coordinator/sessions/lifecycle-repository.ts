@@ -3,6 +3,8 @@ import { Topics } from '../../events/topics.ts';
 import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
+import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
+import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
 import { terminationCtes } from './termination-sql.ts';
 
 /** Who asks for a subtree change: non-admins only change their own application's sessions. */
@@ -34,6 +36,11 @@ function targetCte(p: SqlParameters, change: SubtreeChange, extraChecks = ''): s
       ELSE true END)`;
 }
 
+/** Who asked, as the timelines record it (jsonb `{ application_id, admin }`). */
+function requestedBy(p: SqlParameters, change: SubtreeChange): string {
+  return p.json({ application_id: change.callerApplicationId, admin: change.admin });
+}
+
 export interface TerminationCounts {
   terminatedSessions: number;
   revokedEdges: number;
@@ -63,6 +70,7 @@ export async function terminateSession(database: Queryable, change: SubtreeChang
     roots: 'SELECT id FROM target',
     now: p.add(new Date(change.now).toISOString(), '::timestamptz'),
     reason: p.add(change.reason, '::text'),
+    requestedBy: requestedBy(p, change),
   });
   return runTermination(database, p, [target, ...ctes]);
 }
@@ -138,12 +146,20 @@ async function changeSubtreeStatus(
          WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id
                                  WHERE locked.status = ${p.add(move.from, '::text')}))
            AND (SELECT ok FROM unchanged)
-         RETURNING s.id, s.zone_id, s.application_id),
+         RETURNING ${withSeedSessionColumns(['id', 'zone_id', 'application_id'], 's')}),
        events AS (
          INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
          SELECT '${Topics.agentsLifecycle}', ${p.add(move.event, '::text')}, zone_id,
            jsonb_build_object('agent_session_id', id, 'application_id', application_id, 'at', ${now})
-         FROM changed RETURNING id)
+         FROM changed RETURNING id),
+       ${timelineFactCtes('status_facts', {
+         source: 'coordinator',
+         facts: `SELECT zone_id, id AS session_id, application_id, ${p.add(move.event, '::text')} AS event_type,
+           jsonb_build_object('subtree_root_id', ${p.add(change.sessionId, '::text')}, 'requested_by', ${requestedBy(p, change)}) AS details,
+           ${now} AS recorded_at, depth, id FROM changed`,
+         orderBy: 'fact.depth, fact.id',
+       }).join(',\n')},
+       ${sessionChangeCte('status_changes', 'session_updated', 'SELECT * FROM changed')}
        SELECT (SELECT count(*) FROM changed)::int AS changed`,
       p.values,
       { prepare: true },

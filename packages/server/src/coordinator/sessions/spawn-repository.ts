@@ -7,6 +7,8 @@ import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { Constraints } from '../delegations/authority.ts';
 import type { EdgeGrantRecord } from '../delegations/create-edge-repository.ts';
+import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
+import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
 
 /** The edge a child session inherits from its parent at spawn (its ends are the parent and the child). */
 export type SpawnEdgeRecord = EdgeGrantRecord;
@@ -124,7 +126,7 @@ export async function insertSpawnedSession(
       UPDATE agent_sessions SET live_children = live_children + 1, revision = revision + 1
       WHERE id = ${p.add(parent.id, '::text')} AND zone_id = ${zone} AND status = 'active'
         AND depth < ${p.add(record.limits.maxDepth, '::int')} AND live_children < ${p.add(record.limits.maxChildren, '::int')}
-      RETURNING id)`);
+      RETURNING id, application_id)`);
   }
   const parentReady = parent === undefined ? 'true' : 'EXISTS (SELECT 1 FROM parent)';
   const zoneLimit = p.add(record.limits.maxActivePerZoneApplication, '::int');
@@ -145,7 +147,7 @@ export async function insertSpawnedSession(
       ${p.add(record.seed?.runStatus ?? 'running', '::text')}, ${p.add(record.seed?.projectDir ?? null, '::text')},
       ${p.add(record.seed?.agentName ?? null, '::text')}
     FROM zone_seat, application_seat
-    RETURNING id)`);
+    RETURNING ${withSeedSessionColumns(['id'])})`);
   const events = [
     `SELECT '${Topics.agentsLifecycle}', 'session_spawned', ${zone}, ${p.json(spawnedEvent(record))} FROM session`,
   ];
@@ -174,6 +176,8 @@ export async function insertSpawnedSession(
   }
   ctes.push(`events AS (
     INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) ${events.join(' UNION ALL ')} RETURNING id)`);
+  ctes.push(...timelineFactCtes('spawn_facts', { source: 'coordinator', facts: spawnFacts(p, record), orderBy: 'fact.position' }));
+  ctes.push(sessionChangeCte('spawn_change', 'session_created', 'SELECT * FROM session'));
   ctes.push(receiptCte(p, record.receipt, 'session'));
   const checks: string[] = [];
   if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
@@ -246,6 +250,28 @@ export async function provisionSeats(
      ON CONFLICT DO NOTHING`,
     [seats.applicationId, seats.zoneId, seats.limits.maxActivePerZoneApplication, seats.limits.maxActivePerApplication],
   );
+}
+
+/**
+ * The timeline facts of a spawn: `session_spawned` on the new session, then, for a child with an
+ * inherited edge, `edge_created` on the parent's timeline and on the child's.
+ */
+function spawnFacts(p: SqlParameters, record: SpawnRecord): string {
+  const at = p.add(record.spawnedAt, '::timestamptz');
+  const spawned = p.json({ ...spawnedEvent(record), scopes: record.scopes, resource_id: record.resourceId });
+  const facts = [
+    `SELECT session.zone_id, session.id AS session_id, session.application_id, 'session_spawned' AS event_type,
+      ${spawned} AS details, ${at} AS recorded_at, 0 AS position FROM session`,
+  ];
+  const { edge, parent } = record;
+  if (edge !== undefined && parent !== undefined) {
+    const created = p.json(spawnEdgeEvent(record, edge, parent.id));
+    facts.push(
+      `SELECT session.zone_id, parent.id, parent.application_id, 'edge_created', ${created}, ${at}, 1 FROM session, parent, edge`,
+      `SELECT session.zone_id, session.id, session.application_id, 'edge_created', ${created}, ${at}, 2 FROM session, edge`,
+    );
+  }
+  return facts.join(' UNION ALL ');
 }
 
 function spawnedEvent(record: SpawnRecord): Record<string, unknown> {

@@ -1,5 +1,7 @@
 import { Topics } from '../../events/topics.ts';
 import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
+import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
+import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
 
 /** Placeholders and row sources a termination is assembled from. */
 export interface TerminationParts {
@@ -11,6 +13,8 @@ export interface TerminationParts {
   reason: string;
   /** SQL yielding `id` of further edges to revoke (a revocation's downstream edges). */
   alsoRevoke?: string;
+  /** Placeholder of who asked (jsonb `{ application_id, admin }`), recorded on the timelines; absent: nobody (a job). */
+  requestedBy?: string;
 }
 
 /**
@@ -28,6 +32,8 @@ export interface TerminationParts {
  * revision differs from the snapshot's, something was attached after the snapshot and the
  * statement refuses with `concurrent_change` (nothing applied; the caller retries with a fresh
  * snapshot). Writers arriving after the lock wait, then find the session terminated and refuse.
+ * Each ended session's timeline gets `session_terminated` (with the reason), both sessions of each
+ * revoked edge get `edge_revoked`, and the seed feeds a `session_updated` per ended session.
  * The statement must be `WITH RECURSIVE`. Exposes CTEs `terminated`, `revoked`, `termination_events`.
  */
 export function terminationCtes(parts: TerminationParts): string[] {
@@ -58,7 +64,7 @@ export function terminationCtes(parts: TerminationParts): string[] {
         run_status = CASE WHEN s.run_status IN ('stopped', 'finished', 'failed') THEN s.run_status ELSE 'stopped' END
       WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id WHERE locked.status <> 'terminated'))
         AND s.status <> 'terminated' AND (SELECT ok FROM unchanged)
-      RETURNING s.id, s.zone_id, s.application_id, s.parent_id, s.root_id, s.session_sid, s.zone_seat, s.application_seat)`,
+      RETURNING ${withSeedSessionColumns(['id', 'zone_id', 'application_id', 'parent_id', 'root_id', 'session_sid', 'zone_seat', 'application_seat'], 's')})`,
     // Locked in primary-key order first, as a spawn's waiting seat claim locks them, so a
     // termination and a spawn waiting on each other's seats cannot deadlock.
     `seats_to_free AS (
@@ -94,7 +100,8 @@ export function terminationCtes(parts: TerminationParts): string[] {
     `revoked AS (
       UPDATE delegation_edges e SET status = 'revoked', revoked_at = ${now}, edge_version = e.edge_version + 1
       WHERE e.id = ANY (ARRAY(SELECT id FROM revoked_with_derived)) AND e.status = 'active'
-      RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id, e.issuer_application_id, e.receiver_application_id)`,
+      RETURNING e.id, e.zone_id, e.source_session_id, e.target_session_id, e.issuer_application_id, e.receiver_application_id,
+        e.scopes, e.resource_id)`,
     `epochs AS (
       INSERT INTO delegation_graph_epochs (zone_id, epoch, updated_at)
       SELECT DISTINCT zone_id, 1, ${now} FROM revoked
@@ -122,5 +129,28 @@ export function terminationCtes(parts: TerminationParts): string[] {
       SELECT '${Topics.invocationsLifecycle}', 'invocation_cancelled', c.zone_id, jsonb_build_object('invocation_id', c.id,
         'agent_session_id', c.agent_session_id, 'application_id', c.application_id, 'reason', 'session_terminated') FROM cancelled c
       RETURNING id)`,
+    ...timelineFactCtes('termination_facts', { source: 'coordinator', facts: terminationFacts(parts), orderBy: 'fact.phase, fact.depth, fact.key, fact.side' }),
+    sessionChangeCte('termination_changes', 'session_updated', 'SELECT * FROM terminated'),
   ];
+}
+
+/**
+ * The timeline facts of a termination: `session_terminated` on every ended session (shallowest
+ * first), then `edge_revoked` on both sessions of every revoked edge (source first).
+ */
+function terminationFacts({ now, reason, requestedBy }: TerminationParts): string {
+  return `SELECT t.zone_id, t.id AS session_id, t.application_id, 'session_terminated' AS event_type,
+      jsonb_build_object('reason', ${reason}, 'parent_session_id', t.parent_id, 'root_session_id', t.root_id,
+        'requested_by', ${requestedBy ?? 'NULL::jsonb'}) AS details,
+      ${now} AS recorded_at, 0 AS phase, t.depth, t.id AS key, 0 AS side
+    FROM terminated t
+    UNION ALL
+    SELECT s.zone_id, s.id, s.application_id, 'edge_revoked',
+      jsonb_build_object('delegation_edge_id', r.id, 'source_session_id', r.source_session_id, 'target_session_id', r.target_session_id,
+        'issuer_application_id', r.issuer_application_id, 'receiver_application_id', r.receiver_application_id,
+        'scopes', to_jsonb(r.scopes), 'resource_id', r.resource_id, 'reason', ${reason}),
+      ${now}, 1, 0, r.id, touched.side
+    FROM revoked r
+    CROSS JOIN LATERAL (VALUES (r.source_session_id, 0), (r.target_session_id, 1)) AS touched (session_id, side)
+    JOIN agent_sessions s ON s.id = touched.session_id`;
 }

@@ -1,0 +1,67 @@
+import { TIMELINE_TOPIC } from '@caracal/protocol';
+import type { EventSource } from '@caracal/protocol';
+
+/** ISO 8601 text (as `Date#toISOString` writes it) of a timestamptz SQL expression; NULL stays NULL. */
+export function isoTextSql(expression: string): string {
+  return `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** The fields of the wire event (`sessionEventView`) that come from `body`. */
+const BODY_FIELDS = [
+  'tool_name',
+  'tool_input',
+  'tool_output',
+  'error',
+  'exit_code',
+  'reason',
+  'role',
+  'content',
+  'result_text',
+  'result_data',
+] as const;
+
+/**
+ * The outbox payload of a `session_events` row aliased `alias`, built in SQL: the wire event
+ * (`sessionEventView`) plus `zone_id` and `application_id`, as appendTimelineEvents writes it.
+ */
+export function sessionEventPayloadSql(alias: string): string {
+  const bodyFields = BODY_FIELDS.map((field) => `'${field}', ${alias}.body -> '${field}'`).join(', ');
+  return `jsonb_build_object('id', ${alias}.id, 'session_id', ${alias}.session_id, 'run_id', ${alias}.run_id,
+    'event_type', ${alias}.event_type, 'source', ${alias}.source, 'timestamp', ${isoTextSql(`${alias}.recorded_at`)},
+    'reported_at', ${isoTextSql(`${alias}.reported_at`)}, ${bodyFields}, 'details', ${alias}.details,
+    'zone_id', ${alias}.zone_id, 'application_id', ${alias}.application_id)`;
+}
+
+/** How a statement's own facts reach the timelines. */
+export interface TimelineFactParts {
+  /**
+   * SQL yielding the facts, one row per event: `zone_id`, `session_id`, `application_id`,
+   * `event_type`, `details` (jsonb) and `recorded_at` (timestamptz), plus the columns `orderBy` names.
+   */
+  facts: string;
+  /** Columns of `facts`, comma-separated: the events are recorded in their order (ids ascend in it). */
+  orderBy: string;
+  source: Extract<EventSource, 'coordinator' | 'sts'>;
+}
+
+/**
+ * The set-based form of appendTimelineEvents, for statements whose change is itself one SQL
+ * statement (a cascade may touch many sessions): CTE `name` appends the facts to `session_events`
+ * (RETURNING the rows) and CTE `name_feed` writes one outbox row per event on TIMELINE_TOPIC with
+ * the same payload appendTimelineEvents writes. Both commit exactly when the statement does. No
+ * NOTIFY here: callers wake the publishers after the commit (wakeOutboxPublishers).
+ */
+export function timelineFactCtes(name: string, parts: TimelineFactParts): string[] {
+  return [
+    `${name} AS (
+      INSERT INTO session_events (zone_id, session_id, application_id, event_type, source, recorded_at, details)
+      SELECT fact.zone_id, fact.session_id, fact.application_id, fact.event_type, '${parts.source}', fact.recorded_at, fact.details
+      FROM (${parts.facts}) AS fact ORDER BY ${parts.orderBy}
+      RETURNING *)`,
+    `${name}_feed AS (
+      INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
+      SELECT '${TIMELINE_TOPIC}', 'session_event', recorded.zone_id, ${sessionEventPayloadSql('recorded')}
+      FROM ${name} AS recorded ORDER BY recorded.id
+      RETURNING 1)`,
+  ];
+}
