@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { createEventRelay } from './event-relay.ts';
 import { sseRoute } from './sse-route.ts';
-import { ALL_TOPICS } from './topics.ts';
+import { sessionSseRoute } from './session-sse-route.ts';
+import { FEED_TOPICS } from './topics.ts';
 import { webSocketRoute } from './websocket-route.ts';
 
 export interface EventsPluginOptions {
@@ -13,8 +14,9 @@ export interface EventsPluginOptions {
 }
 
 /**
- * The live feeds (SSE and WebSocket). They share one relay per app, started by the first feed
- * (so an app nobody watches holds no Redis subscriptions) and stopped when the app closes. On
+ * The live feeds: the zone feed (SSE and WebSocket) and the seed-001 session feed (`/ws` without a
+ * zone, `/sse/sessions`). They share one relay per app over every feed topic, started by the
+ * first feed (so an app nobody watches holds no Redis subscriptions) and stopped when the app closes. On
  * shutdown every open feed is ended before the server stops accepting, so `close()` never waits
  * on a stream that would otherwise stay open forever.
  */
@@ -23,7 +25,7 @@ export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOp
   const relay = createEventRelay({
     bus: context.bus,
     signingSecret: context.config.eventSigningSecret,
-    topics: ALL_TOPICS,
+    topics: FEED_TOPICS,
     onListenerError: (error) => context.logger.warn({ err: error }, 'live feed listener failed'),
   });
   const openFeeds = new Set<() => void>();
@@ -32,6 +34,7 @@ export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOp
   await app.register(websocket);
   await app.register(sseRoute, routeOptions);
   await app.register(webSocketRoute, routeOptions);
+  await app.register(sessionSseRoute, routeOptions);
 
   app.addHook('preClose', async () => {
     for (const end of [...openFeeds]) end();

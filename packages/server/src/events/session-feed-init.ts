@@ -1,0 +1,36 @@
+import type { SeedSession } from '@caracal/protocol';
+import { SEED_SESSION_COLUMNS, seedSessionView, type SeedSessionRow } from '../coordinator/timeline/seed-session.ts';
+import type { Queryable } from '../db/database.ts';
+import type { FeedViewer } from './feed-visibility.ts';
+
+/**
+ * How many sessions an `init` message lists at most (newest first). A dashboard pages older ones
+ * with `GET /sessions`; an unbounded list would make every connect cost as much as the zone is big.
+ */
+export const INIT_SESSIONS_LIMIT = 200;
+
+/**
+ * The sessions a fresh seed-feed connection starts from: the zone's (an application's own only),
+ * newest first (ids sort by creation time), or just the one session the feed is filtered to.
+ */
+export async function readInitSessions(
+  queryable: Queryable,
+  request: { zoneId: string; viewer: FeedViewer; sessionId: string | undefined },
+): Promise<SeedSession[]> {
+  const conditions = ['zone_id = $1'];
+  const params: unknown[] = [request.zoneId];
+  if (!request.viewer.operator) {
+    params.push(request.viewer.applicationId);
+    conditions.push(`application_id = $${params.length}`);
+  }
+  if (request.sessionId !== undefined) {
+    params.push(request.sessionId);
+    conditions.push(`id = $${params.length}`);
+  }
+  params.push(INIT_SESSIONS_LIMIT);
+  const { rows } = await queryable.query<SeedSessionRow>(
+    `SELECT ${SEED_SESSION_COLUMNS} FROM agent_sessions WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(seedSessionView);
+}
