@@ -5,12 +5,15 @@ import { createEventRelay } from './event-relay.ts';
 import { sseRoute } from './sse-route.ts';
 import { sessionSseRoute } from './session-sse-route.ts';
 import { FEED_TOPICS } from './topics.ts';
+import { createWriteCoalescer } from './write-coalescer.ts';
 import { webSocketRoute } from './websocket-route.ts';
 
 export interface EventsPluginOptions {
   context: ServerContext;
   /** Interval of SSE comment heartbeats and WebSocket pings. @default 15000 */
   heartbeatMs?: number;
+  /** How long the session feed gathers a client's messages into one write. @default 10 */
+  coalesceWindowMs?: number;
 }
 
 /**
@@ -29,7 +32,8 @@ export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOp
     onListenerError: (error) => context.logger.warn({ err: error }, 'live feed listener failed'),
   });
   const openFeeds = new Set<() => void>();
-  const routeOptions = { context, relay, openFeeds, heartbeatMs: options.heartbeatMs ?? 15_000 };
+  const coalescer = createWriteCoalescer(options.coalesceWindowMs ?? 10);
+  const routeOptions = { context, relay, openFeeds, heartbeatMs: options.heartbeatMs ?? 15_000, coalescer };
 
   await app.register(websocket);
   await app.register(sseRoute, routeOptions);
@@ -37,6 +41,7 @@ export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOp
   await app.register(sessionSseRoute, routeOptions);
 
   app.addHook('preClose', async () => {
+    coalescer.flush();
     for (const end of [...openFeeds]) end();
   });
   app.addHook('onClose', async () => {

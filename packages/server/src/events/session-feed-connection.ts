@@ -6,10 +6,21 @@ import { readInitSessions } from './session-feed-init.ts';
 import { sessionFeedItem } from './session-feed-message.ts';
 import type { SessionFeedRequest } from './session-feed-request.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
+import type { Corkable } from './write-coalescer.ts';
 
 /** What a seed-feed connection writes to; `type` is the message's (SSE sends it as `event:`). */
 export interface SessionFeedTransport extends Omit<FeedTransport, 'send'> {
-  send(type: string, json: string, cursor: string): void;
+  send(message: SessionFeedOutgoing, cursor: string): void;
+  /** The socket (or response) whose writes of one window go out together. */
+  corkable: Corkable;
+}
+
+/** One message as a transport sends it. */
+export interface SessionFeedOutgoing {
+  type: string;
+  json: string;
+  /** The JSON already encoded, when it is shared by many connections. */
+  bytes?: Buffer;
 }
 
 export interface SessionFeedConnection {
@@ -29,16 +40,19 @@ export interface SessionFeedConnection {
 export function sessionFeedConnection(options: FeedRouteOptions, transport: SessionFeedTransport): SessionFeedConnection {
   const { context, relay, openFeeds } = options;
   let feedClose: (() => void) | undefined;
-  let held: Array<[type: string, json: string, cursor: string]> | undefined = [];
+  let held: Array<[message: SessionFeedOutgoing, cursor: string]> | undefined = [];
   const end = (): void => {
     feedClose?.();
     openFeeds.delete(end);
     transport.close();
   };
   openFeeds.add(end);
-  const deliver = (type: string, json: string, cursor: string): void => {
-    transport.send(type, json, cursor);
-    if (transport.bufferedBytes() > MAX_BUFFERED_BYTES) end();
+  const deliver = (message: SessionFeedOutgoing, cursor: string): void => {
+    options.coalescer.write(transport.corkable, () => {
+      if (!openFeeds.has(end)) return;
+      transport.send(message, cursor);
+      if (transport.bufferedBytes() > MAX_BUFFERED_BYTES) end();
+    });
   };
 
   const open = async (request: SessionFeedRequest): Promise<boolean> => {
@@ -59,8 +73,8 @@ export function sessionFeedConnection(options: FeedRouteOptions, transport: Sess
         if (visible === undefined) return;
         const item = sessionFeedItem(visible);
         if (item === undefined || (request.sessionId !== undefined && item.sessionId !== request.sessionId)) return;
-        if (held !== undefined) held.push([item.type, item.json, cursor]);
-        else deliver(item.type, item.json, cursor);
+        if (held !== undefined) held.push([item, cursor]);
+        else deliver(item, cursor);
       },
     });
     feedClose = feed.close;
@@ -68,11 +82,11 @@ export function sessionFeedConnection(options: FeedRouteOptions, transport: Sess
       // On failure the caller ends the connection: held messages are never sent without their init.
       const sessions = await readInitSessions(context.database, request);
       const init: SessionFeedInit = { type: 'init', sessions };
-      if (openFeeds.has(end)) deliver('init', JSON.stringify(init), startCursor);
+      deliver({ type: 'init', json: JSON.stringify(init) }, startCursor);
     }
     const pending = held ?? [];
     held = undefined;
-    for (const [type, json, cursor] of pending) if (openFeeds.has(end)) deliver(type, json, cursor);
+    for (const [message, cursor] of pending) deliver(message, cursor);
     if (openFeeds.has(end)) return true;
     feed.close();
     return false;

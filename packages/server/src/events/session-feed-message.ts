@@ -4,6 +4,8 @@ import type { PublishedEvent } from './bus-event.ts';
 export interface SessionFeedItem {
   type: string;
   json: string;
+  /** The JSON as UTF-8, encoded once for every WebSocket that sends it. */
+  bytes: Buffer;
   sessionId: string | undefined;
 }
 
@@ -50,7 +52,8 @@ function render(event: PublishedEvent): SessionFeedItem | undefined {
 }
 
 function item(type: string, message: Record<string, unknown>, sessionId: unknown): SessionFeedItem {
-  return { type, json: JSON.stringify(message), sessionId: typeof sessionId === 'string' ? sessionId : undefined };
+  const json = JSON.stringify(message);
+  return { type, json, bytes: Buffer.from(json), sessionId: typeof sessionId === 'string' ? sessionId : undefined };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

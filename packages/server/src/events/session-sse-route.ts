@@ -51,8 +51,9 @@ export const sessionSseRoute: RoutePlugin<FeedRouteOptions> = async (app, option
       const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);
       heartbeat.unref();
       const connection = sessionFeedConnection(options, {
-        send: (type, json, cursor) => response.write(`id: ${cursor}\nevent: ${type}\ndata: ${json}\n\n`),
+        send: (message, cursor) => response.write(`id: ${cursor}\nevent: ${message.type}\ndata: ${message.json}\n\n`),
         bufferedBytes: () => response.writableLength,
+        corkable: response,
         close: () => {
           clearInterval(heartbeat);
           if (!response.writableEnded) response.end();

@@ -115,8 +115,10 @@ export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options
   async function runSessionFeed(socket: WebSocket, request: FastifyRequest, sessionRequest: SessionFeedRequest): Promise<void> {
     let heartbeat: NodeJS.Timeout | undefined;
     const connection = sessionFeedConnection(options, {
-      send: (_type, json) => socket.send(json),
+      send: (message) => socket.send(message.bytes ?? message.json, { binary: false }),
       bufferedBytes: () => socket.bufferedAmount,
+      // The upgraded request's socket is the one the WebSocket writes its frames to.
+      corkable: request.raw.socket,
       close: () => {
         clearInterval(heartbeat);
         if (socket.readyState === socket.OPEN) socket.close(GOING_AWAY, 'server closing');

@@ -253,6 +253,6 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     expect(seedFeed.messages.slice(1).map(summary)).toEqual(['event S1']);
     // The authority topics stay the zone feed's default.
     const defaults = await fetch(`${url}/zones/zone_a/events?topics=nope`, { headers: bearer(operator) });
-    expect((await defaults.json()).error_description).toContain(TIMELINE_TOPIC);
+    expect(((await defaults.json()) as { error_description: string }).error_description).toContain(TIMELINE_TOPIC);
   });
 });
