@@ -32,7 +32,9 @@ export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOp
     onListenerError: (error) => context.logger.warn({ err: error }, 'live feed listener failed'),
   });
   const openFeeds = new Set<() => void>();
-  const coalescer = createWriteCoalescer(options.coalesceWindowMs ?? 10);
+  const coalescer = createWriteCoalescer(options.coalesceWindowMs ?? 10, (error) =>
+    context.logger.warn({ err: error }, 'live feed write failed'),
+  );
   const routeOptions = { context, relay, openFeeds, heartbeatMs: options.heartbeatMs ?? 15_000, coalescer };
 
   await app.register(websocket);

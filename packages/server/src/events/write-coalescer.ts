@@ -17,7 +17,7 @@ export interface WriteCoalescer {
  * server's CPU was `writev`); a window of a few milliseconds turns each client's messages of that
  * window into one. One timer serves every socket; a window opens with its first write.
  */
-export function createWriteCoalescer(windowMs: number): WriteCoalescer {
+export function createWriteCoalescer(windowMs: number, onError: (error: unknown) => void = () => {}): WriteCoalescer {
   let pending = new Map<Corkable, Array<() => void>>();
   let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
@@ -27,11 +27,15 @@ export function createWriteCoalescer(windowMs: number): WriteCoalescer {
     pending = new Map();
     for (const [target, writes] of due) {
       target.cork();
-      try {
-        for (const write of writes) write();
-      } finally {
-        target.uncork();
+      // One failing write (a client gone mid-window) must not cost the others theirs.
+      for (const write of writes) {
+        try {
+          write();
+        } catch (error) {
+          onError(error);
+        }
       }
+      target.uncork();
     }
   };
   return {
