@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { createEventRelay } from './event-relay.ts';
 import { sseRoute } from './sse-route.ts';
+import type { SessionFeedSessions } from './session-feed-sessions.ts';
 import { sessionSseRoute } from './session-sse-route.ts';
 import { FEED_TOPICS } from './topics.ts';
 import { createWriteCoalescer } from './write-coalescer.ts';
@@ -12,6 +13,8 @@ export interface EventsPluginOptions {
   context: ServerContext;
   /** Interval of SSE comment heartbeats and WebSocket pings. @default 15000 */
   heartbeatMs?: number;
+  /** The sessions of the session feed (`init`, `?session_id=`), passed in by the Coordinator. */
+  sessions: SessionFeedSessions;
   /** How long the session feed gathers a client's messages into one write. @default 10 */
   coalesceWindowMs?: number;
 }
@@ -35,7 +38,7 @@ export async function eventsPlugin(app: FastifyInstance, options: EventsPluginOp
   const coalescer = createWriteCoalescer(options.coalesceWindowMs ?? 10, (error) =>
     context.logger.warn({ err: error }, 'live feed write failed'),
   );
-  const routeOptions = { context, relay, openFeeds, heartbeatMs: options.heartbeatMs ?? 15_000, coalescer };
+  const routeOptions = { context, relay, openFeeds, heartbeatMs: options.heartbeatMs ?? 15_000, coalescer, sessions: options.sessions };
 
   await app.register(websocket);
   await app.register(sseRoute, routeOptions);

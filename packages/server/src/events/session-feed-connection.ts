@@ -2,7 +2,6 @@ import { TIMELINE_TOPIC, type SessionFeedInit } from '@caracal/protocol';
 import { openEventFeed } from './event-feed.ts';
 import { MAX_BUFFERED_BYTES, type FeedTransport } from './feed-connection.ts';
 import { eventForViewer } from './feed-visibility.ts';
-import { readInitSessions } from './session-feed-init.ts';
 import { sessionFeedItem } from './session-feed-message.ts';
 import type { SessionFeedRequest } from './session-feed-request.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
@@ -80,7 +79,7 @@ export function sessionFeedConnection(options: FeedRouteOptions, transport: Sess
     feedClose = feed.close;
     if (request.cursor === undefined) {
       // On failure the caller ends the connection: held messages are never sent without their init.
-      const sessions = await readInitSessions(context.database, request);
+      const sessions = await options.sessions.list(request);
       const init: SessionFeedInit = { type: 'init', sessions };
       deliver({ type: 'init', json: JSON.stringify(init) }, startCursor);
     }

@@ -1,8 +1,8 @@
 import { TIMELINE_TOPIC } from '@caracal/protocol';
-import type { Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../http/server-error.ts';
 import { parseFeedCursor } from './feed-cursor.ts';
 import type { FeedViewer } from './feed-visibility.ts';
+import type { SessionFeedSessions } from './session-feed-sessions.ts';
 
 /** What a seed-feed connection asks for, checked before the stream or upgrade starts. */
 export interface SessionFeedRequest {
@@ -21,7 +21,7 @@ export interface SessionFeedRequest {
  * told apart from absence.
  */
 export async function parseSessionFeedRequest(
-  queryable: Queryable,
+  sessions: SessionFeedSessions,
   input: { zoneId: string; viewer: FeedViewer; sessionId: string | undefined; cursor: string | undefined },
 ): Promise<SessionFeedRequest> {
   let cursor: Map<string, string> | undefined;
@@ -31,15 +31,9 @@ export async function parseSessionFeedRequest(
     cursor = parsed;
   }
   if (input.sessionId !== undefined) {
-    const { rows } = await queryable.query<{ zone_id: string; application_id: string }>(
-      'SELECT zone_id, application_id FROM agent_sessions WHERE id = $1',
-      [input.sessionId],
-    );
-    const session = rows[0];
+    const owner = await sessions.ownerOf(input.sessionId);
     const visible =
-      session !== undefined &&
-      session.zone_id === input.zoneId &&
-      (input.viewer.operator || session.application_id === input.viewer.applicationId);
+      owner !== undefined && owner.zoneId === input.zoneId && (input.viewer.operator || owner.applicationId === input.viewer.applicationId);
     if (!visible) throw notFound(`no session ${input.sessionId} in this zone`);
   }
   return { zoneId: input.zoneId, viewer: input.viewer, sessionId: input.sessionId, cursor };

@@ -30,7 +30,7 @@ export const sessionSseRoute: RoutePlugin<FeedRouteOptions> = async (app, option
       const principal = principals.get(request);
       // Unreachable (preValidation ran), but a feed never opens without knowing its viewer.
       if (principal === undefined) throw unauthorized('a bearer mandate is required');
-      const feedRequest = await parseSessionFeedRequest(context.database, {
+      const feedRequest = await parseSessionFeedRequest(options.sessions, {
         zoneId: principal.zoneId,
         viewer: feedViewerOf(principal),
         sessionId: request.query.session_id,

@@ -72,7 +72,7 @@ export const webSocketRoute: RoutePlugin<FeedRouteOptions> = async (app, options
     if (query.topics !== undefined || query.cursor !== undefined) {
       throw badRequest('topics and cursor belong to the zone feed: add zone_id (without it, /ws is the session feed)');
     }
-    const sessionRequest = await parseSessionFeedRequest(context.database, {
+    const sessionRequest = await parseSessionFeedRequest(options.sessions, {
       zoneId: principal.zoneId,
       viewer,
       sessionId: query.session_id,
