@@ -153,5 +153,13 @@ export { CreateZoneBody, DisplayName, Zone, ZonePage } from './sts/zone.ts';
 
 // Live feeds (SSE and WebSocket) and the health routes.
 export { FeedEvent, FeedReady } from './feeds/feed-event.ts';
-export { EventsHeaders, EventsParams, EventsQuery, FEED_CURSOR_MAX_LENGTH, WebSocketQuery } from './feeds/feed-query.ts';
+export { EventsHeaders, EventsParams, EventsQuery, FEED_CURSOR_MAX_LENGTH, SessionFeedQuery, WebSocketQuery } from './feeds/feed-query.ts';
+export {
+  SessionFeedEvent,
+  SessionFeedInit,
+  SessionFeedMessage,
+  SessionFeedRunFailed,
+  SessionFeedSessionChange,
+  SessionFeedSessionDeleted,
+} from './feeds/session-feed-message.ts';
 export { Health, Readiness } from './health.ts';

@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { coordinatorPlugin } from './coordinator/plugin.ts';
+import { seedFeedSessions } from './coordinator/timeline/seed-feed-sessions.ts';
 import { eventsPlugin } from './events/plugin.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthPlugin } from './http/health-plugin.ts';
@@ -72,7 +73,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   await app.register(healthPlugin, { context });
   await app.register(stsPlugin, { context });
   await app.register(coordinatorPlugin, { context });
-  await app.register(eventsPlugin, { context });
+  await app.register(eventsPlugin, { context, sessions: seedFeedSessions(context.database) });
   return app;
 }
 

@@ -5,7 +5,7 @@ import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
 import { restoreEmbeddedBus } from './events/embedded-bus-restore.ts';
 import { openEventBus } from './events/open-event-bus.ts';
-import { ALL_TOPICS } from './events/topics.ts';
+import { FEED_TOPICS } from './events/topics.ts';
 import type { JobSettings } from './jobs/job-settings.ts';
 import { startJobs } from './jobs/start-jobs.ts';
 import { attachServerContext, serverContextOf, type ServerContext } from './server-context.ts';
@@ -125,7 +125,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let jobs: { stop(): Promise<void> } | undefined;
   try {
     // Before the feeds and the publisher run: the embedded bus gets back what it published last time.
-    await restoreEmbeddedBus({ database, bus, signingSecret: config.eventSigningSecret, now: Date.now(), topics: ALL_TOPICS });
+    await restoreEmbeddedBus({ database, bus, signingSecret: config.eventSigningSecret, now: Date.now(), topics: FEED_TOPICS });
     await app.listen({ port: options.port ?? 4000, host });
     const address = app.server.address() as AddressInfo;
     const { url, issuer, notice } = listeningAddress(host, address.port, options.issuer);

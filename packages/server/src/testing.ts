@@ -6,3 +6,5 @@ export { openDatabase, type OpenDatabaseOptions } from './db/open-database.ts';
 export { enqueueEvents, type OutboxEvent } from './events/enqueue-event.ts';
 export type { BusEntry, EventBus } from './events/event-bus.ts';
 export { serverContextOf, type ServerContext } from './server-context.ts';
+export { appendTimelineEvents } from './coordinator/timeline/timeline-repository.ts';
+export type { TimelineEntry } from './coordinator/timeline/timeline-entry.ts';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name } from '../primitives.ts';
+import { AgentSessionId, Name } from '../primitives.ts';
 
 /** Longest resume cursor a feed reads: one `topic@streamId` pair per topic. */
 export const FEED_CURSOR_MAX_LENGTH = 4096;
@@ -28,11 +28,24 @@ export type EventsQuery = Static<typeof EventsQuery>;
 export const EventsHeaders = Type.Object({ 'last-event-id': Type.Optional(Cursor) });
 export type EventsHeaders = Static<typeof EventsHeaders>;
 
-/** `GET /ws?zone_id=…&topics=…&cursor=…` (WebSocket). */
+/**
+ * `GET /ws` (WebSocket). With `zone_id` it is the zone feed (`topics`, `cursor`); without it, the
+ * seed-001 session feed of the bearer's zone (`session_id` filters to one session). Which
+ * parameters go with which protocol is checked by the route, so a mix is a clear 400.
+ */
 export const WebSocketQuery = Type.Object({
-  zone_id: Name,
+  zone_id: Type.Optional(Name),
   topics: Type.Optional(Topics),
   cursor: Type.Optional(Cursor),
+  session_id: Type.Optional(AgentSessionId),
   access_token: Type.Optional(AccessToken),
 });
 export type WebSocketQuery = Static<typeof WebSocketQuery>;
+
+/** `GET /sse/sessions`: one session's messages only (`session_id`), the resume cursor, the mandate. */
+export const SessionFeedQuery = Type.Object({
+  session_id: Type.Optional(AgentSessionId),
+  last_event_id: Type.Optional(Cursor),
+  access_token: Type.Optional(AccessToken),
+});
+export type SessionFeedQuery = Static<typeof SessionFeedQuery>;

@@ -16,6 +16,8 @@ export interface EventFeedOptions {
   cursor?: ReadonlyMap<string, string>;
   /** Called for every event, in stream order per topic, with the cursor to resume after it. */
   onEvent: (event: PublishedEvent, cursor: string) => void;
+  /** Called once the starting position is fixed (before any `onEvent`), with its cursor. */
+  onPositioned?: (cursor: string) => void;
   /** Entries per backfill read. @default 500 */
   pageSize?: number;
 }
@@ -66,6 +68,7 @@ export async function openEventFeed(options: EventFeedOptions): Promise<EventFee
   try {
     await relay.start();
     for (const topic of topics) positions.set(topic, options.cursor?.get(topic) ?? (await bus.latestId(topic)));
+    options.onPositioned?.(formatFeedCursor(positions));
     for (const topic of topics) {
       for (;;) {
         const entries = await bus.read(topic, { afterId: positions.get(topic)!, limit: pageSize });

@@ -4,7 +4,7 @@ import { eventForViewer, type FeedViewer } from './feed-visibility.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
 
 /** A client this far behind is cut off; it resumes from its last cursor instead of growing memory. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** What a feed connection writes to: an SSE response or a WebSocket. */
 export interface FeedTransport {

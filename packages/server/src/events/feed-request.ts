@@ -1,7 +1,7 @@
 import type { FeedEvent } from '@caracal/protocol';
 import { badRequest } from '../http/server-error.ts';
 import { parseFeedCursor } from './feed-cursor.ts';
-import { ALL_TOPICS } from './topics.ts';
+import { ALL_TOPICS, FEED_TOPICS } from './topics.ts';
 
 /** What a feed request asks for, validated (bad input is a 400, never a 5xx). */
 export interface FeedRequest {
@@ -10,15 +10,15 @@ export interface FeedRequest {
 }
 
 /**
- * `topics=a,b` (default: all four) and a resume cursor from a header or the query, whose shapes
+ * `topics=a,b` (default: the four authority topics; the session timeline only by name) and a resume cursor from a header or the query, whose shapes
  * the route's schema checked: here they are checked against the topics this server publishes.
  */
 export function parseFeedRequest(input: { topics: string | undefined; cursor: string | undefined }): FeedRequest {
   let topics: string[] = [...ALL_TOPICS];
   if (input.topics !== undefined) {
     const requested = input.topics.split(',').map((topic) => topic.trim()).filter((topic) => topic !== '');
-    const unknown = requested.filter((topic) => !(ALL_TOPICS as readonly string[]).includes(topic));
-    if (unknown.length > 0) throw badRequest(`unknown topic ${unknown[0]}; topics are ${ALL_TOPICS.join(', ')}`);
+    const unknown = requested.filter((topic) => !FEED_TOPICS.includes(topic));
+    if (unknown.length > 0) throw badRequest(`unknown topic ${unknown[0]}; topics are ${FEED_TOPICS.join(', ')}`);
     if (requested.length > 0) topics = [...new Set(requested)];
   }
   let cursor: Map<string, string> | undefined;

@@ -7,6 +7,8 @@ import { parseFeedRequest } from './feed-request.ts';
 import { feedViewerOf, type FeedViewer } from './feed-visibility.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { unauthorized } from '../http/server-error.ts';
+import type { SessionFeedSessions } from './session-feed-sessions.ts';
+import type { WriteCoalescer } from './write-coalescer.ts';
 
 export interface FeedRouteOptions {
   context: ServerContext;
@@ -14,6 +16,10 @@ export interface FeedRouteOptions {
   /** Open feeds, each with the function that ends it (for shutdown). */
   openFeeds: Set<() => void>;
   heartbeatMs: number;
+  /** Batches the session feed's writes per client (the zone feed writes at once). */
+  coalescer: WriteCoalescer;
+  /** The sessions the session feed lists and filters by. */
+  sessions: SessionFeedSessions;
 }
 
 /**

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBusEntry } from '../../src/events/bus-event.ts';
 import { restoreEmbeddedBus } from '../../src/events/embedded-bus-restore.ts';
 import { createMemoryEventBus } from '../../src/events/memory-event-bus.ts';
-import { ALL_TOPICS, Topics } from '../../src/events/topics.ts';
+import { TIMELINE_TOPIC } from '@caracal/protocol';
+import { ALL_TOPICS, FEED_TOPICS, Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { openEventBackend, type EventBackend } from './support/event-backend.ts';
 
@@ -76,5 +77,18 @@ describe.each(testBackends())('restoring the embedded bus from the outbox on $na
     expect(await restoreEmbeddedBus({ database: events.database, bus, signingSecret: SECRET, now: NOW, topics: ALL_TOPICS })).toBe(2500);
     const entries = await bus.read(Topics.sessionsRevoke, { afterId: '0', limit: 3000 });
     expect(entries.map((entry) => JSON.parse(entry.fields.payload!).n)).toEqual(Array.from({ length: 2500 }, (_, index) => index + 1));
+  });
+
+  it('restores the session timeline too (its feeds resume across a restart), only the topics asked for, at most the newest rows per topic', async () => {
+    await row(Topics.sessionsRevoke, 'published', 3 * HOUR, 0);
+    for (let n = 1; n <= 5; n += 1) await row(TIMELINE_TOPIC, 'published', 3 * HOUR - n * 1000, n);
+    await row('caracal.unknown.topic', 'published', HOUR, 6);
+    const bus = createMemoryEventBus({ now: () => NOW });
+    expect(await restoreEmbeddedBus({ database: events.database, bus, signingSecret: SECRET, now: NOW, topics: FEED_TOPICS, maxEntriesPerTopic: 3 })).toBe(4);
+    const timeline = await bus.read(TIMELINE_TOPIC, { afterId: '0', limit: 10 });
+    expect(timeline.map((entry) => JSON.parse(entry.fields.payload!).n)).toEqual([3, 4, 5]);
+    expect(Number(timeline[0]!.id.split('-')[0])).toBe(NOW - 3 * HOUR + 3000);
+    expect(await bus.read(Topics.sessionsRevoke, { afterId: '0', limit: 10 })).toHaveLength(1);
+    expect(await bus.latestId('caracal.unknown.topic')).toBe('0-0');
   });
 });

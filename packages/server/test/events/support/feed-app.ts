@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_LIMITS, type ServerConfig } from '../../../src/config.ts';
 import type { Database } from '../../../src/db/database.ts';
 import type { EventBus } from '../../../src/events/event-bus.ts';
+import { seedFeedSessions } from '../../../src/coordinator/timeline/seed-feed-sessions.ts';
 import { eventsPlugin } from '../../../src/events/plugin.ts';
 import { installErrorHandler } from '../../../src/http/error-handler.ts';
 import type { ServerContext } from '../../../src/server-context.ts';
@@ -39,7 +40,7 @@ export async function startFeedApp(options: { database: Database; bus: EventBus;
     now: Date.now,
   };
   installErrorHandler(app);
-  await app.register(eventsPlugin, { context, heartbeatMs: options.heartbeatMs ?? 60_000 });
+  await app.register(eventsPlugin, { context, sessions: seedFeedSessions(options.database), heartbeatMs: options.heartbeatMs ?? 60_000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, context };
 }

@@ -2,6 +2,8 @@ import { waitFor } from '../../helpers/wait-for.ts';
 
 export interface SseMessage {
   id: string | undefined;
+  /** The `event:` name; undefined for unnamed events. */
+  event?: string | undefined;
   data: string;
 }
 
@@ -14,7 +16,7 @@ export interface SseReady {
 export interface SseStream {
   status: number;
   headers: Headers;
-  /** Unnamed events (what EventSource's onmessage sees). */
+  /** Every event but `ready`, named (the session feed's) or not (what EventSource's onmessage sees). */
   messages: SseMessage[];
   comments: string[];
   /** Resolves with the `ready` event once the feed is live. */
@@ -56,7 +58,7 @@ export async function openSseStream(url: string, headers: Record<string, string>
             else if (line.startsWith('data: ')) data.push(line.slice(6));
           }
           if (event === 'ready') markReady({ id });
-          else if (data.length > 0) messages.push({ id, data: data.join('\n') });
+          else if (data.length > 0) messages.push(event === undefined ? { id, data: data.join('\n') } : { id, event, data: data.join('\n') });
         }
       }
     } catch {

@@ -187,7 +187,17 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   'GET /events/:session_id': [(f) => ({ headers: user(f), params: { session_id: f.session }, query: { ...page, event_type: 'message' } })],
   'GET /zones/:zoneId/events': [(f) => ({ headers: user(f), params: zone(f), query: { topics: 'caracal.agents.lifecycle' } })],
   // Without an upgrade this is a plain GET; the checks before the upgrade still run.
-  'GET /ws': [(f) => ({ query: { zone_id: f.zoneId, access_token: f.token, topics: 'caracal.agents.lifecycle' } })],
+  'GET /ws': [
+    (f) => ({ query: { zone_id: f.zoneId, access_token: f.token, topics: 'caracal.agents.lifecycle' } }),
+    // Without zone_id: the seed-001 session feed of the bearer's zone.
+    (f) => ({ query: { access_token: f.token } }),
+    (f) => ({ query: { access_token: f.token, session_id: f.session } }),
+  ],
+  'GET /sse/sessions': [
+    (f) => ({ headers: user(f), query: {} }),
+    (f) => ({ headers: user(f), query: { session_id: f.session } }),
+    (f) => ({ query: { access_token: f.token, session_id: f.session, last_event_id: 'caracal.sessions.timeline@0-0' } }),
+  ],
 };
 
 /** Creates the zone, records and tokens the base requests aim at. */
