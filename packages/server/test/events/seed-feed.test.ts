@@ -8,6 +8,7 @@ import type { EventBus } from '../../src/events/event-bus.ts';
 import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openEventBackend, type EventBackend } from './support/event-backend.ts';
 import { tokenFor } from './support/fake-token-verifier.ts';
 import { FEED_SECRET, startFeedApp } from './support/feed-app.ts';
@@ -192,6 +193,17 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     const fromInit = await sse(`?last_event_id=${encodeURIComponent(kept[0]!.id!)}`, bearer(operator));
     await fromInit.waitForMessages(written.length);
     expect(fromInit.messages.map((message) => (JSON.parse(message.data) as Message).data).map((data) => (data as Message).id)).toEqual(written);
+  });
+
+  it('starts over with init when the cursor is older than what the bus still holds (a replay would have a hole)', async () => {
+    await append(S1);
+    await waitFor(async () => (await bus.latestId(TIMELINE_TOPIC)) !== '0-0', { what: 'a timeline entry on the bus' });
+    const stale = await sse('', { ...bearer(operator), 'last-event-id': `${TIMELINE_TOPIC}@1-0` });
+    await stale.waitForMessages(1);
+    expect(stale.messages[0]!.event).toBe('init');
+    const id = await append(S2);
+    await stale.waitForMessages(2);
+    expect(sseMessages(stale).slice(1)).toEqual([expect.objectContaining({ type: 'event', data: expect.objectContaining({ id }) })]);
   });
 
   it('filters to one session with ?session_id=', async () => {
