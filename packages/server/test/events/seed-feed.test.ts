@@ -46,7 +46,7 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
   beforeAll(async () => {
     events = await openEventBackend(backend);
     bus = await events.openBus();
-    const started = await startFeedApp({ database: events.database, bus });
+    const started = await startFeedApp({ database: events.database, bus, cors: true });
     url = started.url;
     publisher = createOutboxPublisher({ database: events.database, bus, signingSecret: FEED_SECRET, publisherId: 'seed-feeds', pollIntervalMs: 20 });
     await publisher.start();
@@ -170,6 +170,14 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     expect(socket.messages[3]).toMatchObject({ type: 'session_updated', session: { session_id: S2, status: 'running', authority_status: 'active', application_id: 'app_one' } });
     expect(socket.messages[6]).toEqual({ type: 'run_failed', run_id: 'run_1', session_id: S3, error: 'boom' });
     expect(socket.messages[7]).toEqual({ type: 'session_deleted', session_id: S1 });
+  });
+
+  it('answers a page on another origin with the CORS headers on both SSE feeds (the streams are written raw)', async () => {
+    for (const path of ['/sse/sessions', '/zones/zone_a/events']) {
+      const stream = await openSseStream(`${url}${path}?access_token=${operator}`, { origin: 'http://dashboard.example' });
+      opened.push(stream);
+      expect({ path, status: stream.status, origin: stream.headers.get('access-control-allow-origin') }).toEqual({ path, status: 200, origin: '*' });
+    }
   });
 
   it('replays exactly what an SSE client missed when it reconnects with Last-Event-ID, without init', async () => {
