@@ -21,11 +21,14 @@ const S1 = sessionIdAt(1);
 const S2 = sessionIdAt(2);
 const S3 = sessionIdAt(3);
 const S4 = sessionIdAt(4);
+/** Deleted from the seed views (DELETE /sessions/{id}): in no init, refused as a filter. */
+const S5 = sessionIdAt(5);
 const OWNERS: Record<string, [zone: string, application: string]> = {
   [S1]: ['zone_a', 'app_one'],
   [S2]: ['zone_a', 'app_one'],
   [S3]: ['zone_a', 'app_two'],
   [S4]: ['zone_b', 'app_one'],
+  [S5]: ['zone_a', 'app_one'],
 };
 
 const operator = tokenFor('zone_a');
@@ -50,10 +53,11 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     url = started.url;
     publisher = createOutboxPublisher({ database: events.database, bus, signingSecret: FEED_SECRET, publisherId: 'seed-feeds', pollIntervalMs: 20 });
     await publisher.start();
-    for (const [index, id] of [S1, S2, S3, S4].entries()) {
+    for (const [index, id] of [S1, S2, S3, S4, S5].entries()) {
       const [zoneId, applicationId] = OWNERS[id]!;
       await insertSeedSession(events.database, { id, zoneId, applicationId, spawnedAt: new Date(Date.UTC(2026, 11, 4, 10, index)).toISOString() });
     }
+    await events.database.query('UPDATE agent_sessions SET seed_deleted_at = now() WHERE id = $1', [S5]);
     close = async () => {
       await publisher.stop();
       await started.app.close();
@@ -125,6 +129,7 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
       [`?session_id=${S4}&access_token=${operator}`, {}, 404, 'not_found'],
       [`?session_id=${S3}&access_token=${appOne}`, {}, 404, 'not_found'],
       [`?session_id=${sessionIdAt(99)}&access_token=${operator}`, {}, 404, 'not_found'],
+      [`?session_id=${S5}&access_token=${operator}`, {}, 404, 'not_found'],
     ];
     for (const [query, headers, status, error] of checks) {
       const stream = await fetch(`${url}/sse/sessions${query}`, { headers });
