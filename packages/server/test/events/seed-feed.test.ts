@@ -209,8 +209,10 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
   });
 
   it('starts over with init when the cursor is older than what the bus still holds (a replay would have a hole)', async () => {
-    await append(S1);
-    await waitFor(async () => (await bus.latestId(TIMELINE_TOPIC)) !== '0-0', { what: 'a timeline entry on the bus' });
+    const earlier = await append(S1);
+    const onBus = async (): Promise<boolean> =>
+      (await bus.read(TIMELINE_TOPIC, { afterId: '0', limit: 100_000 })).some((entry) => (JSON.parse(entry.fields.payload!) as { id?: number }).id === earlier);
+    await waitFor(onBus, { what: 'the earlier event on the bus' });
     const stale = await sse('', { ...bearer(operator), 'last-event-id': `${TIMELINE_TOPIC}@1-0` });
     await stale.waitForMessages(1);
     expect(stale.messages[0]!.event).toBe('init');
