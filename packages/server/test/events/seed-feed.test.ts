@@ -103,6 +103,7 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     await events.database.transaction((transaction) =>
       enqueueEvents(transaction, [
         { topic: TIMELINE_TOPIC, type: 'run_failed', zoneId: 'zone_a', payload: { run_id: 'run_1', session_id: S3, error: 'boom', zone_id: 'zone_a', application_id: 'app_two' } },
+        { topic: TIMELINE_TOPIC, type: 'not_for_the_seed_feed', zoneId: 'zone_a', payload: { session_id: S3, zone_id: 'zone_a', application_id: 'app_two' } },
       ]),
     );
     await events.database.transaction((transaction) => enqueueSessionDeleted(transaction, { zoneId: 'zone_a', applicationId: 'app_one', sessionId: S1 }));
