@@ -1,9 +1,11 @@
 import { TIMELINE_TOPIC, type SessionFeedInit } from '@caracal/protocol';
+import type { EventBus } from './event-bus.ts';
 import { openEventFeed } from './event-feed.ts';
 import { MAX_BUFFERED_BYTES, type FeedTransport } from './feed-connection.ts';
 import { eventForViewer } from './feed-visibility.ts';
 import { sessionFeedItem } from './session-feed-message.ts';
 import type { SessionFeedRequest } from './session-feed-request.ts';
+import { compareStreamIds } from './stream-id.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
 import type { Corkable } from './write-coalescer.ts';
 
@@ -34,7 +36,8 @@ export interface SessionFeedConnection {
  * topic. A fresh connection gets `init` first: the session list is read AFTER the feed's position
  * is fixed and every message from that position is held back until `init` is sent, so a change is
  * never missed between the list and the messages (one committed meanwhile may show in both, as
- * the same state). A resumed connection gets no `init`: exactly the messages after its cursor.
+ * the same state). A resumed connection gets no `init`: exactly the messages after its cursor
+ * (unless the bus no longer holds them all: then it starts over as a fresh one).
  */
 export function sessionFeedConnection(options: FeedRouteOptions, transport: SessionFeedTransport): SessionFeedConnection {
   const { context, relay, openFeeds } = options;
@@ -55,6 +58,7 @@ export function sessionFeedConnection(options: FeedRouteOptions, transport: Sess
   };
 
   const open = async (request: SessionFeedRequest): Promise<boolean> => {
+    const resumeFrom = (await resumable(context.bus, request.cursor)) ? request.cursor : undefined;
     let startCursor = '';
     const feed = await openEventFeed({
       bus: context.bus,
@@ -62,7 +66,7 @@ export function sessionFeedConnection(options: FeedRouteOptions, transport: Sess
       signingSecret: context.config.eventSigningSecret,
       topics: [TIMELINE_TOPIC],
       zoneId: request.zoneId,
-      cursor: request.cursor,
+      cursor: resumeFrom,
       onPositioned: (cursor) => {
         startCursor = cursor;
       },
@@ -77,7 +81,7 @@ export function sessionFeedConnection(options: FeedRouteOptions, transport: Sess
       },
     });
     feedClose = feed.close;
-    if (request.cursor === undefined) {
+    if (resumeFrom === undefined) {
       // On failure the caller ends the connection: held messages are never sent without their init.
       const sessions = await options.sessions.list(request);
       const init: SessionFeedInit = { type: 'init', sessions };
@@ -91,4 +95,19 @@ export function sessionFeedConnection(options: FeedRouteOptions, transport: Sess
     return false;
   };
   return { end, open };
+}
+
+/**
+ * Whether the bus still holds everything after `cursor`. A cursor older than the oldest entry
+ * the stream keeps (trimmed at 100,000 entries, minutes at a high rate) would replay with a hole
+ * in it; such a connection starts over as a fresh one (`init`, then live) instead. `0-0` is the
+ * cursor of a feed that started on an empty stream: everything since is still there unless the
+ * stream was trimmed, which the bus cannot tell, so it resumes.
+ */
+async function resumable(bus: EventBus, cursor: ReadonlyMap<string, string> | undefined): Promise<boolean> {
+  const position = cursor?.get(TIMELINE_TOPIC);
+  if (position === undefined) return false;
+  if (position === '0-0') return true;
+  const [oldest] = await bus.read(TIMELINE_TOPIC, { afterId: '0', limit: 1 });
+  return oldest === undefined || compareStreamIds(position, oldest.id) >= 0;
 }

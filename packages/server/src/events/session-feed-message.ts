@@ -17,7 +17,7 @@ const rendered = new WeakMap<PublishedEvent, SessionFeedItem | null>();
 
 /**
  * The seed-001 message for a timeline entry (`session_event` → `event`, the session changes as
- * they are, `run_failed` with its fields), or undefined for an entry the seed protocol does not
+ * they are, `run_…` with the run's fields), or undefined for an entry the seed protocol does not
  * carry. The outbox payload's `zone_id` and `application_id` (read by feed visibility) are not
  * part of the message.
  */
@@ -44,10 +44,10 @@ function render(event: PublishedEvent): SessionFeedItem | undefined {
     }
     case 'session_deleted':
       return item('session_deleted', { type: 'session_deleted', session_id: fields.session_id }, fields.session_id);
-    case 'run_failed':
-      return item('run_failed', { ...fields, type: 'run_failed' }, fields.session_id);
     default:
-      return undefined;
+      // Runs publish their state changes (`run_failed`, and whatever else `run_…` they add) with
+      // the run's fields, which the message carries beside its type.
+      return event.type.startsWith('run_') ? item(event.type, { ...fields, type: event.type }, fields.session_id) : undefined;
   }
 }
 

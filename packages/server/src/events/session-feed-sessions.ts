@@ -8,6 +8,6 @@ import type { FeedViewer } from './feed-visibility.ts';
 export interface SessionFeedSessions {
   /** The sessions a fresh connection starts from, newest first, as `viewer` may see them. */
   list(request: { zoneId: string; viewer: FeedViewer; sessionId: string | undefined }): Promise<SeedSession[]>;
-  /** The session's zone and application, or undefined when there is no such session. */
+  /** The session's zone and application, or undefined when there is no such session (or it was deleted). */
   ownerOf(sessionId: string): Promise<{ zoneId: string; applicationId: string } | undefined>;
 }

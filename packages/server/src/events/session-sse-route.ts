@@ -3,6 +3,7 @@ import type { RoutePlugin } from '../http/route-plugin.ts';
 import { unauthorized } from '../http/server-error.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { feedViewerOf } from './feed-visibility.ts';
+import { writeSseHead } from './sse-head.ts';
 import { sessionFeedConnection } from './session-feed-connection.ts';
 import { parseSessionFeedRequest } from './session-feed-request.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -39,13 +40,7 @@ export const sessionSseRoute: RoutePlugin<FeedRouteOptions> = async (app, option
 
       reply.hijack();
       const response = reply.raw;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': request.id,
-      });
+      writeSseHead(reply, request.id);
       response.write(': connected\n\n');
 
       const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);

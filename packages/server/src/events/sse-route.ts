@@ -1,6 +1,7 @@
 import { EventsHeaders, EventsParams, EventsQuery } from '@caracal/protocol';
 import type { ServerContext } from '../server-context.ts';
 import type { EventRelay } from './event-relay.ts';
+import { writeSseHead } from './sse-head.ts';
 import { feedConnection } from './feed-connection.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { parseFeedRequest } from './feed-request.ts';
@@ -49,13 +50,7 @@ export const sseRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
 
       reply.hijack();
       const response = reply.raw;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': request.id,
-      });
+      writeSseHead(reply, request.id);
       response.write(': connected\n\n');
 
       const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);

@@ -8,6 +8,7 @@ import type { EventBus } from '../../src/events/event-bus.ts';
 import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { openEventBackend, type EventBackend } from './support/event-backend.ts';
 import { tokenFor } from './support/fake-token-verifier.ts';
 import { FEED_SECRET, startFeedApp } from './support/feed-app.ts';
@@ -20,11 +21,14 @@ const S1 = sessionIdAt(1);
 const S2 = sessionIdAt(2);
 const S3 = sessionIdAt(3);
 const S4 = sessionIdAt(4);
+/** Deleted from the seed views (DELETE /sessions/{id}): in no init, refused as a filter. */
+const S5 = sessionIdAt(5);
 const OWNERS: Record<string, [zone: string, application: string]> = {
   [S1]: ['zone_a', 'app_one'],
   [S2]: ['zone_a', 'app_one'],
   [S3]: ['zone_a', 'app_two'],
   [S4]: ['zone_b', 'app_one'],
+  [S5]: ['zone_a', 'app_one'],
 };
 
 const operator = tokenFor('zone_a');
@@ -45,14 +49,15 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
   beforeAll(async () => {
     events = await openEventBackend(backend);
     bus = await events.openBus();
-    const started = await startFeedApp({ database: events.database, bus });
+    const started = await startFeedApp({ database: events.database, bus, cors: true });
     url = started.url;
     publisher = createOutboxPublisher({ database: events.database, bus, signingSecret: FEED_SECRET, publisherId: 'seed-feeds', pollIntervalMs: 20 });
     await publisher.start();
-    for (const [index, id] of [S1, S2, S3, S4].entries()) {
+    for (const [index, id] of [S1, S2, S3, S4, S5].entries()) {
       const [zoneId, applicationId] = OWNERS[id]!;
       await insertSeedSession(events.database, { id, zoneId, applicationId, spawnedAt: new Date(Date.UTC(2026, 11, 4, 10, index)).toISOString() });
     }
+    await events.database.query('UPDATE agent_sessions SET seed_deleted_at = now() WHERE id = $1', [S5]);
     close = async () => {
       await publisher.stop();
       await started.app.close();
@@ -98,6 +103,7 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     await events.database.transaction((transaction) =>
       enqueueEvents(transaction, [
         { topic: TIMELINE_TOPIC, type: 'run_failed', zoneId: 'zone_a', payload: { run_id: 'run_1', session_id: S3, error: 'boom', zone_id: 'zone_a', application_id: 'app_two' } },
+        { topic: TIMELINE_TOPIC, type: 'not_for_the_seed_feed', zoneId: 'zone_a', payload: { session_id: S3, zone_id: 'zone_a', application_id: 'app_two' } },
       ]),
     );
     await events.database.transaction((transaction) => enqueueSessionDeleted(transaction, { zoneId: 'zone_a', applicationId: 'app_one', sessionId: S1 }));
@@ -124,6 +130,7 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
       [`?session_id=${S4}&access_token=${operator}`, {}, 404, 'not_found'],
       [`?session_id=${S3}&access_token=${appOne}`, {}, 404, 'not_found'],
       [`?session_id=${sessionIdAt(99)}&access_token=${operator}`, {}, 404, 'not_found'],
+      [`?session_id=${S5}&access_token=${operator}`, {}, 404, 'not_found'],
     ];
     for (const [query, headers, status, error] of checks) {
       const stream = await fetch(`${url}/sse/sessions${query}`, { headers });
@@ -171,6 +178,14 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     expect(socket.messages[7]).toEqual({ type: 'session_deleted', session_id: S1 });
   });
 
+  it('answers a page on another origin with the CORS headers on both SSE feeds (the streams are written raw)', async () => {
+    for (const path of ['/sse/sessions', '/zones/zone_a/events']) {
+      const stream = await openSseStream(`${url}${path}?access_token=${operator}`, { origin: 'http://dashboard.example' });
+      opened.push(stream);
+      expect({ path, status: stream.status, origin: stream.headers.get('access-control-allow-origin') }).toEqual({ path, status: 200, origin: '*' });
+    }
+  });
+
   it('replays exactly what an SSE client missed when it reconnects with Last-Event-ID, without init', async () => {
     const first = await sse('', bearer(operator));
     await first.waitForMessages(1);
@@ -192,6 +207,19 @@ describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
     const fromInit = await sse(`?last_event_id=${encodeURIComponent(kept[0]!.id!)}`, bearer(operator));
     await fromInit.waitForMessages(written.length);
     expect(fromInit.messages.map((message) => (JSON.parse(message.data) as Message).data).map((data) => (data as Message).id)).toEqual(written);
+  });
+
+  it('starts over with init when the cursor is older than what the bus still holds (a replay would have a hole)', async () => {
+    const earlier = await append(S1);
+    const onBus = async (): Promise<boolean> =>
+      (await bus.read(TIMELINE_TOPIC, { afterId: '0', limit: 100_000 })).some((entry) => (JSON.parse(entry.fields.payload!) as { id?: number }).id === earlier);
+    await waitFor(onBus, { what: 'the earlier event on the bus' });
+    const stale = await sse('', { ...bearer(operator), 'last-event-id': `${TIMELINE_TOPIC}@1-0` });
+    await stale.waitForMessages(1);
+    expect(stale.messages[0]!.event).toBe('init');
+    const id = await append(S2);
+    await stale.waitForMessages(2);
+    expect(sseMessages(stale).slice(1)).toEqual([expect.objectContaining({ type: 'event', data: expect.objectContaining({ id }) })]);
   });
 
   it('filters to one session with ?session_id=', async () => {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_LIMITS, type ServerConfig } from '../../../src/config.ts';
 import type { Database } from '../../../src/db/database.ts';
@@ -24,8 +25,8 @@ export function testConfig(): ServerConfig {
   };
 }
 
-/** The events plugin alone on a real port, with test tokens and short heartbeats. */
-export async function startFeedApp(options: { database: Database; bus: EventBus; heartbeatMs?: number }): Promise<{
+/** The events plugin alone (CORS when asked) on a real port, with test tokens and short heartbeats. */
+export async function startFeedApp(options: { database: Database; bus: EventBus; heartbeatMs?: number; cors?: boolean }): Promise<{
   app: FastifyInstance;
   url: string;
   context: ServerContext;
@@ -40,6 +41,7 @@ export async function startFeedApp(options: { database: Database; bus: EventBus;
     now: Date.now,
   };
   installErrorHandler(app);
+  if (options.cors === true) await app.register(cors, { origin: '*' });
   await app.register(eventsPlugin, { context, sessions: seedFeedSessions(options.database), heartbeatMs: options.heartbeatMs ?? 60_000 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, context };
