@@ -17,7 +17,7 @@ import { appendTimelineEvents } from './timeline-repository.ts';
  * transaction with what they cause: a moved run status, and when it became terminal, the
  * termination of the Caracal session and its subtree (revocations pushed). Returns the events in
  * server order. A post that moves the run status locks the session row, so concurrent posts apply
- * their moves one after another.
+ * their moves one after another; any other post holds it against a concurrent delete only.
  */
 export async function postSessionEvents(
   context: ServerContext,
@@ -26,13 +26,13 @@ export async function postSessionEvents(
   events: readonly PostEventBody[],
 ): Promise<SessionEvent[]> {
   assertPostableEvents(events);
-  const lock = movesRunStatus(events);
+  const moves = movesRunStatus(events);
   let terminated = false;
   const posted = await retryingConcurrentChanges(() =>
     context.database.transaction(async (transaction) => {
       terminated = false;
-      const session = await requireSeedSession(transaction, principal, sessionId, { lock });
-      const next = lock ? runStatusAfter(session.run_status, events, sessionId) : session.run_status;
+      const session = await requireSeedSession(transaction, principal, sessionId, { lock: moves ? 'update' : 'key share' });
+      const next = moves ? runStatusAfter(session.run_status, events, sessionId) : session.run_status;
       const now = context.now();
       const appended = await appendTimelineEvents(
         transaction,

@@ -16,7 +16,7 @@ export async function updateSessionMetadata(
 ): Promise<SeedSession> {
   if (typeof body.last_resumed_at === 'string') parseTimestamp(body.last_resumed_at, 'last_resumed_at');
   return context.database.transaction(async (transaction) => {
-    await requireSeedSession(transaction, principal, sessionId, { lock: true });
+    await requireSeedSession(transaction, principal, sessionId, { lock: 'update' });
     await updateSeedMetadata(transaction, sessionId, body);
     await enqueueSessionChanges(transaction, 'session_updated', [sessionId]);
     return seedSessionView(await requireSeedSession(transaction, principal, sessionId));

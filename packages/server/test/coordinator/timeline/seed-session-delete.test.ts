@@ -124,6 +124,15 @@ describe.each(testBackends())('deleting seed sessions on $name', (backend) => {
     expect(byOperator.json().deleted_sessions.sort()).toEqual([root.session_id, foreignChild.session_id].sort());
   });
 
+  it('a session the Coordinator terminated shows run status stopped, so it can be deleted', async () => {
+    const { session_id: id } = await seed.create(tokens.one);
+    await seed.post(tokens.one, id, { event_type: 'run_start' });
+    const ended = await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${id}`, token: tokens.one });
+    expect(ended.statusCode).toBe(200);
+    expect((await seed.call('GET', `/sessions/${id}`, tokens.one)).json().session).toMatchObject({ status: 'stopped', authority_status: 'terminated' });
+    expect((await seed.call('DELETE', `/sessions/${id}`, tokens.one)).statusCode).toBe(200);
+  });
+
   it('refuses another application\'s session and a body with 4xx', async () => {
     const { session_id: id } = await seed.create(tokens.one);
     expect((await seed.call('DELETE', `/sessions/${id}`, tokens.two)).statusCode).toBe(404);

@@ -97,6 +97,17 @@ describe.each(testBackends())('session timelines on $name', (backend) => {
     expect(big.events.map((event: { result_data: number }) => event.result_data)).toEqual(Array.from({ length: 500 }, (_, index) => index));
   });
 
+  it('gives concurrent posts distinct ids in commit order and loses none', async () => {
+    const { session_id: id } = await seed.create(tokens.one);
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, index) => seed.post(tokens.one, id, index % 3 === 0 ? [{ event_type: 'a' }, { event_type: 'b' }] : { event_type: 'c' })),
+    );
+    const posted = answers.flatMap((answer) => (answer.events ?? [answer.event]) as Array<{ id: number }>).map((event) => event.id);
+    expect(new Set(posted).size).toBe(32);
+    const read = (await seed.call('GET', `/sessions/${id}/events?limit=500`, tokens.one)).json().events.map((event: { id: number }) => event.id);
+    expect(read).toEqual([...posted].sort((a, b) => a - b));
+  });
+
   it('filters by event type, source and time window', async () => {
     const { session_id: id } = await seed.create(tokens.one);
     await seed.post(tokens.one, id, [{ event_type: 'pre_tool' }, { event_type: 'message' }]);
