@@ -60,6 +60,9 @@ describe.each(testBackends())('seed sessions on $name', (backend) => {
     const again = await harness.call({ method: 'POST', url: '/sessions', token: tokens.one, body: {}, headers });
     expect(first.statusCode).toBe(201);
     expect(again.json().session.session_id).toBe(first.json().session.session_id);
+    const other = await harness.call({ method: 'POST', url: '/sessions', token: tokens.one, body: { project_dir: '/elsewhere' }, headers });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error).toBe('idempotency_key_reused');
   });
 
   it('lists newest first in pages, only the caller application\'s sessions, all of the zone for an operator', async () => {
