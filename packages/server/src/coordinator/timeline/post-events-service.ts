@@ -27,10 +27,8 @@ export async function postSessionEvents(
 ): Promise<SessionEvent[]> {
   assertPostableEvents(events);
   const moves = movesRunStatus(events);
-  let terminated = false;
   const posted = await retryingConcurrentChanges(() =>
     context.database.transaction(async (transaction) => {
-      terminated = false;
       const session = await requireSeedSession(transaction, principal, sessionId, { lock: moves ? 'update' : 'key share' });
       const next = moves ? runStatusAfter(session.run_status, events, sessionId) : session.run_status;
       const now = context.now();
@@ -38,20 +36,21 @@ export async function postSessionEvents(
         transaction,
         events.map((event) => agentEntry(session, event)),
         now,
+        { notify: false },
       );
-      if (next !== session.run_status) terminated = await moveRunStatus(transaction, principal, session, next, now);
+      if (next !== session.run_status) await moveRunStatus(transaction, principal, session, next, now);
       return appended;
     }),
   );
-  if (terminated) wakeOutboxPublishers(context.database);
+  wakeOutboxPublishers(context.database);
   return posted;
 }
 
 /**
  * Sets the run status and tells the seed feeds; a terminal status ends the session's authority
- * (its subtree's too: the Coordinator's termination). Returns whether a termination happened.
+ * (its subtree's too: the Coordinator's termination).
  */
-async function moveRunStatus(transaction: Transaction, principal: Principal, session: SeedSessionRecord, next: RunStatus, now: number): Promise<boolean> {
+async function moveRunStatus(transaction: Transaction, principal: Principal, session: SeedSessionRecord, next: RunStatus, now: number): Promise<void> {
   await setRunStatus(transaction, session.id, next);
   const ending = isTerminalRunStatus(next) && session.status !== 'terminated';
   const changed = ending ? await liveSubtree(transaction, session.id) : [session.id];
@@ -66,7 +65,6 @@ async function moveRunStatus(transaction: Transaction, principal: Principal, ses
     });
   }
   await enqueueSessionChanges(transaction, 'session_updated', changed);
-  return ending;
 }
 
 /** The session and its descendants whose authority has not ended yet (what a termination changes). */
