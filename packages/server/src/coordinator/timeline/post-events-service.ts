@@ -48,13 +48,12 @@ export async function postSessionEvents(
 
 /**
  * Sets the run status and tells the seed feeds; a terminal status ends the session's authority
- * (its subtree's too: the Coordinator's termination).
+ * (its subtree's too: the Coordinator's termination, which tells the feeds about every session it
+ * ends, this one with its new run status).
  */
 async function moveRunStatus(transaction: Transaction, principal: Principal, session: SeedSessionRecord, next: RunStatus, now: number): Promise<void> {
   await setRunStatus(transaction, session.id, next);
-  const ending = isTerminalRunStatus(next) && session.status !== 'terminated';
-  const changed = ending ? await liveSubtree(transaction, session.id) : [session.id];
-  if (ending) {
+  if (isTerminalRunStatus(next) && session.status !== 'terminated') {
     await terminateSession(transaction, {
       sessionId: session.id,
       zoneId: session.zone_id,
@@ -63,19 +62,7 @@ async function moveRunStatus(transaction: Transaction, principal: Principal, ses
       now,
       reason: `run_${next}`,
     });
+    return;
   }
-  await enqueueSessionChanges(transaction, 'session_updated', changed);
-}
-
-/** The session and its descendants whose authority has not ended yet (what a termination changes). */
-async function liveSubtree(transaction: Transaction, sessionId: string): Promise<string[]> {
-  const { rows } = await transaction.query<{ id: string }>(
-    `WITH RECURSIVE subtree (id) AS (
-       SELECT id FROM agent_sessions WHERE id = $1
-       UNION
-       SELECT child.id FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id WHERE child.status <> 'terminated')
-     SELECT id FROM subtree`,
-    [sessionId],
-  );
-  return rows.map((row) => row.id);
+  await enqueueSessionChanges(transaction, 'session_updated', [session.id]);
 }

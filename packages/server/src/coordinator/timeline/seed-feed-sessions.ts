@@ -33,7 +33,8 @@ async function readInitSessions(
   queryable: Queryable,
   request: { zoneId: string; viewer: FeedViewer; sessionId: string | undefined },
 ): Promise<SeedSession[]> {
-  const conditions = ['zone_id = $1'];
+  // Sessions deleted with DELETE /sessions/{id} have left the seed views.
+  const conditions = ['zone_id = $1', 'seed_deleted_at IS NULL'];
   const params: unknown[] = [request.zoneId];
   if (!request.viewer.operator) {
     params.push(request.viewer.applicationId);
