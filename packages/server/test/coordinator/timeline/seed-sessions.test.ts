@@ -163,6 +163,13 @@ describe.each(testBackends())('seed sessions on $name', (backend) => {
       [TIMELINE_TOPIC, session.session_id],
     );
     expect(outbox.rows.map((row) => row.payload.session.hostname)).toEqual(['box-1']);
+    const empty = await seed.call('PATCH', `/sessions/${session.session_id}/metadata`, tokens.one);
+    expect(empty.json()).toEqual(response.json());
+    const updatesAfter = await harness.database.query(
+      `SELECT 1 FROM caracal_outbox WHERE topic = $1 AND event_type = 'session_updated' AND payload->'session'->>'session_id' = $2`,
+      [TIMELINE_TOPIC, session.session_id],
+    );
+    expect(updatesAfter.rows).toHaveLength(1);
     const bad = await seed.call('PATCH', `/sessions/${session.session_id}/metadata`, tokens.one, { hostname: 7 });
     expect(bad.statusCode).toBe(400);
     const unknown = await seed.call('PATCH', `/sessions/${session.session_id}/metadata`, tokens.one, { zone: 'x' });
