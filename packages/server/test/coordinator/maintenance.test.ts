@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deleteFinishedHistory, expireSessionsAndEdges } from '../../src/coordinator/maintenance/index.ts';
+import { deleteExpiredTimelineEvents, deleteFinishedHistory, expireSessionsAndEdges } from '../../src/coordinator/maintenance/index.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { outboxEvents, useHarness } from './coordinator-harness.ts';
 
@@ -47,6 +47,8 @@ describe.each(testBackends())('coordinator job functions on $name', (backend) =>
     const live = await spawn({});
     await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${finished.agent_session_id}`, token: tokens.token });
     const cutoff = new Date(harness.clock.now() + 1);
+    // As the retention job does: timelines first, since a terminated session stays while its timeline does.
+    await deleteExpiredTimelineEvents(harness.database, cutoff);
     const deleted = await deleteFinishedHistory(harness.database, cutoff);
     expect(deleted.sessions).toBeGreaterThanOrEqual(2);
     expect(deleted.edges).toBeGreaterThanOrEqual(1);

@@ -44,7 +44,9 @@ export async function spawnSession(
   assertStorableFields(body, ['capabilities', 'labels', 'metadata']);
   assertSessionSidIsLabel(body.session_sid);
   const now = context.now();
-  return idempotentCreate(context, request, now, async (receiptFor) => {
+  // The seed fields are part of the request, so a retry with other ones is not the same request.
+  const fingerprinted = seed === undefined ? request : { ...request, body: { ...body, seed } };
+  return idempotentCreate(context, fingerprinted, now, async (receiptFor) => {
     if (body.parent_edge_id !== undefined && body.parent_id === undefined) {
       throw badRequest('parent_edge_id names what a child session derives from; it needs parent_id');
     }

@@ -17,7 +17,7 @@ import { appendTimelineEvents } from './timeline-repository.ts';
  * transaction with what they cause: a moved run status, and when it became terminal, the
  * termination of the Caracal session and its subtree (revocations pushed). Returns the events in
  * server order. A post that moves the run status locks the session row, so concurrent posts apply
- * their moves one after another.
+ * their moves one after another; any other post holds it against a concurrent delete only.
  */
 export async function postSessionEvents(
   context: ServerContext,
@@ -26,36 +26,34 @@ export async function postSessionEvents(
   events: readonly PostEventBody[],
 ): Promise<SessionEvent[]> {
   assertPostableEvents(events);
-  const lock = movesRunStatus(events);
-  let terminated = false;
+  const moves = movesRunStatus(events);
   const posted = await retryingConcurrentChanges(() =>
     context.database.transaction(async (transaction) => {
-      terminated = false;
-      const session = await requireSeedSession(transaction, principal, sessionId, { lock });
-      const next = lock ? runStatusAfter(session.run_status, events, sessionId) : session.run_status;
+      const session = await requireSeedSession(transaction, principal, sessionId, { lock: moves ? 'update' : 'key share' });
+      const next = moves ? runStatusAfter(session.run_status, events, sessionId) : session.run_status;
       const now = context.now();
       const appended = await appendTimelineEvents(
         transaction,
         events.map((event) => agentEntry(session, event)),
         now,
+        { notify: false },
       );
-      if (next !== session.run_status) terminated = await moveRunStatus(transaction, principal, session, next, now);
+      if (next !== session.run_status) await moveRunStatus(transaction, principal, session, next, now);
       return appended;
     }),
   );
-  if (terminated) wakeOutboxPublishers(context.database);
+  wakeOutboxPublishers(context.database);
   return posted;
 }
 
 /**
  * Sets the run status and tells the seed feeds; a terminal status ends the session's authority
- * (its subtree's too: the Coordinator's termination). Returns whether a termination happened.
+ * (its subtree's too: the Coordinator's termination, which tells the feeds about every session it
+ * ends, this one with its new run status).
  */
-async function moveRunStatus(transaction: Transaction, principal: Principal, session: SeedSessionRecord, next: RunStatus, now: number): Promise<boolean> {
+async function moveRunStatus(transaction: Transaction, principal: Principal, session: SeedSessionRecord, next: RunStatus, now: number): Promise<void> {
   await setRunStatus(transaction, session.id, next);
-  const ending = isTerminalRunStatus(next) && session.status !== 'terminated';
-  const changed = ending ? await liveSubtree(transaction, session.id) : [session.id];
-  if (ending) {
+  if (isTerminalRunStatus(next) && session.status !== 'terminated') {
     await terminateSession(transaction, {
       sessionId: session.id,
       zoneId: session.zone_id,
@@ -64,20 +62,7 @@ async function moveRunStatus(transaction: Transaction, principal: Principal, ses
       now,
       reason: `run_${next}`,
     });
+    return;
   }
-  await enqueueSessionChanges(transaction, 'session_updated', changed);
-  return ending;
-}
-
-/** The session and its descendants whose authority has not ended yet (what a termination changes). */
-async function liveSubtree(transaction: Transaction, sessionId: string): Promise<string[]> {
-  const { rows } = await transaction.query<{ id: string }>(
-    `WITH RECURSIVE subtree (id) AS (
-       SELECT id FROM agent_sessions WHERE id = $1
-       UNION
-       SELECT child.id FROM agent_sessions child JOIN subtree ON child.parent_id = subtree.id WHERE child.status <> 'terminated')
-     SELECT id FROM subtree`,
-    [sessionId],
-  );
-  return rows.map((row) => row.id);
+  await enqueueSessionChanges(transaction, 'session_updated', [session.id]);
 }

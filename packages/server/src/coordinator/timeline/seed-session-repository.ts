@@ -11,10 +11,17 @@ export interface SeedSessionRecord extends SeedSessionRow {
 
 const COLUMNS = `${SEED_SESSION_COLUMNS}, seed_deleted_at`;
 
-/** Reads one session by id; `lock` holds its row until the transaction ends (run status changes). */
-export async function findSeedSession(queryable: Queryable, id: string, options: { lock?: boolean } = {}): Promise<SeedSessionRecord | undefined> {
+/**
+ * How a read inside a transaction holds the session's row until it ends: `update` for a change of
+ * the session (its run status, its metadata, a delete); `key share` for an append to its
+ * timeline, which must not interleave with a delete but need not wait for other appends.
+ */
+export type SeedSessionLock = 'update' | 'key share';
+
+/** Reads one session by id, optionally locking its row (see SeedSessionLock). */
+export async function findSeedSession(queryable: Queryable, id: string, options: { lock?: SeedSessionLock } = {}): Promise<SeedSessionRecord | undefined> {
   const { rows } = await queryable.query<SeedSessionRecord>(
-    `SELECT ${COLUMNS} FROM agent_sessions WHERE id = $1${options.lock === true ? ' FOR UPDATE' : ''}`,
+    `SELECT ${COLUMNS} FROM agent_sessions WHERE id = $1${options.lock === undefined ? '' : ` FOR ${options.lock.toUpperCase()}`}`,
     [id],
     { prepare: true },
   );

@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.ts';
 import type { Queryable } from '../../db/database.ts';
 import { notFound } from '../../http/server-error.ts';
-import { findSeedSession, type SeedSessionRecord } from './seed-session-repository.ts';
+import { findSeedSession, type SeedSessionLock, type SeedSessionRecord } from './seed-session-repository.ts';
 
 /**
  * Whether the seed routes show a session to this caller: a session of the mandate's zone, of the
@@ -22,7 +22,7 @@ export async function requireSeedSession(
   queryable: Queryable,
   principal: Principal,
   id: string,
-  options: { lock?: boolean } = {},
+  options: { lock?: SeedSessionLock } = {},
 ): Promise<SeedSessionRecord> {
   const row = await findSeedSession(queryable, id, options);
   if (!isVisibleSeedSession(row, principal)) throw notFound(`session ${id} not found`);

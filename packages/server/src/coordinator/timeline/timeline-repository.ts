@@ -10,9 +10,16 @@ const COLUMNS = 10;
  * exactly when the state change it records does. In the same statement each event is written to
  * the outbox on TIMELINE_TOPIC (payload: the wire event plus `zone_id` and `application_id`, which
  * feed visibility reads), so the live feeds carry it once it commits. Returns the events as the
- * wire shows them, in the order given (ids ascend in that order).
+ * wire shows them, in the order given (ids ascend in that order). `notify: false` leaves out the
+ * in-transaction NOTIFY: the caller wakes the publishers after its commit (wakeOutboxPublishers),
+ * so commits do not queue behind each other on the NOTIFY lock (hot paths: agents' posts).
  */
-export async function appendTimelineEvents(transaction: Transaction, entries: readonly TimelineEntry[], now: number): Promise<SessionEvent[]> {
+export async function appendTimelineEvents(
+  transaction: Transaction,
+  entries: readonly TimelineEntry[],
+  now: number,
+  options: { notify?: boolean } = {},
+): Promise<SessionEvent[]> {
   if (entries.length === 0) return [];
   const recordedAt = new Date(now).toISOString();
   const params: unknown[] = [];
@@ -55,6 +62,6 @@ export async function appendTimelineEvents(transaction: Transaction, entries: re
     return `('${TIMELINE_TOPIC}', 'session_event', $${index * 2 + 1}, $${index * 2 + 2}::jsonb)`;
   });
   await transaction.query(`INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) VALUES ${outboxTuples.join(', ')}`, outboxParams);
-  await transaction.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+  if (options.notify !== false) await transaction.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   return events.map(({ event }) => event);
 }

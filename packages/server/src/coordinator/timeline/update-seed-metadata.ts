@@ -15,8 +15,10 @@ export async function updateSessionMetadata(
   body: UpdateSeedMetadataBody,
 ): Promise<SeedSession> {
   if (typeof body.last_resumed_at === 'string') parseTimestamp(body.last_resumed_at, 'last_resumed_at');
+  // A PATCH without fields changes nothing, so it tells the feeds nothing.
+  if (!Object.values(body).some((value) => value !== undefined)) return seedSessionView(await requireSeedSession(context.database, principal, sessionId));
   return context.database.transaction(async (transaction) => {
-    await requireSeedSession(transaction, principal, sessionId, { lock: true });
+    await requireSeedSession(transaction, principal, sessionId, { lock: 'update' });
     await updateSeedMetadata(transaction, sessionId, body);
     await enqueueSessionChanges(transaction, 'session_updated', [sessionId]);
     return seedSessionView(await requireSeedSession(transaction, principal, sessionId));

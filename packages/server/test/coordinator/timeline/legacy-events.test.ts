@@ -30,9 +30,9 @@ describe.each(testBackends())('legacy event routes on $name', (backend) => {
       expect(response.json().session_created).toBe(false);
       ids.push(response.json().event.id);
     }
-    const first = (await seed.call('GET', `/events/${id}?limit=2`, tokens.one)).json();
+    const first = (await seed.call('GET', `/events/${id}?limit=2&source=agent`, tokens.one)).json();
     expect(first.events.map((event: { id: number }) => event.id)).toEqual(ids.slice(0, 2));
-    const second = (await seed.call('GET', `/events/${id}?limit=2&cursor=${first.next_cursor}`, tokens.one)).json();
+    const second = (await seed.call('GET', `/events/${id}?limit=2&source=agent&cursor=${first.next_cursor}`, tokens.one)).json();
     expect(second).toEqual({ events: [expect.objectContaining({ id: ids[2], event_type: 'c' })], next_cursor: null });
   });
 

@@ -1,6 +1,7 @@
 import { TIMELINE_TOPIC } from '@caracal/protocol';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../../helpers/backends.ts';
+import { seedFeedSessions } from '../../../src/coordinator/timeline/seed-feed-sessions.ts';
 import { useHarness } from '../coordinator-harness.ts';
 import { allEventIds, seedCalls } from './seed-calls.ts';
 
@@ -40,10 +41,13 @@ describe.each(testBackends())('deleting seed sessions on $name', (backend) => {
     await seed.post(tokens.one, done.session_id, [{ event_type: 'run_start' }, { event_type: 'message' }, { event_type: 'run_completed' }]);
     await seed.post(tokens.one, kept.session_id, [{ event_type: 'message' }, { event_type: 'message' }]);
     const keptBefore = (await seed.call('GET', `/sessions/${kept.session_id}/events`, tokens.one)).json();
-    const othersBefore = (await allEventIds(harness)).length - 3;
+    // Its timeline: the three events posted and the server's own facts (spawned, terminated).
+    const itsEvents = await eventsOf([done.session_id]);
+    expect(itsEvents).toBeGreaterThanOrEqual(3);
+    const othersBefore = (await allEventIds(harness)).length - itsEvents;
     const response = await seed.call('DELETE', `/sessions/${done.session_id}`, tokens.one);
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toEqual({ ok: true, session_id: done.session_id, deleted_sessions: [done.session_id], deleted_events: 3 });
+    expect(response.json()).toEqual({ ok: true, session_id: done.session_id, deleted_sessions: [done.session_id], deleted_events: itsEvents });
     expect(await eventsOf([done.session_id])).toBe(0);
     expect((await allEventIds(harness)).length).toBe(othersBefore);
     expect((await seed.call('GET', `/sessions/${kept.session_id}/events`, tokens.one)).json()).toEqual(keptBefore);
@@ -52,6 +56,9 @@ describe.each(testBackends())('deleting seed sessions on $name', (backend) => {
     const listed = (await seed.call('GET', '/sessions?limit=500', tokens.one)).json().sessions.map((session: { session_id: string }) => session.session_id);
     expect(listed).not.toContain(done.session_id);
     expect(listed).toContain(kept.session_id);
+    const feedInit = await seedFeedSessions(harness.database).list({ zoneId: ZONE, viewer: { operator: true }, sessionId: undefined });
+    expect(feedInit.map((session) => session.session_id)).not.toContain(done.session_id);
+    expect(feedInit.map((session) => session.session_id)).toContain(kept.session_id);
     // The Caracal record stays for the Coordinator's history.
     const record = await harness.call({ method: 'GET', url: `/zones/${ZONE}/agents/${done.session_id}`, token: tokens.one });
     expect(record.json()).toMatchObject({ status: 'terminated' });
@@ -86,10 +93,11 @@ describe.each(testBackends())('deleting seed sessions on $name', (backend) => {
 
     // A running descendant holds the whole delete back.
     await seed.post(tokens.one, grandchild.session_id, { event_type: 'run_start' });
+    const subtreeEvents = await eventsOf([parent.session_id, child.session_id, grandchild.session_id]);
     const refused = await seed.call('DELETE', `/sessions/${parent.session_id}`, tokens.one);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error_description).toContain(grandchild.session_id);
-    expect(await eventsOf([child.session_id, grandchild.session_id])).toBe(4);
+    expect(await eventsOf([parent.session_id, child.session_id, grandchild.session_id])).toBe(subtreeEvents);
     await seed.post(tokens.one, grandchild.session_id, { event_type: 'run_failed' });
 
     const response = await seed.call('DELETE', `/sessions/${parent.session_id}`, tokens.one);
@@ -98,7 +106,9 @@ describe.each(testBackends())('deleting seed sessions on $name', (backend) => {
     expect(answer.session_id).toBe(parent.session_id);
     expect(answer.deleted_sessions[0]).toBe(parent.session_id);
     expect([...answer.deleted_sessions].sort()).toEqual([parent.session_id, child.session_id, grandchild.session_id].sort());
-    expect(answer.deleted_events).toBe(5);
+    // Everything their timelines held at the delete, the server's facts about ending them included.
+    expect(answer.deleted_events).toBeGreaterThan(subtreeEvents);
+    expect(await eventsOf([parent.session_id, child.session_id, grandchild.session_id])).toBe(0);
     for (const id of [parent.session_id, child.session_id, grandchild.session_id]) {
       expect(await seed.status(tokens.one, id)).toBe('not_existent');
     }
@@ -122,6 +132,15 @@ describe.each(testBackends())('deleting seed sessions on $name', (backend) => {
     const byOperator = await seed.call('DELETE', `/sessions/${root.session_id}`, tokens.operator);
     expect(byOperator.statusCode).toBe(200);
     expect(byOperator.json().deleted_sessions.sort()).toEqual([root.session_id, foreignChild.session_id].sort());
+  });
+
+  it('a session the Coordinator terminated shows run status stopped, so it can be deleted', async () => {
+    const { session_id: id } = await seed.create(tokens.one);
+    await seed.post(tokens.one, id, { event_type: 'run_start' });
+    const ended = await harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${id}`, token: tokens.one });
+    expect(ended.statusCode).toBe(200);
+    expect((await seed.call('GET', `/sessions/${id}`, tokens.one)).json().session).toMatchObject({ status: 'stopped', authority_status: 'terminated' });
+    expect((await seed.call('DELETE', `/sessions/${id}`, tokens.one)).statusCode).toBe(200);
   });
 
   it('refuses another application\'s session and a body with 4xx', async () => {

@@ -50,7 +50,8 @@ describe.each(testBackends())('session timelines on $name', (backend) => {
       },
     });
     const outbox = await harness.database.query<{ payload: { id: number } }>(
-      `SELECT payload FROM caracal_outbox WHERE topic = $1 AND event_type = 'session_event' AND payload->>'session_id' = $2`,
+      `SELECT payload FROM caracal_outbox WHERE topic = $1 AND event_type = 'session_event' AND payload->>'session_id' = $2
+       AND payload->>'source' = 'agent'`,
       [TIMELINE_TOPIC, id],
     );
     expect(outbox.rows.map((row) => row.payload.id)).toEqual([(answer.event as { id: number }).id]);
@@ -68,7 +69,7 @@ describe.each(testBackends())('session timelines on $name', (backend) => {
     expect(events.map((event) => event.event_type)).toEqual(['message', 'post_tool', 'custom.kind:x']);
     expect(events[0]!.id).toBeLessThan(events[1]!.id);
     expect(events[1]!.id).toBeLessThan(events[2]!.id);
-    const read = (await seed.call('GET', `/sessions/${id}/events`, tokens.one)).json();
+    const read = (await seed.call('GET', `/sessions/${id}/events?source=agent`, tokens.one)).json();
     expect(read).toEqual({ events, next_cursor: null });
   });
 
@@ -83,7 +84,7 @@ describe.each(testBackends())('session timelines on $name', (backend) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const query: string = cursor === null ? '' : `?cursor=${cursor}`;
+      const query: string = cursor === null ? '?source=agent' : `?source=agent&cursor=${cursor}`;
       const page = (await seed.call('GET', `/sessions/${id}/events${query}`, tokens.one)).json();
       expect(page.events.length).toBeLessThanOrEqual(100);
       read.push(...page.events.map((event: { id: number }) => event.id));
@@ -92,9 +93,20 @@ describe.each(testBackends())('session timelines on $name', (backend) => {
     } while (cursor !== null);
     expect(read).toEqual(posted);
     expect(pages).toBe(12);
-    const big = (await seed.call('GET', `/sessions/${id}/events?limit=500`, tokens.one)).json();
+    const big = (await seed.call('GET', `/sessions/${id}/events?limit=500&source=agent`, tokens.one)).json();
     expect(big.events).toHaveLength(500);
     expect(big.events.map((event: { result_data: number }) => event.result_data)).toEqual(Array.from({ length: 500 }, (_, index) => index));
+  });
+
+  it('gives concurrent posts distinct ids in commit order and loses none', async () => {
+    const { session_id: id } = await seed.create(tokens.one);
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, index) => seed.post(tokens.one, id, index % 3 === 0 ? [{ event_type: 'a' }, { event_type: 'b' }] : { event_type: 'c' })),
+    );
+    const posted = answers.flatMap((answer) => (answer.events ?? [answer.event]) as Array<{ id: number }>).map((event) => event.id);
+    expect(new Set(posted).size).toBe(32);
+    const read = (await seed.call('GET', `/sessions/${id}/events?limit=500&source=agent`, tokens.one)).json().events.map((event: { id: number }) => event.id);
+    expect(read).toEqual([...posted].sort((a, b) => a - b));
   });
 
   it('filters by event type, source and time window', async () => {
