@@ -4,7 +4,7 @@ import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
-import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
+import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 import type { Constraints } from './authority.ts';
 
 /**

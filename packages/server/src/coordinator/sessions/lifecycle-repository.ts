@@ -4,7 +4,7 @@ import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
-import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
+import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 import { terminationCtes } from './termination-sql.ts';
 
 /** Who asks for a subtree change: non-admins only change their own application's sessions. */

@@ -8,7 +8,7 @@ import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { Constraints } from '../delegations/authority.ts';
 import type { EdgeGrantRecord } from '../delegations/create-edge-repository.ts';
 import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
-import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
+import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 
 /** The edge a child session inherits from its parent at spawn (its ends are the parent and the child). */
 export type SpawnEdgeRecord = EdgeGrantRecord;

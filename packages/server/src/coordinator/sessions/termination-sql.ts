@@ -1,7 +1,7 @@
 import { Topics } from '../../events/topics.ts';
 import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
-import { timelineFactCtes } from '../timeline/timeline-facts-sql.ts';
+import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 
 /** Placeholders and row sources a termination is assembled from. */
 export interface TerminationParts {

@@ -1,7 +1,7 @@
 import { TIMELINE_TOPIC } from '@caracal/protocol';
 import { SEED_SESSION_COLUMNS } from './seed-session.ts';
 import type { SessionChange } from './session-changes.ts';
-import { isoTextSql } from './timeline-facts-sql.ts';
+import { isoTextSql } from '../../events/timeline-facts-sql.ts';
 
 /** `columns` (a RETURNING list) with every column the seed session view reads added. */
 export function withSeedSessionColumns(columns: readonly string[], alias = ''): string {
