@@ -8,7 +8,7 @@ import { ALL_TOPICS } from '../../src/events/topics.ts';
 import { dropSchema, testBackends } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { createAdminZone, sessionToken } from './support/admin-setup.ts';
-import { countServerWarnings, describeStall } from './support/chaos-diagnostics.ts';
+import { countServerWarnings, describeMissingRevocations, describeStall } from './support/chaos-diagnostics.ts';
 import { ChaosWorker, emptyLedger, type ChaosLedger } from './support/chaos-load.ts';
 import { findCycles } from './support/find-cycles.ts';
 import { RevocationFeed } from './support/revocation-feed.ts';
@@ -139,7 +139,7 @@ describe.runIf(postgres !== undefined)('chaos: faults under mixed load on two re
   };
 
   /** The four faults, one after another, each met by load before and after it; `faults` names each one injected. */
-  const injectFaults = async (ledger: ChaosLedger, faults: string[]) => {
+  const injectFaults = async (ledger: ChaosLedger, faults: { push(fault: string): void }) => {
     await progress(ledger, 'before the first fault');
 
     // 1. Redis restarted (spawns and terminations go on; events wait in the outbox).
@@ -224,6 +224,8 @@ describe.runIf(postgres !== undefined)('chaos: faults under mixed load on two re
 
     // The subscribers, in place before any load: the event bus (every topic) and a verifier's revocation feed.
     const deliveries = new Map<string, number>();
+    /** The stream ids each outbox row was seen at (several when it was published more than once). */
+    const streamIds = new Map<string, string[]>();
     const unsubscribe = await Promise.all(
       ALL_TOPICS.map((topic) =>
         subscriberBus.subscribe(
@@ -231,6 +233,7 @@ describe.runIf(postgres !== undefined)('chaos: faults under mixed load on two re
           (entry) => {
             const id = entry.fields.outbox_id!;
             deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+            streamIds.set(id, [...(streamIds.get(id) ?? []), entry.id]);
           },
           { afterId: '0' },
         ),
@@ -240,16 +243,25 @@ describe.runIf(postgres !== undefined)('chaos: faults under mixed load on two re
     const feed = new RevocationFeed(() => (replicas[0] ?? replicas[1])!.url, ZONE, token);
     const ledger = emptyLedger();
     const faults: string[] = [];
+    const faultTimes: Array<{ fault: string; at: number }> = [];
+    const recordFault = {
+      push(fault: string) {
+        faults.push(fault);
+        faultTimes.push({ fault, at: Date.now() });
+      },
+    };
     let published: string[];
     let limits: { samples: number; overLimit: string[] };
     try {
+      // Subscribed throughout: no session may end before the verifier's feed has fixed its position.
+      await waitFor(() => feed.subscribed, { what: "the verifier's feed to open", timeoutMs: 60_000 });
       const sampler = sampleLimits();
       let stopped = false;
       const abandon = new AbortController();
       workers = Array.from({ length: WORKERS }, () => new ChaosWorker(ledger, pick, { zoneId: ZONE, token, resource: RESOURCE }));
       const running = workers.map((worker) => worker.run(() => stopped, abandon.signal));
       try {
-        await injectFaults(ledger, faults);
+        await injectFaults(ledger, recordFault);
         // Each worker ends the unit it is in (no session left live) before it stops.
         stopped = true;
         await Promise.all(running);
@@ -315,7 +327,11 @@ describe.runIf(postgres !== undefined)('chaos: faults under mixed load on two re
     expect(limits.overLimit).toEqual([]);
     expect(lost).toEqual([]);
     expect(unknown).toEqual([]);
-    expect(revocationsMissing).toEqual([]);
+    const missingReport =
+      revocationsMissing.length === 0
+        ? ''
+        : await describeMissingRevocations({ missing: revocationsMissing, database, streamIds, terminatedAt: ledger.terminatedAt, faultTimes, feedCursor: feed.lastEventId, startedAt });
+    expect(revocationsMissing, missingReport).toEqual([]);
     expect(cycles).toBe(0);
     expect(live).toBe(0);
     expect(total).toBe(0);

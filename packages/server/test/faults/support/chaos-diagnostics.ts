@@ -62,3 +62,30 @@ export async function describeStall(options: {
     `stderr: ${options.started.map((server) => server.stderr().slice(-1000)).join(' | ')}`,
   ].join('\n');
 }
+
+/**
+ * For each session whose revocation never reached the verifier: its `session_revoked` outbox
+ * rows (and the stream ids the bus subscriber saw them at), when the load saw it terminated, the
+ * faults around that moment and where the verifier's feed stood.
+ */
+export async function describeMissingRevocations(options: {
+  missing: string[];
+  database: Database;
+  streamIds: ReadonlyMap<string, string[]>;
+  terminatedAt: ReadonlyMap<string, number>;
+  faultTimes: ReadonlyArray<{ fault: string; at: number }>;
+  feedCursor: string | undefined;
+  startedAt: number;
+}): Promise<string> {
+  const since = (at: number | undefined) => (at === undefined ? '?' : `+${((at - options.startedAt) / 1000).toFixed(2)} s`);
+  const lines = [`faults: ${options.faultTimes.map(({ fault, at }) => `${fault} ${since(at)}`).join(', ')}`, `feed cursor: ${options.feedCursor ?? 'none'}`];
+  for (const id of options.missing.slice(0, 5)) {
+    const { rows } = await options.database.query<{ id: string; status: string; attempts: number; created_at: Date; published_at: Date | null }>(
+      `SELECT id::text AS id, status, attempts, created_at, published_at FROM caracal_outbox WHERE event_type = 'session_revoked' AND payload->>'agent_session_id' = $1`,
+      [id],
+    );
+    const outbox = rows.map((row) => `${row.id} ${row.status} attempts ${row.attempts} created ${since(row.created_at.getTime())} published ${since(row.published_at?.getTime())} stream ids ${JSON.stringify(options.streamIds.get(row.id) ?? [])}`);
+    lines.push(`${id}: terminated ${since(options.terminatedAt.get(id))}; outbox ${JSON.stringify(outbox)}`);
+  }
+  return lines.join('\n');
+}

@@ -25,6 +25,8 @@ export interface ChaosLedger {
   unexpected: string[];
   /** Sessions this load spawned and terminated (their revocations must reach the verifier). */
   terminated: Set<string>;
+  /** When each of them was seen terminated (ms since the epoch), to place a missing revocation among the faults. */
+  terminatedAt: Map<string, number>;
 }
 
 export function emptyLedger(): ChaosLedger {
@@ -39,6 +41,7 @@ export function emptyLedger(): ChaosLedger {
     cyclesAccepted: [],
     unexpected: [],
     terminated: new Set(),
+    terminatedAt: new Map(),
   };
 }
 
@@ -146,7 +149,10 @@ export class ChaosWorker {
   private async terminate(id: string): Promise<void> {
     const { answer } = await this.sendUntilAnswered('DELETE', `/zones/${this.tenant.zoneId}/agents/${id}`);
     // 404 or 409 after a retry: the first attempt ended it before its answer was lost.
-    if (answer.status === 200 || answer.status === 404 || answer.status === 409) this.ledger.terminated.add(id);
+    if (answer.status === 200 || answer.status === 404 || answer.status === 409) {
+      this.ledger.terminated.add(id);
+      this.ledger.terminatedAt.set(id, Date.now());
+    }
     else this.ledger.unexpected.push(`terminate ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
