@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
-import { ALL_TOPICS } from '../../src/events/topics.ts';
+import { FEED_TOPICS } from '../../src/events/topics.ts';
 import { dropSchema, testBackends } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { createAdminZone, sessionToken } from './support/admin-setup.ts';
@@ -222,12 +222,12 @@ describe.runIf(postgres !== undefined)('chaos: faults under mixed load on two re
     // Minted by one replica, presented to both: they share the issuer (CARACAL_PUBLIC_URL) and the keys.
     const token = await sessionToken(up()[1]!, zone.applications.app_chaos!);
 
-    // The subscribers, in place before any load: the event bus (every topic) and a verifier's revocation feed.
+    // The subscribers, in place before any load: the event bus (every topic, the timeline included) and a verifier's revocation feed.
     const deliveries = new Map<string, number>();
     /** The stream ids each outbox row was seen at (several when it was published more than once). */
     const streamIds = new Map<string, string[]>();
     const unsubscribe = await Promise.all(
-      ALL_TOPICS.map((topic) =>
+      FEED_TOPICS.map((topic) =>
         subscriberBus.subscribe(
           topic,
           (entry) => {
