@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, QueryOptions, QueryResult, Transaction, TransactionOptions } from './database.ts';
+import { isSessionEndedByServer, retryingEndedSessions } from './ended-session.ts';
 import { createPostgresListener } from './postgres-listener.ts';
 
 /** Postgres over node-postgres: a pool for queries and one dedicated, self-healing client for LISTEN. */
@@ -40,39 +41,56 @@ export async function openPostgresDatabase(options: {
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 } satisfies QueryResult<Row>;
   };
 
+  /**
+   * One BEGIN … COMMIT on one connection. A failure before COMMIT was sent, on a connection that
+   * Postgres ended (or that was lost) meanwhile, committed nothing: it goes into `uncommitted`.
+   */
+  const transactionOnce = async <T>(
+    work: (transaction: Transaction) => Promise<T>,
+    options: TransactionOptions | undefined,
+    uncommitted: WeakSet<object>,
+  ): Promise<T> => {
+    const client = await pool.connect();
+    let lost: unknown;
+    let commitSent = false;
+    // A checked-out client has no listener of the pool's: a connection lost between statements
+    // (the backend terminated while the work awaits something else) would otherwise emit an
+    // unhandled 'error' and end the process. The next statement then fails, and the work with it.
+    const onLost = (error: unknown): void => {
+      lost ??= error ?? new Error('connection lost');
+    };
+    client.on('error', onLost);
+    try {
+      await client.query(options?.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
+      const result = await work({
+        query: (sql, params, queryOptions) => run(client, sql, params, queryOptions),
+        exec: (sql) => execScript(client, sql),
+      });
+      commitSent = true;
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (!commitSent && (lost !== undefined || isSessionEndedByServer(error)) && typeof error === 'object' && error !== null) uncommitted.add(error);
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => onLost(rollbackError));
+      throw error;
+    } finally {
+      client.off('error', onLost);
+      client.release(lost !== undefined);
+    }
+  };
+
   return {
     kind: 'postgres',
-    query: (sql, params, options) => run(pool, sql, params, options),
-    exec: (sql) => execScript(pool, sql),
-    async transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
-      const client = await pool.connect();
-      let broken = false;
-      // A checked-out client has no listener of the pool's: a connection lost between statements
-      // (the backend terminated while the work awaits something else) would otherwise emit an
-      // unhandled 'error' and end the process. The next statement then fails, and the work with it.
-      const onLost = (): void => {
-        broken = true;
-      };
-      client.on('error', onLost);
-      try {
-        await client.query(
-          options?.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}`,
-        );
-        const result = await work({
-          query: (sql, params, options) => run(client, sql, params, options),
-          exec: (sql) => execScript(client, sql),
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        client.off('error', onLost);
-        client.release(broken);
-      }
+    // A statement on its own commits as it ends: ended by the server, it did not, and runs again.
+    query: (sql, params, options) => retryingEndedSessions(() => run(pool, sql, params, options), isSessionEndedByServer),
+    exec: (sql) => retryingEndedSessions(() => execScript(pool, sql), isSessionEndedByServer),
+    transaction<T>(work: (transaction: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+      // The work runs again from BEGIN: everything it wrote was rolled back with the lost connection.
+      const uncommitted = new WeakSet<object>();
+      return retryingEndedSessions(
+        () => transactionOnce(work, options, uncommitted),
+        (error) => typeof error === 'object' && error !== null && uncommitted.has(error),
+      );
     },
     listen: (channel, onNotify, events) => listener.listen(channel, onNotify, events),
     async close() {

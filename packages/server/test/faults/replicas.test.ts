@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
-import { ALL_TOPICS } from '../../src/events/topics.ts';
+import { FEED_TOPICS } from '../../src/events/topics.ts';
 import { dropSchema } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts, readWholeStream } from '../events/support/outbox-fixtures.ts';
@@ -116,7 +116,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     expect(rows.rows.length).toBeGreaterThan(50);
     const seen = new Map<string, number>();
     const publishers = new Set<string>();
-    for (const topic of ALL_TOPICS) {
+    for (const topic of FEED_TOPICS) {
       for (const entry of await readWholeStream(bus, topic)) {
         seen.set(entry.fields.outbox_id!, (seen.get(entry.fields.outbox_id!) ?? 0) + 1);
         publishers.add(entry.fields.published_by!);

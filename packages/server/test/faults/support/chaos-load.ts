@@ -25,6 +25,8 @@ export interface ChaosLedger {
   unexpected: string[];
   /** Sessions this load spawned and terminated (their revocations must reach the verifier). */
   terminated: Set<string>;
+  /** When each of them was seen terminated (ms since the epoch), to place a missing revocation among the faults. */
+  terminatedAt: Map<string, number>;
 }
 
 export function emptyLedger(): ChaosLedger {
@@ -39,6 +41,7 @@ export function emptyLedger(): ChaosLedger {
     cyclesAccepted: [],
     unexpected: [],
     terminated: new Set(),
+    terminatedAt: new Map(),
   };
 }
 
@@ -53,7 +56,10 @@ export type ReplicaPicker = () => string;
  * more with its key and must get the same answer.
  */
 export class ChaosWorker {
+  /** The request in flight (for diagnosing a stall), undefined between requests. */
+  inFlight: { method: string; url: string; since: number } | undefined;
   private spawns = 0;
+  private signal: AbortSignal | undefined;
   private readonly ledger: ChaosLedger;
   private readonly pick: ReplicaPicker;
   private readonly tenant: { zoneId: string; token: string; resource: string };
@@ -64,10 +70,20 @@ export class ChaosWorker {
     this.tenant = tenant;
   }
 
-  async run(stopped: () => boolean): Promise<void> {
-    for (let unit = 0; !stopped(); unit += 1) {
-      if (unit % 2 === 0) await this.churn();
-      else await this.delegation();
+  /**
+   * Runs units of work until `stopped()` says so between units (each unit ends what it began:
+   * no session is left live). `signal` abandons the run at once, requests in flight included,
+   * when the test has failed.
+   */
+  async run(stopped: () => boolean, signal: AbortSignal): Promise<void> {
+    this.signal = signal;
+    try {
+      for (let unit = 0; !stopped(); unit += 1) {
+        if (unit % 2 === 0) await this.churn();
+        else await this.delegation();
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
     }
   }
 
@@ -85,12 +101,15 @@ export class ChaosWorker {
     }
     let answer: ChaosAnswer;
     try {
-      const response = await fetch(`${this.pick()}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const url = `${this.pick()}${path}`;
+      this.inFlight = { method, url, since: Date.now() };
+      const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), ...(this.signal === undefined ? {} : { signal: this.signal }) });
       const text = await response.text();
       answer = { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
     } catch (error) {
       answer = { status: 0, body: { error: 'network', error_description: String(error) } };
     }
+    this.inFlight = undefined;
     const label = `${answer.status} ${typeof answer.body.error === 'string' ? answer.body.error : ''}`.trim();
     this.ledger.byStatus.set(label, (this.ledger.byStatus.get(label) ?? 0) + 1);
     if (answer.status >= 200 && answer.status < 300) this.ledger.successes += 1;
@@ -101,6 +120,7 @@ export class ChaosWorker {
   private async sendUntilAnswered(method: string, path: string, options: { json?: unknown; form?: Record<string, string>; key?: string } = {}) {
     let retried = false;
     for (;;) {
+      this.signal?.throwIfAborted();
       const answer = await this.send(method, path, options);
       if (answer.status !== 0 && answer.status < 500) return { answer, retried };
       this.ledger.retriedFailures += 1;
@@ -129,7 +149,10 @@ export class ChaosWorker {
   private async terminate(id: string): Promise<void> {
     const { answer } = await this.sendUntilAnswered('DELETE', `/zones/${this.tenant.zoneId}/agents/${id}`);
     // 404 or 409 after a retry: the first attempt ended it before its answer was lost.
-    if (answer.status === 200 || answer.status === 404 || answer.status === 409) this.ledger.terminated.add(id);
+    if (answer.status === 200 || answer.status === 404 || answer.status === 409) {
+      this.ledger.terminated.add(id);
+      this.ledger.terminatedAt.set(id, Date.now());
+    }
     else this.ledger.unexpected.push(`terminate ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 

@@ -7,7 +7,13 @@
 export class RevocationFeed {
   readonly revoked = new Set<string>();
   reconnects = 0;
-  private lastEventId: string | undefined;
+  /**
+   * The feed has sent its `ready` event: its position is fixed, and every revocation from then on
+   * reaches it. A feed starts at the newest entry, so what was revoked before is not sent to it.
+   */
+  subscribed = false;
+  /** The cursor of the last event received (what a reconnect resumes from). */
+  lastEventId: string | undefined;
   private closed = false;
   private controller: AbortController | undefined;
   private readonly done: Promise<void>;
@@ -40,6 +46,7 @@ export class RevocationFeed {
     let buffer = '';
     let id: string | undefined;
     let data = '';
+    let event = '';
     for await (const chunk of body) {
       buffer += decoder.decode(chunk, { stream: true });
       for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
@@ -47,11 +54,14 @@ export class RevocationFeed {
         buffer = buffer.slice(newline + 1);
         if (line === '') {
           if (id !== undefined) this.lastEventId = id;
-          if (data !== '') this.take(data);
+          if (event === 'ready') this.subscribed = true;
+          else if (data !== '') this.take(data);
           id = undefined;
           data = '';
+          event = '';
         } else if (line.startsWith('id:')) id = line.slice(3).trim();
         else if (line.startsWith('data:')) data += line.slice(5).trim();
+        else if (line.startsWith('event:')) event = line.slice(6).trim();
       }
     }
   }
