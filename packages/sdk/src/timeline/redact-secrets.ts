@@ -30,13 +30,23 @@ function words(key: string): string[] {
 /** Whether a key names a secret: `password`, `api_key`, `Authorization`, `clientSecret`, `x-auth-token`. */
 export function isSecretKey(key: string): boolean {
   const parts = words(key);
-  if (parts.some((word) => SECRET_WORDS.has(word))) return true;
-  return SECRET_COMPOUNDS.test(parts.join(''));
+  // Single words (`password`, `accesstoken`) and adjacent pairs (`api key`, `client secret`).
+  const candidates = [...parts, ...parts.slice(1).map((word, index) => `${parts[index]}${word}`)];
+  return candidates.some((word) => SECRET_WORDS.has(word) || SECRET_COMPOUNDS.test(word));
 }
 
-/** `text` with bearer tokens and JWTs replaced. */
+/** `"key": "value"` inside text (JSON a tool echoed, a message quoting a body). */
+const QUOTED_PAIR = /"([^"\\]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+/** `key=value` inside text (query strings, environment listings). */
+const ASSIGNMENT = /\b([A-Za-z][A-Za-z0-9_.-]{0,63})=([^\s&"',;]+)/g;
+
+/** `text` with bearer tokens, JWTs, and the values of secret-named keys written in it replaced. */
 export function redactText(text: string): string {
-  return text.replace(BEARER, `Bearer ${REDACTED}`).replace(JWT, REDACTED);
+  return text
+    .replace(BEARER, `Bearer ${REDACTED}`)
+    .replace(JWT, REDACTED)
+    .replace(QUOTED_PAIR, (pair, key: string, colon: string) => (isSecretKey(key) ? `"${key}"${colon}"${REDACTED}"` : pair))
+    .replace(ASSIGNMENT, (pair, key: string) => (isSecretKey(key) ? `${key}=${REDACTED}` : pair));
 }
 
 /** A copy of a JSON-like value with secret keys' values and token-looking strings replaced. */
