@@ -5,7 +5,7 @@ import type { CaracalContext } from './model/caracal-context.ts';
 import { requireContext } from './context/current.ts';
 import { outboundHeaders } from './context/outbound-headers.ts';
 import type { DelegateOptions, SpawnOptions } from './context/spawn-options.ts';
-import type { PostEventBody } from '@caracal/protocol';
+import type { TimelineEvent } from './timeline/timeline-event.ts';
 import type { SessionTimeline, TimelineResult } from './timeline/session-timeline.ts';
 import type { TimelineStats } from './timeline/timeline-options.ts';
 
@@ -105,7 +105,7 @@ export function headers(): Record<string, string> {
  * @since 0.1.0
  */
 export const timeline: SessionTimeline = Object.freeze({
-  record(event: PostEventBody): boolean {
+  record(event: TimelineEvent): boolean {
     // Outside a context the error is NO_ACTIVE_CONTEXT even when no default client could be configured.
     requireContext();
     return defaultCaracal().timeline.record(event);

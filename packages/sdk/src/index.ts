@@ -22,7 +22,7 @@ export { configure, defaultCaracal, delegate, exchange, headers, spawn, timeline
 export type { SessionTimeline, TimelineResult } from './timeline/session-timeline.ts';
 export type { TimelineOptions, TimelineStats } from './timeline/timeline-options.ts';
 export { TIMELINE_SEND_ERROR_CHANNEL } from './timeline/send-error.ts';
-export type { PostEventBody, SessionEvent } from '@caracal/protocol';
+export type { TimelineEvent } from './timeline/timeline-event.ts';
 export type { CaracalOptions } from './config/caracal-options.ts';
 export { DEFAULT_TIMEOUT_MS } from './config/caracal-options.ts';
 export type { Environment } from './config/from-env.ts';

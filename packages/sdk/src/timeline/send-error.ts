@@ -5,7 +5,7 @@ import { channel } from 'node:diagnostics_channel';
  * (`{ error, sessionId, count }`): the agent never sees them otherwise, only `stats().failed`.
  * @example
  * import { subscribe } from 'node:diagnostics_channel';
- * subscribe(TIMELINE_SEND_ERROR_CHANNEL, (event) => log.debug(event));
+ * subscribe(TIMELINE_SEND_ERROR_CHANNEL, (event) => log.warn(event));
  * @since 0.1.0
  */
 export const TIMELINE_SEND_ERROR_CHANNEL = 'caracal:timeline:send-error';

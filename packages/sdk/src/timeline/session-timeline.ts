@@ -1,9 +1,9 @@
-import type { PostEventBody } from '@caracal/protocol';
 import { requireContext } from '../context/current.ts';
 import { CaracalError } from '../errors.ts';
 import type { CaracalContext } from '../model/caracal-context.ts';
 import type { Clock } from '../time/clock.ts';
 import { prepareEvent } from './prepare-event.ts';
+import type { TimelineEvent } from './timeline-event.ts';
 import type { TimelineStats } from './timeline-options.ts';
 import type { TimelineReporter } from './timeline-reporter.ts';
 
@@ -12,7 +12,7 @@ import type { TimelineReporter } from './timeline-reporter.ts';
  * `GET /sessions/{id}/result` returns it).
  * @since 0.1.0
  */
-export type TimelineResult = Pick<PostEventBody, 'result_text' | 'result_data'>;
+export type TimelineResult = Pick<TimelineEvent, 'result_text' | 'result_data'>;
 
 /**
  * Recording on the current session's timeline (`caracal.timeline`, or the module-level
@@ -32,7 +32,7 @@ export interface SessionTimeline {
    * @returns false when the event was dropped (queue full, or too large even truncated).
    * @throws CaracalError `NO_ACTIVE_CONTEXT` / `NO_AGENT_SESSION` outside a session's context, `INVALID_ARGUMENT` for a malformed event.
    */
-  record(event: PostEventBody): boolean;
+  record(event: TimelineEvent): boolean;
   /** Records the run's result: a `result` event with `result_text` and/or `result_data`. */
   result(result: TimelineResult): boolean;
   /** Counts of events sent, dropped and failed since the client was created. */
@@ -52,7 +52,7 @@ function recordingSessionOf(context: CaracalContext): string {
 
 /** @internal */
 export function createSessionTimeline(reporter: TimelineReporter, clock: Clock): SessionTimeline {
-  const record = (event: PostEventBody): boolean => {
+  const record = (event: TimelineEvent): boolean => {
     const sessionId = recordingSessionOf(requireContext());
     return reporter.enqueue(sessionId, prepareEvent(event, clock.now()));
   };

@@ -1,4 +1,4 @@
-import type { PostEventBody } from '../../src/index.ts';
+import type { TimelineEvent as PostEventBody } from '../../src/index.ts';
 import type { FakeCaracalServer } from '../support/fake-caracal-server.ts';
 
 /** A session id the fake server accepts (it stores events for any id). */
