@@ -46,7 +46,9 @@ function checkShape(event: PostEventBody): void {
   if (event.run_id != null && (typeof event.run_id !== 'string' || !RUN_ID.test(event.run_id))) invalid('run_id must be 1–64 letters, digits, _ or -.');
   if (event.exit_code != null && !(Number.isInteger(event.exit_code) && Math.abs(event.exit_code) <= 2_147_483_647)) invalid('exit_code must be a 32-bit integer.');
   if (event.tool_input != null && (typeof event.tool_input !== 'object' || Array.isArray(event.tool_input))) invalid('tool_input must be an object.');
-  if (event.content != null && !Array.isArray(event.content)) invalid('content must be an array of objects.');
+  if (event.content != null && !(Array.isArray(event.content) && event.content.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item)))) {
+    invalid('content must be an array of objects.');
+  }
   for (const key of ['tool_name', 'error', 'reason', 'role', 'result_text'] as const) {
     if (event[key] != null && typeof event[key] !== 'string') invalid(`${key} must be a string.`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bind, isCaracalError, type CaracalContext } from '../../src/index.ts';
+import { bind, configure, isCaracalError, timeline, type CaracalContext } from '../../src/index.ts';
 import { clientTest } from '../support/client-fixture.ts';
 import { sendJson, startFakeCaracalServer } from '../support/fake-caracal-server.ts';
 import { CLIENT, testClient, TOKEN, ZONE } from '../support/test-client.ts';
@@ -120,6 +120,8 @@ describe('caracal.timeline', () => {
       expect(codeOf(() => caracal.timeline.record({ event_type: 'x', colour: 'red' } as never))).toBe('INVALID_ARGUMENT');
       expect(codeOf(() => caracal.timeline.record({ event_type: 'x', run_id: 'no spaces allowed' }))).toBe('INVALID_ARGUMENT');
       expect(codeOf(() => caracal.timeline.record({ event_type: 'x', tool_input: [] as never }))).toBe('INVALID_ARGUMENT');
+      expect(codeOf(() => caracal.timeline.record({ event_type: 'x', content: ['text'] as never }))).toBe('INVALID_ARGUMENT');
+      expect(codeOf(() => caracal.timeline.record({ event_type: 'x', timestamp: 'yesterday' }))).toBe('INVALID_ARGUMENT');
       expect(codeOf(() => caracal.timeline.result(null as never))).toBe('INVALID_ARGUMENT');
     });
     await caracal.timeline.flush();
@@ -138,5 +140,17 @@ describe('caracal.timeline', () => {
     bind({ ...inSession(`agentsess_${'0'.repeat(25)}9`), actingSessionId: own }, () => caracal.timeline.record({ event_type: 'message' }));
     await caracal.timeline.flush();
     expect(batchesTo(server, own)).toHaveLength(1);
+  });
+
+  clientTest('the module-level timeline records through the default client', async ({ server, caracal }) => {
+    configure(caracal);
+    expect(() => timeline.record({ event_type: 'outside' })).toThrow(expect.objectContaining({ code: 'NO_ACTIVE_CONTEXT' }));
+    bind(inSession(), () => {
+      timeline.record({ event_type: 'via_default' });
+      timeline.result({ result_text: 'ok' });
+    });
+    await timeline.flush();
+    expect(eventsTo(server).map((event) => event.event_type)).toEqual(['via_default', 'result']);
+    expect(timeline.stats()).toMatchObject({ sent: 2 });
   });
 });
