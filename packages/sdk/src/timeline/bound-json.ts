@@ -11,7 +11,7 @@ export const truncationMarker = (droppedBytes: number): string => `…[truncated
 
 /** UTF-8 length of `text`. */
 export function byteLength(text: string): number {
-  return encoder.encode(text).byteLength;
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes that does not split a character. */
