@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bind, configure, isCaracalError, timeline, type CaracalContext } from '../../src/index.ts';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { bind, configure, isCaracalError, timeline, TIMELINE_SEND_ERROR_CHANNEL, type CaracalContext } from '../../src/index.ts';
 import { clientTest } from '../support/client-fixture.ts';
 import { sendJson, startFakeCaracalServer } from '../support/fake-caracal-server.ts';
 import { CLIENT, testClient, TOKEN, ZONE } from '../support/test-client.ts';
@@ -57,14 +58,22 @@ describe('caracal.timeline', () => {
       if (calls === 1) sendJson(response, 500, { error: 'server_error', error_description: 'boom' });
       else sendJson(response, 201, { ok: true, events: [] });
     });
-    bind(inSession(), () => {
-      caracal.timeline.record({ event_type: 'first' });
-      caracal.timeline.record({ event_type: 'second' });
-    });
-    await caracal.timeline.flush();
-    bind(inSession(), () => caracal.timeline.record({ event_type: 'third' }));
-    await caracal.timeline.flush();
+    const published: unknown[] = [];
+    const listener = (message: unknown): void => void published.push(message);
+    subscribe(TIMELINE_SEND_ERROR_CHANNEL, listener);
+    try {
+      bind(inSession(), () => {
+        caracal.timeline.record({ event_type: 'first' });
+        caracal.timeline.record({ event_type: 'second' });
+      });
+      await caracal.timeline.flush();
+      bind(inSession(), () => caracal.timeline.record({ event_type: 'third' }));
+      await caracal.timeline.flush();
+    } finally {
+      unsubscribe(TIMELINE_SEND_ERROR_CHANNEL, listener);
+    }
     expect(caracal.timeline.stats()).toEqual({ sent: 1, dropped: 0, failed: 2, queued: 0 });
+    expect(published).toEqual([{ error: expect.objectContaining({ code: 'SERVER_ERROR', status: 500 }), sessionId: SESSION, count: 2 }]);
   });
 
   it('counts events as failed when the server is unreachable, after the retries for connection failures', async () => {
