@@ -24,6 +24,13 @@ interface WireEvent {
   error: string | null;
   result_text: string | null;
   result_data: unknown;
+  details: Record<string, unknown> | null;
+}
+
+/** The `jti` of a JWT, read without verifying (the MCP server verified it). */
+function jtiOf(authorization: string | undefined): unknown {
+  const payload = String(authorization).replace(/^Bearer /, '').split('.')[1] ?? '';
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { jti?: unknown }).jti;
 }
 
 /**
@@ -119,6 +126,18 @@ describe.each(testBackends())('an agent\'s timeline, recorded by the SDK ($name)
     expect(recorded.at(-2)?.result_data).toMatchObject({ sessionId, texts });
     // No mandate reached the timeline.
     expect(JSON.stringify(recorded)).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+
+    // Beside the agent's events, the server's own: the spawn first, the termination (by the run's
+    // end, not by the spawn's DELETE after it) last, and the per-call mandate of every tool call the
+    // MCP server verified, minted before that call's post_tool.
+    expect(events[0]).toMatchObject({ source: 'coordinator', event_type: 'session_spawned' });
+    expect(events.filter((event) => event.event_type === 'session_terminated')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ source: 'coordinator', event_type: 'session_terminated', details: expect.objectContaining({ reason: 'run_finished' }) });
+    const callMints = events.filter((event) => event.event_type === 'mandate_minted' && event.details?.mandate_use === 'call');
+    expect(callMints).toHaveLength(4);
+    expect(callMints.slice(0, 3).map((event) => event.details?.jti)).toEqual(tools.toolCalls.map((call) => jtiOf(call.authorization)));
+    const postIndexes = events.flatMap((event, index) => (event.event_type === 'post_tool' ? [index] : []));
+    callMints.forEach((mint, call) => expect(events.indexOf(mint)).toBeLessThan(postIndexes[call] as number));
 
     expect(await get(`/sessions/${sessionId}/status`)).toMatchObject({ status: 200, body: { status: 'finished' } });
     expect(await get(`/sessions/${sessionId}/result`)).toMatchObject({ status: 200, body: { result_data: { sessionId, texts } } });
