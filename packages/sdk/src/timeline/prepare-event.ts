@@ -27,6 +27,7 @@ const EVENT_FIELDS: Readonly<Record<keyof PostEventBody, true>> = {
   content: true,
   result_text: true,
   result_data: true,
+  session_status: true,
 };
 
 /** Byte budgets of the fields that can grow, at full scale; they shrink together when an event is still too large. */
@@ -52,6 +53,7 @@ function checkShape(event: PostEventBody): void {
   for (const key of ['tool_name', 'error', 'reason', 'role', 'result_text'] as const) {
     if (event[key] != null && typeof event[key] !== 'string') invalid(`${key} must be a string.`);
   }
+  if (event.session_status != null && event.session_status !== 'idle' && event.session_status !== 'finished') invalid("session_status must be 'idle' or 'finished'.");
   if (event.timestamp != null && (typeof event.timestamp !== 'string' || Number.isNaN(Date.parse(event.timestamp)))) invalid('timestamp must be a date-time string.');
 }
 

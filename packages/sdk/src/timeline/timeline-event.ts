@@ -21,4 +21,6 @@ export interface TimelineEvent {
   content?: Array<Record<string, unknown>> | null;
   result_text?: string | null;
   result_data?: unknown;
+  /** On `run_completed`: the run status it leaves, `finished` (the default) or `idle` (the session waits to be resumed). */
+  session_status?: 'idle' | 'finished' | null;
 }

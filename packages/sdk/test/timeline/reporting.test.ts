@@ -131,6 +131,7 @@ describe('caracal.timeline', () => {
       expect(codeOf(() => caracal.timeline.record({ event_type: 'x', tool_input: [] as never }))).toBe('INVALID_ARGUMENT');
       expect(codeOf(() => caracal.timeline.record({ event_type: 'x', content: ['text'] as never }))).toBe('INVALID_ARGUMENT');
       expect(codeOf(() => caracal.timeline.record({ event_type: 'x', timestamp: 'yesterday' }))).toBe('INVALID_ARGUMENT');
+      expect(codeOf(() => caracal.timeline.record({ event_type: 'run_completed', session_status: 'paused' as never }))).toBe('INVALID_ARGUMENT');
       expect(codeOf(() => caracal.timeline.result(null as never))).toBe('INVALID_ARGUMENT');
     });
     await caracal.timeline.flush();
