@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client as ClientV2, StreamableHTTPClientTransport as StreamableHTTPClientTransportV2 } from '@modelcontextprotocol/client';
 import { Caracal, type CleanupErrorEvent } from '@caracal/sdk';
 import { createMcpFetch } from '@caracal/sdk/mcp';
 import { createVerifier, type Verifier } from '@caracal/sdk/verify';
@@ -167,5 +168,20 @@ describe.each(testBackends())('an agent\'s timeline, recorded by the SDK ($name)
     expect(text.map((event) => event.event_type)).toEqual(['run_start', 'message', 'result', 'run_completed']);
     expect(await get(`/sessions/${textSession}/result`)).toMatchObject({ status: 200, body: { result_text: textSession } });
     expect(cleanupErrors).toEqual([]);
+  });
+  it('records the tool calls of an MCP v2 client (@modelcontextprotocol/client) the same way', { timeout: 60_000 }, async () => {
+    const sessionId = await caracal.spawn({}, async (context) => {
+      const client = new ClientV2({ name: 'timeline-agent-v2', version: '2.0.0' });
+      const transport = new StreamableHTTPClientTransportV2(new URL(tools.url), {
+        fetch: createMcpFetch({ caracal, resource: TOOLS, scopes: ['tools:call'], recordToolCalls: true }),
+      });
+      await client.connect(transport);
+      await client.callTool({ name: 'whoami', arguments: {} });
+      await client.close();
+      return context.agentSessionId as string;
+    });
+    const recorded = (await timelineOf(sessionId)).filter((event) => event.source === 'agent');
+    expect(recorded.map((event) => event.event_type)).toEqual(['run_start', 'pre_tool', 'post_tool', 'run_completed']);
+    expect(recorded[2]).toMatchObject({ tool_name: 'whoami', tool_output: { content: [{ type: 'text', text: expect.stringMatching(/^call \d+$/) }] }, error: null });
   });
 });
