@@ -1,4 +1,4 @@
-import { Caracal, timeline, type TimelineEvent, type TimelineStats } from '@caracal/sdk';
+import { timeline, type Caracal, type TimelineEvent, type TimelineStats } from '@caracal/sdk';
 import { describe, expectTypeOf, test } from 'vitest';
 
 declare const caracal: Caracal;
