@@ -13,6 +13,9 @@ import type { DelegateOptions, SpawnOptions } from './context/spawn-options.ts';
 import { CaracalError } from './errors.ts';
 import { CoordinatorClient } from './http/coordinator-client.ts';
 import { HttpClient } from './http/http-client.ts';
+import { publishSendError } from './timeline/send-error.ts';
+import { createSessionTimeline, type SessionTimeline } from './timeline/session-timeline.ts';
+import { TimelineReporter } from './timeline/timeline-reporter.ts';
 
 
 /**
@@ -37,6 +40,15 @@ export class Caracal {
   readonly #coordinator: CoordinatorClient;
   readonly #sts: StsClient;
   readonly #sessionToken: TokenProvider;
+  readonly #reporter: TimelineReporter;
+  /**
+   * Recording on the current session's timeline: `record()` an event, `result()` the run's
+   * result, `stats()` of what was sent, dropped or failed. Queued and sent in batches; never
+   * blocks or throws because of the server.
+   * @example
+   * caracal.timeline.record({ event_type: 'message', role: 'assistant', content: [{ type: 'text', text: 'On it.' }] });
+   */
+  readonly timeline: SessionTimeline;
 
   /** @throws CaracalError `CONFIG_INVALID` listing every missing or invalid option. */
   constructor(options: CaracalOptions) {
@@ -48,7 +60,14 @@ export class Caracal {
     this.#http = http;
     this.#sts = new StsClient({ http, baseUrl: config.stsUrl, clock: config.clock });
     this.#sessionToken = createTokenProvider(config.credentials, { sts: this.#sts, clock: config.clock });
-    this.#coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: this.#sessionToken });
+    const coordinator = new CoordinatorClient({ http, baseUrl: config.coordinatorUrl, bearer: this.#sessionToken });
+    this.#coordinator = coordinator;
+    this.#reporter = new TimelineReporter({
+      send: (sessionId, events) => coordinator.postSessionEvents(sessionId, events),
+      ...config.timeline,
+      onSendError: publishSendError,
+    });
+    this.timeline = createSessionTimeline(this.#reporter, config.clock);
   }
 
   /**
@@ -82,7 +101,8 @@ export class Caracal {
    */
   spawn<R>(options: SpawnOptions, fn: (context: CaracalContext) => R | PromiseLike<R>): Promise<R> {
     const { zoneId, clientId, onCleanupError } = this.#config;
-    return spawnSession({ coordinator: this.#coordinator, zoneId, clientId, sessionToken: this.#sessionToken, onCleanupError }, options, fn);
+    const timeline = { reporter: this.#reporter, clock: this.#config.clock };
+    return spawnSession({ coordinator: this.#coordinator, zoneId, clientId, sessionToken: this.#sessionToken, onCleanupError, timeline }, options, fn);
   }
 
   /**
@@ -165,12 +185,14 @@ export class Caracal {
   }
 
   /**
-   * Closes the keep-alive connections the client owns (not a dispatcher you passed in).
+   * Sends the timeline events still queued (waiting at most the flush timeout), then closes the
+   * keep-alive connections the client owns (not a dispatcher you passed in).
    * @example
    * await caracal.close();
    * @since 0.1.0
    */
   async close(): Promise<void> {
+    await this.#reporter.flush();
     await this.#http.close();
   }
 

@@ -5,6 +5,9 @@ import type { CaracalContext } from './model/caracal-context.ts';
 import { requireContext } from './context/current.ts';
 import { outboundHeaders } from './context/outbound-headers.ts';
 import type { DelegateOptions, SpawnOptions } from './context/spawn-options.ts';
+import type { TimelineEvent } from './timeline/timeline-event.ts';
+import type { SessionTimeline, TimelineResult } from './timeline/session-timeline.ts';
+import type { TimelineStats } from './timeline/timeline-options.ts';
 
 let defaultClient: Caracal | undefined;
 
@@ -90,3 +93,27 @@ export function exchange(options: ExchangeOptions): Promise<ExchangedMandate> {
 export function headers(): Record<string, string> {
   return outboundHeaders(requireContext());
 }
+
+/**
+ * `timeline` of the default client: record events and the result on the current session. See
+ * {@link Caracal.timeline}.
+ * @example
+ * await spawn({ kind: 'ephemeral' }, async () => {
+ *   timeline.record({ event_type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Working.' }] });
+ *   timeline.result({ result_text: 'done' });
+ * });
+ * @since 0.1.0
+ */
+export const timeline: SessionTimeline = Object.freeze({
+  record(event: TimelineEvent): boolean {
+    // Outside a context the error is NO_ACTIVE_CONTEXT even when no default client could be configured.
+    requireContext();
+    return defaultCaracal().timeline.record(event);
+  },
+  result(result: TimelineResult): boolean {
+    requireContext();
+    return defaultCaracal().timeline.result(result);
+  },
+  stats: (): TimelineStats => defaultCaracal().timeline.stats(),
+  flush: (): Promise<void> => defaultCaracal().timeline.flush(),
+});

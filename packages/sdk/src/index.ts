@@ -18,7 +18,11 @@ export type { CleanupErrorEvent } from './context/cleanup-error.ts';
 export { SPAWN_CLEANUP_ERROR_CHANNEL } from './context/cleanup-error.ts';
 
 export { Caracal } from './caracal.ts';
-export { configure, defaultCaracal, delegate, exchange, headers, spawn } from './default-client.ts';
+export { configure, defaultCaracal, delegate, exchange, headers, spawn, timeline } from './default-client.ts';
+export type { SessionTimeline, TimelineResult } from './timeline/session-timeline.ts';
+export type { TimelineOptions, TimelineStats } from './timeline/timeline-options.ts';
+export { TIMELINE_SEND_ERROR_CHANNEL } from './timeline/send-error.ts';
+export type { TimelineEvent } from './timeline/timeline-event.ts';
 export type { CaracalOptions } from './config/caracal-options.ts';
 export { DEFAULT_TIMEOUT_MS } from './config/caracal-options.ts';
 export type { Environment } from './config/from-env.ts';

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Clock } from '../time/clock.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 import type { CleanupErrorEvent } from '../context/cleanup-error.ts';
+import type { TimelineOptions } from '../timeline/timeline-options.ts';
 
 /**
  * Settings of a {@link Caracal} client. Give exactly one of `clientSecret`, `subjectToken` or
@@ -42,6 +43,8 @@ export interface CaracalOptions {
    * published on the `caracal:spawn:cleanup-error` diagnostics channel; it never throws.
    */
   readonly onCleanupError?: ((event: CleanupErrorEvent) => void) | undefined;
+  /** Bounds of the timeline reporting queue (`caracal.timeline`, the runs `spawn` records). */
+  readonly timeline?: TimelineOptions | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { RetryPolicy } from '../retry/retry-policy.ts';
 import { DEFAULT_TIMEOUT_MS, type CaracalOptions } from './caracal-options.ts';
 import { ConfigIssues } from './config-issues.ts';
 import { resolveRetryPolicy } from './resolve-retry-policy.ts';
+import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_MAX_QUEUED_EVENTS } from '../timeline/timeline-options.ts';
 
 /** Validated settings of a client. @internal */
 export interface ResolvedConfig {
@@ -19,6 +20,7 @@ export interface ResolvedConfig {
   readonly dispatcher: Dispatcher | undefined;
   readonly clock: Clock;
   readonly onCleanupError: ((event: CleanupErrorEvent) => void) | undefined;
+  readonly timeline: { readonly maxQueuedEvents: number; readonly flushTimeoutMs: number };
 }
 
 /** The name to show for each setting; `fromEnv` maps them to environment variables. @internal */
@@ -100,6 +102,21 @@ function checkOptionalPieces(options: CaracalOptions, issues: ConfigIssues): voi
     issues.add('clock', 'must have now() and sleep(ms, signal)');
   }
   if (onCleanupError !== undefined && typeof onCleanupError !== 'function') issues.add('onCleanupError', 'must be a function');
+  checkTimeline(options.timeline, issues);
+}
+
+function checkTimeline(timeline: CaracalOptions['timeline'], issues: ConfigIssues): void {
+  if (timeline === undefined) return;
+  if (typeof timeline !== 'object' || timeline === null) {
+    issues.add('timeline', 'must be an object { maxQueuedEvents?, flushTimeoutMs? }');
+    return;
+  }
+  for (const key of ['maxQueuedEvents', 'flushTimeoutMs'] as const) {
+    const value = timeline[key];
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2_147_483_647)) {
+      issues.add(`timeline.${key}`, `must be a non-negative integer, got ${String(value)}`);
+    }
+  }
 }
 
 /**
@@ -136,5 +153,9 @@ export function resolveConfig(options: CaracalOptions, resolveOptions: ResolveOp
     dispatcher: options.dispatcher,
     clock: options.clock ?? systemClock,
     onCleanupError: options.onCleanupError,
+    timeline: {
+      maxQueuedEvents: options.timeline?.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS,
+      flushTimeoutMs: options.timeline?.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS,
+    },
   });
 }

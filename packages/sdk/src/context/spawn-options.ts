@@ -52,6 +52,17 @@ export interface SpawnOptions {
   readonly signal?: AbortSignal | undefined;
   /** Reuse a key to make a repeated spawn (after a crash) return the same session. Generated when absent. */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * Record the run on the session's timeline: `run_start` before `fn`, then `run_completed`, or
+   * `run_failed` with the error's message (never its stack). `run_completed` and `run_failed`
+   * end the session at the server, as the termination after `fn` does. @default true
+   */
+  readonly recordRun?: boolean | undefined;
+  /**
+   * Also record what `fn` returns as the session's `result` event (before `run_completed`): a
+   * string as `result_text`, another JSON value as `result_data`, truncated past 24 KiB. @default false
+   */
+  readonly recordResult?: boolean | undefined;
 }
 
 /**

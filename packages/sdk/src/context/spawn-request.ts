@@ -35,6 +35,9 @@ export function spawnRequestBody(
   if (options.kind !== undefined && !KINDS.has(options.kind)) throw invalidArgument('kind', "must be 'service', 'instance' or 'ephemeral'");
   checkSignal(options.signal, 'signal');
   checkText(options.idempotencyKey, 'idempotencyKey');
+  for (const flag of ['recordRun', 'recordResult'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw invalidArgument(flag, 'must be a boolean');
+  }
   return {
     application_id: identity.clientId,
     parent_id: identity.parentSessionId,

@@ -10,12 +10,46 @@ import type { SpawnOptions } from './spawn-options.ts';
 import { spawnRequestBody } from './spawn-request.ts';
 import { contextStorage } from './storage.ts';
 import { assertHop, freezeContext } from './validate-context.ts';
+import { resultEvent, runCompletedEvent, runFailedEvent, runStartEvent } from '../timeline/run-events.ts';
+import { prepareEvent } from '../timeline/prepare-event.ts';
+import type { PostEventBody } from '@caracal/protocol';
 
 async function terminate(dependencies: SessionDependencies, agentSessionId: string, fnFailed: boolean): Promise<void> {
   try {
+    // Sent even after the run's terminal event (which ends the session at the server too): the
+    // event may not have got through, and terminating an ended session changes nothing.
     await dependencies.coordinator.terminateAgentSession(dependencies.zoneId, agentSessionId);
   } catch (error) {
     reportCleanupError({ error, zoneId: dependencies.zoneId, agentSessionId, fnFailed }, dependencies.onCleanupError);
+  }
+}
+
+/** Records the run of one spawned session, when its client reports a timeline and the spawn asks for it. */
+class RunRecorder {
+  readonly #dependencies: SessionDependencies;
+  readonly #sessionId: string;
+  readonly #enabled: boolean;
+
+  constructor(dependencies: SessionDependencies, sessionId: string, enabled: boolean) {
+    this.#dependencies = dependencies;
+    this.#sessionId = sessionId;
+    this.#enabled = enabled && dependencies.timeline !== undefined;
+  }
+
+  record(event: PostEventBody | undefined): void {
+    const timeline = this.#dependencies.timeline;
+    if (!this.#enabled || timeline === undefined || event === undefined) return;
+    try {
+      timeline.reporter.enqueue(this.#sessionId, prepareEvent(event, timeline.clock.now()));
+    } catch {
+      // Reporting never breaks the run it reports on.
+    }
+  }
+
+  /** Records the run's last event and waits (bounded) until this session's events are on the server. */
+  async end(event: PostEventBody): Promise<void> {
+    this.record(event);
+    if (this.#enabled) await this.#dependencies.timeline?.reporter.flush(this.#sessionId);
   }
 }
 
@@ -80,13 +114,19 @@ async function runSpawn<R>(
   setActiveSpanAttribute('caracal.agent_session_id', agentSessionId);
   setActiveSpanAttribute('caracal.delegation_edge_id', delegationEdgeId);
   const context = childContext(parent, { subjectToken, zoneId, clientId, agentSessionId, delegationEdgeId });
+  const run = new RunRecorder(dependencies, agentSessionId, options?.recordRun ?? true);
+  run.record(runStartEvent());
   let result: R;
   try {
     result = await contextStorage().run(context, fn, context);
   } catch (error) {
+    await run.end(runFailedEvent(error));
     await terminate(dependencies, agentSessionId, true);
     throw error;
   }
+  // The result goes before run_completed: the server ends the session on a terminal run status.
+  if (options?.recordResult === true) run.record(resultEvent(result));
+  await run.end(runCompletedEvent());
   await terminate(dependencies, agentSessionId, false);
   return result;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateDelegationBody, CreatedDelegation as CreatedDelegationBody, SpawnedSession, SpawnSessionBody, UncheckedBody } from '@caracal/protocol';
+import type { CreateDelegationBody, CreatedDelegation as CreatedDelegationBody, PostEventBody, SpawnedSession, SpawnSessionBody, UncheckedBody } from '@caracal/protocol';
 import { CaracalError } from '../errors.ts';
 import { objectBody, type BearerSource, type HttpClient } from './http-client.ts';
 
@@ -103,5 +103,20 @@ export class CoordinatorClient {
     const result = objectBody(response, 'POST /zones/{zoneId}/delegations');
     const fields: UncheckedBody<CreatedDelegationBody> = result;
     return { delegationEdgeId: requiredId(fields, 'delegation_edge_id', response.status), body: result };
+  }
+
+  /**
+   * `POST /sessions/{id}/events` with a JSON array (the batch form). Not idempotent: retried only
+   * when the server cannot have stored it (connection refused, 429, 503), so no event is stored twice.
+   */
+  async postSessionEvents(sessionId: string, events: readonly PostEventBody[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.#options.http.send({
+      method: 'POST',
+      url: this.#url('sessions', sessionId, 'events'),
+      json: events,
+      bearer: this.#options.bearer,
+      idempotent: false,
+      signal: options.signal,
+    });
   }
 }

@@ -71,6 +71,10 @@ function defaultRoutes(): Array<[RegExp, Handler]> {
       sendJson(response, 201, { agent_session_id: id, status: 'active', delegation_edge_id: inherited ? `deledge_inh_${sessionCounter}` : null });
     }],
     [matcher('DELETE /zones/*/agents/*'), (_request, response) => sendJson(response, 200, { terminated_sessions: 1, revoked_edges: 0 })],
+    [matcher('POST /sessions/*/events'), (request, response) => {
+      const events = Array.isArray(request.json) ? (request.json as unknown[]) : [request.json];
+      sendJson(response, 201, { ok: true, events: events.map((event, index) => ({ ...(event as object), id: ++sessionCounter + index })) });
+    }],
     [matcher('POST /zones/*/delegations'), (_request, response) => sendJson(response, 201, { delegation_edge_id: `deledge_${++sessionCounter}`, status: 'active' })],
   ];
 }

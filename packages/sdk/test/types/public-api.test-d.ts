@@ -50,6 +50,7 @@ describe('@caracal/sdk surface', () => {
       | 'ENVIRONMENT_VARIABLES'
       | 'MAX_HOP'
       | 'SPAWN_CLEANUP_ERROR_CHANNEL'
+      | 'TIMELINE_SEND_ERROR_CHANNEL'
       | 'backoffDelay'
       | 'bind'
       | 'captureContext'
@@ -64,6 +65,7 @@ describe('@caracal/sdk surface', () => {
       | 'requireContext'
       | 'spawn'
       | 'systemClock'
+      | 'timeline'
       | 'wrapWithContext'
     >();
   });

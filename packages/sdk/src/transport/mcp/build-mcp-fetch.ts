@@ -12,6 +12,7 @@ import { resolveExchanger, type TokenExchanger } from '../token-exchanger.ts';
 import { MCP_ACTING_METHODS } from '@caracal/protocol';
 import { mcpRequestActs, parseJsonBody } from '../../model/mcp-acting-request.ts';
 import { withJsonRpcTraceMeta } from './with-json-rpc-trace-meta.ts';
+import { withToolCallEvents, type ToolCallRecorder } from './with-tool-call-events.ts';
 
 /**
  * Options of {@link createMcpFetch}.
@@ -50,11 +51,26 @@ export interface McpFetchOptions {
   readonly fetch?: FetchLike | undefined;
   /** Time source for the reuse window. @default systemClock */
   readonly clock?: Clock | undefined;
+  /**
+   * Record each `tools/call` on the current session's timeline, through the client's `timeline`:
+   * a `pre_tool` event (tool name, arguments) before it is sent and a `post_tool` event (arguments,
+   * and the result or the error) when its response arrives. Arguments and outcomes are redacted
+   * (values under keys such as `authorization`, `token`, `secret`, `password`, `api_key`; bearer
+   * tokens and JWTs anywhere) and truncated past 16 KiB; headers are never recorded. Recording
+   * never delays or fails the call.
+   * @default false
+   */
+  readonly recordToolCalls?: boolean | undefined;
 }
 
 
 const decoder = new TextDecoder();
 const textOf = (body: DispatchRequest['body']): string => (body === undefined ? '' : typeof body === 'string' ? body : decoder.decode(body));
+
+/** The timeline of a client, when it has one (a `Caracal` does; a bare exchanger may not). */
+function recorderOf(client: TokenExchanger): ToolCallRecorder | undefined {
+  return (client as { timeline?: ToolCallRecorder }).timeline;
+}
 
 function checkOptions(options: McpFetchOptions): void {
   if (typeof options?.resource !== 'string' || options.resource.length === 0) {
@@ -62,6 +78,12 @@ function checkOptions(options: McpFetchOptions): void {
   }
   if (options.methods !== undefined && (!Array.isArray(options.methods) || !options.methods.every((method) => typeof method === 'string'))) {
     throw new CaracalError('INVALID_ARGUMENT', 'createMcpFetch(): methods must be an array of JSON-RPC method names.');
+  }
+  if (options.recordToolCalls !== undefined && typeof options.recordToolCalls !== 'boolean') {
+    throw new CaracalError('INVALID_ARGUMENT', 'createMcpFetch(): recordToolCalls must be a boolean.');
+  }
+  if (options.recordToolCalls === true && options.caracal !== undefined && typeof recorderOf(options.caracal)?.record !== 'function') {
+    throw new CaracalError('INVALID_ARGUMENT', 'createMcpFetch(): recordToolCalls needs a Caracal client as caracal (one with a timeline).');
   }
   if (options.otherRequests !== undefined && !['protocol', 'reuse', 'exchange'].includes(options.otherRequests)) {
     throw new CaracalError('INVALID_ARGUMENT', "createMcpFetch(): otherRequests must be 'protocol', 'reuse' or 'exchange'.");
@@ -79,11 +101,14 @@ export function buildMcpFetch(options: McpFetchOptions, defaultExchanger: () => 
   const needsAuthority = (request: DispatchRequest): boolean => mcpRequestActs(request.method, parseJsonBody(textOf(request.body)), methods);
   const reuseOthers = options.otherRequests === 'reuse';
   const protocolOthers = (options.otherRequests ?? 'protocol') === 'protocol';
+  const exchanger = resolveExchanger(options.caracal, defaultExchanger);
+  const recording = options.recordToolCalls === true ? [withToolCallEvents(() => recorderOf(exchanger()))] : [];
   const send = compose(
+    ...recording,
     withTraceContext({ spanName: 'caracal.mcp.request' }),
     withJsonRpcTraceMeta(),
     withTokenExchange({
-      exchanger: resolveExchanger(options.caracal, defaultExchanger),
+      exchanger,
       resource: options.resource,
       scopes: options.scopes,
       mayReuse: reuseOthers ? (request) => !needsAuthority(request) : undefined,
