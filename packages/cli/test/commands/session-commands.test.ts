@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { serverBackends } from '../../../../test/verify/helpers/server-backends.ts';
+import { serverBackends } from '../helpers/server-backends.ts';
 import { run } from '../../src/run.ts';
 import { fakeIo } from '../helpers/fake-io.ts';
 import { startSeedServer, watchedIo, type SeedServer } from '../helpers/seed-server.ts';
@@ -197,7 +197,7 @@ describe.each(serverBackends())('caracal session … against the real server on 
     it('prints the timeline so far, then each event appended while it runs, one line each; Ctrl-C exits 0', async () => {
       const id = await newRunning();
       const { io, exit } = follow([id]);
-      await io.stdoutMatches((out) => /  run_start  run=r1\n/.test(out));
+      await io.stdoutMatches((out) => out.includes('  run_start  run=r1\n'));
       await post(id, { event_type: 'pre_tool', run_id: 'r1', tool_name: 'fetch' });
       await io.stdoutMatches((out) => out.includes('  pre_tool  run=r1 tool=fetch\n'));
       await post(id, { event_type: 'note', reason: 'two\nlines' });

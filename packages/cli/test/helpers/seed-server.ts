@@ -1,5 +1,5 @@
 import { startServer } from '@caracal/server';
-import type { ServerBackend } from '../../../../test/verify/helpers/server-backends.ts';
+import type { ServerBackend } from './server-backends.ts';
 import { fakeIo, type RecordingIo } from './fake-io.ts';
 
 export const SEED_ZONE = 'zone_seedcli';
