@@ -6,7 +6,7 @@ import { registerSessionGet } from './session-get.ts';
 import { registerSessionList } from './session-list.ts';
 import { registerSessionResult } from './session-result.ts';
 
-/** `caracal session …`: sessions with their event timelines and results (the seed-001 routes). */
+/** `caracal session …`: sessions with their event timelines and results (the routes of docs/sessions.md). */
 export function registerSessionCommands(program: Command, context: CommandContext): void {
   const session = program.command('session').description('Inspect session timelines and results, tail them live, delete sessions');
   registerSessionList(session, context);

@@ -12,7 +12,7 @@ export interface EventFilter {
   since?: string | undefined;
 }
 
-/** The seed-001 session routes (docs/sessions.md); the zone is the bearer's. */
+/** The session and timeline routes (docs/sessions.md); the zone is the bearer's. */
 export interface SessionClient {
   listSessions(status: string | undefined): Promise<Array<UncheckedBody<SeedSession>>>;
   getSession(sessionId: string): Promise<UncheckedBody<SeedSession>>;

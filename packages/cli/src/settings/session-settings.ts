@@ -2,7 +2,7 @@ import { parseBaseUrl } from './base-url.ts';
 import { MISSING_COORDINATOR_TOKEN, MISSING_COORDINATOR_URL, nonEmpty } from './coordinator-settings.ts';
 import { requiredSettings } from './required-settings.ts';
 
-/** Where and as whom the `session` commands call the seed-001 routes; the zone is the token's own. */
+/** Where and as whom the `session` commands call the session routes (docs/sessions.md); the zone is the token's own. */
 export interface SessionSettings {
   url: string;
   token: string;

@@ -11,7 +11,7 @@ const SECRET = 'seed-cli-application-secret';
 export interface SeedServer {
   url: string;
   tokens: { operator: string; one: string; two: string };
-  /** A seed-001 call with a bearer; throws on a non-2xx with the server's answer. */
+  /** A call of the session routes with a bearer; throws on a non-2xx with the server's answer. */
   call(method: 'GET' | 'POST' | 'DELETE', path: string, token: string, body?: unknown): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
