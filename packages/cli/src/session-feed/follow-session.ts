@@ -67,6 +67,8 @@ export async function followSession(request: FollowRequest): Promise<void> {
     const body = parseMessage(message.data);
     if (body === undefined) return;
     if (body.type === 'init') {
+      // A later init means the server could not replay from our cursor (older than its bus holds).
+      if (history !== undefined) request.notice('the feed could not replay what was missed while disconnected: read it with `caracal session events <id> --since …`');
       history ??= readHistory();
       return;
     }
