@@ -10,7 +10,8 @@ Exit codes:
 export const ENVIRONMENT_HELP = `
 Environment:
   CARACAL_COORDINATOR_URL    base URL of the Coordinator, e.g. http://localhost:4000
-  CARACAL_COORDINATOR_TOKEN  operator mandate for agent/delegation commands
+  CARACAL_COORDINATOR_TOKEN  operator mandate for agent/delegation commands, or any
+                             agent:lifecycle mandate for session commands
                              (export CARACAL_COORDINATOR_TOKEN=$(caracal token --zone <zone>))
   CARACAL_ZONE_ID            default for --zone (else the token's zone_id claim)
   CARACAL_ADMIN_TOKEN        admin API bearer for zone, app, resource, token and server start

@@ -5,6 +5,7 @@ import { registerAppCreate } from './commands/app-create.ts';
 import { registerDelegationCommands } from './commands/delegation.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerResourceCreate } from './commands/resource-create.ts';
+import { registerSessionCommands } from './commands/session.ts';
 import { registerServerStart } from './commands/server-start.ts';
 import { registerToken } from './commands/token.ts';
 import { registerZoneCreate } from './commands/zone-create.ts';
@@ -23,7 +24,7 @@ const HELP_WIDTH = 100;
 export function buildProgram(context: CommandContext): Command {
   const { io } = context;
   const program = new Command('caracal')
-    .description('Operate Caracal: agent sessions and delegations, the server, zones, applications and resources.')
+    .description('Operate Caracal: agent sessions, delegations and session timelines, the server, zones, applications and resources.')
     .version(cliVersion(), '-V, --version')
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
@@ -41,6 +42,7 @@ export function buildProgram(context: CommandContext): Command {
     .addHelpText('afterAll', EXIT_CODES_HELP);
   registerAgentCommands(program, context);
   registerDelegationCommands(program, context);
+  registerSessionCommands(program, context);
   registerServerStart(program, context);
   registerZoneCreate(program, context);
   registerAppCreate(program, context);

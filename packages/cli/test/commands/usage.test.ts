@@ -32,6 +32,17 @@ describe('usage', () => {
     }
   });
 
+  it('documents --json, and no --zone (the zone is the token\'s), on every session command', async () => {
+    const sessionCommands = COMMANDS.filter(({ path, group }) => !group && path[0] === 'session').map(({ path }) => path.join(' '));
+    expect(sessionCommands).toEqual(['session list', 'session get', 'session events', 'session result', 'session delete']);
+    for (const command of sessionCommands) {
+      const io = fakeIo();
+      await run([...command.split(' '), '--help'], io);
+      expect(io.out()).toContain('--json');
+      expect(io.out()).not.toContain('--zone');
+    }
+  });
+
   it('answers an unknown command with the error and usage on stderr, exit 2', async () => {
     const io = fakeIo();
     expect(await run(['agnet', 'list'], io)).toBe(2);
@@ -57,9 +68,9 @@ describe('usage', () => {
 });
 
 describe('missing coordinator settings', () => {
-  // Every operator command (agent …, delegation …) with a placeholder for each required id.
+  // Every client command (agent …, delegation …, session …) with a placeholder for each required id.
   const placeholders: Record<string, string> = { session: 'agentsess_x0000000000000000000000000', edge: 'deledge_x0000000000000000000000000' };
-  const operatorCommands = COMMANDS.filter(({ path, group }) => !group && (path[0] === 'agent' || path[0] === 'delegation')).map(({ path, requiredArguments }) => [
+  const operatorCommands = COMMANDS.filter(({ path, group }) => !group && ['agent', 'delegation', 'session'].includes(path[0]!)).map(({ path, requiredArguments }) => [
     ...path,
     ...requiredArguments.map((name) => placeholders[name] ?? `${name}_x`),
   ]);
