@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../time/clock.ts';
 import { applyRevocationEvent } from './apply-revocation-event.ts';
 import { SESSIONS_REVOKE_TOPIC } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
+import { startedSource } from './started-source.ts';
 import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
 
 /**
@@ -70,15 +71,7 @@ export function redisRevocationSource(options: RedisRevocationSourceOptions): Re
   if (typeof options.client?.sendCommand !== 'function') {
     throw new CaracalError('CONFIG_INVALID', 'redisRevocationSource needs a connected node-redis client (with sendCommand).', { setting: 'client' });
   }
-  const reader = new StreamGroupReader(options);
-  reader.start();
-  return {
-    store: reader.store,
-    ready: () => reader.health.ready(),
-    health: () => reader.health.health,
-    onHealthChange: (listener) => reader.health.onChange(listener),
-    close: () => reader.close(),
-  };
+  return startedSource(new StreamGroupReader(options));
 }
 
 /**

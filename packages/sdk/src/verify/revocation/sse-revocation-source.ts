@@ -9,6 +9,7 @@ import { feedFailure, feedResponseError } from './feed-failure.ts';
 import { resolveFetch, type VerifierFetch } from '../core/verifier-fetch.ts';
 import { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC, type RevocationEventFields } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
+import { startedSource } from './started-source.ts';
 import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
 
 /**
@@ -73,15 +74,7 @@ export function sseRevocationSource(options: SseRevocationSourceOptions): Revoca
   if (options.token === undefined && options.tokenSource === undefined) {
     throw new CaracalError('CONFIG_INVALID', 'sseRevocationSource needs token or tokenSource.', { settings: ['token', 'tokenSource'] });
   }
-  const feed = new SseFeed(options);
-  feed.start();
-  return {
-    store: feed.store,
-    ready: () => feed.health.ready(),
-    health: () => feed.health.health,
-    onHealthChange: (listener) => feed.health.onChange(listener),
-    close: () => feed.close(),
-  };
+  return startedSource(new SseFeed(options));
 }
 
 class SseFeed {
