@@ -4,6 +4,7 @@ import { AsyncLocalStorageContextManager } from 'otel3-context-async-hooks';
 import { HttpInstrumentation } from 'otel3-instrumentation-http';
 import { UndiciInstrumentation } from 'otel3-instrumentation-undici';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from 'otel3-sdk-trace';
+import { afterAll, beforeAll } from 'vitest';
 import { lineFrom, type OtelLine } from './otel-line.ts';
 
 /**
@@ -25,4 +26,21 @@ export function startOtel3(): OtelLine {
     w3cPropagators: () => [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     compose: (propagators) => new CompositePropagator({ propagators }),
   });
+}
+
+/**
+ * Registers the 3.x line, with only its own W3C propagators, around the enclosing `describe`;
+ * the returned function reads it inside tests.
+ */
+export function useOtel3Line(): () => OtelLine {
+  let line: OtelLine | undefined;
+  beforeAll(() => {
+    line = startOtel3();
+    line.usePropagator(undefined);
+  });
+  afterAll(() => line?.shutdown());
+  return () => {
+    if (line === undefined) throw new Error('the OpenTelemetry line starts before the tests');
+    return line;
+  };
 }
