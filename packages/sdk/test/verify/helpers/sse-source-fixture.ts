@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterEach } from 'vitest';
 import { sseRevocationSource, type RevocationSource, type SseRevocationSourceOptions } from '../../../src/verify/index.ts';
 import { startSseServer, type SseServer } from './sse-server.ts';
-import { startTestIssuer, ZONE, type TestIssuer } from './test-issuer.ts';
+import { ZONE, type TestIssuer } from './test-issuer.ts';
+import { useVerifyFixture } from './verify-fixture.ts';
 
 /** What an SSE revocation source test file shares; read it inside tests (it is set before them). */
 export interface SseSourceFixture {
-  /** Started before the file's tests, closed after them. */
+  /** Started before the file's tests, closed after them (useVerifyFixture's). */
   readonly issuer: TestIssuer;
   /** The feed the test last started (with `source()` or `startFeed()`); closed after the test. */
   readonly feed: SseServer;
@@ -20,15 +21,9 @@ export interface SseSourceFixture {
 
 /** Registers the hooks of an SSE revocation source test file: its test issuer, and per test its feed and sources. */
 export function useSseSourceFixture(): SseSourceFixture {
-  let issuer: TestIssuer | undefined;
+  const verify = useVerifyFixture();
   let feed: SseServer | undefined;
   const sources: RevocationSource[] = [];
-  beforeAll(async () => {
-    issuer = await startTestIssuer();
-  });
-  afterAll(async () => {
-    await issuer?.close();
-  });
   afterEach(async () => {
     for (const source of sources.splice(0)) await source.close();
     await feed?.close();
@@ -44,8 +39,7 @@ export function useSseSourceFixture(): SseSourceFixture {
   };
   return {
     get issuer() {
-      if (issuer === undefined) throw new Error('the test issuer starts before the tests');
-      return issuer;
+      return verify.issuer;
     },
     get feed() {
       if (feed === undefined) throw new Error('no feed: the test started none');
