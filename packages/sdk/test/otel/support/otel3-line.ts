@@ -1,5 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import * as core from '@opentelemetry/core';
 import { AsyncLocalStorageContextManager } from 'otel3-context-async-hooks';
 import { HttpInstrumentation } from 'otel3-instrumentation-http';
 import { UndiciInstrumentation } from 'otel3-instrumentation-undici';
@@ -17,15 +17,7 @@ export function startOtel3(): OtelLine {
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  return lineFrom({
-    exporter,
-    provider,
-    // Built enabled (the undici instrumentation reads `config.enabled` on every request).
-    undici: new UndiciInstrumentation(),
-    http: new HttpInstrumentation(),
-    w3cPropagators: () => [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    compose: (propagators) => new CompositePropagator({ propagators }),
-  });
+  return lineFrom({ exporter, provider, core, Undici: UndiciInstrumentation, Http: HttpInstrumentation });
 }
 
 /**
