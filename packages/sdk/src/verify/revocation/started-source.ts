@@ -1,11 +1,9 @@
-import type { FeedHealthTracker } from './feed-health.ts';
+import type { FeedLoop } from './feed-loop.ts';
 import type { RevocationSource } from './revocation-source.ts';
-import type { RevocationStore } from './revocation-store.ts';
 
-/** A feed behind a revocation source: it fills `store`, reports through `health`, runs from `start()` until `close()`. */
+/** A feed behind a revocation source: it runs its `loop` from `start()` until `close()`. */
 export interface RevocationFeed {
-  readonly store: RevocationStore;
-  readonly health: FeedHealthTracker;
+  readonly loop: FeedLoop;
   start(): void;
   close(): Promise<void>;
 }
@@ -13,11 +11,12 @@ export interface RevocationFeed {
 /** Starts `feed` and answers the source that shows it (the SSE and the Redis sources alike). */
 export function startedSource(feed: RevocationFeed): RevocationSource {
   feed.start();
+  const { store, health } = feed.loop;
   return {
-    store: feed.store,
-    ready: () => feed.health.ready(),
-    health: () => feed.health.health,
-    onHealthChange: (listener) => feed.health.onChange(listener),
+    store,
+    ready: () => health.ready(),
+    health: () => health.health,
+    onHealthChange: (listener) => health.onChange(listener),
     close: () => feed.close(),
   };
 }
