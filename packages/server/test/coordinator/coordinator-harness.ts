@@ -69,7 +69,7 @@ export async function startHarness(
 }
 
 /** A token a file mints in its zone: a client id (default scopes), or the client id with options. */
-type TokenRequest = string | Omit<MintOptions, 'zoneId'>;
+export type TokenRequest = string | Omit<MintOptions, 'zoneId'>;
 
 /**
  * A file's harness, started before its tests with `tokens` minted in `zoneId`, and closed after
