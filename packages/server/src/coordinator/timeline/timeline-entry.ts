@@ -31,8 +31,7 @@ export interface SessionEventRow {
   details: Record<string, unknown> | null;
 }
 
-/** The seed fields of a wire event (`sessionEventView`): an event keeps them in `body`. */
-export const SEED_EVENT_FIELDS = [
+const SEED_FIELDS = [
   'tool_name',
   'tool_input',
   'tool_output',
@@ -60,7 +59,7 @@ export function sessionEventView(row: SessionEventRow): SessionEvent {
     timestamp: isoOf(row.recorded_at),
     reported_at: row.reported_at === null ? null : isoOf(row.reported_at),
   };
-  for (const field of SEED_EVENT_FIELDS) view[field] = row.body[field] ?? null;
+  for (const field of SEED_FIELDS) view[field] = row.body[field] ?? null;
   view.details = row.details;
   return view as SessionEvent;
 }
