@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateDelegationBody, CreatedDelegation as CreatedDelegationBody, PostEventBody, SpawnedSession, SpawnSessionBody, UncheckedBody } from '@caracal/protocol';
 import { CaracalError } from '../errors.ts';
-import { objectBody, type BearerSource, type HttpClient } from './http-client.ts';
+import { objectBody, type BearerSource, type HttpClient, type HttpRequest } from './http-client.ts';
 
 /** @internal */
 export interface CoordinatorClientOptions {
@@ -61,17 +61,15 @@ export class CoordinatorClient {
     return new URL(`${prefix}/${segments.map(encodeURIComponent).join('/')}`, base);
   }
 
+  /** Every call is idempotent (creates under a key), with this client's bearer. */
+  #send(method: 'POST' | 'DELETE', segments: string[], request: Pick<HttpRequest, 'json' | 'headers' | 'signal'>) {
+    return this.#options.http.send({ method, url: this.#url(...segments), bearer: this.#options.bearer, idempotent: true, ...request });
+  }
+
   /** A create under an idempotency key, so a retried POST never creates twice. */
   #create(segments: string[], body: unknown, options: CreateCallOptions) {
-    return this.#options.http.send({
-      method: 'POST',
-      url: this.#url(...segments),
-      json: body,
-      headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
-      bearer: this.#options.bearer,
-      idempotent: true,
-      signal: options.signal,
-    });
+    const headers = { 'idempotency-key': options.idempotencyKey ?? randomUUID() };
+    return this.#send('POST', segments, { json: body, headers, signal: options.signal });
   }
 
   /** `POST /zones/{zoneId}/agents` → the new session's id. */
@@ -88,13 +86,7 @@ export class CoordinatorClient {
 
   /** `DELETE /zones/{zoneId}/agents/{id}`: terminates the session and its subtree. */
   async terminateAgentSession(zoneId: string, agentSessionId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.#options.http.send({
-      method: 'DELETE',
-      url: this.#url('zones', zoneId, 'agents', agentSessionId),
-      bearer: this.#options.bearer,
-      idempotent: true,
-      signal: options.signal,
-    });
+    await this.#send('DELETE', ['zones', zoneId, 'agents', agentSessionId], { signal: options.signal });
   }
 
   /** `POST /zones/{zoneId}/delegations` → the new edge's id. */

@@ -3,21 +3,15 @@
  * `traceparent` names the active span (an exported one), not a made-up id.
  */
 import { trace } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bind, headers, type CaracalContext } from '../../src/index.ts';
 import { parseTraceparent } from '../../src/propagation/index.ts';
-import type { OtelLine } from './support/otel-line.ts';
-import { startOtel3 } from './support/otel3-line.ts';
+import { useOtel3Line } from './support/otel3-line.ts';
 
 const context: CaracalContext = { subjectToken: 'token', zoneId: 'zone_test', clientId: 'app_test', agentSessionId: 'agentsess_1', hop: 0, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' };
 
 describe('headers() with an OpenTelemetry SDK', () => {
-  let line: OtelLine;
-  beforeAll(() => {
-    line = startOtel3();
-    line.usePropagator(undefined);
-  });
-  afterAll(() => line.shutdown());
+  const line = useOtel3Line();
 
   it('names the active span in traceparent, and keeps the context trace id without one', () => {
     const inside = trace.getTracer('app').startActiveSpan('handle', (span) => {
@@ -28,7 +22,7 @@ describe('headers() with an OpenTelemetry SDK', () => {
     const named = parseTraceparent(inside.written.traceparent!);
     expect(named?.spanId).toBe(inside.spanId);
     expect(named?.traceId).toBe(inside.traceId);
-    expect(line.spans().map((span) => span.spanContext().spanId)).toContain(named?.spanId);
+    expect(line().spans().map((span) => span.spanContext().spanId)).toContain(named?.spanId);
     expect(inside.written.baggage).toContain('caracal.agent_session=agentsess_1');
 
     const outside = parseTraceparent(bind(context, () => headers()).traceparent!);

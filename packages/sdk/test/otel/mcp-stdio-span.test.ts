@@ -2,22 +2,16 @@
  * MCP over stdio has no HTTP request to span: each message `traceMcpTransport` sends gets a
  * `caracal.mcp.send` span, and the `traceparent` in its `params._meta` names that exported span.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bind, type CaracalContext } from '../../src/index.ts';
 import { parseTraceparent } from '../../src/propagation/index.ts';
 import { traceMcpTransport } from '../../src/transport/mcp/index.ts';
-import type { OtelLine } from './support/otel-line.ts';
-import { startOtel3 } from './support/otel3-line.ts';
+import { useOtel3Line } from './support/otel3-line.ts';
 
 const context: CaracalContext = { subjectToken: 'token', zoneId: 'zone_test', clientId: 'app_test', agentSessionId: 'agentsess_1', hop: 0 };
 
 describe('traceMcpTransport with an OpenTelemetry SDK', () => {
-  let line: OtelLine;
-  beforeAll(() => {
-    line = startOtel3();
-    line.usePropagator(undefined);
-  });
-  afterAll(() => line.shutdown());
+  const line = useOtel3Line();
 
   it('names an exported caracal.mcp.send span in params._meta, and leaves responses alone', async () => {
     const sent: Array<{ params?: { _meta?: Record<string, string> } }> = [];
@@ -33,7 +27,7 @@ describe('traceMcpTransport with an OpenTelemetry SDK', () => {
       await transport.send(response as never);
     });
     const traceparent = parseTraceparent(sent[0]!.params!._meta!.traceparent!);
-    const spans = line.spans();
+    const spans = line().spans();
     const named = spans.find((span) => span.spanContext().spanId === traceparent?.spanId);
     expect(named?.name).toBe('caracal.mcp.send');
     expect(named?.spanContext().traceId).toBe(traceparent?.traceId);

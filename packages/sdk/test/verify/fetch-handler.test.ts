@@ -61,14 +61,23 @@ describe('verifyFetch (web-standard handlers, MCP v2)', () => {
     return { handle, push: (text) => push(text), cancelled };
   }
 
-  it('ends a streamed event stream cleanly with a caracal.revoked event once the mandate is revoked, and cancels the handler\'s stream', async () => {
-    const { handle, push, cancelled } = streamingHandler('text/event-stream');
-    const response = await handle(new Request('http://receiver.test/mcp', { headers: { authorization: `Bearer ${await issuer.mint({ agent_session_id: 'agentsess_stream' })}` } }));
+  /**
+   * Serves a streamed `contentType` body to a caller of `sessionId`, reads its `first` chunk, then
+   * revokes the session: `next` is the read that was pending at the revocation.
+   */
+  async function revokedMidStream(contentType: string, sessionId: string, first: string) {
+    const { handle, push, cancelled } = streamingHandler(contentType);
+    const response = await handle(new Request('http://receiver.test/mcp', { headers: { authorization: `Bearer ${await issuer.mint({ agent_session_id: sessionId })}` } }));
     const reader = response.body!.getReader();
-    push('data: one\n\n');
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: one\n\n');
+    push(first);
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(first);
     const next = reader.read();
-    store.revoke({ sessionIds: ['agentsess_stream'] });
+    store.revoke({ sessionIds: [sessionId] });
+    return { reader, next, cancelled };
+  }
+
+  it('ends a streamed event stream cleanly with a caracal.revoked event once the mandate is revoked, and cancels the handler\'s stream', async () => {
+    const { reader, next, cancelled } = await revokedMidStream('text/event-stream', 'agentsess_stream', 'data: one\n\n');
     const last = new TextDecoder().decode((await next).value);
     expect(last).toMatch(/^event: caracal\.revoked\ndata: \{.*"revoked":"agentsess_stream".*\}\n\n$/);
     expect(await reader.read()).toEqual({ done: true, value: undefined });
@@ -76,13 +85,7 @@ describe('verifyFetch (web-standard handlers, MCP v2)', () => {
   });
 
   it('ends any other streamed body early and cleanly, without an error', async () => {
-    const { handle, push } = streamingHandler('application/json');
-    const response = await handle(new Request('http://receiver.test/mcp', { headers: { authorization: `Bearer ${await issuer.mint({ agent_session_id: 'agentsess_stream_json' })}` } }));
-    const reader = response.body!.getReader();
-    push('{"partial":');
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"partial":');
-    const next = reader.read();
-    store.revoke({ sessionIds: ['agentsess_stream_json'] });
+    const { next } = await revokedMidStream('application/json', 'agentsess_stream_json', '{"partial":');
     expect(await next).toEqual({ done: true, value: undefined });
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isCaracalError } from '../../src/errors.ts';
 import {
   createVerifier,
@@ -9,36 +9,16 @@ import {
   type RevocationSource,
   type SseRevocationSourceOptions,
 } from '../../src/verify/index.ts';
-import { startSseServer, type SseServer } from './helpers/sse-server.ts';
-import { AUDIENCE, startTestIssuer, ZONE, type TestIssuer } from './helpers/test-issuer.ts';
+import { startSseServer } from './helpers/sse-server.ts';
+import { useSseSourceFixture } from './helpers/sse-source-fixture.ts';
+import { AUDIENCE, ZONE } from './helpers/test-issuer.ts';
 
-let issuer: TestIssuer;
-let feed: SseServer | undefined;
-const sources: RevocationSource[] = [];
+const sse = useSseSourceFixture();
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-
-afterAll(async () => {
-  await issuer.close();
-});
-
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
-  for (const source of sources.splice(0)) await source.close();
-  await feed?.close();
-  feed = undefined;
 });
-
-/** A source on a real port-0 feed; reconnects are fast and without jitter. */
-async function source(options: Partial<SseRevocationSourceOptions> = {}): Promise<RevocationSource> {
-  feed = await startSseServer();
-  const created = sseRevocationSource({ url: feed.url, zoneId: ZONE, token: 'session-mandate', reconnect: { minDelayMs: 1, maxDelayMs: 5, jitter: 0 }, ...options });
-  sources.push(created);
-  return created;
-}
 
 /** Every state the source reports, in order. */
 function states(revocation: RevocationSource): RevocationFeedState[] {
@@ -68,8 +48,8 @@ async function closedPortUrl(): Promise<string> {
 
 describe('ready()', () => {
   it('rejects at once with UNAUTHORIZED when the feed refuses the token, naming what to fix', async () => {
-    const revocation = await source();
-    feed!.nextStatuses = [401];
+    const revocation = await sse.source();
+    sse.feed.nextStatuses = [401];
     const failure = await revocation.ready().catch((error: unknown) => error);
     expect(isCaracalError(failure) && failure.code).toBe('UNAUTHORIZED');
     expect(failure).toMatchObject({ status: 401, serverCode: 'refused' });
@@ -77,34 +57,33 @@ describe('ready()', () => {
   });
 
   it('rejects at once with FORBIDDEN on a 403', async () => {
-    const revocation = await source();
-    feed!.nextStatuses = [403];
+    const revocation = await sse.source();
+    sse.feed.nextStatuses = [403];
     await expect(revocation.ready()).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
   });
 
   it('keeps retrying after the refusal, asks the tokenSource for a new token, and resolves a later ready() once live', async () => {
     const hints: Array<string | undefined> = [];
     const tokens = ['stale-mandate', 'fresh-mandate'];
-    const revocation = await source({ token: undefined, tokenSource: (hint) => (hints.push(hint.refusedToken), tokens.shift() ?? 'fresh-mandate') });
-    feed!.nextStatuses = [401];
+    const revocation = await sse.source({ token: undefined, tokenSource: (hint) => (hints.push(hint.refusedToken), tokens.shift() ?? 'fresh-mandate') });
+    sse.feed.nextStatuses = [401];
     const seen = states(revocation);
     await expect(revocation.ready()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await reaches(revocation, 'live');
     await expect(revocation.ready()).resolves.toBeUndefined();
     expect(seen).toEqual(['down', 'live']);
     expect(hints.slice(0, 2)).toEqual([undefined, 'stale-mandate']);
-    expect(feed!.connections[1]?.authorization).toBe('Bearer fresh-mandate');
+    expect(sse.feed.connections[1]?.authorization).toBe('Bearer fresh-mandate');
   });
 
   it('rejects with NETWORK_ERROR when the Coordinator cannot be reached within downAfterMs', async () => {
     const url = await closedPortUrl();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const errors: unknown[] = [];
+    let revocation!: RevocationSource;
     const firstError = new Promise<void>((resolve) => {
-      const created = sseRevocationSource({ url, zoneId: ZONE, token: 't', onError: (error) => (errors.push(error), resolve()) });
-      sources.push(created);
+      revocation = sse.track(sseRevocationSource({ url, zoneId: ZONE, token: 't', onError: (error) => (errors.push(error), resolve()) }));
     });
-    const revocation = sources[0]!;
     revocation.onHealthChange!(() => undefined);
     let settled: unknown = 'pending';
     revocation.ready().then(
@@ -126,17 +105,17 @@ describe('ready()', () => {
 describe('a verifier whose revocation feed is down', () => {
   /** A live source, then a feed that drops and refuses to come back until `recover()`. */
   async function outage(options: Partial<SseRevocationSourceOptions> = {}): Promise<{ revocation: RevocationSource; recover: () => void }> {
-    const revocation = await source({ downAfterMs: 5000, ...options });
+    const revocation = await sse.source({ downAfterMs: 5000, ...options });
     await revocation.ready();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    feed!.nextStatuses = Array<number>(1000).fill(503);
+    sse.feed.nextStatuses = Array<number>(1000).fill(503);
     const reconnecting = reaches(revocation, 'reconnecting');
-    feed!.dropConnections();
+    sse.feed.dropConnections();
     await reconnecting;
     return {
       revocation,
       recover: () => {
-        feed!.nextStatuses = [];
+        sse.feed.nextStatuses = [];
       },
     };
   }
@@ -144,13 +123,13 @@ describe('a verifier whose revocation feed is down', () => {
   it("fails closed by default: refuses every mandate with REVOCATION_UNAVAILABLE (503), and warns, until the feed is back", async () => {
     const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const { revocation, recover } = await outage();
-    const verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation });
-    await expect(verifier.verify(await issuer.mint())).resolves.toBeDefined();
+    const verifier = createVerifier({ issuer: sse.issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation });
+    await expect(verifier.verify(await sse.issuer.mint())).resolves.toBeDefined();
 
     const down = reaches(revocation, 'down');
     await vi.advanceTimersByTimeAsync(5000);
     await down;
-    const failure = await verifier.verify(await issuer.mint()).catch((error: unknown) => error);
+    const failure = await verifier.verify(await sse.issuer.mint()).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'REVOCATION_UNAVAILABLE', status: 503 });
     expect(refusalResponse(failure)).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining(`revocation feed of zone ${ZONE} is down`), { type: 'CaracalWarning', code: 'CARACAL_REVOCATION_FEED_DOWN' });
@@ -159,18 +138,18 @@ describe('a verifier whose revocation feed is down', () => {
     const live = reaches(revocation, 'live');
     await vi.advanceTimersByTimeAsync(5);
     await live;
-    await expect(verifier.verify(await issuer.mint())).resolves.toBeDefined();
+    await expect(verifier.verify(await sse.issuer.mint())).resolves.toBeDefined();
     await verifier.close();
   });
 
   it("with revocationFeedDown: 'warn' keeps accepting, and says so loudly", async () => {
     const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const { revocation } = await outage();
-    const verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation, revocationFeedDown: 'warn' });
+    const verifier = createVerifier({ issuer: sse.issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation, revocationFeedDown: 'warn' });
     const down = reaches(revocation, 'down');
     await vi.advanceTimersByTimeAsync(5000);
     await down;
-    await expect(verifier.verify(await issuer.mint())).resolves.toBeDefined();
+    await expect(verifier.verify(await sse.issuer.mint())).resolves.toBeDefined();
     expect(warnings).toHaveBeenCalledTimes(1);
     expect(String(warnings.mock.calls[0]![0])).toContain('mandates revoked meanwhile are accepted until they expire');
     await verifier.close();
@@ -178,15 +157,15 @@ describe('a verifier whose revocation feed is down', () => {
 
   it('accepts during a short reconnect (before downAfterMs)', async () => {
     const { revocation } = await outage();
-    const verifier = createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation });
+    const verifier = createVerifier({ issuer: sse.issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocation });
     await vi.advanceTimersByTimeAsync(4999);
     expect(revocation.health!().state).toBe('reconnecting');
-    await expect(verifier.verify(await issuer.mint())).resolves.toBeDefined();
+    await expect(verifier.verify(await sse.issuer.mint())).resolves.toBeDefined();
     await verifier.close();
   });
 
   it("refuses a revocationFeedDown that is neither 'fail-closed' nor 'warn'", () => {
-    expect(() => createVerifier({ issuer: issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocationFeedDown: 'ignore' as never })).toThrow(
+    expect(() => createVerifier({ issuer: sse.issuer.issuer, zoneId: ZONE, audience: AUDIENCE, revocationFeedDown: 'ignore' as never })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', setting: 'revocationFeedDown' }),
     );
   });

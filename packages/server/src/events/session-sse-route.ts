@@ -3,11 +3,11 @@ import type { RoutePlugin } from '../http/route-plugin.ts';
 import { unauthorized } from '../http/server-error.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { feedViewerOf } from './feed-visibility.ts';
-import { writeSseHead } from './sse-head.ts';
 import { sessionFeedConnection } from './session-feed-connection.ts';
 import { parseSessionFeedRequest } from './session-feed-request.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { FeedRouteOptions } from './sse-route.ts';
+import { startEventStream } from './event-stream.ts';
 
 /**
  * `GET /sse/sessions[?session_id=]`: the seed-001 feed as `text/event-stream`. Each message is an
@@ -38,21 +38,12 @@ export const sessionSseRoute: RoutePlugin<FeedRouteOptions> = async (app, option
         cursor: request.headers['last-event-id'] ?? request.query.last_event_id,
       });
 
-      reply.hijack();
-      const response = reply.raw;
-      writeSseHead(reply, request.id);
-      response.write(': connected\n\n');
-
-      const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);
-      heartbeat.unref();
+      const { response, end } = startEventStream(request, reply, options.heartbeatMs);
       const connection = sessionFeedConnection(options, {
         send: (message, cursor) => response.write(`id: ${cursor}\nevent: ${message.type}\ndata: ${message.json}\n\n`),
         bufferedBytes: () => response.writableLength,
         corkable: response,
-        close: () => {
-          clearInterval(heartbeat);
-          if (!response.writableEnded) response.end();
-        },
+        close: end,
       });
       request.raw.on('close', connection.end);
       try {

@@ -1,7 +1,6 @@
 import { EventsHeaders, EventsParams, EventsQuery } from '@caracal/protocol';
 import type { ServerContext } from '../server-context.ts';
 import type { EventRelay } from './event-relay.ts';
-import { writeSseHead } from './sse-head.ts';
 import { feedConnection } from './feed-connection.ts';
 import { authenticateFeed } from './feed-auth.ts';
 import { parseFeedRequest } from './feed-request.ts';
@@ -10,6 +9,7 @@ import type { RoutePlugin } from '../http/route-plugin.ts';
 import { unauthorized } from '../http/server-error.ts';
 import type { SessionFeedSessions } from './session-feed-sessions.ts';
 import type { WriteCoalescer } from './write-coalescer.ts';
+import { startEventStream } from './event-stream.ts';
 
 export interface FeedRouteOptions {
   context: ServerContext;
@@ -48,20 +48,11 @@ export const sseRoute: RoutePlugin<FeedRouteOptions> = async (app, options) => {
       if (viewer === undefined) throw unauthorized('a bearer mandate is required');
       const feedRequest = parseFeedRequest({ topics: request.query.topics, cursor: request.headers['last-event-id'] ?? request.query.last_event_id });
 
-      reply.hijack();
-      const response = reply.raw;
-      writeSseHead(reply, request.id);
-      response.write(': connected\n\n');
-
-      const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs);
-      heartbeat.unref();
+      const { response, end } = startEventStream(request, reply, options.heartbeatMs);
       const connection = feedConnection(options, {
         send: (json, cursor) => response.write(`id: ${cursor}\ndata: ${json}\n\n`),
         bufferedBytes: () => response.writableLength,
-        close: () => {
-          clearInterval(heartbeat);
-          if (!response.writableEnded) response.end();
-        },
+        close: end,
       });
       request.raw.on('close', connection.end);
 

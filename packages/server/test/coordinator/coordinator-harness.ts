@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from '../../src
 import type { Database } from '../../src/db/database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
-import { closeOnBackend, type Backend } from '../helpers/backends.ts';
+import { closeOnBackend, databaseOptionsOn, type Backend } from '../helpers/backends.ts';
 import { testClock, type TestClock } from '../helpers/test-clock.ts';
 import { openTestDatabase } from '../helpers/test-database.ts';
 import { createTestTokens, type MintOptions } from '../helpers/test-tokens.ts';
@@ -28,8 +28,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const schema = backend.schema();
   const database = await openTestDatabase({
-    ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
-    ...(schema === undefined ? {} : { schema }),
+    ...databaseOptionsOn(backend, schema),
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
   });
   const bus = await openEventBus(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl });
@@ -69,7 +68,7 @@ export async function startHarness(
 }
 
 /** A token a file mints in its zone: a client id (default scopes), or the client id with options. */
-type TokenRequest = string | Omit<MintOptions, 'zoneId'>;
+export type TokenRequest = string | Omit<MintOptions, 'zoneId'>;
 
 /**
  * A file's harness, started before its tests with `tokens` minted in `zoneId`, and closed after

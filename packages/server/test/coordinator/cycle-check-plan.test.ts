@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { openTestDatabase } from '../helpers/test-database.ts';
-import { dropSchema, testBackends } from '../helpers/backends.ts';
+import { databaseOptionsOn, dropSchema, testBackends } from '../helpers/backends.ts';
 
 const ZONE = 'zone_plan';
 
@@ -29,10 +29,7 @@ describe.each(testBackends())('the cycle check plan on $name', (backend) => {
   const schema = backend.schema();
 
   beforeAll(async () => {
-    database = await openTestDatabase({
-      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
-      ...(schema === undefined ? {} : { schema }),
-    });
+    database = await openTestDatabase(databaseOptionsOn(backend, schema));
     // 250 chains of 4 edges: a zone of 1,000 active edges, with statistics that say so.
     await database.query(
       `INSERT INTO delegation_edges (id, zone_id, source_session_id, target_session_id, issuer_application_id,

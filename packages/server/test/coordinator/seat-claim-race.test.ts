@@ -58,41 +58,45 @@ describe.runIf(postgres !== undefined)('seat claims against locked seats on Post
     return { answer, answered: () => answered };
   }
 
+  type SpawnAnswer = Awaited<ReturnType<typeof spawn>>;
+
+  /**
+   * Spawns while another transaction holds the rows `lockSql` locks, and answers the spawn's
+   * answer once they are released; `earlyAnswer` checks an answer given while they were locked.
+   */
+  async function spawnWhileLocked(lockSql: string, earlyAnswer: (answer: SpawnAnswer) => void = () => undefined): Promise<SpawnAnswer> {
+    let pending: Awaited<ReturnType<typeof spawnAgainstLocker>> | undefined;
+    await withRowsLocked(lockSql, async (lockerPid) => {
+      pending = await spawnAgainstLocker(lockerPid);
+      if (pending.answered()) earlyAnswer(await pending.answer);
+    });
+    return pending!.answer;
+  }
+
+
+  const expectSpawned = (answer: SpawnAnswer): void => {
+    expect(answer.statusCode, answer.body).toBe(201);
+  };
+
   it('waits for locked free zone seats instead of refusing: one seat held, the four free ones locked', async () => {
     const held = await spawn();
-    expect(held.statusCode, held.body).toBe(201);
-    let pending: Awaited<ReturnType<typeof spawnAgainstLocker>> | undefined;
-    await withRowsLocked(
+    expectSpawned(held);
+    // Committed state has 1 of 5 seats held: answering while locked could only be a refusal without cause.
+    const spawned = await spawnWhileLocked(
       `SELECT seat FROM agent_session_seats WHERE application_id = $1 AND zone_id = $2 AND holder_session_id IS NULL FOR UPDATE`,
-      async (lockerPid) => {
-        pending = await spawnAgainstLocker(lockerPid);
-        // Committed state has 1 of 5 seats held: answering now could only be a refusal without cause.
-        if (pending.answered()) {
-          const early = await pending.answer;
-          expect(early.statusCode, early.body).toBe(201);
-        }
-      },
+      expectSpawned,
     );
-    const spawned = await pending!.answer;
-    expect(spawned.statusCode, spawned.body).toBe(201);
+    expectSpawned(spawned);
     await terminate(held.json().agent_session_id);
     await terminate(spawned.json().agent_session_id);
   });
 
   it('waits for locked free application seats the same way', async () => {
-    let pending: Awaited<ReturnType<typeof spawnAgainstLocker>> | undefined;
-    await withRowsLocked(
+    const spawned = await spawnWhileLocked(
       `SELECT seat FROM agent_session_seats WHERE application_id = $1 AND zone_id = '' AND $2::text IS NOT NULL FOR UPDATE`,
-      async (lockerPid) => {
-        pending = await spawnAgainstLocker(lockerPid);
-        if (pending.answered()) {
-          const early = await pending.answer;
-          expect(early.statusCode, early.body).toBe(201);
-        }
-      },
+      expectSpawned,
     );
-    const spawned = await pending!.answer;
-    expect(spawned.statusCode, spawned.body).toBe(201);
+    expectSpawned(spawned);
     await terminate(spawned.json().agent_session_id);
   });
 
@@ -109,11 +113,7 @@ describe.runIf(postgres !== undefined)('seat claims against locked seats on Post
     expect(refused.json().error_description).toContain('active sessions per zone per application');
     // A seat held in committed state and locked by another transaction: the spawn waits for the
     // lock, reads the holder again and refuses; nothing was free at any point.
-    let pending: Awaited<ReturnType<typeof spawnAgainstLocker>> | undefined;
-    await withRowsLocked(`SELECT seat FROM agent_session_seats WHERE application_id = $1 AND zone_id = $2 AND seat = 0 FOR UPDATE`, async (lockerPid) => {
-      pending = await spawnAgainstLocker(lockerPid);
-    });
-    const again = await pending!.answer;
+    const again = await spawnWhileLocked(`SELECT seat FROM agent_session_seats WHERE application_id = $1 AND zone_id = $2 AND seat = 0 FOR UPDATE`);
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: 'limit_exceeded' });
     for (const id of live) await terminate(id);

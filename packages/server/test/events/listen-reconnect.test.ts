@@ -67,6 +67,37 @@ const enqueueOne = (database: Database, sequence: number) =>
     enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_listen', payload: { sequence } }]),
   );
 
+/** The publisher's `published` observer, and the wait for its next publication (armed before the commit). */
+function publications(): { fire(): void; next(): Promise<void> } {
+  let published = nextTime();
+  return {
+    fire: () => published.fire(),
+    next: () => {
+      published = nextTime();
+      return published.promise;
+    },
+  };
+}
+
+/**
+ * Once the LISTEN is back: lets the catch-up round that the restore wakes end, then commits row
+ * `sequence` and waits until it is published. The publisher polls hourly, so only that commit's
+ * NOTIFY can have woken it; `total` rows are published then.
+ */
+async function publishedThroughNotify(
+  database: Database,
+  rounds: ReturnType<typeof countRounds>,
+  options: { roundsBeforeRestore: number; published: ReturnType<typeof publications>; sequence: number; total: number },
+): Promise<void> {
+  await rounds.settled(options.roundsBeforeRestore);
+  const published = options.published.next();
+  await enqueueOne(database, options.sequence);
+  await published;
+  // `published` is heard before its round commits: let the round end before reading the rows.
+  await rounds.settled(rounds.started() - 1);
+  expect(await outboxStatusCounts(database)).toEqual({ published: options.total });
+}
+
 /** Ends this test's LISTEN session from the server side, as a Postgres restart or an operator would. */
 async function terminateListenBackend(database: Database, applicationName: string): Promise<number> {
   const result = await database.query<{ pid: number }>(
@@ -91,6 +122,15 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
+
+  /** Opens this test's database (see openTestDatabase) and an event bus, both closed after the test. */
+  const openDatabaseAndBus = async () => {
+    const opened = await openTestDatabase(backend);
+    cleanups.push(opened.close);
+    const bus = await openEventBus({});
+    cleanups.push(() => bus.close());
+    return { ...opened, bus };
+  };
 
   // Registered on Postgres only: PGlite runs inside this process and has no server session to lose.
   if (onPostgres) {
@@ -126,48 +166,36 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
     }, 30_000);
 
     it('a commit wakes the outbox publisher through NOTIFY again once LISTEN is back', async () => {
-      const { database, applicationName, close } = await openTestDatabase(backend);
-      cleanups.push(close);
-      const bus = await openEventBus({});
-      cleanups.push(() => bus.close());
+      const { database, applicationName, bus } = await openDatabaseAndBus();
 
       const rounds = countRounds(database);
       const interrupted = nextTime();
       const restored = nextTime();
-      let published = nextTime();
+      const published = publications();
       const publisher: OutboxPublisher = createOutboxPublisher({
         database: rounds.database,
         bus,
         signingSecret: 'listen-test-secret',
         publisherId: 'listen-test',
         pollIntervalMs: 3_600_000,
-        observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: () => published.fire() },
+        observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: published.fire },
       });
       await publisher.start();
       cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
+      const first = published.next();
       await enqueueOne(database, 1);
-      await published.promise;
+      await first;
 
       await terminateListenBackend(database, applicationName);
       await interrupted.promise;
       const roundsBeforeRestore = rounds.started();
       await restored.promise;
-      // The restore itself wakes the publisher once (to catch up on lost NOTIFYs); let that round
-      // end first, so the next row can only be published by its own commit's NOTIFY.
-      await rounds.settled(roundsBeforeRestore);
-      published = nextTime();
-      await enqueueOne(database, 2);
-      await published.promise;
-      await rounds.settled(rounds.started() - 1);
-      expect(await outboxStatusCounts(database)).toEqual({ published: 2 });
+      await publishedThroughNotify(database, rounds, { roundsBeforeRestore, published, sequence: 2, total: 2 });
     }, 30_000);
   }
 
   it('retries a LISTEN that could not be set up at start, then hears commits through it', async () => {
-    const { database, close } = await openTestDatabase(backend);
-    cleanups.push(close);
-    const bus = await openEventBus({});
-    cleanups.push(() => bus.close());
+    const { database, bus } = await openDatabaseAndBus();
     let refusals = 2;
     const rounds = countRounds({
       ...database,
@@ -179,7 +207,7 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
     });
     const interrupted = nextTime();
     const restored = nextTime();
-    let published = nextTime();
+    const published = publications();
     const publisher = createOutboxPublisher({
       database: rounds.database,
       bus,
@@ -188,7 +216,7 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
       pollIntervalMs: 3_600_000,
       backoffBaseMs: 1,
       backoffCapMs: 5,
-      observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: () => published.fire() },
+      observer: { listenInterrupted: interrupted.fire, listenRestored: restored.fire, published: published.fire },
     });
     await publisher.start();
     cleanups.push(() => publisher.stop({ flushTimeoutMs: 0 }));
@@ -196,21 +224,11 @@ describe.each(testBackends())('LISTEN survives losing its connection on $name', 
     const roundsBeforeRestore = rounds.started();
     await restored.promise;
     expect(refusals).toBe(0);
-    // The restore wakes one catch-up round; after it, only the commit's NOTIFY can start another.
-    await rounds.settled(roundsBeforeRestore);
-    published = nextTime();
-    await enqueueOne(database, 1);
-    await published.promise;
-    // `published` is heard before its round commits: let the round end before reading the rows.
-    await rounds.settled(rounds.started() - 1);
-    expect(await outboxStatusCounts(database)).toEqual({ published: 1 });
+    await publishedThroughNotify(database, rounds, { roundsBeforeRestore, published, sequence: 1, total: 1 });
   }, 30_000);
 
   it('keeps publishing by polling while no NOTIFY arrives', async () => {
-    const { database, close } = await openTestDatabase(backend);
-    cleanups.push(close);
-    const bus = await openEventBus({});
-    cleanups.push(() => bus.close());
+    const { database, bus } = await openDatabaseAndBus();
     // A database whose LISTEN connection is down for good: the subscription is told so and hears nothing.
     const deaf: Database = {
       ...database,

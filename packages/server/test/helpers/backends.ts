@@ -50,6 +50,14 @@ export async function dropSchema(schema: string | undefined): Promise<void> {
 /** The secrets test servers run with: a server on Postgres refuses to start without its own. */
 export const TEST_SECRETS = { keyEncryptionSecret: 'test-key-secret', eventSigningSecret: 'test-event-secret' } as const;
 
+/** The `openDatabase` options of `backend`, in `schema` when it has one. */
+export function databaseOptionsOn(backend: Backend, schema: string | undefined): { databaseUrl?: string; schema?: string } {
+  return {
+    ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
+    ...(schema === undefined ? {} : { schema }),
+  };
+}
+
 /**
  * The `startServer` options that put a server on `backend`: its database (in `schema`) and, unless
  * `redis` is false, its Redis under the given key prefix.

@@ -4,10 +4,18 @@ import {
   bootstrapZone,
   buildStsTestApp,
   injectSessionToken,
+  insertAgentSession,
+  insertDelegationEdge,
   type BootstrapZoneOptions,
+  type FixtureApplication,
   type StsTestApp,
   type ZoneFixture,
 } from './sts-fixtures.ts';
+
+/** What a test may set on a session row it inserts, beyond the zone, application and time. */
+export type SessionExtras = Partial<Parameters<typeof insertAgentSession>[1]>;
+/** What a test may set on an edge row it inserts (anything left out takes the default of insertEdge). */
+export type EdgeOptions = Partial<Parameters<typeof insertDelegationEdge>[1]>;
 
 /** What an STS suite shares across its tests; read it inside tests and hooks only. */
 export interface StsSuite {
@@ -16,6 +24,16 @@ export interface StsSuite {
   /** Session mandates of the zone's `orchestrator` and `worker` (with `sessionTokens: true`). */
   readonly orchestratorToken: string;
   readonly workerToken: string;
+  /** The zone's `orchestrator` and `worker` applications. */
+  readonly orchestrator: FixtureApplication;
+  readonly worker: FixtureApplication;
+  /** Inserts an agent session of `applicationId` in the zone, spawned now (the suite's clock). */
+  insertSession(applicationId: string, extras?: SessionExtras): Promise<string>;
+  /**
+   * Inserts an active edge orchestrator session → worker session, the worker its receiver, for
+   * `tools:read` for an hour; new sessions at both ends unless `options` names them.
+   */
+  insertEdge(options?: EdgeOptions): Promise<{ source: string; target: string; edgeId: string }>;
 }
 
 export interface StsSuiteOptions {
@@ -54,7 +72,41 @@ export function useStsSuite(backend: Backend, options: StsSuiteOptions = {}): St
     if (token === undefined) throw new Error('useStsSuite: pass sessionTokens: true to read the session mandates');
     return token;
   };
+  const application = (name: string): FixtureApplication => {
+    const found = current().zone.applications[name];
+    if (found === undefined) throw new Error(`useStsSuite: the zone has no application named ${name}`);
+    return found;
+  };
+  const insertSession = (applicationId: string, extras: SessionExtras = {}): Promise<string> => {
+    const { sts, zone } = current();
+    return insertAgentSession(sts.context.database, { zoneId: zone.zoneId, applicationId, now: sts.clock.now(), ...extras });
+  };
+  const insertEdge = async (options: EdgeOptions = {}) => {
+    const { sts, zone } = current();
+    const source = options.sourceSessionId ?? (await insertSession(application('orchestrator').id));
+    const target = options.targetSessionId ?? (await insertSession(application('worker').id));
+    const edgeId = await insertDelegationEdge(sts.context.database, {
+      zoneId: zone.zoneId,
+      sourceSessionId: source,
+      targetSessionId: target,
+      issuerApplicationId: application('orchestrator').id,
+      receiverApplicationId: application('worker').id,
+      scopes: ['tools:read'],
+      expiresAt: new Date(sts.clock.now() + 3_600_000),
+      now: sts.clock.now(),
+      ...options,
+    });
+    return { source, target, edgeId };
+  };
   return {
+    insertSession,
+    insertEdge,
+    get orchestrator() {
+      return application('orchestrator');
+    },
+    get worker() {
+      return application('worker');
+    },
     get sts() {
       return current().sts;
     },

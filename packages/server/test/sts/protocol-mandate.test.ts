@@ -6,38 +6,19 @@ import {
   TOOLS_RESOURCE,
   decodeClaims,
   injectTokenRequest,
-  insertAgentSession,
-  insertDelegationEdge,
 } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
 
 /** `mandate_use=protocol`: the mandate for MCP requests that do not act (docs/sts.md). */
 describe.each(testBackends())('protocol mandates on $name', (backend) => {
   const suite = useStsSuite(backend, { sessionTokens: true });
-  const orchestrator = () => suite.zone.applications.orchestrator!;
-  const worker = () => suite.zone.applications.worker!;
 
   const exchange = (form: Record<string, string | undefined>) =>
     injectTokenRequest(suite.sts.app, { grant_type: TOKEN_EXCHANGE_GRANT, subject_token_type: ACCESS_TOKEN_TYPE, resource: TOOLS_RESOURCE, ...form });
 
-  const session = (applicationId: string) =>
-    insertAgentSession(suite.sts.context.database, { zoneId: suite.zone.zoneId, applicationId, now: suite.sts.clock.now() });
-
   /** orchestrator session → worker session, the worker presenting it. */
   const edge = async (options: { budget?: number | null; status?: 'active' | 'revoked' } = {}) => {
-    const source = await session(orchestrator().id);
-    const target = await session(worker().id);
-    const edgeId = await insertDelegationEdge(suite.sts.context.database, {
-      zoneId: suite.zone.zoneId,
-      sourceSessionId: source,
-      targetSessionId: target,
-      issuerApplicationId: orchestrator().id,
-      receiverApplicationId: worker().id,
-      scopes: ['tools:read'],
-      expiresAt: new Date(suite.sts.clock.now() + 3_600_000),
-      now: suite.sts.clock.now(),
-      ...options,
-    });
+    const { target, edgeId } = await suite.insertEdge(options);
     return { subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId };
   };
 

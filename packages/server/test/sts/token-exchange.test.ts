@@ -9,15 +9,11 @@ import {
   decodeClaims,
   injectSessionToken,
   injectTokenRequest,
-  insertAgentSession,
-  insertDelegationEdge,
 } from '../helpers/sts-fixtures.ts';
-import { useStsSuite } from '../helpers/sts-suite.ts';
+import { useStsSuite, type EdgeOptions } from '../helpers/sts-suite.ts';
 
 describe.each(testBackends())('token exchange on $name', (backend) => {
   const suite = useStsSuite(backend, { sessionTokens: true });
-  const orchestrator = () => suite.zone.applications.orchestrator!;
-  const worker = () => suite.zone.applications.worker!;
   const sessionToken = (application: { id: string; secret: string }) => injectSessionToken(suite.sts.app, application);
 
   const exchange = (form: Record<string, string | undefined>, headers?: Record<string, string>) =>
@@ -27,45 +23,20 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       headers === undefined ? {} : { headers },
     );
 
-  const session = (applicationId: string, extra: Parameters<typeof insertAgentSession>[1] extends infer T ? Partial<T> : never = {}) =>
-    insertAgentSession(suite.sts.context.database, { zoneId: suite.zone.zoneId, applicationId, now: suite.sts.clock.now(), ...extra });
-
   const inMinutes = (minutes: number): Date => new Date(suite.sts.clock.now() + minutes * 60_000);
 
-  /** orchestrator session → worker session, the worker being the receiver. */
-  const delegation = async (options: Partial<Parameters<typeof insertDelegationEdge>[1]> = {}) => {
-    const source = options.sourceSessionId ?? (await session(orchestrator().id));
-    const target = options.targetSessionId ?? (await session(worker().id));
-    const edgeId = await insertDelegationEdge(suite.sts.context.database, {
-      zoneId: suite.zone.zoneId,
-      sourceSessionId: source,
-      targetSessionId: target,
-      issuerApplicationId: orchestrator().id,
-      receiverApplicationId: worker().id,
-      scopes: ['tools:read'],
-      expiresAt: inMinutes(60),
-      now: suite.sts.clock.now(),
-      ...options,
-    });
-    return { source, target, edgeId };
-  };
-
   /** A chain sessions[0] → sessions[1] → … with one edge per hop, each receiver the worker. */
-  const chain = async (length: number, perEdge: (index: number) => Partial<Parameters<typeof insertDelegationEdge>[1]> = () => ({})) => {
-    const sessions = [await session(orchestrator().id)];
+  const chain = async (length: number, perEdge: (index: number) => EdgeOptions = () => ({})) => {
+    const sessions = [await suite.insertSession(suite.orchestrator.id)];
     const edges: string[] = [];
     for (let index = 0; index < length; index += 1) {
-      const target = await session(worker().id);
-      const edgeId = await insertDelegationEdge(suite.sts.context.database, {
-        zoneId: suite.zone.zoneId,
+      const target = await suite.insertSession(suite.worker.id);
+      const { edgeId } = await suite.insertEdge({
         sourceSessionId: sessions[index]!,
         targetSessionId: target,
-        issuerApplicationId: index === 0 ? orchestrator().id : worker().id,
-        receiverApplicationId: worker().id,
+        issuerApplicationId: index === 0 ? suite.orchestrator.id : suite.worker.id,
         parentEdgeId: edges[index - 1] ?? null,
         scopes: ['tools:read', 'tools:call'],
-        expiresAt: inMinutes(60),
-        now: suite.sts.clock.now(),
         ...perEdge(index),
       });
       sessions.push(target);
@@ -89,9 +60,9 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       const claims = decodeClaims(answer.body.access_token as string);
       expect(claims).toMatchObject({
         iss: suite.sts.issuer,
-        sub: orchestrator().id,
+        sub: suite.orchestrator.id,
         aud: TOOLS_RESOURCE,
-        client_id: orchestrator().id,
+        client_id: suite.orchestrator.id,
         zone_id: suite.zone.zoneId,
         use: 'call',
         delegation_path: [],
@@ -103,7 +74,7 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
     });
 
     it('binds the mandate to an agent session under its ceiling (NULL = the application scopes)', async () => {
-      const sessionId = await session(orchestrator().id);
+      const sessionId = await suite.insertSession(suite.orchestrator.id);
       const answer = await exchange({ subject_token: suite.orchestratorToken, agent_session_id: sessionId, scope: 'tools:call' });
       expect(answer.status).toBe(200);
       expect(decodeClaims(answer.body.access_token as string)).toMatchObject({ sub: sessionId, agent_session_id: sessionId, scope: 'tools:call' });
@@ -113,26 +84,26 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       const answer = await exchange({
         subject_token: suite.orchestratorToken,
         subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-        client_id: orchestrator().id,
-        client_secret: orchestrator().secret,
+        client_id: suite.orchestrator.id,
+        client_secret: suite.orchestrator.secret,
       });
       expect(answer.status).toBe(200);
     });
 
     it('mints through a delegation edge: path, hop count, act, scopes and expiry bounded by the edge', async () => {
-      const { source, target, edgeId } = await delegation({ expiresAt: inMinutes(5) });
+      const { source, target, edgeId } = await suite.insertEdge({ expiresAt: inMinutes(5) });
       const answer = await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       const claims = decodeClaims(answer.body.access_token as string);
       expect(claims).toMatchObject({
         sub: target,
-        client_id: worker().id,
+        client_id: suite.worker.id,
         agent_session_id: target,
         delegation_edge_id: edgeId,
         delegation_path: [edgeId],
         hop_count: 1,
         scope: 'tools:read',
-        act: { sub: source, client_id: orchestrator().id },
+        act: { sub: source, client_id: suite.orchestrator.id },
       });
       expect(claims.exp).toBe(Math.floor(inMinutes(5).getTime() / 1000));
     });
@@ -146,13 +117,13 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       expect(claims.hop_count).toBe(3);
       expect(claims.act).toEqual({
         sub: sessions[2],
-        client_id: worker().id,
-        act: { sub: sessions[1], client_id: worker().id, act: { sub: sessions[0], client_id: orchestrator().id } },
+        client_id: suite.worker.id,
+        act: { sub: sessions[1], client_id: suite.worker.id, act: { sub: sessions[0], client_id: suite.orchestrator.id } },
       });
     });
 
     it('caps the lifetime by the edge constraint ttl_seconds', async () => {
-      const { target, edgeId } = await delegation({ constraints: { ttl_seconds: 60 } });
+      const { target, edgeId } = await suite.insertEdge({ constraints: { ttl_seconds: 60 } });
       const answer = await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId });
       expect(answer.body.expires_in).toBe(60);
     });
@@ -176,7 +147,7 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2' }), 'invalid_request');
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, actor_token: 'x', actor_token_type: ACCESS_TOKEN_TYPE }), 'invalid_request');
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: 'not-a-session' }), 'invalid_request');
-      const { edgeId } = await delegation();
+      const { edgeId } = await suite.insertEdge();
       expectRefusal(await exchange({ subject_token: suite.workerToken, delegation_edge_id: edgeId }), 'invalid_request');
     });
 
@@ -206,7 +177,7 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       expectRefusal(await exchange({ subject_token: 'not.a.jwt' }), 'invalid_grant');
       const call = await exchange({ subject_token: suite.orchestratorToken });
       expectRefusal(await exchange({ subject_token: call.body.access_token as string }), 'invalid_grant');
-      const shortLived = await sessionToken(orchestrator());
+      const shortLived = await sessionToken(suite.orchestrator);
       suite.sts.clock.advance(3600_000 + 11_000);
       try {
         expectRefusal(await exchange({ subject_token: shortLived }), 'invalid_grant');
@@ -216,13 +187,13 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
     });
 
     it('invalid_grant: client credentials (or a bare client_id) naming another client than the subject token', async () => {
-      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: worker().id, client_secret: worker().secret }), 'invalid_grant');
-      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: worker().id }), 'invalid_grant');
-      expect((await exchange({ subject_token: suite.orchestratorToken, client_id: orchestrator().id })).status).toBe(200);
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: suite.worker.id, client_secret: suite.worker.secret }), 'invalid_grant');
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: suite.worker.id }), 'invalid_grant');
+      expect((await exchange({ subject_token: suite.orchestratorToken, client_id: suite.orchestrator.id })).status).toBe(200);
     });
 
     it('invalid_client: presented credentials that do not verify', async () => {
-      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: orchestrator().id, client_secret: 'wrong' }), 'invalid_client', 401);
+      expectRefusal(await exchange({ subject_token: suite.orchestratorToken, client_id: suite.orchestrator.id, client_secret: 'wrong' }), 'invalid_client', 401);
     });
   });
 
@@ -235,25 +206,25 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
       const narrow = await bootstrapZone(suite.sts, { applications: { narrow: { scopes: ['tools:read'] } } });
       const narrowToken = await sessionToken(narrow.applications.narrow!);
       expectRefusal(await exchange({ subject_token: narrowToken, scope: 'tools:call' }), 'invalid_scope');
-      const ceiling = await session(orchestrator().id, { scopes: ['tools:read'] });
+      const ceiling = await suite.insertSession(suite.orchestrator.id, { scopes: ['tools:read'] });
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: ceiling, scope: 'tools:call' }), 'invalid_scope');
       const defaulted = await exchange({ subject_token: suite.orchestratorToken, agent_session_id: ceiling });
       expect(defaulted.body.scope).toBe('tools:read');
-      const none = await session(orchestrator().id, { scopes: [] });
+      const none = await suite.insertSession(suite.orchestrator.id, { scopes: [] });
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: none }), 'invalid_scope');
     });
 
     it('invalid_scope: beyond the edge, and beyond an ancestor even when the edge itself is wider', async () => {
-      const { target, edgeId } = await delegation();
+      const { target, edgeId } = await suite.insertEdge();
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId, scope: 'tools:call' }), 'invalid_scope');
       const { leafSession, leafEdge } = await chain(2, (index) => ({ scopes: index === 0 ? ['tools:read'] : ['tools:read', 'tools:call'] }));
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: leafSession, delegation_edge_id: leafEdge, scope: 'tools:call' }), 'invalid_scope');
     });
 
     it('invalid_target: outside the session resource or the edge resource', async () => {
-      const bound = await session(orchestrator().id, { resourceId: FILES_RESOURCE });
+      const bound = await suite.insertSession(suite.orchestrator.id, { resourceId: FILES_RESOURCE });
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: bound }), 'invalid_target');
-      const { target, edgeId } = await delegation({ resourceId: FILES_RESOURCE });
+      const { target, edgeId } = await suite.insertEdge({ resourceId: FILES_RESOURCE });
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'invalid_target');
     });
   });
@@ -264,21 +235,21 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
     });
 
     it('unauthorized_client: a session owned by another application', async () => {
-      const theirs = await session(worker().id);
+      const theirs = await suite.insertSession(suite.worker.id);
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: theirs }), 'unauthorized_client');
     });
 
     it('access_denied: suspended, terminated or expired sessions', async () => {
       for (const status of ['suspended', 'terminated'] as const) {
-        const sessionId = await session(orchestrator().id, { status });
+        const sessionId = await suite.insertSession(suite.orchestrator.id, { status });
         expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: sessionId }), 'access_denied', 403);
       }
-      const expired = await session(orchestrator().id, { expiresAt: new Date(suite.sts.clock.now() - 1000) });
+      const expired = await suite.insertSession(suite.orchestrator.id, { expiresAt: new Date(suite.sts.clock.now() - 1000) });
       expectRefusal(await exchange({ subject_token: suite.orchestratorToken, agent_session_id: expired }), 'access_denied', 403);
     });
 
     it('never outlives the session', async () => {
-      const shortSession = await session(orchestrator().id, { expiresAt: inMinutes(2) });
+      const shortSession = await suite.insertSession(suite.orchestrator.id, { expiresAt: inMinutes(2) });
       const answer = await exchange({ subject_token: suite.orchestratorToken, agent_session_id: shortSession });
       expect(answer.body.expires_in).toBe(120);
     });
@@ -286,21 +257,21 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
 
   describe('refusals by delegation', () => {
     it('invalid_grant: an unknown edge, or an edge that targets another session', async () => {
-      const mine = await session(worker().id);
+      const mine = await suite.insertSession(suite.worker.id);
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: mine, delegation_edge_id: 'deledge_0000000000000000000000zzzz' }), 'invalid_grant');
-      const { edgeId } = await delegation();
+      const { edgeId } = await suite.insertEdge();
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: mine, delegation_edge_id: edgeId }), 'invalid_grant');
     });
 
     it('unauthorized_client: an edge received by another application', async () => {
-      const target = await session(worker().id);
-      const { edgeId } = await delegation({ targetSessionId: target, receiverApplicationId: orchestrator().id });
+      const target = await suite.insertSession(suite.worker.id);
+      const { edgeId } = await suite.insertEdge({ targetSessionId: target, receiverApplicationId: suite.orchestrator.id });
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'unauthorized_client');
     });
 
     it('access_denied: a revoked, expired-status or past-expiry edge', async () => {
       for (const options of [{ status: 'revoked' as const }, { status: 'expired' as const }, { expiresAt: new Date(suite.sts.clock.now() - 1000) }]) {
-        const { target, edgeId } = await delegation(options);
+        const { target, edgeId } = await suite.insertEdge(options);
         expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'access_denied', 403);
       }
     });
@@ -313,17 +284,17 @@ describe.each(testBackends())('token exchange on $name', (backend) => {
     });
 
     it('access_denied: a broken lineage (missing parent) or a discontinuous one', async () => {
-      const orphan = await delegation({ parentEdgeId: 'deledge_0000000000000000000000gone' });
+      const orphan = await suite.insertEdge({ parentEdgeId: 'deledge_0000000000000000000000gone' });
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: orphan.target, delegation_edge_id: orphan.edgeId }), 'access_denied', 403);
-      const parent = await delegation();
-      const stranger = await session(worker().id);
-      const child = await delegation({ sourceSessionId: stranger, parentEdgeId: parent.edgeId });
+      const parent = await suite.insertEdge();
+      const stranger = await suite.insertSession(suite.worker.id);
+      const child = await suite.insertEdge({ sourceSessionId: stranger, parentEdgeId: parent.edgeId });
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: child.target, delegation_edge_id: child.edgeId }), 'access_denied', 403);
     });
 
     it('access_denied: a suspended delegator', async () => {
-      const delegator = await session(orchestrator().id, { status: 'suspended' });
-      const { target, edgeId } = await delegation({ sourceSessionId: delegator });
+      const delegator = await suite.insertSession(suite.orchestrator.id, { status: 'suspended' });
+      const { target, edgeId } = await suite.insertEdge({ sourceSessionId: delegator });
       expectRefusal(await exchange({ subject_token: suite.workerToken, agent_session_id: target, delegation_edge_id: edgeId }), 'access_denied', 403);
     });
 

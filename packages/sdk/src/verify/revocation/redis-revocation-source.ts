@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ALL_TOPICS, readStreamReply, type StreamEntry } from '@caracal/protocol';
-import { FeedHealthTracker } from './feed-health.ts';
+import { FeedLoop } from './feed-loop.ts';
 import { CaracalError } from '../../errors.ts';
 import { backoffDelay } from '../../retry/backoff.ts';
-import { systemClock, type Clock } from '../../time/clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import { applyRevocationEvent } from './apply-revocation-event.ts';
 import { SESSIONS_REVOKE_TOPIC } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
-import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
+import { startedSource } from './started-source.ts';
+import { REVOCATION_RETENTION_MS } from './revocation-store.ts';
 
 /**
  * The one method the source needs from a Redis client: node-redis's `sendCommand` (raw RESP2
@@ -70,15 +71,7 @@ export function redisRevocationSource(options: RedisRevocationSourceOptions): Re
   if (typeof options.client?.sendCommand !== 'function') {
     throw new CaracalError('CONFIG_INVALID', 'redisRevocationSource needs a connected node-redis client (with sendCommand).', { setting: 'client' });
   }
-  const reader = new StreamGroupReader(options);
-  reader.start();
-  return {
-    store: reader.store,
-    ready: () => reader.health.ready(),
-    health: () => reader.health.health,
-    onHealthChange: (listener) => reader.health.onChange(listener),
-    close: () => reader.close(),
-  };
+  return startedSource(new StreamGroupReader(options));
 }
 
 /**
@@ -96,8 +89,7 @@ function splitStreamKey(stream: string, keyPrefix: string | undefined): { key: s
 const READ_RETRY_BACKOFF = { minDelayMs: 100, maxDelayMs: 5000, factor: 2, jitter: 0.5 };
 
 class StreamGroupReader {
-  readonly store: RevocationStore;
-  readonly health: FeedHealthTracker;
+  readonly loop: FeedLoop;
   readonly #options: RedisRevocationSourceOptions;
   /** The topic, as signed. */
   readonly #topic: string;
@@ -106,59 +98,52 @@ class StreamGroupReader {
   readonly #group: string;
   readonly #consumer: string;
   readonly #ownsGroup: boolean;
-  readonly #clock: Clock;
-  readonly #abort = new AbortController();
-  #running: Promise<void> = Promise.resolve();
 
   constructor(options: RedisRevocationSourceOptions) {
     this.#options = options;
-    this.store = options.store ?? createRevocationStore();
+    this.loop = new FeedLoop(options);
     const named = splitStreamKey(options.stream ?? SESSIONS_REVOKE_TOPIC, options.keyPrefix);
     this.#topic = named.topic;
     this.#stream = named.key;
     this.#ownsGroup = options.group === undefined;
     this.#group = options.group ?? `caracal-verify-${randomUUID()}`;
     this.#consumer = options.consumer ?? 'verifier';
-    this.#clock = options.clock ?? systemClock;
-    this.health = new FeedHealthTracker({ clock: this.#clock, downAfterMs: options.downAfterMs, closed: this.#abort.signal });
   }
 
   start(): void {
-    this.#running = this.#run();
+    this.loop.start(() => this.#run());
   }
 
   async close(): Promise<void> {
-    this.#abort.abort();
-    this.health.close(new CaracalError('REQUEST_ABORTED', 'The Redis revocation source was closed before it caught up.'));
-    await this.#running;
+    await this.loop.stop('The Redis revocation source was closed before it caught up.');
     if (this.#ownsGroup) await this.#command(['XGROUP', 'DESTROY', this.#stream, this.#group]).catch(() => undefined);
   }
 
   async #run(): Promise<void> {
     let attempt = 0;
-    while (!this.#abort.signal.aborted) {
+    while (!this.loop.signal.aborted) {
       try {
         await this.#createGroup();
         // Our own unacknowledged entries first (after a restart), then the backlog, then live.
-        while ((await this.#readOnce('0', false)) > 0 && !this.#abort.signal.aborted);
-        while ((await this.#readOnce('>', false)) > 0 && !this.#abort.signal.aborted);
-        this.health.live();
+        while ((await this.#readOnce('0', false)) > 0 && !this.loop.signal.aborted);
+        while ((await this.#readOnce('>', false)) > 0 && !this.loop.signal.aborted);
+        this.loop.health.live();
         attempt = 0;
-        while (!this.#abort.signal.aborted) await this.#readOnce('>', true);
+        while (!this.loop.signal.aborted) await this.#readOnce('>', true);
       } catch (error) {
-        if (this.#abort.signal.aborted) return;
+        if (this.loop.signal.aborted) return;
         this.#options.onError?.(error);
-        this.health.failed(error);
+        this.loop.health.failed(error);
         attempt++;
         const delay = backoffDelay(attempt, READ_RETRY_BACKOFF, this.#options.random ?? Math.random);
-        await this.#clock.sleep(delay, this.#abort.signal).catch(() => undefined);
+        await this.loop.clock.sleep(delay, this.loop.signal).catch(() => undefined);
       }
     }
   }
 
   async #createGroup(): Promise<void> {
     const replayMs = this.#options.replayMs ?? REVOCATION_RETENTION_MS;
-    const start = replayMs > 0 ? `${Math.max(0, this.#clock.now() - replayMs)}-0` : '$';
+    const start = replayMs > 0 ? `${Math.max(0, this.loop.clock.now() - replayMs)}-0` : '$';
     try {
       await this.#command(['XGROUP', 'CREATE', this.#stream, this.#group, start, 'MKSTREAM']);
     } catch (error) {
@@ -180,7 +165,7 @@ class StreamGroupReader {
   #apply(entry: StreamEntry): void {
     if (entry.fields === undefined) return;
     try {
-      applyRevocationEvent(this.store, this.#options, { id: entry.id, topic: this.#topic, fields: entry.fields });
+      applyRevocationEvent(this.loop.store, this.#options, { id: entry.id, topic: this.#topic, fields: entry.fields });
     } catch (error) {
       this.#options.onError?.(error);
     }

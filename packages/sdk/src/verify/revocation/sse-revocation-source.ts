@@ -2,14 +2,15 @@ import { createParser, type EventSourceMessage, type ParseError } from 'eventsou
 import type { Dispatcher } from 'undici';
 import { CaracalError } from '../../errors.ts';
 import { backoffDelay } from '../../retry/backoff.ts';
-import { systemClock, type Clock } from '../../time/clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import { applyRevocationEvent } from './apply-revocation-event.ts';
-import { FeedHealthTracker } from './feed-health.ts';
+import { FeedLoop } from './feed-loop.ts';
 import { feedFailure, feedResponseError } from './feed-failure.ts';
 import { resolveFetch, type VerifierFetch } from '../core/verifier-fetch.ts';
 import { DELEGATIONS_INVALIDATE_TOPIC, SESSIONS_REVOKE_TOPIC, type RevocationEventFields } from './revocation-event.ts';
 import type { RevocationSource, RevocationSourceCommonOptions } from './revocation-source.ts';
-import { createRevocationStore, REVOCATION_RETENTION_MS, type RevocationStore } from './revocation-store.ts';
+import { startedSource } from './started-source.ts';
+import { REVOCATION_RETENTION_MS } from './revocation-store.ts';
 
 /**
  * Reconnection backoff of the SSE feed.
@@ -73,59 +74,43 @@ export function sseRevocationSource(options: SseRevocationSourceOptions): Revoca
   if (options.token === undefined && options.tokenSource === undefined) {
     throw new CaracalError('CONFIG_INVALID', 'sseRevocationSource needs token or tokenSource.', { settings: ['token', 'tokenSource'] });
   }
-  const feed = new SseFeed(options);
-  feed.start();
-  return {
-    store: feed.store,
-    ready: () => feed.health.ready(),
-    health: () => feed.health.health,
-    onHealthChange: (listener) => feed.health.onChange(listener),
-    close: () => feed.close(),
-  };
+  return startedSource(new SseFeed(options));
 }
 
 class SseFeed {
-  readonly store: RevocationStore;
-  readonly health: FeedHealthTracker;
+  readonly loop: FeedLoop;
   readonly #options: SseRevocationSourceOptions;
   readonly #url: string;
   readonly #fetch: VerifierFetch;
-  readonly #clock: Clock;
-  readonly #abort = new AbortController();
   #lastEventId: string | undefined;
   #retryMs: number | undefined;
   #refusedToken: string | undefined;
-  #running: Promise<void> = Promise.resolve();
 
   constructor(options: SseRevocationSourceOptions) {
     this.#options = options;
-    this.store = options.store ?? createRevocationStore();
+    this.loop = new FeedLoop(options);
     this.#fetch = resolveFetch(options);
-    this.#clock = options.clock ?? systemClock;
-    this.health = new FeedHealthTracker({ clock: this.#clock, downAfterMs: options.downAfterMs, closed: this.#abort.signal });
     const topics = [...(options.topics ?? [SESSIONS_REVOKE_TOPIC, DELEGATIONS_INVALIDATE_TOPIC])].sort();
     this.#url = `${options.url.replace(/\/+$/, '')}/zones/${encodeURIComponent(options.zoneId)}/events?topics=${encodeURIComponent(topics.join(','))}`;
     const replayMs = options.replayMs ?? REVOCATION_RETENTION_MS;
     if (replayMs > 0) {
-      const since = `${Math.max(0, this.#clock.now() - replayMs)}-0`;
+      const since = `${Math.max(0, this.loop.clock.now() - replayMs)}-0`;
       this.#lastEventId = topics.map((topic) => `${topic}@${since}`).join(',');
     }
   }
 
   start(): void {
-    this.#running = this.#run();
+    this.loop.start(() => this.#run());
   }
 
   async close(): Promise<void> {
-    this.#abort.abort();
-    this.health.close(new CaracalError('REQUEST_ABORTED', 'The SSE revocation source was closed before it connected.'));
-    await this.#running;
+    await this.loop.stop('The SSE revocation source was closed before it connected.');
   }
 
   async #run(): Promise<void> {
     const policy = { ...DEFAULT_RECONNECT, ...this.#options.reconnect };
     let attempt = 0;
-    while (!this.#abort.signal.aborted) {
+    while (!this.loop.signal.aborted) {
       let failure: CaracalError;
       try {
         await this.#connect(() => {
@@ -133,16 +118,16 @@ class SseFeed {
         });
         failure = new CaracalError('NETWORK_ERROR', 'The revocation feed closed the connection; reconnecting.');
       } catch (error) {
-        if (this.#abort.signal.aborted) return;
+        if (this.loop.signal.aborted) return;
         failure = feedFailure(error, this.#url);
         this.#options.onError?.(failure);
       }
-      if (this.#abort.signal.aborted) return;
+      if (this.loop.signal.aborted) return;
       // A refusal of the credentials will not heal by retrying them: the feed is down at once.
-      this.health.failed(failure, failure.status === 401 || failure.status === 403);
+      this.loop.health.failed(failure, failure.status === 401 || failure.status === 403);
       attempt++;
       const delay = this.#retryMs ?? backoffDelay(attempt, policy, this.#options.random ?? Math.random);
-      await this.#clock.sleep(delay, this.#abort.signal).catch(() => undefined);
+      await this.loop.clock.sleep(delay, this.loop.signal).catch(() => undefined);
     }
   }
 
@@ -150,7 +135,7 @@ class SseFeed {
     const token = this.#options.tokenSource === undefined ? this.#options.token : await this.#options.tokenSource({ refusedToken: this.#refusedToken });
     const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${String(token)}`, 'cache-control': 'no-cache' };
     if (this.#lastEventId !== undefined) headers['last-event-id'] = this.#lastEventId;
-    const response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.#abort.signal });
+    const response = await this.#fetch(this.#url, { method: 'GET', headers, signal: this.loop.signal });
     if (response.status === 400 && this.#lastEventId !== undefined) {
       // The feed no longer knows our cursor (say, the server's streams were trimmed): start fresh.
       this.#lastEventId = undefined;
@@ -162,7 +147,7 @@ class SseFeed {
     }
     this.#refusedToken = undefined;
     onConnected();
-    this.health.live();
+    this.loop.health.live();
     let overflow: ParseError | undefined;
     // An event without `id:` keeps the last one seen on this connection (the SSE spec's last event id).
     let lastId: string | undefined;
@@ -200,6 +185,6 @@ class SseFeed {
     if (typeof fields !== 'object' || fields === null) return;
     // The event name is the topic when the feed names it; otherwise the fields say (or the type does).
     const topic = event.event?.startsWith('caracal.') === true ? event.event : undefined;
-    applyRevocationEvent(this.store, this.#options, { id, topic, fields });
+    applyRevocationEvent(this.loop.store, this.#options, { id, topic, fields });
   }
 }

@@ -37,28 +37,37 @@ export interface SwitchableInstrumentation {
   disable(): void;
 }
 
+/** The propagator classes of a line's `@opentelemetry/core`. */
+export interface OtelCore {
+  readonly W3CTraceContextPropagator: new () => TextMapPropagator;
+  readonly W3CBaggagePropagator: new () => TextMapPropagator;
+  readonly CompositePropagator: new (config: { propagators: TextMapPropagator[] }) => TextMapPropagator;
+}
+
 /** The parts a line registers; `lineFrom` wires them into an `OtelLine` the same way for both. */
 export interface OtelLineParts<Provider> {
   readonly exporter: { getFinishedSpans(): ExportedSpan[]; reset(): void };
   readonly provider: Provider & { shutdown(): Promise<void> };
-  readonly undici: SwitchableInstrumentation;
-  readonly http: SwitchableInstrumentation;
-  /** The line's own W3C trace-context and baggage propagators, composed by its `CompositePropagator`. */
-  readonly w3cPropagators: () => TextMapPropagator[];
-  readonly compose: (propagators: TextMapPropagator[]) => TextMapPropagator;
+  /** The line's own core: its W3C trace-context and baggage propagators, composed by its `CompositePropagator`. */
+  readonly core: OtelCore;
+  readonly Undici: new () => SwitchableInstrumentation;
+  readonly Http: new () => SwitchableInstrumentation;
 }
 
 /** The `OtelLine` of a registered provider and its two instrumentations. */
 export function lineFrom<Provider>(parts: OtelLineParts<Provider>): OtelLine {
-  const { exporter, provider, undici, http } = parts;
+  const { exporter, provider, core } = parts;
+  // Built enabled (the undici instrumentation reads `config.enabled` on every request).
+  const undici = new parts.Undici();
+  const http = new parts.Http();
   for (const instrumentation of [undici, http]) instrumentation.setTracerProvider(provider as never);
   let enabled: Instrumentations = { undici: true, http: true };
   return {
     usePropagator(extra) {
-      const propagators = parts.w3cPropagators();
+      const propagators = [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()];
       if (extra !== undefined) propagators.push(extra);
       propagation.disable();
-      propagation.setGlobalPropagator(parts.compose(propagators));
+      propagation.setGlobalPropagator(new core.CompositePropagator({ propagators }));
     },
     useInstrumentations(on) {
       // disable() on a never-enabled instrumentation throws in some versions: switch on change only.

@@ -2,7 +2,7 @@ import { HttpInstrumentation } from 'otel2-instrumentation-http';
 import { UndiciInstrumentation } from 'otel2-instrumentation-undici';
 import { InMemorySpanExporter, SimpleSpanProcessor } from 'otel2-sdk-trace-base';
 import { NodeTracerProvider } from 'otel2-sdk-trace-node';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from 'otel2-core';
+import * as core from 'otel2-core';
 import { lineFrom, type OtelLine } from './otel-line.ts';
 
 /** `@opentelemetry/sdk-trace-node` 2.x, registered as its README shows, and its instrumentations. */
@@ -10,13 +10,5 @@ export function startOtel2(): OtelLine {
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   provider.register();
-  return lineFrom({
-    exporter,
-    provider,
-    // Built enabled (the undici instrumentation reads `config.enabled` on every request).
-    undici: new UndiciInstrumentation(),
-    http: new HttpInstrumentation(),
-    w3cPropagators: () => [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    compose: (propagators) => new CompositePropagator({ propagators }),
-  });
+  return lineFrom({ exporter, provider, core, Undici: UndiciInstrumentation, Http: HttpInstrumentation });
 }

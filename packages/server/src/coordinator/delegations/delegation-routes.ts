@@ -9,48 +9,45 @@ import {
   idPatterns,
   ListDelegationsQuery,
   RevokeDelegationResult,
-  ZoneParams,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
-import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
+import { principalOf } from '../shared/request-principal.ts';
+import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
+import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
 import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
 import { edgeView } from './edge-row.ts';
 
 /** `/zones/{zoneId}/delegations…`: create, read, list, traverse, revoke. */
 export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
-  app.post(
-    '/zones/:zoneId/delegations',
-    {
-      bodyLimit: COORDINATOR_BODY_LIMIT,
-      schema: { params: ZoneParams, body: CreateDelegationBody, response: { 201: CreatedDelegation } },
-    },
-    async (request, reply) => {
-      const result = await createDelegation(context, createRequestOf(request, 'POST /zones/{zoneId}/delegations'));
-      return reply.status(201).send(result.body);
-    },
-  );
+  zoneCreateRoute(app, {
+    collection: 'delegations',
+    body: CreateDelegationBody,
+    created: CreatedDelegation,
+    create: (request) => createDelegation(context, request),
+  });
 
-  app.get(
-    '/zones/:zoneId/delegations',
-    { schema: { params: ZoneParams, querystring: ListDelegationsQuery, response: { 200: DelegationEdgePage } } },
-    (request) => {
+  zoneListRoute(app, context, {
+    collection: 'delegations',
+    query: ListDelegationsQuery,
+    page: DelegationEdgePage,
+    idPattern: idPatterns.delegationEdge,
+    filters: (request) => {
       const principal = principalOf(request);
       const { query } = request;
-      const filters = {
+      return {
         zoneId: request.params.zoneId,
         sourceSessionId: query.source_session_id,
         targetSessionId: query.target_session_id,
         status: query.status,
         applicationId: principal.admin ? undefined : principal.clientId,
       };
-      return listedPage(query, idKeys(idPatterns.delegationEdge), (page) => listEdges(context.database, filters, page), edgeView);
     },
-  );
+    list: listEdges,
+    view: edgeView,
+  });
 
   const visible = async (request: FastifyRequest & { params: DelegationEdgeParams }) => {
     const edge = await requireEdge(context, request.params.zoneId, request.params.id);

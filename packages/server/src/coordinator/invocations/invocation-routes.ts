@@ -9,47 +9,41 @@ import {
   InvocationPage,
   InvocationParams,
   ListInvocationsQuery,
-  ZoneParams,
 } from '@caracal/protocol';
-import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication, type ActionTarget } from '../shared/access.ts';
-import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
+import { principalOf } from '../shared/request-principal.ts';
+import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
+import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
 import { listInvocations } from './invocation-repository.ts';
 import { invocationView } from './invocation-row.ts';
 import { createInvocation, invocationMoves, moveInvocation, requireInvocation, type Move } from './invocation-service.ts';
 
 /** `/zones/{zoneId}/invocations…`: create, start, complete, cancel, read, list. */
 export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
-  app.post(
-    '/zones/:zoneId/invocations',
-    {
-      bodyLimit: COORDINATOR_BODY_LIMIT,
-      schema: { params: ZoneParams, body: CreateInvocationBody, response: { 201: CreatedInvocation } },
-    },
-    async (request, reply) => {
-      const result = await createInvocation(context, createRequestOf(request, 'POST /zones/{zoneId}/invocations'));
-      return reply.status(201).send(result.body);
-    },
-  );
+  zoneCreateRoute(app, {
+    collection: 'invocations',
+    body: CreateInvocationBody,
+    created: CreatedInvocation,
+    create: (request) => createInvocation(context, request),
+  });
 
-  app.get(
-    '/zones/:zoneId/invocations',
-    { schema: { params: ZoneParams, querystring: ListInvocationsQuery, response: { 200: InvocationPage } } },
-    (request) => {
-      const { query } = request;
-      const filters = {
-        zoneId: request.params.zoneId,
-        applicationId: visibleApplication(principalOf(request), undefined),
-        status: query.status,
-        agentSessionId: query.agent_session_id,
-        serviceId: query.service_id,
-      };
-      return listedPage(query, idKeys(idPatterns.invocation), (page) => listInvocations(context.database, filters, page), invocationView);
-    },
-  );
+  zoneListRoute(app, context, {
+    collection: 'invocations',
+    query: ListInvocationsQuery,
+    page: InvocationPage,
+    idPattern: idPatterns.invocation,
+    filters: (request) => ({
+      zoneId: request.params.zoneId,
+      applicationId: visibleApplication(principalOf(request), undefined),
+      status: request.query.status,
+      agentSessionId: request.query.agent_session_id,
+      serviceId: request.query.service_id,
+    }),
+    list: listInvocations,
+    view: invocationView,
+  });
 
   app.get(
     '/zones/:zoneId/invocations/:id',

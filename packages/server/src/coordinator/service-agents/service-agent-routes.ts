@@ -10,47 +10,42 @@ import {
   ServiceAgent,
   ServiceAgentPage,
   ServiceAgentParams,
-  ZoneParams,
 } from '@caracal/protocol';
-import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
-import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
+import { principalOf } from '../shared/request-principal.ts';
+import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
+import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
 import { listServiceAgents } from './service-agent-repository.ts';
 import { serviceAgentView } from './service-agent-row.ts';
 import { deregister, heartbeat, registerService, requireService } from './service-agent-service.ts';
 
 /** `/zones/{zoneId}/services…`: register, heartbeat (lease), read, list, deregister. */
 export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
-  app.post(
-    '/zones/:zoneId/services',
-    {
-      bodyLimit: COORDINATOR_BODY_LIMIT,
-      // 201 for a new registration, 200 when it replaced the live one of the same name.
-      schema: { params: ZoneParams, body: RegisterServiceBody, response: { 200: RegisteredService, 201: RegisteredService } },
-    },
-    async (request, reply) => {
-      const result = await registerService(context, createRequestOf(request, 'POST /zones/{zoneId}/services'));
-      return reply.status(result.statusCode === 201 ? 201 : 200).send(result.body);
-    },
-  );
+  zoneCreateRoute(app, {
+    collection: 'services',
+    body: RegisterServiceBody,
+    created: RegisteredService,
+    // 201 for a new registration, 200 when it replaced the live one of the same name.
+    replaces: true,
+    create: (request) => registerService(context, request),
+  });
 
-  app.get(
-    '/zones/:zoneId/services',
-    { schema: { params: ZoneParams, querystring: ListServicesQuery, response: { 200: ServiceAgentPage } } },
-    (request) => {
-      const { query } = request;
-      const filters = {
-        zoneId: request.params.zoneId,
-        applicationId: visibleApplication(principalOf(request), query.application_id),
-        status: query.status,
-        name: query.name,
-      };
-      return listedPage(query, idKeys(idPatterns.serviceAgent), (page) => listServiceAgents(context.database, filters, page), serviceAgentView);
-    },
-  );
+  zoneListRoute(app, context, {
+    collection: 'services',
+    query: ListServicesQuery,
+    page: ServiceAgentPage,
+    idPattern: idPatterns.serviceAgent,
+    filters: (request) => ({
+      zoneId: request.params.zoneId,
+      applicationId: visibleApplication(principalOf(request), request.query.application_id),
+      status: request.query.status,
+      name: request.query.name,
+    }),
+    list: listServiceAgents,
+    view: serviceAgentView,
+  });
 
   app.get(
     '/zones/:zoneId/services/:id',

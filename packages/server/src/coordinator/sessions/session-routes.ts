@@ -11,7 +11,6 @@ import {
   SpawnSessionBody,
   SuspendResult,
   TerminateResult,
-  ZoneParams,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
 import { idKeys, listedPage } from '../../http/pagination.ts';
@@ -19,7 +18,8 @@ import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from '../shared/route-requests.ts';
+import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
+import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
 import { resumeSession, suspendSession, terminateSession } from './session-lifecycle-service.ts';
 import { listSessions } from './session-repository.ts';
 import { sessionView } from './session-row.ts';
@@ -27,30 +27,29 @@ import { requireSession, spawnSession } from './session-service.ts';
 
 /** `/zones/{zoneId}/agents…`: spawn, read, list, suspend, resume, terminate. */
 export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
-  app.post(
-    '/zones/:zoneId/agents',
+  zoneCreateRoute(app, {
+    collection: 'agents',
+    body: SpawnSessionBody,
+    created: SpawnedSession,
     // Every field of a spawn is optional, so a bare POST spawns with the defaults.
-    { ...OPTIONAL_BODY, schema: { params: ZoneParams, body: SpawnSessionBody, response: { 201: SpawnedSession } } },
-    async (request, reply) => {
-      const result = await spawnSession(context, createRequestOf(request, 'POST /zones/{zoneId}/agents'));
-      return reply.status(201).send(result.body);
-    },
-  );
+    optionalBody: true,
+    create: (request) => spawnSession(context, request),
+  });
 
-  app.get(
-    '/zones/:zoneId/agents',
-    { schema: { params: ZoneParams, querystring: ListSessionsQuery, response: { 200: AgentSessionPage } } },
-    (request) => {
-      const { query } = request;
-      const filters = {
-        zoneId: request.params.zoneId,
-        status: query.status,
-        applicationId: visibleApplication(principalOf(request), query.application_id),
-        parentId: query.parent_id,
-      };
-      return listedPage(query, idKeys(idPatterns.agentSession), (page) => listSessions(context.database, filters, page), sessionView);
-    },
-  );
+  zoneListRoute(app, context, {
+    collection: 'agents',
+    query: ListSessionsQuery,
+    page: AgentSessionPage,
+    idPattern: idPatterns.agentSession,
+    filters: (request) => ({
+      zoneId: request.params.zoneId,
+      status: request.query.status,
+      applicationId: visibleApplication(principalOf(request), request.query.application_id),
+      parentId: request.query.parent_id,
+    }),
+    list: listSessions,
+    view: sessionView,
+  });
 
   const readable = (request: FastifyRequest & { params: AgentSessionParams }) =>
     requireOwned(context, actionTargetOf(request), requireSession, 'agent session');

@@ -22,6 +22,11 @@ export function recordedSession(snapshot: ExchangeSnapshot, zoneId: string, clie
   return session;
 }
 
+/** A record of `eventType` on the timeline of `session`, at `now`. */
+function recordOn(session: SessionState, eventType: ExchangeRecord['eventType'], now: number, details: ExchangeRecord['details']): ExchangeRecord {
+  return { zoneId: session.zoneId, sessionId: session.id, applicationId: session.applicationId, eventType, at: now, details };
+}
+
 /** `mandate_minted`: what the mandate carries, by its `jti`. */
 export function mintedRecord(
   session: SessionState,
@@ -29,23 +34,16 @@ export function mintedRecord(
   mandate: { jti: string; scopes: string[]; delegationPath: string[]; expiresAt: number; clientId: string },
   now: number,
 ): ExchangeRecord {
-  return {
-    zoneId: session.zoneId,
-    sessionId: session.id,
-    applicationId: session.applicationId,
-    eventType: 'mandate_minted',
-    at: now,
-    details: {
-      jti: mandate.jti,
-      resource: asked.resource,
-      scopes: mandate.scopes,
-      delegation_edge_id: mandate.delegationPath.at(-1) ?? null,
-      delegation_path: mandate.delegationPath,
-      mandate_use: asked.use,
-      expires_at: new Date(mandate.expiresAt * 1000).toISOString(),
-      client_id: mandate.clientId,
-    },
-  };
+  return recordOn(session, 'mandate_minted', now, {
+    jti: mandate.jti,
+    resource: asked.resource,
+    scopes: mandate.scopes,
+    delegation_edge_id: mandate.delegationPath.at(-1) ?? null,
+    delegation_path: mandate.delegationPath,
+    mandate_use: asked.use,
+    expires_at: new Date(mandate.expiresAt * 1000).toISOString(),
+    client_id: mandate.clientId,
+  });
 }
 
 /** `mandate_refused`: what was asked and why it was refused (the error code and its description). */
@@ -55,19 +53,12 @@ export function refusedRecord(
   refusal: { code: string; description: string },
   now: number,
 ): ExchangeRecord {
-  return {
-    zoneId: session.zoneId,
-    sessionId: session.id,
-    applicationId: session.applicationId,
-    eventType: 'mandate_refused',
-    at: now,
-    details: {
-      resource: asked.resource,
-      scopes: asked.scopes ?? null,
-      delegation_edge_id: asked.edgeId ?? session.delegationEdgeId,
-      mandate_use: asked.use,
-      reason: refusal.code,
-      error_description: refusal.description,
-    },
-  };
+  return recordOn(session, 'mandate_refused', now, {
+    resource: asked.resource,
+    scopes: asked.scopes ?? null,
+    delegation_edge_id: asked.edgeId ?? session.delegationEdgeId,
+    mandate_use: asked.use,
+    reason: refusal.code,
+    error_description: refusal.description,
+  });
 }

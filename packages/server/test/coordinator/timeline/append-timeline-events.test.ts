@@ -2,7 +2,7 @@ import { TIMELINE_TOPIC } from '@caracal/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendTimelineEvents } from '../../../src/coordinator/timeline/timeline-repository.ts';
 import type { Database } from '../../../src/db/database.ts';
-import { dropSchema, testBackends } from '../../helpers/backends.ts';
+import { databaseOptionsOn, dropSchema, testBackends } from '../../helpers/backends.ts';
 import { openTestDatabase } from '../../helpers/test-database.ts';
 
 const SESSION = 'agentsess_01jz0000000000000000000000';
@@ -12,10 +12,7 @@ describe.each(testBackends())('appending to a timeline on $name', (backend) => {
   const schema = backend.schema();
 
   beforeAll(async () => {
-    database = await openTestDatabase({
-      ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
-      ...(schema === undefined ? {} : { schema }),
-    });
+    database = await openTestDatabase(databaseOptionsOn(backend, schema));
   });
   afterAll(async () => {
     await database?.close();

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { Harness } from '../coordinator-harness.ts';
+import type { Backend } from '../../helpers/backends.ts';
+import { useHarness, type Harness, type TokenRequest } from '../coordinator-harness.ts';
 
 /** Calls of the seed-001 routes with a bearer, for the timeline tests. */
 export function seedCalls(harness: Harness) {
@@ -27,4 +28,24 @@ export function seedCalls(harness: Harness) {
 export async function allEventIds(harness: Harness): Promise<number[]> {
   const { rows } = await harness.database.query<{ id: string }>('SELECT id FROM session_events ORDER BY id');
   return rows.map((row) => Number(row.id));
+}
+
+/** The applications of a timeline test: `one` may spawn, `two` is another application, `operator` an admin. */
+const SEED_TOKENS = {
+  one: { clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call'] },
+  two: { clientId: 'app_two' },
+  operator: { clientId: 'app_ops', scopes: ['caracal:admin'] },
+} satisfies Record<string, TokenRequest>;
+
+/**
+ * A timeline test file's harness in `zoneId` (seats for many sessions), its mandates (SEED_TOKENS
+ * and any `extra`) and its seed calls.
+ */
+export function useSeedHarness<Extra extends string = never>(backend: Backend, zoneId: string, extra?: Record<Extra, TokenRequest>) {
+  const { harness, tokens } = useHarness<keyof typeof SEED_TOKENS | Extra>(backend, {
+    zoneId,
+    seats: 200,
+    tokens: { ...SEED_TOKENS, ...extra } as Record<keyof typeof SEED_TOKENS | Extra, TokenRequest>,
+  });
+  return { harness, tokens, seed: seedCalls(harness) };
 }

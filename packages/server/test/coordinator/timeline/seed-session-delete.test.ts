@@ -2,22 +2,12 @@ import { TIMELINE_TOPIC } from '@caracal/protocol';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../../helpers/backends.ts';
 import { seedFeedSessions } from '../../../src/coordinator/timeline/seed-feed-sessions.ts';
-import { useHarness } from '../coordinator-harness.ts';
-import { allEventIds, seedCalls } from './seed-calls.ts';
+import { allEventIds, useSeedHarness } from './seed-calls.ts';
 
 const ZONE = 'zone_delete';
 
 describe.each(testBackends())('deleting seed sessions on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    zoneId: ZONE,
-    seats: 200,
-    tokens: {
-      one: { clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call'] },
-      two: { clientId: 'app_two' },
-      operator: { clientId: 'app_ops', scopes: ['caracal:admin'] },
-    },
-  });
-  const seed = seedCalls(harness);
+  const { harness, tokens, seed } = useSeedHarness(backend, ZONE);
   const eventsOf = async (ids: readonly string[]) =>
     (await harness.database.query<{ id: string }>('SELECT id FROM session_events WHERE session_id = ANY ($1::text[]) ORDER BY id', [ids])).rows.length;
 

@@ -1,23 +1,12 @@
 import { TIMELINE_TOPIC } from '@caracal/protocol';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../../helpers/backends.ts';
-import { useHarness } from '../coordinator-harness.ts';
-import { seedCalls } from './seed-calls.ts';
+import { useSeedHarness } from './seed-calls.ts';
 
 const ZONE = 'zone_seed';
 
 describe.each(testBackends())('seed sessions on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    zoneId: ZONE,
-    seats: 200,
-    tokens: {
-      one: { clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call'] },
-      two: { clientId: 'app_two' },
-      operator: { clientId: 'app_ops', scopes: ['caracal:admin'] },
-      noScope: { clientId: 'app_one', scopes: ['tools:call'] },
-    },
-  });
-  const seed = seedCalls(harness);
+  const { harness, tokens, seed } = useSeedHarness(backend, ZONE, { noScope: { clientId: 'app_one', scopes: ['tools:call'] } });
 
   it('creates a pending session as a Caracal spawn, with its seed fields, and reads it back', async () => {
     const response = await seed.call('POST', '/sessions', tokens.one, { project_dir: '/work/p', agent_name: 'writer', execution_mode: 'async_poll' });

@@ -1,21 +1,12 @@
 import { TIMELINE_EVENT_MAX_BYTES, TIMELINE_TOPIC } from '@caracal/protocol';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../../helpers/backends.ts';
-import { useHarness } from '../coordinator-harness.ts';
-import { allEventIds, seedCalls } from './seed-calls.ts';
+import { allEventIds, useSeedHarness } from './seed-calls.ts';
 
 const ZONE = 'zone_timeline';
 
 describe.each(testBackends())('session timelines on $name', (backend) => {
-  const { harness, tokens } = useHarness(backend, {
-    zoneId: ZONE,
-    seats: 200,
-    tokens: {
-      one: { clientId: 'app_one', scopes: ['agent:lifecycle', 'tools:call'] },
-      two: { clientId: 'app_two' },
-    },
-  });
-  const seed = seedCalls(harness);
+  const { harness, tokens, seed } = useSeedHarness(backend, ZONE);
 
   it('appends one event: the server gives its id and time and keeps the client time apart', async () => {
     const { session_id: id } = await seed.create(tokens.one);

@@ -4,7 +4,7 @@ import type { Database } from '../../../src/db/database.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import type { EventBus } from '../../../src/events/event-bus.ts';
 import { openEventBus } from '../../../src/events/open-event-bus.ts';
-import { dropSchema, type Backend } from '../../helpers/backends.ts';
+import { databaseOptionsOn, dropSchema, type Backend } from '../../helpers/backends.ts';
 import { openTestDatabase } from '../../helpers/test-database.ts';
 
 /** One database (a fresh schema on Postgres) shared by a test file, plus buses on demand. */
@@ -23,10 +23,7 @@ export interface EventBackend {
 
 export async function openEventBackend(backend: Backend): Promise<EventBackend> {
   const schema = backend.schema();
-  const database = await openTestDatabase({
-    ...(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl }),
-    ...(schema === undefined ? {} : { schema }),
-  });
+  const database = await openTestDatabase(databaseOptionsOn(backend, schema));
   const buses: EventBus[] = [];
   const replicas: Database[] = [];
   const memoryBuses = new Map<string, Promise<EventBus>>();

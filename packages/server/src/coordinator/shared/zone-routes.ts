@@ -1,0 +1,102 @@
+import { ZoneParams } from '@caracal/protocol';
+import type { Static, TObject, TSchema } from 'typebox';
+import type { FastifyRequest, FastifySchema } from 'fastify';
+import type { Queryable } from '../../db/database.ts';
+import { idKeys, listedPage, type PageRequest } from '../../http/pagination.ts';
+import type { RoutePlugin } from '../../http/route-plugin.ts';
+import type { ServerContext } from '../../server-context.ts';
+import type { CreateResult } from './idempotency.ts';
+import type { CreateRequest } from './idempotent-create.ts';
+import { COORDINATOR_BODY_LIMIT } from './request-principal.ts';
+import { OPTIONAL_BODY, createRequestOf } from './route-requests.ts';
+
+/** The `app` a Coordinator route plugin registers on (schemas type the requests). */
+export type ZoneRouteApp = Parameters<RoutePlugin>[0];
+
+/**
+ * A route built from generic schemas is typed as plain `FastifySchema` (the TypeBox type provider
+ * cannot resolve a generic one), so its handler states once what the schemas let through.
+ */
+type CreateRouteRequest<Body extends TSchema> = FastifyRequest & { params: ZoneParams; body: Static<Body> };
+
+/** The `/zones/{zoneId}/<collection>` path of a zone's collection, in Fastify's `:param` form. */
+const collectionUrl = (collection: string): string => `/zones/:zoneId/${collection}`;
+
+export interface CreateRoute<Body extends TSchema, Created extends TSchema> {
+  /** The path segment after the zone: `agents`, `delegations`, … */
+  collection: string;
+  body: Body;
+  created: Created;
+  /** Every field is optional, so a bare POST (no body at all) creates with the defaults. */
+  optionalBody?: boolean;
+  /** The create may replace a live row instead (answered 200 rather than 201). */
+  replaces?: boolean;
+  create: (request: CreateRequest<Static<Body>>) => Promise<CreateResult<Static<Created>>>;
+}
+
+/**
+ * Registers `POST /zones/{zoneId}/<collection>`: an idempotent create (its Idempotency-Key is
+ * scoped by the route template `POST /zones/{zoneId}/<collection>`), answered 201 with the created
+ * resource, or 200 for a create that `replaces` and did.
+ */
+export function zoneCreateRoute<Body extends TSchema, Created extends TSchema>(
+  app: ZoneRouteApp,
+  route: CreateRoute<Body, Created>,
+): void {
+  const template = `POST /zones/{zoneId}/${route.collection}`;
+  const response = route.replaces ? { 200: route.created, 201: route.created } : { 201: route.created };
+  const schema: FastifySchema = { params: ZoneParams, body: route.body, response };
+  app.post(
+    collectionUrl(route.collection),
+    {
+      ...(route.optionalBody ? OPTIONAL_BODY : { bodyLimit: COORDINATOR_BODY_LIMIT }),
+      schema,
+    },
+    async (request, reply) => {
+      const result = await route.create(createRequestOf(request as CreateRouteRequest<Body>, template));
+      return reply.status(route.replaces && result.statusCode !== 201 ? 200 : 201).send(result.body);
+    },
+  );
+}
+
+/** The page fields every list query has (ListQuery in protocol). */
+interface PageFields {
+  limit?: string | undefined;
+  cursor?: string | undefined;
+}
+
+/** A list request as its filters are read from it: the zone in the path, the query's fields. */
+export type ListRequest<Query extends TSchema> = FastifyRequest & { params: ZoneParams; query: Static<Query> & PageFields };
+
+export interface ListRoute<Query extends TObject, Page extends TSchema, Row extends { id: string }, Filters> {
+  /** The path segment after the zone: `agents`, `delegations`, … */
+  collection: string;
+  query: Query;
+  page: Page;
+  /** The pattern of the listed rows' ids (they are listed in id order, the cursor is one). */
+  idPattern: string;
+  filters: (request: ListRequest<Query>) => Filters;
+  list: (database: Queryable, filters: Filters, page: PageRequest) => Promise<Row[]>;
+  view: (row: Row) => Static<Page> extends { items: Array<infer Item> } ? Item : never;
+}
+
+/**
+ * Registers `GET /zones/{zoneId}/<collection>`: one page (`limit`, `cursor`) of the rows
+ * `filters` selects, in id order, each shown through `view`.
+ */
+export function zoneListRoute<Query extends TObject, Page extends TSchema, Row extends { id: string }, Filters>(
+  app: ZoneRouteApp,
+  context: ServerContext,
+  route: ListRoute<Query, Page, Row, Filters>,
+): void {
+  const schema: FastifySchema = { params: ZoneParams, querystring: route.query, response: { 200: route.page } };
+  app.get(
+    collectionUrl(route.collection),
+    { schema },
+    (plainRequest) => {
+      const request = plainRequest as ListRequest<Query>; // see CreateRouteRequest
+      const filters = route.filters(request);
+      return listedPage(request.query, idKeys(route.idPattern), (page) => route.list(context.database, filters, page), route.view);
+    },
+  );
+}
