@@ -23,7 +23,7 @@ export async function pollForWork(
   await touchRunner(context.database, runner.id, context.now());
   const deadline = Date.now() + options.waitMs;
   for (;;) {
-    const ticket = wakeups.ticket(runner.zone_id);
+    const ticket = wakeups.ticket(runner);
     try {
       const stops = await takeStopOrders(context.database, runner.id, context.now());
       if (stops.length > 0) return { stop_runs: stops.map((run) => run.id), stop_sessions: stops.map((run) => run.session_id) };

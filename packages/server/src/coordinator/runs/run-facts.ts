@@ -4,7 +4,11 @@ import { enqueueEvents } from '../../events/enqueue-event.ts';
 import { appendTimelineEvents } from '../timeline/timeline-repository.ts';
 import type { RunRow } from './run-row.ts';
 
-/** The NOTIFY channel that wakes long-polling runners: payload = the zone with new work or stop orders. */
+/**
+ * The NOTIFY channel that wakes long-polling runners. Payloads: `work|<zone>|<application>|<agent
+ * name>` (a run became pending: one runner that may serve it is woken per process) and
+ * `stop|<zone>|<runner>` (that runner has a stop order). Ids and names never contain `|`.
+ */
 export const RUN_WAKEUP_CHANNEL = 'caracal_runs';
 
 /** The timeline event of a run reaching each state (a run given back to pending: `run_requeued`). */
@@ -55,7 +59,9 @@ export async function recordRunFact(
   }
 }
 
-/** Wakes the runners polling `zoneId` once the transaction commits (a new pending run or a stop order). */
-export async function wakeRunners(transaction: Transaction, zoneId: string): Promise<void> {
-  await transaction.query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', $1)`, [zoneId], { prepare: true });
+/** Once the transaction commits, wakes a runner for a run that became pending, or the runner told to stop it. */
+export async function wakeRunners(transaction: Transaction, run: RunRow): Promise<void> {
+  const payload =
+    run.status === 'pending' ? `work|${run.zone_id}|${run.application_id}|${run.agent_name ?? ''}` : `stop|${run.zone_id}|${run.runner_id ?? ''}`;
+  await transaction.query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', $1)`, [payload], { prepare: true });
 }

@@ -78,7 +78,7 @@ export async function applyRunMove(transaction: Transaction, run: RunRow, move: 
   if (sessionStatus !== undefined) {
     await setSessionRunStatus(transaction, { sessionId: run.session_id, runStatus: sessionStatus, now, reason: move.reason });
   }
-  if (move.to === 'pending' || move.to === 'stopping') await wakeRunners(transaction, run.zone_id);
+  if (move.to === 'pending' || move.to === 'stopping') await wakeRunners(transaction, moved);
   return moved;
 }
 

@@ -56,7 +56,7 @@ export async function createRun(context: ServerContext, principal: Principal, bo
           now,
         });
         await recordRunFact(transaction, run, { now, eventType: 'run_created', details: { type: run.type, agent_name: agentName } });
-        await wakeRunners(transaction, run.zone_id);
+        await wakeRunners(transaction, run);
       }),
     );
   } catch (error) {
