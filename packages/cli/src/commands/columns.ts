@@ -3,3 +3,5 @@ export const AGENT_COLUMNS = ['id', 'application_id', 'parent_id', 'status', 'de
 export const CHILD_COLUMNS = ['id', 'application_id', 'parent_id', 'status', 'depth', 'spawned_at'] as const;
 export const EDGE_COLUMNS = ['id', 'source_session_id', 'target_session_id', 'resource_id', 'status', 'expires_at'] as const;
 export const TRAVERSE_COLUMNS = ['depth', 'id', 'source_session_id', 'target_session_id'] as const;
+export const RUN_COLUMNS = ['run_id', 'session_id', 'agent_name', 'status', 'runner_id', 'created_at'] as const;
+export const RUNNER_COLUMNS = ['runner_id', 'hostname', 'project_dir', 'executor_profile', 'status', 'last_heartbeat_at'] as const;
