@@ -28,6 +28,14 @@ const TARGET_RATE = 500;
 const ADMIN_TOKEN = `runs-admin-${randomBytes(8).toString('hex')}`;
 const schema = `bench_runs_${randomBytes(4).toString('hex')}`;
 
+/** The fields of the answers the bench reads. */
+interface BenchAnswer {
+  run?: { run_id: string };
+  run_id?: string;
+  runner_id?: string;
+  [field: string]: unknown;
+}
+
 function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
@@ -47,7 +55,7 @@ try {
   const token = await applicationToken(pool, applications.app_runs!);
   /** Answer times per route, to see where a run's time goes (the poll's includes its wait). */
   const timings = new Map<string, number[]>();
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }> => {
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: BenchAnswer }> => {
     const began = performance.now();
     const response = await pool.request({
       method,
@@ -58,7 +66,7 @@ try {
     const text = await response.body.text();
     const kind = path.startsWith('/runner/runs/') ? path.split('/').at(-1)! : path.split('?')[0]!;
     (timings.get(`${method} ${kind}`) ?? timings.set(`${method} ${kind}`, []).get(`${method} ${kind}`)!).push(performance.now() - began);
-    return { status: response.statusCode, body: text === '' ? {} : JSON.parse(text) };
+    return { status: response.statusCode, body: text === '' ? {} : (JSON.parse(text) as BenchAnswer) };
   };
 
   const receivedAt = new Map<string, number>();

@@ -48,7 +48,7 @@ describe.each(testBackends())('run recovery at start on $name', (backend) => {
   const statuses = async () => {
     const answer: Record<string, string> = {};
     for (const runner of ['old', 'recent', 'live'] as const) {
-      for (const state of STATES) answer[`${runner}:${state}`] = (await client.call('GET', `/runs/${runs[runner][state]}`)).body.run.status;
+      for (const state of STATES) answer[`${runner}:${state}`] = (await client.call('GET', `/runs/${runs[runner][state]}`)).body.run!.status;
     }
     return answer;
   };
@@ -67,14 +67,14 @@ describe.each(testBackends())('run recovery at start on $name', (backend) => {
         executor: { type: 'test' },
         blueprints: [`bp-${runner}`],
       });
-      runners[runner] = registered.body.runner_id;
+      runners[runner] = registered.body.runner_id!;
       runs[runner] = {} as Record<(typeof STATES)[number], string>;
       for (const state of STATES) {
         const created = await client.call('POST', '/runs', { type: 'start_session', agent_name: `bp-${runner}`, parameters: { prompt: state } });
-        const runId = created.body.run_id as string;
+        const runId = created.body.run_id!;
         runs[runner][state] = runId;
         const polled = await client.call('GET', `/runner/runs?runner_id=${runners[runner]}&wait_seconds=0`);
-        expect(polled.body.run.run_id).toBe(runId);
+        expect(polled.body.run?.run_id).toBe(runId);
         if (state !== 'claimed') expect((await client.call('POST', `/runner/runs/${runId}/started`, { runner_id: runners[runner] })).status).toBe(200);
         if (state === 'stopping') expect((await client.call('POST', `/runs/${runId}/stop`)).status).toBe(200);
       }
@@ -103,7 +103,7 @@ describe.each(testBackends())('run recovery at start on $name', (backend) => {
   it('stale: recovers the runs untouched for five minutes of silent runners only', async () => {
     await restart('stale');
     expect(await statuses()).toEqual(expected({ old: recovered, recent: unchanged, live: unchanged }));
-    const failed = (await client.call('GET', `/runs/${runs.old.running}`)).body.run;
+    const failed = (await client.call('GET', `/runs/${runs.old.running}`)).body.run!;
     expect(failed.error).toContain('recovery_stale');
   }, 60_000);
 

@@ -56,7 +56,7 @@ describe.runIf(databaseUrl !== undefined)('runs through two servers on one Postg
         executor_profile: 'default',
         executor: { type: 'test' },
       });
-      runnerIds.push(registered.body.runner_id);
+      runnerIds.push(registered.body.runner_id!);
     }
     const loops = runnerIds.map((runnerId, index) =>
       runRunnerLoop({
@@ -79,7 +79,7 @@ describe.runIf(databaseUrl !== undefined)('runs through two servers on one Postg
       );
       for (const answer of answers) {
         expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-        created.push(answer.body.run_id);
+        created.push(answer.body.run_id!);
       }
     }
     await done;

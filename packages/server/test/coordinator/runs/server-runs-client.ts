@@ -1,8 +1,16 @@
 import { createAdminZone, sessionToken } from '../../faults/support/admin-setup.ts';
 
+/** The fields of the runs routes' answers the tests read. */
+export interface AnswerBody {
+  run?: { run_id: string; status: string; error: string | null };
+  run_id?: string;
+  runner_id?: string;
+  [field: string]: unknown;
+}
+
 /** Calls of the runs routes on a running server over HTTP (`fetch`), with one application's mandate. */
 export interface ServerRunsClient {
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: AnswerBody }>;
 }
 
 export function serverRunsClient(url: () => string, token: string): ServerRunsClient {
@@ -14,7 +22,7 @@ export function serverRunsClient(url: () => string, token: string): ServerRunsCl
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, any>) };
+      return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as AnswerBody) };
     },
   };
 }
