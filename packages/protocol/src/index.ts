@@ -116,7 +116,6 @@ export {
   CompletedSessionStatus,
   CreatedRun,
   CreateRunBody,
-  ExecutionMode,
   FailedRunBody,
   FINAL_RUN_STATES,
   ListRunsQuery,

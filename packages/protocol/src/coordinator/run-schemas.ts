@@ -3,7 +3,7 @@ import { RUN_PARAMETERS_MAX_PROPERTIES, RUN_PROMPT_MAX_LENGTH, RUNNER_LIST_MAX_I
 import { idPatterns } from '../patterns.ts';
 import { AgentSessionId, ListQuery, Name, Timestamp } from '../primitives.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
-import { SessionText } from './timeline-schemas.ts';
+import { ExecutionMode, SessionText } from './timeline-schemas.ts';
 
 /**
  * Runs and runners (`/runs`, `/runner/…`, `/runners`): a run asks a runner to start or resume a
@@ -22,10 +22,6 @@ export const FINAL_RUN_STATES: readonly RunState[] = ['completed', 'failed', 'st
 
 export const RunType = StringEnum(['start_session', 'resume_session']);
 export type RunType = Static<typeof RunType>;
-
-/** How the run's caller waits for its result (the seed project's modes; recorded, passed to the runner). */
-export const ExecutionMode = StringEnum(['sync', 'async_poll', 'async_callback']);
-export type ExecutionMode = Static<typeof ExecutionMode>;
 
 /** A blueprint name: the seed's pattern, at most 60 characters (no dots, so no traversal). */
 export const BlueprintName = Type.String({ pattern: '^[a-zA-Z0-9][a-zA-Z0-9_-]{0,59}$' });
