@@ -8,7 +8,7 @@ import { liveRunsOf, releaseRuns } from '../runs/run-release.ts';
 import type { RunRow } from '../runs/run-row.ts';
 import { runSettingsOf } from '../runs/run-settings.ts';
 import { assertStorable } from '../shared/storable-json.ts';
-import { deleteRunner, findRunner, touchRunner, upsertRunner } from './runner-repository.ts';
+import { deleteRunner, findRunner, upsertRunner } from './runner-repository.ts';
 import type { RunnerRow } from './runner-row.ts';
 
 /**
@@ -88,6 +88,5 @@ export async function reportRun(
     if (run.runner_id !== runner.id) throw forbidden(`run ${run.id} is not held by runner ${runner.id}`, 'not_run_owner');
     return report.move;
   });
-  await touchRunner(context.database, runner.id, context.now());
   return moved!;
 }

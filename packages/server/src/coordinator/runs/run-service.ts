@@ -37,11 +37,10 @@ export async function createRun(context: ServerContext, principal: Principal, bo
           if (active !== undefined) throw conflict(`session ${sessionId} has run ${active.id} under way (${active.status}); stop it first`);
         }
         const now = context.now();
-        await transaction.query(
-          `UPDATE agent_sessions SET agent_name = coalesce($2, agent_name), project_dir = coalesce($3, project_dir) WHERE id = $1`,
-          [sessionId, agentName, body.project_dir ?? null],
-        );
-        await setSessionRunStatus(transaction, { sessionId, runStatus: 'pending', now, reason: 'run_created', resumed: body.type === 'resume_session' });
+        if (body.type === 'resume_session') {
+          const fields = { agentName, projectDir: body.project_dir ?? null };
+          await setSessionRunStatus(transaction, { sessionId, runStatus: 'pending', now, reason: 'run_created', resumed: true, fields });
+        }
         const run = await insertRun(transaction, {
           id: runId,
           zoneId: principal.zoneId,
@@ -76,13 +75,13 @@ async function spawnRunSession(
   spawn: Awaited<ReturnType<typeof resolveRunBlueprint>>['spawn'],
 ): Promise<string> {
   const parentId = body.parent_session_id ?? undefined;
-  const result = await spawnSession(context, {
-    principal,
-    zoneId: principal.zoneId,
-    body: { ...(parentId === undefined ? {} : { parent_id: parentId }), ...spawn },
-    idempotencyKey: undefined,
-    route: 'POST /runs',
-  });
+  // Spawned `pending`, with the run's agent name and project dir, in the spawn's own statement.
+  const seed = { runStatus: 'pending' as const, projectDir: body.project_dir ?? null, agentName: body.agent_name ?? null };
+  const result = await spawnSession(
+    context,
+    { principal, zoneId: principal.zoneId, body: { ...(parentId === undefined ? {} : { parent_id: parentId }), ...spawn }, idempotencyKey: undefined, route: 'POST /runs' },
+    seed,
+  );
   return result.body.agent_session_id;
 }
 
