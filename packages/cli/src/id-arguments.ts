@@ -3,6 +3,8 @@ import { idPatterns } from '@caracal/protocol/constants';
 
 const AGENT_SESSION_ID = new RegExp(idPatterns.agentSession);
 const DELEGATION_EDGE_ID = new RegExp(idPatterns.delegationEdge);
+const RUN_ID = new RegExp(idPatterns.run);
+const RUNNER_ID = new RegExp(idPatterns.runner);
 
 /**
  * Commander argument parsers for the server's ids, checked against the protocol's patterns so a
@@ -17,3 +19,5 @@ function idParser(pattern: RegExp, what: string, prefix: string): (value: string
 
 export const agentSessionArgument = idParser(AGENT_SESSION_ID, 'an agent session id', 'agentsess_');
 export const delegationEdgeArgument = idParser(DELEGATION_EDGE_ID, 'a delegation edge id', 'deledge_');
+export const runArgument = idParser(RUN_ID, 'a run id', 'run_');
+export const runnerArgument = idParser(RUNNER_ID, 'a runner id', 'runner_');

@@ -4,6 +4,8 @@ import { registerAgentCommands } from './commands/agent.ts';
 import { registerAppCreate } from './commands/app-create.ts';
 import { registerDelegationCommands } from './commands/delegation.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerRunCommands } from './commands/run.ts';
+import { registerRunnerCommands } from './commands/runner.ts';
 import { registerResourceCreate } from './commands/resource-create.ts';
 import { registerSessionCommands } from './commands/session.ts';
 import { registerServerStart } from './commands/server-start.ts';
@@ -43,6 +45,8 @@ export function buildProgram(context: CommandContext): Command {
   registerAgentCommands(program, context);
   registerDelegationCommands(program, context);
   registerSessionCommands(program, context);
+  registerRunCommands(program, context);
+  registerRunnerCommands(program, context);
   registerServerStart(program, context);
   registerZoneCreate(program, context);
   registerAppCreate(program, context);

@@ -61,3 +61,16 @@ export const TIMELINE_POST_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Seed-001 session fields that are free text (`project_dir`, `hostname`, …): their longest value. */
 export const SESSION_TEXT_MAX_LENGTH = 1024;
+
+/** A run's `parameters`: most keys, and the largest JSON it may take (the body limit of `POST /runs` is twice that). */
+export const RUN_PARAMETERS_MAX_PROPERTIES = 64;
+export const RUN_PARAMETERS_MAX_BYTES = 128 * 1024;
+
+/** The longest prompt a run may carry. */
+export const RUN_PROMPT_MAX_LENGTH = 100_000;
+
+/** The largest JSON `result` a runner may report for a completed run. */
+export const RUN_RESULT_MAX_BYTES = 128 * 1024;
+
+/** Most tags and blueprints a runner may register with. */
+export const RUNNER_LIST_MAX_ITEMS = 64;

@@ -14,6 +14,8 @@ export const ID_PREFIXES = {
   delegationEdge: 'deledge_',
   invocation: 'inv_',
   serviceAgent: 'svc_',
+  run: 'run_',
+  runner: 'runner_',
 } as const;
 
 export const idPatterns = {
@@ -21,6 +23,8 @@ export const idPatterns = {
   delegationEdge: `^${ID_PREFIXES.delegationEdge}${ID_TAIL}$`,
   invocation: `^${ID_PREFIXES.invocation}${ID_TAIL}$`,
   serviceAgent: `^${ID_PREFIXES.serviceAgent}${ID_TAIL}$`,
+  run: `^${ID_PREFIXES.run}${ID_TAIL}$`,
+  runner: `^${ID_PREFIXES.runner}${ID_TAIL}$`,
 } as const;
 
 /** Zone and application ids (OAuth client ids): short, printable, no spaces. */

@@ -45,6 +45,9 @@ export const SERVER_ERROR_CODES = [
   'session_active',
   'run_not_finished',
   'no_result',
+  // Runs and runners (`/runs`, `/runner/…`).
+  'invalid_transition',
+  'not_run_owner',
   // `POST /v1/verify` answers `{ valid: false, error }` (status 200) with these.
   'token_expired',
   'token_not_yet_valid',

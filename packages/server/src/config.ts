@@ -1,3 +1,4 @@
+import type { RunSettings } from './coordinator/runs/run-settings.ts';
 import type { JobSettings } from './jobs/job-settings.ts';
 
 /** Limits on the agent tree, all configurable (docs/decisions/2026-12-04-agent-tree-limits.md). */
@@ -35,4 +36,6 @@ export interface ServerConfig {
   maxMandateSeconds: number;
   /** Session mandate lifetime, seconds. */
   sessionMandateSeconds: number;
+  /** Timings of runs and runners (recovery mode, timeouts); defaults apply. */
+  runs?: Partial<RunSettings>;
 }

@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 
 /** The id prefixes of the wire contract (docs/decisions/2026-12-04-wire-conventions.md). */
-export type IdPrefix = 'agentsess' | 'deledge' | 'inv' | 'svc' | 'key' | 'req';
+export type IdPrefix = 'agentsess' | 'deledge' | 'inv' | 'svc' | 'key' | 'req' | 'run' | 'runner';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const pool = Buffer.alloc(4096);

@@ -3,6 +3,8 @@ import { buildApp, type CorsOrigins } from './app.ts';
 import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
+import { recoverRuns } from './coordinator/runs/run-recovery.ts';
+import { DEFAULT_RUN_SETTINGS, type RunSettings } from './coordinator/runs/run-settings.ts';
 import { restoreEmbeddedBus } from './events/embedded-bus-restore.ts';
 import { openEventBus } from './events/open-event-bus.ts';
 import { FEED_TOPICS } from './events/topics.ts';
@@ -56,6 +58,8 @@ export interface StartServerOptions {
   jobs?: boolean;
   /** Intervals and limits of the background jobs (outbox publisher, sweepers, retention). */
   jobSettings?: Partial<JobSettings>;
+  /** Runs and runners: recovery mode at start, no-match and heartbeat timeouts (docs/runs.md). */
+  runs?: Partial<RunSettings>;
   /** `false` silences logs; default logs warnings. */
   logger?: boolean | { level: string };
 }
@@ -115,6 +119,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     jobSettings: options.jobSettings,
     maxMandateSeconds: 900,
     sessionMandateSeconds: 3600,
+    runs: options.runs,
   };
   const tokenVerifier = createMandateVerifier({ database, config, now: Date.now });
   const app = await buildApp(
@@ -126,6 +131,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   try {
     // Before the feeds and the publisher run: the embedded bus gets back what it published last time.
     await restoreEmbeddedBus({ database, bus, signingSecret: config.eventSigningSecret, now: Date.now(), topics: FEED_TOPICS });
+    // Before any runner can poll: runs the last process left under way go on as RUN_RECOVERY_MODE says.
+    const recovered = await recoverRuns(database, { ...DEFAULT_RUN_SETTINGS, ...options.runs }, Date.now());
+    if (recovered > 0) context.logger.info({ recovered }, 'runs recovered at start');
     await app.listen({ port: options.port ?? 4000, host });
     const address = app.server.address() as AddressInfo;
     const { url, issuer, notice } = listeningAddress(host, address.port, options.issuer);

@@ -5,3 +5,5 @@ export const EDGE_COLUMNS = ['id', 'source_session_id', 'target_session_id', 're
 export const TRAVERSE_COLUMNS = ['depth', 'id', 'source_session_id', 'target_session_id'] as const;
 export const SESSION_COLUMNS = ['session_id', 'status', 'authority_status', 'application_id', 'agent_name', 'parent_session_id', 'created_at'] as const;
 export const SESSION_EVENT_COLUMNS = ['id', 'timestamp', 'source', 'event_type', 'summary'] as const;
+export const RUN_COLUMNS = ['run_id', 'session_id', 'agent_name', 'status', 'runner_id', 'created_at'] as const;
+export const RUNNER_COLUMNS = ['runner_id', 'hostname', 'project_dir', 'executor_profile', 'status', 'last_heartbeat_at'] as const;

@@ -21,4 +21,7 @@ export const SERVER_START_FLAGS = [
   { flag: '--log-level <level>', help: 'server log level (LOG_LEVEL; default warn)' },
   { flag: '--debug-logging', help: 'log at debug level (DEBUG_LOGGING=true)' },
   { flag: '--timeline-retention-days <days>', help: 'days a session timeline event is kept (CARACAL_TIMELINE_RETENTION_DAYS; default 30)' },
+  { flag: '--run-recovery-mode <mode>', help: 'runs left under way at start: stale, all or none (RUN_RECOVERY_MODE; default stale)' },
+  { flag: '--run-no-match-timeout <seconds>', help: 'a pending run no runner claims within this fails (RUN_NO_MATCH_TIMEOUT; default 300)' },
+  { flag: '--runner-heartbeat-timeout <seconds>', help: 'a runner silent this long loses its runs (RUNNER_HEARTBEAT_TIMEOUT; default 60)' },
 ] as const;

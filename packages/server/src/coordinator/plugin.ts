@@ -3,6 +3,8 @@ import { acceptEmptyJsonBodies } from '../http/optional-body.ts';
 import type { ServerContext } from '../server-context.ts';
 import { delegationRoutes } from './delegations/delegation-routes.ts';
 import { invocationRoutes } from './invocations/invocation-routes.ts';
+import { runnerRoutes } from './runners/runner-routes.ts';
+import { runRoutes } from './runs/run-routes.ts';
 import { seedRoutes } from './seed-routes/seed-routes.ts';
 import { serviceAgentRoutes } from './service-agents/service-agent-routes.ts';
 import { sessionRoutes } from './sessions/session-routes.ts';
@@ -31,4 +33,6 @@ export async function coordinatorPlugin(app: FastifyInstance, options: { context
   await app.register(seedSessionRoutes, { context });
   await app.register(sessionEventRoutes, { context });
   await app.register(legacyEventRoutes, { context });
+  await app.register(runRoutes, { context });
+  await app.register(runnerRoutes, { context });
 }

@@ -20,6 +20,8 @@ export interface JobSettings {
   leaseSweepIntervalMs: number;
   /** Deadline enforcer: fail invocations past their deadline. @default 2000 */
   deadlineIntervalMs: number;
+  /** Run sweeper: unclaimed runs time out, silent runners lose their runs. @default 2000 */
+  runSweepIntervalMs: number;
   /** Retention cleaner run interval. @default 3600000 (1 h) */
   retentionIntervalMs: number;
   /** Published outbox rows and finished history older than this are deleted. @default 7 days */
@@ -41,6 +43,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   ttlSweepIntervalMs: 5000,
   leaseSweepIntervalMs: 10_000,
   deadlineIntervalMs: 2000,
+  runSweepIntervalMs: 2000,
   retentionIntervalMs: 3_600_000,
   retentionWindowMs: 7 * 24 * 3_600_000,
   timelineRetentionMs: 30 * 24 * 3_600_000,

@@ -1,3 +1,4 @@
+import type { RunSettings } from '../coordinator/runs/run-settings.ts';
 import type { Database } from '../db/database.ts';
 
 /**
@@ -16,4 +17,6 @@ export interface JobTasks {
   deleteFinishedHistory(database: Database, olderThan: Date): Promise<unknown>;
   /** Retention cleaner: timeline events recorded before `olderThan` (the timeline's retention). */
   deleteExpiredTimelineEvents(database: Database, olderThan: Date): Promise<unknown>;
+  /** Run sweeper: unclaimed runs past the no-match timeout fail; silent runners lose their runs. */
+  sweepRuns(database: Database, now: Date, settings: RunSettings): Promise<unknown>;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { runSettingsOf } from '../coordinator/runs/run-settings.ts';
 import { createEventRelay } from '../events/event-relay.ts';
 import { createOutboxPublisher } from '../events/outbox-publisher.ts';
 import { deletePublishedOutboxRows } from '../events/outbox-store.ts';
@@ -30,7 +31,7 @@ const RETENTION_CHUNK = 5000;
 
 /**
  * Starts the background jobs: outbox publisher, lifecycle relay, TTL sweeper,
- * service lease sweeper, deadline enforcer and retention cleaner. Each is safe with several
+ * service lease sweeper, deadline enforcer, run sweeper and retention cleaner. Each is safe with several
  * replicas: the publisher claims with SKIP LOCKED, the periodic jobs take a lease per tick, and
  * the relay is per process by nature. Time comes from `context.now`.
  */
@@ -89,6 +90,7 @@ export function startJobs(context: ServerContext, options: StartJobsOptions = {}
     periodic('ttl-sweeper', settings.ttlSweepIntervalMs, (now) => tasks.expireSessionsAndEdges(database, now)),
     periodic('service-lease-sweeper', settings.leaseSweepIntervalMs, (now) => tasks.markStaleServicesUnhealthy(database, now)),
     periodic('deadline-enforcer', settings.deadlineIntervalMs, (now) => tasks.expireOverdueInvocations(database, now)),
+    periodic('run-sweeper', settings.runSweepIntervalMs, (now) => tasks.sweepRuns(database, now, runSettingsOf(context))),
     periodic('retention-cleaner', settings.retentionIntervalMs, async (now) => {
       const olderThan = new Date(now.getTime() - settings.retentionWindowMs);
       while ((await deletePublishedOutboxRows(database, { olderThan, limit: RETENTION_CHUNK })) === RETENTION_CHUNK);

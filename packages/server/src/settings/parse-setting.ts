@@ -14,9 +14,12 @@ export interface SettingValues {
   logLevel: string;
   boolean: boolean;
   days: number;
+  seconds: number;
+  recoveryMode: 'stale' | 'all' | 'none';
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const RECOVERY_MODES = ['stale', 'all', 'none'];
 
 /**
  * Turns a raw value (a flag's or variable's text, or a config file's JSON value) into the
@@ -44,6 +47,8 @@ function parseKind(kind: keyof SettingValues, raw: unknown, fail: (expected: str
       return days(raw, fail);
     case 'origins':
       return origins(raw, fail);
+    case 'seconds':
+      return seconds(raw, fail);
     default: {
       const value = text(raw, fail);
       if (kind === 'httpUrl') return httpUrl(value, fail);
@@ -51,6 +56,7 @@ function parseKind(kind: keyof SettingValues, raw: unknown, fail: (expected: str
       if (kind === 'redisUrl') return urlWith(value, ['redis:', 'rediss:'], 'a redis:// or rediss:// URL', fail);
       if (kind === 'identifier' && !/^[a-z_][a-z0-9_]{0,62}$/.test(value)) fail('a Postgres schema name: lower-case letters, digits and _, at most 63');
       if (kind === 'logLevel' && !LOG_LEVELS.includes(value)) fail(`one of ${LOG_LEVELS.join(', ')}`);
+      if (kind === 'recoveryMode' && !RECOVERY_MODES.includes(value)) fail(`one of ${RECOVERY_MODES.join(', ')}`);
       return value;
     }
   }
@@ -71,6 +77,13 @@ function port(raw: unknown, fail: (expected: string) => never): number {
 function days(raw: unknown, fail: (expected: string) => never): number {
   const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 3650) return fail('a whole number of days from 1 to 3650');
+  return value;
+}
+
+/** A whole number of seconds, 1 to a day. */
+function seconds(raw: unknown, fail: (expected: string) => never): number {
+  const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 86_400) return fail('a whole number of seconds from 1 to 86400');
   return value;
 }
 

@@ -25,6 +25,12 @@ export interface ServerSettings {
   debugLogging: boolean;
   /** Days a timeline event is kept before the retention job deletes it. */
   timelineRetentionDays: number;
+  /** What recovery at start does with runs left under way (docs/runs.md). */
+  runRecoveryMode: 'stale' | 'all' | 'none';
+  /** Seconds a pending run waits for a runner before it fails. */
+  runNoMatchTimeout: number;
+  /** Seconds of runner silence after which it loses its runs. */
+  runnerHeartbeatTimeout: number;
   /** The config file's `zones`, applied idempotently at start. */
   bootstrap: BootstrapDocument | undefined;
 }
@@ -53,6 +59,9 @@ const DEFAULTS = {
   logLevel: 'warn',
   debugLogging: false,
   timelineRetentionDays: 30,
+  runRecoveryMode: 'stale',
+  runNoMatchTimeout: 300,
+  runnerHeartbeatTimeout: 60,
 } as const satisfies Partial<Record<SettingKey, unknown>>;
 
 /**
@@ -81,6 +90,9 @@ export function resolveServerSettings(sources: SettingSources): ServerSettings {
     logLevel: (read('logLevel') as string | undefined) ?? DEFAULTS.logLevel,
     debugLogging: (read('debugLogging') as boolean | undefined) ?? DEFAULTS.debugLogging,
     timelineRetentionDays: (read('timelineRetentionDays') as number | undefined) ?? DEFAULTS.timelineRetentionDays,
+    runRecoveryMode: (read('runRecoveryMode') as ServerSettings['runRecoveryMode'] | undefined) ?? DEFAULTS.runRecoveryMode,
+    runNoMatchTimeout: (read('runNoMatchTimeout') as number | undefined) ?? DEFAULTS.runNoMatchTimeout,
+    runnerHeartbeatTimeout: (read('runnerHeartbeatTimeout') as number | undefined) ?? DEFAULTS.runnerHeartbeatTimeout,
     bootstrap: sources.file?.bootstrap,
   };
 }

@@ -26,6 +26,9 @@ export const SETTING_DEFINITIONS = [
     file: 'timeline_retention_days',
     kind: 'days',
   },
+  { key: 'runRecoveryMode', flag: '--run-recovery-mode', env: 'RUN_RECOVERY_MODE', file: 'run_recovery_mode', kind: 'recoveryMode' },
+  { key: 'runNoMatchTimeout', flag: '--run-no-match-timeout', env: 'RUN_NO_MATCH_TIMEOUT', file: 'run_no_match_timeout', kind: 'seconds' },
+  { key: 'runnerHeartbeatTimeout', flag: '--runner-heartbeat-timeout', env: 'RUNNER_HEARTBEAT_TIMEOUT', file: 'runner_heartbeat_timeout', kind: 'seconds' },
 ] as const;
 
 export type SettingDefinition = (typeof SETTING_DEFINITIONS)[number];

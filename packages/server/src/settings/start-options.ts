@@ -22,6 +22,11 @@ export function startOptionsFrom(settings: ServerSettings): StartServerOptions {
     corsOrigins: settings.corsOrigins,
     logger: { level: effectiveLogLevel(settings) },
     jobSettings: { timelineRetentionMs: settings.timelineRetentionDays * 24 * 3_600_000 },
+    runs: {
+      recoveryMode: settings.runRecoveryMode,
+      noMatchTimeoutSeconds: settings.runNoMatchTimeout,
+      heartbeatTimeoutSeconds: settings.runnerHeartbeatTimeout,
+    },
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
 }

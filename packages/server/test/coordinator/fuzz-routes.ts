@@ -52,6 +52,9 @@ const session = { prefix: 'agentsess', real: (fixtures: Fixtures) => fixtures.se
 const edge = { prefix: 'deledge', real: (fixtures: Fixtures) => fixtures.edge };
 const invocation = { prefix: 'inv', real: (fixtures: Fixtures) => fixtures.invocation };
 const service = { prefix: 'svc', real: (fixtures: Fixtures) => fixtures.service };
+const run = { prefix: 'run', real: (fixtures: Fixtures) => fixtures.run };
+const runner = { prefix: 'runner', real: (fixtures: Fixtures) => fixtures.runner };
+const UNKNOWN_RUNNER = 'runner_0000000000aaaaaaaaaaaaaaaa';
 
 const spawnFields: Record<string, FieldKind> = {
   application_id: 'name',
@@ -203,6 +206,58 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: (f, id) => `${zone(f)}/services/${id}`, id: service, owned: true },
   { method: 'POST', path: (f, id) => `${zone(f)}/services/${id}/heartbeat`, id: service, fields: { lease_seconds: 'seconds' }, owned: true },
   { method: 'DELETE', path: (f, id) => `${zone(f)}/services/${id}`, id: service, owned: true },
+  {
+    method: 'POST',
+    path: () => '/runs',
+    body: () => ({ type: 'start_session', agent_name: 'fuzzer', parameters: { prompt: 'p' } }),
+    fields: { type: 'text', parameters: 'object', agent_name: 'name', session_id: 'sessionId', parent_session_id: 'sessionId' },
+    // agent_name and parent_session_id may be null; type and parameters may not.
+    nullMeansAbsentExcept: ['type', 'parameters'],
+    owned: false,
+    zoneFromToken: true,
+    refusedBodies: () => [
+      { type: 'start_session', parameters: {} },
+      { type: 'start_session', parameters: { prompt: 'p' }, parent_session_id: UNKNOWN_AGENT },
+      { type: 'resume_session', parameters: { prompt: 'p' } },
+      { type: 'resume_session', parameters: { prompt: 'p' }, session_id: UNKNOWN_AGENT },
+    ],
+  },
+  { method: 'GET', path: () => '/runs', list: true, owned: false, zoneFromToken: true },
+  { method: 'GET', path: (_f, id) => `/runs/${id}`, id: run, owned: true, zoneFromToken: true },
+  { method: 'POST', path: (_f, id) => `/runs/${id}/stop`, id: run, owned: true, zoneFromToken: true },
+  { method: 'POST', path: (_f, id) => `/sessions/${id}/stop`, id: session, owned: true, zoneFromToken: true },
+  {
+    method: 'POST',
+    path: () => '/runner/register',
+    body: () => ({ hostname: 'h', project_dir: '/p', executor_profile: 'default', executor: { type: 't' } }),
+    fields: { hostname: 'text', project_dir: 'text', executor_profile: 'text', executor: 'object' },
+    owned: false,
+    zoneFromToken: true,
+  },
+  { method: 'GET', path: (f) => `/runner/runs?runner_id=${f.runner}&wait_seconds=0`, owned: true, zoneFromToken: true },
+  ...(['started', 'completed', 'failed', 'stopped'] as const).map(
+    (action): Route => ({
+      method: 'POST',
+      path: (_f, id) => `/runner/runs/${id}/${action}`,
+      id: run,
+      body: (f) => ({ runner_id: f.runner, ...(action === 'failed' ? { error: 'e' } : {}) }),
+      fields: { runner_id: 'text' },
+      owned: true,
+      zoneFromToken: true,
+      refusedBodies: (f) => [{ runner_id: UNKNOWN_RUNNER }, { runner_id: f.runner, ...(action === 'failed' ? { error: 'e' } : {}) }],
+    }),
+  ),
+  {
+    method: 'POST',
+    path: () => '/runner/heartbeat',
+    body: (f) => ({ runner_id: f.runner }),
+    fields: { runner_id: 'text' },
+    owned: true,
+    zoneFromToken: true,
+    refusedBodies: () => [{ runner_id: UNKNOWN_RUNNER }],
+  },
+  { method: 'GET', path: () => '/runners', owned: false, zoneFromToken: true },
+  { method: 'DELETE', path: (_f, id) => `/runners/${id}`, id: runner, owned: true, zoneFromToken: true },
   {
     method: 'POST',
     path: () => '/v1/begin',

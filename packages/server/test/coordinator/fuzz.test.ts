@@ -20,6 +20,9 @@ async function fingerprint(database: Database): Promise<string> {
        (SELECT count(*) FROM agent_session_seats WHERE holder_session_id IS NOT NULL),
        (SELECT count(*) FROM coordinator_idempotency_receipts),
        (SELECT coalesce(string_agg(zone_id || epoch, ',' ORDER BY zone_id), '') FROM delegation_graph_epochs),
+       (SELECT count(*) || ':' || coalesce(string_agg(id || status || coalesce(runner_id, ''), ',' ORDER BY id), '') FROM runs),
+       (SELECT count(*) || ':' || coalesce(string_agg(id || last_heartbeat_at::text, ',' ORDER BY id), '') FROM runners),
+       (SELECT count(*) FROM session_events),
        (SELECT count(*) FROM caracal_outbox)) AS snapshot`,
   );
   return result.rows[0]!.snapshot;
@@ -42,6 +45,9 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
     const edge = (await call('POST', `/zones/${ZONE}/delegations`, { source_session_id: session, target_session_id: peer, scopes: ['tools:call'] })).json().id;
     const invocation = (await call('POST', `/zones/${ZONE}/invocations`, { agent_session_id: session, operation: 'op' })).json().id;
     const service = (await call('POST', `/zones/${ZONE}/services`, { name: 'svc' })).json().id;
+    const run = (await call('POST', '/runs', { type: 'start_session', parameters: { prompt: 'p' } })).json().run_id;
+    const runner = (await call('POST', '/runner/register', { hostname: 'h', project_dir: '/p', executor_profile: 'default', executor: { type: 't' } })).json()
+      .runner_id;
     fixtures = {
       zoneId: ZONE,
       token,
@@ -54,6 +60,8 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
       edge,
       invocation,
       service,
+      run,
+      runner,
     };
   });
 

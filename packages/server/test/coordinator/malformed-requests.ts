@@ -15,6 +15,9 @@ export interface Fixtures {
   edge: string;
   invocation: string;
   service: string;
+  /** A pending run of app_fuzz, and a runner of app_fuzz that does not hold it. */
+  run: string;
+  runner: string;
 }
 
 /** A small deterministic generator, so a failing corpus can be replayed from its seed. */

@@ -247,6 +247,8 @@ export async function buildStsTestApp(backend: Backend, options: { adminToken?: 
     jobs: false,
     maxMandateSeconds: 900,
     sessionMandateSeconds: 3600,
+    // A runner's poll with nothing to claim waits at most this (the string fuzz may ask for 999 s).
+    runs: { pollTimeoutSeconds: 1 },
   };
   const tokenVerifier = createMandateVerifier({ database, config, now: clock.now });
   const app = await buildApp({ database, bus, config, tokenVerifier, now: clock.now }, { logger: false });

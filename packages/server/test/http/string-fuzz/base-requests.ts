@@ -13,6 +13,9 @@ export interface FuzzFixtures {
   edge: string;
   invocation: string;
   service: string;
+  /** A pending run, and a runner that serves a blueprint no run names (its polls never claim). */
+  run: string;
+  runner: string;
   /** Fresh targets for routes that change what they act on (a terminated session answers nothing more). */
   fresh: {
     session(): Promise<string>;
@@ -25,6 +28,11 @@ export interface FuzzFixtures {
     finishedSession(): Promise<string>;
     /** A seed session that may be deleted (pending). */
     seedSession(): Promise<string>;
+    /** A pending run and its session. */
+    run(): Promise<{ run: string; session: string }>;
+    /** A run claimed (or further) by a runner of its own, and that runner. */
+    claimedRun(state?: 'claimed' | 'running' | 'stopping'): Promise<{ run: string; runner: string }>;
+    runner(): Promise<string>;
   };
 }
 
@@ -185,6 +193,50 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   'DELETE /sessions/:id': [async (f) => ({ headers: user(f), params: { id: await f.fresh.seedSession() } })],
   'POST /events': [(f) => ({ headers: user(f), body: { session_id: f.session, ...eventBody() } })],
   'GET /events/:session_id': [(f) => ({ headers: user(f), params: { session_id: f.session }, query: { ...page, event_type: 'message' } })],
+  'POST /runs': [
+    (f) => ({
+      headers: user(f),
+      body: { type: 'start_session', agent_name: 'fuzz-agent', parameters: { prompt: 'p', note: 'n' }, project_dir: '/p', execution_mode: 'async_poll' },
+    }),
+  ],
+  'GET /runs': [(f) => ({ headers: user(f), query: { ...page, status: 'pending', agent_name: 'fuzz-agent', session_id: f.session, runner_id: f.runner } })],
+  'GET /runs/:id': [(f) => ({ headers: user(f), params: { id: f.run } })],
+  'POST /runs/:id/stop': [async (f) => ({ headers: user(f), params: { id: (await f.fresh.run()).run } })],
+  'POST /sessions/:id/stop': [async (f) => ({ headers: user(f), params: { id: (await f.fresh.run()).session } })],
+  'POST /runner/register': [
+    (f) => ({
+      headers: user(f),
+      body: { hostname: `fuzz-host-${(sids += 1)}`, project_dir: '/p', executor_profile: 'default', executor: { type: 'claude-code', command: 'c' }, tags: ['t'], blueprints: ['b'] },
+    }),
+  ],
+  'GET /runner/runs': [(f) => ({ headers: user(f), query: { runner_id: f.runner, wait_seconds: '0' } })],
+  'POST /runner/runs/:id/started': [
+    async (f) => {
+      const { run, runner } = await f.fresh.claimedRun();
+      return { headers: user(f), params: { id: run }, body: { runner_id: runner } };
+    },
+  ],
+  'POST /runner/runs/:id/completed': [
+    async (f) => {
+      const { run, runner } = await f.fresh.claimedRun('running');
+      return { headers: user(f), params: { id: run }, body: { runner_id: runner, status: 'completed', session_status: 'idle', result: { text: 'r' } } };
+    },
+  ],
+  'POST /runner/runs/:id/failed': [
+    async (f) => {
+      const { run, runner } = await f.fresh.claimedRun('running');
+      return { headers: user(f), params: { id: run }, body: { runner_id: runner, error: 'e' } };
+    },
+  ],
+  'POST /runner/runs/:id/stopped': [
+    async (f) => {
+      const { run, runner } = await f.fresh.claimedRun('stopping');
+      return { headers: user(f), params: { id: run }, body: { runner_id: runner } };
+    },
+  ],
+  'POST /runner/heartbeat': [(f) => ({ headers: user(f), body: { runner_id: f.runner } })],
+  'GET /runners': [(f) => ({ headers: user(f) })],
+  'DELETE /runners/:id': [async (f) => ({ headers: user(f), params: { id: await f.fresh.runner() } })],
   'GET /zones/:zoneId/events': [(f) => ({ headers: user(f), params: zone(f), query: { topics: 'caracal.agents.lifecycle' } })],
   // Without an upgrade this is a plain GET; the checks before the upgrade still run.
   'GET /ws': [
@@ -220,6 +272,24 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
   // Revoking an edge ends its target session, so each fresh edge gets a fresh target.
   const edgeTo = async (target: string) =>
     (await call(`${at}/delegations`, { source_session_id: session, target_session_id: target, scopes: ['tools:call'], ttl_seconds: 600 })).id as string;
+  const newRun = async (agentName?: string) => {
+    const created = await call('/runs', { type: 'start_session', parameters: { prompt: 'p' }, ...(agentName === undefined ? {} : { agent_name: agentName }) });
+    return { run: created.run_id as string, session: created.session_id as string };
+  };
+  const newRunner = async (blueprint: string) =>
+    (await call('/runner/register', { hostname: `fuzz-${blueprint}`, project_dir: '/p', executor_profile: 'default', executor: { type: 't' }, blueprints: [blueprint] }))
+      .runner_id as string;
+  // Each claimed run names a blueprint of its own that only its runner serves, so the poll claims exactly it.
+  const claimedRun = async (state: 'claimed' | 'running' | 'stopping' = 'claimed') => {
+    const blueprint = `fuzz-bp-${(sids += 1)}`;
+    const { run } = await newRun(blueprint);
+    const runner = await newRunner(blueprint);
+    const polled = await app.inject({ method: 'GET', url: `/runner/runs?runner_id=${runner}&wait_seconds=0`, headers: { authorization: `Bearer ${token}` } });
+    if (polled.json().run?.run_id !== run) throw new Error(`fixture poll answered ${polled.statusCode} ${polled.body}`);
+    if (state !== 'claimed') await call(`/runner/runs/${run}/started`, { runner_id: runner });
+    if (state === 'stopping') await call(`/runs/${run}/stop`);
+    return { run, runner };
+  };
   const adminZoneId = (await call('/admin/zones', { name: 'fuzz admin zone' }, `Bearer ${sts.adminToken}`)).id as string;
   return {
     zoneId: zone.zoneId,
@@ -232,6 +302,8 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
     edge: await edgeTo(peer),
     invocation: await invocation(),
     service,
+    run: (await newRun()).run,
+    runner: await newRunner('fuzz-never-named'),
     fresh: {
       session: spawn,
       suspendedSession: async () => {
@@ -253,6 +325,9 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
         return id;
       },
       seedSession: async () => ((await call('/sessions')).session as { session_id: string }).session_id,
+      run: () => newRun(),
+      claimedRun,
+      runner: () => newRunner(`fuzz-runner-${(sids += 1)}`),
     },
   };
 }

@@ -1,0 +1,92 @@
+import { RUN_RESULT_MAX_BYTES, type RegisterRunnerBody, type RegisteredRunner } from '@caracal/protocol';
+import type { Principal } from '../../auth/principal.ts';
+import { badRequest, forbidden, notFound } from '../../http/server-error.ts';
+import { newId } from '../../ids.ts';
+import type { ServerContext } from '../../server-context.ts';
+import { moveRun, type RunMove } from '../runs/run-moves.ts';
+import { liveRunsOf, releaseRuns } from '../runs/run-release.ts';
+import type { RunRow } from '../runs/run-row.ts';
+import { runSettingsOf } from '../runs/run-settings.ts';
+import { assertStorable } from '../shared/storable-json.ts';
+import { deleteRunner, findRunner, upsertRunner } from './runner-repository.ts';
+import type { RunnerRow } from './runner-row.ts';
+
+/**
+ * A runner the caller may act as: of its zone, registered by its application (an operator
+ * mandate: any of the zone). Any other id does not exist for the caller (404).
+ */
+export async function requireRunner(context: ServerContext, principal: Principal, runnerId: string): Promise<RunnerRow> {
+  const runner = await findRunner(context.database, runnerId);
+  if (runner === undefined || runner.zone_id !== principal.zoneId || (!principal.admin && runner.application_id !== principal.clientId)) {
+    throw notFound(`runner ${runnerId} not found in zone ${principal.zoneId}`);
+  }
+  return runner;
+}
+
+/** `POST /runner/register`. */
+export async function registerRunner(context: ServerContext, principal: Principal, body: RegisterRunnerBody): Promise<RegisteredRunner> {
+  assertStorable(body, 'body');
+  const now = context.now();
+  const runner = await upsertRunner(context.database, {
+    id: newId('runner', now),
+    zoneId: principal.zoneId,
+    applicationId: principal.clientId,
+    servesZone: principal.admin,
+    body,
+    now,
+  });
+  const settings = runSettingsOf(context);
+  return {
+    runner_id: runner.id,
+    heartbeat_interval_seconds: Math.max(1, Math.floor(settings.heartbeatTimeoutSeconds / 3)),
+    poll_timeout_seconds: settings.pollTimeoutSeconds,
+  };
+}
+
+/** `POST /runner/heartbeat`. */
+export async function heartbeat(context: ServerContext, principal: Principal, runnerId: string): Promise<void> {
+  const runner = await requireRunner(context, principal, runnerId);
+  await context.database.query(
+    'UPDATE runners SET last_heartbeat_at = greatest(last_heartbeat_at, $2::timestamptz), lapsed_at = NULL WHERE id = $1',
+    [runner.id, new Date(context.now()).toISOString()],
+  );
+}
+
+/** `DELETE /runners/{id}`: the runner is gone; its live runs are released as if its heartbeat had lapsed. */
+export async function removeRunner(context: ServerContext, principal: Principal, runnerId: string): Promise<number> {
+  const runner = await requireRunner(context, principal, runnerId);
+  await deleteRunner(context.database, runner.id);
+  return releaseRuns(context.database, await liveRunsOf(context.database, [runner.id]), {
+    now: context.now,
+    reason: 'runner_removed',
+    stillReleasable: (run) => run.runner_id === runner.id,
+  });
+}
+
+/**
+ * `POST /runner/runs/{id}/started | completed | failed | stopped`: only the runner that claimed
+ * the run moves it (another runner: 403 `not_run_owner`; a run of another zone: 404), and only
+ * along the machine (409 `invalid_transition`).
+ */
+export async function reportRun(
+  context: ServerContext,
+  principal: Principal,
+  report: { runId: string; runnerId: string; move: RunMove },
+): Promise<RunRow> {
+  if (report.move.result !== undefined) {
+    assertStorable(report.move.result, 'result');
+    if (Buffer.byteLength(JSON.stringify(report.move.result)) > RUN_RESULT_MAX_BYTES) {
+      throw badRequest(`result must be at most ${RUN_RESULT_MAX_BYTES} bytes of JSON`);
+    }
+  }
+  if (report.move.error !== undefined) assertStorable(report.move.error, 'error');
+  const runner = await requireRunner(context, principal, report.runnerId);
+  const moved = await moveRun(context.database, report.runId, context.now, (run) => {
+    if (run.zone_id !== runner.zone_id || (!runner.serves_zone && run.application_id !== runner.application_id)) {
+      throw notFound(`run ${report.runId} not found in zone ${principal.zoneId}`);
+    }
+    if (run.runner_id !== runner.id) throw forbidden(`run ${run.id} is not held by runner ${runner.id}`, 'not_run_owner');
+    return report.move;
+  });
+  return moved!;
+}

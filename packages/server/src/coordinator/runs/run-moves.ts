@@ -1,0 +1,110 @@
+import type { CompletedSessionStatus, RunState, RunStatus } from '@caracal/protocol';
+import type { Database, Transaction } from '../../db/database.ts';
+import { notFound } from '../../http/server-error.ts';
+import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
+import { recordRunFact, wakeRunners } from './run-facts.ts';
+import type { RunRow } from './run-row.ts';
+import { assertAllowedMove, type RunMover } from './run-transitions.ts';
+import { setSessionRunStatus } from './session-run-status.ts';
+
+/** One move of a run through its state machine, and what the move records. */
+export interface RunMove {
+  to: RunState;
+  /** Default `api`: only the public moves. */
+  mover?: RunMover;
+  /** The runner that claims (`claimed`). */
+  runnerId?: string;
+  error?: string;
+  result?: unknown;
+  /** How a completed run leaves its session. @default 'finished' */
+  sessionStatus?: CompletedSessionStatus;
+  /** Why, on the timeline and in a termination it causes. */
+  reason: string;
+}
+
+/** What the session's run status becomes when its run reaches each state (unchanged: undefined). */
+function sessionRunStatusOf(move: RunMove): RunStatus | undefined {
+  switch (move.to) {
+    case 'running':
+      return 'running';
+    case 'completed':
+      return move.sessionStatus ?? 'finished';
+    case 'failed':
+    case 'stopping':
+    case 'stopped':
+      return move.to;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Moves a run locked by the caller's transaction: checks the move against the machine (409
+ * `invalid_transition`), updates the row, writes the fact on the session's timeline, keeps the
+ * session's run status in step (a terminal one terminates the session), and wakes runners when
+ * there is new work or a stop order. Returns the row as moved.
+ */
+export async function applyRunMove(transaction: Transaction, run: RunRow, move: RunMove, now: number): Promise<RunRow> {
+  assertAllowedMove(run.id, run.status, move.to, move.mover);
+  const at = new Date(now).toISOString();
+  const { rows } = await transaction.query<RunRow>(
+    `UPDATE runs SET
+       status = $2,
+       updated_at = $3::timestamptz,
+       runner_id = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $4 ELSE runner_id END,
+       pending_since = CASE WHEN $2 = 'pending' THEN $3::timestamptz ELSE pending_since END,
+       claimed_at = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $3::timestamptz ELSE claimed_at END,
+       started_at = CASE WHEN $2 = 'running' THEN $3::timestamptz ELSE started_at END,
+       completed_at = CASE WHEN $2 IN ('completed', 'failed', 'stopped') THEN $3::timestamptz ELSE completed_at END,
+       stop_signalled_at = CASE WHEN $2 = 'pending' THEN NULL ELSE stop_signalled_at END,
+       error = coalesce($5, error),
+       result = CASE WHEN $2 = 'completed' THEN $6::jsonb ELSE result END,
+       session_status = CASE WHEN $2 = 'completed' THEN $7 ELSE session_status END
+     WHERE id = $1 RETURNING *`,
+    [
+      run.id,
+      move.to,
+      at,
+      move.runnerId ?? null,
+      move.error ?? null,
+      move.result === undefined ? null : JSON.stringify(move.result),
+      move.to === 'completed' ? (move.sessionStatus ?? 'finished') : null,
+    ],
+    { prepare: true },
+  );
+  const moved = rows[0]!;
+  await recordRunFact(transaction, moved, { now, details: { reason: move.reason } });
+  const sessionStatus = sessionRunStatusOf(move);
+  if (sessionStatus !== undefined) {
+    await setSessionRunStatus(transaction, { sessionId: run.session_id, runStatus: sessionStatus, now, reason: move.reason });
+  }
+  if (move.to === 'pending' || move.to === 'stopping') await wakeRunners(transaction, moved);
+  return moved;
+}
+
+/** Reads and locks a run for a move (undefined when there is none). */
+export async function lockRun(transaction: Transaction, runId: string): Promise<RunRow | undefined> {
+  const { rows } = await transaction.query<RunRow>('SELECT * FROM runs WHERE id = $1 FOR UPDATE', [runId], { prepare: true });
+  return rows[0];
+}
+
+/**
+ * Moves one run in its own transaction: `decide` sees the locked row and answers the move (or
+ * throws: 404 for a run the caller may not see, 403 for another runner's), or undefined to leave
+ * it as it is. Retried when a termination it causes meets a concurrent change.
+ */
+export async function moveRun(
+  database: Database,
+  runId: string,
+  now: () => number,
+  decide: (run: RunRow) => RunMove | undefined,
+): Promise<RunRow | undefined> {
+  return retryingConcurrentChanges(() =>
+    database.transaction(async (transaction) => {
+      const run = await lockRun(transaction, runId);
+      if (run === undefined) throw notFound(`run ${runId} not found`);
+      const move = decide(run);
+      return move === undefined ? undefined : applyRunMove(transaction, run, move, now());
+    }),
+  );
+}

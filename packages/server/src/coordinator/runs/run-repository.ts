@@ -1,0 +1,91 @@
+import type { RunState } from '@caracal/protocol';
+import type { Queryable, Transaction } from '../../db/database.ts';
+import type { PageRequest } from '../../http/pagination.ts';
+import { SqlParameters } from '../shared/sql-parameters.ts';
+import type { RunRow } from './run-row.ts';
+import { ACTIVE_RUN_STATES } from './run-transitions.ts';
+
+/** A new run, always `pending`. */
+export interface NewRun {
+  id: string;
+  zoneId: string;
+  applicationId: string;
+  sessionId: string;
+  type: RunRow['type'];
+  agentName: string | null;
+  parameters: Record<string, unknown>;
+  projectDir: string | null;
+  parentSessionId: string | null;
+  executionMode: string | null;
+  now: number;
+}
+
+export async function insertRun(transaction: Transaction, run: NewRun): Promise<RunRow> {
+  const at = new Date(run.now).toISOString();
+  const { rows } = await transaction.query<RunRow>(
+    `INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
+       execution_mode, status, created_at, pending_since, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
+     RETURNING *`,
+    [
+      run.id,
+      run.zoneId,
+      run.applicationId,
+      run.sessionId,
+      run.type,
+      run.agentName,
+      JSON.stringify(run.parameters),
+      run.projectDir,
+      run.parentSessionId,
+      run.executionMode,
+      at,
+    ],
+    { prepare: true },
+  );
+  return rows[0]!;
+}
+
+export async function findRun(queryable: Queryable, id: string): Promise<RunRow | undefined> {
+  const { rows } = await queryable.query<RunRow>('SELECT * FROM runs WHERE id = $1', [id], { prepare: true });
+  return rows[0];
+}
+
+/** The session's run still under way (at most one), newest first should there ever be more. */
+export async function findActiveRun(queryable: Queryable, sessionId: string): Promise<RunRow | undefined> {
+  const { rows } = await queryable.query<RunRow>(
+    'SELECT * FROM runs WHERE session_id = $1 AND status = ANY ($2::text[]) ORDER BY id DESC LIMIT 1',
+    [sessionId, ACTIVE_RUN_STATES],
+    { prepare: true },
+  );
+  return rows[0];
+}
+
+export interface RunFilters {
+  zoneId: string;
+  /** Only this application's runs (undefined: every application of the zone). */
+  applicationId: string | undefined;
+  status?: RunState | undefined;
+  sessionId?: string | undefined;
+  agentName?: string | undefined;
+  runnerId?: string | undefined;
+}
+
+/** A page of runs, newest first (`limit + 1` rows: see toPage). */
+export async function listRuns(queryable: Queryable, filters: RunFilters, page: PageRequest): Promise<RunRow[]> {
+  const p = new SqlParameters();
+  const where = [`zone_id = ${p.add(filters.zoneId)}`];
+  const optional: Array<[string, unknown]> = [
+    ['application_id', filters.applicationId],
+    ['status', filters.status],
+    ['session_id', filters.sessionId],
+    ['agent_name', filters.agentName],
+    ['runner_id', filters.runnerId],
+  ];
+  for (const [column, value] of optional) if (value !== undefined) where.push(`${column} = ${p.add(value)}`);
+  if (page.afterKey !== undefined) where.push(`id < ${p.add(page.afterKey)}`);
+  const { rows } = await queryable.query<RunRow>(
+    `SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${p.add(page.limit + 1, '::int')}`,
+    p.values,
+  );
+  return rows;
+}

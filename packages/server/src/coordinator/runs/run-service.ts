@@ -1,0 +1,127 @@
+import type { CreatedRun, CreateRunBody } from '@caracal/protocol';
+import type { Principal } from '../../auth/principal.ts';
+import { badRequest, conflict, notFound } from '../../http/server-error.ts';
+import { newId } from '../../ids.ts';
+import type { ServerContext } from '../../server-context.ts';
+import { terminateSession } from '../sessions/session-lifecycle-service.ts';
+import { findSession } from '../sessions/session-repository.ts';
+import { spawnSession } from '../sessions/session-service.ts';
+import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
+import { assertStorable } from '../shared/storable-json.ts';
+import { assertRunVisible } from './run-access.ts';
+import { resolveRunBlueprint } from './run-blueprint.ts';
+import { recordRunFact, wakeRunners } from './run-facts.ts';
+import { applyRunMove, lockRun, moveRun } from './run-moves.ts';
+import { findActiveRun, insertRun } from './run-repository.ts';
+import type { RunRow } from './run-row.ts';
+import { setSessionRunStatus } from './session-run-status.ts';
+
+/**
+ * `POST /runs`: a `start_session` run spawns a Caracal session (run status `pending`) for the
+ * caller's application; a `resume_session` run names an existing, visible, live session without a
+ * run under way. The run is written `pending` with its `run_created` fact, and runners are woken.
+ */
+export async function createRun(context: ServerContext, principal: Principal, body: CreateRunBody): Promise<CreatedRun> {
+  assertStorable(body.project_dir ?? null, 'project_dir');
+  const agentName = body.agent_name ?? null;
+  const blueprint = await resolveRunBlueprint(context, { principal, zoneId: principal.zoneId, agentName, parameters: body.parameters });
+  const sessionId = body.type === 'start_session' ? await spawnRunSession(context, principal, body, blueprint.spawn) : await resumableSession(context, principal, body);
+  const runId = newId('run', context.now());
+  try {
+    await retryingConcurrentChanges(() =>
+      context.database.transaction(async (transaction) => {
+        if (body.type === 'resume_session') {
+          // Locks the session's runs against a second resume racing this one.
+          await transaction.query('SELECT id FROM agent_sessions WHERE id = $1 FOR UPDATE', [sessionId]);
+          const active = await findActiveRun(transaction, sessionId);
+          if (active !== undefined) throw conflict(`session ${sessionId} has run ${active.id} under way (${active.status}); stop it first`);
+        }
+        const now = context.now();
+        if (body.type === 'resume_session') {
+          const fields = { agentName, projectDir: body.project_dir ?? null };
+          await setSessionRunStatus(transaction, { sessionId, runStatus: 'pending', now, reason: 'run_created', resumed: true, fields });
+        }
+        const run = await insertRun(transaction, {
+          id: runId,
+          zoneId: principal.zoneId,
+          applicationId: principal.clientId,
+          sessionId,
+          type: body.type,
+          agentName,
+          parameters: body.parameters,
+          projectDir: body.project_dir ?? null,
+          parentSessionId: body.parent_session_id ?? null,
+          executionMode: body.execution_mode ?? null,
+          now,
+        });
+        await recordRunFact(transaction, run, { now, eventType: 'run_created', details: { type: run.type, agent_name: agentName } });
+        await wakeRunners(transaction, run);
+      }),
+    );
+  } catch (error) {
+    // A session spawned for this run must not outlive it.
+    if (body.type === 'start_session') {
+      await terminateSession(context, { principal, zoneId: principal.zoneId, id: sessionId }).catch(() => undefined);
+    }
+    throw error;
+  }
+  return { run_id: runId, session_id: sessionId, status: 'pending' };
+}
+
+async function spawnRunSession(
+  context: ServerContext,
+  principal: Principal,
+  body: CreateRunBody,
+  spawn: Awaited<ReturnType<typeof resolveRunBlueprint>>['spawn'],
+): Promise<string> {
+  const parentId = body.parent_session_id ?? undefined;
+  // Spawned `pending`, with the run's agent name and project dir, in the spawn's own statement.
+  const seed = { runStatus: 'pending' as const, projectDir: body.project_dir ?? null, agentName: body.agent_name ?? null };
+  const result = await spawnSession(
+    context,
+    { principal, zoneId: principal.zoneId, body: { ...(parentId === undefined ? {} : { parent_id: parentId }), ...spawn }, idempotencyKey: undefined, route: 'POST /runs' },
+    seed,
+  );
+  return result.body.agent_session_id;
+}
+
+async function resumableSession(context: ServerContext, principal: Principal, body: CreateRunBody): Promise<string> {
+  if (body.session_id === undefined) throw badRequest('a resume_session run names the session to resume in session_id');
+  const session = await findSession(context.database, body.session_id);
+  if (session === undefined || session.zone_id !== principal.zoneId || (!principal.admin && session.application_id !== principal.clientId)) {
+    throw notFound(`agent session ${body.session_id} not found in zone ${principal.zoneId}`);
+  }
+  if (session.status === 'terminated') throw conflict(`agent session ${session.id} is terminated; start a new session`, 'session_not_active');
+  return session.id;
+}
+
+/**
+ * `POST /runs/{id}/stop`: a pending run stops at once; a claimed or running one becomes
+ * `stopping` and its runner gets the stop order on its next poll (woken now). Anything else: 409.
+ */
+export async function stopRun(context: ServerContext, principal: Principal, runId: string): Promise<RunRow> {
+  const moved = await moveRun(context.database, runId, context.now, (run) => {
+    assertRunVisible(principal, run, runId);
+    return { to: run.status === 'pending' ? 'stopped' : 'stopping', reason: 'stop_requested' };
+  });
+  return moved!;
+}
+
+/**
+ * `POST /sessions/{id}/stop`: stops the session's run under way (never a finished one), which
+ * signals its runner. A session without one: 409.
+ */
+export async function stopSessionRun(context: ServerContext, principal: Principal, sessionId: string): Promise<RunRow> {
+  const session = await findSession(context.database, sessionId);
+  if (session === undefined || session.zone_id !== principal.zoneId || (!principal.admin && session.application_id !== principal.clientId)) {
+    throw notFound(`agent session ${sessionId} not found in zone ${principal.zoneId}`);
+  }
+  return retryingConcurrentChanges(() =>
+    context.database.transaction(async (transaction) => {
+      const active = await findActiveRun(transaction, sessionId);
+      const run = active === undefined ? undefined : await lockRun(transaction, active.id);
+      if (run === undefined || run.session_id !== sessionId) throw conflict(`agent session ${sessionId} has no run under way`, 'invalid_transition');
+      return applyRunMove(transaction, run, { to: run.status === 'pending' ? 'stopped' : 'stopping', reason: 'stop_requested' }, context.now());
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+import { TERMINAL_RUN_STATUSES, type RunStatus } from '@caracal/protocol';
+import type { Transaction } from '../../db/database.ts';
+import { OUTBOX_CHANNEL } from '../../events/topics.ts';
+import { terminateSubtrees } from '../sessions/lifecycle-repository.ts';
+import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
+import { enqueueSessionChanges } from '../timeline/session-changes.ts';
+
+export interface SessionRunStatusChange {
+  sessionId: string;
+  runStatus: RunStatus;
+  now: number;
+  /** Why the session ends, when the new status ends it (recorded with the termination). */
+  reason: string;
+  /** A resume run was created: also set `last_resumed_at`. */
+  resumed?: boolean;
+  /** Seed fields the run names (`agent_name`, `project_dir`); null leaves a field as it is. */
+  fields?: { agentName: string | null; projectDir: string | null };
+}
+
+/**
+ * Sets a seed session's run status inside the caller's transaction. A terminal status (stopped,
+ * finished, failed) also terminates the Caracal session and its subtree, so its authority ends with
+ * its run. The seed feeds get `session_updated` with the session as it is left (for a terminal
+ * status, the termination writes it). May throw `concurrent_change` (from the termination): the
+ * caller retries its whole transaction.
+ */
+export async function setSessionRunStatus(transaction: Transaction, change: SessionRunStatusChange): Promise<void> {
+  const terminal = TERMINAL_RUN_STATUSES.includes(change.runStatus);
+  const updated = `UPDATE agent_sessions SET run_status = $2,
+       last_resumed_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE last_resumed_at END,
+       agent_name = coalesce($5::text, agent_name), project_dir = coalesce($6::text, project_dir)
+     WHERE id = $1 RETURNING ${withSeedSessionColumns(['id'])}`;
+  const params = [
+    change.sessionId,
+    change.runStatus,
+    change.resumed === true,
+    new Date(change.now).toISOString(),
+    change.fields?.agentName ?? null,
+    change.fields?.projectDir ?? null,
+  ];
+  if (terminal) {
+    await transaction.query(updated, params, { prepare: true });
+    const ended = await terminateSubtrees(transaction, { roots: [change.sessionId], now: change.now, reason: change.reason });
+    // A session whose authority had already ended: its run status changed all the same.
+    if (ended.terminatedSessions === 0) await enqueueSessionChanges(transaction, 'session_updated', [change.sessionId]);
+    return;
+  }
+  await transaction.query(
+    `WITH updated AS (${updated}),
+     ${sessionChangeCte('changes', 'session_updated', 'SELECT * FROM updated')}
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM changes) AS written`,
+    params,
+    { prepare: true },
+  );
+}
