@@ -52,6 +52,29 @@ export {
   InvocationStatus,
   ListInvocationsQuery,
 } from './coordinator/invocation-schemas.ts';
+export {
+  BLUEPRINT_DESCRIPTION_MAX_LENGTH,
+  BLUEPRINT_LIST_MAX_ITEMS,
+  BLUEPRINT_MCP_SERVERS_MAX,
+  BLUEPRINT_NAME_MAX_LENGTH,
+  BLUEPRINT_NAME_PATTERN,
+  BLUEPRINT_RESOURCES_MAX,
+  BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH,
+  BLUEPRINT_TAG_PATTERN,
+  Blueprint,
+  BlueprintAuthority,
+  BlueprintList,
+  BlueprintName,
+  BlueprintParams,
+  BlueprintResource,
+  BlueprintStatus,
+  BlueprintStatusBody,
+  BrokenBlueprint,
+  CreateBlueprintBody,
+  ListBlueprintsQuery,
+  McpServers,
+  UpdateBlueprintBody,
+} from './coordinator/blueprint-schemas.ts';
 export { Nullable, StringEnum } from './coordinator/schema-helpers.ts';
 export { BeginBody, BeginFields, EndBody, EndFields, ExchangeBody, ExchangeFields } from './coordinator/seed-route-schemas.ts';
 export { SeedBody, withoutSeedNulls, type SeedShape } from './seed-body.ts';

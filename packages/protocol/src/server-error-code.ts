@@ -45,6 +45,8 @@ export const SERVER_ERROR_CODES = [
   'session_active',
   'run_not_finished',
   'no_result',
+  // Blueprints (docs/blueprints.md).
+  'blueprint_inactive',
   // `POST /v1/verify` answers `{ valid: false, error }` (status 200) with these.
   'token_expired',
   'token_not_yet_valid',

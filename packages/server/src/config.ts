@@ -35,4 +35,9 @@ export interface ServerConfig {
   maxMandateSeconds: number;
   /** Session mandate lifetime, seconds. */
   sessionMandateSeconds: number;
+  /**
+   * Where blueprints live, one folder per zone (docs/blueprints.md); unset: the seed project's
+   * default under the working directory.
+   */
+  agentsDir?: string | undefined;
 }

@@ -21,4 +21,6 @@ export const SERVER_START_FLAGS = [
   { flag: '--log-level <level>', help: 'server log level (LOG_LEVEL; default warn)' },
   { flag: '--debug-logging', help: 'log at debug level (DEBUG_LOGGING=true)' },
   { flag: '--timeline-retention-days <days>', help: 'days a session timeline event is kept (CARACAL_TIMELINE_RETENTION_DAYS; default 30)' },
+  { flag: '--agents-dir <dir>', help: 'blueprint directories, one folder per zone (AGENT_ORCHESTRATOR_AGENTS_DIR; default <project dir>/.agent-orchestrator/agents)' },
+  { flag: '--project-dir <dir>', help: 'project directory, the agents dir\'s fallback (AGENT_ORCHESTRATOR_PROJECT_DIR; default the working directory)' },
 ] as const;

@@ -1,4 +1,5 @@
 import type { BootstrapDocument } from '@caracal/protocol';
+import { defaultAgentsDir } from '../coordinator/blueprints/agents-dir.ts';
 import { DEFAULT_DATABASE_SCHEMA } from '../db/open-database.ts';
 import { parseSetting, type SettingValues } from './parse-setting.ts';
 import { SETTING_DEFINITIONS, type SettingDefinition, type SettingKey } from './setting-definitions.ts';
@@ -25,6 +26,8 @@ export interface ServerSettings {
   debugLogging: boolean;
   /** Days a timeline event is kept before the retention job deletes it. */
   timelineRetentionDays: number;
+  /** Where blueprints live (docs/blueprints.md): the agents dir, else `<project dir>/.agent-orchestrator/agents`, absolute. */
+  agentsDir: string;
   /** The config file's `zones`, applied idempotently at start. */
   bootstrap: BootstrapDocument | undefined;
 }
@@ -41,6 +44,8 @@ export interface SettingSources {
   flags?: Partial<Record<SettingKey, string | number | boolean>>;
   env?: Readonly<Record<string, string | undefined>>;
   file?: SettingsFile;
+  /** The directory relative paths start from (the agents dir's fallback); default the process's. */
+  cwd?: string;
 }
 
 export const DEFAULT_DATA_DIR = '.caracal-data';
@@ -81,6 +86,11 @@ export function resolveServerSettings(sources: SettingSources): ServerSettings {
     logLevel: (read('logLevel') as string | undefined) ?? DEFAULTS.logLevel,
     debugLogging: (read('debugLogging') as boolean | undefined) ?? DEFAULTS.debugLogging,
     timelineRetentionDays: (read('timelineRetentionDays') as number | undefined) ?? DEFAULTS.timelineRetentionDays,
+    agentsDir: defaultAgentsDir({
+      agentsDir: read('agentsDir') as string | undefined,
+      projectDir: read('projectDir') as string | undefined,
+      cwd: sources.cwd ?? process.cwd(),
+    }),
     bootstrap: sources.file?.bootstrap,
   };
 }

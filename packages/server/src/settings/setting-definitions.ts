@@ -26,6 +26,8 @@ export const SETTING_DEFINITIONS = [
     file: 'timeline_retention_days',
     kind: 'days',
   },
+  { key: 'agentsDir', flag: '--agents-dir', env: 'AGENT_ORCHESTRATOR_AGENTS_DIR', file: 'agents_dir', kind: 'text' },
+  { key: 'projectDir', flag: '--project-dir', env: 'AGENT_ORCHESTRATOR_PROJECT_DIR', file: 'project_dir', kind: 'text' },
 ] as const;
 
 export type SettingDefinition = (typeof SETTING_DEFINITIONS)[number];

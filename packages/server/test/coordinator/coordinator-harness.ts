@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -45,6 +48,7 @@ export async function startHarness(
     jobs: false,
     maxMandateSeconds: 900,
     sessionMandateSeconds: 3600,
+    agentsDir: mkdtempSync(join(tmpdir(), 'caracal-agents-')),
   };
   const app = await buildApp({ database, bus, config, tokenVerifier: tokens.verifier, now: clock.now }, { logger: false });
   return {
@@ -64,7 +68,10 @@ export async function startHarness(
         },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       }),
-    close: () => closeOnBackend(schema, app, bus, database),
+    close: async () => {
+      await closeOnBackend(schema, app, bus, database);
+      rmSync(config.agentsDir!, { recursive: true, force: true });
+    },
   };
 }
 
