@@ -16,10 +16,10 @@ export interface BlueprintSuite {
 export { FILES_RESOURCE, TOOLS_RESOURCE };
 
 /** The suite every blueprint test file opens with (call inside its `describe`). */
-export function useBlueprintSuite(backend: Backend): BlueprintSuite {
+export function useBlueprintSuite(backend: Backend, options: { agentsDir?: () => string } = {}): BlueprintSuite {
   const suite = {} as BlueprintSuite;
   beforeAll(async () => {
-    suite.sts = await buildStsTestApp(backend);
+    suite.sts = await buildStsTestApp(backend, options.agentsDir === undefined ? {} : { agentsDir: options.agentsDir() });
     const applications = { operator: { scopes: ['tools:call', 'tools:read', 'files:read'], admin: true }, reader: { scopes: ['tools:call', 'tools:read'] } };
     const zone = await bootstrapZone(suite.sts, { applications });
     const other = await bootstrapZone(suite.sts, { applications });
