@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CommandContext } from './command-context.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerAppCreate } from './commands/app-create.ts';
+import { registerBlueprintCommands } from './commands/blueprint.ts';
 import { registerDelegationCommands } from './commands/delegation.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerResourceCreate } from './commands/resource-create.ts';
@@ -41,6 +42,7 @@ export function buildProgram(context: CommandContext): Command {
     .addHelpText('afterAll', EXIT_CODES_HELP);
   registerAgentCommands(program, context);
   registerDelegationCommands(program, context);
+  registerBlueprintCommands(program, context);
   registerServerStart(program, context);
   registerZoneCreate(program, context);
   registerAppCreate(program, context);

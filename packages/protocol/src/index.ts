@@ -53,14 +53,6 @@ export {
   ListInvocationsQuery,
 } from './coordinator/invocation-schemas.ts';
 export {
-  BLUEPRINT_DESCRIPTION_MAX_LENGTH,
-  BLUEPRINT_LIST_MAX_ITEMS,
-  BLUEPRINT_MCP_SERVERS_MAX,
-  BLUEPRINT_NAME_MAX_LENGTH,
-  BLUEPRINT_NAME_PATTERN,
-  BLUEPRINT_RESOURCES_MAX,
-  BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH,
-  BLUEPRINT_TAG_PATTERN,
   Blueprint,
   BlueprintAuthority,
   BlueprintList,

@@ -61,3 +61,12 @@ export const TIMELINE_POST_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Seed-001 session fields that are free text (`project_dir`, `hostname`, …): their longest value. */
 export const SESSION_TEXT_MAX_LENGTH = 1024;
+
+/** Blueprints (`/agents…`): a name is a directory name; the rest bounds what one request writes. */
+export const BLUEPRINT_NAME_MAX_LENGTH = 60;
+export const BLUEPRINT_DESCRIPTION_MAX_LENGTH = 4096;
+export const BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH = 256 * 1024;
+/** Skills and tags of one blueprint, each. */
+export const BLUEPRINT_LIST_MAX_ITEMS = 64;
+export const BLUEPRINT_MCP_SERVERS_MAX = 32;
+export const BLUEPRINT_RESOURCES_MAX = 32;

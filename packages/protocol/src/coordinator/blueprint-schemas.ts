@@ -1,5 +1,14 @@
 import { Type, type Static } from 'typebox';
-import { SCOPES_MAX_ITEMS } from '../limits.ts';
+import {
+  BLUEPRINT_DESCRIPTION_MAX_LENGTH,
+  BLUEPRINT_LIST_MAX_ITEMS,
+  BLUEPRINT_MCP_SERVERS_MAX,
+  BLUEPRINT_NAME_MAX_LENGTH,
+  BLUEPRINT_RESOURCES_MAX,
+  BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH,
+  SCOPES_MAX_ITEMS,
+} from '../limits.ts';
+import { BLUEPRINT_NAME_PATTERN, BLUEPRINT_TAG_PATTERN } from '../patterns.ts';
 import { Constraints, ResourceId, Scope, Timestamp } from '../primitives.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
@@ -7,17 +16,6 @@ import { Nullable, StringEnum } from './schema-helpers.ts';
  * Agent blueprints (`/agents…`): what an agent is (description, system prompt, MCP servers,
  * skills, tags) and the authority its sessions get. docs/blueprints.md describes the routes.
  */
-
-/** A blueprint name: also its directory's name, so nothing that could leave the agents dir. */
-export const BLUEPRINT_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9_-]*$';
-export const BLUEPRINT_NAME_MAX_LENGTH = 60;
-export const BLUEPRINT_DESCRIPTION_MAX_LENGTH = 4096;
-export const BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH = 256 * 1024;
-export const BLUEPRINT_LIST_MAX_ITEMS = 64;
-export const BLUEPRINT_MCP_SERVERS_MAX = 32;
-export const BLUEPRINT_RESOURCES_MAX = 32;
-/** A tag: printable, no comma (the `?tags=` filter is a comma-separated list), no spaces. */
-export const BLUEPRINT_TAG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$';
 
 export const BlueprintName = Type.String({ pattern: BLUEPRINT_NAME_PATTERN, maxLength: BLUEPRINT_NAME_MAX_LENGTH });
 
