@@ -27,13 +27,23 @@ export async function runnableBlueprint(
   return blueprint;
 }
 
+/** A root session's caveats may bind scopes per resource; an edge's carry no such bound. */
+export type BlueprintCaveats = Constraints & { resource_scopes?: Record<string, string[]> };
+
 /**
  * The grant of a spawn from a blueprint: what it asked for, narrowed to what the blueprint allows
  * and to `held` (the scopes the spawn could hand on at most; undefined when unknown). A blueprint
  * without authority, or nothing left after narrowing, grants nothing. One resource binds the
- * session to it; with several, a narrow grant's `resource_id` picks one (docs/blueprints.md).
+ * session to it. With several, a root session records the scopes of each in its caveats
+ * (`resource_scopes`, which the STS holds every exchange to); a child session, whose authority is
+ * an edge of one resource, must pick one with `grant.resource_id` (docs/blueprints.md).
  */
-export function narrowGrantToBlueprint(authority: BlueprintAuthority | null, requested: SpawnGrant | undefined, held: readonly string[] | undefined): SpawnGrant {
+export function narrowGrantToBlueprint(
+  authority: BlueprintAuthority | null,
+  requested: SpawnGrant | undefined,
+  options: { held: readonly string[] | undefined; root: boolean },
+): SpawnGrant {
+  const { held } = options;
   const asked = typeof requested === 'object' ? requested : { mode: requested ?? 'inherit' };
   if (asked.mode === 'none' || authority === null || authority.resources.length === 0) return 'none';
   const narrowing = asked.mode === 'narrow' ? (asked as Extract<SpawnGrant, { mode: string }>) : undefined;
@@ -47,7 +57,14 @@ export function narrowGrantToBlueprint(authority: BlueprintAuthority | null, req
   if (outside.length > 0) throw exceeded(`scopes outside the blueprint's authority: ${outside.join(' ')}`);
   const scopes = (narrowing?.scopes ?? allowed).filter((scope) => held === undefined || held.includes(scope));
   if (scopes.length === 0) return 'none';
-  const constraints = tighter(authority.constraints, narrowing?.constraints);
+  let constraints: BlueprintCaveats | undefined = tighter(authority.constraints, narrowing?.constraints);
+  if (resources.length > 1) {
+    if (!options.root) {
+      throw badRequest('this blueprint grants several resources; a child session holds one: name it in grant.resource_id (grant mode narrow)');
+    }
+    const perResource = Object.fromEntries(resources.map((resource) => [resource.resource_id, resource.scopes.filter((scope) => scopes.includes(scope))]));
+    constraints = { ...constraints, resource_scopes: perResource };
+  }
   return {
     mode: 'narrow',
     scopes,

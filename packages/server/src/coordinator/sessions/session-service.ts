@@ -58,7 +58,10 @@ export async function spawnSession(
     const heldScopes = applicationScopes(principal);
     const handed = parent === undefined ? undefined : await parentAuthority(context, principal, parent, body, now);
     // A spawn from a blueprint gets no more than the blueprint allows (docs/blueprints.md).
-    const requestedGrant = blueprint === undefined ? body.grant : narrowGrantToBlueprint(blueprint.authority, body.grant, handed === undefined ? heldScopes : handed.scopes);
+    const requestedGrant = blueprint === undefined ? body.grant : narrowGrantToBlueprint(blueprint.authority, body.grant, {
+            held: handed === undefined ? heldScopes : handed.scopes,
+            root: parent === undefined,
+          });
     const grant = resolveSpawnGrant({
       grant: requestedGrant,
       parentAuthority: handed,

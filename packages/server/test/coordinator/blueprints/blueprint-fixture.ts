@@ -14,6 +14,8 @@ export interface BlueprintSuite {
 }
 
 export { FILES_RESOURCE, TOOLS_RESOURCE };
+/** A third resource accepting the same scopes as the tools one: per-resource bounds show on it. */
+export const WIDE_RESOURCE = 'mcp://wide.test';
 
 /** The suite every blueprint test file opens with (call inside its `describe`). */
 export function useBlueprintSuite(backend: Backend, options: { agentsDir?: () => string } = {}): BlueprintSuite {
@@ -21,8 +23,9 @@ export function useBlueprintSuite(backend: Backend, options: { agentsDir?: () =>
   beforeAll(async () => {
     suite.sts = await buildStsTestApp(backend, options.agentsDir === undefined ? {} : { agentsDir: options.agentsDir() });
     const applications = { operator: { scopes: ['tools:call', 'tools:read', 'files:read'], admin: true }, reader: { scopes: ['tools:call', 'tools:read'] } };
-    const zone = await bootstrapZone(suite.sts, { applications });
-    const other = await bootstrapZone(suite.sts, { applications });
+    const resources = { [TOOLS_RESOURCE]: ['tools:call', 'tools:read'], [FILES_RESOURCE]: ['files:read'], [WIDE_RESOURCE]: ['tools:call', 'tools:read'] };
+    const zone = await bootstrapZone(suite.sts, { applications, resources });
+    const other = await bootstrapZone(suite.sts, { applications, resources });
     suite.zoneId = zone.zoneId;
     suite.otherZoneId = other.zoneId;
     suite.tokens = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../../helpers/backends.ts';
 import { injectExchange } from '../../helpers/sts-fixtures.ts';
-import { FILES_RESOURCE, TOOLS_RESOURCE, useBlueprintSuite } from './blueprint-fixture.ts';
+import { FILES_RESOURCE, TOOLS_RESOURCE, WIDE_RESOURCE, useBlueprintSuite } from './blueprint-fixture.ts';
 
 /** A spawn from a blueprint is narrowed to the blueprint's authority and records its name. */
 describe.each(testBackends())('spawning from a blueprint on $name', (backend) => {
@@ -52,6 +52,36 @@ describe.each(testBackends())('spawning from a blueprint on $name', (backend) =>
     expect(held.json()).toMatchObject({ scopes: ['tools:read'] });
     const none = await spawn({ blueprint: 'two-resources', grant: 'none' });
     expect(none.json().scopes).toEqual([]);
+  });
+
+  it('holds a session of a blueprint with several resources to the scopes listed for each, and its children too', async () => {
+    await operator('POST', '/agents', {
+      name: 'per-resource',
+      authority: { resources: [{ resource_id: TOOLS_RESOURCE, scopes: ['tools:read'] }, { resource_id: WIDE_RESOURCE, scopes: ['tools:call'] }] },
+    });
+    const spawned = await spawn({ blueprint: 'per-resource' });
+    expect(spawned.statusCode).toBe(201);
+    expect([...(spawned.json().scopes as string[])].sort()).toEqual(['tools:call', 'tools:read']);
+    const id = spawned.json().agent_session_id as string;
+    expect((await exchange(id, TOOLS_RESOURCE, 'tools:read')).status).toBe(200);
+    expect((await exchange(id, WIDE_RESOURCE, 'tools:call')).status).toBe(200);
+    // Each scope only where the blueprint lists it, and nothing on a resource it does not list.
+    expect((await exchange(id, TOOLS_RESOURCE, 'tools:call')).status).toBe(400);
+    expect((await exchange(id, WIDE_RESOURCE, 'tools:read')).status).toBe(400);
+    expect((await exchange(id, FILES_RESOURCE, 'files:read', suite.tokens.operator)).status).toBe(400);
+    const unscoped = await exchange(id, TOOLS_RESOURCE, undefined as unknown as string);
+    expect(unscoped.body.scope).toBe('tools:read');
+
+    // A child inherits the bound through its edge.
+    const child = await spawn({ parent_id: id });
+    expect(child.statusCode).toBe(201);
+    const childId = child.json().agent_session_id as string;
+    expect((await exchange(childId, WIDE_RESOURCE, 'tools:call')).status).toBe(200);
+    expect((await exchange(childId, TOOLS_RESOURCE, 'tools:call')).status).toBe(400);
+    // A child spawned from such a blueprint holds one resource, named.
+    expect((await spawn({ parent_id: id, blueprint: 'per-resource' })).statusCode).toBe(400);
+    const picked = await spawn({ parent_id: id, blueprint: 'per-resource', grant: { mode: 'narrow', resource_id: WIDE_RESOURCE } });
+    expect(picked.json()).toMatchObject({ scopes: ['tools:call'], resource_id: WIDE_RESOURCE });
   });
 
   it('grants nothing from a blueprint without authority', async () => {
