@@ -8,7 +8,7 @@ import {
   BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH,
   SCOPES_MAX_ITEMS,
 } from '../limits.ts';
-import { BLUEPRINT_NAME_PATTERN, BLUEPRINT_TAG_PATTERN } from '../patterns.ts';
+import { BLUEPRINT_NAME_PATTERN, BLUEPRINT_SKILL_PATTERN, BLUEPRINT_TAG_PATTERN } from '../patterns.ts';
 import { Constraints, ResourceId, Scope, Timestamp } from '../primitives.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
@@ -26,9 +26,9 @@ export type BlueprintParams = Static<typeof BlueprintParams>;
 export const BlueprintStatus = StringEnum(['active', 'inactive']);
 export type BlueprintStatus = Static<typeof BlueprintStatus>;
 
-const Skill = Type.String({ minLength: 1, maxLength: 256 });
+const Skill = Type.String({ pattern: BLUEPRINT_SKILL_PATTERN });
 const Tag = Type.String({ pattern: BLUEPRINT_TAG_PATTERN });
-const Skills = Type.Array(Skill, { maxItems: BLUEPRINT_LIST_MAX_ITEMS });
+const Skills = Type.Array(Skill, { maxItems: BLUEPRINT_LIST_MAX_ITEMS, uniqueItems: true });
 const Tags = Type.Array(Tag, { maxItems: BLUEPRINT_LIST_MAX_ITEMS, uniqueItems: true });
 const Description = Type.String({ maxLength: BLUEPRINT_DESCRIPTION_MAX_LENGTH });
 const SystemPrompt = Type.String({ maxLength: BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH });

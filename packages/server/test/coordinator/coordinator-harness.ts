@@ -18,6 +18,8 @@ export interface Harness {
   database: Database;
   bus: EventBus;
   clock: TestClock;
+  /** The blueprint directories of this app (a temporary folder). */
+  agentsDir: string;
   mint(options: MintOptions): Promise<string>;
   /** `app.inject` with a bearer and JSON body. */
   call(request: { method: string; url: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
@@ -56,6 +58,7 @@ export async function startHarness(
     database,
     bus,
     clock,
+    agentsDir: config.agentsDir!,
     mint: tokens.mint,
     call: ({ method, url, token, body, headers }) =>
       app.inject({
@@ -117,6 +120,9 @@ export function useHarness<Name extends string = never>(
     },
     get clock() {
       return current().clock;
+    },
+    get agentsDir() {
+      return current().agentsDir;
     },
     mint: (mintOptions) => current().mint(mintOptions),
     call: (request) => current().call(request),

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { testBackends } from '../helpers/backends.ts';
@@ -25,6 +27,17 @@ async function fingerprint(database: Database): Promise<string> {
   return result.rows[0]!.snapshot;
 }
 
+/** Every file under `root` (the blueprint directories) with its content and modification time. */
+function directoryFingerprint(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const path of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    const full = join(root, path);
+    const info = statSync(full);
+    files[path] = info.isDirectory() ? `dir ${info.mtimeMs}` : `${info.mtimeMs} ${readFileSync(full, 'utf8')}`;
+  }
+  return files;
+}
+
 /**
  * Sends more than 10,000 malformed requests across every Coordinator route — wrong types, huge and
  * broken bodies, bad ids, unknown fields, missing or invalid bearers, ids that do not exist — and
@@ -42,6 +55,8 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
     const edge = (await call('POST', `/zones/${ZONE}/delegations`, { source_session_id: session, target_session_id: peer, scopes: ['tools:call'] })).json().id;
     const invocation = (await call('POST', `/zones/${ZONE}/invocations`, { agent_session_id: session, operation: 'op' })).json().id;
     const service = (await call('POST', `/zones/${ZONE}/services`, { name: 'svc' })).json().id;
+    const operatorToken = await harness.mint({ zoneId: ZONE, clientId: 'app_operator', scopes: ['agent:lifecycle', 'caracal:admin'] });
+    const blueprint = (await harness.call({ method: 'POST', url: '/agents', token: operatorToken, body: { name: 'fuzz-blueprint', tags: ['fuzz'] } })).json().name;
     fixtures = {
       zoneId: ZONE,
       token,
@@ -54,11 +69,14 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
       edge,
       invocation,
       service,
+      operatorToken,
+      blueprint,
     };
   });
 
   it(`answers ${REQUESTS} malformed requests with 4xx errors and changes nothing`, async () => {
     const before = await fingerprint(harness.database);
+    const blueprintsBefore = directoryFingerprint(harness.agentsDir);
     const requests = malformedRequests(fixtures, REQUESTS, 20_250_101);
     const failures: string[] = [];
     const statuses = new Map<number, number>();
@@ -86,6 +104,7 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
     }
     expect(failures).toEqual([]);
     expect(await fingerprint(harness.database)).toBe(before);
+    expect(directoryFingerprint(harness.agentsDir)).toEqual(blueprintsBefore);
     expect(statuses.get(400)).toBeGreaterThan(1000);
     expect(statuses.get(401)).toBeGreaterThan(500);
     expect(statuses.get(403)).toBeGreaterThan(500);
