@@ -38,8 +38,6 @@ export interface Route {
    * stays malformed.
    */
   nullMeansAbsentExcept?: readonly string[];
-  /** A blueprint route: the zone is the mandate's, so another zone's mandate is no refusal by itself. */
-  zoneFromToken?: boolean;
   /** Sent with the operator mandate (blueprint writes need `caracal:admin`), so the body checks are reached. */
   operator?: boolean;
   /** Bodies that pass the schema but that the rules refuse (404/403/409/400). */
