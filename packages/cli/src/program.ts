@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CommandContext } from './command-context.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerAppCreate } from './commands/app-create.ts';
+import { registerBlueprintCommands } from './commands/blueprint.ts';
 import { registerDelegationCommands } from './commands/delegation.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerRunCommands } from './commands/run.ts';
@@ -47,6 +48,7 @@ export function buildProgram(context: CommandContext): Command {
   registerSessionCommands(program, context);
   registerRunCommands(program, context);
   registerRunnerCommands(program, context);
+  registerBlueprintCommands(program, context);
   registerServerStart(program, context);
   registerZoneCreate(program, context);
   registerAppCreate(program, context);

@@ -52,6 +52,21 @@ export {
   InvocationStatus,
   ListInvocationsQuery,
 } from './coordinator/invocation-schemas.ts';
+export {
+  Blueprint,
+  BlueprintAuthority,
+  BlueprintList,
+  BlueprintName,
+  BlueprintParams,
+  BlueprintResource,
+  BlueprintStatus,
+  BlueprintStatusBody,
+  BrokenBlueprint,
+  CreateBlueprintBody,
+  ListBlueprintsQuery,
+  McpServers,
+  UpdateBlueprintBody,
+} from './coordinator/blueprint-schemas.ts';
 export { Nullable, StringEnum } from './coordinator/schema-helpers.ts';
 export { BeginBody, BeginFields, EndBody, EndFields, ExchangeBody, ExchangeFields } from './coordinator/seed-route-schemas.ts';
 export { SeedBody, withoutSeedNulls, type SeedShape } from './seed-body.ts';

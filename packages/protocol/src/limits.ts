@@ -74,3 +74,11 @@ export const RUN_RESULT_MAX_BYTES = 128 * 1024;
 
 /** Most tags and blueprints a runner may register with. */
 export const RUNNER_LIST_MAX_ITEMS = 64;
+/** Blueprints (`/agents…`): a name is a directory name; the rest bounds what one request writes. */
+export const BLUEPRINT_NAME_MAX_LENGTH = 60;
+export const BLUEPRINT_DESCRIPTION_MAX_LENGTH = 4096;
+export const BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH = 256 * 1024;
+/** Skills and tags of one blueprint, each. */
+export const BLUEPRINT_LIST_MAX_ITEMS = 64;
+export const BLUEPRINT_MCP_SERVERS_MAX = 32;
+export const BLUEPRINT_RESOURCES_MAX = 32;

@@ -45,3 +45,12 @@ export const RESOURCE_PATTERN = '^[A-Za-z][A-Za-z0-9+.-]*:[\\x21\\x22\\x24-\\x7e
  * Each token must end at a space or the end, so the regular expression cannot backtrack badly.
  */
 export const SCOPE_LIST_PATTERN = `^ *(?:${SCOPE_PATTERN.slice(1, -1)}(?: +|$))*$`;
+
+/** A blueprint name: also its directory's name, so nothing that could leave the agents dir (no `.`, no `/`). */
+export const BLUEPRINT_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9_-]*$';
+
+/** A skill a blueprint names: a printable word (no spaces or quotes), at most 128 characters. */
+export const BLUEPRINT_SKILL_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$';
+
+/** A blueprint tag: printable, no comma (the `?tags=` filter is a comma-separated list), no spaces. */
+export const BLUEPRINT_TAG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$';

@@ -48,6 +48,8 @@ export const SERVER_ERROR_CODES = [
   // Runs and runners (`/runs`, `/runner/…`).
   'invalid_transition',
   'not_run_owner',
+  // Blueprints (docs/blueprints.md).
+  'blueprint_inactive',
   // `POST /v1/verify` answers `{ valid: false, error }` (status 200) with these.
   'token_expired',
   'token_not_yet_valid',

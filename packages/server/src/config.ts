@@ -38,4 +38,9 @@ export interface ServerConfig {
   sessionMandateSeconds: number;
   /** Timings of runs and runners (recovery mode, timeouts); defaults apply. */
   runs?: Partial<RunSettings>;
+  /**
+   * Where blueprints live, one folder per zone (docs/blueprints.md); unset: the seed project's
+   * default under the working directory.
+   */
+  agentsDir?: string | undefined;
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp, type CorsOrigins } from './app.ts';
+import { defaultAgentsDir } from './coordinator/blueprints/agents-dir.ts';
 import { DEFAULT_LIMITS, type ServerConfig, type SessionLimits } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openDatabase } from './db/open-database.ts';
@@ -54,6 +55,8 @@ export interface StartServerOptions {
   previousKeyEncryptionSecret?: string;
   /** Origins browsers may call from: `*` (default) or a list. */
   corsOrigins?: CorsOrigins;
+  /** Blueprint directories, one folder per zone (docs/blueprints.md). Default `<cwd>/.agent-orchestrator/agents`. */
+  agentsDir?: string;
   /** Run background jobs in this process (default true). */
   jobs?: boolean;
   /** Intervals and limits of the background jobs (outbox publisher, sweepers, retention). */
@@ -120,6 +123,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     maxMandateSeconds: 900,
     sessionMandateSeconds: 3600,
     runs: options.runs,
+    agentsDir: options.agentsDir ?? defaultAgentsDir({ cwd: process.cwd() }),
   };
   const tokenVerifier = createMandateVerifier({ database, config, now: Date.now });
   const app = await buildApp(

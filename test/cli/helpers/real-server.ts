@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer } from '@caracal/server';
 
 export const ZONE = 'zone_cli';
@@ -13,14 +16,18 @@ export interface RealServer {
   operatorToken: string;
   /** The environment a new operator would export. */
   operatorEnv: Record<string, string>;
+  /** The server's blueprint directories (a temporary folder, removed on close). */
+  agentsDir: string;
   close(): Promise<void>;
 }
 
 /** The real Coordinator + STS in this process on port 0, bootstrapped with one zone, application and resource. */
 export async function startRealServer(): Promise<RealServer> {
   const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+  const agentsDir = mkdtempSync(join(tmpdir(), 'caracal-cli-agents-'));
   const server = await startServer({
     port: 0,
+    agentsDir,
     adminToken,
     logger: false,
     bootstrap: { zones: [{ id: ZONE, applications: [{ id: APPLICATION, secret: APPLICATION_SECRET, scopes: [SCOPE] }], resources: [{ id: RESOURCE, scopes: [SCOPE] }] }] },
@@ -33,10 +40,15 @@ export async function startRealServer(): Promise<RealServer> {
       adminToken,
       operatorToken,
       operatorEnv: { CARACAL_COORDINATOR_URL: server.url, CARACAL_COORDINATOR_TOKEN: operatorToken },
-      close: () => server.close(),
+      agentsDir,
+      close: async () => {
+        await server.close();
+        rmSync(agentsDir, { recursive: true, force: true });
+      },
     };
   } catch (error) {
     await server.close();
+    rmSync(agentsDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -2,6 +2,7 @@
 export const AGENT_COLUMNS = ['id', 'application_id', 'parent_id', 'status', 'depth', 'spawned_at', 'terminated_at'] as const;
 export const CHILD_COLUMNS = ['id', 'application_id', 'parent_id', 'status', 'depth', 'spawned_at'] as const;
 export const EDGE_COLUMNS = ['id', 'source_session_id', 'target_session_id', 'resource_id', 'status', 'expires_at'] as const;
+export const BLUEPRINT_COLUMNS = ['name', 'status', 'tags', 'description', 'modified_at'] as const;
 export const TRAVERSE_COLUMNS = ['depth', 'id', 'source_session_id', 'target_session_id'] as const;
 export const SESSION_COLUMNS = ['session_id', 'status', 'authority_status', 'application_id', 'agent_name', 'parent_session_id', 'created_at'] as const;
 export const SESSION_EVENT_COLUMNS = ['id', 'timestamp', 'source', 'event_type', 'summary'] as const;

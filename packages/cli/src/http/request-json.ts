@@ -3,7 +3,7 @@ import { serverFailure } from './server-failure.ts';
 
 /** One JSON call to the Coordinator or STS. */
 export interface JsonRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   /** Sent as `Authorization: Bearer …`. */
   token?: string;

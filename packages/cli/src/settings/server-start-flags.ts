@@ -24,4 +24,6 @@ export const SERVER_START_FLAGS = [
   { flag: '--run-recovery-mode <mode>', help: 'runs left under way at start: stale, all or none (RUN_RECOVERY_MODE; default stale)' },
   { flag: '--run-no-match-timeout <seconds>', help: 'a pending run no runner claims within this fails (RUN_NO_MATCH_TIMEOUT; default 300)' },
   { flag: '--runner-heartbeat-timeout <seconds>', help: 'a runner silent this long loses its runs (RUNNER_HEARTBEAT_TIMEOUT; default 60)' },
+  { flag: '--agents-dir <dir>', help: 'blueprint directories, one folder per zone (AGENT_ORCHESTRATOR_AGENTS_DIR; default <project dir>/.agent-orchestrator/agents)' },
+  { flag: '--project-dir <dir>', help: 'project directory, the agents dir\'s fallback (AGENT_ORCHESTRATOR_PROJECT_DIR; default the working directory)' },
 ] as const;

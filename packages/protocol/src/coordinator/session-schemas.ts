@@ -14,6 +14,7 @@ import {
   Seconds,
   Timestamp,
 } from '../primitives.ts';
+import { BlueprintName } from './blueprint-schemas.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
 /** Bodies of `/zones/{zoneId}/agents…` and what they answer. */
@@ -55,6 +56,14 @@ export const spawnFields = {
    * parent's only one (several: 409 `ambiguous_parent_edge`). Needs `parent_id`.
    */
   parent_edge_id: Type.Optional(DelegationEdgeId),
+  /**
+   * A blueprint of the zone (`/agents/{name}`) the session runs: its grant is narrowed to the
+   * blueprint's authority and the session records the name (`agent_name`). An inactive blueprint
+   * is refused (409 `blueprint_inactive`).
+   */
+  blueprint: Type.Optional(BlueprintName),
+  /** The seed project's name for `blueprint`; both may be sent only when they agree. */
+  agent_name: Type.Optional(BlueprintName),
 };
 
 /** `POST /zones/{zoneId}/agents`: every field is optional, so a bare POST spawns with the defaults. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { acceptEmptyJsonBodies } from '../http/optional-body.ts';
 import type { ServerContext } from '../server-context.ts';
+import { blueprintRoutes } from './blueprints/blueprint-routes.ts';
 import { delegationRoutes } from './delegations/delegation-routes.ts';
 import { invocationRoutes } from './invocations/invocation-routes.ts';
 import { runnerRoutes } from './runners/runner-routes.ts';
@@ -15,8 +16,8 @@ import { sessionEventRoutes } from './timeline/session-event-routes.ts';
 
 /**
  * The Coordinator's HTTP surface: agent sessions, delegation edges, invocations, service agents,
- * the `/v1` aliases (docs/decisions/2026-12-04-v1-compatibility-routes.md) and the seed-001
- * sessions and timelines (docs/sessions.md). Every route needs a
+ * the `/v1` aliases (docs/decisions/2026-12-04-v1-compatibility-routes.md), the seed-001
+ * sessions and timelines (docs/sessions.md) and blueprints (`/agents`, docs/blueprints.md). Every route needs a
  * bearer mandate with
  * `agent:lifecycle`; the hook (and the JSON parser that reads an empty body as none) applies only
  * to the routes registered in this plugin.
@@ -35,4 +36,5 @@ export async function coordinatorPlugin(app: FastifyInstance, options: { context
   await app.register(legacyEventRoutes, { context });
   await app.register(runRoutes, { context });
   await app.register(runnerRoutes, { context });
+  await app.register(blueprintRoutes, { context });
 }

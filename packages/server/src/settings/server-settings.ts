@@ -1,4 +1,5 @@
 import type { BootstrapDocument } from '@caracal/protocol';
+import { defaultAgentsDir } from '../coordinator/blueprints/agents-dir.ts';
 import { DEFAULT_DATABASE_SCHEMA } from '../db/open-database.ts';
 import { parseSetting, type SettingValues } from './parse-setting.ts';
 import { SETTING_DEFINITIONS, type SettingDefinition, type SettingKey } from './setting-definitions.ts';
@@ -31,6 +32,8 @@ export interface ServerSettings {
   runNoMatchTimeout: number;
   /** Seconds of runner silence after which it loses its runs. */
   runnerHeartbeatTimeout: number;
+  /** Where blueprints live (docs/blueprints.md): the agents dir, else `<project dir>/.agent-orchestrator/agents`, absolute. */
+  agentsDir: string;
   /** The config file's `zones`, applied idempotently at start. */
   bootstrap: BootstrapDocument | undefined;
 }
@@ -47,6 +50,8 @@ export interface SettingSources {
   flags?: Partial<Record<SettingKey, string | number | boolean>>;
   env?: Readonly<Record<string, string | undefined>>;
   file?: SettingsFile;
+  /** The directory relative paths start from (the agents dir's fallback); default the process's. */
+  cwd?: string;
 }
 
 export const DEFAULT_DATA_DIR = '.caracal-data';
@@ -93,6 +98,11 @@ export function resolveServerSettings(sources: SettingSources): ServerSettings {
     runRecoveryMode: (read('runRecoveryMode') as ServerSettings['runRecoveryMode'] | undefined) ?? DEFAULTS.runRecoveryMode,
     runNoMatchTimeout: (read('runNoMatchTimeout') as number | undefined) ?? DEFAULTS.runNoMatchTimeout,
     runnerHeartbeatTimeout: (read('runnerHeartbeatTimeout') as number | undefined) ?? DEFAULTS.runnerHeartbeatTimeout,
+    agentsDir: defaultAgentsDir({
+      agentsDir: read('agentsDir') as string | undefined,
+      projectDir: read('projectDir') as string | undefined,
+      cwd: sources.cwd ?? process.cwd(),
+    }),
     bootstrap: sources.file?.bootstrap,
   };
 }

@@ -29,6 +29,8 @@ export const SETTING_DEFINITIONS = [
   { key: 'runRecoveryMode', flag: '--run-recovery-mode', env: 'RUN_RECOVERY_MODE', file: 'run_recovery_mode', kind: 'recoveryMode' },
   { key: 'runNoMatchTimeout', flag: '--run-no-match-timeout', env: 'RUN_NO_MATCH_TIMEOUT', file: 'run_no_match_timeout', kind: 'seconds' },
   { key: 'runnerHeartbeatTimeout', flag: '--runner-heartbeat-timeout', env: 'RUNNER_HEARTBEAT_TIMEOUT', file: 'runner_heartbeat_timeout', kind: 'seconds' },
+  { key: 'agentsDir', flag: '--agents-dir', env: 'AGENT_ORCHESTRATOR_AGENTS_DIR', file: 'agents_dir', kind: 'text' },
+  { key: 'projectDir', flag: '--project-dir', env: 'AGENT_ORCHESTRATOR_PROJECT_DIR', file: 'project_dir', kind: 'text' },
 ] as const;
 
 export type SettingDefinition = (typeof SETTING_DEFINITIONS)[number];

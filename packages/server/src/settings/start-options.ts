@@ -20,6 +20,7 @@ export function startOptionsFrom(settings: ServerSettings): StartServerOptions {
     host: settings.host,
     databaseSchema: settings.databaseSchema,
     corsOrigins: settings.corsOrigins,
+    agentsDir: settings.agentsDir,
     logger: { level: effectiveLogLevel(settings) },
     jobSettings: { timelineRetentionMs: settings.timelineRetentionDays * 24 * 3_600_000 },
     runs: {

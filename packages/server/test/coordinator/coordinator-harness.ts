@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -15,6 +18,8 @@ export interface Harness {
   database: Database;
   bus: EventBus;
   clock: TestClock;
+  /** The blueprint directories of this app (a temporary folder). */
+  agentsDir: string;
   mint(options: MintOptions): Promise<string>;
   /** `app.inject` with a bearer and JSON body. */
   call(request: { method: string; url: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
@@ -44,6 +49,7 @@ export async function startHarness(
     jobs: false,
     maxMandateSeconds: 900,
     sessionMandateSeconds: 3600,
+    agentsDir: mkdtempSync(join(tmpdir(), 'caracal-agents-')),
   };
   const app = await buildApp({ database, bus, config, tokenVerifier: tokens.verifier, now: clock.now }, { logger: false });
   return {
@@ -51,6 +57,7 @@ export async function startHarness(
     database,
     bus,
     clock,
+    agentsDir: config.agentsDir!,
     mint: tokens.mint,
     call: ({ method, url, token, body, headers }) =>
       app.inject({
@@ -63,7 +70,10 @@ export async function startHarness(
         },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       }),
-    close: () => closeOnBackend(schema, app, bus, database),
+    close: async () => {
+      await closeOnBackend(schema, app, bus, database);
+      rmSync(config.agentsDir!, { recursive: true, force: true });
+    },
   };
 }
 
@@ -109,6 +119,9 @@ export function useHarness<Name extends string = never>(
     },
     get clock() {
       return current().clock;
+    },
+    get agentsDir() {
+      return current().agentsDir;
     },
     mint: (mintOptions) => current().mint(mintOptions),
     call: (request) => current().call(request),

@@ -15,6 +15,7 @@ export type FieldKind =
   | 'object'
   | 'labels'
   | 'text'
+  | 'longText'
   | 'reason'
   | 'timestamp';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -37,6 +38,8 @@ export interface Route {
    * stays malformed.
    */
   nullMeansAbsentExcept?: readonly string[];
+  /** Sent with the operator mandate (blueprint writes need `caracal:admin`), so the body checks are reached. */
+  operator?: boolean;
   /** Bodies that pass the schema but that the rules refuse (404/403/409/400). */
   refusedBodies?: (fixtures: Fixtures) => Array<Record<string, unknown>>;
   /**
@@ -55,6 +58,17 @@ const service = { prefix: 'svc', real: (fixtures: Fixtures) => fixtures.service 
 const run = { prefix: 'run', real: (fixtures: Fixtures) => fixtures.run };
 const runner = { prefix: 'runner', real: (fixtures: Fixtures) => fixtures.runner };
 const UNKNOWN_RUNNER = 'runner_0000000000aaaaaaaaaaaaaaaa';
+const blueprint = { prefix: 'blueprint', real: (fixtures: Fixtures) => fixtures.blueprint };
+/** Blueprint fields, each of a kind none of whose invalid values (but null, which leaves a field) a blueprint accepts. */
+const blueprintFields: Record<string, FieldKind> = {
+  description: 'longText',
+  system_prompt: 'longText',
+  mcp_servers: 'labels',
+  skills: 'scopes',
+  tags: 'scopes',
+  authority: 'object',
+};
+const UNKNOWN_RESOURCE_AUTHORITY = { resources: [{ resource_id: 'mcp://unregistered.test', scopes: ['tools:call'] }] };
 
 const spawnFields: Record<string, FieldKind> = {
   application_id: 'name',
@@ -206,6 +220,42 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: (f, id) => `${zone(f)}/services/${id}`, id: service, owned: true },
   { method: 'POST', path: (f, id) => `${zone(f)}/services/${id}/heartbeat`, id: service, fields: { lease_seconds: 'seconds' }, owned: true },
   { method: 'DELETE', path: (f, id) => `${zone(f)}/services/${id}`, id: service, owned: true },
+  { method: 'GET', path: () => '/agents', list: true, owned: false, zoneFromToken: true },
+  { method: 'GET', path: (_f, id) => `/agents/${id}`, id: blueprint, owned: false, zoneFromToken: true },
+  {
+    method: 'POST',
+    path: () => '/agents',
+    body: () => ({ name: 'fuzz-new-blueprint', description: 'd', tags: ['fuzz'] }),
+    fields: { name: 'name', ...blueprintFields },
+    nullMeansAbsentExcept: ['name'],
+    owned: false,
+    zoneFromToken: true,
+    operator: true,
+    refusedBodies: (f) => [{ name: f.blueprint }, { name: 'fuzz-new-blueprint', authority: UNKNOWN_RESOURCE_AUTHORITY }],
+  },
+  {
+    method: 'PATCH',
+    path: (_f, id) => `/agents/${id}`,
+    id: blueprint,
+    body: () => ({ description: 'changed' }),
+    fields: blueprintFields,
+    nullMeansAbsentExcept: [],
+    owned: false,
+    zoneFromToken: true,
+    operator: true,
+    refusedBodies: () => [{ authority: UNKNOWN_RESOURCE_AUTHORITY }],
+  },
+  {
+    method: 'PATCH',
+    path: (_f, id) => `/agents/${id}/status`,
+    id: blueprint,
+    body: () => ({ status: 'inactive' }),
+    fields: { status: 'text' },
+    owned: false,
+    zoneFromToken: true,
+    operator: true,
+  },
+  { method: 'DELETE', path: (_f, id) => `/agents/${id}`, id: blueprint, owned: false, zoneFromToken: true, operator: true },
   {
     method: 'POST',
     path: () => '/runs',
@@ -304,6 +354,7 @@ export const INVALID: Record<FieldKind, unknown[]> = {
   object: ['x', 7, true, [], null, Object.fromEntries(Array.from({ length: 70 }, (_, index) => [`k${index}`, index]))],
   labels: ['x', 8, [], null, { a: 1 }, { a: null }, { a: 'x'.repeat(600) }],
   text: [9, null, true, '', [], {}, 'x'.repeat(3000)],
+  longText: [13, true, [], {}, 'x'.repeat(300_000)],
   timestamp: [10, null, 'yesterday', '2030-13-01T00:00:00Z', '2030-01-01', '2030-01-01T00:00:60Z', ''],
 };
 

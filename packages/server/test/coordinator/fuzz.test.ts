@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { testBackends } from '../helpers/backends.ts';
@@ -28,6 +30,17 @@ async function fingerprint(database: Database): Promise<string> {
   return result.rows[0]!.snapshot;
 }
 
+/** Every file under `root` (the blueprint directories) with its content and modification time. */
+function directoryFingerprint(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const path of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    const full = join(root, path);
+    const info = statSync(full);
+    files[path] = info.isDirectory() ? `dir ${info.mtimeMs}` : `${info.mtimeMs} ${readFileSync(full, 'utf8')}`;
+  }
+  return files;
+}
+
 /**
  * Sends more than 10,000 malformed requests across every Coordinator route — wrong types, huge and
  * broken bodies, bad ids, unknown fields, missing or invalid bearers, ids that do not exist — and
@@ -48,6 +61,8 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
     const run = (await call('POST', '/runs', { type: 'start_session', parameters: { prompt: 'p' } })).json().run_id;
     const runner = (await call('POST', '/runner/register', { hostname: 'h', project_dir: '/p', executor_profile: 'default', executor: { type: 't' } })).json()
       .runner_id;
+    const operatorToken = await harness.mint({ zoneId: ZONE, clientId: 'app_operator', scopes: ['agent:lifecycle', 'caracal:admin'] });
+    const blueprint = (await harness.call({ method: 'POST', url: '/agents', token: operatorToken, body: { name: 'fuzz-blueprint', tags: ['fuzz'] } })).json().name;
     fixtures = {
       zoneId: ZONE,
       token,
@@ -62,11 +77,14 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
       service,
       run,
       runner,
+      operatorToken,
+      blueprint,
     };
   });
 
   it(`answers ${REQUESTS} malformed requests with 4xx errors and changes nothing`, async () => {
     const before = await fingerprint(harness.database);
+    const blueprintsBefore = directoryFingerprint(harness.agentsDir);
     const requests = malformedRequests(fixtures, REQUESTS, 20_250_101);
     const failures: string[] = [];
     const statuses = new Map<number, number>();
@@ -94,6 +112,7 @@ describe.each(testBackends())('malformed requests on $name', (backend) => {
     }
     expect(failures).toEqual([]);
     expect(await fingerprint(harness.database)).toBe(before);
+    expect(directoryFingerprint(harness.agentsDir)).toEqual(blueprintsBefore);
     expect(statuses.get(400)).toBeGreaterThan(1000);
     expect(statuses.get(401)).toBeGreaterThan(500);
     expect(statuses.get(403)).toBeGreaterThan(500);

@@ -18,6 +18,10 @@ export interface Fixtures {
   /** A pending run of app_fuzz, and a runner of app_fuzz that does not hold it. */
   run: string;
   runner: string;
+  /** An operator mandate of the zone (`caracal:admin`). */
+  operatorToken: string;
+  /** A blueprint of the zone. */
+  blueprint: string;
 }
 
 /** A small deterministic generator, so a failing corpus can be replayed from its seed. */
@@ -45,7 +49,7 @@ export function malformedRequests(fixtures: Fixtures, count: number, seed: numbe
     const base: InjectOptions & { headers: Record<string, string> } = {
       method: route.method,
       url: route.path(fixtures, id),
-      headers: { authorization: `Bearer ${fixtures.token}` },
+      headers: { authorization: `Bearer ${route.operator === true ? fixtures.operatorToken : fixtures.token}` },
     };
     // GET requests carry no body (one sent is ignored), so body mutations apply to the others.
     const withBody = (payload: string, contentType = 'application/json'): InjectOptions | undefined =>

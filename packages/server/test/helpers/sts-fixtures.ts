@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '@caracal/protocol';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -228,11 +231,16 @@ export interface StsTestApp {
   clock: TestClock;
   issuer: string;
   adminToken: string;
+  /** The blueprint directories (a fresh temporary folder unless given). */
+  agentsDir: string;
   close(): Promise<void>;
 }
 
 /** Builds the full app (STS + Coordinator) for `inject()` tests on `backend`, time under test control. */
-export async function buildStsTestApp(backend: Backend, options: { adminToken?: string | null; limits?: ServerConfig['limits'] } = {}): Promise<StsTestApp> {
+export async function buildStsTestApp(
+  backend: Backend,
+  options: { adminToken?: string | null; limits?: ServerConfig['limits']; agentsDir?: string } = {},
+): Promise<StsTestApp> {
   const schema = backend.schema();
   const database = await openTestDatabase(backend.databaseUrl === undefined ? {} : { databaseUrl: backend.databaseUrl, schema: schema! });
   const bus = await openEventBus(backend.redisUrl === undefined ? {} : { redisUrl: backend.redisUrl, keyPrefix: `${schema ?? 'sts'}:` });
@@ -249,6 +257,7 @@ export async function buildStsTestApp(backend: Backend, options: { adminToken?: 
     sessionMandateSeconds: 3600,
     // A runner's poll with nothing to claim waits at most this (the string fuzz may ask for 999 s).
     runs: { pollTimeoutSeconds: 1 },
+    agentsDir: options.agentsDir ?? mkdtempSync(join(tmpdir(), 'caracal-agents-')),
   };
   const tokenVerifier = createMandateVerifier({ database, config, now: clock.now });
   const app = await buildApp({ database, bus, config, tokenVerifier, now: clock.now }, { logger: false });
@@ -259,7 +268,11 @@ export async function buildStsTestApp(backend: Backend, options: { adminToken?: 
     clock,
     issuer: config.issuer,
     adminToken,
-    close: () => closeOnBackend(schema, app, bus, database),
+    agentsDir: config.agentsDir!,
+    close: async () => {
+      await closeOnBackend(schema, app, bus, database);
+      if (options.agentsDir === undefined) rmSync(config.agentsDir!, { recursive: true, force: true });
+    },
   };
 }
 

@@ -18,7 +18,7 @@ const file = (values: Record<string, unknown>): SettingsFile => parseSettingsFil
 
 describe('resolveServerSettings: one reader for main.ts and caracal server start', () => {
   it('has defaults for everything but the secrets, which have none', () => {
-    expect(resolveServerSettings({})).toEqual({
+    expect(resolveServerSettings({ cwd: '/srv/project' })).toEqual({
       port: 4000,
       host: '127.0.0.1',
       publicUrl: undefined,
@@ -38,8 +38,18 @@ describe('resolveServerSettings: one reader for main.ts and caracal server start
       runRecoveryMode: 'stale',
       runNoMatchTimeout: 300,
       runnerHeartbeatTimeout: 60,
+      agentsDir: '/srv/project/.agent-orchestrator/agents',
       bootstrap: undefined,
     });
+  });
+
+  it('finds the agents dir as the seed project does: its own setting, else under the project dir, else under the working directory', () => {
+    const cwd = '/srv/project';
+    expect(resolveServerSettings({ cwd, env: { AGENT_ORCHESTRATOR_AGENTS_DIR: '/data/agents', AGENT_ORCHESTRATOR_PROJECT_DIR: '/elsewhere' } }).agentsDir).toBe('/data/agents');
+    expect(resolveServerSettings({ cwd, env: { AGENT_ORCHESTRATOR_AGENTS_DIR: 'relative/agents' } }).agentsDir).toBe('/srv/project/relative/agents');
+    expect(resolveServerSettings({ cwd, env: { AGENT_ORCHESTRATOR_PROJECT_DIR: '/work/app' } }).agentsDir).toBe('/work/app/.agent-orchestrator/agents');
+    expect(resolveServerSettings({ cwd, flags: { agentsDir: '/flag/agents' }, env: { AGENT_ORCHESTRATOR_AGENTS_DIR: '/env/agents' } }).agentsDir).toBe('/flag/agents');
+    expect(resolveServerSettings({ cwd, file: file({ project_dir: '/from/config' }) }).agentsDir).toBe('/from/config/.agent-orchestrator/agents');
   });
 
   it('prefers a flag over the environment over the config file, setting by setting', () => {
@@ -154,7 +164,10 @@ describe('startOptionsFrom', () => {
   });
 
   it('maps every setting onto startServer and leaves unset ones out', () => {
-    const settings = resolveServerSettings({ env: { CARACAL_PUBLIC_URL: 'https://c.example', CARACAL_KEY_SECRET: 'k', CARACAL_EVENT_SECRET: 'e', CORS_ORIGINS: 'https://a.example' } });
+    const settings = resolveServerSettings({
+      cwd: '/srv/project',
+      env: { CARACAL_PUBLIC_URL: 'https://c.example', CARACAL_KEY_SECRET: 'k', CARACAL_EVENT_SECRET: 'e', CORS_ORIGINS: 'https://a.example' },
+    });
     expect(startOptionsFrom(settings)).toEqual({
       port: 4000,
       host: '127.0.0.1',
@@ -164,6 +177,7 @@ describe('startOptionsFrom', () => {
       keyEncryptionSecret: 'k',
       eventSigningSecret: 'e',
       corsOrigins: ['https://a.example'],
+      agentsDir: '/srv/project/.agent-orchestrator/agents',
       logger: { level: 'warn' },
       jobSettings: { timelineRetentionMs: 30 * 24 * 3_600_000 },
       runs: { recoveryMode: 'stale', noMatchTimeoutSeconds: 300, heartbeatTimeoutSeconds: 60 },

@@ -10,6 +10,7 @@ import type { CreateResult } from '../shared/idempotency.ts';
 import { idempotentCreate, type CreateRequest } from '../shared/idempotent-create.ts';
 import { inZone } from '../shared/in-zone.ts';
 import { assertStorableFields } from '../shared/storable-json.ts';
+import { narrowGrantToBlueprint, runnableBlueprint } from '../blueprints/blueprint-spawn.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { assertSessionSidIsLabel } from './session-sid.ts';
@@ -52,20 +53,27 @@ export async function spawnSession(
     }
     const parent = body.parent_id === undefined ? undefined : await requireSession(context, zoneId, body.parent_id);
     if (parent !== undefined) assertOwner(principal, parent.application_id, `parent session ${parent.id}`);
+    const blueprint = await runnableBlueprint(context, principal, body);
     const expiresAt = body.ttl_seconds === undefined ? null : now + body.ttl_seconds * 1000;
     const heldScopes = applicationScopes(principal);
+    const handed = parent === undefined ? undefined : await parentAuthority(context, principal, parent, body, now);
+    // A spawn from a blueprint gets no more than the blueprint allows (docs/blueprints.md).
+    const requestedGrant = blueprint === undefined ? body.grant : narrowGrantToBlueprint(blueprint.authority, body.grant, {
+            held: handed === undefined ? heldScopes : handed.scopes,
+            root: parent === undefined,
+          });
     const grant = resolveSpawnGrant({
-      grant: body.grant,
-      parentAuthority: parent === undefined ? undefined : await parentAuthority(context, principal, parent, body, now),
+      grant: requestedGrant,
+      parentAuthority: handed,
       applicationScopes: heldScopes,
       inheritedRootCeiling:
-        parent === undefined && grantMode(body.grant) === 'inherit' ? await inheritedRootCeiling(context, principal, applicationId, heldScopes) : null,
+        parent === undefined && grantMode(requestedGrant) === 'inherit' ? await inheritedRootCeiling(context, principal, applicationId, heldScopes) : null,
       now,
       sessionExpiresAt: expiresAt,
     });
     const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits, seed });
     const result = { statusCode: 201, body: plan.response };
-    const record: SpawnRecord = { ...plan.record, receipt: receiptFor(result) };
+    const record: SpawnRecord = { ...plan.record, agentName: blueprint?.name ?? null, receipt: receiptFor(result) };
     await insertWithSeats(context, record);
     return result;
   });

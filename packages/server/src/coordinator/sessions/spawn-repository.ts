@@ -26,6 +26,8 @@ export interface SpawnRecord {
   resourceId: string | null;
   constraints: Constraints | null;
   sessionSid: string | null;
+  /** The blueprint the session runs (seed `agent_name`), or null. */
+  agentName?: string | null;
   spawnedAt: string;
   expiresAt: string | null;
   parent: { id: string; rootId: string; depth: number } | undefined;
@@ -145,7 +147,7 @@ export async function insertSpawnedSession(
       ${p.json(record.constraints)}, ${edgeId}, ${p.add(record.sessionSid, '::text')}, zone_seat.seat, application_seat.seat,
       ${p.add(record.spawnedAt, '::timestamptz')}, ${p.add(record.expiresAt, '::timestamptz')},
       ${p.add(record.seed?.runStatus ?? 'running', '::text')}, ${p.add(record.seed?.projectDir ?? null, '::text')},
-      ${p.add(record.seed?.agentName ?? null, '::text')}
+      ${p.add(record.agentName ?? record.seed?.agentName ?? null, '::text')}
     FROM zone_seat, application_seat
     RETURNING ${withSeedSessionColumns(['id'])})`);
   const events = [

@@ -89,6 +89,9 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
       return refuse('invalid_target', `agent session ${session.id} is bound to resource ${session.resourceId}`);
     }
     if (session !== undefined) {
+      const bound = withinResourceScopes(session.id, session.caveats, allowed, request.resource);
+      if (!Array.isArray(bound)) return bound;
+      allowed = bound;
       const spent = sessionCaveats(session.id, session.caveats, ends, nowSeconds, request.spendsBudget);
       if ('ok' in spent) return spent;
       budgetedSessionId = spent.budgetedSessionId;
@@ -111,6 +114,9 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
       if (edge.mandateTtlSeconds !== null) ends.push(nowSeconds + Math.floor(edge.mandateTtlSeconds));
     }
     if (root.sourceSessionCaveats !== null) {
+      const bound = withinResourceScopes(root.sourceSessionId, root.sourceSessionCaveats, allowed, request.resource);
+      if (!Array.isArray(bound)) return bound;
+      allowed = bound;
       const spent = sessionCaveats(root.sourceSessionId, root.sourceSessionCaveats, ends, nowSeconds, request.spendsBudget);
       if ('ok' in spent) return spent;
       budgetedSessionId = spent.budgetedSessionId;
@@ -160,6 +166,17 @@ function sessionCaveats(
   if (caveats.budget === null || !spendsBudget) return { budgetedSessionId: undefined };
   if (caveats.budget <= 0) return refuse('access_denied', `the budget granted to agent session ${sessionId} is exhausted`);
   return { budgetedSessionId: sessionId };
+}
+
+/**
+ * A grant bound per resource (a session spawned from a blueprint with several resources) allows
+ * on each resource only the scopes listed for it, and nothing on a resource it does not list.
+ */
+function withinResourceScopes(sessionId: string, caveats: SessionCaveats, allowed: string[], resource: string): string[] | Refusal {
+  if (caveats.resourceScopes === null) return allowed;
+  const listed = caveats.resourceScopes[resource];
+  if (listed === undefined) return refuse('invalid_target', `agent session ${sessionId} is not granted resource ${resource}`);
+  return intersectScopes(allowed, [...listed]);
 }
 
 /** The lineage root → leaf, or why it does not carry authority to this session now. */

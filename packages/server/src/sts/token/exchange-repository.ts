@@ -23,6 +23,11 @@ export interface SessionCaveats {
   budget: number | null;
   /** Most seconds a mandate minted under the grant may live: null = no cap. */
   mandateTtlSeconds: number | null;
+  /**
+   * Resource → the scopes usable on it, when the grant names several resources (a session spawned
+   * from a blueprint: docs/blueprints.md); null = no per-resource bound.
+   */
+  resourceScopes: Readonly<Record<string, readonly string[]>> | null;
 }
 
 /** One edge of the lineage, with the state of its source (delegating) session. */
@@ -174,7 +179,20 @@ function sessionState({ constraints, ...session }: NonNullable<RawSnapshot['sess
 }
 
 function caveatsOf(constraints: unknown): SessionCaveats {
-  return { budget: budgetConstraint(constraints), mandateTtlSeconds: ttlConstraint(constraints) };
+  return { budget: budgetConstraint(constraints), mandateTtlSeconds: ttlConstraint(constraints), resourceScopes: resourceScopesConstraint(constraints) };
+}
+
+/** `constraints.resource_scopes`, read defensively: anything but an object of scope lists binds to nothing at all. */
+function resourceScopesConstraint(constraints: unknown): Record<string, string[]> | null {
+  if (typeof constraints !== 'object' || constraints === null) return null;
+  const map = (constraints as { resource_scopes?: unknown }).resource_scopes;
+  if (map === undefined) return null;
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return {};
+  const bound: Record<string, string[]> = {};
+  for (const [resource, scopes] of Object.entries(map)) {
+    if (Array.isArray(scopes)) bound[resource] = scopes.filter((scope): scope is string => typeof scope === 'string');
+  }
+  return bound;
 }
 
 function budgetConstraint(constraints: unknown): number | null {

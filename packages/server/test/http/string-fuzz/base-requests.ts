@@ -8,6 +8,10 @@ export interface FuzzFixtures {
   orchestrator: { id: string; secret: string };
   token: string;
   adminToken: string;
+  /** An operator mandate of `zoneId` (caracal:admin): blueprints are written with one. */
+  operatorToken: string;
+  /** A blueprint of the zone. */
+  blueprint: string;
   session: string;
   peer: string;
   edge: string;
@@ -33,6 +37,7 @@ export interface FuzzFixtures {
     /** A run claimed (or further) by a runner of its own, and that runner. */
     claimedRun(state?: 'claimed' | 'running' | 'stopping'): Promise<{ run: string; runner: string }>;
     runner(): Promise<string>;
+    blueprint(): Promise<string>;
   };
 }
 
@@ -56,6 +61,7 @@ let sids = 0;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const user = (f: FuzzFixtures) => bearer(f.token);
 const admin = (f: FuzzFixtures) => bearer(f.adminToken);
+const operator = (f: FuzzFixtures) => bearer(f.operatorToken);
 const zone = (f: FuzzFixtures) => ({ zoneId: f.zoneId });
 const adminZone = (f: FuzzFixtures) => ({ zoneId: f.adminZoneId });
 const page = { limit: '5' };
@@ -82,6 +88,14 @@ const eventBody = () => ({
   content: [{ type: 'text', text: 't' }],
   result_text: 'done',
   result_data: { answer: 'a' },
+});
+const blueprintFields = () => ({
+  description: 'fuzzed blueprint',
+  system_prompt: '# prompt',
+  mcp_servers: { tools: { url: 'http://tools.test/mcp' } },
+  skills: ['search'],
+  tags: ['fuzz'],
+  authority: { resources: [{ resource_id: TOOLS_RESOURCE, scopes: ['tools:call'] }], constraints: { budget: 3 } },
 });
 const delegationBody = (f: FuzzFixtures) => ({
   source_session_id: f.session,
@@ -237,6 +251,12 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   'POST /runner/heartbeat': [(f) => ({ headers: user(f), body: { runner_id: f.runner } })],
   'GET /runners': [(f) => ({ headers: user(f) })],
   'DELETE /runners/:id': [async (f) => ({ headers: user(f), params: { id: await f.fresh.runner() } })],
+  'GET /agents': [(f) => ({ headers: user(f), query: { tags: 'fuzz' } })],
+  'GET /agents/:name': [(f) => ({ headers: user(f), params: { name: f.blueprint } })],
+  'POST /agents': [(f) => ({ headers: operator(f), body: { name: `fuzz-blueprint-${(sids += 1)}`, ...blueprintFields() } })],
+  'PATCH /agents/:name': [(f) => ({ headers: operator(f), params: { name: f.blueprint }, body: blueprintFields() })],
+  'PATCH /agents/:name/status': [(f) => ({ headers: operator(f), params: { name: f.blueprint }, body: { status: 'active' } })],
+  'DELETE /agents/:name': [async (f) => ({ headers: operator(f), params: { name: await f.fresh.blueprint() } })],
   'GET /zones/:zoneId/events': [(f) => ({ headers: user(f), params: zone(f), query: { topics: 'caracal.agents.lifecycle' } })],
   // Without an upgrade this is a plain GET; the checks before the upgrade still run.
   'GET /ws': [
@@ -291,12 +311,20 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
     return { run, runner };
   };
   const adminZoneId = (await call('/admin/zones', { name: 'fuzz admin zone' }, `Bearer ${sts.adminToken}`)).id as string;
+  const operatorToken = (await call(`/admin/zones/${zone.zoneId}/operator-token`, {}, `Bearer ${sts.adminToken}`)).access_token as string;
+  const blueprint = async () => {
+    const name = `fuzz-blueprint-${(sids += 1)}`;
+    await call('/agents', { name, tags: ['fuzz'] }, `Bearer ${operatorToken}`);
+    return name;
+  };
   return {
     zoneId: zone.zoneId,
     adminZoneId,
     orchestrator,
     token,
     adminToken: sts.adminToken,
+    operatorToken,
+    blueprint: await blueprint(),
     session,
     peer,
     edge: await edgeTo(peer),
@@ -328,6 +356,7 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
       run: () => newRun(),
       claimedRun,
       runner: () => newRunner(`fuzz-runner-${(sids += 1)}`),
+      blueprint,
     },
   };
 }
