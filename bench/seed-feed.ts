@@ -1,5 +1,5 @@
 /**
- * Seed-feed benchmark: commit → `/ws` client latency for the seed-001 session feed, with many
+ * Seed-feed benchmark: commit → `/ws` client latency for the Agent Coordinator session feed, with many
  * dashboards connected. A real `startServer()` on Postgres; each event is one transaction
  * (`appendTimelineEvents`, as the sessions routes write them) at a sustained rate; NOTIFY wakes
  * the outbox publisher, the bus carries the entry, the feed relay fans it out to every `/ws`

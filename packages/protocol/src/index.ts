@@ -126,7 +126,6 @@ export {
   UpdateSeedMetadataBody,
 } from './coordinator/timeline-schemas.ts';
 export {
-  BlueprintName,
   CompletedRunBody,
   CompletedSessionStatus,
   CreatedRun,

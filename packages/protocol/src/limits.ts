@@ -59,7 +59,7 @@ export const TIMELINE_BATCH_MAX_ITEMS = 500;
 /** The largest body of an event post (one event, or a batch): its JSON, in bytes. */
 export const TIMELINE_POST_MAX_BYTES = 4 * 1024 * 1024;
 
-/** Seed-001 session fields that are free text (`project_dir`, `hostname`, …): their longest value. */
+/** Agent Coordinator session fields that are free text (`project_dir`, `hostname`, …): their longest value. */
 export const SESSION_TEXT_MAX_LENGTH = 1024;
 
 /** A run's `parameters`: most keys, and the largest JSON it may take (the body limit of `POST /runs` is twice that). */

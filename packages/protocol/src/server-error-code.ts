@@ -41,7 +41,7 @@ export const SERVER_ERROR_CODES = [
   'limit_exceeded',
   'concurrent_change',
   'seats_missing',
-  // The seed-001 session routes (docs/sessions.md).
+  // The Agent Coordinator session routes (docs/sessions.md).
   'session_active',
   'run_not_finished',
   'no_result',

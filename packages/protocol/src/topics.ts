@@ -13,6 +13,6 @@ export const ALL_TOPICS: readonly Topic[] = Object.values(Topics);
 /**
  * The stream of session timeline events (agents' events and the server's own facts). Apart from
  * ALL_TOPICS, which are the authority events every verifier and relay reads: the timeline is for
- * the seed-001 feeds (`/ws` without topics, `/sse/sessions`) and whoever asks for it by name.
+ * the Agent Coordinator feeds (`/ws` without topics, `/sse/sessions`) and whoever asks for it by name.
  */
 export const TIMELINE_TOPIC = 'caracal.sessions.timeline';

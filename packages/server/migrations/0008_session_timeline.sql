@@ -1,4 +1,4 @@
--- The seed-001 surface over agent sessions: a session's run status and the seed project's fields,
+-- The Agent Coordinator surface over agent sessions: a session's run status and the seed project's fields,
 -- and one timeline of events per session, written by agents and by the server itself.
 
 -- What the session's agent is doing. A session spawned through the Coordinator is already at work

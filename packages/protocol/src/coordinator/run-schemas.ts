@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { RUN_PARAMETERS_MAX_PROPERTIES, RUN_PROMPT_MAX_LENGTH, RUNNER_LIST_MAX_ITEMS } from '../limits.ts';
 import { idPatterns } from '../patterns.ts';
 import { AgentSessionId, ListQuery, Name, Timestamp } from '../primitives.ts';
+import { BlueprintName } from './blueprint-schemas.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 import { ExecutionMode, SessionText } from './timeline-schemas.ts';
 
@@ -22,9 +23,6 @@ export const FINAL_RUN_STATES: readonly RunState[] = ['completed', 'failed', 'st
 
 export const RunType = StringEnum(['start_session', 'resume_session']);
 export type RunType = Static<typeof RunType>;
-
-/** A blueprint name: the seed's pattern, at most 60 characters (no dots, so no traversal). */
-export const BlueprintName = Type.String({ pattern: '^[a-zA-Z0-9][a-zA-Z0-9_-]{0,59}$' });
 
 /**
  * What the agent is asked to do. Without a blueprint parameter schema a run needs `prompt`; the

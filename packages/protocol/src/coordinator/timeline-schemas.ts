@@ -4,7 +4,7 @@ import { AgentSessionId, ListQuery, Name, Timestamp } from '../primitives.ts';
 import { Nullable, StringEnum } from './schema-helpers.ts';
 
 /**
- * The seed-001 surface's sessions and their event timelines (`/sessions…`, `/events…`): a seed
+ * The Agent Coordinator surface's sessions and their event timelines (`/sessions…`, `/events…`): a seed
  * session is a Caracal agent session, shown in the seed project's shape.
  */
 
@@ -95,7 +95,7 @@ export const SeedSession = Type.Object({
 export type SeedSession = Static<typeof SeedSession>;
 
 /*
- * The routes of the seed-001 surface (docs/sessions.md): their path parameters, queries, bodies
+ * The routes of the Agent Coordinator surface (docs/sessions.md): their path parameters, queries, bodies
  * and answers. The zone is always the bearer's; no route names one.
  */
 

@@ -30,7 +30,7 @@ export type EventsHeaders = Static<typeof EventsHeaders>;
 
 /**
  * `GET /ws` (WebSocket). With `zone_id` it is the zone feed (`topics`, `cursor`); without it, the
- * seed-001 session feed of the bearer's zone (`session_id` filters to one session). Which
+ * Agent Coordinator session feed of the bearer's zone (`session_id` filters to one session). Which
  * parameters go with which protocol is checked by the route, so a mix is a clear 400.
  */
 export const WebSocketQuery = Type.Object({

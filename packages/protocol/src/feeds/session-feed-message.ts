@@ -3,7 +3,7 @@ import { SeedSession, SessionEvent } from '../coordinator/timeline-schemas.ts';
 import { AgentSessionId } from '../primitives.ts';
 
 /**
- * The seed-001 live feed's messages (`GET /ws` without `zone_id`, and `GET /sse/sessions`, whose
+ * The Agent Coordinator live feed's messages (`GET /ws` without `zone_id`, and `GET /sse/sessions`, whose
  * SSE `event:` is the `type` and whose `data:` is the whole message).
  */
 

@@ -16,7 +16,7 @@ import { sessionEventRoutes } from './timeline/session-event-routes.ts';
 
 /**
  * The Coordinator's HTTP surface: agent sessions, delegation edges, invocations, service agents,
- * the `/v1` aliases (docs/decisions/2026-12-04-v1-compatibility-routes.md), the seed-001
+ * the `/v1` aliases (docs/decisions/2026-12-04-v1-compatibility-routes.md), the Agent Coordinator
  * sessions and timelines (docs/sessions.md) and blueprints (`/agents`, docs/blueprints.md). Every route needs a
  * bearer mandate with
  * `agent:lifecycle`; the hook (and the JSON parser that reads an empty body as none) applies only

@@ -20,7 +20,7 @@ export interface EventsPluginOptions {
 }
 
 /**
- * The live feeds: the zone feed (SSE and WebSocket) and the seed-001 session feed (`/ws` without a
+ * The live feeds: the zone feed (SSE and WebSocket) and the Agent Coordinator session feed (`/ws` without a
  * zone, `/sse/sessions`). They share one relay per app over every feed topic, started by the
  * first feed (so an app nobody watches holds no Redis subscriptions) and stopped when the app closes. On
  * shutdown every open feed is ended before the server stops accepting, so `close()` never waits

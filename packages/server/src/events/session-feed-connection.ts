@@ -32,7 +32,7 @@ export interface SessionFeedConnection {
 }
 
 /**
- * One client of the seed-001 feed (`/ws` without a zone, `/sse/sessions`), over the timeline
+ * One client of the Agent Coordinator feed (`/ws` without a zone, `/sse/sessions`), over the timeline
  * topic. A fresh connection gets `init` first: the session list is read AFTER the feed's position
  * is fixed and every message from that position is held back until `init` is sent, so a change is
  * never missed between the list and the messages (one committed meanwhile may show in both, as

@@ -1,6 +1,6 @@
 import type { PublishedEvent } from './bus-event.ts';
 
-/** One timeline entry as the seed-001 feeds send it: the message's JSON and the session it is about. */
+/** One timeline entry as the Agent Coordinator feeds send it: the message's JSON and the session it is about. */
 export interface SessionFeedItem {
   type: string;
   json: string;
@@ -16,7 +16,7 @@ export interface SessionFeedItem {
 const rendered = new WeakMap<PublishedEvent, SessionFeedItem | null>();
 
 /**
- * The seed-001 message for a timeline entry (`session_event` → `event`, the session changes as
+ * The Agent Coordinator message for a timeline entry (`session_event` → `event`, the session changes as
  * they are, `run_…` with the run's fields), or undefined for an entry the seed protocol does not
  * carry. The outbox payload's `zone_id` and `application_id` (read by feed visibility) are not
  * part of the message.

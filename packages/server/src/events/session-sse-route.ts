@@ -10,7 +10,7 @@ import type { FeedRouteOptions } from './sse-route.ts';
 import { startEventStream } from './event-stream.ts';
 
 /**
- * `GET /sse/sessions[?session_id=]`: the seed-001 feed as `text/event-stream`. Each message is an
+ * `GET /sse/sessions[?session_id=]`: the Agent Coordinator feed as `text/event-stream`. Each message is an
  * SSE event named by its `type` whose `data:` is the message the WebSocket sends, and whose `id:`
  * is the feed cursor, so `Last-Event-ID` (or `?last_event_id=`) replays exactly what was missed.
  * Every refusal (token, session filter, cursor) is a plain 4xx before the stream starts.

@@ -24,7 +24,7 @@ type WebSocketPlan =
  * (docs/decisions/2026-12-04-two-websocket-protocols.md):
  * - `?zone_id=…&topics=a,b[&cursor=…]`: the zone feed, the same JSON as the zone's SSE feed (each
  *   message carries its `cursor`; the first is `{ ready: true, cursor }` once the feed is live);
- * - no `zone_id`: the seed-001 session feed of the bearer's zone (`init`, then `event`,
+ * - no `zone_id`: the Agent Coordinator session feed of the bearer's zone (`init`, then `event`,
  *   `session_created`, …; `?session_id=` filters to one session).
  * Authentication and input checks run before the upgrade, so a refused client gets a plain 4xx.
  */

@@ -43,7 +43,7 @@ export interface Route {
   /** Bodies that pass the schema but that the rules refuse (404/403/409/400). */
   refusedBodies?: (fixtures: Fixtures) => Array<Record<string, unknown>>;
   /**
-   * The route acts in the mandate's zone (the seed-001 routes name none), so another zone's
+   * The route acts in the mandate's zone (the Agent Coordinator routes name none), so another zone's
    * mandate is a valid caller there, not a malformed request.
    */
   zoneFromToken?: boolean;
@@ -93,7 +93,7 @@ const delegationFields: Record<string, FieldKind> = {
 const seedEvent = () => ({ event_type: 'message', role: 'user', content: [{ type: 'text', text: 'hi' }] });
 const eventFieldKinds: Record<string, FieldKind> = { event_type: 'text', timestamp: 'timestamp', run_id: 'name' };
 
-/** The seed-001 session and timeline routes (docs/sessions.md): the zone is the mandate's. */
+/** The Agent Coordinator session and timeline routes (docs/sessions.md): the zone is the mandate's. */
 const SEED_ROUTES: Route[] = [
   { method: 'GET', path: () => '/sessions', list: true, owned: false, zoneFromToken: true },
   {

@@ -37,7 +37,7 @@ const appTwo = tokenFor('zone_a', 'agent:lifecycle', 'app_two');
 
 type Message = Record<string, unknown>;
 
-describe.each(testBackends())('seed-001 live feeds on $name', (backend) => {
+describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend) => {
   let events: EventBackend;
   let bus: EventBus;
   let url: string;

@@ -32,7 +32,7 @@ export async function requireSession(context: ServerContext, zoneId: string, id:
 /**
  * Opens an agent session (`POST /zones/{zoneId}/agents`): checks ownership, works out
  * the grant from the parent's authority, and writes everything in one statement, at most once per
- * Idempotency-Key. Answers 201 with the new session. `seed`: the seed-001 fields of a
+ * Idempotency-Key. Answers 201 with the new session. `seed`: the Agent Coordinator fields of a
  * `POST /sessions` spawn.
  */
 export async function spawnSession(

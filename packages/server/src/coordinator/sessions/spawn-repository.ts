@@ -34,7 +34,7 @@ export interface SpawnRecord {
   edge: SpawnEdgeRecord | undefined;
   limits: SessionLimits;
   receipt: ReceiptRecord | undefined;
-  /** The seed-001 fields a `POST /sessions` spawn starts with; other spawns are already `running`. */
+  /** The Agent Coordinator fields a `POST /sessions` spawn starts with; other spawns are already `running`. */
   seed?: SeedSpawnFields;
 }
 

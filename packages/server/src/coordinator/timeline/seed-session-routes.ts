@@ -28,7 +28,7 @@ import { newestResultEvent } from './session-event-repository.ts';
 import { sessionEventView } from './timeline-entry.ts';
 import { updateSessionMetadata } from './update-seed-metadata.ts';
 
-/** `/sessions…` of the seed-001 surface (docs/sessions.md); the zone is the mandate's. */
+/** `/sessions…` of the Agent Coordinator surface (docs/sessions.md); the zone is the mandate's. */
 export const seedSessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
   app.get('/sessions', { schema: { querystring: ListSeedSessionsQuery, response: { 200: SeedSessionPage } } }, async (request) => {
     const principal = principalOf(request);

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Backend } from '../../helpers/backends.ts';
 import { useHarness, type Harness, type TokenRequest } from '../coordinator-harness.ts';
 
-/** Calls of the seed-001 routes with a bearer, for the timeline tests. */
+/** Calls of the Agent Coordinator routes with a bearer, for the timeline tests. */
 export function seedCalls(harness: Harness) {
   const call = (method: string, url: string, token: string, body?: unknown) =>
     harness.call({ method, url, token, ...(body === undefined ? {} : { body }) });

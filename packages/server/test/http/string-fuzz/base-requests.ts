@@ -261,7 +261,7 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   // Without an upgrade this is a plain GET; the checks before the upgrade still run.
   'GET /ws': [
     (f) => ({ query: { zone_id: f.zoneId, access_token: f.token, topics: 'caracal.agents.lifecycle' } }),
-    // Without zone_id: the seed-001 session feed of the bearer's zone.
+    // Without zone_id: the Agent Coordinator session feed of the bearer's zone.
     (f) => ({ query: { access_token: f.token } }),
     (f) => ({ query: { access_token: f.token, session_id: f.session } }),
   ],
