@@ -54,7 +54,6 @@ const event = (index: number) => ({ event_type: 'post_tool', run_id: 'run-1', to
 
 /** Events/s and latency of `clients` closed loops of `iteration` (each posting `perRequest` events). */
 async function ingest(
-  client: BenchClient,
   setRecorder: (recorder: Recorder) => void,
   clients: number,
   perRequest: number,
@@ -128,7 +127,7 @@ async function main(): Promise<void> {
     const readSession = sessions.pop()!;
     let sequence = 0;
 
-    const single = await ingest(client, setRecorder, SINGLE_CLIENTS, 1, async (index) => {
+    const single = await ingest(setRecorder, SINGLE_CLIENTS, 1, async (index) => {
       await client!.call('post', { method: 'POST', path: `/sessions/${sessions[index]}/events`, token, json: event(sequence++) });
     });
     const singleP50 = single.recorder.percentile(0.5);
@@ -138,7 +137,7 @@ async function main(): Promise<void> {
         `  errors: ${single.recorder.describeErrors()}  (load ${load()})`,
     );
 
-    const batch = await ingest(client, setRecorder, BATCH_CLIENTS, BATCH, async (index) => {
+    const batch = await ingest(setRecorder, BATCH_CLIENTS, BATCH, async (index) => {
       const events = Array.from({ length: BATCH }, () => event(sequence++));
       await client!.call('post batch', { method: 'POST', path: `/sessions/${sessions[index]}/events`, token, json: events });
     });

@@ -1,7 +1,7 @@
 import { TIMELINE_TOPIC, type SessionEvent } from '@caracal/protocol';
 import type { Transaction } from '../../db/database.ts';
 import { OUTBOX_CHANNEL } from '../../events/topics.ts';
-import { sessionEventPayloadSql } from './timeline-facts-sql.ts';
+import { sessionEventPayloadSql } from '../../events/timeline-facts-sql.ts';
 import { sessionEventView, type SessionEventRow, type TimelineEntry } from './timeline-entry.ts';
 
 const COLUMNS = 10;
