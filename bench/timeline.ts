@@ -1,5 +1,5 @@
 /**
- * Timeline benchmark on real Postgres, against the seed-001 routes of a server in its own process
+ * Timeline benchmark on real Postgres, against the Agent Coordinator routes of a server in its own process
  * (so the load generator does not share its event loop):
  * 1. ingestion: 16 closed-loop clients posting single events (`POST /sessions/{id}/events`);
  * 2. the batch form: arrays of BENCH_TIMELINE_BATCH events (default 500) from 4 clients;
