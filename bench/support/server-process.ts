@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-/** The built server entry, run as production runs it. */
-const MAIN_JS = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
+/** The built server entry, run as production runs it; `BENCH_SERVER_MAIN` points at another build (before/after runs). */
+const MAIN_JS = process.env.BENCH_SERVER_MAIN ?? fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
 
 export interface ServerProcess {
   url: string;

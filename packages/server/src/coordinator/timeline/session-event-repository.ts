@@ -31,6 +31,8 @@ export async function listSessionEvents(
   const { rows } = await queryable.query<SessionEventRow>(
     `SELECT ${COLUMNS} FROM session_events WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ${p.add(page.limit + 1)}`,
     p.values,
+    // One text per combination of filters (at most 32): kept planned per connection.
+    { prepare: true },
   );
   return rows;
 }

@@ -1,14 +1,17 @@
 import { TIMELINE_TOPIC, type SessionEvent } from '@caracal/protocol';
 import type { Transaction } from '../../db/database.ts';
 import { OUTBOX_CHANNEL } from '../../events/topics.ts';
+import { sessionEventPayloadSql } from '../../events/timeline-facts-sql.ts';
 import { sessionEventView, type SessionEventRow, type TimelineEntry } from './timeline-entry.ts';
 
 const COLUMNS = 10;
+/** The outbox payload of each inserted row, built by Postgres so event and outbox row take one statement. */
+const OUTBOX_PAYLOAD = sessionEventPayloadSql('recorded');
 
 /**
  * Appends events to their sessions' timelines inside the caller's transaction, so an event exists
- * exactly when the state change it records does. In the same statement each event is written to
- * the outbox on TIMELINE_TOPIC (payload: the wire event plus `zone_id` and `application_id`, which
+ * exactly when the state change it records does. In the same statement (one round trip) each
+ * event is written to the outbox on TIMELINE_TOPIC (payload: the wire event plus `zone_id` and `application_id`, which
  * feed visibility reads), so the live feeds carry it once it commits. Returns the events as the
  * wire shows them, in the order given (ids ascend in that order). `notify: false` leaves out the
  * in-transaction NOTIFY: the caller wakes the publishers after its commit (wakeOutboxPublishers),
@@ -51,17 +54,17 @@ export async function appendTimelineEvents(
        SELECT zone_id, session_id, application_id, run_id, event_type, source, ${recordedAtSlot}, reported_at, body, details
        FROM input ORDER BY ordinal
        RETURNING *
+     ),
+     feed AS (
+       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
+       SELECT '${TIMELINE_TOPIC}', 'session_event', recorded.zone_id, ${OUTBOX_PAYLOAD}
+       FROM inserted AS recorded ORDER BY recorded.id
      )
      SELECT * FROM inserted ORDER BY id`,
     params,
+    // A single event (agents' hot path) always has the same text: kept planned per connection.
+    { prepare: entries.length === 1 },
   );
-  const events = rows.map((row) => ({ row, event: sessionEventView(row) }));
-  const outboxParams: unknown[] = [];
-  const outboxTuples = events.map(({ row, event }, index) => {
-    outboxParams.push(row.zone_id, JSON.stringify({ ...event, zone_id: row.zone_id, application_id: row.application_id }));
-    return `('${TIMELINE_TOPIC}', 'session_event', $${index * 2 + 1}, $${index * 2 + 2}::jsonb)`;
-  });
-  await transaction.query(`INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) VALUES ${outboxTuples.join(', ')}`, outboxParams);
   if (options.notify !== false) await transaction.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
-  return events.map(({ event }) => event);
+  return rows.map(sessionEventView);
 }

@@ -39,12 +39,12 @@ describe.each(testBackends())('appending to a timeline on $name', (backend) => {
     expect(events[1]).toMatchObject({ tool_name: 'add', tool_input: { a: 1 }, result_data: null });
     expect(events[2]).toMatchObject({ source: 'sts', details: { jti: 'j1' } });
 
-    const outbox = await database.query<{ payload: { id: number; application_id: string } }>(
+    const outbox = await database.query<{ payload: Record<string, unknown> }>(
       'SELECT payload FROM caracal_outbox WHERE topic = $1 ORDER BY id',
       [TIMELINE_TOPIC],
     );
-    expect(outbox.rows.map((row) => row.payload.id)).toEqual(events.map((event) => event.id));
-    expect(outbox.rows[0]!.payload.application_id).toBe('app_t');
+    // The payload is the wire event the caller gets back, plus what feed visibility reads.
+    expect(outbox.rows.map((row) => row.payload)).toEqual(events.map((event) => ({ ...event, zone_id: 'zone_t', application_id: 'app_t' })));
   });
 
   it('writes nothing when the transaction rolls back', async () => {
