@@ -118,6 +118,7 @@ export {
   SeedSessionParams,
   SeedSessionStatus,
   SeedStatusParams,
+  SESSION_EVENT_BODY_FIELDS,
   SessionEvent,
   SessionEventPage,
   SessionResult,

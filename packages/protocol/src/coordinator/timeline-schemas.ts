@@ -48,6 +48,20 @@ export const eventFields = {
   session_status: Type.Optional(Nullable(StringEnum(['idle', 'finished']))),
 };
 
+/** The fields of an event that an agent sets and a read shows back, beside the server's own (`id`, `timestamp`, `details`…). */
+export const SESSION_EVENT_BODY_FIELDS = [
+  'tool_name',
+  'tool_input',
+  'tool_output',
+  'error',
+  'exit_code',
+  'reason',
+  'role',
+  'content',
+  'result_text',
+  'result_data',
+] as const;
+
 /** `POST /sessions/{id}/events`: one event. */
 export const PostEventBody = Type.Object(eventFields, { additionalProperties: false });
 export type PostEventBody = Static<typeof PostEventBody>;

@@ -1,4 +1,4 @@
-import { TIMELINE_TOPIC } from '@caracal/protocol';
+import { SESSION_EVENT_BODY_FIELDS, TIMELINE_TOPIC } from '@caracal/protocol';
 import type { EventSource } from '@caracal/protocol';
 
 /** ISO 8601 text (as `Date#toISOString` writes it) of a timestamptz SQL expression; NULL stays NULL. */
@@ -6,26 +6,12 @@ export function isoTextSql(expression: string): string {
   return `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** The fields of the wire event (`sessionEventView`) that come from `body`. */
-const BODY_FIELDS = [
-  'tool_name',
-  'tool_input',
-  'tool_output',
-  'error',
-  'exit_code',
-  'reason',
-  'role',
-  'content',
-  'result_text',
-  'result_data',
-] as const;
-
 /**
  * The outbox payload of a `session_events` row aliased `alias`, built in SQL: the wire event
  * (`sessionEventView`) plus `zone_id` and `application_id`, as appendTimelineEvents writes it.
  */
 export function sessionEventPayloadSql(alias: string): string {
-  const bodyFields = BODY_FIELDS.map((field) => `'${field}', ${alias}.body -> '${field}'`).join(', ');
+  const bodyFields = SESSION_EVENT_BODY_FIELDS.map((field) => `'${field}', ${alias}.body -> '${field}'`).join(', ');
   return `jsonb_build_object('id', ${alias}.id, 'session_id', ${alias}.session_id, 'run_id', ${alias}.run_id,
     'event_type', ${alias}.event_type, 'source', ${alias}.source, 'timestamp', ${isoTextSql(`${alias}.recorded_at`)},
     'reported_at', ${isoTextSql(`${alias}.reported_at`)}, ${bodyFields}, 'details', ${alias}.details,

@@ -1,4 +1,4 @@
-import type { EventSource, SessionEvent } from '@caracal/protocol';
+import { SESSION_EVENT_BODY_FIELDS, type EventSource, type SessionEvent } from '@caracal/protocol';
 
 /** One event to append to a session's timeline. */
 export interface TimelineEntry {
@@ -31,19 +31,6 @@ export interface SessionEventRow {
   details: Record<string, unknown> | null;
 }
 
-const SEED_FIELDS = [
-  'tool_name',
-  'tool_input',
-  'tool_output',
-  'error',
-  'exit_code',
-  'reason',
-  'role',
-  'content',
-  'result_text',
-  'result_data',
-] as const;
-
 function isoOf(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
@@ -59,7 +46,7 @@ export function sessionEventView(row: SessionEventRow): SessionEvent {
     timestamp: isoOf(row.recorded_at),
     reported_at: row.reported_at === null ? null : isoOf(row.reported_at),
   };
-  for (const field of SEED_FIELDS) view[field] = row.body[field] ?? null;
+  for (const field of SESSION_EVENT_BODY_FIELDS) view[field] = row.body[field] ?? null;
   view.details = row.details;
   return view as SessionEvent;
 }
