@@ -166,16 +166,20 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
     await writeMixed();
     await socket.waitForMessages(1 + MIXED_FOR_OPERATOR.length);
     await stream.waitForMessages(1 + MIXED_FOR_OPERATOR.length);
-    expect(socket.messages.slice(1).map(summary)).toEqual(MIXED_FOR_OPERATOR);
+    // Both clients get the same messages in the same order: the bus's. That order is the commit
+    // order unless a publish is retried (the outbox is at least once, not ordered across a retried
+    // batch: docs/events.md), which a loaded CI machine did once; so the set is checked against the writes.
     expect(sseMessages(stream)).toEqual(socket.messages);
-    expect(stream.messages.slice(1).map((message) => message.event)).toEqual(MIXED_FOR_OPERATOR.map((line) => line.split(' ')[0]));
+    expect(stream.messages.slice(1).map((message) => message.event)).toEqual(socket.messages.slice(1).map((message) => message.type));
+    expect(socket.messages.slice(1).map(summary).sort()).toEqual([...MIXED_FOR_OPERATOR].sort());
 
-    const event = socket.messages[1]!;
+    const byType = (type: string) => socket.messages.filter((message) => message.type === type);
+    const event = byType('event').find((message) => (message.data as Message).session_id === S1)!;
     expect(event.data).toMatchObject({ session_id: S1, event_type: 'message', source: 'agent', role: 'assistant' });
     expect(event.data).not.toHaveProperty('zone_id');
-    expect(socket.messages[3]).toMatchObject({ type: 'session_updated', session: { session_id: S2, status: 'running', authority_status: 'active', application_id: 'app_one' } });
-    expect(socket.messages[6]).toEqual({ type: 'run_failed', run_id: 'run_1', session_id: S3, error: 'boom' });
-    expect(socket.messages[7]).toEqual({ type: 'session_deleted', session_id: S1 });
+    expect(byType('session_updated')).toMatchObject([{ type: 'session_updated', session: { session_id: S2, status: 'running', authority_status: 'active', application_id: 'app_one' } }]);
+    expect(byType('run_failed')).toEqual([{ type: 'run_failed', run_id: 'run_1', session_id: S3, error: 'boom' }]);
+    expect(byType('session_deleted')).toEqual([{ type: 'session_deleted', session_id: S1 }]);
   });
 
   it('answers a page on another origin with the CORS headers on both SSE feeds (the streams are written raw)', async () => {
@@ -255,9 +259,11 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
     await one.waitForMessages(6);
     await two.waitForMessages(5);
     await zoneB.waitForMessages(4);
-    expect(one.messages.slice(1).map(summary)).toEqual(['event S1', 'session_updated S2', 'event S2', 'session_deleted S1', 'event S2']);
-    expect(sseMessages(two).slice(1).map(summary)).toEqual(['event S3', 'session_created S3', 'run_failed S3', 'event S3']);
-    expect(zoneB.messages.slice(1).map(summary)).toEqual(['event S4', 'session_created S4', 'event S4']);
+    // As sets: the bus order can differ from the commit order after a retried publish (see above).
+    const sorted = (messages: Message[]) => messages.slice(1).map(summary).sort();
+    expect(sorted(one.messages)).toEqual(['event S1', 'session_updated S2', 'event S2', 'session_deleted S1', 'event S2'].sort());
+    expect(sorted(sseMessages(two))).toEqual(['event S3', 'session_created S3', 'run_failed S3', 'event S3'].sort());
+    expect(sorted(zoneB.messages)).toEqual(['event S4', 'session_created S4', 'event S4'].sort());
   });
 
   it('keeps the zone feed on /ws with zone_id on the same server, and carries the timeline there by name', async () => {
