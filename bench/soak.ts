@@ -1,8 +1,10 @@
 /**
  * Soak: mixed load for a long stretch (default 30 minutes) at about 70 % of measured capacity,
- * against two server processes (jobs running) on one real Postgres and one Redis. Half the units
- * are spawn → terminate (2 requests); half are spawn two sessions → delegate → token exchange
- * through the edge → revoke → terminate both (7 requests); each request goes to either replica.
+ * against two server processes (jobs running) on one real Postgres and one Redis. A third of the
+ * units are spawn → terminate (2 requests); a third spawn two sessions → delegate → token exchange
+ * through the edge → revoke → terminate both (7 requests); a third spawn → post a batch of
+ * timeline events → read the timeline → `run_completed` → terminate (5 requests). Each unit's
+ * requests go to either replica.
  *
  * Capacity is measured first (16 closed-loop units), then units are started on a fixed schedule
  * at `SOAK_LOAD` of it (open loop, at most 16 in flight so at most 32 sessions are live, below
@@ -25,7 +27,7 @@ import { applicationToken, createZone } from './support/admin.ts';
 import { BenchClient, closedLoop, Recorder } from './support/load.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { startThrowawayRedis } from './support/throwaway-redis.ts';
-import { churnCycle, delegationCycle, type Tenant } from './support/workload.ts';
+import { churnCycle, delegationCycle, timelineCycle, type Tenant } from './support/workload.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 1800);
 const WINDOW_SECONDS = Number(process.env.SOAK_WINDOW_SECONDS ?? 300);
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
     CARACAL_ADMIN_TOKEN: ADMIN_TOKEN,
     CARACAL_EVENT_SECRET: eventSecret,
     CARACAL_KEY_SECRET: keySecret,
-    CARACAL_ISSUER: 'https://caracal.soak.bench',
+    CARACAL_PUBLIC_URL: 'https://caracal.soak.bench',
   });
   // The first replica migrates the schema; the second starts on the ready one.
   const servers: ServerProcess[] = [await startServerProcess(env(0))];
@@ -96,7 +98,8 @@ async function main(): Promise<void> {
     await admin.close();
     const tenant: Tenant = { zoneId: ZONE, token, resource: RESOURCE };
     let unitCounter = 0;
-    const unit = () => (unitCounter++ % 2 === 0 ? churnCycle(pick(), tenant) : delegationCycle(pick, tenant));
+    const cycles = [() => churnCycle(pick(), tenant), () => delegationCycle(pick, tenant), () => timelineCycle(pick(), tenant)];
+    const unit = () => cycles[unitCounter++ % cycles.length]!();
 
     console.log(`Soak — 2 server processes on Postgres + Redis, load average ${loadavg()[0]!.toFixed(1)} before start`);
     const capacityUntil = performance.now() + CAPACITY_SECONDS * 1000;

@@ -39,7 +39,7 @@ const SECRETS = {
   CARACAL_ADMIN_TOKEN: ADMIN_TOKEN,
   CARACAL_EVENT_SECRET: randomBytes(24).toString('hex'),
   CARACAL_KEY_SECRET: randomBytes(24).toString('hex'),
-  CARACAL_ISSUER: 'https://caracal.churn.bench',
+  CARACAL_PUBLIC_URL: 'https://caracal.churn.bench',
 };
 
 interface Setup {

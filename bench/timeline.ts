@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       CARACAL_ADMIN_TOKEN: ADMIN_TOKEN,
       CARACAL_EVENT_SECRET: randomBytes(24).toString('hex'),
       CARACAL_KEY_SECRET: randomBytes(24).toString('hex'),
-      CARACAL_ISSUER: 'https://caracal.timeline.bench',
+      CARACAL_PUBLIC_URL: 'https://caracal.timeline.bench',
       DATABASE_URL,
       DATABASE_SCHEMA: schema,
     });

@@ -31,6 +31,35 @@ export async function churnCycle(client: BenchClient, tenant: Tenant): Promise<v
 }
 
 /**
+ * A session that works and reports it: spawn, a batch of timeline events (run start, a tool call,
+ * a result), a first page of its timeline read back, then `run_completed`, which ends the run and
+ * the session's authority; the terminate after it finds the session ended: 5 requests.
+ */
+export async function timelineCycle(client: BenchClient, tenant: Tenant): Promise<void> {
+  const id = await spawn(client, tenant);
+  if (id === undefined) return;
+  try {
+    const events = `/sessions/${id}/events`;
+    const posted = await client.call('timeline post', {
+      method: 'POST',
+      path: events,
+      token: tenant.token,
+      json: [
+        { event_type: 'run_start', run_id: 'soak' },
+        { event_type: 'pre_tool', run_id: 'soak', tool_name: 'search', tool_input: { query: 'soak' } },
+        { event_type: 'post_tool', run_id: 'soak', tool_name: 'search', tool_output: { hits: 3 } },
+        { event_type: 'result', run_id: 'soak', result_text: 'done', result_data: { hits: 3 } },
+      ],
+    });
+    if (!ok(posted.status)) return;
+    await client.call('timeline read', { method: 'GET', path: `${events}?limit=100`, token: tenant.token });
+    await client.call('run completed', { method: 'POST', path: events, token: tenant.token, json: { event_type: 'run_completed', run_id: 'soak' } });
+  } finally {
+    await terminate(client, tenant, id);
+  }
+}
+
+/**
  * Two sessions, an edge between them, a per-call mandate through the edge (token exchange), the
  * edge revoked, both sessions terminated: 7 requests. `pick` chooses the replica of each request.
  */
