@@ -26,14 +26,16 @@ interface RawOutboxRow {
  * Locks up to `limit` publishable rows for the caller's transaction. SKIP LOCKED makes
  * concurrent publishers (replicas) take disjoint rows. Rows never tried (`attempts = 0`) are due
  * at once whatever the clocks say; retried rows wait for their `available_at`, compared with the
- * injected clock so backoff is testable with fake time.
+ * injected clock so backoff is testable with fake time. The order names the column, not the text
+ * alias: by the alias it put "10" before "9" and sorted every pending row on each claim, so a
+ * backlog slowed its own draining.
  */
 export async function claimPendingOutboxRows(transaction: Queryable, options: { limit: number; now: Date }): Promise<OutboxRow[]> {
   const result = await transaction.query<RawOutboxRow>(
     `SELECT id::text AS id, topic, zone_id, event_type, payload, attempts, created_at
        FROM caracal_outbox
       WHERE status = 'pending' AND (attempts = 0 OR available_at <= $1::timestamptz)
-      ORDER BY id
+      ORDER BY caracal_outbox.id
       LIMIT $2
       FOR UPDATE SKIP LOCKED`,
     [options.now.toISOString(), options.limit],

@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimPendingOutboxRows } from '../../src/events/outbox-store.ts';
+import { testBackends } from '../helpers/backends.ts';
+import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { enqueueMany } from './support/outbox-fixtures.ts';
+
+// Ids are read as text (bigint does not fit a JS number); the claim must still order by the
+// number: ordering by the text alias put "10" before "9" and sorted every pending row on each claim.
+describe.each(testBackends())('outbox claim order on $name', (backend) => {
+  let events: EventBackend;
+
+  beforeAll(async () => {
+    events = await openEventBackend(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await events?.close();
+  });
+
+  it('claims pending rows in numeric id order across a digit boundary', async () => {
+    await events.resetOutbox();
+    await events.database.query(`SELECT setval(pg_get_serial_sequence('caracal_outbox', 'id'), 8)`);
+    await enqueueMany(events.database, 3);
+    const claimed = await events.database.transaction((transaction) => claimPendingOutboxRows(transaction, { limit: 3, now: new Date() }));
+    expect(claimed.map((row) => row.id)).toEqual(['9', '10', '11']);
+    const first = await events.database.transaction((transaction) => claimPendingOutboxRows(transaction, { limit: 1, now: new Date() }));
+    expect(first.map((row) => row.id)).toEqual(['9']);
+  });
+});
