@@ -26,8 +26,8 @@ const MAX_EVENTS_PER_STATEMENT = 2000;
  * One statement, a fixed text (kept prepared), for any number of posts: the events travel as one
  * array per column. It holds each named session against a concurrent delete (FOR KEY SHARE, in id
  * order), appends the events of the posts whose session the poster may see (seedVisibility's rule
- * in SQL) in array order, writes one outbox row per event, and answers the rows with the index of
- * their post (the n-th inserted id belongs to the n-th visible input event).
+ * in SQL) in array order, writes one outbox row per event, and answers the rows in id order with
+ * the indexes of the posts it appended: their events got the ids in that order, post after post.
  */
 const APPEND_SQL = `WITH input AS (
     SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::jsonb[])
@@ -35,7 +35,7 @@ const APPEND_SQL = `WITH input AS (
   ),
   target AS (
     SELECT id, zone_id, application_id, seed_deleted_at FROM agent_sessions
-    WHERE id = ANY ($2::text[]) ORDER BY id FOR KEY SHARE
+    WHERE id = ANY ($10::text[]) ORDER BY id FOR KEY SHARE
   ),
   visible AS (
     SELECT input.*, target.application_id AS owner FROM input JOIN target ON target.id = input.session_id
@@ -52,9 +52,7 @@ const APPEND_SQL = `WITH input AS (
     SELECT '${TIMELINE_TOPIC}', 'session_event', recorded.zone_id, ${sessionEventPayloadSql('recorded')}
     FROM inserted AS recorded ORDER BY recorded.id
   )
-  SELECT recorded.*, numbered.post FROM (SELECT *, row_number() OVER (ORDER BY id) AS n FROM inserted) AS recorded
-  JOIN (SELECT post, row_number() OVER (ORDER BY position) AS n FROM visible) AS numbered USING (n)
-  ORDER BY recorded.id`;
+  SELECT inserted.*, (SELECT array_agg(DISTINCT post) FROM visible) AS visible_posts FROM inserted ORDER BY id`;
 
 interface Pending {
   post: AgentPost;
@@ -149,13 +147,19 @@ export class AgentEventLog {
         values.forEach((value, column) => columns[column]!.push(value));
       }
     });
+    const sessions = [...new Set(posts.map((post) => post.sessionId))];
     const { rows } = await retryingConcurrentChanges(() =>
-      this.#database.query<SessionEventRow & { post: number }>(APPEND_SQL, columns, { prepare: true }),
+      this.#database.query<SessionEventRow & { visible_posts: number[] | null }>(APPEND_SQL, [...columns, sessions], { prepare: true }),
     );
     wakeOutboxPublishers(this.#database);
-    const appended = posts.map((): SessionEvent[] => []);
-    for (const row of rows) appended[Number(row.post)]!.push(sessionEventView(row));
-    return appended;
+    const visible = new Set((rows[0]?.visible_posts ?? []).map(Number));
+    let next = 0;
+    return posts.map((post, index) => {
+      if (!visible.has(index)) return [];
+      const events = rows.slice(next, next + post.events.length).map(sessionEventView);
+      next += post.events.length;
+      return events;
+    });
   }
 }
 
