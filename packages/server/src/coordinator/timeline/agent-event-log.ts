@@ -1,5 +1,6 @@
 import { TIMELINE_TOPIC, type SessionEvent } from '@caracal/protocol';
 import type { Database } from '../../db/database.ts';
+import { GroupCommit } from '../../db/group-commit.ts';
 import { sessionEventPayloadSql } from '../../events/timeline-facts-sql.ts';
 import { notFound } from '../../http/server-error.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
@@ -54,91 +55,33 @@ const APPEND_SQL = `WITH input AS (
   )
   SELECT inserted.*, (SELECT array_agg(DISTINCT post) FROM visible) AS visible_posts FROM inserted ORDER BY id`;
 
-interface Pending {
-  post: AgentPost;
-  resolve(events: SessionEvent[]): void;
-  reject(error: unknown): void;
-}
-
 /**
- * Appends agents' posts to the timelines with group commit: the posts that arrive while earlier
- * statements are in flight go together in one autocommit statement (a synchronous commit, WAL
- * flushed), and each post's promise settles once that statement committed. So an answered event is
- * committed, ids and order come from the server, and N concurrent agents share one round trip and
- * one WAL flush instead of four round trips and a flush each
- * (docs/decisions/2026-12-05-timeline-group-commit.md). If a shared statement fails, each of its
- * posts runs again alone, so one bad post fails only itself.
+ * Appends agents' posts to the timelines with group commit (GroupCommit): the posts that arrive
+ * while earlier statements are in flight go together in one autocommit statement (a synchronous
+ * commit, WAL flushed), and each post's promise settles once that statement committed. So an
+ * answered event is committed, ids and order come from the server, and N concurrent agents share
+ * one round trip and one WAL flush instead of four round trips and a flush each
+ * (docs/decisions/2026-12-05-timeline-group-commit.md). One bad post fails only itself.
  */
 export class AgentEventLog {
   readonly #database: Database;
-  #pending: Pending[] = [];
-  #inFlight = 0;
-  #scheduled = false;
+  readonly #group: GroupCommit<AgentPost, SessionEvent[]>;
 
   constructor(database: Database) {
     this.#database = database;
+    this.#group = new GroupCommit((posts) => this.#append(posts), {
+      maxInFlight: MAX_IN_FLIGHT,
+      maxWeight: MAX_EVENTS_PER_STATEMENT,
+      weight: (post) => post.events.length,
+    });
   }
 
   /** Appends `post`; its events in server order, or 404 when the poster may not see the session. */
   append(post: AgentPost): Promise<SessionEvent[]> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ post, resolve, reject });
-      this.#schedule();
-    });
+    return this.#group.submit(post);
   }
 
-  #schedule(): void {
-    if (this.#scheduled || this.#inFlight >= MAX_IN_FLIGHT || this.#pending.length === 0) return;
-    this.#scheduled = true;
-    // The end of this turn: the posts that arrived with this one go with it.
-    setImmediate(() => {
-      this.#scheduled = false;
-      while (this.#inFlight < MAX_IN_FLIGHT && this.#pending.length > 0) void this.#flush(this.#take());
-    });
-  }
-
-  #take(): Pending[] {
-    let events = 0;
-    let count = 0;
-    while (count < this.#pending.length) {
-      events += this.#pending[count]!.post.events.length;
-      if (count > 0 && events > MAX_EVENTS_PER_STATEMENT) break;
-      count += 1;
-    }
-    return this.#pending.splice(0, count);
-  }
-
-  async #flush(batch: Pending[]): Promise<void> {
-    this.#inFlight += 1;
-    try {
-      await this.#settle(batch);
-    } finally {
-      this.#inFlight -= 1;
-      this.#schedule();
-    }
-  }
-
-  async #settle(batch: Pending[]): Promise<void> {
-    let appended: SessionEvent[][];
-    try {
-      appended = await this.#append(batch.map((pending) => pending.post));
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // Whatever failed the shared statement must fail only the post that caused it.
-      await Promise.all(batch.map((pending) => this.#settle([pending])));
-      return;
-    }
-    batch.forEach((pending, index) => {
-      const events = appended[index]!;
-      if (events.length === 0) pending.reject(notFound(`session ${pending.post.sessionId} not found`));
-      else pending.resolve(events);
-    });
-  }
-
-  async #append(posts: readonly AgentPost[]): Promise<SessionEvent[][]> {
+  async #append(posts: readonly AgentPost[]): Promise<Array<SessionEvent[] | Error>> {
     const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
     posts.forEach((post, index) => {
       const recordedAt = new Date(post.at).toISOString();
@@ -155,7 +98,7 @@ export class AgentEventLog {
     const visible = new Set((rows[0]?.visible_posts ?? []).map(Number));
     let next = 0;
     return posts.map((post, index) => {
-      if (!visible.has(index)) return [];
+      if (!visible.has(index)) return notFound(`session ${post.sessionId} not found`);
       const events = rows.slice(next, next + post.events.length).map(sessionEventView);
       next += post.events.length;
       return events;
