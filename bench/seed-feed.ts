@@ -10,7 +10,7 @@
  * Run: `pnpm --filter @caracal/server run build && node bench/seed-feed.ts`.
  * Latency counts from the moment the post is handed to the log (before its statement runs), so it
  * includes the write itself: a floor of commit → client.
- * Env: BENCH_SEED_FEED_CLIENTS (default 200), BENCH_SEED_FEED_RATE (events/s, default 500),
+ * Env: BENCH_SEED_FEED_CLIENTS (default 200), BENCH_SEED_FEED_WRITERS (posts in flight, default 64), BENCH_SEED_FEED_RATE (events/s, default 500),
  * BENCH_SEED_FEED_SECONDS (default 10), BENCH_SEED_FEED_SETUPS (e.g. `1,2`: postgres + in-process
  * bus, postgres + Redis Streams), CARACAL_BENCH_DATABASE_URL / CARACAL_BENCH_REDIS_URL (default:
  * the CARACAL_TEST_* ones, then postgres://root@127.0.0.1:5432/test and redis://127.0.0.1:6379).
@@ -27,8 +27,11 @@ const RATE = Number(process.env.BENCH_SEED_FEED_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SEED_FEED_SECONDS ?? 10);
 const WARMUP_EVENTS = 200;
 const TARGET_P99_MS = 100;
-/** Posts in flight at once, as concurrent agents' requests would be. */
-const MAX_IN_FLIGHT_TRANSACTIONS = 8;
+/**
+ * Posts in flight at once, as concurrent agents' requests would be. A waiting post holds no
+ * connection (the group commit's statements take at most 4), so this may exceed the pool.
+ */
+const MAX_IN_FLIGHT_TRANSACTIONS = Number(process.env.BENCH_SEED_FEED_WRITERS ?? 64);
 const ZONE = 'zone_seed_bench';
 const APPLICATION = 'app_seed_bench';
 const SECRET = 'bench-secret-0123456789';
