@@ -42,11 +42,11 @@ function recordSql(flush: boolean): string {
 const RECORD_WAKE_INTERVAL_MS = 50;
 
 /**
- * Record statements in flight at once. The records of the exchanges that arrive meanwhile wait and
+ * One record statement in flight at a time. The records of the exchanges that arrive meanwhile wait and
  * go together in the next statement: fewer, larger statements cost Postgres (on the same cores as
  * the server, as often as not) less per record than one small statement per turn.
  */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 1;
 
 /**
  * Records exchanges on the sessions' timelines with group commit (GroupCommit): the records of the
