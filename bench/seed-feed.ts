@@ -11,7 +11,7 @@
  * Latency counts from the moment the post is handed to the log (before its statement runs), so it
  * includes the write itself: a floor of commit → client.
  * Env: BENCH_SEED_FEED_CLIENTS (default 200), BENCH_SEED_FEED_WRITERS (posts in flight, default 64), BENCH_SEED_FEED_RATE (events/s, default 500),
- * BENCH_SEED_FEED_SECONDS (default 10), BENCH_SEED_FEED_SETUPS (e.g. `1,2`: postgres + in-process
+ * BENCH_SEED_FEED_SECONDS (default 10), BENCH_SEED_FEED_PUBLISHER_CONCURRENCY (outbox batches in flight), BENCH_SEED_FEED_SETUPS (e.g. `1,2`: postgres + in-process
  * bus, postgres + Redis Streams), CARACAL_BENCH_DATABASE_URL / CARACAL_BENCH_REDIS_URL (default:
  * the CARACAL_TEST_* ones, then postgres://root@127.0.0.1:5432/test and redis://127.0.0.1:6379).
  * Targets are PASS/MISS lines; timings never change the exit code.
@@ -133,6 +133,9 @@ async function runSetup(setup: Setup): Promise<Result | string> {
     databaseUrl,
     databaseSchema: schema,
     ...(setup.redis ? { redisUrl, redisKeyPrefix: `bench_seed_feed_${suffix}:` } : {}),
+    ...(process.env.BENCH_SEED_FEED_PUBLISHER_CONCURRENCY === undefined
+      ? {}
+      : { jobSettings: { outboxConcurrency: Number(process.env.BENCH_SEED_FEED_PUBLISHER_CONCURRENCY) } }),
     bootstrap: { zones: [{ id: ZONE, applications: [{ id: APPLICATION, secret: SECRET, scopes: ['tools:call'] }] }] },
   });
   const context = serverContextOf(server);
