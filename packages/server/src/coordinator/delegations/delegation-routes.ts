@@ -15,7 +15,7 @@ import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
+import { zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
 import { edgeView } from './edge-row.ts';
@@ -55,11 +55,7 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
     return edge;
   };
 
-  app.get(
-    '/zones/:zoneId/delegations/:id',
-    { schema: { params: DelegationEdgeParams, response: { 200: DelegationEdge } } },
-    async (request) => edgeView(await visible(request)),
-  );
+  zoneReadRoute(app, { collection: 'delegations', params: DelegationEdgeParams, record: DelegationEdge, read: visible, view: edgeView });
 
   app.get(
     '/zones/:zoneId/delegations/:id/traverse',

@@ -16,7 +16,7 @@ import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
+import { zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { listServiceAgents } from './service-agent-repository.ts';
 import { serviceAgentView } from './service-agent-row.ts';
 import { deregister, heartbeat, registerService, requireService } from './service-agent-service.ts';
@@ -47,11 +47,13 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
     view: serviceAgentView,
   });
 
-  app.get(
-    '/zones/:zoneId/services/:id',
-    { schema: { params: ServiceAgentParams, response: { 200: ServiceAgent } } },
-    async (request) => serviceAgentView(await requireOwned(context, actionTargetOf(request), requireService, 'service agent')),
-  );
+  zoneReadRoute(app, {
+    collection: 'services',
+    params: ServiceAgentParams,
+    record: ServiceAgent,
+    read: (request) => requireOwned(context, actionTargetOf(request), requireService, 'service agent'),
+    view: serviceAgentView,
+  });
 
   app.post(
     '/zones/:zoneId/services/:id/heartbeat',

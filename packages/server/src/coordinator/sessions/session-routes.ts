@@ -19,7 +19,7 @@ import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
+import { zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { resumeSession, suspendSession, terminateSession } from './session-lifecycle-service.ts';
 import { listSessions } from './session-repository.ts';
 import { sessionView } from './session-row.ts';
@@ -54,11 +54,7 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
   const readable = (request: FastifyRequest & { params: AgentSessionParams }) =>
     requireOwned(context, actionTargetOf(request), requireSession, 'agent session');
 
-  app.get(
-    '/zones/:zoneId/agents/:id',
-    { schema: { params: AgentSessionParams, response: { 200: AgentSession } } },
-    async (request) => sessionView(await readable(request)),
-  );
+  zoneReadRoute(app, { collection: 'agents', params: AgentSessionParams, record: AgentSession, read: readable, view: sessionView });
 
   app.get(
     '/zones/:zoneId/agents/:id/children',

@@ -100,3 +100,23 @@ export function zoneListRoute<Query extends TObject, Page extends TSchema, Row e
     },
   );
 }
+
+/** A read request: the zone and the record's id in the path. */
+export type ReadRequest = FastifyRequest & { params: { zoneId: string; id: string } };
+
+export interface ReadRoute<Params extends TObject, Shown extends TSchema, Row> {
+  /** The path segment after the zone: `agents`, `delegations`, … */
+  collection: string;
+  /** `{ zoneId, id }` with the id's pattern. */
+  params: Params;
+  record: Shown;
+  /** The row the caller may see, or the 404/403 that says why not. */
+  read: (request: ReadRequest) => Promise<Row>;
+  view: (row: Row) => Static<Shown>;
+}
+
+/** Registers `GET /zones/{zoneId}/<collection>/{id}`: one record, shown through `view`. */
+export function zoneReadRoute<Params extends TObject, Shown extends TSchema, Row>(app: ZoneRouteApp, route: ReadRoute<Params, Shown, Row>): void {
+  const schema: FastifySchema = { params: route.params, response: { 200: route.record } };
+  app.get(`${collectionUrl(route.collection)}/:id`, { schema }, async (request) => route.view(await route.read(request as ReadRequest))); // see CreateRouteRequest
+}
