@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { EVENT_TYPE_MAX_LENGTH, SESSION_TEXT_MAX_LENGTH, TIMELINE_BATCH_MAX_ITEMS } from '../limits.ts';
 import { AgentSessionId, ListQuery, Name, Timestamp } from '../primitives.ts';
 import { Nullable, OptionalNullable, StringEnum } from './schema-helpers.ts';
+import { SessionStatus } from './session-schemas.ts';
 
 /**
  * The Agent Coordinator surface's sessions and their event timelines (`/sessions…`, `/events…`): a seed
@@ -94,7 +95,7 @@ export type SessionEvent = Static<typeof SessionEvent>;
 export const SeedSession = Type.Object({
   session_id: AgentSessionId,
   status: RunStatus,
-  authority_status: StringEnum(['active', 'suspended', 'terminated']),
+  authority_status: SessionStatus,
   application_id: Name,
   depth: Type.Integer(),
   created_at: Timestamp,
