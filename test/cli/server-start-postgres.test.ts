@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,7 @@ import { createClient } from 'redis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Caracal } from '@caracal/sdk';
 import { eventSignatureVerifier, redisRevocationSource, type RevocationEventFields } from '@caracal/sdk/verify';
-import { assertBuiltCli, caracal, CLI_BIN, cleanEnv, collect, type ProcessResult } from './helpers/built-cli.ts';
+import { assertBuiltCli, caracal, startServerCli } from './helpers/built-cli.ts';
 
 const databaseUrl = process.env.CARACAL_TEST_DATABASE_URL;
 const redisUrl = process.env.CARACAL_TEST_REDIS_URL;
@@ -39,25 +38,14 @@ function configFile(zone: string): string {
   return path;
 }
 
-/** `caracal server start …` as a child process; resolves with the URL of its first stdout line. */
-async function startCli(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; done: Promise<ProcessResult> }> {
-  const child = spawn(process.execPath, [CLI_BIN, 'server', 'start', '--port', '0', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  const done = collect(child);
-  cleanups.push(async () => {
-    child.kill('SIGTERM');
-    await done;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      const match = /^caracal server listening on (http:\/\/\S+)\n/.exec(seen);
-      if (match) resolve(match[1]!);
-    });
-    void done.then((result) => reject(new Error(`server start exited early (${result.code}): ${result.stderr}`)));
-  });
-  return { child, url, done };
-}
+/** `caracal server start --port 0 …`, stopped with SIGTERM after the test. */
+const startCli = (args: string[], env: Record<string, string>) =>
+  startServerCli(['--port', '0', ...args], env, (child, done) =>
+    cleanups.push(async () => {
+      child.kill('SIGTERM');
+      await done;
+    }),
+  );
 
 /**
  * Spawns and ends a session on the server, and resolves with whether the receiver, verifying

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuiltCli, caracal, CLI_BIN, cleanEnv, collect, type ProcessResult } from './helpers/built-cli.ts';
+import { assertBuiltCli, caracal, startServerCli } from './helpers/built-cli.ts';
 
 beforeAll(() => {
   assertBuiltCli();
@@ -14,22 +13,9 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** Starts `caracal server start …` and resolves with the URL from its first stdout line. */
-async function startCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; done: Promise<ProcessResult> }> {
-  const child = spawn(process.execPath, [CLI_BIN, 'server', 'start', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanups.push(() => child.kill('SIGKILL'));
-  const done = collect(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      const match = /^caracal server listening on (http:\/\/\S+)\n/.exec(seen);
-      if (match) resolve(match[1]!);
-    });
-    void done.then((result) => reject(new Error(`server start exited early (${result.code}): ${result.stderr}`)));
-  });
-  return { child, url, done };
-}
+/** Starts `caracal server start …`, killed after the test if it still runs. */
+const startCli = (args: string[], env: Record<string, string> = {}) =>
+  startServerCli(args, env, (child) => cleanups.push(() => child.kill('SIGKILL')));
 
 // Starting a real server (PGlite in WASM, migrations, key generation) takes seconds on a busy machine.
 describe('the built caracal binary: server start', { timeout: 120_000 }, () => {

@@ -10,3 +10,4 @@ export { appendTimelineEvents } from './coordinator/timeline/timeline-repository
 export type { TimelineEntry } from './coordinator/timeline/timeline-entry.ts';
 export { stsRuntimeOf, type ExchangeRecorder, type StsRuntime } from './sts/sts-runtime.ts';
 export { agentEventLogOf, type AgentEventLog, type AgentPost } from './coordinator/timeline/agent-event-log.ts';
+export { startServerProcess, type ServerProcess } from './server-process.ts';

@@ -1,24 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../src/index.ts';
+import { describe, expect } from 'vitest';
 import { serverContextOf } from '../src/testing.ts';
-import { dropSchema, serverOptionsOn, testBackends } from './helpers/backends.ts';
+import { testBackends } from './helpers/backends.ts';
+import { serverTest } from './helpers/fixtures.ts';
 
 describe.each(testBackends())('startServer on $name', (backend) => {
-  let server: RunningServer | undefined;
-  let schema: string | undefined;
+  serverTest.override('backend', backend);
 
-  afterEach(async () => {
-    await server?.close();
-    await dropSchema(schema);
-  });
-
-  it('listens on a free port and reports health and readiness', async () => {
-    schema = backend.schema();
-    server = await startServer({
-      port: 0,
-      logger: false,
-      ...serverOptionsOn(backend, schema),
-    });
+  serverTest('listens on a free port and reports health and readiness', async ({ startServer }) => {
+    const server = await startServer();
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${server.url}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
@@ -32,13 +21,8 @@ describe.each(testBackends())('startServer on $name', (backend) => {
     expect(() => serverContextOf({})).toThrow(TypeError);
   });
 
-  it('answers unknown routes with the error shape', async () => {
-    schema = backend.schema();
-    server = await startServer({
-      port: 0,
-      logger: false,
-      ...serverOptionsOn(backend, schema, false),
-    });
+  serverTest('answers unknown routes with the error shape', async ({ startServer }) => {
+    const server = await startServer({}, false);
     const response = await fetch(`${server.url}/nope`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: 'not_found', error_description: 'no route for GET /nope' });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -74,4 +74,35 @@ export function collect(child: ReturnType<typeof spawn>): Promise<ProcessResult>
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** A `caracal server start` child and the URL it listens on. */
+export interface StartedServerCli {
+  child: ChildProcess;
+  url: string;
+  done: Promise<ProcessResult>;
+}
+
+/**
+ * Spawns `caracal server start …` and resolves with the URL of its first stdout line. `spawned` gets
+ * the child at once, so the caller can register how to end it even if the start never completes.
+ */
+export async function startServerCli(
+  args: string[],
+  env: Record<string, string>,
+  spawned: (child: ChildProcess, done: Promise<ProcessResult>) => void,
+): Promise<StartedServerCli> {
+  const child = spawn(process.execPath, [CLI_BIN, 'server', 'start', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = collect(child);
+  spawned(child, done);
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const match = /^caracal server listening on (http:\/\/\S+)\n/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    void done.then((result) => reject(new Error(`server start exited early (${result.code}): ${result.stderr}`)));
+  });
+  return { child, url, done };
 }

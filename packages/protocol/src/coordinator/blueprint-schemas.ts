@@ -10,7 +10,7 @@ import {
 } from '../limits.ts';
 import { BLUEPRINT_NAME_PATTERN, BLUEPRINT_SKILL_PATTERN, BLUEPRINT_TAG_PATTERN } from '../patterns.ts';
 import { Constraints, ResourceId, Scope, Timestamp } from '../primitives.ts';
-import { Nullable, StringEnum } from './schema-helpers.ts';
+import { Nullable, OptionalNullable, StringEnum } from './schema-helpers.ts';
 
 /**
  * Agent blueprints (`/agents…`): what an agent is (description, system prompt, MCP servers,
@@ -92,17 +92,12 @@ export const ListBlueprintsQuery = Type.Object(
 );
 export type ListBlueprintsQuery = Static<typeof ListBlueprintsQuery>;
 
+/** The parts of a blueprint a create may leave out or set to null and an update may change. */
+const blueprintParts = { system_prompt: SystemPrompt, mcp_servers: McpServers, skills: Skills, tags: Tags };
+
 /** `POST /agents`. */
 export const CreateBlueprintBody = Type.Object(
-  {
-    name: BlueprintName,
-    description: Type.Optional(Description),
-    system_prompt: Type.Optional(Nullable(SystemPrompt)),
-    mcp_servers: Type.Optional(Nullable(McpServers)),
-    skills: Type.Optional(Nullable(Skills)),
-    tags: Type.Optional(Nullable(Tags)),
-    authority: Type.Optional(Nullable(BlueprintAuthority)),
-  },
+  { name: BlueprintName, description: Type.Optional(Description), ...OptionalNullable({ ...blueprintParts, authority: BlueprintAuthority }) },
   { additionalProperties: false },
 );
 export type CreateBlueprintBody = Static<typeof CreateBlueprintBody>;
@@ -112,14 +107,11 @@ export type CreateBlueprintBody = Static<typeof CreateBlueprintBody>;
  * `{}`) clears it.
  */
 export const UpdateBlueprintBody = Type.Object(
-  {
-    description: Type.Optional(Nullable(Description)),
-    system_prompt: Type.Optional(Nullable(SystemPrompt)),
-    mcp_servers: Type.Optional(Nullable(McpServers)),
-    skills: Type.Optional(Nullable(Skills)),
-    tags: Type.Optional(Nullable(Tags)),
-    authority: Type.Optional(Nullable(Type.Union([BlueprintAuthority, Type.Object({}, { additionalProperties: false })]))),
-  },
+  OptionalNullable({
+    description: Description,
+    ...blueprintParts,
+    authority: Type.Union([BlueprintAuthority, Type.Object({}, { additionalProperties: false })]),
+  }),
   { additionalProperties: false },
 );
 export type UpdateBlueprintBody = Static<typeof UpdateBlueprintBody>;

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { EVENT_TYPE_MAX_LENGTH, SESSION_TEXT_MAX_LENGTH, TIMELINE_BATCH_MAX_ITEMS } from '../limits.ts';
 import { AgentSessionId, ListQuery, Name, Timestamp } from '../primitives.ts';
-import { Nullable, StringEnum } from './schema-helpers.ts';
+import { Nullable, OptionalNullable, StringEnum } from './schema-helpers.ts';
+import { SessionStatus } from './session-schemas.ts';
 
 /**
  * The Agent Coordinator surface's sessions and their event timelines (`/sessions…`, `/events…`): a seed
@@ -94,7 +95,7 @@ export type SessionEvent = Static<typeof SessionEvent>;
 export const SeedSession = Type.Object({
   session_id: AgentSessionId,
   status: RunStatus,
-  authority_status: StringEnum(['active', 'suspended', 'terminated']),
+  authority_status: SessionStatus,
   application_id: Name,
   depth: Type.Integer(),
   created_at: Timestamp,
@@ -193,14 +194,14 @@ export type PostedEvents = Static<typeof PostedEvents>;
 
 /** `PATCH /sessions/{id}/metadata`: the fields given are set; null clears one; absent ones stay. */
 export const UpdateSeedMetadataBody = Type.Object(
-  {
-    project_dir: Type.Optional(Nullable(SessionText)),
-    agent_name: Type.Optional(Nullable(SessionText)),
-    last_resumed_at: Type.Optional(Nullable(Timestamp)),
-    executor_session_id: Type.Optional(Nullable(SessionText)),
-    executor_profile: Type.Optional(Nullable(SessionText)),
-    hostname: Type.Optional(Nullable(SessionText)),
-  },
+  OptionalNullable({
+    project_dir: SessionText,
+    agent_name: SessionText,
+    last_resumed_at: Timestamp,
+    executor_session_id: SessionText,
+    executor_profile: SessionText,
+    hostname: SessionText,
+  }),
   { additionalProperties: false },
 );
 export type UpdateSeedMetadataBody = Static<typeof UpdateSeedMetadataBody>;

@@ -9,6 +9,9 @@ const Cursor = Type.String({ maxLength: FEED_CURSOR_MAX_LENGTH });
 /** Browsers' EventSource and WebSocket cannot set headers, so the mandate may ride in the query. */
 const AccessToken = Type.String();
 
+/** What an SSE feed's query ends with: the resume cursor (for clients that cannot send `Last-Event-ID`) and the mandate. */
+const sseResume = { last_event_id: Type.Optional(Cursor), access_token: Type.Optional(AccessToken) };
+
 /** `GET /zones/{zoneId}/events` (SSE). */
 export const EventsParams = Type.Object({ zoneId: Name });
 export type EventsParams = Static<typeof EventsParams>;
@@ -17,11 +20,7 @@ export type EventsParams = Static<typeof EventsParams>;
  * `?topics=a,b` (default: every topic), the resume cursor when the client cannot send
  * `Last-Event-ID`, and the mandate. Topic names and cursors are checked against the feed itself.
  */
-export const EventsQuery = Type.Object({
-  topics: Type.Optional(Topics),
-  last_event_id: Type.Optional(Cursor),
-  access_token: Type.Optional(AccessToken),
-});
+export const EventsQuery = Type.Object({ topics: Type.Optional(Topics), ...sseResume });
 export type EventsQuery = Static<typeof EventsQuery>;
 
 /** The resume cursor as EventSource sends it on reconnection. */
@@ -43,9 +42,5 @@ export const WebSocketQuery = Type.Object({
 export type WebSocketQuery = Static<typeof WebSocketQuery>;
 
 /** `GET /sse/sessions`: one session's messages only (`session_id`), the resume cursor, the mandate. */
-export const SessionFeedQuery = Type.Object({
-  session_id: Type.Optional(AgentSessionId),
-  last_event_id: Type.Optional(Cursor),
-  access_token: Type.Optional(AccessToken),
-});
+export const SessionFeedQuery = Type.Object({ session_id: Type.Optional(AgentSessionId), ...sseResume });
 export type SessionFeedQuery = Static<typeof SessionFeedQuery>;

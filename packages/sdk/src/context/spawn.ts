@@ -90,11 +90,7 @@ function spawnHop(parent: CaracalContext | undefined, inheritedEdgeId: string | 
  * own error or discard `fn`'s result.
  * @internal
  */
-async function runSpawn<R>(
-  dependencies: SessionDependencies,
-  options: SpawnOptions,
-  fn: (context: CaracalContext) => R | PromiseLike<R>,
-): Promise<R> {
+async function runSpawn<R>(dependencies: SessionDependencies, options: SpawnOptions, fn: (context: CaracalContext) => R | PromiseLike<R>): Promise<R> {
   if (typeof fn !== 'function') throw new CaracalError('INVALID_ARGUMENT', 'spawn(options, fn) needs a callback function.');
   const { zoneId, clientId } = dependencies;
   const parent = current();
@@ -137,11 +133,7 @@ async function runSpawn<R>(
  * so `fn`'s own spans and Caracal's calls are its children.
  * @internal
  */
-export function spawnSession<R>(
-  dependencies: SessionDependencies,
-  options: SpawnOptions,
-  fn: (context: CaracalContext) => R | PromiseLike<R>,
-): Promise<R> {
+export function spawnSession<R>(dependencies: SessionDependencies, options: SpawnOptions, fn: (context: CaracalContext) => R | PromiseLike<R>): Promise<R> {
   const attributes = { 'caracal.zone_id': dependencies.zoneId, 'caracal.client_id': dependencies.clientId };
   return inSpan('caracal.spawn', { kind: SpanKind.INTERNAL, attributes }, () => runSpawn(dependencies, options, fn));
 }

@@ -4,14 +4,21 @@ import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, formatBaggage, parseBaggage } f
 import type { BaggageEntry } from '../../src/propagation/index.ts';
 import { baggageEntriesArb, baggageEntryArb, NEVER_THROWS_RUNS, PROPERTY_TIMEOUT_MS, wireInput } from './arbitraries.ts';
 
-
 describe('parseBaggage', () => {
-  it('reads members in order', () => {
-    expect(parseBaggage('userId=alice,serverNode=DF%2028,isProduction=false')).toEqual([
+  it.each<[string, string, Array<{ key: string; value: string }>]>([
+    ['reads members in order', 'userId=alice,serverNode=DF%2028,isProduction=false', [
       { key: 'userId', value: 'alice' },
       { key: 'serverNode', value: 'DF 28' },
       { key: 'isProduction', value: 'false' },
-    ]);
+    ]],
+    ['keeps a % that does not start an escape literally instead of failing', 'k=100%,j=%zz,i=%4', [
+      { key: 'k', value: '100%' },
+      { key: 'j', value: '%zz' },
+      { key: 'i', value: '%4' },
+    ]],
+    ['does not decode keys (they are tokens)', 'a%41=1', [{ key: 'a%41', value: '1' }]],
+  ])('%s', (_what, header, members) => {
+    expect(parseBaggage(header)).toEqual(members);
   });
 
   it('percent-decodes values as UTF-8', () => {
@@ -26,17 +33,6 @@ describe('parseBaggage', () => {
     expect(parseBaggage('k=%ED%A0%80')?.[0]?.value).toMatch(/^\uFFFD+$/);
   });
 
-  it('keeps a % that does not start an escape literally instead of failing', () => {
-    expect(parseBaggage('k=100%,j=%zz,i=%4')).toEqual([
-      { key: 'k', value: '100%' },
-      { key: 'j', value: '%zz' },
-      { key: 'i', value: '%4' },
-    ]);
-  });
-
-  it('does not decode keys (they are tokens)', () => {
-    expect(parseBaggage('a%41=1')).toEqual([{ key: 'a%41', value: '1' }]);
-  });
 
   it('keeps properties after ; raw', () => {
     expect(parseBaggage('k=v;ttl=30;internal, j=w ; a = b ; c')).toEqual([

@@ -3,7 +3,6 @@ import { context as otelContext, createTraceState, defaultTextMapGetter, default
 import type { Context, ContextManager, TextMapSetter } from '@opentelemetry/api';
 import { CompositePropagator, suppressTracing, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaracalContext } from '../../src/model/caracal-context.ts';
 import {
   activeOtelTraceContext,
   activeOtelTraceId,
@@ -14,20 +13,12 @@ import {
   parseTraceparent,
   setCaracalLineage,
 } from '../../src/propagation/index.ts';
+import { TEST_TRACE_ID, testContext } from '../support/test-context.ts';
 
-const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACE_ID = TEST_TRACE_ID;
 const OTEL_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const OTEL_SPAN_ID = 'b7ad6b7169203331';
-const ctx: CaracalContext = {
-  subjectToken: 'token',
-  zoneId: 'zone',
-  clientId: 'client',
-  agentSessionId: 'agentsess_1',
-  delegationEdgeId: 'deledge_2',
-  hop: 1,
-  traceId: TRACE_ID,
-  baggage: { tenant: 'acme' },
-};
+const ctx = testContext({ agentSessionId: 'agentsess_1', delegationEdgeId: 'deledge_2', hop: 1, traceId: TRACE_ID, baggage: { tenant: 'acme' } });
 const withOtelSpan = trace.setSpanContext(ROOT_CONTEXT, {
   traceId: OTEL_TRACE_ID,
   spanId: OTEL_SPAN_ID,

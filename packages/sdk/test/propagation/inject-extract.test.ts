@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CaracalContext } from '../../src/model/caracal-context.ts';
 import { extract, inject, parseBaggage, parseTraceparent } from '../../src/propagation/index.ts';
+import { TEST_TRACE_ID, testContext } from '../support/test-context.ts';
 
-const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-const base: CaracalContext = {
-  subjectToken: 'token',
+const TRACE_ID = TEST_TRACE_ID;
+const base = testContext({
   zoneId: 'zone_dev',
   clientId: 'app_orchestrator',
   agentSessionId: 'agentsess_01J0',
@@ -13,7 +12,7 @@ const base: CaracalContext = {
   traceId: TRACE_ID,
   hop: 2,
   baggage: { userId: 'alice', note: 'a b,c;é' },
-};
+});
 
 describe('inject', () => {
   it('writes traceparent with the context trace id, a fresh span id per call and flags 01', () => {

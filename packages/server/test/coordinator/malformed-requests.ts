@@ -1,27 +1,14 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
+import type { FuzzTargets } from '../helpers/fuzz-targets.ts';
 import { INVALID, ROUTES } from './fuzz-routes.ts';
 
 /** Rows that exist before the fuzz run, so malformed requests can aim at real ids too. */
-export interface Fixtures {
-  zoneId: string;
-  token: string;
+export interface Fixtures extends FuzzTargets {
   otherZoneToken: string;
   noScopeToken: string;
   strangerToken: string;
   expiredToken: string;
-  session: string;
-  peer: string;
-  edge: string;
-  invocation: string;
-  service: string;
-  /** A pending run of app_fuzz, and a runner of app_fuzz that does not hold it. */
-  run: string;
-  runner: string;
-  /** An operator mandate of the zone (`caracal:admin`). */
-  operatorToken: string;
-  /** A blueprint of the zone. */
-  blueprint: string;
 }
 
 /** A small deterministic generator, so a failing corpus can be replayed from its seed. */

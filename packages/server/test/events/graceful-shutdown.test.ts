@@ -1,32 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import type { BusEntry, EventBus } from '../../src/events/event-bus.ts';
 import { openEventBus } from '../../src/events/open-event-bus.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { serverContextOf } from '../../src/server-context.ts';
-import { startServer, type RunningServer } from '../../src/start-server.ts';
-import { dropSchema, serverOptionsOn, testBackends } from '../helpers/backends.ts';
+import { testBackends } from '../helpers/backends.ts';
+import { serverTest } from '../helpers/fixtures.ts';
 import { bootstrapZone, clientCredentialsToken } from '../helpers/sts-fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openSseStream } from './support/sse-client.ts';
 
 describe.each(testBackends())('graceful shutdown on $name', (backend) => {
-  let schema: string | undefined;
+  serverTest.override('backend', backend);
   let watcher: EventBus | undefined;
   afterEach(async () => {
     await watcher?.close();
-    await dropSchema(schema);
   });
 
-  it('ends open feeds and flushes the outbox before closing, then stops accepting', async () => {
-    schema = backend.schema();
+  serverTest('ends open feeds and flushes the outbox before closing, then stops accepting', async ({ startServer }) => {
     const keyPrefix = `shutdown_${Date.now()}:`;
-    const server: RunningServer = await startServer({
-      port: 0,
-      logger: false,
-      // No polling to speak of: only the NOTIFY wake-up or the flush on close publish rows.
-      jobSettings: { outboxPollIntervalMs: 3_600_000 },
-      ...serverOptionsOn(backend, schema, { keyPrefix }),
-    });
+    // No polling to speak of: only the NOTIFY wake-up or the flush on close publish rows.
+    const server = await startServer({ jobSettings: { outboxPollIntervalMs: 3_600_000 } }, { keyPrefix });
     // The in-process bus is the server's own; Redis is watched from a connection of our own.
     watcher = backend.redisUrl === undefined ? undefined : await openEventBus({ redisUrl: backend.redisUrl, keyPrefix });
     const seen: BusEntry[] = [];

@@ -1,16 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Database } from '../../src/db/database.ts';
 import { encodeBusFields } from '../../src/events/bus-event.ts';
 import { enqueueEvents, type OutboxEvent } from '../../src/events/enqueue-event.ts';
-import type { EventBus } from '../../src/events/event-bus.ts';
-import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
 import { Topics, type Topic } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, type EventBackend } from './support/event-backend.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts } from './support/outbox-fixtures.ts';
-import { FEED_SECRET, startFeedApp } from './support/feed-app.ts';
+import { FEED_SECRET } from './support/feed-app.ts';
+import { useFeedServer } from './support/feed-server.ts';
 import { tokenFor } from './support/fake-token-verifier.ts';
 import { openSseStream, type SseStream } from './support/sse-client.ts';
 
@@ -39,51 +37,23 @@ const mixedPlan = (count: number): Array<[Topic, string]> =>
   ]);
 
 describe.each(testBackends())('live feeds on $name', (backend) => {
-  let events: EventBackend;
-  let url: string;
-  let close: () => Promise<void>;
-  let publisher: OutboxPublisher;
-  let bus: EventBus;
-  const streams: SseStream[] = [];
+  const feed = useFeedServer(backend, { publisherId: 'feeds', heartbeatMs: 30 });
 
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-    bus = await events.openBus();
-    const started = await startFeedApp({ database: events.database, bus, heartbeatMs: 30 });
-    url = started.url;
-    publisher = createOutboxPublisher({ database: events.database, bus, signingSecret: FEED_SECRET, publisherId: 'feeds', pollIntervalMs: 20 });
-    await publisher.start();
-    close = async () => {
-      await publisher.stop();
-      await started.app.close();
-    };
-  }, 60_000);
-  afterEach(() => {
-    for (const stream of streams.splice(0)) stream.close();
-  });
-  afterAll(async () => {
-    await close?.();
-    await events?.close();
-  });
-
-  const sse = async (path: string, headers: Record<string, string> = {}): Promise<SseStream> => {
-    const stream = await openSseStream(`${url}${path}`, headers);
-    streams.push(stream);
-    return stream;
-  };
+  const sse = async (path: string, headers: Record<string, string> = {}): Promise<SseStream> =>
+    feed.track(await openSseStream(`${feed.url}${path}`, headers));
 
   it('refuses feeds without a valid mandate for the zone, and bad topics or cursors', async () => {
-    const missing = await fetch(`${url}/zones/zone_a/events`);
+    const missing = await fetch(`${feed.url}/zones/zone_a/events`);
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ error: 'invalid_token' });
-    const otherZone = await fetch(`${url}/zones/zone_a/events`, { headers: { authorization: `Bearer ${tokenFor('zone_b')}` } });
+    const otherZone = await fetch(`${feed.url}/zones/zone_a/events`, { headers: { authorization: `Bearer ${tokenFor('zone_b')}` } });
     expect(otherZone.status).toBe(403);
-    const noScope = await fetch(`${url}/zones/zone_a/events?access_token=${tokenFor('zone_a', 'tools:call')}`);
+    const noScope = await fetch(`${feed.url}/zones/zone_a/events?access_token=${tokenFor('zone_a', 'tools:call')}`);
     expect(noScope.status).toBe(403);
     expect(await noScope.json()).toMatchObject({ error: 'insufficient_scope' });
-    const badTopic = await fetch(`${url}/zones/zone_a/events?topics=caracal.nope&access_token=${tokenFor('zone_a')}`);
+    const badTopic = await fetch(`${feed.url}/zones/zone_a/events?topics=caracal.nope&access_token=${tokenFor('zone_a')}`);
     expect(badTopic.status).toBe(400);
-    const badCursor = await fetch(`${url}/zones/zone_a/events`, {
+    const badCursor = await fetch(`${feed.url}/zones/zone_a/events`, {
       headers: { authorization: `Bearer ${tokenFor('zone_a')}`, 'last-event-id': 'garbage' },
     });
     expect(badCursor.status).toBe(400);
@@ -102,7 +72,7 @@ describe.each(testBackends())('live feeds on $name', (backend) => {
       .map(([topic, zone], n) => ({ topic, zone, n }))
       .filter(({ topic, zone }) => zone === 'zone_a' && (topics as string[]).includes(topic))
       .map(({ n }) => n);
-    await enqueuePlan(events.database, plan.slice(0, 30));
+    await enqueuePlan(feed.events.database, plan.slice(0, 30));
     const firstBatch = expected.filter((n) => n < 30);
     await first.waitForMessages(firstBatch.length);
     await waitFor(() => first.comments.includes('heartbeat'), { what: 'a heartbeat comment' });
@@ -110,7 +80,7 @@ describe.each(testBackends())('live feeds on $name', (backend) => {
     const kept = first.messages.slice(0, firstBatch.length - 3);
     first.close();
 
-    await enqueuePlan(events.database, plan.slice(30), 30);
+    await enqueuePlan(feed.events.database, plan.slice(30), 30);
     const lastEventId = kept.at(-1)!.id!;
     expect(lastEventId).toMatch(/^caracal\.agents\.lifecycle@\d+-\d+,caracal\.sessions\.revoke@\d+-\d+$/);
     const resumed = await sse(`${path}&access_token=${tokenFor('zone_a')}`, { 'last-event-id': lastEventId });
@@ -129,11 +99,11 @@ describe.each(testBackends())('live feeds on $name', (backend) => {
   });
 
   it('pushes the same JSON events over a WebSocket and resumes from a cursor', async () => {
-    const refused = new WebSocket(`${url.replace('http', 'ws')}/ws?zone_id=zone_a`);
+    const refused = new WebSocket(`${feed.url.replace('http', 'ws')}/ws?zone_id=zone_a`);
     const status = await new Promise<number>((resolve) => refused.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)));
     expect(status).toBe(401);
 
-    const socketUrl = `${url.replace('http', 'ws')}/ws?zone_id=zone_a&topics=${Topics.delegationsInvalidate}&access_token=${tokenFor('zone_a')}`;
+    const socketUrl = `${feed.url.replace('http', 'ws')}/ws?zone_id=zone_a&topics=${Topics.delegationsInvalidate}&access_token=${tokenFor('zone_a')}`;
     const received: FeedJson[] = [];
     const socket = new WebSocket(socketUrl);
     const ready = new Promise<{ ready: boolean; cursor: string }>((resolve) =>
@@ -147,7 +117,7 @@ describe.each(testBackends())('live feeds on $name', (backend) => {
       [Topics.delegationsInvalidate, 'zone_other'],
       [Topics.delegationsInvalidate, 'zone_a'],
     ];
-    await enqueuePlan(events.database, plan, 1000);
+    await enqueuePlan(feed.events.database, plan, 1000);
     await waitFor(() => received.length === 2, { what: 'two WebSocket events' });
     expect(received.map((event) => [event.topic, event.zone_id, event.payload.n])).toEqual([
       [Topics.delegationsInvalidate, 'zone_a', 1000],
@@ -155,9 +125,9 @@ describe.each(testBackends())('live feeds on $name', (backend) => {
     ]);
     socket.close();
 
-    await enqueuePlan(events.database, [[Topics.delegationsInvalidate, 'zone_a']], 2000);
+    await enqueuePlan(feed.events.database, [[Topics.delegationsInvalidate, 'zone_a']], 2000);
     // Published before reconnecting, so it comes from the backfill, ahead of `ready`.
-    await waitFor(async () => (await outboxStatusCounts(events.database)).pending === undefined, { what: 'event 2000 published' });
+    await waitFor(async () => (await outboxStatusCounts(feed.events.database)).pending === undefined, { what: 'event 2000 published' });
     const resumed: Array<FeedJson & { ready?: boolean }> = [];
     const again = new WebSocket(`${socketUrl}&cursor=${encodeURIComponent(received[0]!.cursor)}`);
     again.on('message', (data) => resumed.push(JSON.parse(String(data)) as FeedJson));
@@ -178,10 +148,10 @@ describe.each(testBackends())('live feeds on $name', (backend) => {
     const path = `/zones/zone_a/events?topics=${topic}&access_token=${tokenFor('zone_a')}`;
     const live = await sse(path);
     const start = await live.ready;
-    await bus.publish(topic, fields('900001'));
-    await bus.publish(topic, fields('900002', 'not-the-secret'));
-    await bus.publish(topic, fields('900001'));
-    await bus.publish(topic, fields('900003'));
+    await feed.bus.publish(topic, fields('900001'));
+    await feed.bus.publish(topic, fields('900002', 'not-the-secret'));
+    await feed.bus.publish(topic, fields('900001'));
+    await feed.bus.publish(topic, fields('900003'));
     await live.waitForMessages(2);
     const resumed = await sse(path, { 'last-event-id': start.id! });
     await resumed.waitForMessages(2);

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { claimPendingOutboxRows } from '../../src/events/outbox-store.ts';
 import { testBackends } from '../helpers/backends.ts';
-import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { serverTest } from '../helpers/fixtures.ts';
 import { enqueueMany } from './support/outbox-fixtures.ts';
 
 // Ids are read as text (bigint does not fit a JS number); the claim must still order by the
 // number: ordering by the text alias put "10" before "9" and sorted every pending row on each claim.
 describe.each(testBackends())('outbox claim order on $name', (backend) => {
-  let events: EventBackend;
+  serverTest.override('backend', backend);
 
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await events?.close();
-  });
-
-  it('claims pending rows in numeric id order across a digit boundary', async () => {
+  serverTest('claims pending rows in numeric id order across a digit boundary', async ({ events }) => {
     await events.resetOutbox();
     await events.database.query(`SELECT setval(pg_get_serial_sequence('caracal_outbox', 'id'), 8)`);
     await enqueueMany(events.database, 3);

@@ -1,17 +1,14 @@
 import { TIMELINE_TOPIC } from '@caracal/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enqueueSessionChanges, enqueueSessionDeleted } from '../../src/coordinator/timeline/session-changes.ts';
 import { appendTimelineEvents } from '../../src/coordinator/timeline/timeline-repository.ts';
 import type { TimelineEntry } from '../../src/coordinator/timeline/timeline-entry.ts';
 import { enqueueEvents } from '../../src/events/enqueue-event.ts';
-import type { EventBus } from '../../src/events/event-bus.ts';
-import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { openEventBackend, type EventBackend } from './support/event-backend.ts';
 import { tokenFor } from './support/fake-token-verifier.ts';
-import { FEED_SECRET, startFeedApp } from './support/feed-app.ts';
+import { useFeedServer } from './support/feed-server.ts';
 import { insertSeedSession, sessionIdAt } from './support/seed-sessions.ts';
 import { openSseStream, type SseStream } from './support/sse-client.ts';
 import { openWsClient, type WsClient } from './support/ws-client.ts';
@@ -38,49 +35,21 @@ const appTwo = tokenFor('zone_a', 'agent:lifecycle', 'app_two');
 type Message = Record<string, unknown>;
 
 describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend) => {
-  let events: EventBackend;
-  let bus: EventBus;
-  let url: string;
-  let publisher: OutboxPublisher;
-  let close: () => Promise<void>;
+  const feed = useFeedServer(backend, { publisherId: 'seed-feeds', cors: true });
   let counter = 0;
-  const opened: Array<{ close(): void }> = [];
 
   beforeAll(async () => {
-    events = await openEventBackend(backend);
-    bus = await events.openBus();
-    const started = await startFeedApp({ database: events.database, bus, cors: true });
-    url = started.url;
-    publisher = createOutboxPublisher({ database: events.database, bus, signingSecret: FEED_SECRET, publisherId: 'seed-feeds', pollIntervalMs: 20 });
-    await publisher.start();
     for (const [index, id] of [S1, S2, S3, S4, S5].entries()) {
       const [zoneId, applicationId] = OWNERS[id]!;
-      await insertSeedSession(events.database, { id, zoneId, applicationId, spawnedAt: new Date(Date.UTC(2026, 11, 4, 10, index)).toISOString() });
+      await insertSeedSession(feed.events.database, { id, zoneId, applicationId, spawnedAt: new Date(Date.UTC(2026, 11, 4, 10, index)).toISOString() });
     }
-    await events.database.query('UPDATE agent_sessions SET seed_deleted_at = now() WHERE id = $1', [S5]);
-    close = async () => {
-      await publisher.stop();
-      await started.app.close();
-    };
-  }, 60_000);
-  afterEach(() => {
-    for (const client of opened.splice(0)) client.close();
-  });
-  afterAll(async () => {
-    await close?.();
-    await events?.close();
+    await feed.events.database.query('UPDATE agent_sessions SET seed_deleted_at = now() WHERE id = $1', [S5]);
   });
 
-  const ws = async (query: string, headers: Record<string, string> = {}): Promise<WsClient> => {
-    const client = await openWsClient(`${url.replace('http', 'ws')}/ws${query}`, headers);
-    opened.push(client);
-    return client;
-  };
-  const sse = async (query: string, headers: Record<string, string> = {}): Promise<SseStream> => {
-    const stream = await openSseStream(`${url}/sse/sessions${query}`, headers);
-    opened.push(stream);
-    return stream;
-  };
+  const ws = async (query: string, headers: Record<string, string> = {}): Promise<WsClient> =>
+    feed.track(await openWsClient(`${feed.url.replace('http', 'ws')}/ws${query}`, headers));
+  const sse = async (query: string, headers: Record<string, string> = {}): Promise<SseStream> =>
+    feed.track(await openSseStream(`${feed.url}/sse/sessions${query}`, headers));
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const sseMessages = (stream: SseStream): Message[] => stream.messages.map((message) => JSON.parse(message.data) as Message);
 
@@ -89,7 +58,7 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
     const [zoneId, applicationId] = OWNERS[sessionId]!;
     counter += 1;
     const entry: TimelineEntry = { zoneId, sessionId, applicationId, eventType: 'message', source: 'agent', body: { role: 'assistant', content: [{ n: counter }] } };
-    return events.database.transaction(async (transaction) => (await appendTimelineEvents(transaction, [entry], Date.now()))[0]!.id);
+    return feed.events.database.transaction(async (transaction) => (await appendTimelineEvents(transaction, [entry], Date.now()))[0]!.id);
   };
 
   /** A mixed sequence over every session and both zones, each write its own commit. */
@@ -97,16 +66,16 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
     await append(S1);
     await append(S3);
     await append(S4);
-    await events.database.transaction((transaction) => enqueueSessionChanges(transaction, 'session_updated', [S2]));
-    await events.database.transaction((transaction) => enqueueSessionChanges(transaction, 'session_created', [S3, S4]));
+    await feed.events.database.transaction((transaction) => enqueueSessionChanges(transaction, 'session_updated', [S2]));
+    await feed.events.database.transaction((transaction) => enqueueSessionChanges(transaction, 'session_created', [S3, S4]));
     await append(S2);
-    await events.database.transaction((transaction) =>
+    await feed.events.database.transaction((transaction) =>
       enqueueEvents(transaction, [
         { topic: TIMELINE_TOPIC, type: 'run_failed', zoneId: 'zone_a', payload: { run_id: 'run_1', session_id: S3, error: 'boom', zone_id: 'zone_a', application_id: 'app_two' } },
         { topic: TIMELINE_TOPIC, type: 'not_for_the_seed_feed', zoneId: 'zone_a', payload: { session_id: S3, zone_id: 'zone_a', application_id: 'app_two' } },
       ]),
     );
-    await events.database.transaction((transaction) => enqueueSessionDeleted(transaction, { zoneId: 'zone_a', applicationId: 'app_one', sessionId: S1 }));
+    await feed.events.database.transaction((transaction) => enqueueSessionDeleted(transaction, { zoneId: 'zone_a', applicationId: 'app_one', sessionId: S1 }));
   };
   /** What zone a's operator sees of `writeMixed`, as message types and sessions. */
   const MIXED_FOR_OPERATOR = ['event S1', 'event S3', 'session_updated S2', 'session_created S3', 'event S2', 'run_failed S3', 'session_deleted S1'];
@@ -133,13 +102,13 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
       [`?session_id=${S5}&access_token=${operator}`, {}, 404, 'not_found'],
     ];
     for (const [query, headers, status, error] of checks) {
-      const stream = await fetch(`${url}/sse/sessions${query}`, { headers });
+      const stream = await fetch(`${feed.url}/sse/sessions${query}`, { headers });
       expect({ query, status: stream.status, body: await stream.json() }).toMatchObject({ query, status, body: { error } });
       const socket = await ws(query, headers);
       expect({ query, status: socket.status, body: socket.refusal }).toMatchObject({ query, status, body: { error } });
     }
     for (const cursor of ['garbage', `${Topics.agentsLifecycle}@1-0`]) {
-      const refused = await fetch(`${url}/sse/sessions`, { headers: { ...bearer(operator), 'last-event-id': cursor } });
+      const refused = await fetch(`${feed.url}/sse/sessions`, { headers: { ...bearer(operator), 'last-event-id': cursor } });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ error: 'invalid_request' });
     }
@@ -184,8 +153,8 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
 
   it('answers a page on another origin with the CORS headers on both SSE feeds (the streams are written raw)', async () => {
     for (const path of ['/sse/sessions', '/zones/zone_a/events']) {
-      const stream = await openSseStream(`${url}${path}?access_token=${operator}`, { origin: 'http://dashboard.example' });
-      opened.push(stream);
+      const stream = await openSseStream(`${feed.url}${path}?access_token=${operator}`, { origin: 'http://dashboard.example' });
+      feed.track(stream);
       expect({ path, status: stream.status, origin: stream.headers.get('access-control-allow-origin') }).toEqual({ path, status: 200, origin: '*' });
     }
   });
@@ -216,7 +185,7 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
   it('starts over with init when the cursor is older than what the bus still holds (a replay would have a hole)', async () => {
     const earlier = await append(S1);
     const onBus = async (): Promise<boolean> =>
-      (await bus.read(TIMELINE_TOPIC, { afterId: '0', limit: 100_000 })).some((entry) => (JSON.parse(entry.fields.payload!) as { id?: number }).id === earlier);
+      (await feed.bus.read(TIMELINE_TOPIC, { afterId: '0', limit: 100_000 })).some((entry) => (JSON.parse(entry.fields.payload!) as { id?: number }).id === earlier);
     await waitFor(onBus, { what: 'the earlier event on the bus' });
     const stale = await sse('', { ...bearer(operator), 'last-event-id': `${TIMELINE_TOPIC}@1-0` });
     await stale.waitForMessages(1);
@@ -272,7 +241,7 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
     await zoneFeed.waitForMessages(1);
     await seedFeed.waitForMessages(1);
     expect(zoneFeed.messages[0]).toMatchObject({ ready: true });
-    await events.database.transaction((transaction) =>
+    await feed.events.database.transaction((transaction) =>
       enqueueEvents(transaction, [{ topic: Topics.agentsLifecycle, type: 'session_spawned', zoneId: 'zone_a', payload: { application_id: 'app_one' } }]),
     );
     const id = await append(S1);
@@ -286,7 +255,7 @@ describe.each(testBackends())('Agent Coordinator live feeds on $name', (backend)
     expect(zoneFeed.messages.find((message) => message.topic === TIMELINE_TOPIC)).toMatchObject({ payload: { id, session_id: S1, application_id: 'app_one' } });
     expect(seedFeed.messages.slice(1).map(summary)).toEqual(['event S1']);
     // The authority topics stay the zone feed's default.
-    const defaults = await fetch(`${url}/zones/zone_a/events?topics=nope`, { headers: bearer(operator) });
+    const defaults = await fetch(`${feed.url}/zones/zone_a/events?topics=nope`, { headers: bearer(operator) });
     expect(((await defaults.json()) as { error_description: string }).error_description).toContain(TIMELINE_TOPIC);
   });
 });

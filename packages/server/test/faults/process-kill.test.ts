@@ -1,16 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
-import { dropSchema } from '../helpers/backends.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts } from '../events/support/outbox-fixtures.ts';
 import { createAdminZone, sessionToken } from './support/admin-setup.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
-import { throwawayRedis, type ThrowawayRedis } from './support/throwaway-redis.ts';
+import { useFaultStage } from './support/fault-stage.ts';
 
 const databaseUrl = process.env.CARACAL_TEST_DATABASE_URL;
-const ADMIN_TOKEN = 'kill-admin-token';
 const APPLICATIONS = ['app_one', 'app_two', 'app_three', 'app_four'];
 /** Per application, below the 50-active-sessions limit. */
 const SPAWNS_PER_APPLICATION = 40;
@@ -24,38 +19,18 @@ interface SpawnRequest {
 }
 
 describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !== undefined)('a server process killed with SIGKILL mid-load', () => {
-  const schema = `kill_${randomBytes(6).toString('hex')}`;
+  const stage = useFaultStage('kill', databaseUrl!);
   const zoneId = 'zone_kill';
-  let redis: ThrowawayRedis;
-  let database: Database;
-  let env: Record<string, string>;
   const processes: ServerProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await throwawayRedis();
-    database = await openDatabase({ databaseUrl: databaseUrl!, schema });
-    env = {
-      DATABASE_URL: databaseUrl!,
-      DATABASE_SCHEMA: schema,
-      REDIS_URL: redis.url,
-      CARACAL_ADMIN_TOKEN: ADMIN_TOKEN,
-      CARACAL_EVENT_SECRET: 'kill-event-secret',
-      CARACAL_KEY_SECRET: 'kill-key-secret',
-      CARACAL_PUBLIC_URL: 'https://caracal.kill.test',
-    };
-  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(processes.map((server) => server.kill('SIGTERM')));
-    await database?.close();
-    await redis?.stop();
-    await dropSchema(schema);
   });
 
   it('completes every retry with the same Idempotency-Key after a restart, and leaves nothing half-applied', async () => {
-    const first = await startServerProcess(env);
+    const first = await startServerProcess(stage.serverEnv());
     processes.push(first);
-    const zone = await createAdminZone(first.url, ADMIN_TOKEN, {
+    const zone = await createAdminZone(first.url, stage.adminToken, {
       zoneId,
       applications: Object.fromEntries(APPLICATIONS.map((application) => [application, ['tools:call']])),
     });
@@ -99,7 +74,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     expect(first.child.signalCode).toBe('SIGKILL');
     expect(answeredBeforeKill.size).toBeGreaterThanOrEqual(KILL_AFTER_ANSWERS);
 
-    const second = await startServerProcess(env);
+    const second = await startServerProcess(stage.serverEnv());
     processes.push(second);
     const retries = await Promise.all(requests.map(async (request) => ({ request, answer: await spawn(second, request) })));
     for (const { request, answer } of retries) {
@@ -111,15 +86,15 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     expect(new Set(sessionIds).size).toBe(requests.length);
 
     // Each key applied exactly once, each with its receipt and its event: nothing half-applied.
-    const count = async (sql: string): Promise<number> => Number((await database.query<{ count: string }>(sql, [zoneId])).rows[0]!.count);
+    const count = async (sql: string): Promise<number> => Number((await stage.database.query<{ count: string }>(sql, [zoneId])).rows[0]!.count);
     expect(await count('SELECT count(*) AS count FROM agent_sessions WHERE zone_id = $1')).toBe(requests.length);
     expect(await count('SELECT count(*) AS count FROM coordinator_idempotency_receipts WHERE zone_id = $1')).toBe(requests.length);
     expect(await count("SELECT count(*) AS count FROM caracal_outbox WHERE zone_id = $1 AND event_type = 'session_spawned'")).toBe(requests.length);
-    const stored = await database.query<{ id: string }>('SELECT id FROM agent_sessions WHERE zone_id = $1', [zoneId]);
+    const stored = await stage.database.query<{ id: string }>('SELECT id FROM agent_sessions WHERE zone_id = $1', [zoneId]);
     expect(stored.rows.map((row) => row.id).sort()).toEqual([...sessionIds].sort());
 
     // Events of requests the killed process committed wait in the outbox and go out after the restart.
-    await waitFor(async () => (await outboxStatusCounts(database)).pending === undefined, { what: 'the outbox to drain', timeoutMs: 30_000 });
-    expect((await outboxStatusCounts(database)).dead).toBeUndefined();
+    await waitFor(async () => (await outboxStatusCounts(stage.database)).pending === undefined, { what: 'the outbox to drain', timeoutMs: 30_000 });
+    expect((await outboxStatusCounts(stage.database)).dead).toBeUndefined();
   }, 120_000);
 });

@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
 import { enqueueEvents, type OutboxEvent } from '../../src/events/enqueue-event.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { createEventRelay, type EventRelay } from '../../src/events/event-relay.ts';
 import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/outbox-publisher.ts';
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
 import { Topics } from '../../src/events/topics.ts';
-import { dropSchema } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts } from '../events/support/outbox-fixtures.ts';
-import { redisCommand, throwawayRedis, type ThrowawayRedis } from './support/throwaway-redis.ts';
+import { useFaultStage } from './support/fault-stage.ts';
+import { redisCommand } from './support/throwaway-redis.ts';
 
 const databaseUrl = process.env.CARACAL_TEST_DATABASE_URL;
 const SECRET = 'outage-secret';
@@ -19,9 +16,7 @@ const TOTAL = 2000;
 const PER_TRANSACTION = 10;
 
 describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !== undefined)('Redis stopped during load', () => {
-  const schema = `fault_${randomBytes(6).toString('hex')}`;
-  let redis: ThrowawayRedis;
-  let database: Database;
+  const stage = useFaultStage('fault', databaseUrl!);
   let publisherBus: EventBus;
   let witnessBus: EventBus;
   let publisher: OutboxPublisher;
@@ -29,16 +24,14 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
   const relayed = new Map<string, number>();
 
   beforeAll(async () => {
-    redis = await throwawayRedis();
-    database = await openDatabase({ databaseUrl: databaseUrl!, schema });
-    publisherBus = await openRedisEventBus({ url: redis.url, commandTimeoutMs: 1000 });
-    witnessBus = await openRedisEventBus({ url: redis.url });
+    publisherBus = await openRedisEventBus({ url: stage.redis.url, commandTimeoutMs: 1000 });
+    witnessBus = await openRedisEventBus({ url: stage.redis.url });
     // The witness is a lifecycle relay on its own connections: what a consumer would see.
     witness = createEventRelay({ bus: witnessBus, signingSecret: SECRET, topics: [Topics.agentsLifecycle] });
     witness.on(Topics.agentsLifecycle, (event) => relayed.set(event.outboxId, (relayed.get(event.outboxId) ?? 0) + 1));
     await witness.start();
     publisher = createOutboxPublisher({
-      database,
+      database: stage.database,
       bus: publisherBus,
       signingSecret: SECRET,
       publisherId: 'outage-publisher',
@@ -54,9 +47,6 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     await witness?.stop();
     await publisherBus?.close();
     await witnessBus?.close();
-    await database?.close();
-    await redis?.stop();
-    await dropSchema(schema);
   });
 
   it('loses no event: rows wait in the outbox during the outage and all are delivered after Redis returns', async () => {
@@ -69,7 +59,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
           zoneId: 'zone_fault',
           payload: { n: enqueued + index },
         }));
-        await database.transaction((transaction) => enqueueEvents(transaction, events));
+        await stage.database.transaction((transaction) => enqueueEvents(transaction, events));
         enqueued += PER_TRANSACTION;
       }
     };
@@ -79,30 +69,30 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     // everything Redis accepted: Redis without persistence forgets unread entries on shutdown,
     // which is Redis's durability, not the outbox's.
     const load = enqueueSome(TOTAL / 4);
-    await waitFor(async () => (await outboxStatusCounts(database)).published! > 0);
-    await redisCommand(redis.port, 'CLIENT', 'PAUSE', '30000', 'WRITE');
-    const newest = await redisCommand(redis.port, 'XREVRANGE', Topics.agentsLifecycle, '+', '-', 'COUNT', '1');
+    await waitFor(async () => (await outboxStatusCounts(stage.database)).published! > 0);
+    await redisCommand(stage.redis.port, 'CLIENT', 'PAUSE', '30000', 'WRITE');
+    const newest = await redisCommand(stage.redis.port, 'XREVRANGE', Topics.agentsLifecycle, '+', '-', 'COUNT', '1');
     const newestOutboxId = /outbox_id\r\n\$\d+\r\n(\d+)\r\n/.exec(newest ?? '')?.[1];
     if (newestOutboxId !== undefined) await waitFor(() => relayed.has(newestOutboxId), { what: 'the witness to catch up' });
-    await redis.stop();
+    await stage.redis.stop();
     await load;
 
     // Redis is down: the load goes on, nothing is lost or given up on.
     await enqueueSome(TOTAL / 4);
-    const during = await outboxStatusCounts(database);
+    const during = await outboxStatusCounts(stage.database);
     expect(during.pending).toBeGreaterThan(0);
     expect(during.dead ?? 0).toBe(0);
 
-    await redis.start();
+    await stage.redis.start();
     await enqueueSome(TOTAL / 4);
-    await waitFor(async () => (await outboxStatusCounts(database)).published === TOTAL, {
+    await waitFor(async () => (await outboxStatusCounts(stage.database)).published === TOTAL, {
       what: 'every row published after Redis returned',
       timeoutMs: 60_000,
     });
     await waitFor(() => relayed.size === TOTAL, { what: `the witness to see all ${TOTAL} events`, timeoutMs: 30_000 });
 
-    expect(await outboxStatusCounts(database)).toEqual({ published: TOTAL });
-    const ids = (await database.query<{ id: string }>('SELECT id::text AS id FROM caracal_outbox')).rows.map((row) => row.id);
+    expect(await outboxStatusCounts(stage.database)).toEqual({ published: TOTAL });
+    const ids = (await stage.database.query<{ id: string }>('SELECT id::text AS id FROM caracal_outbox')).rows.map((row) => row.id);
     expect([...relayed.keys()].sort()).toEqual(ids.sort());
     // The relay's dedupe means each event reached its listeners exactly once.
     expect([...relayed.values()].every((times) => times === 1)).toBe(true);

@@ -1,56 +1,35 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.ts';
-import { openDatabase } from '../../src/db/open-database.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { openRedisEventBus } from '../../src/events/redis-event-bus.ts';
 import { FEED_TOPICS } from '../../src/events/topics.ts';
-import { dropSchema } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { outboxStatusCounts, readWholeStream } from '../events/support/outbox-fixtures.ts';
 import { createAdminZone, sessionToken } from './support/admin-setup.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
-import { throwawayRedis, type ThrowawayRedis } from './support/throwaway-redis.ts';
+import { useFaultStage } from './support/fault-stage.ts';
 
 const databaseUrl = process.env.CARACAL_TEST_DATABASE_URL;
-const ADMIN_TOKEN = 'replicas-admin-token';
 const MAX_CHILDREN = 10;
 
 describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !== undefined)('two server processes on one Postgres and one Redis', () => {
-  const schema = `replicas_${randomBytes(6).toString('hex')}`;
-  let redis: ThrowawayRedis;
-  let database: Database;
+  const stage = useFaultStage('replicas', databaseUrl!);
   let bus: EventBus;
   const replicas: ServerProcess[] = [];
   let token: string;
   const zoneId = 'zone_replicas';
 
   beforeAll(async () => {
-    redis = await throwawayRedis();
-    // Migrated once up front, so both replicas start on the same ready schema.
-    database = await openDatabase({ databaseUrl: databaseUrl!, schema });
-    bus = await openRedisEventBus({ url: redis.url });
-    const env = {
-      DATABASE_URL: databaseUrl!,
-      DATABASE_SCHEMA: schema,
-      REDIS_URL: redis.url,
-      CARACAL_ADMIN_TOKEN: ADMIN_TOKEN,
-      CARACAL_EVENT_SECRET: 'replicas-event-secret',
-      CARACAL_KEY_SECRET: 'replicas-key-secret',
-      CARACAL_PUBLIC_URL: 'https://caracal.replicas.test',
-    };
+    bus = await openRedisEventBus({ url: stage.redis.url });
+    const env = stage.serverEnv();
     replicas.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
-    const zone = await createAdminZone(replicas[0]!.url, ADMIN_TOKEN, { zoneId, applications: { app_alpha: ['tools:call'] } });
-    // Minted by one replica, accepted by the other: keys live in the shared database.
+    const zone = await createAdminZone(replicas[0]!.url, stage.adminToken, { zoneId, applications: { app_alpha: ['tools:call'] } });
+    // Minted by one replica, accepted by the other: keys live in the shared stage.database.
     token = await sessionToken(replicas[1]!.url, zone.applications.app_alpha!);
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.kill('SIGTERM')));
     await bus?.close();
-    await database?.close();
-    await redis?.stop();
-    await dropSchema(schema);
   });
 
   const call = async (replica: ServerProcess, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
@@ -108,11 +87,11 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
   }, 60_000);
 
   it('delivers every outbox row exactly once across both replicas’ publishers', async () => {
-    await waitFor(async () => (await outboxStatusCounts(database)).pending === undefined, {
+    await waitFor(async () => (await outboxStatusCounts(stage.database)).pending === undefined, {
       what: 'the outbox to drain',
       timeoutMs: 30_000,
     });
-    const rows = await database.query<{ id: string; topic: string }>("SELECT id::text AS id, topic FROM caracal_outbox WHERE status = 'published'");
+    const rows = await stage.database.query<{ id: string; topic: string }>("SELECT id::text AS id, topic FROM caracal_outbox WHERE status = 'published'");
     expect(rows.rows.length).toBeGreaterThan(50);
     const seen = new Map<string, number>();
     const publishers = new Set<string>();
@@ -124,7 +103,7 @@ describe.runIf(databaseUrl !== undefined && process.env.CARACAL_TEST_REDIS_URL !
     }
     expect([...seen.keys()].sort()).toEqual(rows.rows.map((row) => row.id).sort());
     expect([...seen.values()].every((times) => times === 1)).toBe(true);
-    expect((await outboxStatusCounts(database)).dead).toBeUndefined();
+    expect((await outboxStatusCounts(stage.database)).dead).toBeUndefined();
     expect(publishers.size).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { test } from 'vitest';
 import { openEventBackend, type EventBackend } from '../events/support/event-backend.ts';
-import type { Backend } from './backends.ts';
+import { dropSchema, serverOptionsOn, type Backend } from './backends.ts';
+import { startServer, type RunningServer, type StartServerOptions } from '../../src/start-server.ts';
 import { buildStsTestApp, type StsTestApp } from './sts-fixtures.ts';
 
 /** Opens one resource per backend on first use; `close` closes every one opened. */
@@ -52,6 +53,27 @@ export const serverTest = test
     const backends = perBackend<EventBackend>(openEventBackend);
     onCleanup(() => backends.close());
     return backends;
+  })
+  /** A fresh schema for this test (none on the embedded backend), dropped after it. */
+  .extend('schema', ({ backend }, { onCleanup }) => {
+    const schema = backend.schema();
+    onCleanup(() => dropSchema(schema));
+    return schema;
+  })
+  /**
+   * Starts a real server on port 0 on the test's backend and schema (`redis` as `serverOptionsOn`
+   * takes it), closed after the test and before its schema is dropped.
+   */
+  .extend('startServer', ({ backend, schema }, { onCleanup }) => {
+    const started: RunningServer[] = [];
+    onCleanup(async () => {
+      for (const server of started) await server.close();
+    });
+    return async (options: Partial<StartServerOptions> = {}, redis: Parameters<typeof serverOptionsOn>[2] = {}): Promise<RunningServer> => {
+      const server = await startServer({ port: 0, logger: false, ...serverOptionsOn(backend, schema, redis), ...options });
+      started.push(server);
+      return server;
+    };
   })
   .extend('sts', ({ backend, stsApps }) => stsApps.on(backend))
   .extend('events', ({ backend, eventBackends }) => eventBackends.on(backend));

@@ -1,16 +1,9 @@
 import { TIMELINE_TOPIC } from '@caracal/protocol';
 import { describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/backends.ts';
+import { timelineFacts } from '../helpers/timeline-facts.ts';
 import { TOOLS_RESOURCE, decodeClaims, injectExchange } from '../helpers/sts-fixtures.ts';
 import { useStsSuite } from '../helpers/sts-suite.ts';
-
-/** One STS record as a test compares it. */
-interface Fact {
-  event_type: string;
-  source: string;
-  application_id: string;
-  details: Record<string, unknown>;
-}
 
 /**
  * Every token exchange that names a session of the caller's leaves one record on that session's
@@ -33,13 +26,7 @@ describe.each(testBackends())('mandate records on the timelines on $name', (back
   const exchange = (form: Record<string, string>, token = suite.orchestratorToken) =>
     injectExchange(suite.sts.app, token, { resource: TOOLS_RESOURCE, scope: 'tools:read', ...form });
 
-  async function timeline(sessionId: string): Promise<Fact[]> {
-    const { rows } = await suite.sts.context.database.query<Fact>(
-      'SELECT event_type, source, application_id, details FROM session_events WHERE session_id = $1 ORDER BY id',
-      [sessionId],
-    );
-    return rows;
-  }
+  const timeline = (sessionId: string) => timelineFacts(suite.sts.context.database, sessionId);
   const stsFacts = async (sessionId: string) => (await timeline(sessionId)).filter((fact) => fact.source === 'sts');
   async function stsFactCount(): Promise<number> {
     const { rows } = await suite.sts.context.database.query<{ count: number }>(`SELECT count(*)::int AS count FROM session_events WHERE source = 'sts'`);

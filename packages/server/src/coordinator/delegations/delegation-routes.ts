@@ -5,7 +5,6 @@ import {
   DelegationEdge,
   DelegationEdgePage,
   DelegationEdgeParams,
-  EmptyBody,
   idPatterns,
   ListDelegationsQuery,
   RevokeDelegationResult,
@@ -14,8 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
+import { zoneActionRoute, zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
 import { edgeView } from './edge-row.ts';
@@ -55,11 +53,7 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
     return edge;
   };
 
-  app.get(
-    '/zones/:zoneId/delegations/:id',
-    { schema: { params: DelegationEdgeParams, response: { 200: DelegationEdge } } },
-    async (request) => edgeView(await visible(request)),
-  );
+  zoneReadRoute(app, { collection: 'delegations', params: DelegationEdgeParams, record: DelegationEdge, read: visible, view: edgeView });
 
   app.get(
     '/zones/:zoneId/delegations/:id/traverse',
@@ -67,12 +61,14 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
     async (request) => ({ items: await traverseChain(context.database, (await visible(request)).id) }),
   );
 
-  app.post(
-    '/zones/:zoneId/delegations/:id/revoke',
-    { ...OPTIONAL_BODY, schema: { params: DelegationEdgeParams, body: EmptyBody, response: { 200: RevokeDelegationResult } } },
-    async (request) => {
-      const counts = await revokeDelegation(context, actionTargetOf(request));
+  zoneActionRoute(app, {
+    collection: 'delegations',
+    action: 'revoke',
+    params: DelegationEdgeParams,
+    answer: RevokeDelegationResult,
+    act: async (target) => {
+      const counts = await revokeDelegation(context, target);
       return { revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions };
     },
-  );
+  });
 };

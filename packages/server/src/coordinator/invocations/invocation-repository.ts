@@ -121,20 +121,19 @@ export async function transitionInvocation(database: Queryable, change: Invocati
 export function expireOverdueInvocations(database: Database, now: Date): Promise<number> {
   return runSweep(
     database,
-    `WITH overdue AS (
-       SELECT id FROM agent_invocations
-       WHERE status IN ('pending', 'running') AND deadline_at IS NOT NULL AND deadline_at <= $1::timestamptz
-       ORDER BY deadline_at LIMIT 1000 FOR UPDATE SKIP LOCKED),
-     expired AS (
-       UPDATE agent_invocations i SET status = 'expired', finished_at = $1::timestamptz
-       FROM overdue WHERE i.id = overdue.id
-       RETURNING i.id, i.zone_id, i.agent_session_id, i.application_id),
-     events AS (
-       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-       SELECT '${Topics.invocationsLifecycle}', 'invocation_expired', zone_id,
-         jsonb_build_object('invocation_id', id, 'agent_session_id', agent_session_id, 'application_id', application_id, 'at', $1::timestamptz)
-       FROM expired RETURNING id)
-     SELECT (SELECT count(*) FROM expired)::int AS count`,
+    {
+      changes: `overdue AS (
+         SELECT id FROM agent_invocations
+         WHERE status IN ('pending', 'running') AND deadline_at IS NOT NULL AND deadline_at <= $1::timestamptz
+         ORDER BY deadline_at LIMIT 1000 FOR UPDATE SKIP LOCKED),
+       changed AS (
+         UPDATE agent_invocations i SET status = 'expired', finished_at = $1::timestamptz
+         FROM overdue WHERE i.id = overdue.id
+         RETURNING i.id, i.zone_id, i.agent_session_id, i.application_id)`,
+      topic: Topics.invocationsLifecycle,
+      eventType: 'invocation_expired',
+      payload: `'invocation_id', id, 'agent_session_id', agent_session_id, 'application_id', application_id`,
+    },
     now,
   );
 }

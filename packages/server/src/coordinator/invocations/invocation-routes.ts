@@ -3,7 +3,6 @@ import {
   CompleteInvocationBody,
   CreatedInvocation,
   CreateInvocationBody,
-  EmptyBody,
   idPatterns,
   Invocation,
   InvocationPage,
@@ -15,7 +14,7 @@ import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication, type ActionTarget } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
+import { zoneActionRoute, zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { listInvocations } from './invocation-repository.ts';
 import { invocationView } from './invocation-row.ts';
 import { createInvocation, invocationMoves, moveInvocation, requireInvocation, type Move } from './invocation-service.ts';
@@ -45,19 +44,17 @@ export const invocationRoutes: RoutePlugin<{ context: ServerContext }> = async (
     view: invocationView,
   });
 
-  app.get(
-    '/zones/:zoneId/invocations/:id',
-    { schema: { params: InvocationParams, response: { 200: Invocation } } },
-    async (request) => invocationView(await requireOwned(context, actionTargetOf(request), requireInvocation, 'invocation')),
-  );
+  zoneReadRoute(app, {
+    collection: 'invocations',
+    params: InvocationParams,
+    record: Invocation,
+    read: (request) => requireOwned(context, actionTargetOf(request), requireInvocation, 'invocation'),
+    view: invocationView,
+  });
 
   const move = (target: ActionTarget, chosen: Move) => moveInvocation(context, { ...target, move: chosen });
 
-  app.post(
-    '/zones/:zoneId/invocations/:id/start',
-    { ...OPTIONAL_BODY, schema: { params: InvocationParams, body: EmptyBody, response: { 200: Invocation } } },
-    (request) => move(actionTargetOf(request), invocationMoves.start()),
-  );
+  zoneActionRoute(app, { collection: 'invocations', action: 'start', params: InvocationParams, answer: Invocation, act: (target) => move(target, invocationMoves.start()) });
 
   app.post(
     '/zones/:zoneId/invocations/:id/complete',

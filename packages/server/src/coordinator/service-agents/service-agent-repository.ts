@@ -130,18 +130,17 @@ export async function deregisterServiceAgent(database: Queryable, change: { id: 
 export function markStaleServicesUnhealthy(database: Database, now: Date): Promise<number> {
   return runSweep(
     database,
-    `WITH stale AS (
-       UPDATE agent_services SET status = 'unhealthy'
-       WHERE id IN (SELECT id FROM agent_services WHERE status = 'healthy' AND lease_expires_at <= $1::timestamptz
-                    ORDER BY lease_expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
-         AND status = 'healthy'
-       RETURNING id, zone_id, application_id, name),
-     events AS (
-       INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-       SELECT '${Topics.agentsLifecycle}', 'service_unhealthy', zone_id,
-         jsonb_build_object('service_id', id, 'application_id', application_id, 'name', name, 'at', $1::timestamptz)
-       FROM stale RETURNING id)
-     SELECT (SELECT count(*) FROM stale)::int AS count`,
+    {
+      changes: `changed AS (
+         UPDATE agent_services SET status = 'unhealthy'
+         WHERE id IN (SELECT id FROM agent_services WHERE status = 'healthy' AND lease_expires_at <= $1::timestamptz
+                      ORDER BY lease_expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
+           AND status = 'healthy'
+         RETURNING id, zone_id, application_id, name)`,
+      topic: Topics.agentsLifecycle,
+      eventType: 'service_unhealthy',
+      payload: `'service_id', id, 'application_id', application_id, 'name', name`,
+    },
     now,
   );
 }

@@ -1,6 +1,5 @@
 import {
   DeregisterResult,
-  EmptyBody,
   HeartbeatBody,
   HeartbeatResult,
   idPatterns,
@@ -16,7 +15,7 @@ import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
+import { zoneActionRoute, zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { listServiceAgents } from './service-agent-repository.ts';
 import { serviceAgentView } from './service-agent-row.ts';
 import { deregister, heartbeat, registerService, requireService } from './service-agent-service.ts';
@@ -47,11 +46,13 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
     view: serviceAgentView,
   });
 
-  app.get(
-    '/zones/:zoneId/services/:id',
-    { schema: { params: ServiceAgentParams, response: { 200: ServiceAgent } } },
-    async (request) => serviceAgentView(await requireOwned(context, actionTargetOf(request), requireService, 'service agent')),
-  );
+  zoneReadRoute(app, {
+    collection: 'services',
+    params: ServiceAgentParams,
+    record: ServiceAgent,
+    read: (request) => requireOwned(context, actionTargetOf(request), requireService, 'service agent'),
+    view: serviceAgentView,
+  });
 
   app.post(
     '/zones/:zoneId/services/:id/heartbeat',
@@ -59,9 +60,5 @@ export const serviceAgentRoutes: RoutePlugin<{ context: ServerContext }> = async
     (request) => heartbeat(context, { ...actionTargetOf(request), leaseSeconds: request.body.lease_seconds }),
   );
 
-  app.delete(
-    '/zones/:zoneId/services/:id',
-    { ...OPTIONAL_BODY, schema: { params: ServiceAgentParams, body: EmptyBody, response: { 200: DeregisterResult } } },
-    (request) => deregister(context, actionTargetOf(request)),
-  );
+  zoneActionRoute(app, { collection: 'services', method: 'DELETE', params: ServiceAgentParams, answer: DeregisterResult, act: (target) => deregister(context, target) });
 };

@@ -2,7 +2,6 @@ import {
   AgentSession,
   AgentSessionPage,
   AgentSessionParams,
-  EmptyBody,
   idPatterns,
   ListChildrenQuery,
   ListSessionsQuery,
@@ -18,8 +17,8 @@ import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
+import { actionTargetOf } from '../shared/route-requests.ts';
+import { zoneActionRoute, zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { resumeSession, suspendSession, terminateSession } from './session-lifecycle-service.ts';
 import { listSessions } from './session-repository.ts';
 import { sessionView } from './session-row.ts';
@@ -54,11 +53,7 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
   const readable = (request: FastifyRequest & { params: AgentSessionParams }) =>
     requireOwned(context, actionTargetOf(request), requireSession, 'agent session');
 
-  app.get(
-    '/zones/:zoneId/agents/:id',
-    { schema: { params: AgentSessionParams, response: { 200: AgentSession } } },
-    async (request) => sessionView(await readable(request)),
-  );
+  zoneReadRoute(app, { collection: 'agents', params: AgentSessionParams, record: AgentSession, read: readable, view: sessionView });
 
   app.get(
     '/zones/:zoneId/agents/:id/children',
@@ -70,24 +65,16 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
     },
   );
 
-  app.post(
-    '/zones/:zoneId/agents/:id/suspend',
-    { ...OPTIONAL_BODY, schema: { params: AgentSessionParams, body: EmptyBody, response: { 200: SuspendResult } } },
-    async (request) => ({ suspended: await suspendSession(context, actionTargetOf(request)) }),
-  );
-
-  app.post(
-    '/zones/:zoneId/agents/:id/resume',
-    { ...OPTIONAL_BODY, schema: { params: AgentSessionParams, body: EmptyBody, response: { 200: ResumeResult } } },
-    async (request) => ({ resumed: await resumeSession(context, actionTargetOf(request)) }),
-  );
-
-  app.delete(
-    '/zones/:zoneId/agents/:id',
-    { ...OPTIONAL_BODY, schema: { params: AgentSessionParams, body: EmptyBody, response: { 200: TerminateResult } } },
-    async (request) => {
-      const counts = await terminateSession(context, actionTargetOf(request));
+  const agentAction = { collection: 'agents', params: AgentSessionParams } as const;
+  zoneActionRoute(app, { ...agentAction, action: 'suspend', answer: SuspendResult, act: async (target) => ({ suspended: await suspendSession(context, target) }) });
+  zoneActionRoute(app, { ...agentAction, action: 'resume', answer: ResumeResult, act: async (target) => ({ resumed: await resumeSession(context, target) }) });
+  zoneActionRoute(app, {
+    ...agentAction,
+    method: 'DELETE',
+    answer: TerminateResult,
+    act: async (target) => {
+      const counts = await terminateSession(context, target);
       return { terminated_sessions: counts.terminatedSessions, revoked_edges: counts.revokedEdges };
     },
-  );
+  });
 };

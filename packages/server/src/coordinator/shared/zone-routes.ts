@@ -1,4 +1,4 @@
-import { ZoneParams } from '@caracal/protocol';
+import { EmptyBody, ZoneParams } from '@caracal/protocol';
 import type { Static, TObject, TSchema } from 'typebox';
 import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { Queryable } from '../../db/database.ts';
@@ -8,7 +8,8 @@ import type { ServerContext } from '../../server-context.ts';
 import type { CreateResult } from './idempotency.ts';
 import type { CreateRequest } from './idempotent-create.ts';
 import { COORDINATOR_BODY_LIMIT } from './request-principal.ts';
-import { OPTIONAL_BODY, createRequestOf } from './route-requests.ts';
+import type { ActionTarget } from './access.ts';
+import { OPTIONAL_BODY, actionTargetOf, createRequestOf } from './route-requests.ts';
 
 /** The `app` a Coordinator route plugin registers on (schemas type the requests). */
 export type ZoneRouteApp = Parameters<RoutePlugin>[0];
@@ -99,4 +100,51 @@ export function zoneListRoute<Query extends TObject, Page extends TSchema, Row e
       return listedPage(request.query, idKeys(route.idPattern), (page) => route.list(context.database, filters, page), route.view);
     },
   );
+}
+
+/** A read request: the zone and the record's id in the path. */
+export type ReadRequest = FastifyRequest & { params: { zoneId: string; id: string } };
+
+export interface ReadRoute<Params extends TObject, Shown extends TSchema, Row> {
+  /** The path segment after the zone: `agents`, `delegations`, … */
+  collection: string;
+  /** `{ zoneId, id }` with the id's pattern. */
+  params: Params;
+  record: Shown;
+  /** The row the caller may see, or the 404/403 that says why not. */
+  read: (request: ReadRequest) => Promise<Row>;
+  view: (row: Row) => Static<Shown>;
+}
+
+/** Registers `GET /zones/{zoneId}/<collection>/{id}`: one record, shown through `view`. */
+export function zoneReadRoute<Params extends TObject, Shown extends TSchema, Row>(app: ZoneRouteApp, route: ReadRoute<Params, Shown, Row>): void {
+  const schema: FastifySchema = { params: route.params, response: { 200: route.record } };
+  app.get(`${collectionUrl(route.collection)}/:id`, { schema }, async (request) => route.view(await route.read(request as ReadRequest))); // see CreateRouteRequest
+}
+
+export interface ActionRoute<Params extends TObject, Answer extends TSchema> {
+  /** The path segment after the zone: `agents`, `delegations`, … */
+  collection: string;
+  /** The segment after the id (`suspend`, `revoke`, …); none for a DELETE of the record itself. */
+  action?: string;
+  method?: 'POST' | 'DELETE';
+  /** `{ zoneId, id }` with the id's pattern. */
+  params: Params;
+  answer: Answer;
+  act: (target: ActionTarget) => Promise<Static<Answer>>;
+}
+
+/**
+ * Registers an action on one record that takes no body (`POST …/{id}/<action>`, or `DELETE …/{id}`):
+ * an absent body and `{}` are the same; anything else is refused.
+ */
+export function zoneActionRoute<Params extends TObject, Answer extends TSchema>(app: ZoneRouteApp, route: ActionRoute<Params, Answer>): void {
+  const schema: FastifySchema = { params: route.params, body: EmptyBody, response: { 200: route.answer } };
+  app.route({
+    method: route.method ?? 'POST',
+    url: `${collectionUrl(route.collection)}/:id${route.action === undefined ? '' : `/${route.action}`}`,
+    ...OPTIONAL_BODY,
+    schema,
+    handler: (request) => route.act(actionTargetOf(request as ReadRequest)), // see CreateRouteRequest
+  });
 }

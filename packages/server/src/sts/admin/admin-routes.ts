@@ -20,7 +20,8 @@ import {
   ZonePage,
   ZoneParams,
 } from '@caracal/protocol';
-import { Type } from 'typebox';
+import type { FastifyRequest, FastifySchema } from 'fastify';
+import { Type, type Static, type TSchema } from 'typebox';
 import { treatMissingBodyAsEmpty } from '../../http/optional-body.ts';
 import type { Queryable } from '../../db/database.ts';
 import { byId, pageRequest, toPage, type PageRequest } from '../../http/pagination.ts';
@@ -53,14 +54,27 @@ export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { r
     if (!(await zoneExists(database, zoneId))) throw notFound(`zone ${zoneId} does not exist`);
   };
 
-  /** A list of a zone's applications or resources: one page of them, once the zone is known. */
-  const listInZone =
-    <Row, Item>(keyPattern: string, list: ZoneList<Row>, view: (row: Row) => Item, keyOf: (row: Row) => string) =>
-    async (request: { params: { zoneId: string }; query: { limit?: string | undefined; cursor?: string | undefined } }) => {
+  /**
+   * `GET /admin/zones/{zoneId}/{collection}`: one page of a zone's applications or resources, once
+   * the zone is known. Typed as plain `FastifySchema`: the type provider cannot resolve a generic
+   * page schema, so the handler states what the schemas let through.
+   */
+  const listInZone = <Row, Item>(
+    collection: 'applications' | 'resources',
+    pageSchema: TSchema,
+    keyPattern: string,
+    list: ZoneList<Row>,
+    view: (row: Row) => Item,
+    keyOf: (row: Row) => string,
+  ): void => {
+    const schema: FastifySchema = { params: ZoneParams, querystring: ListQuery, response: { 200: pageSchema, ...errors } };
+    app.get(`/admin/zones/:zoneId/${collection}`, { schema }, async (plainRequest) => {
+      const request = plainRequest as FastifyRequest & { params: ZoneParams; query: Static<typeof ListQuery> };
       const page = pageRequest(request.query, keyPattern);
       await requireZone(request.params.zoneId);
       return toPage(await list(database, request.params.zoneId, page), page.limit, view, keyOf);
-    };
+    });
+  };
 
   app.post('/admin/zones', { schema: { body: CreateZoneBody, response: { 201: Zone, ...errors } } }, async (request, reply) => {
     const id = request.body.id ?? `zone_${randomBytes(8).toString('hex')}`;
@@ -98,11 +112,7 @@ export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { r
     },
   );
 
-  app.get(
-    '/admin/zones/:zoneId/applications',
-    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: ApplicationPage, ...errors } } },
-    listInZone(NAME_PATTERN, listApplications, applicationView, byId),
-  );
+  listInZone('applications', ApplicationPage, NAME_PATTERN, listApplications, applicationView, byId);
 
   app.post(
     '/admin/zones/:zoneId/resources',
@@ -125,11 +135,7 @@ export const adminRoutes: RoutePlugin<{ runtime: StsRuntime }> = async (app, { r
     },
   );
 
-  app.get(
-    '/admin/zones/:zoneId/resources',
-    { schema: { params: ZoneParams, querystring: ListQuery, response: { 200: ResourcePage, ...errors } } },
-    listInZone(RESOURCE_PATTERN, listResources, resourceView, byIdentifier),
-  );
+  listInZone('resources', ResourcePage, RESOURCE_PATTERN, listResources, resourceView, byIdentifier);
 
   app.post(
     '/admin/zones/:zoneId/keys/rotate',

@@ -89,12 +89,9 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
       return refuse('invalid_target', `agent session ${session.id} is bound to resource ${session.resourceId}`);
     }
     if (session !== undefined) {
-      const bound = withinResourceScopes(session.id, session.caveats, allowed, request.resource);
-      if (!Array.isArray(bound)) return bound;
-      allowed = bound;
-      const spent = sessionCaveats(session.id, session.caveats, ends, nowSeconds, request.spendsBudget);
-      if ('ok' in spent) return spent;
-      budgetedSessionId = spent.budgetedSessionId;
+      const granted = sessionGrant(session.id, session.caveats, allowed, request, ends, nowSeconds);
+      if ('ok' in granted) return granted;
+      ({ allowed, budgetedSessionId } = granted);
     }
   } else {
     if (session === undefined) return refuse('invalid_request', 'delegation_edge_id requires agent_session_id');
@@ -114,12 +111,9 @@ export function decideExchange(snapshot: ExchangeSnapshot, request: ExchangeRequ
       if (edge.mandateTtlSeconds !== null) ends.push(nowSeconds + Math.floor(edge.mandateTtlSeconds));
     }
     if (root.sourceSessionCaveats !== null) {
-      const bound = withinResourceScopes(root.sourceSessionId, root.sourceSessionCaveats, allowed, request.resource);
-      if (!Array.isArray(bound)) return bound;
-      allowed = bound;
-      const spent = sessionCaveats(root.sourceSessionId, root.sourceSessionCaveats, ends, nowSeconds, request.spendsBudget);
-      if ('ok' in spent) return spent;
-      budgetedSessionId = spent.budgetedSessionId;
+      const granted = sessionGrant(root.sourceSessionId, root.sourceSessionCaveats, allowed, request, ends, nowSeconds);
+      if ('ok' in granted) return granted;
+      ({ allowed, budgetedSessionId } = granted);
     }
     delegationPath = checked.map((edge) => edge.id);
     act = actorChain(checked);
@@ -148,6 +142,25 @@ function checkSession(session: SessionState | null, request: ExchangeRequest): S
     return refuse('access_denied', `agent session ${session.id} has expired`);
   }
   return session;
+}
+
+/**
+ * What a session's own grant leaves of `allowed` on the requested resource, and the session whose
+ * budget the mint spends, if any (the two checks below, in this order).
+ */
+function sessionGrant(
+  sessionId: string,
+  caveats: SessionCaveats,
+  allowed: string[],
+  request: ExchangeRequest,
+  ends: number[],
+  nowSeconds: number,
+): { allowed: string[]; budgetedSessionId: string | undefined } | Refusal {
+  const bound = withinResourceScopes(sessionId, caveats, allowed, request.resource);
+  if (!Array.isArray(bound)) return bound;
+  const spent = sessionCaveats(sessionId, caveats, ends, nowSeconds, request.spendsBudget);
+  if ('ok' in spent) return spent;
+  return { allowed: bound, budgetedSessionId: spent.budgetedSessionId };
 }
 
 /**

@@ -47,25 +47,18 @@ describe.each(testBackends())('blueprint routes on $name', (backend) => {
 
   it('PATCH: a field left out or null stays, an empty value clears it', async () => {
     const operator = as('operator');
-    await operator('POST', '/agents', {
-      name: 'patched',
+    const every = {
       description: 'd',
       system_prompt: 'p',
       mcp_servers: { a: { command: 'x' } },
       skills: ['s'],
       tags: ['t'],
       authority: { resources: [{ resource_id: TOOLS_RESOURCE, scopes: ['tools:read'] }] },
-    });
+    };
+    await operator('POST', '/agents', { name: 'patched', ...every });
     const kept = await operator('PATCH', '/agents/patched', { description: null, system_prompt: null, mcp_servers: null, skills: null, tags: null, authority: null });
     expect(kept.statusCode).toBe(200);
-    expect(kept.json()).toMatchObject({
-      description: 'd',
-      system_prompt: 'p',
-      mcp_servers: { a: { command: 'x' } },
-      skills: ['s'],
-      tags: ['t'],
-      authority: { resources: [{ resource_id: TOOLS_RESOURCE, scopes: ['tools:read'] }] },
-    });
+    expect(kept.json()).toMatchObject(every);
     expect((await operator('PATCH', '/agents/patched', {})).json()).toMatchObject({ description: 'd', tags: ['t'] });
     const changed = await operator('PATCH', '/agents/patched', { description: 'e', tags: ['u', 'v'] });
     expect(changed.json()).toMatchObject({ description: 'e', tags: ['u', 'v'], skills: ['s'], system_prompt: 'p' });

@@ -4,17 +4,10 @@ import { expireSessionsAndEdges } from '../../../src/coordinator/maintenance/ind
 import { readSeedSessions, seedSessionView } from '../../../src/coordinator/timeline/seed-session.ts';
 import { sessionEventView, type SessionEventRow } from '../../../src/coordinator/timeline/timeline-entry.ts';
 import { testBackends } from '../../helpers/backends.ts';
+import { timelineFacts } from '../../helpers/timeline-facts.ts';
 import { useHarness } from '../coordinator-harness.ts';
 
 const ZONE = 'zone_lifecycle_facts';
-
-/** One timeline fact as a test compares it. */
-interface Fact {
-  event_type: string;
-  source: string;
-  application_id: string;
-  details: Record<string, unknown>;
-}
 
 describe.each(testBackends())('the Coordinator records its facts on the timelines on $name', (backend) => {
   const { harness, tokens } = useHarness(backend, { zoneId: ZONE, seats: 100, tokens: {
@@ -31,13 +24,7 @@ describe.each(testBackends())('the Coordinator records its facts on the timeline
     harness.call({ method: 'POST', url: `/zones/${ZONE}/agents/${id}/${action}`, token });
   const terminate = (id: string, token = tokens.alpha) => harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${id}`, token });
 
-  async function timeline(sessionId: string): Promise<Fact[]> {
-    const { rows } = await harness.database.query<Fact>(
-      'SELECT event_type, source, application_id, details FROM session_events WHERE session_id = $1 ORDER BY id',
-      [sessionId],
-    );
-    return rows;
-  }
+  const timeline = (sessionId: string) => timelineFacts(harness.database, sessionId);
   const types = async (sessionId: string) => (await timeline(sessionId)).map((fact) => fact.event_type);
   async function eventCount(): Promise<number> {
     const { rows } = await harness.database.query<{ count: number }>('SELECT count(*)::int AS count FROM session_events');

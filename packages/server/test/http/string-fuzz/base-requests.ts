@@ -1,25 +1,12 @@
+import type { FuzzTargets } from '../../helpers/fuzz-targets.ts';
 import { ACCESS_TOKEN_TYPE, FILES_RESOURCE, TOKEN_EXCHANGE_GRANT, TOOLS_RESOURCE, bootstrapZone, injectSessionToken, type StsTestApp } from '../../helpers/sts-fixtures.ts';
 
 /** What the fuzz's requests aim at: a zone with live records, and the credentials to reach them. */
-export interface FuzzFixtures {
-  zoneId: string;
+export interface FuzzFixtures extends FuzzTargets {
   /** A zone of the admin API's own, whose keys and applications the fuzz may change freely. */
   adminZoneId: string;
   orchestrator: { id: string; secret: string };
-  token: string;
   adminToken: string;
-  /** An operator mandate of `zoneId` (caracal:admin): blueprints are written with one. */
-  operatorToken: string;
-  /** A blueprint of the zone. */
-  blueprint: string;
-  session: string;
-  peer: string;
-  edge: string;
-  invocation: string;
-  service: string;
-  /** A pending run, and a runner that serves a blueprint no run names (its polls never claim). */
-  run: string;
-  runner: string;
   /** Fresh targets for routes that change what they act on (a terminated session answers nothing more). */
   fresh: {
     session(): Promise<string>;
