@@ -8,12 +8,9 @@ import { APPLICATION_COLUMNS } from './columns.ts';
 export function registerAppCreate(program: Command, context: CommandContext): void {
   const app = program.command('app').description('Manage applications (admin API)');
   registerZoneRecordCreate(context, {
-    group: app,
+    group: app, what: 'application', scopesRequired: false, idArgument: ['<id>', 'application id; also its OAuth client_id'],
     description: 'Create an application (an OAuth client) in a zone and print its secret once',
-    idArgument: ['<id>', 'application id; also its OAuth client_id'],
     scopesDescription: 'scopes the application may be granted, comma-separated',
-    scopesRequired: false,
-    what: 'application',
     create: (admin, zoneId, id, scopes) => admin.createApplication(zoneId, { id, scopes }),
     print: (ctx, created, zoneId, id) => {
       const secret = created.client_secret;
@@ -22,12 +19,5 @@ export function registerAppCreate(program: Command, context: CommandContext): vo
       ctx.io.stderr.write('The client secret is shown only once: store it now.\n');
     },
   });
-  registerAdminList(context, {
-    group: app,
-    description: 'List the applications of a zone',
-    zoneArgument: true,
-    columns: APPLICATION_COLUMNS,
-    what: 'applications',
-    list: (admin, zoneId) => admin.listApplications(zoneId),
-  });
+  registerAdminList(context, { group: app, what: 'applications', zoneArgument: true, columns: APPLICATION_COLUMNS, description: 'List the applications of a zone', list: (admin, zoneId) => admin.listApplications(zoneId) });
 }

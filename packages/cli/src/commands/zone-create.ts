@@ -17,12 +17,5 @@ export function registerZoneCreate(program: Command, context: CommandContext): v
       if (options.json === true) context.output.json(created);
       else context.output.line(`created zone ${zoneId}`);
     });
-  registerAdminList(context, {
-    group: zone,
-    description: 'List the zones',
-    zoneArgument: false,
-    columns: ZONE_COLUMNS,
-    what: 'zones',
-    list: (admin) => admin.listZones(),
-  });
+  registerAdminList(context, { group: zone, what: 'zones', zoneArgument: false, columns: ZONE_COLUMNS, description: 'List the zones', list: (admin) => admin.listZones() });
 }
