@@ -2,17 +2,15 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { createAdminClient, type AdminClient } from '../http/admin-client.ts';
 import { resolveAdminSettings } from '../settings/admin-settings.ts';
+import { withJsonOption, type JsonOptions } from './json-option.ts';
 
 /** Flags of the bootstrap commands that call the admin API. */
-export interface AdminOptions {
+export interface AdminOptions extends JsonOptions {
   url?: string;
-  json?: boolean;
 }
 
 export function withAdminOptions(command: Command): Command {
-  return command
-    .option('--url <url>', 'server base URL (default: $CARACAL_COORDINATOR_URL)')
-    .option('--json', "print the server's JSON answer");
+  return withJsonOption(command.option('--url <url>', 'server base URL (default: $CARACAL_COORDINATOR_URL)'), "print the server's JSON answer");
 }
 
 export function adminFor(context: CommandContext, options: AdminOptions): AdminClient {

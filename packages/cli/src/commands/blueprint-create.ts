@@ -4,9 +4,10 @@ import type { BlueprintResource, CreateBlueprintBody } from '@caracal/protocol';
 import type { CommandContext } from '../command-context.ts';
 import { CliError } from '../errors.ts';
 import { blueprintNameArgument } from '../id-arguments.ts';
-import { blueprintClientFor, withBlueprintOptions, type BlueprintOptions } from './blueprint-options.ts';
+import { withJsonOption, type JsonOptions } from './json-option.ts';
+import { blueprintClientFor } from './token-zone-clients.ts';
 
-interface CreateOptions extends BlueprintOptions {
+interface CreateOptions extends JsonOptions {
   description?: string;
   systemPromptFile?: string;
   mcpConfig?: string;
@@ -50,7 +51,7 @@ async function readMcpServers(path: string): Promise<Record<string, Record<strin
 
 /** `caracal blueprint create <name> …`: a blueprint in the token's zone (an operator mandate). */
 export function registerBlueprintCreate(blueprint: Command, context: CommandContext): void {
-  withBlueprintOptions(blueprint.command('create').description('Create a blueprint (operator mandate)').argument('<name>', 'blueprint name', blueprintNameArgument))
+  withJsonOption(blueprint.command('create').description('Create a blueprint (operator mandate)').argument('<name>', 'blueprint name', blueprintNameArgument), 'print JSON (lists print an array) instead of text')
     .option('--description <text>', 'what the agent is for')
     .option('--system-prompt-file <file>', 'the system prompt, read from a file (agent.system-prompt.md)')
     .option('--mcp-config <file>', 'MCP servers, as agent.mcp.json ({ "mcpServers": { … } })')

@@ -2,17 +2,15 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { createCoordinatorClient, type CoordinatorClient } from '../http/coordinator-client.ts';
 import { resolveCoordinatorSettings } from '../settings/coordinator-settings.ts';
+import { withJsonOption, type JsonOptions } from './json-option.ts';
 
 /** The flags every `agent` and `delegation` command accepts (docs/cli.md). */
-export interface OperatorOptions {
+export interface OperatorOptions extends JsonOptions {
   zone?: string;
-  json?: boolean;
 }
 
 export function withOperatorOptions(command: Command): Command {
-  return command
-    .option('--zone <id>', "zone to act in (default: $CARACAL_ZONE_ID, then the token's zone_id claim)")
-    .option('--json', 'print JSON (lists print an array) instead of a table');
+  return withJsonOption(command.option('--zone <id>', "zone to act in (default: $CARACAL_ZONE_ID, then the token's zone_id claim)"));
 }
 
 /** Settings are resolved per invocation, after parsing, so `--help` works with nothing configured. */

@@ -5,9 +5,10 @@ import { agentSessionArgument } from '../id-arguments.ts';
 import { eventLine, eventSummary } from '../session-feed/event-line.ts';
 import { followSession } from '../session-feed/follow-session.ts';
 import { SESSION_EVENT_COLUMNS } from './columns.ts';
-import { sessionClientFor, withSessionOptions, type SessionOptions } from './session-options.ts';
+import { withJsonOption, type JsonOptions } from './json-option.ts';
+import { sessionClientFor } from './session-options.ts';
 
-interface EventsOptions extends SessionOptions {
+interface EventsOptions extends JsonOptions {
   type?: string;
   source?: string;
   since?: string;
@@ -23,7 +24,7 @@ function positiveInteger(value: string): number {
 
 /** `caracal session events <id>`: the timeline in server order; `--follow` keeps tailing the live feed. */
 export function registerSessionEvents(session: Command, context: CommandContext): void {
-  withSessionOptions(session.command('events').description("Print a session's timeline in server order").argument('<session>', 'session id (agentsess_…)', agentSessionArgument))
+  withJsonOption(session.command('events').description("Print a session's timeline in server order").argument('<session>', 'session id (agentsess_…)', agentSessionArgument))
     .option('--type <types>', 'only these event types, comma-separated (e.g. mandate_minted,mandate_refused)')
     .option('--source <sources>', 'only these sources, comma-separated: agent, coordinator, sts')
     .option('--since <timestamp>', 'only events recorded at or after this ISO 8601 time')

@@ -1,6 +1,5 @@
-import { parseBaseUrl } from './base-url.ts';
 import { nonEmpty } from './coordinator-settings.ts';
-import { requiredSettings } from './required-settings.ts';
+import { urlAndBearer } from './required-settings.ts';
 
 /** Where and with which bearer the bootstrap commands (`zone`, `app`, `resource`, `token`) call the admin API. */
 export interface AdminSettings {
@@ -17,9 +16,9 @@ export function resolveAdminSettings(
   options: { url?: string | undefined },
 ): AdminSettings {
   const fromFlag = nonEmpty(options.url);
-  const { url, adminToken } = requiredSettings({
-    url: { value: fromFlag ?? nonEmpty(env.CARACAL_COORDINATOR_URL), missing: MISSING_ADMIN_URL },
-    adminToken: { value: nonEmpty(env.CARACAL_ADMIN_TOKEN), missing: MISSING_ADMIN_TOKEN },
-  });
-  return { url: parseBaseUrl(url, fromFlag === undefined ? 'CARACAL_COORDINATOR_URL' : '--url'), adminToken };
+  const { url, bearer } = urlAndBearer(
+    { value: fromFlag ?? nonEmpty(env.CARACAL_COORDINATOR_URL), missing: MISSING_ADMIN_URL, source: fromFlag === undefined ? 'CARACAL_COORDINATOR_URL' : '--url' },
+    { value: nonEmpty(env.CARACAL_ADMIN_TOKEN), missing: MISSING_ADMIN_TOKEN },
+  );
+  return { url, adminToken: bearer };
 }

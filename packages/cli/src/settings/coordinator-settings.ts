@@ -1,6 +1,5 @@
 import { CliError } from '../errors.ts';
-import { parseBaseUrl } from './base-url.ts';
-import { requiredSettings } from './required-settings.ts';
+import { urlAndBearer } from './required-settings.ts';
 import { readZoneClaim } from './zone-claim.ts';
 
 /** Where and as whom the `agent` and `delegation` commands talk to the Coordinator. */
@@ -27,13 +26,19 @@ export function resolveCoordinatorSettings(
   env: Readonly<Record<string, string | undefined>>,
   options: { zone?: string | undefined },
 ): CoordinatorSettings {
-  const { url, token } = requiredSettings({
-    url: { value: nonEmpty(env.CARACAL_COORDINATOR_URL), missing: MISSING_COORDINATOR_URL },
-    token: { value: nonEmpty(env.CARACAL_COORDINATOR_TOKEN), missing: MISSING_COORDINATOR_TOKEN },
-  });
+  const { url, token } = coordinatorUrlAndToken(env);
   const zoneId = nonEmpty(options.zone) ?? nonEmpty(env.CARACAL_ZONE_ID) ?? readZoneClaim(token);
   if (zoneId === undefined) throw new CliError('missing_setting', MISSING_ZONE);
-  return { url: parseBaseUrl(url, 'CARACAL_COORDINATOR_URL'), token, zoneId };
+  return { url, token, zoneId };
+}
+
+/** CARACAL_COORDINATOR_URL and CARACAL_COORDINATOR_TOKEN, both required (the `session` commands need no zone). */
+export function coordinatorUrlAndToken(env: Readonly<Record<string, string | undefined>>): { url: string; token: string } {
+  const { url, bearer } = urlAndBearer(
+    { value: nonEmpty(env.CARACAL_COORDINATOR_URL), missing: MISSING_COORDINATOR_URL, source: 'CARACAL_COORDINATOR_URL' },
+    { value: nonEmpty(env.CARACAL_COORDINATOR_TOKEN), missing: MISSING_COORDINATOR_TOKEN },
+  );
+  return { url, token: bearer };
 }
 
 /** Empty variables count as unset: `export X=` is a common way to clear one. */

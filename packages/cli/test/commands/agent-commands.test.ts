@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { coordinatorTest } from '../helpers/coordinator-fixture.ts';
-import { runAgainst } from '../helpers/run-against.ts';
+import { expectActionPrints, runAgainst } from '../helpers/run-against.ts';
 
 
 describe('caracal agent list', () => {
@@ -110,9 +110,8 @@ describe('caracal agent suspend | resume | terminate', () => {
   });
 
   coordinatorTest('terminates with DELETE and prints exactly "terminated <id>"', async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['agent', 'terminate', 'agentsess_ch11d100000000000000000000']);
-    expect(result).toMatchObject({ code: 0, stdout: 'terminated agentsess_ch11d100000000000000000000\n', stderr: '' });
-    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/zones/zone_test/agents/agentsess_ch11d100000000000000000000' });
+    const id = 'agentsess_ch11d100000000000000000000';
+    await expectActionPrints(coordinator, ['agent', 'terminate', id], `terminated ${id}\n`, { method: 'DELETE', path: `/zones/zone_test/agents/${id}` });
   });
 
   coordinatorTest("prints the server's counts with the id under --json", async ({ coordinator }) => {

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { coordinatorTest } from '../helpers/coordinator-fixture.ts';
-import { runAgainst } from '../helpers/run-against.ts';
+import { expectActionPrints, runAgainst } from '../helpers/run-against.ts';
 
 
 const EDGE_HEADER = /^id\s+source_session_id\s+target_session_id\s+resource_id\s+status\s+expires_at$/;
@@ -56,9 +56,8 @@ describe('caracal delegation traverse', () => {
 
 describe('caracal delegation revoke', () => {
   coordinatorTest('prints the counts exactly as docs/cli.md shows them', async ({ coordinator }) => {
-    const result = await runAgainst(coordinator, ['delegation', 'revoke', 'deledge_a0000000000000000000000000']);
-    expect(result).toMatchObject({ code: 0, stdout: '{"revoked_edges": 2, "affected_sessions": 2}\n', stderr: '' });
-    expect(coordinator.requests.at(-1)).toMatchObject({ method: 'POST', path: '/zones/zone_test/delegations/deledge_a0000000000000000000000000/revoke' });
+    const id = 'deledge_a0000000000000000000000000';
+    await expectActionPrints(coordinator, ['delegation', 'revoke', id], '{"revoked_edges": 2, "affected_sessions": 2}\n', { method: 'POST', path: `/zones/zone_test/delegations/${id}/revoke` });
   });
 
   coordinatorTest('prints a JSON object with --json', async ({ coordinator }) => {
@@ -75,9 +74,11 @@ describe('caracal delegation revoke', () => {
     expect(coordinator.requests).toHaveLength(before);
   });
 
-  coordinatorTest('reports a rejected token with exit 1', async ({ coordinator }) => {
+  coordinatorTest('reports a rejected token with exit 1, and how to mint a new one', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'revoke', 'deledge_a0000000000000000000000000'], { env: { CARACAL_COORDINATOR_TOKEN: 'wrong' } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^invalid_token: the bearer mandate is not valid\n {2}HTTP 401, request id req_fake\d+\n$/);
+    expect(result.stderr).toMatch(
+      /^invalid_token: the bearer mandate is not valid\n {2}HTTP 401, request id req_fake\d+\nthe token was refused \(expired\?\): mint a new one with caracal token --zone zone_test and export it as CARACAL_COORDINATOR_TOKEN\n$/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { run } from '../../src/run.ts';
 import { fakeIo, type RecordingIo } from './fake-io.ts';
 import type { FakeCoordinator } from './fake-coordinator.ts';
@@ -27,4 +28,11 @@ export async function runAgainst(
   });
   const code = await run(argv, io);
   return { code, stdout: io.out(), stderr: io.err(), io };
+}
+
+/** Runs `argv`, expects exit 0 with exactly `stdout` and nothing on stderr, and `request` as the last one the fake received. */
+export async function expectActionPrints(coordinator: FakeCoordinator, argv: string[], stdout: string, request: { method: string; path: string }): Promise<void> {
+  const result = await runAgainst(coordinator, argv);
+  expect(result).toMatchObject({ code: 0, stdout, stderr: '' });
+  expect(coordinator.requests.at(-1)).toMatchObject(request);
 }
