@@ -85,3 +85,6 @@ export const BLUEPRINT_RESOURCES_MAX = 32;
 
 /** Most ids a dry-run impact lists per set; beyond it the answer says `truncated: true`. */
 export const DRY_RUN_IDS_MAX = 1_000;
+
+/** Top-level keywords of a blueprint's parameter schema (its whole `agent.json` is bounded by the body limit). */
+export const BLUEPRINT_PARAMETERS_SCHEMA_MAX_PROPERTIES = 64;

@@ -1,6 +1,7 @@
 import type { RunState } from '@caracal/protocol';
 import type { Queryable, Transaction } from '../../db/database.ts';
 import type { PageRequest } from '../../http/pagination.ts';
+import { conflict } from '../../http/server-error.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { RunRow } from './run-row.ts';
 import { ACTIVE_RUN_STATES } from './run-transitions.ts';
@@ -13,6 +14,8 @@ export interface NewRun {
   sessionId: string;
   type: RunRow['type'];
   agentName: string | null;
+  /** The blueprint's tags, matched against runners' (runner-match.ts). */
+  blueprintTags: readonly string[];
   parameters: Record<string, unknown>;
   projectDir: string | null;
   parentSessionId: string | null;
@@ -24,8 +27,8 @@ export async function insertRun(transaction: Transaction, run: NewRun): Promise<
   const at = new Date(run.now).toISOString();
   const { rows } = await transaction.query<RunRow>(
     `INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
-       execution_mode, status, created_at, pending_since, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
+       execution_mode, blueprint_tags, status, created_at, pending_since, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $12::text[], 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
      RETURNING *`,
     [
       run.id,
@@ -39,6 +42,7 @@ export async function insertRun(transaction: Transaction, run: NewRun): Promise<
       run.parentSessionId,
       run.executionMode,
       at,
+      run.blueprintTags,
     ],
     { prepare: true },
   );
@@ -88,4 +92,23 @@ export async function listRuns(queryable: Queryable, filters: RunFilters, page: 
     p.values,
   );
   return rows;
+}
+
+/**
+ * Removes the runs of sessions being deleted (`DELETE /sessions/{id}`), refusing with 409
+ * `session_active` while a runner holds one (claimed, running or stopping: stop it first). The
+ * runs are locked first, so a claim racing the delete skips them rather than claiming a run that
+ * is about to vanish. A pending run goes with its session: nobody was working on it.
+ */
+export async function deleteSessionRuns(transaction: Transaction, sessionIds: readonly string[]): Promise<number> {
+  const { rows } = await transaction.query<{ id: string; session_id: string; status: RunState }>(
+    'SELECT id, session_id, status FROM runs WHERE session_id = ANY ($1::text[]) ORDER BY id FOR UPDATE',
+    [sessionIds],
+  );
+  const held = rows.find((run) => run.status === 'claimed' || run.status === 'running' || run.status === 'stopping');
+  if (held !== undefined) {
+    throw conflict(`session ${held.session_id} has run ${held.id} held by a runner (${held.status}); stop it first`, 'session_active');
+  }
+  if (rows.length > 0) await transaction.query('DELETE FROM runs WHERE id = ANY ($1::text[])', [rows.map((run) => run.id)]);
+  return rows.length;
 }

@@ -4,6 +4,7 @@ import { DEFAULT_RUN_SETTINGS } from '../../../src/coordinator/runs/run-settings
 import { testBackends } from '../../helpers/backends.ts';
 import { useHarness } from '../coordinator-harness.ts';
 import { runClient } from './run-client.ts';
+import { writeBlueprint } from './run-blueprints.ts';
 
 const ZONE = 'zone_runs';
 let apps = 0;
@@ -18,9 +19,12 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
   /** A token of an application no other test uses, so each test sees only its own runs. */
   const freshApp = (zoneId = ZONE) => harness.mint({ zoneId, clientId: `app_runs_${(apps += 1)}` });
   const sweep = () => sweepRuns(harness.database, new Date(harness.clock.now()), DEFAULT_RUN_SETTINGS);
+  const blueprint = (name: string, agent: Record<string, unknown> = {}, options: { disabled?: boolean } = {}) =>
+    writeBlueprint(harness.agentsDir, ZONE, name, agent, options);
 
   it('starts a session for a run: 201 pending, the session pending with its agent name, run_created on its timeline', async () => {
     const token = await freshApp();
+    blueprint('researcher');
     const response = await client.call('POST', '/runs', token, {
       type: 'start_session',
       agent_name: 'researcher',
@@ -197,6 +201,8 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
 
   it('lists runs newest first with filters and paging', async () => {
     const token = await freshApp();
+    blueprint('alpha');
+    blueprint('beta');
     const first = await client.createRun(token, { agent_name: 'alpha' });
     const second = await client.createRun(token, { agent_name: 'beta' });
     const third = await client.createRun(token, { agent_name: 'alpha' });
@@ -297,12 +303,37 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
 
   it('serves only the blueprints a runner names', async () => {
     const token = await freshApp();
+    blueprint('coder');
     const plain = await client.createRun(token);
     const named = await client.createRun(token, { agent_name: 'coder' });
     const runnerId = await client.register(token, { blueprints: ['coder'] });
     expect((await client.poll(token, runnerId)).json().run.run_id).toBe(named.run_id);
     expect((await client.poll(token, runnerId)).statusCode).toBe(204);
     expect((await client.run(token, plain.run_id)).status).toBe('pending');
+  });
+
+  it('offers a run only to runners whose blueprints or tags match it; a tagged runner is woken by a matching run', async () => {
+    const token = await freshApp();
+    blueprint('tag-gpu', { tags: ['gpu', 'research'] });
+    blueprint('tag-cpu', { tags: ['cpu'] });
+    blueprint('tag-none');
+    const gpu = await client.register(token, { hostname: 'tag-gpu-host', tags: ['gpu'] });
+    const mixed = await client.register(token, { hostname: 'tag-mixed-host', tags: ['cpu'], blueprints: ['tag-none'] });
+    const any = await client.register(token, { hostname: 'tag-any-host' });
+    // The gpu runner waits; a cpu run must not be handed to it, a gpu run must wake it.
+    const waiting = client.poll(token, gpu, 20);
+    const cpuRun = await client.createRun(token, { agent_name: 'tag-cpu' });
+    const gpuRun = await client.createRun(token, { agent_name: 'tag-gpu' });
+    const woken = await waiting;
+    expect(woken.statusCode, woken.body).toBe(200);
+    expect(woken.json().run.run_id).toBe(gpuRun.run_id);
+    const plain = await client.createRun(token);
+    const named = await client.createRun(token, { agent_name: 'tag-none' });
+    expect((await client.poll(token, gpu)).statusCode).toBe(204);
+    expect((await client.poll(token, mixed)).json().run.run_id).toBe(cpuRun.run_id);
+    expect((await client.poll(token, mixed)).json().run.run_id).toBe(named.run_id);
+    expect((await client.poll(token, mixed)).statusCode).toBe(204);
+    expect((await client.poll(token, any)).json().run.run_id).toBe(plain.run_id);
   });
 
   it('answers registering again with the same runner id', async () => {
