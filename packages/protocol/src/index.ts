@@ -58,6 +58,7 @@ export {
   BlueprintList,
   BlueprintName,
   BlueprintParams,
+  BlueprintParametersSchema,
   BlueprintResource,
   BlueprintStatus,
   BlueprintStatusBody,

@@ -82,3 +82,5 @@ export const BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH = 256 * 1024;
 export const BLUEPRINT_LIST_MAX_ITEMS = 64;
 export const BLUEPRINT_MCP_SERVERS_MAX = 32;
 export const BLUEPRINT_RESOURCES_MAX = 32;
+/** Top-level keywords of a blueprint's parameter schema (its whole `agent.json` is bounded by the body limit). */
+export const BLUEPRINT_PARAMETERS_SCHEMA_MAX_PROPERTIES = 64;

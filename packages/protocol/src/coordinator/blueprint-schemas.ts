@@ -4,6 +4,7 @@ import {
   BLUEPRINT_LIST_MAX_ITEMS,
   BLUEPRINT_MCP_SERVERS_MAX,
   BLUEPRINT_NAME_MAX_LENGTH,
+  BLUEPRINT_PARAMETERS_SCHEMA_MAX_PROPERTIES,
   BLUEPRINT_RESOURCES_MAX,
   BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH,
   SCOPES_MAX_ITEMS,
@@ -62,6 +63,16 @@ export const BlueprintAuthority = Type.Object(
 );
 export type BlueprintAuthority = Static<typeof BlueprintAuthority>;
 
+/**
+ * What a run of the blueprint must carry in its `parameters`: a JSON Schema for an object (its
+ * `type` is `"object"`), checked by the server on `POST /runs`. Without one a run needs a `prompt`.
+ */
+export const BlueprintParametersSchema = Type.Object(
+  { type: Type.Literal('object') },
+  { additionalProperties: true, maxProperties: BLUEPRINT_PARAMETERS_SCHEMA_MAX_PROPERTIES },
+);
+export type BlueprintParametersSchema = Static<typeof BlueprintParametersSchema>;
+
 /** A blueprint as the routes show it. */
 export const Blueprint = Type.Object({
   name: Type.String(),
@@ -74,6 +85,7 @@ export const Blueprint = Type.Object({
   created_at: Timestamp,
   modified_at: Timestamp,
   authority: Nullable(BlueprintAuthority),
+  parameters_schema: Nullable(BlueprintParametersSchema),
 });
 export type Blueprint = Static<typeof Blueprint>;
 
@@ -102,6 +114,7 @@ export const CreateBlueprintBody = Type.Object(
     skills: Type.Optional(Nullable(Skills)),
     tags: Type.Optional(Nullable(Tags)),
     authority: Type.Optional(Nullable(BlueprintAuthority)),
+    parameters_schema: Type.Optional(Nullable(BlueprintParametersSchema)),
   },
   { additionalProperties: false },
 );
@@ -119,6 +132,7 @@ export const UpdateBlueprintBody = Type.Object(
     skills: Type.Optional(Nullable(Skills)),
     tags: Type.Optional(Nullable(Tags)),
     authority: Type.Optional(Nullable(Type.Union([BlueprintAuthority, Type.Object({}, { additionalProperties: false })]))),
+    parameters_schema: Type.Optional(Nullable(Type.Union([BlueprintParametersSchema, Type.Object({}, { additionalProperties: false })]))),
   },
   { additionalProperties: false },
 );

@@ -1,9 +1,9 @@
-import { BlueprintAuthority, Nullable, schemaChecker } from '@caracal/protocol';
+import { BlueprintAuthority, BlueprintParametersSchema, Nullable, schemaChecker } from '@caracal/protocol';
 import { Type, type Static } from 'typebox';
 
 /**
  * `agent.json` as read from disk: the seed project's fields (name, description, skills, tags) plus
- * ours (authority, created_at). Hand-written files may hold more; what is not listed is kept on
+ * ours (authority, parameters_schema, created_at). Hand-written files may hold more; what is not listed is kept on
  * rewrite and ignored otherwise. Held to the wire's own schema for the authority.
  */
 export const AgentFile = Type.Object(
@@ -13,6 +13,7 @@ export const AgentFile = Type.Object(
     skills: Type.Optional(Nullable(Type.Array(Type.String()))),
     tags: Type.Optional(Nullable(Type.Array(Type.String()))),
     authority: Type.Optional(Nullable(BlueprintAuthority)),
+    parameters_schema: Type.Optional(Nullable(BlueprintParametersSchema)),
     created_at: Type.Optional(Type.String()),
   },
   { additionalProperties: true },

@@ -1,11 +1,12 @@
 import { lstat } from 'node:fs/promises';
-import type { Blueprint, BlueprintList, BlueprintStatus, CreateBlueprintBody, UpdateBlueprintBody } from '@caracal/protocol';
+import type { Blueprint, BlueprintList, BlueprintParametersSchema, BlueprintStatus, CreateBlueprintBody, UpdateBlueprintBody } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
 import { conflict, forbidden, notFound } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { assertStorableFields } from '../shared/storable-json.ts';
 import { defaultAgentsDir } from './agents-dir.ts';
 import { assertAuthorityInZone, isEmptyAuthority } from './blueprint-authority.ts';
+import { assertParametersSchema } from './blueprint-parameters.ts';
 import { blueprintDir, zoneBlueprintsDir } from './blueprint-paths.ts';
 import { listBlueprints } from './list-blueprints.ts';
 import { readBlueprint } from './read-blueprint.ts';
@@ -62,6 +63,7 @@ export async function createBlueprint(context: ServerContext, principal: Princip
     skills: body.skills ?? [],
     tags: body.tags ?? [],
     ...(authority === undefined ? {} : { authority }),
+    ...(body.parameters_schema == null ? {} : { parameters_schema: assertParametersSchema(body.parameters_schema) }),
     created_at: new Date(context.now()).toISOString(),
   };
   await createBlueprintDir(directory, {
@@ -88,6 +90,10 @@ export async function updateBlueprint(context: ServerContext, target: BlueprintT
       await assertAuthorityInZone(context.database, target.principal.zoneId, authority);
       agent.authority = authority;
     }
+  }
+  if (body.parameters_schema != null) {
+    if (Object.keys(body.parameters_schema).length === 0) delete agent.parameters_schema;
+    else agent.parameters_schema = assertParametersSchema(body.parameters_schema as BlueprintParametersSchema);
   }
   const systemPrompt = body.system_prompt == null ? (blueprint.system_prompt ?? undefined) : emptyToUndefined(body.system_prompt);
   const mcpServers = body.mcp_servers == null ? (blueprint.mcp_servers ?? undefined) : Object.keys(body.mcp_servers).length === 0 ? undefined : body.mcp_servers;

@@ -50,6 +50,7 @@ async function readDirectory(directory: string, name: string): Promise<{ bluepri
     created_at: validTimestamp(file.created_at) ?? times.created.toISOString(),
     modified_at: times.modified.toISOString(),
     authority: file.authority ?? null,
+    parameters_schema: file.parameters_schema ?? null,
   };
   return { blueprint, agentFile: file };
 }

@@ -23,9 +23,15 @@ import { setSessionRunStatus } from './session-run-status.ts';
  */
 export async function createRun(context: ServerContext, principal: Principal, body: CreateRunBody): Promise<CreatedRun> {
   assertStorable(body.project_dir ?? null, 'project_dir');
-  const agentName = body.agent_name ?? null;
-  const blueprint = await resolveRunBlueprint(context, { principal, zoneId: principal.zoneId, agentName, parameters: body.parameters });
-  const sessionId = body.type === 'start_session' ? await spawnRunSession(context, principal, body, blueprint.spawn) : await resumableSession(context, principal, body);
+  const resumed = body.type === 'resume_session' ? await resumableSession(context, principal, body) : undefined;
+  const blueprint = await resolveRunBlueprint(context, {
+    principal,
+    agentName: body.agent_name ?? null,
+    parameters: body.parameters,
+    ...(resumed === undefined ? {} : { sessionAgentName: resumed.agent_name }),
+  });
+  const agentName = blueprint?.name ?? null;
+  const sessionId = resumed?.id ?? (await spawnRunSession(context, principal, body, agentName));
   const runId = newId('run', context.now());
   try {
     await retryingConcurrentChanges(() =>
@@ -68,31 +74,37 @@ export async function createRun(context: ServerContext, principal: Principal, bo
   return { run_id: runId, session_id: sessionId, status: 'pending' };
 }
 
-async function spawnRunSession(
-  context: ServerContext,
-  principal: Principal,
-  body: CreateRunBody,
-  spawn: Awaited<ReturnType<typeof resolveRunBlueprint>>['spawn'],
-): Promise<string> {
+/**
+ * Spawns the run's session `pending` (with its project dir, in the spawn's own statement). A run
+ * of a blueprint spawns from it, so the session is narrowed to its authority and records its name
+ * exactly as any spawn from a blueprint (docs/blueprints.md).
+ */
+async function spawnRunSession(context: ServerContext, principal: Principal, body: CreateRunBody, blueprint: string | null): Promise<string> {
   const parentId = body.parent_session_id ?? undefined;
-  // Spawned `pending`, with the run's agent name and project dir, in the spawn's own statement.
-  const seed = { runStatus: 'pending' as const, projectDir: body.project_dir ?? null, agentName: body.agent_name ?? null };
-  const result = await spawnSession(
-    context,
-    { principal, zoneId: principal.zoneId, body: { ...(parentId === undefined ? {} : { parent_id: parentId }), ...spawn }, idempotencyKey: undefined, route: 'POST /runs' },
-    seed,
-  );
+  const seed = { runStatus: 'pending' as const, projectDir: body.project_dir ?? null, agentName: blueprint };
+  const spawn = { ...(parentId === undefined ? {} : { parent_id: parentId }), ...(blueprint === null ? {} : { blueprint }) };
+  const result = await spawnSession(context, { principal, zoneId: principal.zoneId, body: spawn, idempotencyKey: undefined, route: 'POST /runs' }, seed);
   return result.body.agent_session_id;
 }
 
-async function resumableSession(context: ServerContext, principal: Principal, body: CreateRunBody): Promise<string> {
+/** The session a resume run names: visible to the caller (else 404) and not terminated (409). */
+async function resumableSession(context: ServerContext, principal: Principal, body: CreateRunBody): Promise<ResumableSession> {
   if (body.session_id === undefined) throw badRequest('a resume_session run names the session to resume in session_id');
-  const session = await findSession(context.database, body.session_id);
+  const { rows } = await context.database.query<ResumableSession & { zone_id: string; application_id: string; status: string }>(
+    'SELECT id, zone_id, application_id, status, agent_name FROM agent_sessions WHERE id = $1',
+    [body.session_id],
+  );
+  const session = rows[0];
   if (session === undefined || session.zone_id !== principal.zoneId || (!principal.admin && session.application_id !== principal.clientId)) {
     throw notFound(`agent session ${body.session_id} not found in zone ${principal.zoneId}`);
   }
   if (session.status === 'terminated') throw conflict(`agent session ${session.id} is terminated; start a new session`, 'session_not_active');
-  return session.id;
+  return { id: session.id, agent_name: session.agent_name };
+}
+
+interface ResumableSession {
+  id: string;
+  agent_name: string | null;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { RunRecoveryMode } from '../../../src/coordinator/runs/run-settings
 import { startServer, type RunningServer } from '../../../src/start-server.ts';
 import { serverContextOf } from '../../../src/server-context.ts';
 import { dropSchema, serverOptionsOn, testBackends } from '../../helpers/backends.ts';
+import { writeBlueprint } from './run-blueprints.ts';
 import { runsZone, serverRunsClient, type ServerRunsClient } from './server-runs-client.ts';
 
 const ADMIN_TOKEN = 'recovery-admin-token';
@@ -21,6 +22,7 @@ type Runner = 'old' | 'recent' | 'live';
 describe.each(testBackends())('run recovery at start on $name', (backend) => {
   const schema = backend.schema();
   let dataDir: string | undefined;
+  let agentsDir: string;
   let server: RunningServer | undefined;
   let client: ServerRunsClient;
   const runners = {} as Record<Runner, string>;
@@ -36,6 +38,7 @@ describe.each(testBackends())('run recovery at start on $name', (backend) => {
       issuer: 'https://caracal.recovery.test',
       ...serverOptionsOn(backend, schema, false),
       ...(dataDir === undefined ? {} : { dataDir }),
+      agentsDir,
       runs: { recoveryMode },
     });
   };
@@ -56,10 +59,12 @@ describe.each(testBackends())('run recovery at start on $name', (backend) => {
 
   beforeAll(async () => {
     if (backend.databaseUrl === undefined) dataDir = await mkdtemp(join(tmpdir(), 'caracal-recovery-'));
+    agentsDir = await mkdtemp(join(tmpdir(), 'caracal-recovery-agents-'));
     await start('none');
     const token = await runsZone(server!.url, ADMIN_TOKEN, 'zone_recovery');
     client = serverRunsClient(() => server!.url, token);
     for (const runner of ['old', 'recent', 'live'] as const) {
+      writeBlueprint(agentsDir, 'zone_recovery', `bp-${runner}`);
       const registered = await client.call('POST', '/runner/register', {
         hostname: `host-${runner}`,
         project_dir: '/p',
@@ -88,6 +93,7 @@ describe.each(testBackends())('run recovery at start on $name', (backend) => {
     await server?.close();
     await dropSchema(schema);
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    await rm(agentsDir, { recursive: true, force: true });
   });
 
   const unchanged = { claimed: 'claimed', running: 'running', stopping: 'stopping' };

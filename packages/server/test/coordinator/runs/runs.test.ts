@@ -4,6 +4,7 @@ import { DEFAULT_RUN_SETTINGS } from '../../../src/coordinator/runs/run-settings
 import { testBackends } from '../../helpers/backends.ts';
 import { useHarness } from '../coordinator-harness.ts';
 import { runClient } from './run-client.ts';
+import { writeBlueprint } from './run-blueprints.ts';
 
 const ZONE = 'zone_runs';
 let apps = 0;
@@ -18,9 +19,12 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
   /** A token of an application no other test uses, so each test sees only its own runs. */
   const freshApp = (zoneId = ZONE) => harness.mint({ zoneId, clientId: `app_runs_${(apps += 1)}` });
   const sweep = () => sweepRuns(harness.database, new Date(harness.clock.now()), DEFAULT_RUN_SETTINGS);
+  const blueprint = (name: string, agent: Record<string, unknown> = {}, options: { disabled?: boolean } = {}) =>
+    writeBlueprint(harness.agentsDir, ZONE, name, agent, options);
 
   it('starts a session for a run: 201 pending, the session pending with its agent name, run_created on its timeline', async () => {
     const token = await freshApp();
+    blueprint('researcher');
     const response = await client.call('POST', '/runs', token, {
       type: 'start_session',
       agent_name: 'researcher',
@@ -197,6 +201,8 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
 
   it('lists runs newest first with filters and paging', async () => {
     const token = await freshApp();
+    blueprint('alpha');
+    blueprint('beta');
     const first = await client.createRun(token, { agent_name: 'alpha' });
     const second = await client.createRun(token, { agent_name: 'beta' });
     const third = await client.createRun(token, { agent_name: 'alpha' });
@@ -297,6 +303,7 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
 
   it('serves only the blueprints a runner names', async () => {
     const token = await freshApp();
+    blueprint('coder');
     const plain = await client.createRun(token);
     const named = await client.createRun(token, { agent_name: 'coder' });
     const runnerId = await client.register(token, { blueprints: ['coder'] });
