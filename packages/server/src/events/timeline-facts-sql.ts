@@ -28,6 +28,8 @@ export interface TimelineFactParts {
   /** Columns of `facts`, comma-separated: the events are recorded in their order (ids ascend in it). */
   orderBy: string;
   source: Extract<EventSource, 'coordinator' | 'sts'>;
+  /** The facts carry a `run_id` column too (text, NULL for facts of no run). */
+  withRunId?: boolean;
 }
 
 /**
@@ -40,8 +42,8 @@ export interface TimelineFactParts {
 export function timelineFactCtes(name: string, parts: TimelineFactParts): string[] {
   return [
     `${name} AS (
-      INSERT INTO session_events (zone_id, session_id, application_id, event_type, source, recorded_at, details)
-      SELECT fact.zone_id, fact.session_id, fact.application_id, fact.event_type, '${parts.source}', fact.recorded_at, fact.details
+      INSERT INTO session_events (zone_id, session_id, application_id, event_type, source, recorded_at, details${parts.withRunId === true ? ', run_id' : ''})
+      SELECT fact.zone_id, fact.session_id, fact.application_id, fact.event_type, '${parts.source}', fact.recorded_at, fact.details${parts.withRunId === true ? ', fact.run_id' : ''}
       FROM (${parts.facts}) AS fact ORDER BY ${parts.orderBy}
       RETURNING *)`,
     `${name}_feed AS (

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { RUN_WAKEUP_CHANNEL } from '../runs/run-facts.ts';
+import { runnerServes } from './runner-match.ts';
 import type { RunnerRow } from './runner-row.ts';
 
 /** A promise that resolves when the runner may have new work or a stop order (or the wait is cut short). */
@@ -22,10 +23,6 @@ interface Waiter {
   wake: () => void;
 }
 
-function serves(runner: RunnerRow, applicationId: string, agentName: string): boolean {
-  if (!runner.serves_zone && runner.application_id !== applicationId) return false;
-  return runner.blueprints.length === 0 || runner.blueprints.includes(agentName);
-}
 
 /**
  * One LISTEN per process on the runs channel. New work wakes ONE waiting runner of this process
@@ -50,9 +47,11 @@ export async function openRunWakeups(database: Database): Promise<RunWakeups> {
     for (const waiter of all) waiter.wake();
   };
   const onNotify = (payload: string): void => {
-    const [kind, zoneId = '', party = '', agentName = ''] = payload.split('|');
+    const [kind, zoneId = '', party = '', agentName = '', ...rest] = payload.split('|');
     const list = waiting.get(zoneId) ?? [];
-    const woken = kind === 'work' ? list.filter((waiter) => serves(waiter.runner, party, agentName)).slice(0, 1) : list.filter((waiter) => waiter.runner.id === party);
+    const tags = rest.join('|');
+    const run = { application_id: party, agent_name: agentName === '' ? null : agentName, blueprint_tags: tags === '' ? [] : tags.split(',') };
+    const woken = kind === 'work' ? list.filter((waiter) => runnerServes(waiter.runner, run)).slice(0, 1) : list.filter((waiter) => waiter.runner.id === party);
     for (const waiter of woken) {
       remove(zoneId, waiter);
       waiter.wake();

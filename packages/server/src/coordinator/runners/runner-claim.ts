@@ -5,9 +5,7 @@ import type { RunRow } from '../runs/run-row.ts';
 import type { RunnerRow } from './runner-row.ts';
 
 /**
- * Claims the oldest pending run this runner may serve, or none: its zone's runs, of its own
- * application (a runner an operator registered: every application's), and when it names
- * blueprints only runs of those. `FOR UPDATE SKIP LOCKED` makes the claim atomic across
+ * Claims the oldest pending run this runner may serve (runner-match.ts says which), or none. `FOR UPDATE SKIP LOCKED` makes the claim atomic across
  * replicas: two runners never get one run, and neither waits for the other.
  */
 export async function claimRun(database: Database, runner: RunnerRow, now: () => number): Promise<RunRow | undefined> {
@@ -17,10 +15,10 @@ export async function claimRun(database: Database, runner: RunnerRow, now: () =>
         `SELECT * FROM runs
          WHERE zone_id = $1 AND status = 'pending'
            AND ($2::text IS NULL OR application_id = $2)
-           AND (cardinality($3::text[]) = 0 OR agent_name = ANY ($3::text[]))
+           AND ((cardinality($3::text[]) = 0 AND cardinality($4::text[]) = 0) OR agent_name = ANY ($3::text[]) OR blueprint_tags && $4::text[])
          ORDER BY pending_since, id LIMIT 1
          FOR UPDATE SKIP LOCKED`,
-        [runner.zone_id, runner.serves_zone ? null : runner.application_id, runner.blueprints],
+        [runner.zone_id, runner.serves_zone ? null : runner.application_id, runner.blueprints, runner.tags],
         { prepare: true },
       );
       const run = rows[0];

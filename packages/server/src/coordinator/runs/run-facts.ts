@@ -6,8 +6,9 @@ import type { RunRow } from './run-row.ts';
 
 /**
  * The NOTIFY channel that wakes long-polling runners. Payloads: `work|<zone>|<application>|<agent
- * name>` (a run became pending: one runner that may serve it is woken per process) and
- * `stop|<zone>|<runner>` (that runner has a stop order). Ids and names never contain `|`.
+ * name>|<blueprint tags, comma-separated>` (a run became pending: one runner that may serve it is
+ * woken per process) and `stop|<zone>|<runner>` (that runner has a stop order). Ids and names
+ * never contain `|` and tags never contain `,`; a tag may contain `|`, so the tags come last.
  */
 export const RUN_WAKEUP_CHANNEL = 'caracal_runs';
 
@@ -62,6 +63,6 @@ export async function recordRunFact(
 /** Once the transaction commits, wakes a runner for a run that became pending, or the runner told to stop it. */
 export async function wakeRunners(transaction: Transaction, run: RunRow): Promise<void> {
   const payload =
-    run.status === 'pending' ? `work|${run.zone_id}|${run.application_id}|${run.agent_name ?? ''}` : `stop|${run.zone_id}|${run.runner_id ?? ''}`;
+    run.status === 'pending' ? `work|${run.zone_id}|${run.application_id}|${run.agent_name ?? ''}|${run.blueprint_tags.join(',')}` : `stop|${run.zone_id}|${run.runner_id ?? ''}`;
   await transaction.query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', $1)`, [payload], { prepare: true });
 }

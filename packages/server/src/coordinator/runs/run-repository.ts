@@ -13,6 +13,8 @@ export interface NewRun {
   sessionId: string;
   type: RunRow['type'];
   agentName: string | null;
+  /** The blueprint's tags, matched against runners' (runner-match.ts). */
+  blueprintTags: readonly string[];
   parameters: Record<string, unknown>;
   projectDir: string | null;
   parentSessionId: string | null;
@@ -24,8 +26,8 @@ export async function insertRun(transaction: Transaction, run: NewRun): Promise<
   const at = new Date(run.now).toISOString();
   const { rows } = await transaction.query<RunRow>(
     `INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
-       execution_mode, status, created_at, pending_since, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
+       execution_mode, blueprint_tags, status, created_at, pending_since, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $12::text[], 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
      RETURNING *`,
     [
       run.id,
@@ -39,6 +41,7 @@ export async function insertRun(transaction: Transaction, run: NewRun): Promise<
       run.parentSessionId,
       run.executionMode,
       at,
+      run.blueprintTags,
     ],
     { prepare: true },
   );

@@ -9,6 +9,7 @@ export interface RunRow {
   session_id: string;
   type: RunType;
   agent_name: string | null;
+  blueprint_tags: string[];
   parameters: Record<string, unknown>;
   project_dir: string | null;
   parent_session_id: string | null;

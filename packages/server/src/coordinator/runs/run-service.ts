@@ -54,6 +54,7 @@ export async function createRun(context: ServerContext, principal: Principal, bo
           sessionId,
           type: body.type,
           agentName,
+          blueprintTags: blueprint?.tags ?? [],
           parameters: body.parameters,
           projectDir: body.project_dir ?? null,
           parentSessionId: body.parent_session_id ?? null,

@@ -2,6 +2,7 @@ import { Topics } from '../../events/topics.ts';
 import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
 import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
 import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { RUN_WAKEUP_CHANNEL } from '../runs/run-facts.ts';
 
 /** Placeholders and row sources a termination is assembled from. */
 export interface TerminationParts {
@@ -34,6 +35,8 @@ export interface TerminationParts {
  * snapshot). Writers arriving after the lock wait, then find the session terminated and refuse.
  * Each ended session's timeline gets `session_terminated` (with the reason), both sessions of each
  * revoked edge get `edge_revoked`, and the seed feeds a `session_updated` per ended session.
+ * Their runs under way are cut off: pending → stopped, claimed | running → stopping, with
+ * `run_stopped` / `run_stopping` on the timeline and a stop order for the runner.
  * The statement must be `WITH RECURSIVE`. Exposes CTEs `terminated`, `revoked`, `termination_events`.
  */
 export function terminationCtes(parts: TerminationParts): string[] {
@@ -65,6 +68,14 @@ export function terminationCtes(parts: TerminationParts): string[] {
       WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id WHERE locked.status <> 'terminated'))
         AND s.status <> 'terminated' AND (SELECT ok FROM unchanged)
       RETURNING ${withSeedSessionColumns(['id', 'zone_id', 'application_id', 'parent_id', 'root_id', 'session_sid', 'zone_seat', 'application_seat'], 's')})`,
+    // Its run under way is cut off with it (docs/runs.md): a pending run stops, a claimed or running
+    // one becomes stopping and its runner gets the stop order (the NOTIFY wakes its poll).
+    `cut_runs AS (
+      UPDATE runs r SET status = CASE WHEN r.status = 'pending' THEN 'stopped' ELSE 'stopping' END, updated_at = ${now},
+        completed_at = CASE WHEN r.status = 'pending' THEN ${now} ELSE r.completed_at END
+      WHERE r.session_id = ANY (ARRAY(SELECT id FROM terminated)) AND r.status IN ('pending', 'claimed', 'running')
+      RETURNING r.id, r.zone_id, r.session_id, r.application_id, r.runner_id, r.status,
+        CASE WHEN r.status = 'stopping' THEN pg_notify('${RUN_WAKEUP_CHANNEL}', 'stop|' || r.zone_id || '|' || r.runner_id) END AS woken)`,
     // Locked in primary-key order first, as a spawn's waiting seat claim locks them, so a
     // termination and a spawn waiting on each other's seats cannot deadlock.
     `seats_to_free AS (
@@ -129,7 +140,12 @@ export function terminationCtes(parts: TerminationParts): string[] {
       SELECT '${Topics.invocationsLifecycle}', 'invocation_cancelled', c.zone_id, jsonb_build_object('invocation_id', c.id,
         'agent_session_id', c.agent_session_id, 'application_id', c.application_id, 'reason', 'session_terminated') FROM cancelled c
       RETURNING id)`,
-    ...timelineFactCtes('termination_facts', { source: 'coordinator', facts: terminationFacts(parts), orderBy: 'fact.phase, fact.depth, fact.key, fact.side' }),
+    ...timelineFactCtes('termination_facts', {
+      source: 'coordinator',
+      facts: terminationFacts(parts),
+      orderBy: 'fact.phase, fact.depth, fact.key, fact.side',
+      withRunId: true,
+    }),
     sessionChangeCte('termination_changes', 'session_updated', 'SELECT * FROM terminated'),
   ];
 }
@@ -142,15 +158,20 @@ function terminationFacts({ now, reason, requestedBy }: TerminationParts): strin
   return `SELECT t.zone_id, t.id AS session_id, t.application_id, 'session_terminated' AS event_type,
       jsonb_build_object('reason', ${reason}, 'parent_session_id', t.parent_id, 'root_session_id', t.root_id,
         'requested_by', ${requestedBy ?? 'NULL::jsonb'}) AS details,
-      ${now} AS recorded_at, 0 AS phase, t.depth, t.id AS key, 0 AS side
+      ${now} AS recorded_at, 0 AS phase, t.depth, t.id AS key, 0 AS side, NULL::text AS run_id
     FROM terminated t
     UNION ALL
     SELECT s.zone_id, s.id, s.application_id, 'edge_revoked',
       jsonb_build_object('delegation_edge_id', r.id, 'source_session_id', r.source_session_id, 'target_session_id', r.target_session_id,
         'issuer_application_id', r.issuer_application_id, 'receiver_application_id', r.receiver_application_id,
         'scopes', to_jsonb(r.scopes), 'resource_id', r.resource_id, 'reason', ${reason}),
-      ${now}, 1, 0, r.id, touched.side
+      ${now}, 1, 0, r.id, touched.side, NULL::text
     FROM revoked r
     CROSS JOIN LATERAL (VALUES (r.source_session_id, 0), (r.target_session_id, 1)) AS touched (session_id, side)
-    JOIN agent_sessions s ON s.id = touched.session_id`;
+    JOIN agent_sessions s ON s.id = touched.session_id
+    UNION ALL
+    SELECT c.zone_id, c.session_id, c.application_id, CASE WHEN c.status = 'stopped' THEN 'run_stopped' ELSE 'run_stopping' END,
+      jsonb_build_object('status', c.status, 'runner_id', c.runner_id, 'reason', 'session_terminated'),
+      ${now}, 2, 0, c.id, 0, c.id
+    FROM cut_runs c`;
 }

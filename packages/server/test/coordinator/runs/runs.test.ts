@@ -312,6 +312,30 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
     expect((await client.run(token, plain.run_id)).status).toBe('pending');
   });
 
+  it('offers a run only to runners whose blueprints or tags match it; a tagged runner is woken by a matching run', async () => {
+    const token = await freshApp();
+    blueprint('tag-gpu', { tags: ['gpu', 'research'] });
+    blueprint('tag-cpu', { tags: ['cpu'] });
+    blueprint('tag-none');
+    const gpu = await client.register(token, { hostname: 'tag-gpu-host', tags: ['gpu'] });
+    const mixed = await client.register(token, { hostname: 'tag-mixed-host', tags: ['cpu'], blueprints: ['tag-none'] });
+    const any = await client.register(token, { hostname: 'tag-any-host' });
+    // The gpu runner waits; a cpu run must not be handed to it, a gpu run must wake it.
+    const waiting = client.poll(token, gpu, 20);
+    const cpuRun = await client.createRun(token, { agent_name: 'tag-cpu' });
+    const gpuRun = await client.createRun(token, { agent_name: 'tag-gpu' });
+    const woken = await waiting;
+    expect(woken.statusCode, woken.body).toBe(200);
+    expect(woken.json().run.run_id).toBe(gpuRun.run_id);
+    const plain = await client.createRun(token);
+    const named = await client.createRun(token, { agent_name: 'tag-none' });
+    expect((await client.poll(token, gpu)).statusCode).toBe(204);
+    expect((await client.poll(token, mixed)).json().run.run_id).toBe(cpuRun.run_id);
+    expect((await client.poll(token, mixed)).json().run.run_id).toBe(named.run_id);
+    expect((await client.poll(token, mixed)).statusCode).toBe(204);
+    expect((await client.poll(token, any)).json().run.run_id).toBe(plain.run_id);
+  });
+
   it('answers registering again with the same runner id', async () => {
     const token = await freshApp();
     const first = await client.register(token, { tags: ['gpu'] });

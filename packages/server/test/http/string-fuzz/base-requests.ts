@@ -210,7 +210,7 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   'POST /runs': [
     (f) => ({
       headers: user(f),
-      body: { type: 'start_session', agent_name: 'fuzz-agent', parameters: { prompt: 'p', note: 'n' }, project_dir: '/p', execution_mode: 'async_poll' },
+      body: { type: 'start_session', agent_name: f.blueprint, parameters: { prompt: 'p', note: 'n' }, project_dir: '/p', execution_mode: 'async_poll' },
     }),
   ],
   'GET /runs': [(f) => ({ headers: user(f), query: { ...page, status: 'pending', agent_name: 'fuzz-agent', session_id: f.session, runner_id: f.runner } })],
@@ -301,9 +301,10 @@ export async function buildFuzzFixtures(sts: StsTestApp): Promise<FuzzFixtures> 
       .runner_id as string;
   // Each claimed run names a blueprint of its own that only its runner serves, so the poll claims exactly it.
   const claimedRun = async (state: 'claimed' | 'running' | 'stopping' = 'claimed') => {
-    const blueprint = `fuzz-bp-${(sids += 1)}`;
-    const { run } = await newRun(blueprint);
-    const runner = await newRunner(blueprint);
+    // A run names a blueprint of the registry.
+    const named = await blueprint();
+    const { run } = await newRun(named);
+    const runner = await newRunner(named);
     const polled = await app.inject({ method: 'GET', url: `/runner/runs?runner_id=${runner}&wait_seconds=0`, headers: { authorization: `Bearer ${token}` } });
     if (polled.json().run?.run_id !== run) throw new Error(`fixture poll answered ${polled.statusCode} ${polled.body}`);
     if (state !== 'claimed') await call(`/runner/runs/${run}/started`, { runner_id: runner });
