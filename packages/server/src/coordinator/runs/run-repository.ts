@@ -1,6 +1,7 @@
 import type { RunState } from '@caracal/protocol';
 import type { Queryable, Transaction } from '../../db/database.ts';
 import type { PageRequest } from '../../http/pagination.ts';
+import { conflict } from '../../http/server-error.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { RunRow } from './run-row.ts';
 import { ACTIVE_RUN_STATES } from './run-transitions.ts';
@@ -91,4 +92,23 @@ export async function listRuns(queryable: Queryable, filters: RunFilters, page: 
     p.values,
   );
   return rows;
+}
+
+/**
+ * Removes the runs of sessions being deleted (`DELETE /sessions/{id}`), refusing with 409
+ * `session_active` while a runner holds one (claimed, running or stopping: stop it first). The
+ * runs are locked first, so a claim racing the delete skips them rather than claiming a run that
+ * is about to vanish. A pending run goes with its session: nobody was working on it.
+ */
+export async function deleteSessionRuns(transaction: Transaction, sessionIds: readonly string[]): Promise<number> {
+  const { rows } = await transaction.query<{ id: string; session_id: string; status: RunState }>(
+    'SELECT id, session_id, status FROM runs WHERE session_id = ANY ($1::text[]) ORDER BY id FOR UPDATE',
+    [sessionIds],
+  );
+  const held = rows.find((run) => run.status === 'claimed' || run.status === 'running' || run.status === 'stopping');
+  if (held !== undefined) {
+    throw conflict(`session ${held.session_id} has run ${held.id} held by a runner (${held.status}); stop it first`, 'session_active');
+  }
+  if (rows.length > 0) await transaction.query('DELETE FROM runs WHERE id = ANY ($1::text[])', [rows.map((run) => run.id)]);
+  return rows.length;
 }

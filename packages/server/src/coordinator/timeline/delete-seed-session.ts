@@ -4,6 +4,7 @@ import type { Transaction } from '../../db/database.ts';
 import { conflict, forbidden } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { terminateSession } from '../sessions/lifecycle-repository.ts';
+import { deleteSessionRuns } from '../runs/run-repository.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { requireSeedSession } from './seed-visibility.ts';
@@ -22,7 +23,8 @@ interface SubtreeRow {
  * `DELETE /sessions/{id}` (docs/decisions/2026-12-04-seed-session-delete.md): the session and its
  * whole subtree leave the seed views together, so no child is left pointing at a deleted parent.
  * Refused with 409 `session_active` while any of them is running or idle, and with 403 when a
- * descendant belongs to another application (unless an operator asks). Sessions whose authority
+ * descendant belongs to another application (unless an operator asks), and while a runner holds
+ * one of their runs; their runs are removed with them. Sessions whose authority
  * has not ended are terminated first (revocations pushed); then their events are removed. One
  * transaction; the Caracal records stay for the Coordinator's history.
  */
@@ -32,6 +34,8 @@ export async function deleteSeedSession(context: ServerContext, principal: Princ
       await requireSeedSession(transaction, principal, sessionId);
       const subtree = await lockedSeedSubtree(transaction, sessionId);
       assertDeletable(subtree, principal);
+      // Its runs go with it (refused while a runner holds one), before the termination would cut them.
+      await deleteSessionRuns(transaction, subtree.map((row) => row.id));
       const now = context.now();
       if (subtree.some((row) => row.status !== 'terminated')) {
         await terminateSession(transaction, {

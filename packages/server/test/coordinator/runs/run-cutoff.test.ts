@@ -89,4 +89,34 @@ describe.each(testBackends())('a session that ends stops its run, on $name', (ba
     expect(revoked.statusCode, revoked.body).toBeLessThan(300);
     expect(await client.run(token, runId)).toMatchObject({ status: 'stopped' });
   });
+
+  it('DELETE /sessions/{id} is refused while a runner holds the session\'s run (claimed or stopping), and removes it after', async () => {
+    const token = await freshApp();
+    const { run_id: runId, session_id: sessionId } = await client.createRun(token);
+    const runnerId = await client.register(token, { hostname: `cut-${apps}` });
+    expect((await client.poll(token, runnerId)).json().run.run_id).toBe(runId);
+    for (const held of ['claimed', 'stopping']) {
+      if (held === 'stopping') expect((await client.call('POST', `/runs/${runId}/stop`, token)).statusCode).toBe(200);
+      const refused = await client.call('DELETE', `/sessions/${sessionId}`, token);
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json().error).toBe('session_active');
+      expect((await client.run(token, runId)).status).toBe(held);
+    }
+    expect((await client.report(token, runId, 'stopped', { runner_id: runnerId })).statusCode).toBe(200);
+    const deleted = await client.call('DELETE', `/sessions/${sessionId}`, token);
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    expect((await client.call('GET', `/runs/${runId}`, token)).statusCode).toBe(404);
+  });
+
+  it('DELETE /sessions/{id} takes the pending runs of the whole subtree with it', async () => {
+    const token = await freshApp();
+    const parent = await client.createRun(token);
+    const child = await client.createRun(token, { parent_session_id: parent.session_id });
+    const deleted = await client.call('DELETE', `/sessions/${parent.session_id}`, token);
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    expect(deleted.json().deleted_sessions).toEqual(expect.arrayContaining([parent.session_id, child.session_id]));
+    for (const runId of [parent.run_id, child.run_id]) expect((await client.call('GET', `/runs/${runId}`, token)).statusCode).toBe(404);
+    const runnerId = await client.register(token, { hostname: `cut-${apps}` });
+    expect((await client.poll(token, runnerId)).statusCode).toBe(204);
+  });
 });
