@@ -1,6 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
-import { applyRunMove } from '../runs/run-moves.ts';
+import { moveParameters, moveStatement } from '../runs/run-moves.ts';
 import type { RunRow } from '../runs/run-row.ts';
 import type { RunnerRow } from './runner-row.ts';
 
@@ -9,23 +8,26 @@ import type { RunnerRow } from './runner-row.ts';
  * replicas: two runners never get one run, and neither waits for the other.
  */
 export async function claimRun(database: Database, runner: RunnerRow, now: () => number): Promise<RunRow | undefined> {
-  return retryingConcurrentChanges(() =>
-    database.transaction(async (transaction) => {
-      const { rows } = await transaction.query<RunRow>(
-        `SELECT * FROM runs
-         WHERE zone_id = $1 AND status = 'pending'
-           AND ($2::text IS NULL OR application_id = $2)
-           AND ((cardinality($3::text[]) = 0 AND cardinality($4::text[]) = 0) OR agent_name = ANY ($3::text[]) OR blueprint_tags && $4::text[])
-         ORDER BY pending_since, id LIMIT 1
-         FOR UPDATE SKIP LOCKED`,
-        [runner.zone_id, runner.serves_zone ? null : runner.application_id, runner.blueprints, runner.tags],
-        { prepare: true },
-      );
-      const run = rows[0];
-      if (run === undefined) return undefined;
-      return applyRunMove(transaction, run, { to: 'claimed', runnerId: runner.id, reason: 'claimed' }, now());
-    }),
+  // One statement, committed on its own: the pick, the move to claimed and its fact (moveStatement).
+  const pick = `picked AS (
+      SELECT id FROM runs
+      WHERE zone_id = $10 AND status = 'pending'
+        AND ($11::text IS NULL OR application_id = $11)
+        AND ((cardinality($12::text[]) = 0 AND cardinality($13::text[]) = 0) OR agent_name = ANY ($12::text[]) OR blueprint_tags && $13::text[])
+      ORDER BY pending_since, id LIMIT 1
+      FOR UPDATE SKIP LOCKED),`;
+  const { rows } = await database.query<RunRow>(
+    moveStatement('WHERE id = (SELECT id FROM picked) AND $1::text IS NULL', pick),
+    [
+      ...moveParameters(null, { to: 'claimed', runnerId: runner.id, reason: 'claimed' }, now()),
+      runner.zone_id,
+      runner.serves_zone ? null : runner.application_id,
+      runner.blueprints,
+      runner.tags,
+    ],
+    { prepare: true },
   );
+  return rows[0];
 }
 
 /** The runner's runs waiting for their stop order (`stopping`, not yet told), marked told. */

@@ -13,6 +13,10 @@ import type { RunRow } from './run-row.ts';
 export const RUN_WAKEUP_CHANNEL = 'caracal_runs';
 
 /** The timeline event of a run reaching each state (a run given back to pending: `run_requeued`). */
+export function runEventOf(state: RunState): string {
+  return EVENT_OF[state];
+}
+
 const EVENT_OF: Readonly<Record<RunState, string>> = {
   pending: 'run_requeued',
   claimed: 'run_claimed',
@@ -48,21 +52,29 @@ export async function recordRunFact(
     ],
     options.now,
   );
-  if (run.status === 'failed') {
-    await enqueueEvents(transaction, [
-      {
-        topic: TIMELINE_TOPIC,
-        type: 'run_failed',
-        zoneId: run.zone_id,
-        payload: { run_id: run.id, session_id: run.session_id, error: run.error, zone_id: run.zone_id, application_id: run.application_id },
-      },
-    ]);
-  }
+  if (run.status === 'failed') await recordRunFailure(transaction, run);
+}
+
+/** A failed run also goes to the seed feeds as `run_failed`. */
+export async function recordRunFailure(transaction: Transaction, run: RunRow): Promise<void> {
+  await enqueueEvents(transaction, [
+    {
+      topic: TIMELINE_TOPIC,
+      type: 'run_failed',
+      zoneId: run.zone_id,
+      payload: { run_id: run.id, session_id: run.session_id, error: run.error, zone_id: run.zone_id, application_id: run.application_id },
+    },
+  ]);
 }
 
 /** Once the transaction commits, wakes a runner for a run that became pending, or the runner told to stop it. */
 export async function wakeRunners(transaction: Transaction, run: RunRow): Promise<void> {
-  const payload =
-    run.status === 'pending' ? `work|${run.zone_id}|${run.application_id}|${run.agent_name ?? ''}|${run.blueprint_tags.join(',')}` : `stop|${run.zone_id}|${run.runner_id ?? ''}`;
-  await transaction.query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', $1)`, [payload], { prepare: true });
+  await transaction.query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', ${runWakeupPayloadSql('r')}) FROM runs r WHERE r.id = $1`, [run.id], { prepare: true });
+}
+
+/** The wake-up payload of the run row aliased `alias` (pending: work; otherwise: a stop order for its runner), in SQL. */
+export function runWakeupPayloadSql(alias: string): string {
+  return `CASE WHEN ${alias}.status = 'pending'
+      THEN 'work|' || ${alias}.zone_id || '|' || ${alias}.application_id || '|' || coalesce(${alias}.agent_name, '') || '|' || array_to_string(${alias}.blueprint_tags, ',')
+      ELSE 'stop|' || ${alias}.zone_id || '|' || coalesce(${alias}.runner_id, '') END`;
 }

@@ -2,7 +2,9 @@ import type { CompletedSessionStatus, RunState, RunStatus } from '@caracal/proto
 import type { Database, Transaction } from '../../db/database.ts';
 import { notFound } from '../../http/server-error.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
-import { recordRunFact, wakeRunners } from './run-facts.ts';
+import { OUTBOX_CHANNEL } from '../../events/topics.ts';
+import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { recordRunFailure, runEventOf, runWakeupPayloadSql, RUN_WAKEUP_CHANNEL } from './run-facts.ts';
 import type { RunRow } from './run-row.ts';
 import { assertAllowedMove, type RunMover } from './run-transitions.ts';
 import { setSessionRunStatus } from './session-run-status.ts';
@@ -46,40 +48,66 @@ function sessionRunStatusOf(move: RunMove): RunStatus | undefined {
  */
 export async function applyRunMove(transaction: Transaction, run: RunRow, move: RunMove, now: number): Promise<RunRow> {
   assertAllowedMove(run.id, run.status, move.to, move.mover);
-  const at = new Date(now).toISOString();
-  const { rows } = await transaction.query<RunRow>(
-    `UPDATE runs SET
-       status = $2,
-       updated_at = $3::timestamptz,
-       runner_id = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $4 ELSE runner_id END,
-       pending_since = CASE WHEN $2 = 'pending' THEN $3::timestamptz ELSE pending_since END,
-       claimed_at = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $3::timestamptz ELSE claimed_at END,
-       started_at = CASE WHEN $2 = 'running' THEN $3::timestamptz ELSE started_at END,
-       completed_at = CASE WHEN $2 IN ('completed', 'failed', 'stopped') THEN $3::timestamptz ELSE completed_at END,
-       stop_signalled_at = CASE WHEN $2 = 'pending' THEN NULL ELSE stop_signalled_at END,
-       error = coalesce($5, error),
-       result = CASE WHEN $2 = 'completed' THEN $6::jsonb ELSE result END,
-       session_status = CASE WHEN $2 = 'completed' THEN $7 ELSE session_status END
-     WHERE id = $1 RETURNING *`,
-    [
-      run.id,
-      move.to,
-      at,
-      move.runnerId ?? null,
-      move.error ?? null,
-      move.result === undefined ? null : JSON.stringify(move.result),
-      move.to === 'completed' ? (move.sessionStatus ?? 'finished') : null,
-    ],
-    { prepare: true },
-  );
+  const { rows } = await transaction.query<RunRow>(moveStatement('WHERE id = $1'), moveParameters(run.id, move, now), { prepare: true });
   const moved = rows[0]!;
-  await recordRunFact(transaction, moved, { now, details: { reason: move.reason } });
+  if (moved.status === 'failed') await recordRunFailure(transaction, moved);
   const sessionStatus = sessionRunStatusOf(move);
   if (sessionStatus !== undefined) {
     await setSessionRunStatus(transaction, { sessionId: run.session_id, runStatus: sessionStatus, now, reason: move.reason });
   }
-  if (move.to === 'pending' || move.to === 'stopping') await wakeRunners(transaction, moved);
   return moved;
+}
+
+/**
+ * The parameters of moveStatement: $1 the run (or, for a claim, what picks it), $2 the new state,
+ * $3 the time, $4 the claiming runner, $5 the error, $6 the result, $7 the session status, $8 the
+ * reason, $9 the timeline event.
+ */
+export function moveParameters(first: unknown, move: RunMove, now: number): unknown[] {
+  return [
+    first,
+    move.to,
+    new Date(now).toISOString(),
+    move.runnerId ?? null,
+    move.error ?? null,
+    move.result === undefined ? null : JSON.stringify(move.result),
+    move.to === 'completed' ? (move.sessionStatus ?? 'finished') : null,
+    move.reason,
+    runEventOf(move.to),
+  ];
+}
+
+/**
+ * One statement that moves a run (the row `where` picks, already checked against the machine):
+ * updates it, writes its fact on the session's timeline (source coordinator, `run_id` set) with
+ * the outbox row of the feeds, and NOTIFYs the outbox publishers and, when the run became pending
+ * or stopping, the runners (runWakeupPayload). One round trip where there were five: a run's moves
+ * are the hot path of dispatch. `with` adds CTEs before the update (a claim picks its run there).
+ */
+export function moveStatement(where: string, withClause = ''): string {
+  const facts = `SELECT zone_id, session_id, application_id, $9::text AS event_type, $3::timestamptz AS recorded_at, id AS run_id, 0 AS position,
+      jsonb_build_object('status', status, 'runner_id', runner_id) || CASE WHEN error IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', error) END
+        || jsonb_build_object('reason', $8::text) AS details
+    FROM moved`;
+  return `WITH ${withClause}
+    moved AS (
+      UPDATE runs SET
+        status = $2,
+        updated_at = $3::timestamptz,
+        runner_id = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $4 ELSE runner_id END,
+        pending_since = CASE WHEN $2 = 'pending' THEN $3::timestamptz ELSE pending_since END,
+        claimed_at = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $3::timestamptz ELSE claimed_at END,
+        started_at = CASE WHEN $2 = 'running' THEN $3::timestamptz ELSE started_at END,
+        completed_at = CASE WHEN $2 IN ('completed', 'failed', 'stopped') THEN $3::timestamptz ELSE completed_at END,
+        stop_signalled_at = CASE WHEN $2 = 'pending' THEN NULL ELSE stop_signalled_at END,
+        error = coalesce($5, error),
+        result = CASE WHEN $2 = 'completed' THEN $6::jsonb ELSE result END,
+        session_status = CASE WHEN $2 = 'completed' THEN $7 ELSE session_status END
+      ${where} RETURNING *),
+    ${timelineFactCtes('move_facts', { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true }).join(',\n')}
+    SELECT moved.*, pg_notify('${OUTBOX_CHANNEL}', '') AS feeds_woken,
+      CASE WHEN moved.status IN ('pending', 'stopping') THEN pg_notify('${RUN_WAKEUP_CHANNEL}', ${runWakeupPayloadSql('moved')}) END AS runners_woken
+    FROM moved`;
 }
 
 /** Reads and locks a run for a move (undefined when there is none). */
