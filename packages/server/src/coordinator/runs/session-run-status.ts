@@ -11,6 +11,8 @@ export interface SessionRunStatusChange {
   now: number;
   /** Why the session ends, when the new status ends it (recorded with the termination). */
   reason: string;
+  /** Who caused it, recorded with a termination (an agent's own `run_completed` event); absent: the server. */
+  requestedBy?: { applicationId: string; admin: boolean };
   /** A resume run was created: also set `last_resumed_at`. */
   resumed?: boolean;
   /** Seed fields the run names (`agent_name`, `project_dir`); null leaves a field as it is. */
@@ -18,7 +20,9 @@ export interface SessionRunStatusChange {
 }
 
 /**
- * Sets a seed session's run status inside the caller's transaction. A terminal status (stopped,
+ * Sets a seed session's run status inside the caller's transaction — the one place a run status
+ * moves, whether a run moved (run-moves.ts) or an agent posted `run_start` / `run_completed` /
+ * `run_failed` on its timeline (post-events-service.ts). A terminal status (stopped,
  * finished, failed) also terminates the Caracal session and its subtree, so its authority ends with
  * its run. The seed feeds get `session_updated` with the session as it is left (for a terminal
  * status, the termination writes it). May throw `concurrent_change` (from the termination): the
@@ -40,7 +44,8 @@ export async function setSessionRunStatus(transaction: Transaction, change: Sess
   ];
   if (terminal) {
     await transaction.query(updated, params, { prepare: true });
-    const ended = await terminateSubtrees(transaction, { roots: [change.sessionId], now: change.now, reason: change.reason });
+    const termination = { roots: [change.sessionId], now: change.now, reason: change.reason };
+    const ended = await terminateSubtrees(transaction, change.requestedBy === undefined ? termination : { ...termination, requestedBy: change.requestedBy });
     // A session whose authority had already ended: its run status changed all the same.
     if (ended.terminatedSessions === 0) await enqueueSessionChanges(transaction, 'session_updated', [change.sessionId]);
     return;

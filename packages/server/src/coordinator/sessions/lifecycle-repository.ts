@@ -75,16 +75,18 @@ export async function terminateSession(database: Queryable, change: SubtreeChang
   return runTermination(database, p, [target, ...ctes]);
 }
 
-/** Ends the subtrees of `roots` (the TTL sweeper's batch); may refuse with `concurrent_change`. */
+/** Ends the subtrees of `roots` (the TTL sweeper's batch, a terminal run status); may refuse with `concurrent_change`. */
 export async function terminateSubtrees(
   database: Queryable,
-  termination: { roots: readonly string[]; now: number; reason: string },
+  termination: { roots: readonly string[]; now: number; reason: string; requestedBy?: { applicationId: string; admin: boolean } },
 ): Promise<TerminationCounts> {
   const p = new SqlParameters();
+  const { requestedBy } = termination;
   const ctes = terminationCtes({
     roots: `SELECT unnest(${p.add(termination.roots, '::text[]')})`,
     now: p.add(new Date(termination.now).toISOString(), '::timestamptz'),
     reason: p.add(termination.reason, '::text'),
+    ...(requestedBy === undefined ? {} : { requestedBy: p.json({ application_id: requestedBy.applicationId, admin: requestedBy.admin }) }),
   });
   return runTermination(database, p, ctes);
 }

@@ -1,15 +1,12 @@
-import type { PostEventBody, RunStatus, SessionEvent } from '@caracal/protocol';
+import type { PostEventBody, SessionEvent } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
-import type { Transaction } from '../../db/database.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { terminateSession } from '../sessions/lifecycle-repository.ts';
+import { setSessionRunStatus } from '../runs/session-run-status.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
 import { agentEntry, assertPostableEvents } from './event-entries.ts';
-import { isTerminalRunStatus, movesRunStatus, runStatusAfter } from './run-status.ts';
-import { setRunStatus, type SeedSessionRecord } from './seed-session-repository.ts';
+import { movesRunStatus, runStatusAfter } from './run-status.ts';
 import { requireSeedSession } from './seed-visibility.ts';
-import { enqueueSessionChanges } from './session-changes.ts';
 import { appendTimelineEvents } from './timeline-repository.ts';
 
 /**
@@ -38,31 +35,13 @@ export async function postSessionEvents(
         now,
         { notify: false },
       );
-      if (next !== session.run_status) await moveRunStatus(transaction, principal, session, next, now);
+      if (next !== session.run_status) {
+        const requestedBy = { applicationId: principal.clientId, admin: principal.admin };
+        await setSessionRunStatus(transaction, { sessionId: session.id, runStatus: next, now, reason: `run_${next}`, requestedBy });
+      }
       return appended;
     }),
   );
   wakeOutboxPublishers(context.database);
   return posted;
-}
-
-/**
- * Sets the run status and tells the seed feeds; a terminal status ends the session's authority
- * (its subtree's too: the Coordinator's termination, which tells the feeds about every session it
- * ends, this one with its new run status).
- */
-async function moveRunStatus(transaction: Transaction, principal: Principal, session: SeedSessionRecord, next: RunStatus, now: number): Promise<void> {
-  await setRunStatus(transaction, session.id, next);
-  if (isTerminalRunStatus(next) && session.status !== 'terminated') {
-    await terminateSession(transaction, {
-      sessionId: session.id,
-      zoneId: session.zone_id,
-      callerApplicationId: principal.clientId,
-      admin: principal.admin,
-      now,
-      reason: `run_${next}`,
-    });
-    return;
-  }
-  await enqueueSessionChanges(transaction, 'session_updated', [session.id]);
 }

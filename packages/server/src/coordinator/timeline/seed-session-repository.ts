@@ -66,8 +66,3 @@ export async function updateSeedMetadata(
   if (sets.length === 0) return;
   await queryable.query(`UPDATE agent_sessions SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
 }
-
-/** Moves a session's run status. */
-export async function setRunStatus(queryable: Queryable, id: string, runStatus: RunStatus): Promise<void> {
-  await queryable.query('UPDATE agent_sessions SET run_status = $2 WHERE id = $1', [id, runStatus], { prepare: true });
-}
