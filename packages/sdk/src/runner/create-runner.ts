@@ -242,9 +242,9 @@ export type RunnerHost = Pick<RunnerLoop, 'settings' | 'report'>;
  * const runner = await createRunner({
  *   caracal,
  *   blueprints: ['researcher'],
- *   execute: async (run, { signal }) => agent.run(String(run.parameters.prompt), { signal }),
+ *   execute: async (run, { signal }) => (signal.aborted ? undefined : agent.run(String(run.parameters.prompt))),
  * });
- * process.once('SIGTERM', () => void runner.close());
+ * await runner.close();
  * @since 0.1.0
  */
 export async function createRunner(options: RunnerOptions): Promise<Runner> {
