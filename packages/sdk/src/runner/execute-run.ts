@@ -1,4 +1,4 @@
-import type { Run } from '@caracal/protocol';
+import type { Run } from './run.ts';
 import { bind } from '../context/bind.ts';
 import { isCaracalError } from '../errors.ts';
 import type { CaracalContext } from '../model/caracal-context.ts';

@@ -12,4 +12,4 @@ assertSupportedNode();
 export { createRunner } from './create-runner.ts';
 export type { Runner } from './create-runner.ts';
 export type { ExecuteRun, RunnerErrorEvent, RunnerOptions, RunTools } from './runner-options.ts';
-export type { Run } from '@caracal/protocol';
+export type { Run } from './run.ts';

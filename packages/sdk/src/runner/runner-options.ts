@@ -1,4 +1,4 @@
-import type { Run } from '@caracal/protocol';
+import type { Run } from './run.ts';
 import type { Caracal } from '../caracal.ts';
 import type { CaracalContext } from '../model/caracal-context.ts';
 
