@@ -48,6 +48,10 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
   let verifier: Verifier;
   let tools: McpTestServer;
   let runner: RunnerChild;
+  /** Serves slow-agent; killed with SIGKILL while its run is running. */
+  let slow: RunnerChild;
+  /** Claims claim-agent runs and never starts them; killed with SIGKILL holding a claim. */
+  let claimer: RunnerChild;
   let operator: string;
   const verified: VerifiedMandate[] = [];
   const children: RunnerChild[] = [];
@@ -146,8 +150,13 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
     await blueprint('slow-agent', toolsOnly);
     await blueprint('claim-agent', toolsOnly);
     await blueprint('disabled-agent', toolsOnly, false);
-    runner = await startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'tool-agent', RUNNER_PROFILE: 'main' }));
-    children.push(runner);
+    // Started together: a process start is most of what these tests wait for.
+    [runner, slow, claimer] = await Promise.all([
+      startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'tool-agent', RUNNER_PROFILE: 'main' })),
+      startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'slow-agent', RUNNER_PROFILE: 'slow' })),
+      startRunnerChild(runnerEnv({ RUNNER_MODE: 'claim-only', RUNNER_BLUEPRINTS: 'claim-agent' })),
+    ]);
+    children.push(runner, slow, claimer);
   }, 120_000);
 
   afterAll(async () => {
@@ -233,9 +242,6 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
   });
 
   it('a runner killed with SIGKILL lapses: its running run fails, its claimed run goes back to pending', async () => {
-    const slow = await startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'slow-agent', RUNNER_PROFILE: 'slow' }));
-    const claimer = await startRunnerChild(runnerEnv({ RUNNER_MODE: 'claim-only', RUNNER_BLUEPRINTS: 'claim-agent' }));
-    children.push(slow, claimer);
     const running = await createRun('slow-agent', { hold: 'signal' });
     await slow.waitFor((fact) => fact.event === 'execute' && fact.run_id === running.run_id, 'the run executing');
     await runReaches(running.run_id, 'running');

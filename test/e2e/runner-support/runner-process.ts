@@ -68,7 +68,7 @@ async function runSdk(): Promise<void> {
     projectDir: '/e2e',
     executorProfile: env.RUNNER_PROFILE ?? 'default',
     ...(env.RUNNER_BLUEPRINTS === undefined ? {} : { blueprints: env.RUNNER_BLUEPRINTS.split(',') }),
-    tags: ['e2e'],
+    ...(env.RUNNER_TAGS === undefined ? {} : { tags: env.RUNNER_TAGS.split(',') }),
     onError: (event) => say({ event: 'runner_error', step: event.step, error: String(event.error), run_id: event.runId }),
     execute: async (run, { signal, context }) => {
       signal.addEventListener('abort', () => say({ event: 'aborted', run_id: run.run_id, reason: isCaracalError(signal.reason) ? signal.reason.code : String(signal.reason) }), { once: true });

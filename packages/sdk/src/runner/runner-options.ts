@@ -45,9 +45,9 @@ export interface RunnerOptions {
   readonly caracal: Caracal;
   /** The agent: called once per claimed run, inside the run's session context. */
   readonly execute: ExecuteRun;
-  /** Tags the runner registers with (`GET /runners` shows them). */
+  /** What the runner can host (`gpu`): it also takes runs of blueprints tagged with one of them. */
   readonly tags?: readonly string[] | undefined;
-  /** The blueprints (`agent_name`) it serves; none = any run it may serve. */
+  /** The blueprints (`agent_name`) it serves. Naming neither blueprints nor tags takes any run (docs/runs.md). */
   readonly blueprints?: readonly string[] | undefined;
   /** Registered identity: the same hostname, project dir and profile re-register as the same runner. @default os.hostname() */
   readonly hostname?: string | undefined;
