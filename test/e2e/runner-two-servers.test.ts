@@ -82,13 +82,15 @@ describe.runIf(databaseUrl !== undefined)('1,000 runs through 8 SDK runners and 
     const started = Date.now();
     let next = 0;
     const creator = async (slot: number): Promise<void> => {
-      while (next < RUNS) {
+      for (;;) {
+        if (next >= RUNS) return;
         // Stay within the zone's 50 live sessions per application (bounded wait on a condition).
         const deadline = Date.now() + 60_000;
         while (underWay() >= MAX_UNDER_WAY) {
           if (Date.now() > deadline) throw new Error(`${underWay()} runs still under way after 60 s`);
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
+        if (next >= RUNS) return;
         const n = next++;
         const side = (slot + n) % 2;
         creating += 1;

@@ -184,24 +184,27 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
     }
 
     const events = await timelineOf(sessionId);
+    // The run's story, in server order: the coordinator's run facts around the agent's events.
     const story = events
-      .filter((event) => ['run_created', 'run_claimed', 'run_started', 'pre_tool', 'post_tool', 'result', 'run_completed', 'session_terminated'].includes(event.event_type)
-        || (event.event_type === 'mandate_minted' && event.details?.mandate_use === 'call'))
-      .map((event) => event.event_type);
-    expect(story).toEqual([
+      .filter((event) => ['run_created', 'run_claimed', 'run_started', 'pre_tool', 'post_tool', 'result', 'run_completed', 'session_terminated'].includes(event.event_type))
+      .map((event) => `${event.event_type}${event.tool_name === null ? '' : `:${event.tool_name}`}`);
+    expect(story, JSON.stringify(events.map((event) => event.event_type))).toEqual([
       'run_created',
       'run_claimed',
       'run_started',
-      'mandate_minted',
-      'pre_tool',
-      'post_tool',
-      'mandate_minted',
-      'pre_tool',
-      'post_tool',
+      'pre_tool:whoami',
+      'post_tool:whoami',
+      'pre_tool:whoami',
+      'post_tool:whoami',
       'result',
       'run_completed',
       'session_terminated',
     ]);
+    // A per-call mandate for each tool call, minted while the run was running.
+    const index = (type: string): number => events.findIndex((event) => event.event_type === type);
+    const mints = events.flatMap((event, at) => (event.event_type === 'mandate_minted' && event.details?.mandate_use === 'call' ? [at] : []));
+    expect(mints).toHaveLength(2);
+    expect(mints.every((at) => at > index('run_started') && at < index('run_completed'))).toBe(true);
     expect(events.filter((event) => event.event_type.startsWith('run_')).every((event) => event.run_id === runId)).toBe(true);
     const refused = events.filter((event) => event.event_type === 'mandate_refused');
     expect(refused.map((event) => event.details?.resource)).toEqual([FILES]);
@@ -217,7 +220,7 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
     const aborted = await runner.waitFor((fact) => fact.event === 'aborted' && fact.run_id === runId, 'the abort');
     console.log(`stop → agent signal aborted in ${(aborted.at - sentAt).toFixed(1)} ms (${backend.name})`);
     expect(aborted.reason).toBe('RUN_STOPPED');
-    expect(runner.facts.find((fact) => fact.event === 'done' && fact.run_id === runId)).toMatchObject({ aborted: true });
+    expect(await runner.waitFor((fact) => fact.event === 'done' && fact.run_id === runId, 'the agent ending')).toMatchObject({ aborted: true });
     const run = await runReaches(runId, 'stopped');
     expect(run.result).toBeNull();
   });
