@@ -37,7 +37,7 @@ async function callTools(run: Run, count: number): Promise<string[]> {
   const resource = env.TOOLS_RESOURCE!;
   const client = new Client({ name: 'runner-agent', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(env.MCP_URL!), {
-    fetch: createMcpFetch({ caracal, resource, scopes: ['tools:call'], recordToolCalls: true, otherRequests: 'exchange' }),
+    fetch: createMcpFetch({ caracal, resource, scopes: ['tools:call'], recordToolCalls: true }),
   });
   await client.connect(transport);
   const texts: string[] = [];
