@@ -50,6 +50,8 @@ const server = await startServerProcess({
   CARACAL_EVENT_SECRET: randomBytes(24).toString('hex'),
   CARACAL_KEY_SECRET: randomBytes(24).toString('hex'),
   CARACAL_PUBLIC_URL: 'https://caracal.runs.bench',
+  // `BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the server.
+  ...(process.env.BENCH_SERVER_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }),
 });
 /** CPU time the server process has used (ms): a figure the machine's load does not inflate as much as wall time. */
 const serverCpuMs = (): number => {

@@ -8,6 +8,7 @@ export default defineConfig({
     a2a: 'src/transport/a2a/index.ts',
     verify: 'src/verify/index.ts',
     admin: 'src/admin/index.ts',
+    runner: 'src/runner/index.ts',
   },
   format: ['esm'],
   // The private contract's types are inlined too, so no declaration imports @caracal/protocol. It

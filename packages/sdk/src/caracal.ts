@@ -11,6 +11,7 @@ import { outboundHeaders } from './context/outbound-headers.ts';
 import { spawnSession } from './context/spawn.ts';
 import type { DelegateOptions, SpawnOptions } from './context/spawn-options.ts';
 import { CaracalError } from './errors.ts';
+import { registerClientInternals } from './client-internals.ts';
 import { CoordinatorClient } from './http/coordinator-client.ts';
 import { HttpClient } from './http/http-client.ts';
 import { publishSendError } from './timeline/send-error.ts';
@@ -68,6 +69,7 @@ export class Caracal {
       onSendError: publishSendError,
     });
     this.timeline = createSessionTimeline(this.#reporter, config.clock);
+    registerClientInternals(this, { config, sessionToken: this.#sessionToken, reporter: this.#reporter });
   }
 
   /**

@@ -26,7 +26,9 @@ export type CaracalErrorCode =
   | 'MANDATE_INVALID'
   | 'MANDATE_REVOKED'
   | 'MANDATE_REPLAYED'
-  | 'REVOCATION_UNAVAILABLE';
+  | 'REVOCATION_UNAVAILABLE'
+  | 'RUN_STOPPED'
+  | 'RUNNER_CLOSED';
 
 const brand: unique symbol = Symbol.for('caracal.error') as never;
 

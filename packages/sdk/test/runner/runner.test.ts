@@ -1,0 +1,184 @@
+import type { ServerResponse } from 'node:http';
+import { describe, expect, vi } from 'vitest';
+import { current, isCaracalError, type CaracalContext } from '../../src/index.ts';
+import { createRunner, type Run, type RunnerErrorEvent } from '../../src/runner/index.ts';
+import { clientTest as test } from '../support/client-fixture.ts';
+import { sendJson, type FakeCaracalServer } from '../support/fake-caracal-server.ts';
+
+const RUNNER_ID = 'runner_01m91xnhjdzb65087azjdqcck0';
+
+function wireRun(runId: string): Run {
+  const at = '2026-12-05T00:00:00.000Z';
+  return {
+    run_id: runId,
+    type: 'start_session',
+    session_id: `agentsess_${runId.slice(4)}`,
+    application_id: 'app_test',
+    agent_name: 'researcher',
+    parameters: { prompt: 'find it' },
+    project_dir: null,
+    parent_session_id: null,
+    execution_mode: null,
+    status: 'claimed',
+    runner_id: RUNNER_ID,
+    error: null,
+    result: null,
+    session_status: null,
+    created_at: at,
+    claimed_at: at,
+    started_at: null,
+    completed_at: null,
+    updated_at: at,
+  };
+}
+
+/**
+ * Plays the runner routes: registration, a queue of poll answers (an empty queue answers 204 after
+ * a short hold, like a long poll that found nothing), reports, heartbeat and deregistration.
+ */
+function runnerRoutes(server: FakeCaracalServer): { answers: Array<(response: ServerResponse) => void>; reports: () => Array<{ path: string; body: unknown }> } {
+  const answers: Array<(response: ServerResponse) => void> = [];
+  server.route('POST /runner/register', (_request, response) => sendJson(response, 200, { runner_id: RUNNER_ID, heartbeat_interval_seconds: 20, poll_timeout_seconds: 30 }));
+  server.route('GET /runner/runs', (_request, response) => {
+    const next = answers.shift();
+    if (next !== undefined) return next(response);
+    setTimeout(() => response.writeHead(204).end(), 10);
+  });
+  server.route('POST /runner/runs/*/*', (_request, response) => sendJson(response, 200, { run: {} }));
+  server.route('POST /runner/heartbeat', (_request, response) => sendJson(response, 200, { ok: true }));
+  server.route('DELETE /runners/*', (_request, response) => sendJson(response, 200, { ok: true }));
+  return {
+    answers,
+    reports: () => server.requests.filter((request) => request.path.startsWith('/runner/runs/')).map((request) => ({ path: request.path, body: request.json })),
+  };
+}
+
+describe('createRunner', () => {
+  test('registers, executes a claimed run in its session context, and reports started then completed with the result', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21ag5');
+    routes.answers.push((response) => sendJson(response, 200, { run }));
+    const seen: Array<CaracalContext | undefined> = [];
+    const runner = await createRunner({
+      caracal,
+      blueprints: ['researcher'],
+      tags: ['gpu'],
+      hostname: 'host-a',
+      projectDir: '/work',
+      execute: (received, { context }) => {
+        seen.push(current(), context);
+        return { answer: 42, prompt: received.parameters.prompt };
+      },
+    });
+    expect(runner.runnerId).toBe(RUNNER_ID);
+    expect(server.requestsTo('POST /runner/register')[0]?.json).toEqual({
+      hostname: 'host-a',
+      project_dir: '/work',
+      executor_profile: 'default',
+      executor: { type: 'caracal-sdk', command: null },
+      tags: ['gpu'],
+      blueprints: ['researcher'],
+    });
+    await vi.waitFor(() => expect(routes.reports()).toHaveLength(2));
+    await runner.close();
+
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[0]).toMatchObject({ agentSessionId: run.session_id, zoneId: 'zone_test', clientId: 'app_test', hop: 0 });
+    expect(routes.reports()).toEqual([
+      { path: `/runner/runs/${run.run_id}/started`, body: { runner_id: RUNNER_ID } },
+      { path: `/runner/runs/${run.run_id}/completed`, body: { runner_id: RUNNER_ID, status: 'completed', session_status: 'finished', result: { answer: 42, prompt: 'find it' } } },
+    ]);
+    // The result reached the session's timeline before the run's end.
+    const order = server.requests.map((request) => request.path);
+    const resultPost = server.requests.findIndex((request) => request.path === `/sessions/${run.session_id}/events`);
+    expect(resultPost).toBeGreaterThan(-1);
+    expect(JSON.stringify(server.requests[resultPost]!.json)).toContain('"event_type":"result"');
+    expect(resultPost).toBeLessThan(order.indexOf(`/runner/runs/${run.run_id}/completed`));
+    expect(server.requestsTo('DELETE /runners/*').map((request) => request.path)).toEqual([`/runners/${RUNNER_ID}`]);
+  });
+
+  test('a throw reports the run failed with the error, never its stack', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21ag6');
+    routes.answers.push((response) => sendJson(response, 200, { run }));
+    const runner = await createRunner({ caracal, execute: () => Promise.reject(new TypeError('the model said no')) });
+    await vi.waitFor(() => expect(routes.reports()).toHaveLength(2));
+    await runner.close();
+    expect(routes.reports()[1]).toEqual({ path: `/runner/runs/${run.run_id}/failed`, body: { runner_id: RUNNER_ID, error: 'TypeError: the model said no' } });
+  });
+
+  test('a stop order aborts the signal with RUN_STOPPED and the run is reported stopped', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21ag7');
+    routes.answers.push((response) => sendJson(response, 200, { run }));
+    let reason: unknown;
+    let executing!: () => void;
+    const started = new Promise<void>((resolve) => (executing = resolve));
+    const runner = await createRunner({
+      caracal,
+      execute: (_run, { signal }) =>
+        new Promise((resolve) => {
+          executing();
+          signal.addEventListener('abort', () => resolve((reason = signal.reason)), { once: true });
+        }),
+    });
+    await started;
+    routes.answers.push((response) => sendJson(response, 200, { stop_runs: [run.run_id], stop_sessions: [run.session_id] }));
+    await vi.waitFor(() => expect(routes.reports().map((report) => report.path.split('/').at(-1))).toEqual(['started', 'stopped']));
+    expect(isCaracalError(reason) && reason.code).toBe('RUN_STOPPED');
+    // A stop order for a run it no longer holds is answered at once.
+    routes.answers.push((response) => sendJson(response, 200, { stop_runs: ['run_01m91xnjwj1cxh7zzrv9g21ag8'], stop_sessions: ['agentsess_01m91xnjwj1cxh7zzrv9g21ag8'] }));
+    await vi.waitFor(() => expect(routes.reports().at(-1)?.path).toBe('/runner/runs/run_01m91xnjwj1cxh7zzrv9g21ag8/stopped'));
+    await runner.close();
+  });
+
+  test('when the Coordinator goes away it backs off, registers again, and goes on', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const errors: RunnerErrorEvent[] = [];
+    const runner = await createRunner({ caracal, execute: () => 'done', onError: (event) => void errors.push(event) });
+    for (let index = 0; index < 3; index++) routes.answers.push((response) => sendJson(response, 503, { error: 'unavailable', error_description: 'restarting' }));
+    const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21ag9');
+    routes.answers.push((response) => sendJson(response, 200, { run }));
+    await vi.waitFor(() => expect(routes.reports().map((report) => report.path.split('/').at(-1))).toEqual(['started', 'completed']));
+    await runner.close();
+    expect(errors.map((event) => event.step)).toEqual(['poll', 'poll', 'poll']);
+    // Registered again after each failure, as the same runner.
+    expect(server.requestsTo('POST /runner/register')).toHaveLength(4);
+    expect(routes.reports()[1]?.body).toMatchObject({ result: 'done' });
+  });
+
+  test('close() aborts runs under way with RUNNER_CLOSED, reports them failed, then deregisters', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21aga');
+    routes.answers.push((response) => sendJson(response, 200, { run }));
+    let reason: unknown;
+    let executing!: () => void;
+    const started = new Promise<void>((resolve) => (executing = resolve));
+    const runner = await createRunner({
+      caracal,
+      execute: (_run, { signal }) =>
+        new Promise((_resolve, reject) => {
+          executing();
+          signal.addEventListener('abort', () => reject((reason = signal.reason)), { once: true });
+        }),
+    });
+    await started;
+    expect(runner.activeRuns).toBe(1);
+    await runner.close();
+    expect(isCaracalError(reason) && reason.code).toBe('RUNNER_CLOSED');
+    expect(routes.reports().at(-1)).toEqual({ path: `/runner/runs/${run.run_id}/failed`, body: { runner_id: RUNNER_ID, error: 'the runner closed while the run was under way' } });
+    expect(runner.activeRuns).toBe(0);
+    const paths = server.requests.map((request) => `${request.method} ${request.path}`);
+    expect(paths.indexOf(`DELETE /runners/${RUNNER_ID}`)).toBeGreaterThan(paths.indexOf(`POST /runner/runs/${run.run_id}/failed`));
+  });
+
+  test('a refused registration rejects with its typed error; bad options are refused before any request', async ({ server, caracal }) => {
+    server.route('POST /runner/register', (_request, response) => sendJson(response, 403, { error: 'insufficient_scope', error_description: 'needs agent:lifecycle' }));
+    await expect(createRunner({ caracal, execute: () => undefined })).rejects.toMatchObject({ code: 'FORBIDDEN', serverCode: 'insufficient_scope' });
+    const before = server.requests.length;
+    await expect(createRunner({ caracal, execute: 'no' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', setting: 'execute' });
+    await expect(createRunner({ caracal: {} as never, execute: () => undefined })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', setting: 'caracal' });
+    await expect(createRunner({ caracal, execute: () => undefined, pollWaitSeconds: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', setting: 'pollWaitSeconds' });
+    expect(server.requests.length).toBe(before);
+  });
+});
