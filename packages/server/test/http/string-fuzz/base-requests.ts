@@ -162,15 +162,27 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   'POST /zones/:zoneId/agents': [(f) => ({ headers: user(f), params: zone(f), body: spawnBody(f) })],
   'GET /zones/:zoneId/agents': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'active', application_id: f.orchestrator.id } })],
   'GET /zones/:zoneId/agents/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.session } })],
-  'DELETE /zones/:zoneId/agents/:id': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } })],
+  'DELETE /zones/:zoneId/agents/:id': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } }),
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() }, query: { dry_run: 'true' } }),
+  ],
   'GET /zones/:zoneId/agents/:id/children': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.session }, query: { ...page, status: 'active' } })],
-  'POST /zones/:zoneId/agents/:id/suspend': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } })],
-  'POST /zones/:zoneId/agents/:id/resume': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.suspendedSession() } })],
+  'POST /zones/:zoneId/agents/:id/suspend': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } }),
+    (f) => ({ headers: user(f), params: { ...zone(f), id: f.session }, query: { dry_run: 'true' } }),
+  ],
+  'POST /zones/:zoneId/agents/:id/resume': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.suspendedSession() } }),
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.suspendedSession() }, query: { dry_run: 'true' } }),
+  ],
   'POST /zones/:zoneId/delegations': [(f) => ({ headers: user(f), params: zone(f), body: delegationBody(f) })],
   'GET /zones/:zoneId/delegations': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'active', source_session_id: f.session } })],
   'GET /zones/:zoneId/delegations/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.edge } })],
   'GET /zones/:zoneId/delegations/:id/traverse': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.edge } })],
-  'POST /zones/:zoneId/delegations/:id/revoke': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.edge() } })],
+  'POST /zones/:zoneId/delegations/:id/revoke': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.edge() } }),
+    (f) => ({ headers: user(f), params: { ...zone(f), id: f.edge }, query: { dry_run: 'true' } }),
+  ],
   'POST /zones/:zoneId/invocations': [
     (f) => ({
       headers: user(f),
