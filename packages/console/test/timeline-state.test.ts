@@ -53,10 +53,11 @@ describe('timeline', () => {
 
 describe('dry-run impact', () => {
   it('states what each action cascades to', () => {
-    expect(describeImpact('terminate', { terminated_sessions: 3, revoked_edges: 2 })).toBe('3 sessions will be terminated, 2 delegations revoked');
-    expect(describeImpact('terminate', { terminated_sessions: 1, revoked_edges: 1 })).toBe('1 session will be terminated, 1 delegation revoked');
-    expect(describeImpact('suspend', { suspended: 4 })).toBe('4 sessions will be suspended');
-    expect(describeImpact('resume', { resumed: 0 })).toBe('0 sessions will be resumed');
-    expect(describeImpact('revoke', { revoked_edges: 5, affected_sessions: 2 })).toBe('5 delegations will be revoked, 2 sessions affected');
+    const ids = { session_ids: [], edge_ids: [] };
+    expect(describeImpact('terminate', { dry_run: true, terminated_sessions: 3, revoked_edges: 2, ...ids })).toBe('3 sessions will be terminated, 2 delegations revoked');
+    expect(describeImpact('terminate', { dry_run: true, terminated_sessions: 1, revoked_edges: 1, ...ids })).toBe('1 session will be terminated, 1 delegation revoked');
+    expect(describeImpact('suspend', { dry_run: true, suspended: 4, session_ids: [] })).toBe('4 sessions will be suspended');
+    expect(describeImpact('resume', { dry_run: true, resumed: 0, session_ids: [] })).toBe('0 sessions will be resumed');
+    expect(describeImpact('revoke', { dry_run: true, revoked_edges: 5, affected_sessions: 2, ...ids })).toBe('5 delegations will be revoked, 2 sessions affected');
   });
 });

@@ -1,7 +1,7 @@
-import type { AgentSession, DelegationEdge, FeedEvent } from '@caracal/protocol';
+import type { AgentSession, DelegationEdge, FeedEvent, SeedSession } from '@caracal/protocol';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { collect, type AdminClient } from '../api/console-api.ts';
-import { addEdge, addSession, applyFeedEvent, edgeFromRow, emptyAuthority, sessionFromRow, type AuthorityState } from '../model/authority-state.ts';
+import { addEdge, addSession, applyFeedEvent, edgeFromRow, emptyAuthority, sessionFromRow, setBlueprints, type AuthorityState } from '../model/authority-state.ts';
 import { followSse, type FeedStatus } from './follow-sse.ts';
 
 export interface ZoneLiveOptions {
@@ -91,12 +91,27 @@ export class ZoneLive {
       for (const event of this.pending ?? []) applyFeedEvent(this.state, event);
       this.pending = undefined;
       this.loaded = true;
+      void this.loadBlueprints();
     } catch (error) {
       this.loadError = error instanceof Error ? error.message : String(error);
       if ((error as { status?: number }).status === 401) this.options.onUnauthorized(this.loadError);
     }
     this.state.version += 1;
     this.notify();
+  }
+
+  /** The blueprint each session runs lives on the Agent Coordinator's session view: read once, after the tree shows. */
+  private async loadBlueprints(): Promise<void> {
+    try {
+      const blueprints = new Map<string, string>();
+      for await (const session of this.options.api.timeline.sessions({ limit: 500 }) as AsyncIterable<SeedSession>) {
+        if (session.agent_name !== null) blueprints.set(session.session_id, session.agent_name);
+      }
+      setBlueprints(this.state, blueprints);
+      this.notify();
+    } catch {
+      // Only a column goes without: the tree stands on its own.
+    }
   }
 
   /** Views re-render at most once a frame, however many events arrive in it. */

@@ -91,6 +91,16 @@ export function addEdge(state: AuthorityState, edge: EdgeView): boolean {
   return true;
 }
 
+/** Names the blueprint of the sessions that run one (the Agent Coordinator's `agent_name`). */
+export function setBlueprints(state: AuthorityState, blueprints: ReadonlyMap<string, string>): void {
+  for (const [id, blueprint] of blueprints) {
+    const session = state.sessions.get(id);
+    if (session === undefined || session.blueprint === blueprint) continue;
+    state.sessions.set(id, { ...session, blueprint });
+    state.version += 1;
+  }
+}
+
 /**
  * Applies one zone-feed event (docs/events.md). Returns whether anything visible changed.
  * Unknown types and events about unknown ids change nothing: the cursor still moves past them.

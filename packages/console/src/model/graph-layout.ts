@@ -23,10 +23,13 @@ export interface GraphLayout {
 export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 34;
 
-/** Lays the chosen part of the graph out top-down with dagre (layered, few crossings). */
+/**
+ * Lays the chosen part of the graph out left to right with dagre (layered, few crossings): a wide
+ * fan-out then grows downwards, the direction a page scrolls.
+ */
 export function layoutGraph(view: GraphView): GraphLayout {
   const graph = new Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 56, marginx: 12, marginy: 12 });
+  graph.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 90, marginx: 12, marginy: 12 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const id of view.nodes) graph.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const edge of view.edges) graph.setEdge({ v: edge.source, w: edge.target, name: edge.id }, {});

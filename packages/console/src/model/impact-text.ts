@@ -1,26 +1,27 @@
-/** The dry-run answers of the cascading actions (the server's `?dry_run=true`). */
-export interface ImpactAnswer {
-  terminated_sessions?: number;
-  revoked_edges?: number;
-  suspended?: number;
-  resumed?: number;
-  affected_sessions?: number;
-  truncated?: boolean;
-}
+import type { ResumeImpact, RevokeImpact, SuspendImpact, TerminateImpact } from '@caracal/protocol';
 
 export type ActionKind = 'suspend' | 'resume' | 'terminate' | 'revoke';
 
+/** The server's dry-run answer for each cascading action (`?dry_run=true`). */
+export interface ImpactOf {
+  terminate: TerminateImpact;
+  suspend: SuspendImpact;
+  resume: ResumeImpact;
+  revoke: RevokeImpact;
+}
+
 /** What an action will cascade to, in words: "3 sessions will be terminated, 2 delegations revoked". */
-export function describeImpact(action: ActionKind, answer: ImpactAnswer): string {
+export function describeImpact<Kind extends ActionKind>(action: Kind, answer: ImpactOf[Kind]): string {
+  const impact = answer as Partial<TerminateImpact & SuspendImpact & ResumeImpact & RevokeImpact>;
   switch (action) {
     case 'terminate':
-      return `${count(answer.terminated_sessions, 'session')} will be terminated, ${count(answer.revoked_edges, 'delegation')} revoked`;
+      return `${count(impact.terminated_sessions, 'session')} will be terminated, ${count(impact.revoked_edges, 'delegation')} revoked`;
     case 'suspend':
-      return `${count(answer.suspended, 'session')} will be suspended`;
+      return `${count(impact.suspended, 'session')} will be suspended`;
     case 'resume':
-      return `${count(answer.resumed, 'session')} will be resumed`;
-    case 'revoke':
-      return `${count(answer.revoked_edges, 'delegation')} will be revoked, ${count(answer.affected_sessions, 'session')} affected`;
+      return `${count(impact.resumed, 'session')} will be resumed`;
+    default:
+      return `${count(impact.revoked_edges, 'delegation')} will be revoked, ${count(impact.affected_sessions, 'session')} affected`;
   }
 }
 

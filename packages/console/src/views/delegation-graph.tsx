@@ -31,9 +31,16 @@ export function DelegationGraph(props: DelegationGraphProps) {
         {focus !== null ? `; focused on ${focus}` : ''}
       </p>
       <div class="graph-scroll">
-        <svg role="group" aria-label="Delegation graph" width={Math.max(placed.width, 200)} height={Math.max(placed.height, 80)} class="graph">
+        <svg
+          role="group"
+          aria-label="Delegation graph"
+          viewBox={`0 0 ${Math.max(placed.width, 200)} ${Math.max(placed.height, 80)}`}
+          width={Math.max(placed.width, 200)}
+          height={Math.max(placed.height, 80)}
+          class="graph"
+        >
           <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
               <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
             </marker>
           </defs>
@@ -64,7 +71,7 @@ export function DelegationGraph(props: DelegationGraphProps) {
                 <path d={d} class="edge-hit" />
                 <path d={d} class="edge-line" marker-end="url(#arrow)" />
                 {showScopes && middle !== undefined && (
-                  <text x={middle.x + 4} y={middle.y - 4} class="edge-text">
+                  <text x={middle.x} y={middle.y - 5} text-anchor="middle" class="edge-text">
                     {edge.scopes.join(' ')}
                   </text>
                 )}

@@ -44,27 +44,23 @@ export function DelegationsView(props: DelegationsViewProps) {
         </button>
         {props.path.size > 0 && <span class="path-note">Mandate path: {props.path.size} edges highlighted</span>}
       </div>
-      <div class="split">
-        <div class="pane wide">
-          <DelegationGraph
-            state={props.state}
-            version={props.version}
-            focus={props.focus}
-            collapsed={collapsed}
-            path={props.path}
-            selectedEdge={props.selectedEdge}
-            onSelectEdge={props.onSelectEdge}
-            onFocus={props.onFocus}
-          />
-        </div>
-        <div class="pane narrow">
-          {props.selectedEdge === undefined ? (
-            <p class="muted">Select an edge in the graph or the table to see what it hands over, and to revoke it.</p>
-          ) : (
-            <EdgeDetail state={props.state} edgeId={props.selectedEdge} onRevoke={props.onRevoke} onFocus={props.onFocus} />
-          )}
-        </div>
+      <div class="pane">
+        <DelegationGraph
+          state={props.state}
+          version={props.version}
+          focus={props.focus}
+          collapsed={collapsed}
+          path={props.path}
+          selectedEdge={props.selectedEdge}
+          onSelectEdge={props.onSelectEdge}
+          onFocus={props.onFocus}
+        />
       </div>
+      {props.selectedEdge === undefined ? (
+        <p class="muted">Select an edge in the graph or the table to see what it hands over, and to revoke it.</p>
+      ) : (
+        <EdgeDetail state={props.state} edgeId={props.selectedEdge} onRevoke={props.onRevoke} onFocus={props.onFocus} />
+      )}
       <DelegationTable state={props.state} version={props.version} selectedEdge={props.selectedEdge} onSelectEdge={props.onSelectEdge} />
     </div>
   );

@@ -1,4 +1,5 @@
 import type { SessionEvent } from '@caracal/protocol';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { pathEdgeIds } from '../model/graph-model.ts';
 import { eventSummary } from '../live/timeline-state.ts';
 
@@ -10,8 +11,26 @@ export interface TimelineLogProps {
 
 /** Newest last, like a log; the region announces nothing by itself (it would be too chatty). */
 export function TimelineLog({ events, onShowPath }: TimelineLogProps) {
+  const log = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  // Following live: stay at the newest event unless the operator scrolled up to read.
+  useLayoutEffect(() => {
+    const element = log.current;
+    if (element !== null && pinned.current) element.scrollTop = element.scrollHeight;
+  }, [events]);
   return (
-    <div role="log" aria-label="Timeline" aria-live="off" class="timeline">
+    <div
+      ref={log}
+      role="log"
+      aria-label="Timeline"
+      aria-live="off"
+      class="timeline"
+      tabIndex={0}
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
+      }}
+    >
       {events.length === 0 && <p class="empty">No events yet.</p>}
       {events.map((event) => {
         const path = event.event_type === 'mandate_minted' ? pathEdgeIds(event.details) : [];

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { AdminClient } from '../api/console-api.ts';
-import { describeImpact, type ActionKind, type ImpactAnswer } from '../model/impact-text.ts';
+import { describeImpact, type ActionKind, type ImpactOf } from '../model/impact-text.ts';
 import type { ConfirmRequest } from './confirm-dialog.tsx';
 
 const TITLES: Record<ActionKind, string> = { suspend: 'Suspend', resume: 'Resume', terminate: 'Terminate', revoke: 'Revoke' };
@@ -54,7 +54,7 @@ export function useActions(api: AdminClient, onError: (error: unknown) => void):
     const title = `${TITLES[kind]} ${id}?`;
     open(title, () => call(false), undefined);
     call(true).then(
-      (answer) => setDialog((current) => (current?.title === title ? { ...current, impact: describeImpact(kind, answer as ImpactAnswer) } : current)),
+      (answer) => setDialog((current) => (current?.title === title ? { ...current, impact: describeImpact(kind, answer as ImpactOf[typeof kind]) } : current)),
       (failure: unknown) => {
         onError(failure);
         setDialog((current) => (current?.title === title ? { ...current, error: errorText(failure) } : current));
