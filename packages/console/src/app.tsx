@@ -4,7 +4,7 @@ import { clearToken, storeToken, takeToken } from './auth/token-store.ts';
 import { ConsoleShell } from './views/console-shell.tsx';
 import { SignInForm } from './views/sign-in-form.tsx';
 
-const HOW_TO_MINT = 'Mint a new operator mandate with `caracal console` (it prints a sign-in link) and sign in again.';
+const HOW_TO_MINT = 'Mint a new operator mandate with `caracal console --zone <zone>` (it prints a sign-in link) and sign in again.';
 
 interface Session {
   token: string;

@@ -29,7 +29,7 @@ export function SignInForm({ message, onSignIn }: { message: string | undefined;
         <button type="submit">Sign in</button>
       </form>
       <p class="hint">
-        Mint an operator mandate with <code>caracal console</code>: it prints a sign-in link for this page. The mandate stays in this
+        Mint an operator mandate with <code>caracal console --zone &lt;zone&gt;</code>: it prints a sign-in link for this page. The mandate stays in this
         tab only (session storage) and is sent as a bearer header, never in a URL.
       </p>
     </main>
