@@ -1,4 +1,5 @@
 import type { FuzzTargets } from '../../helpers/fuzz-targets.ts';
+import { defaultConsoleDir, loadConsoleAssets } from '../../../src/console/console-assets.ts';
 import { ACCESS_TOKEN_TYPE, FILES_RESOURCE, TOKEN_EXCHANGE_GRANT, TOOLS_RESOURCE, bootstrapZone, injectSessionToken, type StsTestApp } from '../../helpers/sts-fixtures.ts';
 
 /** What the fuzz's requests aim at: a zone with live records, and the credentials to reach them. */
@@ -43,6 +44,13 @@ export interface BaseRequest {
 export const FORM_ROUTES: ReadonlySet<string> = new Set(['POST /oauth/2/token']);
 
 type Base = (fixtures: FuzzFixtures) => BaseRequest | Promise<BaseRequest>;
+
+/** A file the built console has (the root build builds it before the server's tests run). */
+function consoleAssetName(): string {
+  const [name] = loadConsoleAssets(defaultConsoleDir()).assets.keys();
+  if (name === undefined) throw new Error('the console is not built: run `pnpm run build` before the string fuzz');
+  return name;
+}
 
 let sids = 0;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -102,6 +110,10 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   // The CORS preflight (@fastify/cors): any path, an origin and the method it asks for.
   'OPTIONS *': [() => ({ params: { '*': 'health' }, headers: { origin: 'https://console.example', 'access-control-request-method': 'GET' } })],
   'GET /health': [() => ({})],
+  // The operator console's static files: public, no token; an asset is named by its hashed file name.
+  'GET /console': [() => ({})],
+  'GET /console/': [() => ({})],
+  'GET /console/assets/:file': [() => ({ params: { file: consoleAssetName() } })],
   'GET /ready': [() => ({})],
   'POST /oauth/2/token': [
     (f) => ({ form: { grant_type: 'client_credentials', client_id: f.orchestrator.id, client_secret: f.orchestrator.secret, scope: 'tools:call' } }),
