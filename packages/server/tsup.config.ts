@@ -1,3 +1,5 @@
+import { cp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -12,4 +14,11 @@ export default defineConfig({
   target: 'node22',
   // The wire contract is private: bundled, never a dependency users install.
   noExternal: ['@caracal/protocol'],
+  // The operator console (built before the server: it is a dev dependency) ships inside dist, so a
+  // built or packed server serves it at /console.
+  onSuccess: async () => {
+    const built = new URL('../console/dist/', import.meta.url);
+    if (!existsSync(new URL('index.html', built))) throw new Error('packages/console is not built: run the root `pnpm run build`');
+    await cp(built, new URL('./dist/console/', import.meta.url), { recursive: true });
+  },
 });

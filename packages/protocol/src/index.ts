@@ -95,6 +95,7 @@ export {
   SuspendResult,
   TerminateResult,
 } from './coordinator/session-schemas.ts';
+export { DryRunQuery, ResumeImpact, RevokeImpact, SuspendImpact, TerminateImpact } from './coordinator/dry-run-schemas.ts';
 export {
   CreateSeedSessionBody,
   DeletedSeedSession,

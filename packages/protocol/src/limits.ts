@@ -82,3 +82,6 @@ export const BLUEPRINT_SYSTEM_PROMPT_MAX_LENGTH = 256 * 1024;
 export const BLUEPRINT_LIST_MAX_ITEMS = 64;
 export const BLUEPRINT_MCP_SERVERS_MAX = 32;
 export const BLUEPRINT_RESOURCES_MAX = 32;
+
+/** Most ids a dry-run impact lists per set; beyond it the answer says `truncated: true`. */
+export const DRY_RUN_IDS_MAX = 1_000;

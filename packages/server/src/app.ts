@@ -1,6 +1,8 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { defaultConsoleDir, loadConsoleAssets } from './console/console-assets.ts';
+import { consoleRoutes } from './console/console-routes.ts';
 import { coordinatorPlugin } from './coordinator/plugin.ts';
 import { seedFeedSessions } from './coordinator/timeline/seed-feed-sessions.ts';
 import { eventsPlugin } from './events/plugin.ts';
@@ -25,6 +27,8 @@ export interface BuildAppOptions {
   bodyLimit?: number;
   /** Origins browsers may call from (CORS): `*` (the default) or a list of origins. */
   corsOrigins?: CorsOrigins;
+  /** The built operator console to serve at /console (default: the one built with the packages). */
+  consoleDir?: string;
 }
 
 /** `*` or exact origins such as `https://dashboard.example`. */
@@ -74,6 +78,7 @@ export async function buildApp(dependencies: AppDependencies, options: BuildAppO
   await app.register(stsPlugin, { context });
   await app.register(coordinatorPlugin, { context });
   await app.register(eventsPlugin, { context, sessions: seedFeedSessions(context.database) });
+  await app.register(consoleRoutes, { assets: loadConsoleAssets(options.consoleDir ?? defaultConsoleDir()) });
   return app;
 }
 

@@ -30,6 +30,8 @@ export interface Route {
   fields?: Record<string, FieldKind>;
   list?: boolean;
   create?: boolean;
+  /** The route takes `?dry_run=true|false` (answer the impact, change nothing). */
+  dryRun?: boolean;
   /** The route acts on a fixture of app_fuzz, so a stranger's mandate is refused. */
   owned: boolean;
   /**
@@ -159,9 +161,9 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: (f) => `${zone(f)}/agents`, list: true, owned: false },
   { method: 'GET', path: (f, id) => `${zone(f)}/agents/${id}`, id: session, owned: true },
   { method: 'GET', path: (f, id) => `${zone(f)}/agents/${id}/children`, id: session, list: true, owned: true },
-  { method: 'POST', path: (f, id) => `${zone(f)}/agents/${id}/suspend`, id: session, owned: true },
-  { method: 'POST', path: (f, id) => `${zone(f)}/agents/${id}/resume`, id: session, owned: true },
-  { method: 'DELETE', path: (f, id) => `${zone(f)}/agents/${id}`, id: session, owned: true },
+  { method: 'POST', path: (f, id) => `${zone(f)}/agents/${id}/suspend`, id: session, owned: true, dryRun: true },
+  { method: 'POST', path: (f, id) => `${zone(f)}/agents/${id}/resume`, id: session, owned: true, dryRun: true },
+  { method: 'DELETE', path: (f, id) => `${zone(f)}/agents/${id}`, id: session, owned: true, dryRun: true },
   {
     method: 'POST',
     path: (f) => `${zone(f)}/delegations`,
@@ -182,7 +184,7 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: (f) => `${zone(f)}/delegations`, list: true, owned: false },
   { method: 'GET', path: (f, id) => `${zone(f)}/delegations/${id}`, id: edge, owned: true },
   { method: 'GET', path: (f, id) => `${zone(f)}/delegations/${id}/traverse`, id: edge, owned: true },
-  { method: 'POST', path: (f, id) => `${zone(f)}/delegations/${id}/revoke`, id: edge, owned: true },
+  { method: 'POST', path: (f, id) => `${zone(f)}/delegations/${id}/revoke`, id: edge, owned: true, dryRun: true },
   {
     method: 'POST',
     path: (f) => `${zone(f)}/invocations`,

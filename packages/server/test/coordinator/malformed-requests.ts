@@ -149,6 +149,12 @@ export function malformedRequests(fixtures: Fixtures, count: number, seed: numbe
         ]);
         return { ...base, url: `${base.url}?${query}` };
       },
+      // A dry_run that is neither true nor false, or repeated, or beside an unknown parameter.
+      () => {
+        if (route.dryRun !== true) return undefined;
+        const query = pick(['dry_run=yes', 'dry_run=1', 'dry_run=', 'dry_run=True', 'dry_run=true&dry_run=false', 'dry_run=true&unknown=1', `dry_run=${encodeURIComponent(pick(junk))}`]);
+        return { ...base, url: `${base.url}?${query}` };
+      },
       // A bad Idempotency-Key on a valid create.
       () => {
         if (!route.create || valid === undefined) return undefined;

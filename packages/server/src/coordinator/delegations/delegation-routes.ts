@@ -5,14 +5,18 @@ import {
   DelegationEdge,
   DelegationEdgePage,
   DelegationEdgeParams,
+  DryRunQuery,
   EmptyBody,
   idPatterns,
   ListDelegationsQuery,
   RevokeDelegationResult,
+  RevokeImpact,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
+import { isDryRun, revokeImpact } from '../sessions/impact-answers.ts';
 import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
 import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
@@ -69,10 +73,19 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
 
   app.post(
     '/zones/:zoneId/delegations/:id/revoke',
-    { ...OPTIONAL_BODY, schema: { params: DelegationEdgeParams, body: EmptyBody, response: { 200: RevokeDelegationResult } } },
+    {
+      ...OPTIONAL_BODY,
+      schema: {
+        params: DelegationEdgeParams,
+        querystring: DryRunQuery,
+        body: EmptyBody,
+        response: { 200: Type.Union([RevokeImpact, RevokeDelegationResult]) },
+      },
+    },
     async (request) => {
-      const counts = await revokeDelegation(context, actionTargetOf(request));
-      return { revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions };
+      const dryRun = isDryRun(request.query);
+      const counts = await revokeDelegation(context, { ...actionTargetOf(request), dryRun });
+      return dryRun ? revokeImpact(counts) : { revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions };
     },
   );
 };

@@ -1,5 +1,6 @@
 import type { CreateDelegationBody, CreatedDelegation } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
+import type { Queryable } from '../../db/database.ts';
 import { ServerError, badRequest, conflict, forbidden } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { acceptedScopes } from '../../sts/identity/resource-repository.ts';
@@ -17,7 +18,8 @@ import { findEdge } from './edge-repository.ts';
 import { planEdge } from './edge-plan.ts';
 import type { EdgeRow } from './edge-row.ts';
 import { narrowAuthority, type EdgeTerms } from './narrow-authority.ts';
-import { revokeDownstream } from './revoke-edge-repository.ts';
+import { rolledBack } from '../sessions/dry-run.ts';
+import { revokeDownstream, type RevocationCounts } from './revoke-edge-repository.ts';
 
 /** Reads an edge of `zoneId`, or 404. */
 export async function requireEdge(context: ServerContext, zoneId: string, id: string): Promise<EdgeRow> {
@@ -90,19 +92,19 @@ async function checkResource(context: ServerContext, zoneId: string, terms: Edge
  * Revokes an edge and everything downstream (docs/decisions/2026-12-04-revocation-model.md), in one
  * transaction: the zone lock (no
  * edge appears meanwhile), then one statement. Revoking an edge no longer active changes nothing.
+ * `dryRun`: the same transaction, rolled back (docs/decisions/2026-12-05-dry-run-impact.md).
  */
-export async function revokeDelegation(
-  context: ServerContext,
-  request: ActionTarget,
-): Promise<{ revokedEdges: number; affectedSessions: number }> {
+export async function revokeDelegation(context: ServerContext, request: ActionTarget & { dryRun?: boolean }): Promise<RevocationCounts> {
   const { principal, zoneId, id: edgeId } = request;
-  const counts = await retryingConcurrentChanges(() => context.database.transaction(async (transaction) => {
+  const revocation = async (transaction: Queryable): Promise<RevocationCounts> => {
     await lockDelegationGraph(transaction, zoneId);
     const edge = inZone(await findEdge(transaction, edgeId), zoneId, `delegation edge ${edgeId}`);
     assertOwner(principal, edge.issuer_application_id, `delegation edge ${edge.id}`);
-    if (edge.status !== 'active') return { revokedEdges: 0, affectedSessions: 0 };
+    if (edge.status !== 'active') return { revokedEdges: 0, affectedSessions: 0, edgeIds: [], sessionIds: [] };
     return revokeDownstream(transaction, { edgeId, zoneId, now: context.now() });
-  }));
+  };
+  if (request.dryRun === true) return retryingConcurrentChanges(() => rolledBack(context.database, revocation));
+  const counts = await retryingConcurrentChanges(() => context.database.transaction(revocation));
   if (counts.revokedEdges > 0) wakeOutboxPublishers(context.database);
   return counts;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { impactIds } from '../sessions/impact-ids.ts';
 import { terminationCtes } from '../sessions/termination-sql.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 
@@ -16,6 +17,14 @@ function downstreamCte(edge: string, zone: string, now: string): string {
     WHERE e.zone_id = ${zone} AND e.status = 'active' AND e.expires_at > ${now})`;
 }
 
+/** What a revocation changed: counts, and the first ids of each set (see impactIds). */
+export interface RevocationCounts {
+  revokedEdges: number;
+  affectedSessions: number;
+  edgeIds: string[];
+  sessionIds: string[];
+}
+
 /**
  * Edge revocation (docs/decisions/2026-12-04-revocation-model.md), in one statement: revokes the
  * edge and every active edge derived from it,
@@ -26,7 +35,7 @@ function downstreamCte(edge: string, zone: string, now: string): string {
 export async function revokeDownstream(
   transaction: Queryable,
   revocation: { edgeId: string; zoneId: string; now: number },
-): Promise<{ revokedEdges: number; affectedSessions: number }> {
+): Promise<RevocationCounts> {
   const p = new SqlParameters();
   const now = p.add(new Date(revocation.now).toISOString(), '::timestamptz');
   const downstream = downstreamCte(p.add(revocation.edgeId, '::text'), p.add(revocation.zoneId, '::text'), now);
@@ -36,11 +45,12 @@ export async function revokeDownstream(
     reason: p.add('delegation_revoked', '::text'),
     alsoRevoke: 'SELECT id FROM downstream',
   });
-  const result = await transaction.query<{ revoked_edges: number; affected_sessions: number }>(
+  const result = await transaction.query<{ revoked_edges: number; affected_sessions: number; edge_ids: string[]; session_ids: string[] }>(
     `WITH RECURSIVE ${downstream}, ${ctes.join(',\n')}
-     SELECT (SELECT count(*) FROM revoked)::int AS revoked_edges, (SELECT count(*) FROM terminated)::int AS affected_sessions`,
+     SELECT (SELECT count(*) FROM revoked)::int AS revoked_edges, (SELECT count(*) FROM terminated)::int AS affected_sessions,
+       ${impactIds('revoked')} AS edge_ids, ${impactIds('terminated')} AS session_ids`,
     p.values,
   );
   const row = result.rows[0]!;
-  return { revokedEdges: row.revoked_edges, affectedSessions: row.affected_sessions };
+  return { revokedEdges: row.revoked_edges, affectedSessions: row.affected_sessions, edgeIds: row.edge_ids, sessionIds: row.session_ids };
 }

@@ -5,6 +5,7 @@ import { refusing } from '../shared/database-errors.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
 import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { impactIds } from './impact-ids.ts';
 import { terminationCtes } from './termination-sql.ts';
 
 /** Who asks for a subtree change: non-admins only change their own application's sessions. */
@@ -44,19 +45,23 @@ function requestedBy(p: SqlParameters, change: SubtreeChange): string {
 export interface TerminationCounts {
   terminatedSessions: number;
   revokedEdges: number;
+  /** The first ids (IMPACT_IDS of them at most) of what the statement changed, in id order. */
+  sessionIds: string[];
+  edgeIds: string[];
 }
 
 async function runTermination(database: Queryable, p: SqlParameters, ctes: string[]): Promise<TerminationCounts> {
   const result = await refusing(
-    database.query<{ terminated_sessions: number; revoked_edges: number }>(
+    database.query<{ terminated_sessions: number; revoked_edges: number; session_ids: string[]; edge_ids: string[] }>(
       `WITH RECURSIVE ${ctes.join(',\n')}
-       SELECT (SELECT count(*) FROM terminated)::int AS terminated_sessions, (SELECT count(*) FROM revoked)::int AS revoked_edges`,
+       SELECT (SELECT count(*) FROM terminated)::int AS terminated_sessions, (SELECT count(*) FROM revoked)::int AS revoked_edges,
+         ${impactIds('terminated')} AS session_ids, ${impactIds('revoked')} AS edge_ids`,
       p.values,
       { prepare: true },
     ),
   );
   const row = result.rows[0]!;
-  return { terminatedSessions: row.terminated_sessions, revokedEdges: row.revoked_edges };
+  return { terminatedSessions: row.terminated_sessions, revokedEdges: row.revoked_edges, sessionIds: row.session_ids, edgeIds: row.edge_ids };
 }
 
 /**
@@ -89,8 +94,14 @@ export async function terminateSubtrees(
   return runTermination(database, p, ctes);
 }
 
+/** How many sessions a status change moved, and the first ids of them. */
+export interface StatusChangeCounts {
+  changed: number;
+  sessionIds: string[];
+}
+
 /** Suspends every active session of the subtree; refused for a terminated session. */
-export async function suspendSubtree(database: Queryable, change: SubtreeChange): Promise<number> {
+export async function suspendSubtree(database: Queryable, change: SubtreeChange): Promise<StatusChangeCounts> {
   return changeSubtreeStatus(database, change, { from: 'active', to: 'suspended', event: 'session_suspended' });
 }
 
@@ -98,7 +109,7 @@ export async function suspendSubtree(database: Queryable, change: SubtreeChange)
  * Resumes every suspended session of the subtree. Refused while the parent is not active:
  * suspension holds for whole subtrees.
  */
-export async function resumeSubtree(database: Queryable, change: SubtreeChange): Promise<number> {
+export async function resumeSubtree(database: Queryable, change: SubtreeChange): Promise<StatusChangeCounts> {
   return changeSubtreeStatus(database, change, { from: 'suspended', to: 'active', event: 'session_resumed' });
 }
 
@@ -111,7 +122,7 @@ async function changeSubtreeStatus(
   database: Queryable,
   change: SubtreeChange,
   move: { from: string; to: string; event: string },
-): Promise<number> {
+): Promise<StatusChangeCounts> {
   const p = new SqlParameters();
   const resuming = move.to === 'active';
   const notActive = `coordinator_refuse(409, 'session_not_active', 'agent session ' || s.id || ' is terminated')`;
@@ -122,7 +133,7 @@ async function changeSubtreeStatus(
          THEN coordinator_refuse(409, 'session_not_active', 'the parent session is not active; resume it first')`
     : '';
   const result = await refusing(
-    database.query<{ changed: number }>(
+    database.query<{ changed: number; session_ids: string[] }>(
       `WITH RECURSIVE ${target},
        subtree (id, revision) AS (
          SELECT s.id, s.revision FROM agent_sessions s WHERE s.id = ANY (ARRAY(SELECT id FROM target))
@@ -160,10 +171,11 @@ async function changeSubtreeStatus(
          orderBy: 'fact.depth, fact.id',
        }).join(',\n')},
        ${sessionChangeCte('status_changes', 'session_updated', 'SELECT * FROM changed')}
-       SELECT (SELECT count(*) FROM changed)::int AS changed`,
+       SELECT (SELECT count(*) FROM changed)::int AS changed, ${impactIds('changed')} AS session_ids`,
       p.values,
       { prepare: true },
     ),
   );
-  return result.rows[0]!.changed;
+  const row = result.rows[0]!;
+  return { changed: row.changed, sessionIds: row.session_ids };
 }

@@ -2,17 +2,22 @@ import {
   AgentSession,
   AgentSessionPage,
   AgentSessionParams,
+  DryRunQuery,
   EmptyBody,
   idPatterns,
   ListChildrenQuery,
   ListSessionsQuery,
+  ResumeImpact,
   ResumeResult,
   SpawnedSession,
   SpawnSessionBody,
+  SuspendImpact,
   SuspendResult,
+  TerminateImpact,
   TerminateResult,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
@@ -21,6 +26,7 @@ import { principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
 import { zoneCreateRoute, zoneListRoute } from '../shared/zone-routes.ts';
 import { resumeSession, suspendSession, terminateSession } from './session-lifecycle-service.ts';
+import { isDryRun, resumeImpact, suspendImpact, terminateImpact } from './impact-answers.ts';
 import { listSessions } from './session-repository.ts';
 import { sessionView } from './session-row.ts';
 import { requireSession, spawnSession } from './session-service.ts';
@@ -70,23 +76,44 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
     },
   );
 
+  const target = (request: FastifyRequest & { params: AgentSessionParams; query: DryRunQuery }) => ({
+    ...actionTargetOf(request),
+    dryRun: isDryRun(request.query),
+  });
+
   app.post(
     '/zones/:zoneId/agents/:id/suspend',
-    { ...OPTIONAL_BODY, schema: { params: AgentSessionParams, body: EmptyBody, response: { 200: SuspendResult } } },
-    async (request) => ({ suspended: await suspendSession(context, actionTargetOf(request)) }),
+    {
+      ...OPTIONAL_BODY,
+      schema: { params: AgentSessionParams, querystring: DryRunQuery, body: EmptyBody, response: { 200: Type.Union([SuspendImpact, SuspendResult]) } },
+    },
+    async (request) => {
+      const counts = await suspendSession(context, target(request));
+      return isDryRun(request.query) ? suspendImpact(counts) : { suspended: counts.changed };
+    },
   );
 
   app.post(
     '/zones/:zoneId/agents/:id/resume',
-    { ...OPTIONAL_BODY, schema: { params: AgentSessionParams, body: EmptyBody, response: { 200: ResumeResult } } },
-    async (request) => ({ resumed: await resumeSession(context, actionTargetOf(request)) }),
+    {
+      ...OPTIONAL_BODY,
+      schema: { params: AgentSessionParams, querystring: DryRunQuery, body: EmptyBody, response: { 200: Type.Union([ResumeImpact, ResumeResult]) } },
+    },
+    async (request) => {
+      const counts = await resumeSession(context, target(request));
+      return isDryRun(request.query) ? resumeImpact(counts) : { resumed: counts.changed };
+    },
   );
 
   app.delete(
     '/zones/:zoneId/agents/:id',
-    { ...OPTIONAL_BODY, schema: { params: AgentSessionParams, body: EmptyBody, response: { 200: TerminateResult } } },
+    {
+      ...OPTIONAL_BODY,
+      schema: { params: AgentSessionParams, querystring: DryRunQuery, body: EmptyBody, response: { 200: Type.Union([TerminateImpact, TerminateResult]) } },
+    },
     async (request) => {
-      const counts = await terminateSession(context, actionTargetOf(request));
+      const counts = await terminateSession(context, target(request));
+      if (isDryRun(request.query)) return terminateImpact(counts);
       return { terminated_sessions: counts.terminatedSessions, revoked_edges: counts.revokedEdges };
     },
   );

@@ -1,3 +1,4 @@
+import { defaultConsoleDir, loadConsoleAssets } from '../../../src/console/console-assets.ts';
 import { ACCESS_TOKEN_TYPE, FILES_RESOURCE, TOKEN_EXCHANGE_GRANT, TOOLS_RESOURCE, bootstrapZone, injectSessionToken, type StsTestApp } from '../../helpers/sts-fixtures.ts';
 
 /** What the fuzz's requests aim at: a zone with live records, and the credentials to reach them. */
@@ -57,6 +58,13 @@ export const FORM_ROUTES: ReadonlySet<string> = new Set(['POST /oauth/2/token'])
 
 type Base = (fixtures: FuzzFixtures) => BaseRequest | Promise<BaseRequest>;
 
+/** A file the built console has (the root build builds it before the server's tests run). */
+function consoleAssetName(): string {
+  const [name] = loadConsoleAssets(defaultConsoleDir()).assets.keys();
+  if (name === undefined) throw new Error('the console is not built: run `pnpm run build` before the string fuzz');
+  return name;
+}
+
 let sids = 0;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const user = (f: FuzzFixtures) => bearer(f.token);
@@ -115,6 +123,10 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   // The CORS preflight (@fastify/cors): any path, an origin and the method it asks for.
   'OPTIONS *': [() => ({ params: { '*': 'health' }, headers: { origin: 'https://console.example', 'access-control-request-method': 'GET' } })],
   'GET /health': [() => ({})],
+  // The operator console's static files: public, no token; an asset is named by its hashed file name.
+  'GET /console': [() => ({})],
+  'GET /console/': [() => ({})],
+  'GET /console/assets/:file': [() => ({ params: { file: consoleAssetName() } })],
   'GET /ready': [() => ({})],
   'POST /oauth/2/token': [
     (f) => ({ form: { grant_type: 'client_credentials', client_id: f.orchestrator.id, client_secret: f.orchestrator.secret, scope: 'tools:call' } }),
@@ -150,15 +162,27 @@ export const BASE_REQUESTS: Record<string, Base[]> = {
   'POST /zones/:zoneId/agents': [(f) => ({ headers: user(f), params: zone(f), body: spawnBody(f) })],
   'GET /zones/:zoneId/agents': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'active', application_id: f.orchestrator.id } })],
   'GET /zones/:zoneId/agents/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.session } })],
-  'DELETE /zones/:zoneId/agents/:id': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } })],
+  'DELETE /zones/:zoneId/agents/:id': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } }),
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() }, query: { dry_run: 'true' } }),
+  ],
   'GET /zones/:zoneId/agents/:id/children': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.session }, query: { ...page, status: 'active' } })],
-  'POST /zones/:zoneId/agents/:id/suspend': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } })],
-  'POST /zones/:zoneId/agents/:id/resume': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.suspendedSession() } })],
+  'POST /zones/:zoneId/agents/:id/suspend': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.session() } }),
+    (f) => ({ headers: user(f), params: { ...zone(f), id: f.session }, query: { dry_run: 'true' } }),
+  ],
+  'POST /zones/:zoneId/agents/:id/resume': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.suspendedSession() } }),
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.suspendedSession() }, query: { dry_run: 'true' } }),
+  ],
   'POST /zones/:zoneId/delegations': [(f) => ({ headers: user(f), params: zone(f), body: delegationBody(f) })],
   'GET /zones/:zoneId/delegations': [(f) => ({ headers: user(f), params: zone(f), query: { ...page, status: 'active', source_session_id: f.session } })],
   'GET /zones/:zoneId/delegations/:id': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.edge } })],
   'GET /zones/:zoneId/delegations/:id/traverse': [(f) => ({ headers: user(f), params: { ...zone(f), id: f.edge } })],
-  'POST /zones/:zoneId/delegations/:id/revoke': [async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.edge() } })],
+  'POST /zones/:zoneId/delegations/:id/revoke': [
+    async (f) => ({ headers: user(f), params: { ...zone(f), id: await f.fresh.edge() } }),
+    (f) => ({ headers: user(f), params: { ...zone(f), id: f.edge }, query: { dry_run: 'true' } }),
+  ],
   'POST /zones/:zoneId/invocations': [
     (f) => ({
       headers: user(f),

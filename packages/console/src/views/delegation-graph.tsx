@@ -1,0 +1,120 @@
+import { useMemo } from 'preact/hooks';
+import type { AuthorityState } from '../model/authority-state.ts';
+import { NODE_HEIGHT, NODE_WIDTH, layoutGraph } from '../model/graph-layout.ts';
+import { edgeLabel, graphView } from '../model/graph-model.ts';
+
+/** Most sessions drawn at once; a larger zone is drawn from its roots or around a focus. */
+const MAX_NODES = 80;
+
+export interface DelegationGraphProps {
+  state: AuthorityState;
+  version: number;
+  focus: string | null;
+  collapsed: ReadonlySet<string>;
+  path: ReadonlySet<string>;
+  selectedEdge: string | undefined;
+  onSelectEdge: (id: string) => void;
+  onFocus: (sessionId: string) => void;
+}
+
+/** The delegation graph as SVG: who handed what to whom; revoked edges dashed, a mandate's path lit. */
+export function DelegationGraph(props: DelegationGraphProps) {
+  const { state, version, focus, collapsed, path } = props;
+  const view = useMemo(() => graphView(state, { focus, collapsed, path, maxNodes: MAX_NODES }), [state, version, focus, collapsed, path]);
+  const placed = useMemo(() => layoutGraph(view), [view]);
+  const showScopes = view.edges.length <= 60;
+  return (
+    <div class="graph-wrap">
+      <p class="muted graph-note">
+        {view.nodes.length} sessions, {view.edges.length} delegations drawn
+        {view.omitted > 0 ? `; ${view.omitted} more sessions not drawn: focus on a session to see its part of the graph` : ''}
+        {focus !== null ? `; focused on ${focus}` : ''}
+      </p>
+      <div class="graph-scroll">
+        <svg
+          role="group"
+          aria-label="Delegation graph"
+          viewBox={`0 0 ${Math.max(placed.width, 200)} ${Math.max(placed.height, 80)}`}
+          width={Math.max(placed.width, 200)}
+          height={Math.max(placed.height, 80)}
+          class="graph"
+        >
+          <defs>
+            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
+              <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
+            </marker>
+          </defs>
+          {placed.edges.map(({ edge, points }) => {
+            const d = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x.toFixed(1)},${point.y.toFixed(1)}`).join(' ');
+            const middle = points[Math.floor(points.length / 2)];
+            const classes = ['edge', `edge-${edge.status}`, path.has(edge.id) ? 'edge-path' : '', props.selectedEdge === edge.id ? 'edge-selected' : ''];
+            return (
+              <g
+                key={edge.id}
+                role="button"
+                tabIndex={0}
+                aria-label={edgeLabel(edge)}
+                aria-pressed={props.selectedEdge === edge.id}
+                data-status={edge.status}
+                data-edge-id={edge.id}
+                data-path={path.has(edge.id) ? 'true' : undefined}
+                class={classes.join(' ')}
+                onClick={() => props.onSelectEdge(edge.id)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') {
+                    event.preventDefault();
+                    props.onSelectEdge(edge.id);
+                  }
+                }}
+              >
+                <title>{edgeLabel(edge)}</title>
+                <path d={d} class="edge-hit" />
+                <path d={d} class="edge-line" marker-end="url(#arrow)" />
+                {showScopes && middle !== undefined && (
+                  <text x={middle.x} y={middle.y - 5} text-anchor="middle" class="edge-text">
+                    {edge.scopes.join(' ')}
+                  </text>
+                )}
+              </g>
+            );
+          })}
+          {placed.nodes.map((node) => {
+            const session = state.sessions.get(node.id);
+            const hidden = view.hiddenOutbound.get(node.id);
+            return (
+              <g
+                key={node.id}
+                role="button"
+                tabIndex={0}
+                aria-label={`Focus on ${node.id}${hidden !== undefined ? `, ${hidden} delegations folded` : ''}`}
+                class={`node status-${session?.status ?? 'unknown'}${focus === node.id ? ' node-focus' : ''}`}
+                data-status={session?.status}
+                transform={`translate(${node.x - NODE_WIDTH / 2},${node.y - NODE_HEIGHT / 2})`}
+                onClick={() => props.onFocus(node.id)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') {
+                    event.preventDefault();
+                    props.onFocus(node.id);
+                  }
+                }}
+              >
+                <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx="6" />
+                <text x="8" y="14" class="node-id">
+                  {shortId(node.id)}
+                </text>
+                <text x="8" y="28" class="node-meta">
+                  {session === undefined ? 'other zone or unknown' : `${session.applicationId} · ${session.status}`}
+                  {hidden !== undefined ? ` · +${hidden}` : ''}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+    </div>
+  );
+}
+
+function shortId(id: string): string {
+  return id.length > 26 ? `${id.slice(0, 13)}…${id.slice(-10)}` : id;
+}

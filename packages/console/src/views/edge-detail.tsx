@@ -1,0 +1,46 @@
+import type { AuthorityState } from '../model/authority-state.ts';
+import { constraintText } from './delegation-table.tsx';
+
+/** The selected edge: what it hands over, to whom, until when; and "Revoke". */
+export function EdgeDetail(props: { state: AuthorityState; edgeId: string; onRevoke: (id: string) => void; onFocus: (sessionId: string) => void }) {
+  const edge = props.state.edges.get(props.edgeId);
+  if (edge === undefined) return null;
+  return (
+    <section class="detail" aria-labelledby="edge-title">
+      <h2 id="edge-title" class="mono">
+        {edge.id}
+      </h2>
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd data-status={edge.status}>{edge.status}</dd>
+        <dt>From</dt>
+        <dd>
+          <button type="button" class="link mono" onClick={() => props.onFocus(edge.source)}>
+            {edge.source}
+          </button>
+        </dd>
+        <dt>To</dt>
+        <dd>
+          <button type="button" class="link mono" onClick={() => props.onFocus(edge.target)}>
+            {edge.target}
+          </button>
+        </dd>
+        <dt>Scopes</dt>
+        <dd>{edge.scopes.join(' ') || '—'}</dd>
+        <dt>Resource</dt>
+        <dd>{edge.resourceId ?? '—'}</dd>
+        <dt>Caveats</dt>
+        <dd>{constraintText(edge)}</dd>
+        <dt>Expires</dt>
+        <dd>{edge.expiresAt ?? '—'}</dd>
+        <dt>Parent edge</dt>
+        <dd class="mono">{edge.parentEdgeId ?? '—'}</dd>
+      </dl>
+      <div class="buttons">
+        <button type="button" class="danger" disabled={edge.status !== 'active'} onClick={() => props.onRevoke(edge.id)}>
+          Revoke
+        </button>
+      </div>
+    </section>
+  );
+}
