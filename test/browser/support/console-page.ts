@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { vi } from 'vitest';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A page of the console in its own browser context, and what it asked the network for. */
 export interface ConsolePage {
@@ -26,14 +26,16 @@ export async function openConsole(browser: Browser, baseUrl: string, token?: str
   return { page, context, requests, cspViolations, close: () => context.close() };
 }
 
-/** Resolves when `check` holds, polling with a bound: never a sleep. */
+/**
+ * Resolves when `check` holds, polling every 20 ms up to `timeoutMs`: a bounded wait on what the
+ * page shows, never a sleep standing in for one (shared with bench/console.ts, outside vitest).
+ */
 export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (!(await check())) throw new Error(`timed out waiting for ${what}`);
-    },
-    { timeout: timeoutMs, interval: 20 },
-  );
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(20);
+  }
 }
 
 const escape = (text: string): string => text.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`);
