@@ -7,6 +7,7 @@ export default defineConfig({
     mcp: 'src/transport/mcp/index.ts',
     a2a: 'src/transport/a2a/index.ts',
     verify: 'src/verify/index.ts',
+    admin: 'src/admin/index.ts',
   },
   format: ['esm'],
   // The private contract's types are inlined too, so no declaration imports @caracal/protocol. It

@@ -27,6 +27,7 @@ try {
   const server = await startServer(startOptionsFrom(settings));
   for (const notice of server.notices) process.stderr.write(`caracal server: ${notice}\n`);
   process.stdout.write(`caracal server listening on ${server.url}\n`);
+  process.stdout.write(`operator console: ${server.url}/console/ (sign in with an operator mandate: caracal console)\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void server.close().then(() => process.exit(0));

@@ -21,7 +21,10 @@ export interface DelegationGraphProps {
 export function DelegationGraph(props: DelegationGraphProps) {
   const { state, version, focus, collapsed, path } = props;
   const view = useMemo(() => graphView(state, { focus, collapsed, path, maxNodes: MAX_NODES }), [state, version, focus, collapsed, path]);
-  const placed = useMemo(() => layoutGraph(view), [view]);
+  // Layout depends on the topology only: a status change (a terminate's burst of events) redraws
+  // colours without laying the graph out again.
+  const topology = `${view.nodes.join(',')}|${view.edges.map((edge) => edge.id).join(',')}`;
+  const placed = useMemo(() => layoutGraph(view), [topology]);
   const showScopes = view.edges.length <= 60;
   return (
     <div class="graph-wrap">
@@ -44,7 +47,8 @@ export function DelegationGraph(props: DelegationGraphProps) {
               <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
             </marker>
           </defs>
-          {placed.edges.map(({ edge, points }) => {
+          {placed.edges.map(({ edge: laidOut, points }) => {
+            const edge = state.edges.get(laidOut.id) ?? laidOut;
             const d = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x.toFixed(1)},${point.y.toFixed(1)}`).join(' ');
             const middle = points[Math.floor(points.length / 2)];
             const classes = ['edge', `edge-${edge.status}`, path.has(edge.id) ? 'edge-path' : '', props.selectedEdge === edge.id ? 'edge-selected' : ''];

@@ -30,8 +30,8 @@ export function DelegationTable(props: { state: AuthorityState; version: number;
                 role="row"
                 key={edge.id}
                 aria-rowindex={item.index + 2}
-                aria-selected={props.selectedEdge === edge.id}
                 data-status={edge.status}
+                data-selected={props.selectedEdge === edge.id ? 'true' : undefined}
                 class={`table-row edge-row edge-${edge.status}`}
                 style={{ transform: `translateY(${item.start}px)` }}
                 onClick={() => props.onSelectEdge(edge.id)}

@@ -33,7 +33,7 @@ function declarationsByName(): Map<string, Map<string, string[]>> {
 
 describe('public export names', () => {
   it('reads every entry of tsup.config.ts', () => {
-    expect(entries.map((entry) => entry.name)).toEqual(['index', 'propagation', 'mcp', 'a2a', 'verify']);
+    expect(entries.map((entry) => entry.name)).toEqual(['index', 'propagation', 'mcp', 'a2a', 'verify', 'admin']);
   });
 
   it('no two entries export one name for two different things', { timeout: 60_000 }, () => {

@@ -155,6 +155,20 @@ describe('the built package (dist), as users import it', () => {
     }
   });
 
+  it('the admin entry is browser-safe: importing it loads only the SDK\'s own files, no Node.js module or dependency', async () => {
+    const stdout = await node(`
+      import { registerHooks } from 'node:module';
+      const loaded = [];
+      registerHooks({ load(url, context, nextLoad) { loaded.push(url); return nextLoad(url, context); } });
+      const admin = await import('@caracal/sdk/admin');
+      process.stdout.write(JSON.stringify({ loaded, names: Object.keys(admin) }));
+    `);
+    const { loaded, names } = JSON.parse(stdout) as { loaded: string[]; names: string[] };
+    expect(names).toEqual(expect.arrayContaining(['createAdminClient', 'CaracalAdminError']));
+    expect(loaded.some((url) => url.includes('@caracal/sdk/dist/admin.js'))).toBe(true);
+    expect(loaded.filter((url) => !url.includes('/node_modules/@caracal/sdk/dist/'))).toEqual([]);
+  });
+
   it('bundles the private wire contract: no built file imports @caracal/protocol or its schema library', () => {
     const dist = join(out, 'node_modules/@caracal/sdk/dist');
     const files = readdirSync(dist).filter((file) => file.endsWith('.js') || file.endsWith('.d.ts'));
