@@ -7,7 +7,7 @@ describe.runIf(browserAvailable)(`console with ${LARGE_SESSIONS} sessions and ${
   const browser = useBrowser();
 
   describe.each(backends)('$name', (backend) => {
-    const state = useServer(backend, (server) => seedLarge(server), { manySessions: true });
+    const state = useServer(backend, (server) => seedLarge(server), { manySessions: true, seedTimeoutMs: 600_000 });
 
     it('renders the tree without one DOM node per session, and a deep session can be reached, selected and acted on', async () => {
       const { server, seeded } = state();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { eventually, feedStatus, openConsole, revealSession, statusBecomes } from './support/console-page.ts';
-import { ORCHESTRATOR_APP, type ConsoleServer } from './support/console-server.ts';
+import { ORCHESTRATOR_APP, PARTNER_APP, type ApplicationId, type ConsoleServer } from './support/console-server.ts';
 import { startCutProxy } from './support/cut-proxy.ts';
 import { seedDemoStory } from './support/demo-story.ts';
 import { saveScreenshot } from './support/screenshots.ts';
@@ -22,8 +22,9 @@ async function entries(page: Page): Promise<string[]> {
   return timeline(page).locator('article, [role="article"], li, [role="listitem"]').allInnerTexts();
 }
 
-async function post(server: ConsoleServer, sessionId: string, event: object): Promise<void> {
-  await server.api('POST', `/sessions/${sessionId}/events`, event, ORCHESTRATOR_APP);
+/** Posts an event as the session's application (the agent reporting its work). */
+async function post(server: ConsoleServer, sessionId: string, event: object, application: ApplicationId = ORCHESTRATOR_APP): Promise<void> {
+  await server.api('POST', `/sessions/${sessionId}/events`, event, application);
 }
 
 describe.runIf(browserAvailable)('console timeline and live feeds', () => {
@@ -66,14 +67,14 @@ describe.runIf(browserAvailable)('console timeline and live feeds', () => {
         await status.filter({ hasText: 'Live' }).waitFor();
         await (await revealSession(page, [sessions.partner, sessions.helper])).click();
         await timeline(page).waitFor();
-        await post(server, sessions.helper, { event_type: 'run_start', run_id: 'run-cut' });
+        await post(server, sessions.helper, { event_type: 'run_start', run_id: 'run-cut' }, PARTNER_APP);
         await eventually(async () => (await entries(page)).some((text) => text.includes('run_start')), 'run_start before the cut');
 
         proxy.cut();
         await status.filter({ hasText: 'Reconnecting…' }).waitFor();
         // While the console is away: the agent works on and the helper is terminated.
-        await post(server, sessions.helper, { event_type: 'pre_tool', run_id: 'run-cut', tool_name: 'search', tool_input: {} });
-        await post(server, sessions.helper, { event_type: 'post_tool', run_id: 'run-cut', tool_name: 'search', tool_output: {} });
+        await post(server, sessions.helper, { event_type: 'pre_tool', run_id: 'run-cut', tool_name: 'search', tool_input: {} }, PARTNER_APP);
+        await post(server, sessions.helper, { event_type: 'post_tool', run_id: 'run-cut', tool_name: 'search', tool_output: {} }, PARTNER_APP);
         await server.api('DELETE', `/zones/${server.zoneId}/agents/${sessions.helper}`);
         proxy.restore();
 

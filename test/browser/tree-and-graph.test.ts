@@ -31,7 +31,6 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         expect(await worker.getAttribute('aria-expanded')).toBe('true');
         expect(await worker.innerText()).toMatch(/active|running/i);
         expect(await sessionTree(page).getByRole('treeitem', { name: startsWith(sessions.researcher) }).getAttribute('data-status')).not.toBe('terminated');
-        expect(await seriousViolations(page)).toEqual([]);
         await saveScreenshot(page, backend.name, 'tree');
         expect(consolePage.cspViolations).toEqual([]);
       } finally {
@@ -56,7 +55,6 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         const table = page.getByRole('table', { name: 'Delegations' });
         await table.waitFor({ state: 'attached' });
         for (const edgeId of Object.values(seeded.edges)) await table.getByRole('row').filter({ hasText: edgeId }).first().waitFor({ state: 'attached' });
-        expect(await seriousViolations(page)).toEqual([]);
         await saveScreenshot(page, backend.name, 'graph');
       } finally {
         await consolePage.close();

@@ -23,7 +23,11 @@ export function useBrowser(): () => Browser {
 }
 
 /** A console server on `backend` for the enclosing describe, seeded by `seed`. */
-export function useServer<Seed>(backend: Backend, seed: (server: ConsoleServer) => Promise<Seed>, options: ConsoleServerOptions = {}): () => { server: ConsoleServer; seeded: Seed } {
+export function useServer<Seed>(
+  backend: Backend,
+  seed: (server: ConsoleServer) => Promise<Seed>,
+  options: ConsoleServerOptions & { seedTimeoutMs?: number } = {},
+): () => { server: ConsoleServer; seeded: Seed } {
   let state: { server: ConsoleServer; seeded: Seed } | undefined;
   beforeAll(async () => {
     const server = await startConsoleServer(backend, options);
@@ -33,7 +37,7 @@ export function useServer<Seed>(backend: Backend, seed: (server: ConsoleServer) 
       await server.close();
       throw error;
     }
-  });
+  }, options.seedTimeoutMs);
   afterAll(async () => {
     await state?.server.close();
   });
