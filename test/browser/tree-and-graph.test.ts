@@ -45,9 +45,10 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         const { page } = consolePage;
         await navLink(page, 'Delegations').click();
         await delegationGraph(page).first().waitFor();
+        for (const edgeId of Object.values(seeded.edges)) await graphEdge(page, edgeId).first().waitFor();
+        await saveScreenshot(page, backend.name, 'graph');
         for (const edgeId of Object.values(seeded.edges)) {
           const edge = graphEdge(page, edgeId).first();
-          await edge.waitFor();
           expect(await edge.getAttribute('data-status')).toBe('active');
           await edge.focus();
           expect(await edge.evaluate((element) => element === document.activeElement || element.contains(document.activeElement))).toBe(true);
@@ -55,7 +56,6 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         const table = page.getByRole('table', { name: 'Delegations' });
         await table.waitFor({ state: 'attached' });
         for (const edgeId of Object.values(seeded.edges)) await table.getByRole('row').filter({ hasText: edgeId }).first().waitFor({ state: 'attached' });
-        await saveScreenshot(page, backend.name, 'graph');
       } finally {
         await consolePage.close();
       }
