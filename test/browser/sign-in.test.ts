@@ -57,7 +57,10 @@ describe.runIf(browserAvailable)('console sign-in', () => {
       try {
         const { page } = consolePage;
         await page.getByLabel('Operator mandate', { exact: true }).waitFor();
-        await page.getByText('caracal console').first().waitFor();
+        // A message of its own (the form always carries a hint), announced, saying how to mint one.
+        const message = page.getByRole('alert');
+        await message.waitFor();
+        expect(await message.innerText()).toContain('caracal console');
         expect(await sessionTree(page).count()).toBe(0);
       } finally {
         await consolePage.close();

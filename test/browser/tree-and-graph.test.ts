@@ -31,6 +31,8 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         expect(await worker.getAttribute('aria-expanded')).toBe('true');
         expect(await worker.innerText()).toMatch(/active|running/i);
         expect(await sessionTree(page).getByRole('treeitem', { name: startsWith(sessions.researcher) }).getAttribute('data-status')).not.toBe('terminated');
+        await worker.click();
+        await page.getByRole('button', { name: 'Terminate', exact: true }).waitFor();
         await saveScreenshot(page, backend.name, 'tree');
         expect(consolePage.cspViolations).toEqual([]);
       } finally {

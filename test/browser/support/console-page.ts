@@ -55,19 +55,47 @@ export const graphEdge = (page: Page, edgeId: string): Locator => delegationGrap
   .or(delegationGraph(page).locator(`[aria-label^="${edgeId}"]`));
 export const confirmDialog = (page: Page, title: string): Locator => page.getByRole('dialog', { name: title });
 
+/**
+ * Scrolls the (virtualised) tree from the top, a screen at a time, until the item of `sessionId`
+ * is rendered, as a user scrolling would; fails at the bottom without it.
+ */
+async function scrollToItem(page: Page, sessionId: string): Promise<Locator> {
+  const item = treeItem(page, sessionId);
+  await sessionTree(page).waitFor();
+  if ((await item.count()) > 0) return item;
+  const scroll = (from: 'top' | 'next') =>
+    sessionTree(page).evaluate((tree, where) => {
+      let box: HTMLElement | null = tree as HTMLElement;
+      while (box !== null && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+      if (box === null) return false;
+      if (where === 'top') box.scrollTop = 0;
+      else box.scrollTop += Math.max(box.clientHeight * 0.8, 40);
+      return box.scrollTop + box.clientHeight < box.scrollHeight;
+    }, from);
+  let more = await scroll('top');
+  for (;;) {
+    try {
+      await item.waitFor({ state: 'attached', timeout: 500 });
+      return item;
+    } catch (error) {
+      if (!more) throw error;
+    }
+    more = await scroll('next');
+  }
+}
+
 /** Shows the tree item of `path`'s last session, expanding each ancestor (ArrowRight on a closed item, the tree pattern). */
 export async function revealSession(page: Page, path: readonly string[]): Promise<Locator> {
   for (const ancestor of path.slice(0, -1)) {
-    const item = treeItem(page, ancestor);
-    await item.waitFor();
+    const item = await scrollToItem(page, ancestor);
     if ((await item.getAttribute('aria-expanded')) === 'false') {
       await item.focus();
       await page.keyboard.press('ArrowRight');
       await eventually(async () => (await item.getAttribute('aria-expanded')) === 'true', `${ancestor} to expand`);
     }
   }
-  const target = treeItem(page, path.at(-1)!);
-  await target.waitFor();
+  const target = await scrollToItem(page, path.at(-1)!);
+  await target.scrollIntoViewIfNeeded();
   return target;
 }
 
