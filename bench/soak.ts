@@ -57,6 +57,34 @@ interface Window {
   errors: Map<string, number>;
 }
 
+/**
+ * Some Postgres installs (this machine's among them) run with `autovacuum = off`; a half-hour of
+ * churn then leaves the planner on empty-table statistics and the tables full of dead rows, which
+ * no production server would see. There the soak vacuums and analyzes its own tables every minute,
+ * as autovacuum would, and says so.
+ */
+async function vacuumLikeAutovacuum(databaseUrl: string, schema: string): Promise<{ stop(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+  await client.connect();
+  const setting = (await client.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]!.autovacuum;
+  if (setting === 'on') {
+    await client.end();
+    return { stop: async () => {} };
+  }
+  console.log('autovacuum is off on this Postgres: the soak runs VACUUM (ANALYZE) of its own tables every 60 s instead');
+  let pass: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    pass = pass.then(() => client.query('VACUUM (ANALYZE) caracal_outbox, agent_sessions, delegation_edges, session_events, agent_session_seats'));
+  }, 60_000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pass;
+      await client.end();
+    },
+  };
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
@@ -137,6 +165,7 @@ async function main(): Promise<void> {
         backlogMax = Math.max(backlogMax, value);
       });
     }, 2000);
+    const vacuum = await vacuumLikeAutovacuum(DATABASE_URL, schema);
     recorder = new Recorder();
     let windowStart = started;
     let nextWindow = started + WINDOW_SECONDS * 1000;
@@ -204,6 +233,7 @@ async function main(): Promise<void> {
     // shorter one, if it is at least half a window).
     if (performance.now() - windowStart >= (WINDOW_SECONDS * 1000) / 2) await closeWindow(performance.now());
     clearInterval(sampler);
+    await vacuum.stop();
     const drainStarted = performance.now();
     while ((await backlog()) > 0 && performance.now() - drainStarted < 30_000) await new Promise((resolve) => setTimeout(resolve, 100));
     const finalBacklog = await backlog();

@@ -10,5 +10,7 @@ export default defineConfig({
   // Chunks let the server and undici stay behind dynamic imports; bin.js itself stays tiny.
   splitting: true,
   // commander is loaded by every invocation: one bundled file starts faster than its seven modules.
-  noExternal: ['commander', '@caracal/protocol'],
+  // The SDK's admin client (no dependencies of its own) is bundled too, so an operator's install
+  // needs no @caracal/sdk and the CLI runs the very client code the SDK ships.
+  noExternal: ['commander', '@caracal/protocol', '@caracal/sdk'],
 });

@@ -71,7 +71,7 @@ describe.each(testBackends())('the admin client on $name', (backend) => {
   it('lists sessions over every page, reads children and trees, and answers dry runs before acting', async () => {
     const client = createAdminClient({ baseUrl: server.url, token: one });
     const root = (await client.sessions.spawn()).agent_session_id;
-    const children = [];
+    const children: string[] = [];
     for (let index = 0; index < 3; index += 1) children.push((await client.sessions.spawn({ parent_id: root })).agent_session_id);
     const grandchild = (await client.sessions.spawn({ parent_id: children[0] })).agent_session_id;
 

@@ -43,12 +43,15 @@ export class CliError extends Error {
   readonly code: CliErrorCode;
   readonly exitCode: ExitCode;
   readonly server: ServerFailure | undefined;
+  /** One more line, after the server's status: what to do about it. */
+  readonly hint: string | undefined;
 
-  constructor(code: CliErrorCode, message: string, options: { server?: ServerFailure; cause?: unknown } = {}) {
+  constructor(code: CliErrorCode, message: string, options: { server?: ServerFailure; cause?: unknown; hint?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CliError';
     this.code = code;
     this.exitCode = EXIT_CODE_OF[code];
     this.server = options.server;
+    this.hint = options.hint;
   }
 }

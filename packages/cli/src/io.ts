@@ -20,4 +20,9 @@ export interface CliIo {
    * stop (SIGINT/SIGTERM). Absent in tests that never start a server.
    */
   waitForShutdown?: () => Promise<string>;
+  /**
+   * Opens `url` in the user's browser (`caracal console --open`); resolves false when no browser
+   * could be started. Absent in tests, which must never open one.
+   */
+  openUrl?: (url: string) => Promise<boolean>;
 }

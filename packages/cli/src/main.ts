@@ -35,4 +35,5 @@ process.exitCode = await run(process.argv.slice(2), {
   isTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   waitForShutdown,
+  openUrl: async (url) => (await import('./open-url.ts')).openUrl(url),
 });

@@ -3,6 +3,7 @@ import type { CommandContext } from './command-context.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerAppCreate } from './commands/app-create.ts';
 import { registerBlueprintCommands } from './commands/blueprint.ts';
+import { registerConsole } from './commands/console.ts';
 import { registerDelegationCommands } from './commands/delegation.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerRunCommands } from './commands/run.ts';
@@ -54,6 +55,7 @@ export function buildProgram(context: CommandContext): Command {
   registerAppCreate(program, context);
   registerResourceCreate(program, context);
   registerToken(program, context);
+  registerConsole(program, context);
   registerDemo(program, context);
   return program;
 }

@@ -18,6 +18,7 @@ export function reportError(error: unknown, io: CliIo): number {
       const requestId = error.server.requestId ?? 'not given';
       io.stderr.write(`  HTTP ${error.server.status}, request id ${requestId}\n`);
     }
+    if (error.hint !== undefined) io.stderr.write(`${error.hint}\n`);
     return error.exitCode;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -8,3 +8,6 @@ export const SESSION_COLUMNS = ['session_id', 'status', 'authority_status', 'app
 export const SESSION_EVENT_COLUMNS = ['id', 'timestamp', 'source', 'event_type', 'summary'] as const;
 export const RUN_COLUMNS = ['run_id', 'session_id', 'agent_name', 'status', 'runner_id', 'created_at'] as const;
 export const RUNNER_COLUMNS = ['runner_id', 'hostname', 'project_dir', 'executor_profile', 'status', 'last_heartbeat_at'] as const;
+export const ZONE_COLUMNS = ['id', 'name', 'created_at'] as const;
+export const APPLICATION_COLUMNS = ['client_id', 'name', 'scopes', 'admin', 'created_at'] as const;
+export const RESOURCE_COLUMNS = ['identifier', 'scopes', 'created_at'] as const;

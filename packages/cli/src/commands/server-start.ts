@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
 import { asCliError, loadServerModule, startEmbeddedServer, type EmbeddedServerSettings } from '../embedded-server.ts';
 import { randomToken } from '../random-token.ts';
+import { consoleLink } from './console.ts';
 import { SERVER_START_FLAGS } from '../settings/server-start-flags.ts';
 
 /**
@@ -36,9 +37,13 @@ export function registerServerStart(program: Command, context: CommandContext): 
       // The CLI is how a developer starts a server: without a configured admin token it makes one up and prints it.
       const adminTokenGenerated = settings.adminToken === undefined;
       const withToken = { ...settings, adminToken: settings.adminToken ?? randomToken(24) };
+      // The embedded database takes seconds to boot: say so at once, and how long it took.
+      const started = performance.now();
+      context.io.stderr.write(`starting: ${describeDatabase(withToken)}${withToken.databaseUrl === undefined ? ' (its first start takes a few seconds)' : ''}…\n`);
       const running = await context.progress('starting the server…', () =>
         startEmbeddedServer('caracal server start', module.startOptionsFrom(withToken), module),
       );
+      context.io.stderr.write(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       context.output.line(`caracal server listening on ${running.url}`);
       printHints(context, running.url, withToken, adminTokenGenerated, running.notices ?? []);
       const signal = context.io.waitForShutdown === undefined ? 'no signal source' : await context.io.waitForShutdown();
@@ -56,6 +61,7 @@ function printHints(context: CommandContext, url: string, settings: EmbeddedServ
   lines.push(dim(`  database: ${describeDatabase(settings)}`));
   lines.push(dim(settings.redisUrl === undefined ? '  events: in-process bus' : '  events: Redis Streams'));
   for (const notice of notices) lines.push(yellow(`  note: ${notice}`));
+  lines.push(`  console: ${consoleLink(url)}   ${dim('# sign in with a link from: caracal console --zone <zone>')}`);
   context.io.stderr.write(`${lines.join('\n')}\n`);
 }
 

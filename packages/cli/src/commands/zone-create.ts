@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context.ts';
+import { registerAdminList } from './admin-create.ts';
 import { adminFor, withAdminOptions, type AdminOptions } from './admin-options.ts';
+import { ZONE_COLUMNS } from './columns.ts';
 
-/** `caracal zone create <id>`: a zone is the boundary of applications, resources and sessions. */
+/** `caracal zone create <id>` and `caracal zone list`: a zone is the boundary of applications, resources and sessions. */
 export function registerZoneCreate(program: Command, context: CommandContext): void {
   const zone = program.command('zone').description('Manage zones (admin API)');
   withAdminOptions(zone.command('create').description('Create a zone').argument('<id>', 'zone id, e.g. zone_dev'))
@@ -15,4 +17,12 @@ export function registerZoneCreate(program: Command, context: CommandContext): v
       if (options.json === true) context.output.json(created);
       else context.output.line(`created zone ${zoneId}`);
     });
+  registerAdminList(context, {
+    group: zone,
+    description: 'List the zones',
+    zoneArgument: false,
+    columns: ZONE_COLUMNS,
+    what: 'zones',
+    list: (admin) => admin.listZones(),
+  });
 }

@@ -7,25 +7,35 @@ import type {
   ListDelegationsQuery,
   ResumeResult,
   RevokeDelegationResult,
+  RevokeImpact,
+  SessionStatus,
   SpawnedSession,
   SpawnSessionBody,
   SuspendResult,
   TerminateResult,
   UncheckedBody,
 } from '@caracal/protocol';
+import { collect, type SessionTree } from '@caracal/sdk/admin';
 import type { CoordinatorSettings } from '../settings/coordinator-settings.ts';
-import { collectPages, PAGE_LIMIT } from './collect-pages.ts';
-import { requestJson } from './request-json.ts';
-import { expectObject, expectPage } from './response-shape.ts';
+import { adminCall, adminClientFor } from './admin-calls.ts';
+import { PAGE_LIMIT } from './collect-pages.ts';
 
 /** The edges of one session: those it delegated (source) or received (target). */
 export type EdgeFilter = Required<Pick<ListDelegationsQuery, 'source_session_id'>> | Required<Pick<ListDelegationsQuery, 'target_session_id'>>;
 
-/** The Coordinator routes that the operator commands and the demo use. */
+/** Filters of `caracal agent list`. */
+export interface AgentFilter {
+  status?: SessionStatus | undefined;
+  applicationId?: string | undefined;
+}
+
+/** The Coordinator routes that the operator commands and the demo use, through `@caracal/sdk/admin`. */
 export interface CoordinatorClient {
-  listAgents(): Promise<Array<UncheckedBody<AgentSession>>>;
+  listAgents(filter?: AgentFilter): Promise<Array<UncheckedBody<AgentSession>>>;
   getAgent(sessionId: string): Promise<UncheckedBody<AgentSession>>;
   listChildren(sessionId: string): Promise<Array<UncheckedBody<AgentSession>>>;
+  /** The descendants `depth` levels down, in tree order (each session before its own descendants). */
+  listDescendants(sessionId: string, depth: number): Promise<Array<UncheckedBody<AgentSession>>>;
   suspendAgent(sessionId: string): Promise<UncheckedBody<SuspendResult>>;
   resumeAgent(sessionId: string): Promise<UncheckedBody<ResumeResult>>;
   terminateAgent(sessionId: string): Promise<UncheckedBody<TerminateResult>>;
@@ -34,39 +44,56 @@ export interface CoordinatorClient {
   traverseDelegation(edgeId: string): Promise<Array<UncheckedBody<DelegationChainLink>>>;
   createDelegation(body: CreateDelegationBody): Promise<UncheckedBody<CreatedDelegation>>;
   revokeDelegation(edgeId: string): Promise<RevokeDelegationResult>;
+  /** What a revoke would change (`?dry_run=true`), changing nothing. */
+  revokeImpact(edgeId: string): Promise<RevokeImpact>;
 }
 
 export function createCoordinatorClient(settings: CoordinatorSettings): CoordinatorClient {
-  const zone = `${settings.url}/zones/${encodeURIComponent(settings.zoneId)}`;
-  const call = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> =>
-    requestJson({ method, url: zone + path, token: settings.token, ...(body === undefined ? {} : { body }) });
-  const list = <Item>(path: string, query: Record<string, string>, what: string): Promise<Array<UncheckedBody<Item>>> =>
-    collectPages(async (cursor) => {
-      const search = new URLSearchParams({ ...query, limit: String(PAGE_LIMIT), ...(cursor === undefined ? {} : { cursor }) });
-      return expectPage<Item>(await call('GET', `${path}?${search.toString()}`), what);
-    }, what);
-  // Action routes validate their body as a JSON object, so an empty one is sent rather than none.
-  const action = (method: 'POST' | 'DELETE', path: string): Promise<unknown> => call(method, path, {});
-  const agent = (id: string): string => `/agents/${encodeURIComponent(id)}`;
-  const edge = (id: string): string => `/delegations/${encodeURIComponent(id)}`;
-
-  return {
-    listAgents: () => list<AgentSession>('/agents', {}, 'list agent sessions'),
-    getAgent: async (id) => expectObject<AgentSession>(await call('GET', agent(id)), 'get agent session'),
-    listChildren: (id) => list<AgentSession>(`${agent(id)}/children`, {}, 'list child sessions'),
-    suspendAgent: async (id) => expectObject<SuspendResult>(await action('POST', `${agent(id)}/suspend`), 'suspend agent session'),
-    resumeAgent: async (id) => expectObject<ResumeResult>(await action('POST', `${agent(id)}/resume`), 'resume agent session'),
-    terminateAgent: async (id) => expectObject<TerminateResult>(await action('DELETE', agent(id)), 'terminate agent session'),
-    spawnAgent: async (body) => expectObject<SpawnedSession>(await call('POST', '/agents', body), 'spawn agent session'),
-    listDelegations: (filter) => list<DelegationEdge>('/delegations', filter, 'list delegation edges'),
-    traverseDelegation: (id) => list<DelegationChainLink>(`${edge(id)}/traverse`, {}, 'traverse delegation edge'),
-    createDelegation: async (body) => expectObject<CreatedDelegation>(await call('POST', '/delegations', body), 'create delegation edge'),
+  const admin = adminClientFor(settings);
+  const call = <T>(work: () => Promise<T>) => adminCall(settings, work);
+  const checkedRevoke = async (answer: unknown) => {
     // The counts are printed as numbers, so the whole answer is held to its schema. The schema
     // checker is loaded here, not at start-up: compiling typebox costs every command ~100 ms.
-    revokeDelegation: async (id) => {
-      const answer = await action('POST', `${edge(id)}/revoke`);
-      const { expectRevokeAnswer } = await import('./checked-body.ts');
-      return expectRevokeAnswer(answer);
+    const { expectRevokeAnswer } = await import('./checked-body.ts');
+    return expectRevokeAnswer(answer);
+  };
+  return {
+    listAgents: (filter = {}) =>
+      call(() => collect(admin.sessions.list({ status: filter.status, applicationId: filter.applicationId, limit: PAGE_LIMIT }))),
+    getAgent: (id) => call(() => admin.sessions.get(id)),
+    listChildren: (id) => call(() => collect(admin.sessions.children(id, { limit: PAGE_LIMIT }))),
+    listDescendants: async (id, depth) => {
+      const tree = await call(() => admin.sessions.tree(id, { depth }));
+      const rows: AgentSession[] = [];
+      const walk = (node: SessionTree) => {
+        for (const child of node.children) {
+          rows.push(child.session);
+          walk(child);
+        }
+      };
+      walk(tree);
+      return rows;
+    },
+    suspendAgent: (id) => call(() => admin.sessions.suspend(id)),
+    resumeAgent: (id) => call(() => admin.sessions.resume(id)),
+    terminateAgent: (id) => call(() => admin.sessions.terminate(id)),
+    spawnAgent: (body) => call(() => admin.sessions.spawn(body)),
+    listDelegations: (filter) =>
+      call(() =>
+        collect(
+          'source_session_id' in filter
+            ? admin.delegations.outbound(filter.source_session_id, { limit: PAGE_LIMIT })
+            : admin.delegations.inbound(filter.target_session_id, { limit: PAGE_LIMIT }),
+        ),
+      ),
+    traverseDelegation: (id) => call(() => admin.delegations.traverse(id)),
+    createDelegation: (body) => call(() => admin.delegations.create(body)),
+    revokeDelegation: async (id) => checkedRevoke(await call(() => admin.delegations.revoke(id))),
+    revokeImpact: async (id) => {
+      const answer = await call(() => admin.delegations.revoke(id, { dryRun: true }));
+      const { expectBody } = await import('./checked-body.ts');
+      const { RevokeImpact } = await import('@caracal/protocol');
+      return expectBody(RevokeImpact, answer, 'revoke delegation edge (dry run)');
     },
   };
 }

@@ -1,11 +1,10 @@
-import type { CreatedRun, CreateRunBody, Run, Runner, UncheckedBody } from '@caracal/protocol';
+import type { CreatedRun, CreateRunBody, Run, Runner, RunState, UncheckedBody } from '@caracal/protocol';
+import { collect } from '@caracal/sdk/admin';
 import type { CoordinatorSettings } from '../settings/coordinator-settings.ts';
-import { collectPages, PAGE_LIMIT } from './collect-pages.ts';
-import { requestJson } from './request-json.ts';
-import { expectObject } from './response-shape.ts';
-import { CliError } from '../errors.ts';
+import { adminCall, adminClientFor } from './admin-calls.ts';
+import { PAGE_LIMIT } from './collect-pages.ts';
 
-/** The runs and runners routes (`/runs`, `/runners`); their zone is the token's. */
+/** The runs and runners routes (`/runs`, `/runners`), through `@caracal/sdk/admin`; their zone is the token's. */
 export interface RunsClient {
   listRuns(filters: { status?: string; session_id?: string; agent_name?: string }): Promise<Array<UncheckedBody<Run>>>;
   getRun(runId: string): Promise<UncheckedBody<Run>>;
@@ -15,31 +14,20 @@ export interface RunsClient {
   removeRunner(runnerId: string): Promise<unknown>;
 }
 
-/** An answer `{ <field>: … }` with its field an object (one run) or an array (a list). */
-function field<Value>(answer: unknown, name: string, what: string): Value {
-  const value = (expectObject<Record<string, unknown>>(answer, what) as Record<string, unknown>)[name];
-  if (value === undefined || value === null || typeof value !== 'object') {
-    throw new CliError('invalid_response', `${what}: the server's answer has no ${name}`);
-  }
-  return value as Value;
-}
-
 export function createRunsClient(settings: Pick<CoordinatorSettings, 'url' | 'token'>): RunsClient {
-  const call = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> =>
-    requestJson({ method, url: settings.url + path, token: settings.token, ...(body === undefined ? {} : { body }) });
+  const admin = adminClientFor(settings);
+  const call = <T>(work: () => Promise<T>) => adminCall(settings, work);
   return {
     listRuns: (filters) =>
-      collectPages(async (cursor) => {
-        const defined = Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined);
-        const search = new URLSearchParams({ ...Object.fromEntries(defined), limit: String(PAGE_LIMIT), ...(cursor === undefined ? {} : { cursor }) });
-        const answer = await call('GET', `/runs?${search.toString()}`);
-        const next = (answer as { next_cursor?: unknown } | null)?.next_cursor;
-        return { items: field<Array<UncheckedBody<Run>>>(answer, 'runs', 'list runs'), next_cursor: typeof next === 'string' ? next : null };
-      }, 'list runs'),
-    getRun: async (id) => field<UncheckedBody<Run>>(await call('GET', `/runs/${encodeURIComponent(id)}`), 'run', 'get run'),
-    createRun: async (body) => expectObject<CreatedRun>(await call('POST', '/runs', body), 'start run'),
-    stopRun: async (id) => field<UncheckedBody<Run>>(await call('POST', `/runs/${encodeURIComponent(id)}/stop`, {}), 'run', 'stop run'),
-    listRunners: async () => field<Array<UncheckedBody<Runner>>>(await call('GET', '/runners'), 'runners', 'list runners'),
-    removeRunner: (id) => call('DELETE', `/runners/${encodeURIComponent(id)}`, {}),
+      call(() =>
+        collect(
+          admin.runs.list({ status: filters.status as RunState | undefined, sessionId: filters.session_id, agentName: filters.agent_name, limit: PAGE_LIMIT }),
+        ),
+      ),
+    getRun: (id) => call(() => admin.runs.get(id)),
+    createRun: (body) => call(() => admin.runs.create(body)),
+    stopRun: (id) => call(() => admin.runs.stop(id)),
+    listRunners: () => call(() => admin.runners.list()),
+    removeRunner: (id) => call(() => admin.runners.remove(id)),
   };
 }

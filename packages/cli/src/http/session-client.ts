@@ -1,9 +1,8 @@
-import type { DeletedSeedSession, SeedSession, SessionEvent, SessionResult, UncheckedBody } from '@caracal/protocol';
+import type { DeletedSeedSession, RunStatus, SeedSession, SessionEvent, SessionResult, UncheckedBody } from '@caracal/protocol';
 import { PAGE_LIMIT_MAX } from '@caracal/protocol/constants';
-import { CliError } from '../errors.ts';
+import { collect } from '@caracal/sdk/admin';
 import type { SessionSettings } from '../settings/session-settings.ts';
-import { requestJson } from './request-json.ts';
-import { expectObject } from './response-shape.ts';
+import { adminCall, adminClientFor } from './admin-calls.ts';
 
 /** The filters of `GET /sessions/{id}/events`, as the server spells them (comma-separated lists). */
 export interface EventFilter {
@@ -12,7 +11,7 @@ export interface EventFilter {
   since?: string | undefined;
 }
 
-/** The session and timeline routes (docs/sessions.md); the zone is the bearer's. */
+/** The session and timeline routes (docs/sessions.md), through `@caracal/sdk/admin`; the zone is the bearer's. */
 export interface SessionClient {
   listSessions(status: string | undefined): Promise<Array<UncheckedBody<SeedSession>>>;
   getSession(sessionId: string): Promise<UncheckedBody<SeedSession>>;
@@ -22,61 +21,32 @@ export interface SessionClient {
   deleteSession(sessionId: string): Promise<UncheckedBody<DeletedSeedSession>>;
 }
 
-export function createSessionClient(settings: SessionSettings): SessionClient {
-  const call = (method: 'GET' | 'DELETE', path: string): Promise<unknown> => requestJson({ method, url: settings.url + path, token: settings.token });
-  const session = (id: string): string => `/sessions/${encodeURIComponent(id)}`;
-  return {
-    listSessions: (status) =>
-      collectSeedPages('sessions', 'list sessions', undefined, async (cursor, limit) => {
-        const search = pageQuery(cursor, limit, { status });
-        return call('GET', `/sessions?${search}`);
-      }),
-    getSession: async (id) => {
-      const answer = expectObject<{ session: SeedSession }>(await call('GET', session(id)), 'get session');
-      return expectObject<SeedSession>(answer.session, 'get session');
-    },
-    listEvents: (id, filter, limit) =>
-      collectSeedPages('events', 'list session events', limit, async (cursor, pageLimit) => {
-        const search = pageQuery(cursor, pageLimit, { event_type: filter.eventType, source: filter.source, since: filter.since });
-        return call('GET', `${session(id)}/events?${search}`);
-      }),
-    getResult: async (id) => expectObject<SessionResult>(await call('GET', `${session(id)}/result`), 'get session result'),
-    deleteSession: async (id) => expectObject<DeletedSeedSession>(await call('DELETE', session(id)), 'delete session'),
-  };
-}
-
-function pageQuery(cursor: string | undefined, limit: number, filters: Record<string, string | undefined>): string {
-  const search = new URLSearchParams({ limit: String(limit) });
-  for (const [name, value] of Object.entries(filters)) if (value !== undefined) search.set(name, value);
-  if (cursor !== undefined) search.set('cursor', cursor);
-  return search.toString();
-}
-
-/**
- * The seed routes page as `{ <items>, next_cursor }` (their own field name, not `items`): follows
- * the cursor until the last page or `limit` items, and stops on a cursor seen twice.
- */
-async function collectSeedPages<Item>(
-  field: 'sessions' | 'events',
-  what: string,
-  limit: number | undefined,
-  fetchPage: (cursor: string | undefined, pageLimit: number) => Promise<unknown>,
-): Promise<Array<UncheckedBody<Item>>> {
-  const items: Array<UncheckedBody<Item>> = [];
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  for (;;) {
-    const remaining = limit === undefined ? PAGE_LIMIT_MAX : Math.min(PAGE_LIMIT_MAX, limit - items.length);
-    const page = expectObject<Record<string, unknown>>(await fetchPage(cursor, remaining), what);
-    const pageItems = page[field];
-    if (!Array.isArray(pageItems) || !pageItems.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))) {
-      throw new CliError('invalid_response', `${what}: expected { ${field}: [...] } from the server`);
-    }
-    items.push(...(pageItems as Array<UncheckedBody<Item>>).slice(0, remaining));
-    const next = page.next_cursor;
-    if (typeof next !== 'string' || next === '' || (limit !== undefined && items.length >= limit)) return items;
-    if (seen.has(next)) throw new CliError('invalid_response', `${what}: the server returned the same next_cursor twice`);
-    seen.add(next);
-    cursor = next;
+/** The first `limit` items (all without one). */
+async function first<Item>(items: AsyncIterable<Item>, limit: number | undefined): Promise<Item[]> {
+  if (limit === undefined) return collect(items);
+  const taken: Item[] = [];
+  if (limit <= 0) return taken;
+  for await (const item of items) {
+    taken.push(item);
+    if (taken.length >= limit) break;
   }
+  return taken;
+}
+
+export function createSessionClient(settings: SessionSettings): SessionClient {
+  const admin = adminClientFor(settings);
+  const call = <T>(work: () => Promise<T>) => adminCall(settings, work);
+  return {
+    listSessions: (status) => call(() => collect(admin.timeline.sessions({ status: status as RunStatus | undefined, limit: PAGE_LIMIT_MAX }))),
+    getSession: (id) => call(() => admin.timeline.session(id)),
+    listEvents: (id, filter, limit) =>
+      call(() =>
+        first(
+          admin.timeline.events(id, { ...filter, limit: limit === undefined ? PAGE_LIMIT_MAX : Math.min(PAGE_LIMIT_MAX, Math.max(1, limit)) }),
+          limit,
+        ),
+      ),
+    getResult: (id) => call(() => admin.timeline.result(id)),
+    deleteSession: (id) => call(() => admin.timeline.deleteSession(id)),
+  };
 }

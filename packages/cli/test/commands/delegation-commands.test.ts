@@ -75,9 +75,11 @@ describe('caracal delegation revoke', () => {
     expect(coordinator.requests).toHaveLength(before);
   });
 
-  coordinatorTest('reports a rejected token with exit 1', async ({ coordinator }) => {
+  coordinatorTest('reports a rejected token with exit 1, and how to mint a new one', async ({ coordinator }) => {
     const result = await runAgainst(coordinator, ['delegation', 'revoke', 'deledge_a0000000000000000000000000'], { env: { CARACAL_COORDINATOR_TOKEN: 'wrong' } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^invalid_token: the bearer mandate is not valid\n {2}HTTP 401, request id req_fake\d+\n$/);
+    expect(result.stderr).toMatch(
+      /^invalid_token: the bearer mandate is not valid\n {2}HTTP 401, request id req_fake\d+\nthe token was refused \(expired\?\): mint a new one with caracal token --zone zone_test and export it as CARACAL_COORDINATOR_TOKEN\n$/,
+    );
   });
 });

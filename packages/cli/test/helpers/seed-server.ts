@@ -10,6 +10,8 @@ const SECRET = 'seed-cli-application-secret';
 /** The real server in this process on port 0, with two applications, and bearers for each and for an operator. */
 export interface SeedServer {
   url: string;
+  /** The admin API's bearer (`CARACAL_ADMIN_TOKEN`). */
+  adminToken: string;
   tokens: { operator: string; one: string; two: string };
   /** A call of the session routes with a bearer; throws on a non-2xx with the server's answer. */
   call(method: 'GET' | 'POST' | 'DELETE', path: string, token: string, body?: unknown): Promise<Record<string, unknown>>;
@@ -55,7 +57,7 @@ export async function startSeedServer(backend: ServerBackend): Promise<SeedServe
   };
   try {
     const operator = String((await call('POST', `/admin/zones/${SEED_ZONE}/operator-token`, adminToken, {})).access_token);
-    return { url: server.url, tokens: { operator, one: await grant(APPLICATIONS.one), two: await grant(APPLICATIONS.two) }, call, close: () => server.close() };
+    return { url: server.url, adminToken, tokens: { operator, one: await grant(APPLICATIONS.one), two: await grant(APPLICATIONS.two) }, call, close: () => server.close() };
   } catch (error) {
     await server.close();
     throw error;

@@ -9,6 +9,8 @@ export interface ZoneLiveOptions {
   zoneId: string;
   token: () => string;
   onUnauthorized: (description: string) => void;
+  /** Where the API is; the page's own origin by default (paths stay relative). */
+  baseUrl?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export class ZoneLive {
 
   start(): void {
     void followSse({
-      url: `/zones/${encodeURIComponent(this.options.zoneId)}/events`,
+      url: `${this.options.baseUrl ?? ''}/zones/${encodeURIComponent(this.options.zoneId)}/events`,
       token: this.options.token,
       signal: this.controller.signal,
       onMessage: (message) => this.onMessage(message),
@@ -50,6 +52,11 @@ export class ZoneLive {
   stop(): void {
     this.controller.abort();
     this.listeners.clear();
+  }
+
+  /** Feed events received while the lists are read, waiting to be applied after them. */
+  get heldBack(): number {
+    return this.pending?.length ?? 0;
   }
 
   subscribe(listener: () => void): () => void {
@@ -82,15 +89,16 @@ export class ZoneLive {
 
   private async load(): Promise<void> {
     try {
-      const [sessions, edges] = await Promise.all([
-        collect<AgentSession>(this.options.api.sessions.list({ limit: 500 })),
-        collect<DelegationEdge>(this.options.api.delegations.list({ limit: 500 })),
-      ]);
-      for (const row of sessions) addSession(this.state, sessionFromRow(row));
-      for (const row of edges) addEdge(this.state, edgeFromRow(row));
+      const edges = collect<DelegationEdge>(this.options.api.delegations.list({ limit: 500 }));
+      // Awaited below; until then a failure must not surface as an unhandled rejection.
+      edges.catch(() => undefined);
+      // The tree shows as soon as the sessions are in; the edges (up to four pages) follow.
+      for (const row of await collect<AgentSession>(this.options.api.sessions.list({ limit: 500 }))) addSession(this.state, sessionFromRow(row));
+      this.loaded = true;
+      this.notify();
+      for (const row of await edges) addEdge(this.state, edgeFromRow(row));
       for (const event of this.pending ?? []) applyFeedEvent(this.state, event);
       this.pending = undefined;
-      this.loaded = true;
       void this.loadBlueprints();
     } catch (error) {
       this.loadError = error instanceof Error ? error.message : String(error);

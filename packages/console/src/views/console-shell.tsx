@@ -109,6 +109,7 @@ export function ConsoleShell({ token, zoneId, onSignOut, onUnauthorized }: Conso
         )}
         {view === 'delegations' && (
           <DelegationsView
+            api={api}
             state={live.state}
             version={version}
             focus={focus}

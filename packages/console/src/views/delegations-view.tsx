@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
+import type { AdminClient } from '../api/console-api.ts';
 import type { AuthorityState } from '../model/authority-state.ts';
 import { DelegationGraph } from './delegation-graph.tsx';
 import { DelegationTable } from './delegation-table.tsx';
 import { EdgeDetail } from './edge-detail.tsx';
 
 export interface DelegationsViewProps {
+  api: AdminClient;
   state: AuthorityState;
   version: number;
   focus: string | null;
@@ -59,7 +61,7 @@ export function DelegationsView(props: DelegationsViewProps) {
       {props.selectedEdge === undefined ? (
         <p class="muted">Select an edge in the graph or the table to see what it hands over, and to revoke it.</p>
       ) : (
-        <EdgeDetail state={props.state} edgeId={props.selectedEdge} onRevoke={props.onRevoke} onFocus={props.onFocus} />
+        <EdgeDetail api={props.api} state={props.state} edgeId={props.selectedEdge} onRevoke={props.onRevoke} onFocus={props.onFocus} />
       )}
       <DelegationTable state={props.state} version={props.version} selectedEdge={props.selectedEdge} onSelectEdge={props.onSelectEdge} />
     </div>

@@ -1,10 +1,35 @@
-import type { AuthorityState } from '../model/authority-state.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { AdminClient } from '../api/console-api.ts';
+import { edgeFromRow, type AuthorityState, type EdgeView } from '../model/authority-state.ts';
 import { constraintText } from './delegation-table.tsx';
 
+export interface EdgeDetailProps {
+  api: AdminClient;
+  state: AuthorityState;
+  edgeId: string;
+  onRevoke: (id: string) => void;
+  onFocus: (sessionId: string) => void;
+}
+
 /** The selected edge: what it hands over, to whom, until when; and "Revoke". */
-export function EdgeDetail(props: { state: AuthorityState; edgeId: string; onRevoke: (id: string) => void; onFocus: (sessionId: string) => void }) {
-  const edge = props.state.edges.get(props.edgeId);
-  if (edge === undefined) return null;
+export function EdgeDetail(props: EdgeDetailProps) {
+  // The feed's edge_create event carries no caveats: the edge's own row has them.
+  const [row, setRow] = useState<EdgeView | undefined>(undefined);
+  useEffect(() => {
+    let current = true;
+    setRow(undefined);
+    props.api.delegations.get(props.edgeId).then(
+      (answer) => current && setRow(edgeFromRow(answer)),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [props.api, props.edgeId]);
+  const live = props.state.edges.get(props.edgeId);
+  if (live === undefined) return null;
+  // Status comes from the feed (newest); the rest from the row when it is in.
+  const edge: EdgeView = row === undefined ? live : { ...row, status: live.status };
   return (
     <section class="detail" aria-labelledby="edge-title">
       <h2 id="edge-title" class="mono">

@@ -1,15 +1,5 @@
-import type {
-  AgentSession,
-  ResumeImpact,
-  ResumeResult,
-  SessionStatus,
-  SpawnedSession,
-  SpawnSessionBody,
-  SuspendImpact,
-  SuspendResult,
-  TerminateImpact,
-  TerminateResult,
-} from '@caracal/protocol';
+import type { AgentSession, SessionStatus, SpawnedSession, SpawnSessionBody } from '@caracal/protocol';
+import type { ResumeImpact, ResumeResult, SuspendImpact, SuspendResult, TerminateImpact, TerminateResult } from '@caracal/protocol';
 import { segment, type AdminTransport } from './admin-transport.ts';
 import { everyItem, pageOf, type AdminPage } from './pages.ts';
 

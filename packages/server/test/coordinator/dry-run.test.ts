@@ -59,6 +59,23 @@ describe.each(testBackends())('dry-run impact on $name', (backend) => {
   /** The ids that entered `status` between two readings. */
   const added = (before: string[], after: string[]) => after.filter((id) => !before.includes(id)).sort();
 
+  /** A dry run's 200 answer, checked to have changed nothing. */
+  async function unchangedBy(dryRun: () => Promise<{ statusCode: number; body: string; json(): unknown }>) {
+    const before = await state();
+    const answer = await dryRun();
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(await state()).toEqual(before);
+    return answer.json() as { session_ids: string[]; edge_ids: string[] };
+  }
+
+  /** Runs the real action and checks that the sessions it terminated and the edges it revoked are the dry run's. */
+  async function expectCascade(impact: { session_ids: string[]; edge_ids: string[] }, action: () => Promise<{ json(): unknown }>, answer: object) {
+    const [sessionsBefore, edgesBefore] = [await idsWith('agent_sessions', 'terminated'), await idsWith('delegation_edges', 'revoked')];
+    expect((await action()).json()).toEqual(answer);
+    expect(added(sessionsBefore, await idsWith('agent_sessions', 'terminated'))).toEqual(impact.session_ids);
+    expect(added(edgesBefore, await idsWith('delegation_edges', 'revoked'))).toEqual(impact.edge_ids);
+  }
+
   const terminate = (id: string, query = '', token = tokens.alpha) =>
     harness.call({ method: 'DELETE', url: `/zones/${ZONE}/agents/${id}${query}`, token });
   const act = (id: string, action: 'suspend' | 'resume', query = '', token = tokens.alpha) =>
@@ -68,24 +85,11 @@ describe.each(testBackends())('dry-run impact on $name', (backend) => {
 
   it('a terminate dry run answers the sets the terminate then changes, and changes nothing', async () => {
     const s = await story();
-    const before = await state();
-    const dry = await terminate(s.child, '?dry_run=true');
-    expect(dry.statusCode, dry.body).toBe(200);
-    const impact = dry.json();
-    expect(await state()).toEqual(before);
-    expect(impact).toEqual({
-      dry_run: true,
-      terminated_sessions: 2,
-      revoked_edges: 4,
-      session_ids: [s.child, s.grandchild].sort(),
-      edge_ids: [s.childToBeta, s.grandchildToOther, spawnEdges.get(s.child), spawnEdges.get(s.grandchild)].sort(),
-    });
+    const impact = await unchangedBy(() => terminate(s.child, '?dry_run=true'));
+    const edges = [s.childToBeta, s.grandchildToOther, spawnEdges.get(s.child), spawnEdges.get(s.grandchild)].sort();
+    expect(impact).toEqual({ dry_run: true, terminated_sessions: 2, revoked_edges: 4, session_ids: [s.child, s.grandchild].sort(), edge_ids: edges });
 
-    const [sessionsBefore, edgesBefore] = [await idsWith('agent_sessions', 'terminated'), await idsWith('delegation_edges', 'revoked')];
-    const real = await terminate(s.child, '?dry_run=false');
-    expect(real.json()).toEqual({ terminated_sessions: 2, revoked_edges: 4 });
-    expect(added(sessionsBefore, await idsWith('agent_sessions', 'terminated'))).toEqual(impact.session_ids);
-    expect(added(edgesBefore, await idsWith('delegation_edges', 'revoked'))).toEqual(impact.edge_ids);
+    await expectCascade(impact, () => terminate(s.child, '?dry_run=false'), { terminated_sessions: 2, revoked_edges: 4 });
 
     // Once done, a dry run answers that nothing is left to change.
     expect((await terminate(s.child, '?dry_run=true')).json()).toEqual({
@@ -95,11 +99,7 @@ describe.each(testBackends())('dry-run impact on $name', (backend) => {
 
   it('a revoke dry run answers the cascade the revoke then performs, and changes nothing', async () => {
     const s = await story();
-    const before = await state();
-    const dry = await revoke(s.toBeta, '?dry_run=true');
-    expect(dry.statusCode, dry.body).toBe(200);
-    const impact = dry.json();
-    expect(await state()).toEqual(before);
+    const impact = await unchangedBy(() => revoke(s.toBeta, '?dry_run=true'));
     expect(impact).toEqual({
       dry_run: true,
       revoked_edges: 3,
@@ -108,25 +108,18 @@ describe.each(testBackends())('dry-run impact on $name', (backend) => {
       session_ids: [s.betaRoot, s.betaChild].sort(),
     });
 
-    const [sessionsBefore, edgesBefore] = [await idsWith('agent_sessions', 'terminated'), await idsWith('delegation_edges', 'revoked')];
-    expect((await revoke(s.toBeta)).json()).toEqual({ revoked_edges: 3, affected_sessions: 2 });
-    expect(added(sessionsBefore, await idsWith('agent_sessions', 'terminated'))).toEqual(impact.session_ids);
-    expect(added(edgesBefore, await idsWith('delegation_edges', 'revoked'))).toEqual(impact.edge_ids);
+    await expectCascade(impact, () => revoke(s.toBeta), { revoked_edges: 3, affected_sessions: 2 });
   });
 
   it('suspend and resume dry runs answer the sessions the actions then move, and change nothing', async () => {
     const s = await story();
-    let before = await state();
-    const suspendImpact = (await act(s.root, 'suspend', '?dry_run=true')).json();
-    expect(await state()).toEqual(before);
+    const suspendImpact = await unchangedBy(() => act(s.root, 'suspend', '?dry_run=true'));
     expect(suspendImpact).toEqual({ dry_run: true, suspended: 3, session_ids: [s.root, s.child, s.grandchild].sort() });
     const suspendedBefore = await idsWith('agent_sessions', 'suspended');
     expect((await act(s.root, 'suspend')).json()).toEqual({ suspended: 3 });
     expect(added(suspendedBefore, await idsWith('agent_sessions', 'suspended'))).toEqual(suspendImpact.session_ids);
 
-    before = await state();
-    const resumeImpact = (await act(s.root, 'resume', '?dry_run=true')).json();
-    expect(await state()).toEqual(before);
+    const resumeImpact = await unchangedBy(() => act(s.root, 'resume', '?dry_run=true'));
     expect(resumeImpact).toEqual({ dry_run: true, resumed: 3, session_ids: suspendImpact.session_ids });
     const activeBefore = await idsWith('agent_sessions', 'active');
     expect((await act(s.root, 'resume')).json()).toEqual({ resumed: 3 });

@@ -8,43 +8,30 @@ export function isDryRun(query: { dry_run?: 'true' | 'false' }): boolean {
   return query.dry_run === 'true';
 }
 
-/** Caps two id lists; `truncated` when either was cut. */
-function capped(first: readonly string[], second: readonly string[] = []) {
-  const a = capImpactIds(first);
-  const b = capImpactIds(second);
-  return { first: a.ids, second: b.ids, truncated: a.truncated || b.truncated ? { truncated: true as const } : {} };
+/** A dry-run answer: the counts, each id list capped, and `truncated: true` when any was cut. */
+function impact<Counts extends Record<string, number>, Lists extends Record<string, readonly string[]>>(counts: Counts, lists: Lists) {
+  let truncated = false;
+  const ids = {} as Record<keyof Lists, string[]>;
+  for (const name of Object.keys(lists) as Array<keyof Lists>) {
+    const capped = capImpactIds(lists[name]!);
+    truncated ||= capped.truncated;
+    ids[name] = capped.ids;
+  }
+  return { dry_run: true as const, ...counts, ...ids, ...(truncated ? { truncated: true as const } : {}) };
 }
 
 export function terminateImpact(counts: TerminationCounts): TerminateImpact {
-  const ids = capped(counts.sessionIds, counts.edgeIds);
-  return {
-    dry_run: true,
-    terminated_sessions: counts.terminatedSessions,
-    revoked_edges: counts.revokedEdges,
-    session_ids: ids.first,
-    edge_ids: ids.second,
-    ...ids.truncated,
-  };
+  return impact({ terminated_sessions: counts.terminatedSessions, revoked_edges: counts.revokedEdges }, { session_ids: counts.sessionIds, edge_ids: counts.edgeIds });
 }
 
 export function suspendImpact(counts: StatusChangeCounts): SuspendImpact {
-  const ids = capped(counts.sessionIds);
-  return { dry_run: true, suspended: counts.changed, session_ids: ids.first, ...ids.truncated };
+  return impact({ suspended: counts.changed }, { session_ids: counts.sessionIds });
 }
 
 export function resumeImpact(counts: StatusChangeCounts): ResumeImpact {
-  const ids = capped(counts.sessionIds);
-  return { dry_run: true, resumed: counts.changed, session_ids: ids.first, ...ids.truncated };
+  return impact({ resumed: counts.changed }, { session_ids: counts.sessionIds });
 }
 
 export function revokeImpact(counts: RevocationCounts): RevokeImpact {
-  const ids = capped(counts.edgeIds, counts.sessionIds);
-  return {
-    dry_run: true,
-    revoked_edges: counts.revokedEdges,
-    affected_sessions: counts.affectedSessions,
-    edge_ids: ids.first,
-    session_ids: ids.second,
-    ...ids.truncated,
-  };
+  return impact({ revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions }, { edge_ids: counts.edgeIds, session_ids: counts.sessionIds });
 }
