@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { saveScreenshot } from './support/screenshots.ts';
-import { confirmDialog, delegationGraph, feedStatus, graphEdge, navLink, openConsole, revealSession, statusBecomes } from './support/console-page.ts';
+import { confirmDialog, delegationGraph, eventually, feedStatus, graphEdge, navLink, openConsole, revealSession, statusBecomes } from './support/console-page.ts';
 import type { ConsoleServer } from './support/console-server.ts';
 import { seedDemoStory } from './support/demo-story.ts';
 import { backends, browserAvailable, useBrowser, useServer } from './support/suite.ts';
@@ -41,9 +41,9 @@ describe.runIf(browserAvailable)('console actions: terminate a subtree, revoke a
         const dialog = confirmDialog(page, `Terminate ${sessions.worker}?`);
         await dialog.waitFor();
         expect(await dialog.getAttribute('aria-modal')).toBe('true');
-        const text = await dialog.innerText();
-        expect(text).toContain(`${plural(impact.terminated_sessions, 'session')} will be terminated`);
-        expect(text).toContain(`${plural(impact.revoked_edges, 'delegation')} revoked`);
+        // The dialog asks the server for its dry run when it opens: wait for the impact it states.
+        const stated = `${plural(impact.terminated_sessions, 'session')} will be terminated, ${plural(impact.revoked_edges, 'delegation')} revoked`;
+        await eventually(async () => (await dialog.innerText()).includes(stated), `the dialog to state "${stated}"`);
         await saveScreenshot(page, backend.name, 'confirm-terminate');
         await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
         await dialog.waitFor({ state: 'detached' });
@@ -85,7 +85,8 @@ describe.runIf(browserAvailable)('console actions: terminate a subtree, revoke a
         const dialog = page.getByRole('dialog', { name: `Revoke ${edges.worker}?` });
         await dialog.waitFor();
         expect(await dialog.getAttribute('aria-modal')).toBe('true');
-        expect(await dialog.innerText()).toContain(`${plural(impact.revoked_edges, 'delegation')}`);
+        const stated = `${plural(impact.revoked_edges, 'delegation')} will be revoked`;
+        await eventually(async () => (await dialog.innerText()).includes(stated), `the dialog to state "${stated}"`);
         await saveScreenshot(page, backend.name, 'confirm-revoke');
         await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
         for (const id of impact.edge_ids) await statusBecomes(graphEdge(page, id), 'revoked', id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmDialog, delegationGraph, feedStatus, graphEdge, navLink, openConsole, revealSession, sessionTree } from './support/console-page.ts';
+import { confirmDialog, delegationGraph, eventually, feedStatus, graphEdge, navLink, openConsole, revealSession, sessionTree } from './support/console-page.ts';
 import { LARGE_EDGES, LARGE_SESSIONS, seedLarge } from './support/large-seed.ts';
 import { backends, browserAvailable, useBrowser, useServer } from './support/suite.ts';
 
@@ -25,7 +25,7 @@ describe.runIf(browserAvailable)(`console with ${LARGE_SESSIONS} sessions and ${
         await page.getByRole('button', { name: 'Terminate', exact: true }).click();
         const dialog = confirmDialog(page, `Terminate ${leaf}?`);
         await dialog.waitFor();
-        expect(await dialog.innerText()).toContain('1 session will be terminated');
+        await eventually(async () => (await dialog.innerText()).includes('1 session will be terminated'), 'the dry run\'s impact in the dialog');
         await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
         expect(await sessionTree(page).getByRole('treeitem').count()).toBeLessThan(LARGE_SESSIONS);
       } finally {
