@@ -18,6 +18,7 @@ import { createConnection } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { startServer, Topics } from '@caracal/server';
 import { enqueueEvents, serverContextOf, type ServerContext } from '@caracal/server/testing';
+import { figure as format, pacedWrites, percentile, reachable } from './support/paced-writes.ts';
 
 const RATE = Number(process.env.BENCH_EVENTS_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 10);
@@ -56,25 +57,6 @@ const ALL_SETUPS: Setup[] = [
 const SETUPS = process.env.BENCH_EVENTS_SETUPS === undefined
   ? ALL_SETUPS
   : process.env.BENCH_EVENTS_SETUPS.split(',').map((index) => ALL_SETUPS[Number(index) - 1]!).filter(Boolean);
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
-}
-
-async function reachable(url: string, defaultPort: number): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || defaultPort) });
-    socket.setTimeout(1000, () => socket.destroy());
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('close', () => resolve(false));
-  });
-}
 
 /** Deletes the bench's stream keys on the shared Redis with a raw RESP command. */
 async function deleteStreams(url: string, keys: readonly string[]): Promise<void> {
@@ -138,30 +120,13 @@ async function runSetup(setup: Setup): Promise<Result | string> {
   const sampler = setInterval(() => {
     void pendingBacklog(context).then((count) => backlogSamples.push(count), () => {});
   }, 250);
-  let inFlight = 0;
-  const transactions: Array<Promise<void>> = [];
-  const loadStart = performance.now();
-  for (let sequence = 0; sequence < total; sequence += 1) {
-    // Pace to the target rate: each event has its own start time on the schedule.
-    const due = loadStart + (sequence * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    while (inFlight >= MAX_IN_FLIGHT_TRANSACTIONS) await new Promise((resolve) => setImmediate(resolve));
-    inFlight += 1;
-    transactions.push(
-      context.database
-        .transaction(async (transaction) => {
-          await enqueueEvents(transaction, [{ topic, type: 'session_spawned', zoneId: 'zone_bench', payload: { sequence } }]);
-          // Taken as COMMIT is sent: the figure is commit → subscriber (COMMIT's round trip included).
-          startedAt.set(sequence, performance.now());
-        })
-        .finally(() => {
-          inFlight -= 1;
-        }),
-    );
-  }
-  await Promise.all(transactions);
-  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const achievedRate = await pacedWrites({ total, rate: RATE, maxInFlight: MAX_IN_FLIGHT_TRANSACTIONS }, (sequence) =>
+    context.database.transaction(async (transaction) => {
+      await enqueueEvents(transaction, [{ topic, type: 'session_spawned', zoneId: 'zone_bench', payload: { sequence } }]);
+      // Taken as COMMIT is sent: the figure is commit → subscriber (COMMIT's round trip included).
+      startedAt.set(sequence, performance.now());
+    }),
+  );
   const drainDeadline = performance.now() + 30_000;
   while (latencies.length < total && performance.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
   clearInterval(sampler);
@@ -183,7 +148,7 @@ async function runSetup(setup: Setup): Promise<Result | string> {
     name: setup.name,
     sent: total,
     received: latencies.length,
-    achievedRate: total / loadSeconds,
+    achievedRate,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     max: sorted.at(-1) ?? Number.NaN,
@@ -191,8 +156,6 @@ async function runSetup(setup: Setup): Promise<Result | string> {
     finalBacklog,
   };
 }
-
-const format = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 console.log(`events: commit → subscriber at ${RATE} events/s for ${SECONDS} s, one event per transaction`);
 console.log('setup                                  sent  recv   rate/s   p50 ms   p99 ms   max ms  backlog max/end');

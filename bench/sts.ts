@@ -13,7 +13,13 @@
  * - paced (open loop) at 1,500 mints/s and then higher rates, the 16 clients sharing the offered
  *   rate: p50/p99 at a given throughput — the target is ≥ 1,500 mints/s with p50 ≤ 2 ms.
  * Beside them: one client alone, the server thread's busy time per mint, and one ES256 signature
- * alone — the floor of a mint. Never exits non-zero over timings.
+ * alone — the floor of a mint.
+ * - the mint audit's cost, A/B in this same run: closed-loop stretches of BENCH_STS_AB_SECONDS
+ *   (default 1.5) with each mint's `mandate_minted` record (as served) and with the record swapped
+ *   for a no-op, interleaved over BENCH_STS_AB_ROUNDS rounds (default 8, the order alternating), so
+ *   both sides see the same machine load. Printed: the pooled ratio on/off and the median of the
+ *   rounds' own ratios (robust to a load spike in one stretch); the target is ≥ 0.90 for both.
+ * Never exits non-zero over timings.
  *
  * Run: pnpm -r --filter ./packages/* run build && node bench/sts.ts
  */
@@ -33,6 +39,10 @@ const PACED_RATES = [1500, 2000, 2500, 3000, 3500, 4000];
 const CONCURRENCY = 16;
 const TARGET_MINTS_PER_SECOND = 1500;
 const TARGET_P50_MS = 2;
+const AB_ROUNDS = Number(process.env.BENCH_STS_AB_ROUNDS ?? 8);
+const AB_SECONDS = Number(process.env.BENCH_STS_AB_SECONDS ?? 1.5);
+/** Mints/s with the audit over mints/s without it, in the same run (issue 13: within 10 %). */
+const TARGET_AUDIT_RATIO = 0.9;
 const RESOURCE = 'mcp://bench.tools';
 const ZONE = 'zone_bench_sts';
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -52,12 +62,18 @@ interface LoadResult {
 interface PacedResult extends LoadResult {
   offered: number;
 }
+/** One closed-loop stretch of the A/B, with the mint audit on or off. */
+interface AbResult extends LoadResult {
+  audit: boolean;
+}
 interface LoadReport {
   closed: LoadResult;
   alone: LoadResult;
   paced: PacedResult[];
+  ab: AbResult[];
 }
-type LoadMessage = 'measuring' | 'measured' | LoadReport;
+/** `auditOn`: the worker asks for the audit on or off and waits for 'go' before the stretch. */
+type LoadMessage = 'measuring' | 'measured' | { auditOn: boolean } | LoadReport;
 
 const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
@@ -128,7 +144,17 @@ async function generateLoad(settings: LoadSettings): Promise<void> {
     pacedRuns.push(run);
     if (percentile(run.latencies.sort((a, b) => a - b), 0.5) > TARGET_P50_MS) break;
   }
-  parentPort!.postMessage({ closed, alone, paced: pacedRuns } satisfies LoadMessage);
+  // The audit's cost: on and off interleaved, the order alternating, so drift in load hits both.
+  const ab: AbResult[] = [];
+  for (let round = 0; round < AB_ROUNDS; round += 1) {
+    for (const audit of round % 2 === 0 ? [true, false] : [false, true]) {
+      const go = new Promise<void>((resolve) => parentPort!.once('message', () => resolve()));
+      parentPort!.postMessage({ auditOn: audit } satisfies LoadMessage);
+      await go;
+      ab.push({ audit, ...(await closedLoop(AB_SECONDS)) });
+    }
+  }
+  parentPort!.postMessage({ closed, alone, paced: pacedRuns, ab } satisfies LoadMessage);
   await pool.close();
 }
 
@@ -143,8 +169,13 @@ interface Queryable {
 interface ServerPackage {
   startServer(options: Record<string, unknown>): Promise<RunningServer>;
 }
+interface Recorder {
+  record(record: unknown): Promise<void>;
+}
 interface ServerTestingPackage {
   openDatabase(options: { databaseUrl: string; schema: string }): Promise<Queryable>;
+  serverContextOf(server: RunningServer): object;
+  stsRuntimeOf(context: object): { audit: Recorder };
 }
 
 const schema = `bench_sts_${randomBytes(4).toString('hex')}`;
@@ -247,7 +278,7 @@ async function signatureCost(): Promise<{ microseconds: number; cpuMicroseconds:
 async function main(): Promise<void> {
   const serverPackage = '@caracal/server';
   const { startServer } = (await import(serverPackage)) as ServerPackage;
-  const { openDatabase } = (await import(`${serverPackage}/testing`)) as ServerTestingPackage;
+  const { openDatabase, serverContextOf, stsRuntimeOf } = (await import(`${serverPackage}/testing`)) as ServerTestingPackage;
   const server = await startServer({
     port: 0,
     logger: false,
@@ -274,6 +305,9 @@ async function main(): Promise<void> {
   // The bench's own handle on the schema, for the SQL fallback and the final DROP.
   const database = await openDatabase({ databaseUrl: DATABASE_URL, schema });
   const pool = new Pool(server.url, { connections: CONCURRENCY, pipelining: 1, keepAliveTimeout: 60_000 });
+  const runtime = stsRuntimeOf(serverContextOf(server));
+  const audit = runtime.audit;
+  const noAudit: Recorder = { record: () => Promise.resolve() };
   try {
     const tokens = {
       orchestrator: await sessionMandate(pool, 'app_bench_orchestrator', secrets.orchestrator),
@@ -300,11 +334,23 @@ async function main(): Promise<void> {
     const worker = new Worker(new URL(import.meta.url), { workerData: { url: server.url, form } satisfies LoadSettings });
     let eventLoopBefore = performance.eventLoopUtilization();
     let eventLoop = eventLoopBefore;
+    /** The server thread's busy milliseconds per A/B stretch, in the order run. */
+    const abBusy: number[] = [];
+    let abBefore: ReturnType<typeof performance.eventLoopUtilization> | undefined;
     const report = await new Promise<LoadReport>((resolve, reject) => {
       worker.on('message', (message: LoadMessage) => {
         if (message === 'measuring') eventLoopBefore = performance.eventLoopUtilization();
         else if (message === 'measured') eventLoop = performance.eventLoopUtilization(eventLoopBefore);
-        else resolve(message);
+        else if (typeof message === 'object' && 'auditOn' in message) {
+          if (abBefore !== undefined) abBusy.push(performance.eventLoopUtilization(abBefore).active);
+          runtime.audit = message.auditOn ? audit : noAudit;
+          abBefore = performance.eventLoopUtilization();
+          worker.postMessage('go');
+        } else {
+          if (abBefore !== undefined) abBusy.push(performance.eventLoopUtilization(abBefore).active);
+          runtime.audit = audit;
+          resolve(message);
+        }
       });
       worker.on('error', reject);
     });
@@ -343,6 +389,28 @@ async function main(): Promise<void> {
       // A rate counts only when it was delivered (within 2 %) with the median inside the target.
       if (achieved >= run.offered * 0.98 && run.failures === 0 && p50 <= TARGET_P50_MS) best = { rate: achieved, p50 };
     }
+    const side = (audit: boolean) => {
+      const runs = report.ab.map((run, index) => ({ run, busy: abBusy[index] ?? Number.NaN })).filter(({ run }) => run.audit === audit);
+      const mints = runs.reduce((sum, { run }) => sum + run.latencies.length, 0);
+      const seconds = runs.reduce((sum, { run }) => sum + run.elapsed, 0);
+      const busy = runs.reduce((sum, { busy }) => sum + busy, 0);
+      return { rate: mints / seconds, busyPerMint: busy / Math.max(1, mints), failures: runs.reduce((sum, { run }) => sum + run.failures, 0), rates: runs.map(({ run }) => run.latencies.length / run.elapsed) };
+    };
+    const on = side(true);
+    const off = side(false);
+    const auditRatio = on.rate / off.rate;
+    const roundRatios = Array.from({ length: AB_ROUNDS }, (_, round) => {
+      const pair = report.ab.slice(round * 2, round * 2 + 2);
+      const rateOf = (audit: boolean) => pair.filter((run) => run.audit === audit).reduce((sum, run) => sum + run.latencies.length / run.elapsed, 0);
+      return rateOf(true) / rateOf(false);
+    }).sort((a, b) => a - b);
+    const medianRatio = percentile(roundRatios, 0.5);
+    console.log(`mint audit A/B, ${AB_ROUNDS} rounds of ${AB_SECONDS} s on + ${AB_SECONDS} s off, interleaved (load average ${loadavg()[0]!.toFixed(1)}):`);
+    console.log(`  audit on     ${on.rate.toFixed(0).padStart(6)} mints/s  server busy ${on.busyPerMint.toFixed(3)} ms/mint  failures ${on.failures}  (stretches: ${on.rates.map((value) => value.toFixed(0)).join(', ')})`);
+    console.log(`  audit off    ${off.rate.toFixed(0).padStart(6)} mints/s  server busy ${off.busyPerMint.toFixed(3)} ms/mint  failures ${off.failures}  (stretches: ${off.rates.map((value) => value.toFixed(0)).join(', ')})`);
+    console.log(`  ratio on/off ${auditRatio.toFixed(3)} pooled; per round ${roundRatios.map((value) => value.toFixed(2)).join(' ')} (median ${medianRatio.toFixed(3)})`);
+    console.log(`${auditRatio >= TARGET_AUDIT_RATIO ? 'PASS' : 'MISS'} mint audit ratio on/off ${auditRatio.toFixed(3)} pooled >= ${TARGET_AUDIT_RATIO} (same run, interleaved)`);
+    console.log(`${medianRatio >= TARGET_AUDIT_RATIO ? 'PASS' : 'MISS'} mint audit ratio on/off ${medianRatio.toFixed(3)} median of rounds >= ${TARGET_AUDIT_RATIO}`);
     console.log(`${rate >= TARGET_MINTS_PER_SECOND ? 'PASS' : 'MISS'} closed-loop mints/s ${rate.toFixed(0)} >= ${TARGET_MINTS_PER_SECOND}`);
     console.log(
       best !== undefined && best.rate >= TARGET_MINTS_PER_SECOND

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-/** The built server entry, run as production runs it; `BENCH_SERVER_MAIN` points at another build (before/after runs). */
+/**
+ * The built server entry, run as production runs it; `BENCH_SERVER_MAIN` points at another build (before/after runs),
+ * BENCH_SERVER_NODE_OPTIONS gives the server process NODE_OPTIONS (a CPU profile).
+ */
 const MAIN_JS = process.env.BENCH_SERVER_MAIN ?? fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
 
 export interface ServerProcess {
@@ -20,7 +23,14 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`: a CPU profile of the server, written as it exits.
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

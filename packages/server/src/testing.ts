@@ -8,3 +8,5 @@ export type { BusEntry, EventBus } from './events/event-bus.ts';
 export { serverContextOf, type ServerContext } from './server-context.ts';
 export { appendTimelineEvents } from './coordinator/timeline/timeline-repository.ts';
 export type { TimelineEntry } from './coordinator/timeline/timeline-entry.ts';
+export { stsRuntimeOf, type ExchangeRecorder, type StsRuntime } from './sts/sts-runtime.ts';
+export { agentEventLogOf, type AgentEventLog, type AgentPost } from './coordinator/timeline/agent-event-log.ts';

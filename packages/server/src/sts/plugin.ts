@@ -6,7 +6,7 @@ import { installLogRedaction } from './http/log-redaction.ts';
 import { wellKnownRoutes } from './http/well-known-routes.ts';
 import { zoneKeyStoreFor } from './keys/zone-key-store.ts';
 import { VerifiedMandateCache } from './mandates/verified-mandate-cache.ts';
-import type { StsRuntime } from './sts-runtime.ts';
+import { attachStsRuntime, type StsRuntime } from './sts-runtime.ts';
 import { ClientAuthenticator } from './token/client-authentication.ts';
 import { ExchangeAuditLog } from './token/exchange-audit-log.ts';
 import { ExchangeSnapshotReader } from './token/exchange-repository.ts';
@@ -28,6 +28,7 @@ export async function stsPlugin(app: FastifyInstance, options: { context: Server
     snapshots: new ExchangeSnapshotReader(context.database),
     audit: new ExchangeAuditLog(context.database),
   };
+  attachStsRuntime(context, runtime);
   installLogRedaction(app);
   registerFormParser(app);
   await app.register(tokenRoute, { runtime });

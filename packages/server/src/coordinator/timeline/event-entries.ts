@@ -22,19 +22,20 @@ export function assertPostableEvents(events: readonly PostEventBody[]): void {
   });
 }
 
-/** An agent's posted event as a timeline entry of `session`: the seed fields it carries go in its body. */
-export function agentEntry(session: SeedSessionRecord, event: PostEventBody): TimelineEntry {
+/** What an agent's posted event carries into its timeline entry: the seed fields go in its body. */
+export function agentEventFields(event: PostEventBody): { runId: string | null; eventType: string; reportedAt: string | null; body: Record<string, unknown> } {
   const { event_type: eventType, run_id: runId, timestamp, ...fields } = event;
   const body: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(fields)) if (value !== undefined && value !== null) body[field] = value;
   return {
-    zoneId: session.zone_id,
-    sessionId: session.id,
-    applicationId: session.application_id,
     runId: runId ?? null,
     eventType,
-    source: 'agent',
     reportedAt: typeof timestamp === 'string' ? new Date(Date.parse(timestamp)).toISOString() : null,
     body,
   };
+}
+
+/** An agent's posted event as a timeline entry of `session`. */
+export function agentEntry(session: SeedSessionRecord, event: PostEventBody): TimelineEntry {
+  return { zoneId: session.zone_id, sessionId: session.id, applicationId: session.application_id, source: 'agent', ...agentEventFields(event) };
 }

@@ -5,7 +5,8 @@ import type { ServerContext } from '../../server-context.ts';
 import { terminateSession } from '../sessions/lifecycle-repository.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
-import { agentEntry, assertPostableEvents } from './event-entries.ts';
+import { agentEventLogOf } from './agent-event-log.ts';
+import { agentEntry, agentEventFields, assertPostableEvents } from './event-entries.ts';
 import { isTerminalRunStatus, movesRunStatus, runStatusAfter } from './run-status.ts';
 import { setRunStatus, type SeedSessionRecord } from './seed-session-repository.ts';
 import { requireSeedSession } from './seed-visibility.ts';
@@ -17,7 +18,8 @@ import { appendTimelineEvents } from './timeline-repository.ts';
  * transaction with what they cause: a moved run status, and when it became terminal, the
  * termination of the Caracal session and its subtree (revocations pushed). Returns the events in
  * server order. A post that moves the run status locks the session row, so concurrent posts apply
- * their moves one after another; any other post holds it against a concurrent delete only.
+ * their moves one after another; any other post holds it against a concurrent delete only, and
+ * goes through the group commit of AgentEventLog (one statement shared with concurrent posts).
  */
 export async function postSessionEvents(
   context: ServerContext,
@@ -27,6 +29,15 @@ export async function postSessionEvents(
 ): Promise<SessionEvent[]> {
   assertPostableEvents(events);
   const moves = movesRunStatus(events);
+  if (!moves && events.length > 0) {
+    return agentEventLogOf(context.database).append({
+      sessionId,
+      zoneId: principal.zoneId,
+      applicationId: principal.admin ? undefined : principal.clientId,
+      events: events.map(agentEventFields),
+      at: context.now(),
+    });
+  }
   const posted = await retryingConcurrentChanges(() =>
     context.database.transaction(async (transaction) => {
       const session = await requireSeedSession(transaction, principal, sessionId, { lock: moves ? 'update' : 'key share' });

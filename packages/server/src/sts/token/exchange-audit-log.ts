@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { GroupCommit } from '../../db/group-commit.ts';
 import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 import { OUTBOX_CHANNEL } from '../../events/topics.ts';
 
@@ -40,25 +41,26 @@ function recordSql(flush: boolean): string {
  */
 const RECORD_WAKE_INTERVAL_MS = 50;
 
-interface PendingRecord {
-  record: ExchangeRecord;
-  resolve(): void;
-  reject(error: unknown): void;
-}
+/**
+ * One record statement in flight at a time. The records of the exchanges that arrive meanwhile wait and
+ * go together in the next statement: fewer, larger statements cost Postgres (on the same cores as
+ * the server, as often as not) less per record than one small statement per turn.
+ */
+const MAX_IN_FLIGHT = 1;
 
 /**
- * Records exchanges on the sessions' timelines with group commit: the records of the exchanges
- * that reach it in one turn of the event loop are appended by one autocommit statement, and each
- * exchange's promise settles when that statement has committed. An exchange answers only after
- * its record committed, so no mandate is ever handed out unrecorded, while N concurrent mints
- * share one round trip and one commit (docs/decisions/2026-12-04-mint-audit.md). Alone, a record
- * waits only for the end of the current turn (setImmediate). If the batch fails, each of its
- * records is retried alone, so one bad record fails only its own exchange.
+ * Records exchanges on the sessions' timelines with group commit (GroupCommit): the records of the
+ * exchanges that reach it in one turn of the event loop, or while earlier records are being
+ * written, are appended by one autocommit statement, and each exchange's promise settles when that
+ * statement has committed. An exchange answers only after its record committed, so no mandate is
+ * ever handed out unrecorded, while N concurrent mints share one round trip and one commit
+ * (docs/decisions/2026-12-04-mint-audit.md). If the batch fails, each of its records is retried
+ * alone, so one bad record fails only its own exchange.
  */
 export class ExchangeAuditLog {
   readonly #database: Database;
   readonly #sql: string;
-  #pending: PendingRecord[] = [];
+  readonly #group: GroupCommit<ExchangeRecord, void>;
   #wakeScheduled = false;
 
   /**
@@ -71,31 +73,15 @@ export class ExchangeAuditLog {
   constructor(database: Database, options: { flushCommit?: boolean } = {}) {
     this.#database = database;
     this.#sql = recordSql(options.flushCommit ?? false);
+    this.#group = new GroupCommit(async (records) => {
+      await this.#append(records);
+      return records.map(() => undefined);
+    }, { maxInFlight: MAX_IN_FLIGHT });
   }
 
   /** Appends `record`; resolves once it is committed, rejects when it could not be. */
   record(record: ExchangeRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.#pending.push({ record, resolve, reject }) === 1) setImmediate(() => void this.#flush());
-    });
-  }
-
-  async #flush(): Promise<void> {
-    const batch = this.#pending;
-    this.#pending = [];
-    try {
-      await this.#append(batch.map((pending) => pending.record));
-      for (const pending of batch) pending.resolve();
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // Whatever failed the shared statement must fail only the exchange that caused it.
-      await Promise.all(
-        batch.map((pending) => this.#append([pending.record]).then(pending.resolve, (cause: unknown) => pending.reject(cause))),
-      );
-    }
+    return this.#group.submit(record);
   }
 
   async #append(records: readonly ExchangeRecord[]): Promise<void> {
