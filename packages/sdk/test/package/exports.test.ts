@@ -169,14 +169,16 @@ describe('the built package (dist), as users import it', () => {
     expect(loaded.filter((url) => !url.includes('/node_modules/@caracal/sdk/dist/'))).toEqual([]);
   });
 
-  it('bundles the private wire contract: no built file imports @caracal/protocol or its schema library', () => {
+  // The wire types of `@caracal/sdk/admin` are the protocol's schemas' static types, so their
+  // declarations name the schema library (a dependency, for types only); no code loads it.
+  it('bundles the private wire contract: no built file imports @caracal/protocol, no code imports its schema library', () => {
     const dist = join(out, 'node_modules/@caracal/sdk/dist');
     const files = readdirSync(dist).filter((file) => file.endsWith('.js') || file.endsWith('.d.ts'));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const text = readFileSync(join(dist, file), 'utf8');
       expect(text, file).not.toMatch(/["']@caracal\/protocol["']/);
-      expect(text, file).not.toMatch(/["']typebox(\/[\w-]+)?["']/);
+      if (file.endsWith('.js')) expect(text, file).not.toMatch(/["']typebox(\/[\w-]+)?["']/);
       // A declaration that imports a source file would not resolve for users.
       expect(text, file).not.toMatch(/from ["'][^"']+\.ts["']/);
     }
