@@ -1,5 +1,14 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'e2e', include: ['**/*.test.ts'], exclude: ['node_modules/**', 'browser/**'], testTimeout: 60_000, hookTimeout: 60_000 },
+  test: {
+    name: 'e2e',
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'browser/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // One migrated embedded database per run, loaded by every in-memory server a test starts.
+    globalSetup: ['support/embedded-template-setup.ts'],
+    setupFiles: ['support/use-embedded-template.ts'],
+  },
 });

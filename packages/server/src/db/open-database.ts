@@ -1,4 +1,5 @@
 import type { Database } from './database.ts';
+import { inMemoryTemplate } from './in-memory-template.ts';
 import { migrate } from './migrate.ts';
 
 export interface OpenDatabaseOptions {
@@ -19,7 +20,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   let database: Database;
   if (options.databaseUrl === undefined || options.databaseUrl === '') {
     const { openPgliteDatabase } = await import('./pglite-database.ts');
-    database = await openPgliteDatabase({ dataDir: options.dataDir });
+    // Only tests set a template (testing.ts); a server always starts from an empty cluster.
+    const loadDataDir = options.dataDir === undefined ? inMemoryTemplate() : undefined;
+    database = await openPgliteDatabase({ dataDir: options.dataDir, loadDataDir });
   } else {
     const { openPostgresDatabase } = await import('./postgres-database.ts');
     database = await openPostgresDatabase({

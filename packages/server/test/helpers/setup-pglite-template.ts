@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../../src/db/open-database.ts';
+import { migratedEmbeddedTarball } from '../../src/db/migrated-tarball.ts';
 
 let folder: string | undefined;
 
@@ -14,15 +13,8 @@ let folder: string | undefined;
  */
 export async function setup(project: TestProject): Promise<void> {
   folder = await mkdtemp(join(tmpdir(), 'caracal-pglite-template-'));
-  const dataDir = join(folder, 'data');
-  const database = await openDatabase({ dataDir });
-  await database.close();
-  const pglite = new PGlite(dataDir);
-  await pglite.waitReady; // dumpDataDir does not wait for it
-  const dump = await pglite.dumpDataDir('none');
-  await pglite.close();
   const template = join(folder, 'template.tar');
-  await writeFile(template, Buffer.from(await dump.arrayBuffer()));
+  await writeFile(template, Buffer.from(await (await migratedEmbeddedTarball()).arrayBuffer()));
   project.provide('pgliteTemplate', template);
 }
 
