@@ -5,21 +5,17 @@ import {
   DelegationEdge,
   DelegationEdgePage,
   DelegationEdgeParams,
-  DryRunQuery,
-  EmptyBody,
   idPatterns,
   ListDelegationsQuery,
   RevokeDelegationResult,
   RevokeImpact,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { isDryRun, revokeImpact } from '../sessions/impact-answers.ts';
+import { revokeImpact } from '../sessions/impact-answers.ts';
 import { principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
+import { zoneCreateRoute, zoneDryRunActionRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { assertEdgeVisible, createDelegation, requireEdge, revokeDelegation } from './delegation-service.ts';
 import { listEdges, traverseChain } from './edge-repository.ts';
 import { edgeView } from './edge-row.ts';
@@ -67,21 +63,14 @@ export const delegationRoutes: RoutePlugin<{ context: ServerContext }> = async (
     async (request) => ({ items: await traverseChain(context.database, (await visible(request)).id) }),
   );
 
-  app.post(
-    '/zones/:zoneId/delegations/:id/revoke',
-    {
-      ...OPTIONAL_BODY,
-      schema: {
-        params: DelegationEdgeParams,
-        querystring: DryRunQuery,
-        body: EmptyBody,
-        response: { 200: Type.Union([RevokeImpact, RevokeDelegationResult]) },
-      },
-    },
-    async (request) => {
-      const dryRun = isDryRun(request.query);
-      const counts = await revokeDelegation(context, { ...actionTargetOf(request), dryRun });
-      return dryRun ? revokeImpact(counts) : { revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions };
-    },
-  );
+  zoneDryRunActionRoute(app, {
+    collection: 'delegations',
+    action: 'revoke',
+    params: DelegationEdgeParams,
+    answer: RevokeDelegationResult,
+    impact: RevokeImpact,
+    act: (target) => revokeDelegation(context, target),
+    answerOf: (counts) => ({ revoked_edges: counts.revokedEdges, affected_sessions: counts.affectedSessions }),
+    impactOf: revokeImpact,
+  });
 };

@@ -3,11 +3,6 @@ import type { RevocationCounts } from '../delegations/revoke-edge-repository.ts'
 import { capImpactIds } from './impact-ids.ts';
 import type { StatusChangeCounts, TerminationCounts } from './lifecycle-repository.ts';
 
-/** `?dry_run=true` as the services take it. */
-export function isDryRun(query: { dry_run?: 'true' | 'false' }): boolean {
-  return query.dry_run === 'true';
-}
-
 /** A dry-run answer: the counts, each id list capped, and `truncated: true` when any was cut. */
 function impact<Counts extends Record<string, number>, Lists extends Record<string, readonly string[]>>(counts: Counts, lists: Lists) {
   let truncated = false;

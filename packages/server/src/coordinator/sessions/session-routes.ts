@@ -2,8 +2,6 @@ import {
   AgentSession,
   AgentSessionPage,
   AgentSessionParams,
-  DryRunQuery,
-  EmptyBody,
   idPatterns,
   ListChildrenQuery,
   ListSessionsQuery,
@@ -17,16 +15,15 @@ import {
   TerminateResult,
 } from '@caracal/protocol';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { idKeys, listedPage } from '../../http/pagination.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { requireOwned, visibleApplication } from '../shared/access.ts';
 import { principalOf } from '../shared/request-principal.ts';
-import { OPTIONAL_BODY, actionTargetOf } from '../shared/route-requests.ts';
-import { zoneCreateRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
+import { actionTargetOf } from '../shared/route-requests.ts';
+import { zoneCreateRoute, zoneDryRunActionRoute, zoneListRoute, zoneReadRoute } from '../shared/zone-routes.ts';
 import { resumeSession, suspendSession, terminateSession } from './session-lifecycle-service.ts';
-import { isDryRun, resumeImpact, suspendImpact, terminateImpact } from './impact-answers.ts';
+import { resumeImpact, suspendImpact, terminateImpact } from './impact-answers.ts';
 import { listSessions } from './session-repository.ts';
 import { sessionView } from './session-row.ts';
 import { requireSession, spawnSession } from './session-service.ts';
@@ -72,45 +69,32 @@ export const sessionRoutes: RoutePlugin<{ context: ServerContext }> = async (app
     },
   );
 
-  const target = (request: FastifyRequest & { params: AgentSessionParams; query: DryRunQuery }) => ({
-    ...actionTargetOf(request),
-    dryRun: isDryRun(request.query),
+  const agentAction = { collection: 'agents', params: AgentSessionParams } as const;
+  zoneDryRunActionRoute(app, {
+    ...agentAction,
+    action: 'suspend',
+    answer: SuspendResult,
+    impact: SuspendImpact,
+    act: (target) => suspendSession(context, target),
+    answerOf: (counts) => ({ suspended: counts.changed }),
+    impactOf: suspendImpact,
   });
-
-  app.post(
-    '/zones/:zoneId/agents/:id/suspend',
-    {
-      ...OPTIONAL_BODY,
-      schema: { params: AgentSessionParams, querystring: DryRunQuery, body: EmptyBody, response: { 200: Type.Union([SuspendImpact, SuspendResult]) } },
-    },
-    async (request) => {
-      const counts = await suspendSession(context, target(request));
-      return isDryRun(request.query) ? suspendImpact(counts) : { suspended: counts.changed };
-    },
-  );
-
-  app.post(
-    '/zones/:zoneId/agents/:id/resume',
-    {
-      ...OPTIONAL_BODY,
-      schema: { params: AgentSessionParams, querystring: DryRunQuery, body: EmptyBody, response: { 200: Type.Union([ResumeImpact, ResumeResult]) } },
-    },
-    async (request) => {
-      const counts = await resumeSession(context, target(request));
-      return isDryRun(request.query) ? resumeImpact(counts) : { resumed: counts.changed };
-    },
-  );
-
-  app.delete(
-    '/zones/:zoneId/agents/:id',
-    {
-      ...OPTIONAL_BODY,
-      schema: { params: AgentSessionParams, querystring: DryRunQuery, body: EmptyBody, response: { 200: Type.Union([TerminateImpact, TerminateResult]) } },
-    },
-    async (request) => {
-      const counts = await terminateSession(context, target(request));
-      if (isDryRun(request.query)) return terminateImpact(counts);
-      return { terminated_sessions: counts.terminatedSessions, revoked_edges: counts.revokedEdges };
-    },
-  );
+  zoneDryRunActionRoute(app, {
+    ...agentAction,
+    action: 'resume',
+    answer: ResumeResult,
+    impact: ResumeImpact,
+    act: (target) => resumeSession(context, target),
+    answerOf: (counts) => ({ resumed: counts.changed }),
+    impactOf: resumeImpact,
+  });
+  zoneDryRunActionRoute(app, {
+    ...agentAction,
+    method: 'DELETE',
+    answer: TerminateResult,
+    impact: TerminateImpact,
+    act: (target) => terminateSession(context, target),
+    answerOf: (counts) => ({ terminated_sessions: counts.terminatedSessions, revoked_edges: counts.revokedEdges }),
+    impactOf: terminateImpact,
+  });
 };

@@ -1,4 +1,5 @@
-import { EmptyBody, ZoneParams } from '@caracal/protocol';
+import { DryRunQuery, EmptyBody, ZoneParams } from '@caracal/protocol';
+import { Type } from 'typebox';
 import type { Static, TObject, TSchema } from 'typebox';
 import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { Queryable } from '../../db/database.ts';
@@ -146,5 +147,35 @@ export function zoneActionRoute<Params extends TObject, Answer extends TSchema>(
     ...OPTIONAL_BODY,
     schema,
     handler: (request) => route.act(actionTargetOf(request as ReadRequest)), // see CreateRouteRequest
+  });
+}
+
+export interface DryRunActionRoute<Params extends TObject, Counts, Answer extends TSchema, Impact extends TSchema> extends Omit<ActionRoute<Params, Answer>, 'act'> {
+  impact: Impact;
+  /** Does the action, or with `dryRun` computes what it would do and changes nothing. */
+  act: (target: ActionTarget & { dryRun: boolean }) => Promise<Counts>;
+  answerOf: (counts: Counts) => Static<Answer>;
+  impactOf: (counts: Counts) => Static<Impact>;
+}
+
+/**
+ * An action on one record, as `zoneActionRoute`, that also answers `?dry_run=true` with what it
+ * would cascade to (docs/decisions/2026-12-05-dry-run-impact.md).
+ */
+export function zoneDryRunActionRoute<Params extends TObject, Counts, Answer extends TSchema, Impact extends TSchema>(
+  app: ZoneRouteApp,
+  route: DryRunActionRoute<Params, Counts, Answer, Impact>,
+): void {
+  const schema: FastifySchema = { params: route.params, querystring: DryRunQuery, body: EmptyBody, response: { 200: Type.Union([route.impact, route.answer]) } };
+  app.route({
+    method: route.method ?? 'POST',
+    url: `${collectionUrl(route.collection)}/:id${route.action === undefined ? '' : `/${route.action}`}`,
+    ...OPTIONAL_BODY,
+    schema,
+    handler: async (request) => {
+      const dryRun = (request.query as DryRunQuery).dry_run === 'true';
+      const counts = await route.act({ ...actionTargetOf(request as ReadRequest), dryRun }); // see CreateRouteRequest
+      return dryRun ? route.impactOf(counts) : route.answerOf(counts);
+    },
   });
 }
