@@ -36,6 +36,26 @@ function wireRun(runId: string): Run {
  * Plays the runner routes: registration, a queue of poll answers (an empty queue answers 204 after
  * a short hold, like a long poll that found nothing), reports, heartbeat and deregistration.
  */
+/**
+ * A runner whose agent works until its signal aborts, then settles with the abort reason; it
+ * resolves once the agent has started.
+ */
+async function runUntilAborted(caracal: Parameters<typeof createRunner>[0]['caracal'], settle: 'resolve' | 'reject') {
+  let reason: unknown;
+  let executing!: () => void;
+  const started = new Promise<void>((resolve) => (executing = resolve));
+  const runner = await createRunner({
+    caracal,
+    execute: (_run, { signal }) =>
+      new Promise((resolve, reject) => {
+        executing();
+        signal.addEventListener('abort', () => (settle === 'resolve' ? resolve : reject)((reason = signal.reason)), { once: true });
+      }),
+  });
+  await started;
+  return { runner, reason: () => reason };
+}
+
 function runnerRoutes(server: FakeCaracalServer): { answers: Array<(response: ServerResponse) => void>; reports: () => Array<{ path: string; body: unknown }> } {
   const answers: Array<(response: ServerResponse) => void> = [];
   server.route('POST /runner/register', (_request, response) => sendJson(response, 200, { runner_id: RUNNER_ID, heartbeat_interval_seconds: 20, poll_timeout_seconds: 30 }));
@@ -111,21 +131,11 @@ describe('createRunner', () => {
     const routes = runnerRoutes(server);
     const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21ag7');
     routes.answers.push((response) => sendJson(response, 200, { run }));
-    let reason: unknown;
-    let executing!: () => void;
-    const started = new Promise<void>((resolve) => (executing = resolve));
-    const runner = await createRunner({
-      caracal,
-      execute: (_run, { signal }) =>
-        new Promise((resolve) => {
-          executing();
-          signal.addEventListener('abort', () => resolve((reason = signal.reason)), { once: true });
-        }),
-    });
-    await started;
+    const { runner, reason } = await runUntilAborted(caracal, 'resolve');
     routes.answers.push((response) => sendJson(response, 200, { stop_runs: [run.run_id], stop_sessions: [run.session_id] }));
     await vi.waitFor(() => expect(routes.reports().map((report) => report.path.split('/').at(-1))).toEqual(['started', 'stopped']));
-    expect(isCaracalError(reason) && reason.code).toBe('RUN_STOPPED');
+    expect(isCaracalError(reason())).toBe(true);
+    expect(reason()).toMatchObject({ code: 'RUN_STOPPED' });
     // A stop order for a run it no longer holds is answered at once.
     routes.answers.push((response) => sendJson(response, 200, { stop_runs: ['run_01m91xnjwj1cxh7zzrv9g21ag8'], stop_sessions: ['agentsess_01m91xnjwj1cxh7zzrv9g21ag8'] }));
     await vi.waitFor(() => expect(routes.reports().at(-1)?.path).toBe('/runner/runs/run_01m91xnjwj1cxh7zzrv9g21ag8/stopped'));
@@ -151,21 +161,11 @@ describe('createRunner', () => {
     const routes = runnerRoutes(server);
     const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21aga');
     routes.answers.push((response) => sendJson(response, 200, { run }));
-    let reason: unknown;
-    let executing!: () => void;
-    const started = new Promise<void>((resolve) => (executing = resolve));
-    const runner = await createRunner({
-      caracal,
-      execute: (_run, { signal }) =>
-        new Promise((_resolve, reject) => {
-          executing();
-          signal.addEventListener('abort', () => reject((reason = signal.reason)), { once: true });
-        }),
-    });
-    await started;
+    const { runner, reason } = await runUntilAborted(caracal, 'reject');
     expect(runner.activeRuns).toBe(1);
     await runner.close();
-    expect(isCaracalError(reason) && reason.code).toBe('RUNNER_CLOSED');
+    expect(isCaracalError(reason())).toBe(true);
+    expect(reason()).toMatchObject({ code: 'RUNNER_CLOSED' });
     expect(routes.reports().at(-1)).toEqual({ path: `/runner/runs/${run.run_id}/failed`, body: { runner_id: RUNNER_ID, error: 'the runner closed while the run was under way' } });
     expect(runner.activeRuns).toBe(0);
     const paths = server.requests.map((request) => `${request.method} ${request.path}`);
