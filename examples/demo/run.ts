@@ -1,17 +1,19 @@
 /**
  * `pnpm run demo`: the whole Caracal story on the embedded server, printed as a tree of who
  * called what under which authority, and what the revocation stopped. Exits non-zero on any
- * mismatch.
+ * mismatch. Run in a terminal, the server then stays up with a console sign-in link until Ctrl-C.
  */
 import { runStory } from './story/story.ts';
-import { PARTNER_APP, TOOLS_RESOURCE } from './story/stack.ts';
+import { PARTNER_APP, TOOLS_RESOURCE, type Stack } from './story/stack.ts';
 
 const short = (id: string | undefined): string => (id === undefined ? '—' : id.length > 22 ? `${id.slice(0, 14)}…${id.slice(-6)}` : id);
 const line = (depth: number, label: string, detail = ''): void => console.log(`${'   '.repeat(depth)}${depth > 0 ? '└─ ' : ''}${label.padEnd(52 - depth * 3)} ${detail}`);
 const failures: string[] = [];
 const check = (ok: boolean, what: string): void => void (ok || failures.push(what));
 
-const story = await runStory();
+const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+let kept: Stack | undefined;
+const story = await runStory(interactive ? { keepServer: (stack) => (kept = stack) } : {});
 const { orchestrator, worker, delegated, partnerTurn } = story;
 console.log('Caracal demo — embedded server (PGlite + in-process bus)\n');
 line(0, 'app_orchestrator: orchestrator', `session ${short(orchestrator.agentSessionId)}  hop ${orchestrator.hop}`);
@@ -39,4 +41,13 @@ if (failures.length > 0) {
   process.exitCode = 1;
 } else {
   console.log('\n✓ demo ok');
+}
+
+if (kept !== undefined) {
+  if (process.exitCode === undefined) {
+    console.log(`\nThe server stays up to look around. Open the operator console:\n  ${kept.server.url}/console/#token=${kept.operatorToken}`);
+    console.log('(the link signs in as the zone\'s operator for an hour; Ctrl-C stops the server)');
+    await new Promise((resolve) => process.once('SIGINT', resolve));
+  }
+  await kept.close();
 }

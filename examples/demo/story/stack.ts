@@ -22,6 +22,8 @@ export interface Stack {
   readonly server: RunningServer;
   readonly orchestrator: Caracal;
   readonly partner: Caracal;
+  /** An operator mandate of the story's zone (one hour): what the console signs in with. */
+  readonly operatorToken: string;
   /** A verifier for one resource, fed by the Coordinator's SSE revocation feed. */
   verifier(audience: string): Promise<Verifier>;
   /** POST /zones/{zone}/delegations/{id}/revoke with an operator mandate; resolves when answered. */
@@ -79,6 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     server,
     orchestrator,
     partner,
+    operatorToken: operator.access_token,
     async verifier(audience) {
       const revocation = sseRevocationSource({ url: server.url, zoneId: ZONE, token: operator.access_token, replayMs: 0 });
       sources.push(revocation);

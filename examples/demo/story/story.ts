@@ -1,7 +1,7 @@
 import type { CaracalContext } from '@caracal/sdk';
 import { startBillingAgent } from './billing-agent.ts';
 import { startPartnerAgent, type PartnerTurn } from './partner-agent.ts';
-import { BILLING_RESOURCE, PARTNER_APP, PARTNER_RESOURCE, startStack, TOOLS_RESOURCE, type StackOptions } from './stack.ts';
+import { BILLING_RESOURCE, PARTNER_APP, PARTNER_RESOURCE, startStack, TOOLS_RESOURCE, type Stack, type StackOptions } from './stack.ts';
 import { startToolsServer, type ToolCall } from './tools-server.ts';
 import { sendText } from './a2a-agent.ts';
 import { watchStream } from './watch-stream.ts';
@@ -24,6 +24,11 @@ export interface StoryResult {
   readonly stream: { bytes: number; revokedTrailer: string | undefined };
   /** Why the call made after the revocation was refused. */
   readonly refusal: string;
+}
+
+export interface StoryOptions extends StackOptions {
+  /** After a story that succeeded, the server stays up and this takes it over (and closes it). */
+  readonly keepServer?: (stack: Stack) => void;
 }
 
 async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -50,9 +55,10 @@ function errorText(error: unknown): string {
  * app_partner, whose A2A agent calls an MCP tool server and a billing agent under that edge; an
  * operator then revokes the edge mid-stream.
  */
-export async function runStory(options: StackOptions = {}): Promise<StoryResult> {
+export async function runStory(options: StoryOptions = {}): Promise<StoryResult> {
   const stack = await startStack(options);
   const closers: Array<() => Promise<void>> = [];
+  let told = false;
   try {
     const tools = await startToolsServer(await stack.verifier(TOOLS_RESOURCE));
     closers.push(() => tools.close());
@@ -85,7 +91,7 @@ export async function runStory(options: StackOptions = {}): Promise<StoryResult>
     closers.push(() => partner.close());
 
     const { orchestrator } = stack;
-    return await orchestrator.spawn({ kind: 'instance', labels: { role: 'orchestrator' } }, async (orchestratorContext) =>
+    const result = await orchestrator.spawn({ kind: 'instance', labels: { role: 'orchestrator' } }, async (orchestratorContext) =>
       orchestrator.spawn({ kind: 'ephemeral', labels: { role: 'worker' }, grant: { mode: 'narrow', scopes: ['tools:call', 'agents:message'] } }, async (worker) =>
         orchestrator.delegate({ to: partnerSessionId!, toClientId: PARTNER_APP, scopes: ['tools:call', 'agents:message'], ttlSeconds: 600 }, async (delegated) => {
           const partnerReply = await sendText(orchestrator, partner.url, PARTNER_RESOURCE, 'reconcile invoice 42');
@@ -122,8 +128,13 @@ export async function runStory(options: StackOptions = {}): Promise<StoryResult>
         }),
       ),
     );
+    if (options.keepServer !== undefined) {
+      options.keepServer(stack);
+      told = true;
+    }
+    return result;
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    await stack.close();
+    if (!told) await stack.close();
   }
 }
