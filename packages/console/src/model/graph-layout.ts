@@ -20,7 +20,7 @@ export interface GraphLayout {
   edges: PlacedEdge[];
 }
 
-export const NODE_WIDTH = 190;
+export const NODE_WIDTH = 270;
 export const NODE_HEIGHT = 34;
 
 /**

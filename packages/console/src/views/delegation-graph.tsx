@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import type { AuthorityState } from '../model/authority-state.ts';
 import { NODE_HEIGHT, NODE_WIDTH, layoutGraph } from '../model/graph-layout.ts';
 import { edgeLabel, graphView } from '../model/graph-model.ts';
+import { statusText } from '../model/session-tree.ts';
 
 /** Most sessions drawn at once; a larger zone is drawn from its roots or around a focus. */
 const MAX_NODES = 80;
@@ -56,7 +57,8 @@ export function DelegationGraph(props: DelegationGraphProps) {
               <g
                 key={edge.id}
                 role="button"
-                tabIndex={0}
+                // SVG attributes are case-sensitive: `tabIndex` would be an unknown attribute.
+                tabindex={0}
                 aria-label={edgeLabel(edge)}
                 aria-pressed={props.selectedEdge === edge.id}
                 data-status={edge.status}
@@ -85,12 +87,14 @@ export function DelegationGraph(props: DelegationGraphProps) {
           {placed.nodes.map((node) => {
             const session = state.sessions.get(node.id);
             const hidden = view.hiddenOutbound.get(node.id);
+            const meta = `${session === undefined ? 'other zone or unknown' : `${session.applicationId} · ${statusText(session.status)}`}${hidden !== undefined ? ` · +${hidden} folded` : ''}`;
             return (
               <g
                 key={node.id}
                 role="button"
-                tabIndex={0}
-                aria-label={`Focus on ${node.id}${hidden !== undefined ? `, ${hidden} delegations folded` : ''}`}
+                tabindex={0}
+                // The name holds the visible text (full id, then the meta line), so a voice user can say what they see.
+                aria-label={`Focus on ${node.id} ${meta}`}
                 class={`node status-${session?.status ?? 'unknown'}${focus === node.id ? ' node-focus' : ''}`}
                 data-status={session?.status}
                 transform={`translate(${node.x - NODE_WIDTH / 2},${node.y - NODE_HEIGHT / 2})`}
@@ -103,12 +107,13 @@ export function DelegationGraph(props: DelegationGraphProps) {
                 }}
               >
                 <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx="6" />
-                <text x="8" y="14" class="node-id">
-                  {shortId(node.id)}
-                </text>
-                <text x="8" y="28" class="node-meta">
-                  {session === undefined ? 'other zone or unknown' : `${session.applicationId} · ${session.status}`}
-                  {hidden !== undefined ? ` · +${hidden}` : ''}
+                <text class="node-text">
+                  <tspan x="8" y="14" class="node-id">
+                    {node.id}
+                  </tspan>{' '}
+                  <tspan x="8" y="28" class="node-meta">
+                    {meta}
+                  </tspan>
                 </text>
               </g>
             );
@@ -117,8 +122,4 @@ export function DelegationGraph(props: DelegationGraphProps) {
       </div>
     </div>
   );
-}
-
-function shortId(id: string): string {
-  return id.length > 26 ? `${id.slice(0, 13)}…${id.slice(-10)}` : id;
 }
