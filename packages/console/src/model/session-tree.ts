@@ -44,6 +44,7 @@ export function visibleTreeRows(state: AuthorityState, collapsed: ReadonlySet<st
 export function treeItemParts(session: SessionView): Array<{ kind: string; text: string }> {
   const parts = [
     { kind: 'id', text: session.id },
+    ...(session.label === null ? [] : [{ kind: 'label', text: session.label }]),
     { kind: 'status', text: statusText(session.status) },
     { kind: 'application', text: session.applicationId },
     { kind: 'depth', text: `depth ${session.depth}` },

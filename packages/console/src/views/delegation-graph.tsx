@@ -25,8 +25,9 @@ export function DelegationGraph(props: DelegationGraphProps) {
   // Layout depends on the topology only: a status change (a terminate's burst of events) redraws
   // colours without laying the graph out again.
   const topology = `${view.nodes.join(',')}|${view.edges.map((edge) => edge.id).join(',')}`;
-  const placed = useMemo(() => layoutGraph(view), [topology]);
   const showScopes = view.edges.length <= 60;
+  const labels = new Map(showScopes ? view.edges.map((edge) => [edge.id, edge.scopes.join(' ')] as const) : []);
+  const placed = useMemo(() => layoutGraph(view, labels), [topology]);
   return (
     <div class="graph-wrap">
       <p class="muted graph-note">
@@ -48,10 +49,9 @@ export function DelegationGraph(props: DelegationGraphProps) {
               <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
             </marker>
           </defs>
-          {placed.edges.map(({ edge: laidOut, points }) => {
+          {placed.edges.map(({ edge: laidOut, points, label }) => {
             const edge = state.edges.get(laidOut.id) ?? laidOut;
             const d = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x.toFixed(1)},${point.y.toFixed(1)}`).join(' ');
-            const middle = points[Math.floor(points.length / 2)];
             const classes = ['edge', `edge-${edge.status}`, path.has(edge.id) ? 'edge-path' : '', props.selectedEdge === edge.id ? 'edge-selected' : ''];
             return (
               <g
@@ -76,8 +76,8 @@ export function DelegationGraph(props: DelegationGraphProps) {
                 <title>{edgeLabel(edge)}</title>
                 <path d={d} class="edge-hit" />
                 <path d={d} class="edge-line" marker-end="url(#arrow)" />
-                {showScopes && middle !== undefined && (
-                  <text x={middle.x} y={middle.y - 5} text-anchor="middle" class="edge-text">
+                {label !== undefined && (
+                  <text x={label.x} y={label.y + 4} text-anchor="middle" class="edge-text">
                     {edge.scopes.join(' ')}
                   </text>
                 )}
