@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       const server = await startConsoleServer(backend, { manySessions: true });
       try {
         const seedStart = performance.now();
-        const seeded = await seedLarge(server, backend.databaseUrl === undefined ? 8 : 16);
+        const seeded = await seedLarge(server);
         console.log(`[${backend.name}] seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (load ${load()})`);
         const url = `${server.url}/console/#token=${encodeURIComponent(server.operatorToken)}`;
 

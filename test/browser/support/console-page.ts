@@ -63,22 +63,23 @@ async function scrollToItem(page: Page, sessionId: string): Promise<Locator> {
   const item = treeItem(page, sessionId);
   await sessionTree(page).waitFor();
   if ((await item.count()) > 0) return item;
+  // Scrolls, then resolves after two frames: the virtual list has rendered the rows now in view.
   const scroll = (from: 'top' | 'next') =>
-    sessionTree(page).evaluate((tree, where) => {
+    sessionTree(page).evaluate(async (tree, where) => {
       let box: HTMLElement | null = tree as HTMLElement;
       while (box !== null && box.scrollHeight <= box.clientHeight) box = box.parentElement;
       if (box === null) return false;
       if (where === 'top') box.scrollTop = 0;
       else box.scrollTop += Math.max(box.clientHeight * 0.8, 40);
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       return box.scrollTop + box.clientHeight < box.scrollHeight;
     }, from);
   let more = await scroll('top');
   for (;;) {
-    try {
-      await item.waitFor({ state: 'attached', timeout: 500 });
+    if ((await item.count()) > 0) return item;
+    if (!more) {
+      await item.waitFor({ state: 'attached', timeout: 2_000 });
       return item;
-    } catch (error) {
-      if (!more) throw error;
     }
     more = await scroll('next');
   }

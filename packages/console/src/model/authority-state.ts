@@ -10,6 +10,8 @@ export interface SessionView {
   kind: string;
   /** The blueprint the session runs, when known. */
   blueprint: string | null;
+  /** Its `name` label, when it has one. */
+  label: string | null;
 }
 
 /** A delegation edge as the graph and the table show it. */
@@ -48,6 +50,7 @@ export function emptyAuthority(): AuthorityState {
 
 export function sessionFromRow(row: AgentSession): SessionView {
   const blueprint = row.labels?.['blueprint'] ?? row.metadata?.['agent_name'];
+  const label = row.labels?.['name'];
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -56,6 +59,7 @@ export function sessionFromRow(row: AgentSession): SessionView {
     depth: row.depth,
     kind: row.kind,
     blueprint: typeof blueprint === 'string' ? blueprint : null,
+    label: typeof label === 'string' && label !== '' ? label : null,
   };
 }
 
@@ -153,7 +157,13 @@ function spawnedSession(payload: Record<string, unknown>): SessionView {
     depth: typeof payload['depth'] === 'number' ? payload['depth'] : 0,
     kind: String(payload['kind'] ?? ''),
     blueprint: typeof payload['agent_name'] === 'string' ? payload['agent_name'] : null,
+    label: labelName(payload['labels']),
   };
+}
+
+function labelName(labels: unknown): string | null {
+  const name = typeof labels === 'object' && labels !== null ? (labels as Record<string, unknown>)['name'] : undefined;
+  return typeof name === 'string' && name !== '' ? name : null;
 }
 
 function createdEdge(payload: Record<string, unknown>): EdgeView {

@@ -40,11 +40,25 @@ export function visibleTreeRows(state: AuthorityState, collapsed: ReadonlySet<st
   return rows;
 }
 
+/** The visible parts of a tree item, in order; its accessible name is their text joined by spaces. */
+export function treeItemParts(session: SessionView): Array<{ kind: string; text: string }> {
+  const parts = [
+    { kind: 'id', text: session.id },
+    ...(session.label === null ? [] : [{ kind: 'label', text: session.label }]),
+    { kind: 'status', text: statusText(session.status) },
+    { kind: 'application', text: session.applicationId },
+    { kind: 'depth', text: `depth ${session.depth}` },
+    { kind: 'kind', text: session.kind },
+  ];
+  if (session.blueprint !== null) parts.push({ kind: 'blueprint', text: `blueprint ${session.blueprint}` });
+  return parts.filter((part) => part.text !== '');
+}
+
 /** The accessible name of a tree item: it starts with the session id (the browser tests select by it). */
 export function treeItemLabel(session: SessionView): string {
-  const parts = [session.id, statusText(session.status), session.applicationId, `depth ${session.depth}`, session.kind];
-  if (session.blueprint !== null) parts.push(`blueprint ${session.blueprint}`);
-  return parts.filter((part) => part !== '').join(' ');
+  return treeItemParts(session)
+    .map((part) => part.text)
+    .join(' ');
 }
 
 export function statusText(status: SessionView['status']): string {

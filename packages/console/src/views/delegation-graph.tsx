@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import type { AuthorityState } from '../model/authority-state.ts';
 import { NODE_HEIGHT, NODE_WIDTH, layoutGraph } from '../model/graph-layout.ts';
 import { edgeLabel, graphView } from '../model/graph-model.ts';
+import { statusText } from '../model/session-tree.ts';
 
 /** Most sessions drawn at once; a larger zone is drawn from its roots or around a focus. */
 const MAX_NODES = 80;
@@ -24,8 +25,9 @@ export function DelegationGraph(props: DelegationGraphProps) {
   // Layout depends on the topology only: a status change (a terminate's burst of events) redraws
   // colours without laying the graph out again.
   const topology = `${view.nodes.join(',')}|${view.edges.map((edge) => edge.id).join(',')}`;
-  const placed = useMemo(() => layoutGraph(view), [topology]);
   const showScopes = view.edges.length <= 60;
+  const labels = new Map(showScopes ? view.edges.map((edge) => [edge.id, edge.scopes.join(' ')] as const) : []);
+  const placed = useMemo(() => layoutGraph(view, labels), [topology]);
   return (
     <div class="graph-wrap">
       <p class="muted graph-note">
@@ -47,16 +49,16 @@ export function DelegationGraph(props: DelegationGraphProps) {
               <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
             </marker>
           </defs>
-          {placed.edges.map(({ edge: laidOut, points }) => {
+          {placed.edges.map(({ edge: laidOut, points, label }) => {
             const edge = state.edges.get(laidOut.id) ?? laidOut;
             const d = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${point.x.toFixed(1)},${point.y.toFixed(1)}`).join(' ');
-            const middle = points[Math.floor(points.length / 2)];
             const classes = ['edge', `edge-${edge.status}`, path.has(edge.id) ? 'edge-path' : '', props.selectedEdge === edge.id ? 'edge-selected' : ''];
             return (
               <g
                 key={edge.id}
                 role="button"
-                tabIndex={0}
+                // SVG attributes are case-sensitive: `tabIndex` would be an unknown attribute.
+                tabindex={0}
                 aria-label={edgeLabel(edge)}
                 aria-pressed={props.selectedEdge === edge.id}
                 data-status={edge.status}
@@ -74,8 +76,8 @@ export function DelegationGraph(props: DelegationGraphProps) {
                 <title>{edgeLabel(edge)}</title>
                 <path d={d} class="edge-hit" />
                 <path d={d} class="edge-line" marker-end="url(#arrow)" />
-                {showScopes && middle !== undefined && (
-                  <text x={middle.x} y={middle.y - 5} text-anchor="middle" class="edge-text">
+                {label !== undefined && (
+                  <text x={label.x} y={label.y + 4} text-anchor="middle" class="edge-text">
                     {edge.scopes.join(' ')}
                   </text>
                 )}
@@ -85,12 +87,14 @@ export function DelegationGraph(props: DelegationGraphProps) {
           {placed.nodes.map((node) => {
             const session = state.sessions.get(node.id);
             const hidden = view.hiddenOutbound.get(node.id);
+            const meta = `${session === undefined ? 'other zone or unknown' : `${session.applicationId} · ${statusText(session.status)}`}${hidden !== undefined ? ` · +${hidden} folded` : ''}`;
             return (
               <g
                 key={node.id}
                 role="button"
-                tabIndex={0}
-                aria-label={`Focus on ${node.id}${hidden !== undefined ? `, ${hidden} delegations folded` : ''}`}
+                tabindex={0}
+                // The name holds the visible text (full id, then the meta line), so a voice user can say what they see.
+                aria-label={`Focus on ${node.id} ${meta}`}
                 class={`node status-${session?.status ?? 'unknown'}${focus === node.id ? ' node-focus' : ''}`}
                 data-status={session?.status}
                 transform={`translate(${node.x - NODE_WIDTH / 2},${node.y - NODE_HEIGHT / 2})`}
@@ -103,12 +107,13 @@ export function DelegationGraph(props: DelegationGraphProps) {
                 }}
               >
                 <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx="6" />
-                <text x="8" y="14" class="node-id">
-                  {shortId(node.id)}
-                </text>
-                <text x="8" y="28" class="node-meta">
-                  {session === undefined ? 'other zone or unknown' : `${session.applicationId} · ${session.status}`}
-                  {hidden !== undefined ? ` · +${hidden}` : ''}
+                <text class="node-text">
+                  <tspan x="8" y="14" class="node-id">
+                    {node.id}
+                  </tspan>{' '}
+                  <tspan x="8" y="28" class="node-meta">
+                    {meta}
+                  </tspan>
                 </text>
               </g>
             );
@@ -117,8 +122,4 @@ export function DelegationGraph(props: DelegationGraphProps) {
       </div>
     </div>
   );
-}
-
-function shortId(id: string): string {
-  return id.length > 26 ? `${id.slice(0, 13)}…${id.slice(-10)}` : id;
 }

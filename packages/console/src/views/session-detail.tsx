@@ -39,7 +39,8 @@ export function SessionDetail(props: SessionDetailProps) {
         <dt>Blueprint</dt>
         <dd>{timeline.session?.agent_name ?? session.blueprint ?? '—'}</dd>
         <dt>Run status</dt>
-        <dd>{timeline.session?.status ?? '—'}</dd>
+        {/* The seed shape answers `running` for any live session; without an executor no run ever started. */}
+        <dd>{timeline.session === undefined || timeline.session.executor_session_id === null ? 'no run started' : timeline.session.status}</dd>
         <dt>Parent</dt>
         <dd class="mono">{session.parentId ?? '—'}</dd>
         <dt>Children</dt>

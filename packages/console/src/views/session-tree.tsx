@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { AuthorityState } from '../model/authority-state.ts';
-import { statusText, treeItemLabel, visibleTreeRows } from '../model/session-tree.ts';
+import { Fragment } from 'preact';
+import { treeItemLabel, treeItemParts, visibleTreeRows } from '../model/session-tree.ts';
 import { useVirtualList } from './use-virtual-list.ts';
 
 const ROW_HEIGHT = 30;
@@ -97,12 +98,13 @@ export function SessionTree({ state, version, selected, onSelect }: SessionTreeP
               >
                 {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
               </span>
-              <span class="mono">{session.id}</span>
-              <span class={`badge status-${session.status}`}>{statusText(session.status)}</span>
-              <span class="muted">{session.applicationId}</span>
-              <span class="muted">depth {session.depth}</span>
-              <span class="muted">{session.kind}</span>
-              {session.blueprint !== null && <span class="muted">blueprint {session.blueprint}</span>}
+              {/* Spaces between the parts: the visible text then reads as the accessible name does. */}
+              {treeItemParts(session).map((part, index) => (
+                <Fragment key={part.kind}>
+                  {index > 0 && ' '}
+                  <span class={part.kind === 'id' ? 'mono' : part.kind === 'status' ? `badge status-${session.status}` : `muted part-${part.kind}`}>{part.text}</span>
+                </Fragment>
+              ))}
             </div>
           );
         })}
