@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, type RunningServer } from '@caracal/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/run.ts';
@@ -10,6 +13,8 @@ describe('caracal run and runner', () => {
   let server: RunningServer;
   let token: string;
   let runnerId: string;
+  // A run names a blueprint of the registry: this file's own, in a folder of its own.
+  const agentsDir = mkdtempSync(join(tmpdir(), 'caracal-cli-runs-'));
 
   const admin = async (path: string, body: unknown) => {
     const response = await fetch(`${server.url}${path}`, {
@@ -26,7 +31,7 @@ describe('caracal run and runner', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, adminToken: ADMIN_TOKEN, logger: false, jobs: false });
+    server = await startServer({ port: 0, adminToken: ADMIN_TOKEN, logger: false, jobs: false, agentsDir });
     await admin('/admin/zones', { id: 'zone_cli_runs' });
     const application = await admin('/admin/zones/zone_cli_runs/applications', { id: 'app_cli', scopes: ['tools:call'] });
     const answer = await fetch(`${server.url}/oauth/2/token`, {
@@ -35,6 +40,13 @@ describe('caracal run and runner', () => {
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'app_cli', client_secret: application.client_secret! }),
     });
     token = ((await answer.json()) as { access_token: string }).access_token;
+    const operator = await admin('/admin/zones/zone_cli_runs/operator-token', {});
+    const blueprint = await fetch(`${server.url}/agents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'poet', description: 'writes poems' }),
+    });
+    expect(blueprint.status).toBe(201);
     const registered = await fetch(`${server.url}/runner/register`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -45,6 +57,7 @@ describe('caracal run and runner', () => {
 
   afterAll(async () => {
     await server?.close();
+    rmSync(agentsDir, { recursive: true, force: true });
   });
 
   it('starts, lists, gets and stops a run', async () => {
