@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
+import { killOnExit } from './kill-on-exit.ts';
 
 /** A port the OS handed out a moment ago. */
 export async function freePort(): Promise<number> {
@@ -24,6 +25,7 @@ export async function startThrowawayRedis(): Promise<BenchRedis> {
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
+  killOnExit(child);
   const url = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt += 1) {
     const client = createClient({ url, socket: { reconnectStrategy: false } });
