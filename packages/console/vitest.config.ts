@@ -2,5 +2,9 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  test: { name: 'console', include: ['test/**/*.test.ts'] },
+  test: {
+    name: 'console',
+    maxWorkers: '100%', // a project does not inherit the root's: docs/decisions/2026-12-05-suite-speed.md
+    include: ['test/**/*.test.ts'],
+  },
 });

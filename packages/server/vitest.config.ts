@@ -3,6 +3,7 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'server',
+    maxWorkers: '100%', // a project does not inherit the root's: docs/decisions/2026-12-05-suite-speed.md
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // Postgres set-up (a schema per file, migrations, a zone) can take a while on a loaded machine.
