@@ -1,24 +1,14 @@
 import type { Runner } from '@caracal/protocol';
 import { rowsOf, type AdminClient } from '../api/console-api.ts';
+import { RefreshableList } from './refreshable-list.tsx';
 import { useRows } from './use-rows.ts';
 
 /** The runners registered in the zone and whether their heartbeat is current. */
 export function RunnersView({ api }: { api: AdminClient }) {
-  const { rows, error, reload } = useRows<Runner>(() => rowsOf<Runner>(api.runners.list(), 'runners'));
+  const list = useRows<Runner>(() => rowsOf<Runner>(api.runners.list(), 'runners'));
   return (
-    <section aria-labelledby="runners-title">
-      <div class="section-head">
-        <h2 id="runners-title">Runners</h2>
-        <button type="button" onClick={reload}>
-          Refresh
-        </button>
-      </div>
-      {error !== undefined && <p role="alert">{error}</p>}
-      {rows === undefined ? (
-        <p class="muted">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p class="empty">No runners registered.</p>
-      ) : (
+    <RefreshableList id="runners" title="Runners" empty="No runners registered." {...list}>
+      {(rows) => (
         <table aria-label="Runners" class="plain">
           <thead>
             <tr>
@@ -46,6 +36,6 @@ export function RunnersView({ api }: { api: AdminClient }) {
           </tbody>
         </table>
       )}
-    </section>
+    </RefreshableList>
   );
 }

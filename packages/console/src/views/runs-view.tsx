@@ -1,26 +1,16 @@
 import type { Run } from '@caracal/protocol';
 import { rowsOf, type AdminClient } from '../api/console-api.ts';
+import { RefreshableList } from './refreshable-list.tsx';
 import { useRows } from './use-rows.ts';
 
 const FINAL = new Set(['completed', 'failed', 'stopped']);
 
 /** Runs of the zone, newest first, with "Stop run" on those still going. */
 export function RunsView({ api, onStop }: { api: AdminClient; onStop: (run: Run, done: () => void) => void }) {
-  const { rows, error, reload } = useRows<Run>(() => rowsOf<Run>(api.runs.list({ limit: 200 }), 'runs', 500));
+  const list = useRows<Run>(() => rowsOf<Run>(api.runs.list({ limit: 200 }), 'runs', 500));
   return (
-    <section aria-labelledby="runs-title">
-      <div class="section-head">
-        <h2 id="runs-title">Runs</h2>
-        <button type="button" onClick={reload}>
-          Refresh
-        </button>
-      </div>
-      {error !== undefined && <p role="alert">{error}</p>}
-      {rows === undefined ? (
-        <p class="muted">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p class="empty">No runs.</p>
-      ) : (
+    <RefreshableList id="runs" title="Runs" empty="No runs." {...list}>
+      {(rows) => (
         <table aria-label="Runs" class="plain">
           <thead>
             <tr>
@@ -46,7 +36,7 @@ export function RunsView({ api, onStop }: { api: AdminClient; onStop: (run: Run,
                 <td>{run.created_at}</td>
                 <td>
                   {!FINAL.has(run.status) && run.status !== 'stopping' && (
-                    <button type="button" class="danger" aria-label="Stop run" data-run-id={run.run_id} onClick={() => onStop(run, reload)}>
+                    <button type="button" class="danger" aria-label="Stop run" data-run-id={run.run_id} onClick={() => onStop(run, list.reload)}>
                       Stop run
                     </button>
                   )}
@@ -56,6 +46,6 @@ export function RunsView({ api, onStop }: { api: AdminClient; onStop: (run: Run,
           </tbody>
         </table>
       )}
-    </section>
+    </RefreshableList>
   );
 }
