@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { saveScreenshot } from './support/screenshots.ts';
-import { confirmDialog, delegationGraph, eventually, feedStatus, graphEdge, navLink, openConsole, revealSession, statusBecomes } from './support/console-page.ts';
+import { confirmDialog, delegationGraph, eventually, graphEdge, navLink, revealSession, statusBecomes, untilLive, withConsole } from './support/console-page.ts';
 import type { ConsoleServer } from './support/console-server.ts';
 import { seedDemoStory } from './support/demo-story.ts';
 import { backends, browserAvailable, useBrowser, useServer } from './support/suite.ts';
@@ -26,10 +26,8 @@ describe.runIf(browserAvailable)('console actions: terminate a subtree, revoke a
     it('states the dry run\'s impact, changes nothing on Cancel, and greys the subtree live on Confirm', async () => {
       const { server, seeded } = state();
       const { sessions } = seeded;
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
-        await feedStatus(page).filter({ hasText: 'Live' }).waitFor();
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page, cspViolations }) => {
+        await untilLive(page);
         await revealSession(page, [sessions.orchestrator, sessions.worker, sessions.researcher]);
         await revealSession(page, [sessions.orchestrator, sessions.planner]);
         const worker = await revealSession(page, [sessions.orchestrator, sessions.worker]);
@@ -57,10 +55,8 @@ describe.runIf(browserAvailable)('console actions: terminate a subtree, revoke a
         }
         expect(await (await revealSession(page, [sessions.orchestrator, sessions.planner])).getAttribute('data-status')).not.toBe('terminated');
         expect(await server.api('GET', `/zones/${server.zoneId}/agents/${sessions.worker}`)).toMatchObject({ status: 'terminated' });
-        expect(consolePage.cspViolations).toEqual([]);
-      } finally {
-        await consolePage.close();
-      }
+        expect(cspViolations).toEqual([]);
+      });
     });
   });
 
@@ -70,10 +66,8 @@ describe.runIf(browserAvailable)('console actions: terminate a subtree, revoke a
     it('revokes the orchestrator → worker edge and shows the cascade through every edge derived from it', async () => {
       const { server, seeded } = state();
       const { edges } = seeded;
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
-        await feedStatus(page).filter({ hasText: 'Live' }).waitFor();
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page }) => {
+        await untilLive(page);
         const impact = await dryRun<RevokeDryRun>(server, 'POST', `/zones/${server.zoneId}/delegations/${edges.worker}/revoke`);
         expect(new Set(impact.edge_ids)).toEqual(new Set([edges.worker, edges.researcher, edges.writer, edges.partner, edges.helper]));
 
@@ -92,9 +86,7 @@ describe.runIf(browserAvailable)('console actions: terminate a subtree, revoke a
         for (const id of impact.edge_ids) await statusBecomes(graphEdge(page, id), 'revoked', id);
         expect(await graphEdge(page, edges.planner).first().getAttribute('data-status')).toBe('active');
         expect(await server.api('GET', `/zones/${server.zoneId}/delegations/${edges.helper}`)).toMatchObject({ status: 'revoked' });
-      } finally {
-        await consolePage.close();
-      }
+      });
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmDialog, delegationGraph, eventually, feedStatus, graphEdge, navLink, openConsole, revealSession, sessionTree } from './support/console-page.ts';
+import { confirmDialog, delegationGraph, eventually, graphEdge, navLink, revealSession, sessionTree, untilLive, withConsole } from './support/console-page.ts';
 import { LARGE_EDGES, LARGE_SESSIONS, seedLarge } from './support/large-seed.ts';
 import { backends, browserAvailable, useBrowser, useServer } from './support/suite.ts';
 
@@ -11,10 +11,8 @@ describe.runIf(browserAvailable)(`console with ${LARGE_SESSIONS} sessions and ${
 
     it('renders the tree without one DOM node per session, and a deep session can be reached, selected and acted on', async () => {
       const { server, seeded } = state();
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
-        await feedStatus(page).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page }) => {
+        await untilLive(page, { timeout: 30_000 });
         for (const root of seeded.roots) await revealSession(page, [root]);
         const lastChild = seeded.children.at(-1)!;
         const leaf = seeded.grandchildren.at(-1)!;
@@ -28,16 +26,12 @@ describe.runIf(browserAvailable)(`console with ${LARGE_SESSIONS} sessions and ${
         await eventually(async () => (await dialog.innerText()).includes('1 session will be terminated'), 'the dry run\'s impact in the dialog');
         await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
         expect(await sessionTree(page).getByRole('treeitem').count()).toBeLessThan(LARGE_SESSIONS);
-      } finally {
-        await consolePage.close();
-      }
+      });
     });
 
     it('keeps the delegation views virtualised: fewer rows and edges in the page than the 2,000 edges', async () => {
       const { server, seeded } = state();
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page }) => {
         // Focus the graph on one session: its edges are drawn.
         const leaf = seeded.grandchildren[0]!;
         await (await revealSession(page, [seeded.roots[0]!, seeded.children[0]!, leaf])).click();
@@ -50,9 +44,7 @@ describe.runIf(browserAvailable)(`console with ${LARGE_SESSIONS} sessions and ${
         await table.waitFor({ state: 'attached' });
         expect(await table.getByRole('row').count()).toBeLessThan(LARGE_EDGES);
         expect(await delegationGraph(page).first().locator('[data-status]').count()).toBeLessThan(LARGE_EDGES);
-      } finally {
-        await consolePage.close();
-      }
+      });
     });
   });
 });

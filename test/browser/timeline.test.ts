@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { eventually, feedStatus, openConsole, revealSession, statusBecomes } from './support/console-page.ts';
+import { eventually, feedStatus, revealSession, statusBecomes, untilLive, withConsole } from './support/console-page.ts';
 import { ORCHESTRATOR_APP, PARTNER_APP, type ApplicationId, type ConsoleServer } from './support/console-server.ts';
 import { startCutProxy } from './support/cut-proxy.ts';
 import { seedDemoStory } from './support/demo-story.ts';
@@ -36,10 +36,8 @@ describe.runIf(browserAvailable)('console timeline and live feeds', () => {
     it('follows a session\'s timeline while the agent works: each posted event appears live', async () => {
       const { server, seeded } = state();
       const { sessions } = seeded;
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
-        await feedStatus(page).filter({ hasText: 'Live' }).waitFor();
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page }) => {
+        await untilLive(page);
         await (await revealSession(page, [sessions.orchestrator, sessions.planner])).click();
         await timeline(page).waitFor();
         for (const [index, event] of WORK.entries()) {
@@ -51,43 +49,40 @@ describe.runIf(browserAvailable)('console timeline and live feeds', () => {
         const order = WORK.map((event) => texts.findIndex((text) => text.includes(event.event_type)));
         expect(order).toEqual([...order].sort((a, b) => a - b));
         await saveScreenshot(page, backend.name, 'timeline');
-      } finally {
-        await consolePage.close();
-      }
+      });
     });
 
     it('shows "Reconnecting…" when the feeds drop, then resumes without losing what happened meanwhile', async () => {
       const { server, seeded } = state();
       const { sessions } = seeded;
       const proxy = await startCutProxy(server.url);
-      const consolePage = await openConsole(browser(), proxy.url, server.operatorToken);
       try {
-        const { page } = consolePage;
-        const status = feedStatus(page);
-        await status.filter({ hasText: 'Live' }).waitFor();
-        await (await revealSession(page, [sessions.partner, sessions.helper])).click();
-        await timeline(page).waitFor();
-        await post(server, sessions.helper, { event_type: 'run_start', run_id: 'run-cut' }, PARTNER_APP);
-        await eventually(async () => (await entries(page)).some((text) => text.includes('run_start')), 'run_start before the cut');
+        await withConsole(browser(), proxy.url, server.operatorToken, async ({ page }) => {
+          const status = feedStatus(page);
+          await status.filter({ hasText: 'Live' }).waitFor();
+          await (await revealSession(page, [sessions.partner, sessions.helper])).click();
+          await timeline(page).waitFor();
+          await post(server, sessions.helper, { event_type: 'run_start', run_id: 'run-cut' }, PARTNER_APP);
+          await eventually(async () => (await entries(page)).some((text) => text.includes('run_start')), 'run_start before the cut');
 
-        proxy.cut();
-        await status.filter({ hasText: 'Reconnecting…' }).waitFor();
-        // While the console is away: the agent works on and the helper is terminated.
-        await post(server, sessions.helper, { event_type: 'pre_tool', run_id: 'run-cut', tool_name: 'search', tool_input: {} }, PARTNER_APP);
-        await post(server, sessions.helper, { event_type: 'post_tool', run_id: 'run-cut', tool_name: 'search', tool_output: {} }, PARTNER_APP);
-        await server.api('DELETE', `/zones/${server.zoneId}/agents/${sessions.helper}`);
-        proxy.restore();
+          proxy.cut();
+          await status.filter({ hasText: 'Reconnecting…' }).waitFor();
+          // While the console is away: the agent works on and the helper is terminated.
+          await post(server, sessions.helper, { event_type: 'pre_tool', run_id: 'run-cut', tool_name: 'search', tool_input: {} }, PARTNER_APP);
+          await post(server, sessions.helper, { event_type: 'post_tool', run_id: 'run-cut', tool_name: 'search', tool_output: {} }, PARTNER_APP);
+          await server.api('DELETE', `/zones/${server.zoneId}/agents/${sessions.helper}`);
+          proxy.restore();
 
-        await status.filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
-        await eventually(async () => {
+          await status.filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+          await eventually(async () => {
+            const texts = await entries(page);
+            return ['pre_tool', 'post_tool'].every((type) => texts.some((text) => text.includes(type)));
+          }, 'the events posted during the cut', 30_000);
+          await statusBecomes(await revealSession(page, [sessions.partner, sessions.helper]), 'terminated', 'the helper terminated during the cut', 30_000);
           const texts = await entries(page);
-          return ['pre_tool', 'post_tool'].every((type) => texts.some((text) => text.includes(type)));
-        }, 'the events posted during the cut', 30_000);
-        await statusBecomes(await revealSession(page, [sessions.partner, sessions.helper]), 'terminated', 'the helper terminated during the cut', 30_000);
-        const texts = await entries(page);
-        expect(texts.filter((text) => text.includes('run_start'))).toHaveLength(1);
+          expect(texts.filter((text) => text.includes('run_start'))).toHaveLength(1);
+        });
       } finally {
-        await consolePage.close();
         await proxy.close();
       }
     });

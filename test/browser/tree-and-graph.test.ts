@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seriousViolations, type AxeViolation } from './support/axe.ts';
-import { delegationGraph, eventually, feedStatus, graphEdge, navLink, openConsole, revealSession, sessionTree, startsWith } from './support/console-page.ts';
+import { delegationGraph, eventually, graphEdge, navLink, revealSession, sessionTree, startsWith, untilLive, withConsole } from './support/console-page.ts';
 import { seedDemoStory } from './support/demo-story.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 import { backends, browserAvailable, useBrowser, useServer } from './support/suite.ts';
@@ -13,11 +13,9 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
 
     it('shows every session of the story in the tree, named by id, application and depth, with its status', async () => {
       const { server, seeded } = state();
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page, cspViolations }) => {
         const { sessions } = seeded;
-        await feedStatus(page).filter({ hasText: 'Live' }).waitFor();
+        await untilLive(page);
         const paths = [
           [sessions.orchestrator, sessions.worker, sessions.researcher],
           [sessions.orchestrator, sessions.worker, sessions.writer],
@@ -34,17 +32,13 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         await worker.click();
         await page.getByRole('button', { name: 'Terminate', exact: true }).waitFor();
         await saveScreenshot(page, backend.name, 'tree');
-        expect(consolePage.cspViolations).toEqual([]);
-      } finally {
-        await consolePage.close();
-      }
+        expect(cspViolations).toEqual([]);
+      });
     });
 
     it('draws the delegation graph (each edge focusable, named by its id, with its status) and the table fallback', async () => {
       const { server, seeded } = state();
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page }) => {
         await navLink(page, 'Delegations').click();
         await delegationGraph(page).first().waitFor();
         for (const edgeId of Object.values(seeded.edges)) await graphEdge(page, edgeId).first().waitFor();
@@ -58,16 +52,12 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         const table = page.getByRole('table', { name: 'Delegations' });
         await table.waitFor({ state: 'attached' });
         for (const edgeId of Object.values(seeded.edges)) await table.getByRole('row').filter({ hasText: edgeId }).first().waitFor({ state: 'attached' });
-      } finally {
-        await consolePage.close();
-      }
+      });
     });
 
     it('has no serious or critical axe violations on any main view', async () => {
       const { server } = state();
-      const consolePage = await openConsole(browser(), server.url, server.operatorToken);
-      try {
-        const { page } = consolePage;
+      await withConsole(browser(), server.url, server.operatorToken, async ({ page, cspViolations }) => {
         const found: Array<{ view: string; violations: AxeViolation[] }> = [];
         for (const view of ['Sessions', 'Delegations', 'Runs', 'Runners', 'Blueprints'] as const) {
           const link = navLink(page, view);
@@ -77,10 +67,8 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         }
         // Every view is checked before failing, so one run names all of them.
         expect(found.filter((entry) => entry.violations.length > 0)).toEqual([]);
-        expect(consolePage.cspViolations).toEqual([]);
-      } finally {
-        await consolePage.close();
-      }
+        expect(cspViolations).toEqual([]);
+      });
     });
   });
 });

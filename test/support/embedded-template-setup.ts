@@ -1,10 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { migratedEmbeddedTarball } from '@caracal/server/testing';
+import { writeMigratedTemplate, type MigratedTemplateFile } from '@caracal/server/testing';
 import type { TestProject } from 'vitest/node';
 
-let folder: string | undefined;
+let template: MigratedTemplateFile | undefined;
 
 /**
  * Vitest global setup: one migrated embedded database per run, as a tarball the workers load for
@@ -12,12 +9,10 @@ let folder: string | undefined;
  * here and in the server's own migration test.
  */
 export async function setup(project: TestProject): Promise<void> {
-  folder = await mkdtemp(join(tmpdir(), 'caracal-e2e-template-'));
-  const template = join(folder, 'template.tar');
-  await writeFile(template, Buffer.from(await (await migratedEmbeddedTarball()).arrayBuffer()));
-  project.provide('embeddedTemplatePath', template);
+  template = await writeMigratedTemplate();
+  project.provide('embeddedTemplatePath', template.path);
 }
 
 export async function teardown(): Promise<void> {
-  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+  await template?.remove();
 }

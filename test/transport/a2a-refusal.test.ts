@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
@@ -8,12 +6,13 @@ import { createA2AFetch } from '@caracal/sdk/a2a';
 import { createVerifier, verifyExpress, type Verifier } from '@caracal/sdk/verify';
 import { testAgentCard } from '../support/a2a-agent-parts.ts';
 import { startCaracalStack, type CaracalStack } from './helpers/caracal-server.ts';
+import { listenOnLoopback, type Listening } from '../support/listen-on-loopback.ts';
 
 const RESOURCE = 'https://refusing-agent.e2e';
 
 let stack: CaracalStack;
 let verifier: Verifier;
-let server: Server;
+let listening: Listening;
 let agentUrl = '';
 
 beforeAll(async () => {
@@ -23,15 +22,12 @@ beforeAll(async () => {
   const app = express();
   app.use(verifyExpress({ verifier }));
   app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: async () => testAgentCard(agentUrl, 'refuses everyone') }));
-  server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  agentUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(app);
+  agentUrl = listening.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await listening.close();
   await verifier.close();
   await stack.close();
 });

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role, type AgentCard } from '@a2a-js/sdk';
@@ -11,11 +9,12 @@ import { current } from '@caracal/sdk';
 import { a2aUserBuilder, verifyExpress, type CaracalA2AUser } from '@caracal/sdk/verify';
 import { agentTextReply, testAgentCard } from '../support/a2a-agent-parts.ts';
 import { CALLER_SESSION, startMandateIssuer, ZONE, type MandateIssuer } from './helpers/mandate-issuer.ts';
+import { listenOnLoopback, type Listening } from '../support/listen-on-loopback.ts';
 
 const RESOURCE = 'https://billing-agent.verify.e2e';
 
 let issuer: MandateIssuer;
-let server: Server;
+let listening: Listening;
 let baseUrl = '';
 let postsReachingA2A = 0;
 
@@ -49,15 +48,12 @@ beforeAll(async () => {
     },
     jsonRpcHandler({ requestHandler, userBuilder: a2aUserBuilder }),
   );
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(app);
+  baseUrl = listening.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await listening.close();
   await issuer.close();
 });
 

@@ -4,25 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Caracal } from '@caracal/sdk';
-import { createVerifier, sseRevocationSource, type RevocationStore } from '@caracal/sdk/verify';
+import { createVerifier, sseRevocationSource } from '@caracal/sdk/verify';
 import { startServer, type RunningServer, type StartServerOptions } from '@caracal/server';
+import { heardRevocation } from './helpers/heard-revocation.ts';
 
 const ZONE = 'zone_embedded_restart';
 const APPLICATION = 'app_embedded_restart';
 const RESOURCE = 'mcp://tools.embedded-restart.e2e';
 // A fixed issuer: mandates minted before the restart stay valid after it, whatever port the server gets.
 const ISSUER = 'http://caracal.embedded-restart.e2e';
-
-function heard(store: RevocationStore, sessionId: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (store.isRevoked({ sessionId })) return resolve();
-    const unsubscribe = store.onRevoked((revocation) => {
-      if (!revocation.sessionIds.includes(sessionId)) return;
-      unsubscribe();
-      resolve();
-    });
-  });
-}
 
 // F9: the in-process bus starts empty; a verifier started after a restart must still learn of a
 // revocation published before it (its feed replays the last 24 h).
@@ -74,7 +64,7 @@ describe('revocations survive a restart of the embedded server (persistent PGlit
       token = (await beforeClient.exchange({ resource: RESOURCE, scopes: ['tools:call'] })).accessToken;
     });
     // spawn() ended the session; once the witness heard it, the revocation was published.
-    await heard(witness.store, revokedSession);
+    await heardRevocation(witness.store, revokedSession);
     await witness.close();
     await before.close();
 
@@ -88,7 +78,7 @@ describe('revocations survive a restart of the embedded server (persistent PGlit
     await afterClient.spawn({ kind: 'instance' }, (context) => {
       marker = context.agentSessionId!;
     });
-    await heard(source.store, marker);
+    await heardRevocation(source.store, marker);
 
     const verifier = createVerifier({ issuer: ISSUER, zoneId: ZONE, audience: RESOURCE, jwksUrl: `${after.url}/.well-known/jwks.json?zone_id=${ZONE}`, revocation: source });
     cleanups.push(() => verifier.close());

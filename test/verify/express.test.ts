@@ -1,16 +1,15 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { current } from '@caracal/sdk';
 import { verifyExpress, createRevocationStore, REVOKED_TRAILER, type CaracalIncomingMessage } from '@caracal/sdk/verify';
 import { CALLER_SESSION, startMandateIssuer, ZONE, type MandateIssuer } from './helpers/mandate-issuer.ts';
 import { rawRequest } from './helpers/raw-request.ts';
+import { listenOnLoopback, type Listening } from '../support/listen-on-loopback.ts';
 
 const AUDIENCE = 'https://orders.e2e';
 
 let issuer: MandateIssuer;
-let server: Server;
+let listening: Listening;
 let url: string;
 const store = createRevocationStore();
 
@@ -32,15 +31,12 @@ beforeAll(async () => {
     (request as unknown as CaracalIncomingMessage).caracal?.signal.addEventListener('abort', () => undefined);
   });
   app.get('/admin', verifyExpress({ verifier, requiredScopes: ['orders:admin'] }), (_request, response) => void response.json({ ok: true }));
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(app);
+  url = listening.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await listening.close();
   await issuer.close();
 });
 

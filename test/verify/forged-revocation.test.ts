@@ -14,22 +14,11 @@ import {
 } from '@caracal/sdk/verify';
 import { startServer, type RunningServer } from '@caracal/server';
 import { serverBackends } from './helpers/server-backends.ts';
+import { heardRevocation } from './helpers/heard-revocation.ts';
 
 const ZONE = 'zone_forged_revocation';
 const RESOURCE = 'mcp://tools.forged-revocation.e2e';
 const EVENT_SECRET = 'forged-revocation-event-secret';
-
-/** Resolves once `store` has heard that `sessionId` was revoked. */
-function heardRevocation(store: RevocationStore, sessionId: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (store.isRevoked({ sessionId })) return resolve();
-    const unsubscribe = store.onRevoked((revocation) => {
-      if (!revocation.sessionIds.includes(sessionId)) return;
-      unsubscribe();
-      resolve();
-    });
-  });
-}
 
 // F1: application B names application A's live session as its own session's `session_sid`, then
 // ends it. The revocation of B's session must not revoke A's mandates in any verifier of the zone.

@@ -1,75 +1,39 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { followSse, type FeedStatus } from '../src/live/follow-sse.ts';
-
-interface Seen {
-  authorization: string | undefined;
-  lastEventId: string | undefined;
-  url: string | undefined;
-}
-
-/** A real SSE server on port 0 whose answer to each connection the test scripts. */
-async function sseServer(handlers: Array<(request: IncomingMessage, response: ServerResponse) => void>) {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    seen.push({ authorization: request.headers.authorization, lastEventId: request.headers['last-event-id'] as string | undefined, url: request.url });
-    const handler = handlers[seen.length - 1];
-    if (handler === undefined) {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      return;
-    }
-    handler(request, response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
+import { followSse, type FeedStatus, type FollowSseOptions } from '../src/live/follow-sse.ts';
+import { sseServer, streamAnswer } from './sse-server.ts';
+import { waitFor } from './wait-for.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-function waitFor(check: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let rounds = 0;
-    const tick = () => {
-      if (check()) return resolve();
-      if ((rounds += 1) > 2000) return reject(new Error('condition not met'));
-      setImmediate(tick);
-    };
-    tick();
-  });
+/** Starts the scripted server, closed when the test ends. */
+async function scriptedServer(...handlers: Parameters<typeof sseServer>[0]) {
+  const server = await sseServer(handlers);
+  closers.push(server.close);
+  return server;
+}
+
+/** Follows a feed in the background until the test ends. */
+function followUntilTestEnds(options: Omit<FollowSseOptions, 'signal'>): void {
+  const controller = new AbortController();
+  closers.push(async () => controller.abort());
+  void followSse({ ...options, signal: controller.signal });
 }
 
 describe('followSse', () => {
   it('sends the mandate as a header, reports Live, and resumes with Last-Event-ID after a drop', async () => {
-    const server = await sseServer([
-      (_request, response) => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.end('id: c1\nevent: ready\ndata: {}\n\nid: c2\ndata: {"n":1}\n\n');
-      },
-      (_request, response) => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.write('id: c3\ndata: {"n":2}\n\n');
-      },
-    ]);
-    closers.push(server.close);
-    const controller = new AbortController();
-    closers.push(async () => controller.abort());
+    const server = await scriptedServer(
+      streamAnswer('id: c1\nevent: ready\ndata: {}\n\nid: c2\ndata: {"n":1}\n\n', { end: true }),
+      streamAnswer('id: c3\ndata: {"n":2}\n\n'),
+    );
     const statuses: FeedStatus[] = [];
     const messages: string[] = [];
     const waits: number[] = [];
-    void followSse({
+    followUntilTestEnds({
       url: `${server.url}/zones/zone_a/events`,
       token: () => 'the.mandate',
-      signal: controller.signal,
       onStatus: (status) => statuses.push(status),
       onMessage: (message) => messages.push(`${message.id}:${message.event ?? ''}:${message.data}`),
       wait: async (ms) => void waits.push(ms),
@@ -84,13 +48,10 @@ describe('followSse', () => {
   });
 
   it('stops and reports a refused mandate (401) without retrying', async () => {
-    const server = await sseServer([
-      (_request, response) => {
-        response.writeHead(401, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ error: 'invalid_token', error_description: 'the mandate expired' }));
-      },
-    ]);
-    closers.push(server.close);
+    const server = await scriptedServer((_request, response) => {
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'invalid_token', error_description: 'the mandate expired' }));
+    });
     const statuses: Array<[FeedStatus, string | undefined]> = [];
     await followSse({
       url: `${server.url}/sse/sessions`,
@@ -107,25 +68,18 @@ describe('followSse', () => {
   });
 
   it('drops a cursor the server no longer takes (400) and starts over', async () => {
-    const server = await sseServer([
+    const server = await scriptedServer(
       (_request, response) => {
         response.writeHead(400, { 'content-type': 'application/json' });
         response.end('{"error":"invalid_request","error_description":"bad cursor"}');
       },
-      (_request, response) => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.write('id: fresh\ndata: {}\n\n');
-      },
-    ]);
-    closers.push(server.close);
-    const controller = new AbortController();
-    closers.push(async () => controller.abort());
+      streamAnswer('id: fresh\ndata: {}\n\n'),
+    );
     const ids: string[] = [];
-    void followSse({
+    followUntilTestEnds({
       url: `${server.url}/sse/sessions`,
       token: () => 't',
       lastEventId: 'stale',
-      signal: controller.signal,
       onStatus: () => undefined,
       onMessage: (message) => ids.push(message.id ?? ''),
     });

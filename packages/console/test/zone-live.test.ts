@@ -1,10 +1,11 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { AgentSession, DelegationEdge } from '@caracal/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../src/api/console-api.ts';
 import { ZoneLive } from '../src/live/zone-live.ts';
 import { edgeRow, sessionRow } from './fixtures.ts';
+import { sseServer } from './sse-server.ts';
+import { waitFor } from './wait-for.ts';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -17,36 +18,19 @@ async function* rowsAfter<T>(gate: Promise<void>, rows: T[]): AsyncGenerator<T> 
   yield* rows;
 }
 
-function waitFor(check: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let rounds = 0;
-    const tick = () => {
-      if (check()) return resolve();
-      if ((rounds += 1) > 5000) return reject(new Error('condition not met'));
-      setTimeout(tick, 1);
-    };
-    tick();
-  });
-}
-
 describe('ZoneLive', () => {
   it('reads the lists after the feed is positioned, and applies what arrived meanwhile after them', async () => {
     let stream: ServerResponse | undefined;
-    const server = createServer((request, response) => {
-      expect(request.url).toBe('/zones/zone_a/events');
-      expect(request.headers.authorization).toBe('Bearer op.token');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write('id: c0\nevent: ready\ndata: {"cursor":"c0"}\n\n');
-      stream = response;
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    const server = await sseServer([
+      (request, response) => {
+        expect(request.url).toBe('/zones/zone_a/events');
+        expect(request.headers.authorization).toBe('Bearer op.token');
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write('id: c0\nevent: ready\ndata: {"cursor":"c0"}\n\n');
+        stream = response;
+      },
+    ]);
+    cleanups.push(server.close);
     let releaseLists!: () => void;
     const lists = new Promise<void>((resolve) => (releaseLists = resolve));
     let listsAsked = false;
@@ -60,8 +44,7 @@ describe('ZoneLive', () => {
       delegations: { list: () => rowsAfter<DelegationEdge>(lists, [edgeRow('deledge_01', 'agentsess_01', 'agentsess_02')]) },
       timeline: { sessions: () => rowsAfter(lists, [{ session_id: 'agentsess_02', agent_name: 'researcher' }]) },
     } as unknown as AdminClient;
-    const { port } = server.address() as AddressInfo;
-    const live = new ZoneLive({ api, zoneId: 'zone_a', token: () => 'op.token', onUnauthorized: () => undefined, baseUrl: `http://127.0.0.1:${port}` });
+    const live = new ZoneLive({ api, zoneId: 'zone_a', token: () => 'op.token', onUnauthorized: () => undefined, baseUrl: server.url });
     cleanups.push(() => live.stop());
     live.start();
     await waitFor(() => listsAsked && live.status === 'live');

@@ -5,6 +5,7 @@ export type { Database, Transaction } from './db/database.ts';
 export { openDatabase, type OpenDatabaseOptions } from './db/open-database.ts';
 export { useInMemoryTemplate } from './db/in-memory-template.ts';
 export { migratedEmbeddedTarball } from './db/migrated-tarball.ts';
+export { writeMigratedTemplate, type MigratedTemplateFile } from './db/migrated-template-file.ts';
 export { enqueueEvents, type OutboxEvent } from './events/enqueue-event.ts';
 export type { BusEntry, EventBus } from './events/event-bus.ts';
 export { serverContextOf, type ServerContext } from './server-context.ts';

@@ -26,6 +26,21 @@ export async function openConsole(browser: Browser, baseUrl: string, token?: str
   return { page, context, requests, cspViolations, close: () => context.close() };
 }
 
+/** Opens the console as `openConsole` does, hands it to `use`, and closes it however `use` ends. */
+export async function withConsole(
+  browser: Browser,
+  baseUrl: string,
+  token: string | undefined,
+  use: (consolePage: ConsolePage) => Promise<void>,
+): Promise<void> {
+  const consolePage = await openConsole(browser, baseUrl, token);
+  try {
+    await use(consolePage);
+  } finally {
+    await consolePage.close();
+  }
+}
+
 /**
  * Resolves when `check` holds, polling every 20 ms up to `timeoutMs`: a bounded wait on what the
  * page shows, never a sleep standing in for one (shared with bench/console.ts, outside vitest).
@@ -45,6 +60,8 @@ export const startsWith = (prefix: string): RegExp => new RegExp(`^${escape(pref
 export const sessionTree = (page: Page): Locator => page.getByRole('tree', { name: 'Session tree' });
 export const treeItem = (page: Page, sessionId: string): Locator => sessionTree(page).getByRole('treeitem', { name: startsWith(sessionId) });
 export const feedStatus = (page: Page): Locator => page.getByRole('status').filter({ hasText: /^(Live|Reconnecting…)$/ });
+/** Resolves once the zone feed says Live (the page has its lists and follows the feed). */
+export const untilLive = (page: Page, options: { timeout?: number } = {}): Promise<void> => feedStatus(page).filter({ hasText: 'Live' }).waitFor(options);
 export const navLink = (page: Page, name: 'Sessions' | 'Delegations' | 'Runs' | 'Runners' | 'Blueprints'): Locator =>
   page.getByRole('navigation').getByRole('link', { name, exact: true });
 export const delegationGraph = (page: Page): Locator =>

@@ -1,9 +1,9 @@
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import express from 'express';
 import { DefaultRequestHandler, InMemoryTaskStore, type AgentExecutor } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import { agentTextReply, testAgentCard } from '../../support/a2a-agent-parts.ts';
+import { listenOnLoopback } from '../../support/listen-on-loopback.ts';
 import type { MandateCheck } from './caracal-server.ts';
 
 const DESCRIPTION = 'Pays invoices (e2e test agent).';
@@ -56,18 +56,7 @@ export async function startA2AServer(options: { verify: MandateCheck; resource: 
   });
   app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: async () => testAgentCard(baseUrl, DESCRIPTION) }));
   app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: baseUrl,
-    requests,
-    failNext,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenOnLoopback(app);
+  baseUrl = listening.url;
+  return { url: baseUrl, requests, failNext, close: listening.close };
 }

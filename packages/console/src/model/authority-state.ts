@@ -105,30 +105,32 @@ export function setBlueprints(state: AuthorityState, blueprints: ReadonlyMap<str
   }
 }
 
+/** Feed events that only move a session to a status. */
+const SESSION_STATUS_EVENTS = new Map<string, SessionStatus>([
+  ['session_terminated', 'terminated'],
+  ['session_suspended', 'suspended'],
+  ['session_resumed', 'active'],
+]);
+
+/** Feed events that only move an edge to a status. */
+const EDGE_STATUS_EVENTS = new Map<string, EdgeStatus>([
+  ['edge_revoke', 'revoked'],
+  ['edge_expire', 'expired'],
+]);
+
 /**
  * Applies one zone-feed event (docs/events.md). Returns whether anything visible changed.
  * Unknown types and events about unknown ids change nothing: the cursor still moves past them.
  */
 export function applyFeedEvent(state: AuthorityState, event: Pick<FeedEvent, 'type' | 'payload'>): boolean {
   const payload = (event.payload ?? {}) as Record<string, unknown>;
-  switch (event.type) {
-    case 'session_spawned':
-      return addSession(state, spawnedSession(payload));
-    case 'session_terminated':
-      return setSessionStatus(state, payload['agent_session_id'], 'terminated');
-    case 'session_suspended':
-      return setSessionStatus(state, payload['agent_session_id'], 'suspended');
-    case 'session_resumed':
-      return setSessionStatus(state, payload['agent_session_id'], 'active');
-    case 'edge_create':
-      return addEdge(state, createdEdge(payload));
-    case 'edge_revoke':
-      return setEdgeStatus(state, payload['delegation_edge_id'], 'revoked');
-    case 'edge_expire':
-      return setEdgeStatus(state, payload['delegation_edge_id'], 'expired');
-    default:
-      return false;
-  }
+  if (event.type === 'session_spawned') return addSession(state, spawnedSession(payload));
+  if (event.type === 'edge_create') return addEdge(state, createdEdge(payload));
+  const sessionStatus = SESSION_STATUS_EVENTS.get(event.type);
+  if (sessionStatus !== undefined) return setSessionStatus(state, payload['agent_session_id'], sessionStatus);
+  const edgeStatus = EDGE_STATUS_EVENTS.get(event.type);
+  if (edgeStatus !== undefined) return setEdgeStatus(state, payload['delegation_edge_id'], edgeStatus);
+  return false;
 }
 
 function setSessionStatus(state: AuthorityState, id: unknown, status: SessionStatus): boolean {

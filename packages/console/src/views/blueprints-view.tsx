@@ -1,36 +1,26 @@
 import type { Blueprint } from '@caracal/protocol';
 import { useState } from 'preact/hooks';
 import { rowsOf, type AdminClient } from '../api/console-api.ts';
+import { RefreshableList } from './refreshable-list.tsx';
 import { useRows } from './use-rows.ts';
 
 /** The zone's blueprints: what each agent is told and the authority it gets; enable or disable. */
 export function BlueprintsView({ api }: { api: AdminClient }) {
-  const { rows, error, reload } = useRows<Blueprint>(() => rowsOf<Blueprint>(api.blueprints.list(), 'agents'));
+  const list = useRows<Blueprint>(() => rowsOf<Blueprint>(api.blueprints.list(), 'agents'));
   const [open, setOpen] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
   const toggle = async (blueprint: Blueprint) => {
     try {
       await api.blueprints.setStatus(blueprint.name, blueprint.status === 'active' ? 'inactive' : 'active');
       setActionError(undefined);
-      reload();
+      list.reload();
     } catch (failure) {
       setActionError(failure instanceof Error ? failure.message : String(failure));
     }
   };
   return (
-    <section aria-labelledby="blueprints-title">
-      <div class="section-head">
-        <h2 id="blueprints-title">Blueprints</h2>
-        <button type="button" onClick={reload}>
-          Refresh
-        </button>
-      </div>
-      {(error ?? actionError) !== undefined && <p role="alert">{error ?? actionError}</p>}
-      {rows === undefined ? (
-        <p class="muted">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p class="empty">No blueprints.</p>
-      ) : (
+    <RefreshableList id="blueprints" title="Blueprints" empty="No blueprints." actionError={actionError} {...list}>
+      {(rows) => (
         <ul class="cards">
           {rows.map((blueprint) => (
             <li key={blueprint.name} class="card" data-status={blueprint.status}>
@@ -61,6 +51,6 @@ export function BlueprintsView({ api }: { api: AdminClient }) {
           ))}
         </ul>
       )}
-    </section>
+    </RefreshableList>
   );
 }

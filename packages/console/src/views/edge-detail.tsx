@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AdminClient } from '../api/console-api.ts';
 import { edgeFromRow, type AuthorityState, type EdgeView } from '../model/authority-state.ts';
 import { constraintText } from './delegation-table.tsx';
+import { DetailPane } from './detail-pane.tsx';
 
 export interface EdgeDetailProps {
   api: AdminClient;
@@ -30,26 +31,21 @@ export function EdgeDetail(props: EdgeDetailProps) {
   if (live === undefined) return null;
   // Status comes from the feed (newest); the rest from the row when it is in.
   const edge: EdgeView = row === undefined ? live : { ...row, status: live.status };
+  // An end of the edge, a link that selects that session.
+  const sessionLink = (sessionId: string) => (
+    <button type="button" class="link mono" onClick={() => props.onFocus(sessionId)}>
+      {sessionId}
+    </button>
+  );
   return (
-    <section class="detail" aria-labelledby="edge-title">
-      <h2 id="edge-title" class="mono">
-        {edge.id}
-      </h2>
+    <DetailPane name="edge" id={edge.id}>
       <dl class="facts">
         <dt>Status</dt>
         <dd data-status={edge.status}>{edge.status}</dd>
         <dt>From</dt>
-        <dd>
-          <button type="button" class="link mono" onClick={() => props.onFocus(edge.source)}>
-            {edge.source}
-          </button>
-        </dd>
+        <dd>{sessionLink(edge.source)}</dd>
         <dt>To</dt>
-        <dd>
-          <button type="button" class="link mono" onClick={() => props.onFocus(edge.target)}>
-            {edge.target}
-          </button>
-        </dd>
+        <dd>{sessionLink(edge.target)}</dd>
         <dt>Scopes</dt>
         <dd>{edge.scopes.join(' ') || '—'}</dd>
         <dt>Resource</dt>
@@ -66,6 +62,6 @@ export function EdgeDetail(props: EdgeDetailProps) {
           Revoke
         </button>
       </div>
-    </section>
+    </DetailPane>
   );
 }

@@ -1,51 +1,25 @@
 import type { Runner } from '@caracal/protocol';
 import { rowsOf, type AdminClient } from '../api/console-api.ts';
+import { DataTable, type Column } from './data-table.tsx';
+import { RefreshableList } from './refreshable-list.tsx';
 import { useRows } from './use-rows.ts';
+
+const COLUMNS: ReadonlyArray<Column<Runner>> = [
+  { header: 'Runner', cell: (runner) => runner.runner_id, mono: true },
+  { header: 'Status', cell: (runner) => runner.status },
+  { header: 'Host', cell: (runner) => runner.hostname },
+  { header: 'Profile', cell: (runner) => runner.executor_profile },
+  { header: 'Blueprints', cell: (runner) => runner.blueprints.join(', ') || 'any' },
+  { header: 'Tags', cell: (runner) => runner.tags.join(', ') || '—' },
+  { header: 'Last heartbeat', cell: (runner) => runner.last_heartbeat_at },
+];
 
 /** The runners registered in the zone and whether their heartbeat is current. */
 export function RunnersView({ api }: { api: AdminClient }) {
-  const { rows, error, reload } = useRows<Runner>(() => rowsOf<Runner>(api.runners.list(), 'runners'));
+  const list = useRows<Runner>(() => rowsOf<Runner>(api.runners.list(), 'runners'));
   return (
-    <section aria-labelledby="runners-title">
-      <div class="section-head">
-        <h2 id="runners-title">Runners</h2>
-        <button type="button" onClick={reload}>
-          Refresh
-        </button>
-      </div>
-      {error !== undefined && <p role="alert">{error}</p>}
-      {rows === undefined ? (
-        <p class="muted">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p class="empty">No runners registered.</p>
-      ) : (
-        <table aria-label="Runners" class="plain">
-          <thead>
-            <tr>
-              <th>Runner</th>
-              <th>Status</th>
-              <th>Host</th>
-              <th>Profile</th>
-              <th>Blueprints</th>
-              <th>Tags</th>
-              <th>Last heartbeat</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((runner) => (
-              <tr key={runner.runner_id} data-status={runner.status}>
-                <td class="mono">{runner.runner_id}</td>
-                <td>{runner.status}</td>
-                <td>{runner.hostname}</td>
-                <td>{runner.executor_profile}</td>
-                <td>{runner.blueprints.join(', ') || 'any'}</td>
-                <td>{runner.tags.join(', ') || '—'}</td>
-                <td>{runner.last_heartbeat_at}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <RefreshableList id="runners" title="Runners" empty="No runners registered." {...list}>
+      {(rows) => <DataTable label="Runners" columns={COLUMNS} rows={rows} keyOf={(runner) => runner.runner_id} statusOf={(runner) => runner.status} />}
+    </RefreshableList>
   );
 }

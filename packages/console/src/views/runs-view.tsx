@@ -1,61 +1,36 @@
 import type { Run } from '@caracal/protocol';
 import { rowsOf, type AdminClient } from '../api/console-api.ts';
+import { DataTable, type Column } from './data-table.tsx';
+import { RefreshableList } from './refreshable-list.tsx';
 import { useRows } from './use-rows.ts';
 
 const FINAL = new Set(['completed', 'failed', 'stopped']);
 
+const COLUMNS: ReadonlyArray<Column<Run>> = [
+  { header: 'Run', cell: (run) => run.run_id, mono: true },
+  { header: 'Status', cell: (run) => run.status },
+  { header: 'Session', cell: (run) => run.session_id, mono: true },
+  { header: 'Blueprint', cell: (run) => run.agent_name ?? '—' },
+  { header: 'Runner', cell: (run) => run.runner_id ?? '—', mono: true },
+  { header: 'Created', cell: (run) => run.created_at },
+];
+
 /** Runs of the zone, newest first, with "Stop run" on those still going. */
 export function RunsView({ api, onStop }: { api: AdminClient; onStop: (run: Run, done: () => void) => void }) {
-  const { rows, error, reload } = useRows<Run>(() => rowsOf<Run>(api.runs.list({ limit: 200 }), 'runs', 500));
-  return (
-    <section aria-labelledby="runs-title">
-      <div class="section-head">
-        <h2 id="runs-title">Runs</h2>
-        <button type="button" onClick={reload}>
-          Refresh
+  const list = useRows<Run>(() => rowsOf<Run>(api.runs.list({ limit: 200 }), 'runs', 500));
+  const actions: Column<Run> = {
+    header: <span class="visually-hidden">Actions</span>,
+    cell: (run) =>
+      !FINAL.has(run.status) &&
+      run.status !== 'stopping' && (
+        <button type="button" class="danger" aria-label="Stop run" data-run-id={run.run_id} onClick={() => onStop(run, list.reload)}>
+          Stop run
         </button>
-      </div>
-      {error !== undefined && <p role="alert">{error}</p>}
-      {rows === undefined ? (
-        <p class="muted">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p class="empty">No runs.</p>
-      ) : (
-        <table aria-label="Runs" class="plain">
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Status</th>
-              <th>Session</th>
-              <th>Blueprint</th>
-              <th>Runner</th>
-              <th>Created</th>
-              <th>
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((run) => (
-              <tr key={run.run_id} data-status={run.status}>
-                <td class="mono">{run.run_id}</td>
-                <td>{run.status}</td>
-                <td class="mono">{run.session_id}</td>
-                <td>{run.agent_name ?? '—'}</td>
-                <td class="mono">{run.runner_id ?? '—'}</td>
-                <td>{run.created_at}</td>
-                <td>
-                  {!FINAL.has(run.status) && run.status !== 'stopping' && (
-                    <button type="button" class="danger" aria-label="Stop run" data-run-id={run.run_id} onClick={() => onStop(run, reload)}>
-                      Stop run
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+      ),
+  };
+  return (
+    <RefreshableList id="runs" title="Runs" empty="No runs." {...list}>
+      {(rows) => <DataTable label="Runs" columns={[...COLUMNS, actions]} rows={rows} keyOf={(run) => run.run_id} statusOf={(run) => run.status} />}
+    </RefreshableList>
   );
 }

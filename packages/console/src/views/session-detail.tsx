@@ -3,6 +3,7 @@ import { useTimeline } from '../live/use-timeline.ts';
 import type { AuthorityState } from '../model/authority-state.ts';
 import type { ActionKind } from '../model/impact-text.ts';
 import { statusText } from '../model/session-tree.ts';
+import { DetailPane } from './detail-pane.tsx';
 import { TimelineLog } from './timeline-log.tsx';
 
 export interface SessionDetailProps {
@@ -23,10 +24,7 @@ export function SessionDetail(props: SessionDetailProps) {
   if (session === undefined) return <p class="muted">Session {sessionId} is not in this zone's view.</p>;
   const children = state.children.get(sessionId)?.length ?? 0;
   return (
-    <section class="detail" aria-labelledby="session-title">
-      <h2 id="session-title" class="mono">
-        {session.id}
-      </h2>
+    <DetailPane name="session" id={session.id}>
       <dl class="facts">
         <dt>Status</dt>
         <dd data-status={session.status}>{statusText(session.status)}</dd>
@@ -64,6 +62,6 @@ export function SessionDetail(props: SessionDetailProps) {
         Timeline <span class="muted small">({timeline.status === 'live' ? 'following live' : timeline.status})</span>
       </h3>
       <TimelineLog events={timeline.events} onShowPath={(edgeIds) => props.onShowPath(session.id, edgeIds)} />
-    </section>
+    </DetailPane>
   );
 }

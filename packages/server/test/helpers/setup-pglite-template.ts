@@ -1,10 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migratedEmbeddedTarball } from '../../src/db/migrated-tarball.ts';
+import { writeMigratedTemplate, type MigratedTemplateFile } from '../../src/db/migrated-template-file.ts';
 
-let folder: string | undefined;
+let template: MigratedTemplateFile | undefined;
 
 /**
  * Vitest global setup: builds one migrated embedded database per run (initdb and every migration,
@@ -12,12 +9,10 @@ let folder: string | undefined;
  * copy per test file (test-database.ts).
  */
 export async function setup(project: TestProject): Promise<void> {
-  folder = await mkdtemp(join(tmpdir(), 'caracal-pglite-template-'));
-  const template = join(folder, 'template.tar');
-  await writeFile(template, Buffer.from(await (await migratedEmbeddedTarball()).arrayBuffer()));
-  project.provide('pgliteTemplate', template);
+  template = await writeMigratedTemplate();
+  project.provide('pgliteTemplate', template.path);
 }
 
 export async function teardown(): Promise<void> {
-  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+  await template?.remove();
 }

@@ -9,8 +9,10 @@ import {
   SpawnedSession,
   TerminateResult,
   withoutSeedNulls,
+  type SeedShape,
 } from '@caracal/protocol';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, FastifySchema } from 'fastify';
+import type { Static, TSchema } from 'typebox';
 import type { Principal } from '../../auth/principal.ts';
 import type { RoutePlugin } from '../../http/route-plugin.ts';
 import { forbidden } from '../../http/server-error.ts';
@@ -18,8 +20,10 @@ import type { ServerContext } from '../../server-context.ts';
 import { createDelegation } from '../delegations/delegation-service.ts';
 import { terminateSession } from '../sessions/session-lifecycle-service.ts';
 import { spawnSession } from '../sessions/session-service.ts';
+import type { CreateResult } from '../shared/idempotency.ts';
 import type { CreateRequest } from '../shared/idempotent-create.ts';
 import { COORDINATOR_BODY_LIMIT, idempotencyKeyOf, principalOf } from '../shared/request-principal.ts';
+import type { ZoneRouteApp } from '../shared/zone-routes.ts';
 
 /** The zone a `/v1` route acts in: the one it names, which must be the mandate's (default: the mandate's). */
 function zoneOf(request: FastifyRequest, named: string | undefined): { principal: Principal; zoneId: string } {
@@ -43,20 +47,37 @@ function seedCreateRequest<Body extends { zone_id?: string | undefined }>(
   return { ...zoneOf(request, named), body: fields, idempotencyKey: idempotencyKeyOf(request), route };
 }
 
+interface SeedCreateRoute<Fields extends TSchema> {
+  path: '/v1/begin' | '/v1/exchange';
+  /** The body as the route checks it (nulls allowed) and as the create reads it (nulls dropped). */
+  body: TSchema;
+  fields: Fields;
+  created: TSchema;
+  create: (request: CreateRequest<Omit<Static<Fields>, 'zone_id'>>) => Promise<CreateResult<object>>;
+}
+
+/** A `/v1` create: the Coordinator's create behind the seed's body, answering 201 with what it made. */
+function seedCreateRoute<Fields extends TSchema>(app: ZoneRouteApp, route: SeedCreateRoute<Fields>): void {
+  const schema: FastifySchema = { body: route.body, response: { 201: route.created } };
+  app.post(route.path, { bodyLimit: COORDINATOR_BODY_LIMIT, schema }, async (request, reply) => {
+    const body = withoutSeedNulls(route.fields, request.body as SeedShape<Static<Fields>>) as Static<Fields> & { zone_id?: string | undefined };
+    const result = await route.create(seedCreateRequest(request, body, `POST ${route.path}`));
+    return reply.status(201).send(result.body);
+  });
+}
+
 /**
  * The seed names for the same operations: `/v1/begin` opens a session, `/v1/end` terminates one
  * with its subtree, `/v1/exchange` records a delegation edge. (`/v1/verify` is the STS's.)
  */
 export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, { context }) => {
-  app.post(
-    '/v1/begin',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: BeginBody, response: { 201: SpawnedSession } } },
-    async (request, reply) => {
-      const body = withoutSeedNulls(BeginFields, request.body);
-      const result = await spawnSession(context, seedCreateRequest(request, body, 'POST /v1/begin'));
-      return reply.status(201).send(result.body);
-    },
-  );
+  seedCreateRoute(app, {
+    path: '/v1/begin',
+    body: BeginBody,
+    fields: BeginFields,
+    created: SpawnedSession,
+    create: (request) => spawnSession(context, request),
+  });
 
   app.post(
     '/v1/end',
@@ -68,13 +89,11 @@ export const seedRoutes: RoutePlugin<{ context: ServerContext }> = async (app, {
     },
   );
 
-  app.post(
-    '/v1/exchange',
-    { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: ExchangeBody, response: { 201: CreatedDelegation } } },
-    async (request, reply) => {
-      const body = withoutSeedNulls(ExchangeFields, request.body);
-      const result = await createDelegation(context, seedCreateRequest(request, body, 'POST /v1/exchange'));
-      return reply.status(201).send(result.body);
-    },
-  );
+  seedCreateRoute(app, {
+    path: '/v1/exchange',
+    body: ExchangeBody,
+    fields: ExchangeFields,
+    created: CreatedDelegation,
+    create: (request) => createDelegation(context, request),
+  });
 };

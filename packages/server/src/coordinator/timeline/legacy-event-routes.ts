@@ -13,7 +13,6 @@ import { createSeedSession } from './create-seed-session.ts';
 import { assertPostableEvents } from './event-entries.ts';
 import { sessionEventPage } from './event-page.ts';
 import { postSessionEvents } from './post-events-service.ts';
-import { requireSeedSession } from './seed-visibility.ts';
 
 /**
  * The seed project's older event routes (docs/sessions.md, Legacy routes). Ids are the server's,
@@ -40,9 +39,6 @@ export const legacyEventRoutes: RoutePlugin<{ context: ServerContext }> = async 
   app.get(
     '/events/:session_id',
     { schema: { params: LegacyEventsParams, querystring: ListSessionEventsQuery, response: { 200: SessionEventPage } } },
-    async (request) => {
-      const session = await requireSeedSession(context.database, principalOf(request), request.params.session_id);
-      return sessionEventPage(context.database, session.id, request.query);
-    },
+    async (request) => sessionEventPage(context.database, principalOf(request), request.params.session_id, request.query),
   );
 };
