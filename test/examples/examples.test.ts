@@ -2,14 +2,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { templateChildOptions } from '../support/template-child-options.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = readdirSync(join(root, 'examples')).filter((name) => existsSync(join(root, 'examples', name, 'run.ts'))).sort();
 
 function run(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join('examples', name, 'run.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The example's in-memory server loads the run's migrated template rather than migrating.
+    const { execArgv, env } = templateChildOptions(inject('embeddedTemplatePath'));
+    const child = spawn(process.execPath, [...execArgv, join('examples', name, 'run.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
