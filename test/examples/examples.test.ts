@@ -12,7 +12,7 @@ function run(name: string): Promise<{ code: number | null; stdout: string; stder
   return new Promise((resolve, reject) => {
     // The example's in-memory server loads the run's migrated template rather than migrating.
     const { execArgv, env } = templateChildOptions(inject('embeddedTemplatePath'));
-    const child = spawn(process.execPath, [...execArgv, join('examples', name, 'run.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...execArgv, join('examples', name, 'run.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
