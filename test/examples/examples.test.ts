@@ -3,15 +3,15 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { templateChildOptions } from '../support/template-child-options.ts';
+import { childProcessOptions } from '../support/child-process-options.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = readdirSync(join(root, 'examples')).filter((name) => existsSync(join(root, 'examples', name, 'run.ts'))).sort();
 
 function run(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    // The example's in-memory server loads the run's migrated template rather than migrating.
-    const { execArgv, env } = templateChildOptions(inject('embeddedTemplatePath'));
+    // Cheaper, same behaviour: the run's migrated template, WebAssembly unoptimised (child-process-options.ts).
+    const { execArgv, env } = childProcessOptions(inject('embeddedTemplatePath'));
     const child = spawn(process.execPath, [...execArgv, join('examples', name, 'run.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
