@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuiltCli, caracal, startServerCli } from './helpers/built-cli.ts';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { childProcessOptions } from '../support/child-process-options.ts';
+import { assertBuiltCli, caracal as caracalCli, startServerCli } from './helpers/built-cli.ts';
 
 beforeAll(() => {
   assertBuiltCli();
@@ -13,9 +14,16 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+// Cheaper children (child-process-options.ts): the variable naming the run's migrated template is
+// the only one added to each command's environment.
+const cheaper = childProcessOptions(inject('embeddedTemplatePath'));
+
 /** Starts `caracal server start …`, killed after the test if it still runs. */
 const startCli = (args: string[], env: Record<string, string> = {}) =>
-  startServerCli(args, env, (child) => cleanups.push(() => child.kill('SIGKILL')));
+  startServerCli(args, { ...cheaper.env, ...env }, (child) => cleanups.push(() => child.kill('SIGKILL')), cheaper.execArgv);
+
+/** Runs `caracal …` to its end. */
+const caracal = (args: string[], env: Record<string, string> = {}) => caracalCli(args, { ...cheaper.env, ...env }, cheaper.execArgv);
 
 // Starting a real server (PGlite in WASM, migrations, key generation) takes seconds on a busy machine.
 describe('the built caracal binary: server start', { timeout: 120_000 }, () => {

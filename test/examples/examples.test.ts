@@ -2,14 +2,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { childProcessOptions } from '../support/child-process-options.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = readdirSync(join(root, 'examples')).filter((name) => existsSync(join(root, 'examples', name, 'run.ts'))).sort();
 
 function run(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join('examples', name, 'run.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Cheaper, same behaviour: the run's migrated template, WebAssembly unoptimised (child-process-options.ts).
+    const { execArgv, env } = childProcessOptions(inject('embeddedTemplatePath'));
+    const child = spawn(process.execPath, [...execArgv, join('examples', name, 'run.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

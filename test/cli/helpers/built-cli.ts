@@ -44,9 +44,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return env;
 }
 
-/** Runs `node dist/bin.js …` and collects its output. */
-export function caracal(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
-  return collect(spawn(process.execPath, [CLI_BIN, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+/** Runs `node dist/bin.js …` and collects its output; `execArgv` are flags for node itself. */
+export function caracal(args: readonly string[], env: Record<string, string | undefined> = {}, execArgv: readonly string[] = []): Promise<ProcessResult> {
+  return collect(spawn(process.execPath, [...execArgv, CLI_BIN, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /**
@@ -86,13 +86,15 @@ export interface StartedServerCli {
 /**
  * Spawns `caracal server start …` and resolves with the URL of its first stdout line. `spawned` gets
  * the child at once, so the caller can register how to end it even if the start never completes.
+ * `execArgv` are flags for node itself.
  */
 export async function startServerCli(
   args: string[],
   env: Record<string, string>,
   spawned: (child: ChildProcess, done: Promise<ProcessResult>) => void,
+  execArgv: readonly string[] = [],
 ): Promise<StartedServerCli> {
-  const child = spawn(process.execPath, [CLI_BIN, 'server', 'start', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...execArgv, CLI_BIN, 'server', 'start', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const done = collect(child);
   spawned(child, done);
   const url = await new Promise<string>((resolve, reject) => {

@@ -20,8 +20,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   let database: Database;
   if (options.databaseUrl === undefined || options.databaseUrl === '') {
     const { openPgliteDatabase } = await import('./pglite-database.ts');
-    // Only tests set a template (testing.ts); a server always starts from an empty cluster.
-    const loadDataDir = options.dataDir === undefined ? inMemoryTemplate() : undefined;
+    // Only tests set a template (testing.ts); a server always starts from an empty cluster. A
+    // `memory://` folder (what `caracal server start` passes for memory) is in memory too.
+    const inMemory = options.dataDir === undefined || options.dataDir.startsWith('memory://');
+    const loadDataDir = inMemory ? inMemoryTemplate() : undefined;
     database = await openPgliteDatabase({ dataDir: options.dataDir, loadDataDir });
   } else {
     const { openPostgresDatabase } = await import('./postgres-database.ts');

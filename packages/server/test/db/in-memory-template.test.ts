@@ -14,12 +14,15 @@ describe('useInMemoryTemplate', () => {
     await source.close();
 
     useInMemoryTemplate(tarball);
-    const database = await openDatabase();
-    try {
-      expect((await database.query<{ note: string }>('SELECT note FROM template_marker')).rows).toEqual([{ note: 'from the template' }]);
-      expect((await database.query<{ count: number }>('SELECT count(*)::int AS count FROM schema_migrations')).rows[0]!.count).toBeGreaterThan(0);
-    } finally {
-      await database.close();
+    // No folder, and a `memory://` one (what `caracal server start` passes for memory).
+    for (const dataDir of [undefined, 'memory://']) {
+      const database = await openDatabase(dataDir === undefined ? {} : { dataDir });
+      try {
+        expect((await database.query<{ note: string }>('SELECT note FROM template_marker')).rows, dataDir).toEqual([{ note: 'from the template' }]);
+        expect((await database.query<{ count: number }>('SELECT count(*)::int AS count FROM schema_migrations')).rows[0]!.count).toBeGreaterThan(0);
+      } finally {
+        await database.close();
+      }
     }
 
     useInMemoryTemplate(undefined);

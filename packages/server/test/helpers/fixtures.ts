@@ -1,7 +1,8 @@
 import { test } from 'vitest';
 import { openEventBackend, type EventBackend } from '../events/support/event-backend.ts';
 import { dropSchema, serverOptionsOn, type Backend } from './backends.ts';
-import { startServer, type RunningServer, type StartServerOptions } from '../../src/start-server.ts';
+import { startTestServer } from './start-test-server.ts';
+import type { RunningServer, StartServerOptions } from '../../src/start-server.ts';
 import { buildStsTestApp, type StsTestApp } from './sts-fixtures.ts';
 
 /** Opens one resource per backend on first use; `close` closes every one opened. */
@@ -70,7 +71,7 @@ export const serverTest = test
       for (const server of started) await server.close();
     });
     return async (options: Partial<StartServerOptions> = {}, redis: Parameters<typeof serverOptionsOn>[2] = {}): Promise<RunningServer> => {
-      const server = await startServer({ port: 0, logger: false, ...serverOptionsOn(backend, schema, redis), ...options });
+      const server = await startTestServer({ port: 0, logger: false, ...serverOptionsOn(backend, schema, redis), ...options });
       started.push(server);
       return server;
     };

@@ -13,6 +13,14 @@ declare module 'vitest' {
 
 let template: Promise<Blob> | undefined;
 
+/** The run's migrated embedded template (read once per worker), or undefined without one. */
+export async function migratedTemplate(): Promise<Blob | undefined> {
+  const templatePath = inject('pgliteTemplate');
+  if (templatePath === undefined) return undefined;
+  template ??= readFile(templatePath).then((bytes) => new Blob([bytes]));
+  return template;
+}
+
 /**
  * `openDatabase` for tests. On Postgres it is the real thing; the embedded database is a copy of
  * the migrated template the global setup built once per run, so a test file skips initdb and the
@@ -20,8 +28,7 @@ let template: Promise<Blob> | undefined;
  * The migrations themselves run for real in the global setup and in test/db/migrate.test.ts.
  */
 export async function openTestDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
-  const templatePath = inject('pgliteTemplate');
-  if ((options.databaseUrl ?? '') !== '' || options.dataDir !== undefined || templatePath === undefined) return openDatabase(options);
-  template ??= readFile(templatePath).then((bytes) => new Blob([bytes]));
-  return openPgliteDatabase({ loadDataDir: await template });
+  const loaded = (options.databaseUrl ?? '') !== '' || options.dataDir !== undefined ? undefined : await migratedTemplate();
+  if (loaded === undefined) return openDatabase(options);
+  return openPgliteDatabase({ loadDataDir: loaded });
 }

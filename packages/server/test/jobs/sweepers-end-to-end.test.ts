@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/start-server.ts';
+import type { RunningServer } from '../../src/start-server.ts';
 import { dropSchema, serverOptionsOn, testBackends } from '../helpers/backends.ts';
+import { startTestServer } from '../helpers/start-test-server.ts';
 import { bootstrapZone, clientCredentialsToken } from '../helpers/sts-fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openSseStream } from '../events/support/sse-client.ts';
@@ -11,7 +12,7 @@ describe.each(testBackends())('default sweepers on $name', (backend) => {
 
   beforeAll(async () => {
     schema = backend.schema();
-    server = await startServer({
+    server = await startTestServer({
       port: 0,
       logger: false,
       jobSettings: { ttlSweepIntervalMs: 50 },
