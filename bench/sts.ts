@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SignJWT, generateKeyPair } from 'jose';
 import { Pool } from 'undici';
+import { postgresCpuMs } from './support/postgres-cpu.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -337,17 +338,24 @@ async function main(): Promise<void> {
     /** The server thread's busy milliseconds per A/B stretch, in the order run. */
     const abBusy: number[] = [];
     let abBefore: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+    /** Postgres's CPU milliseconds per A/B stretch (NaN when Postgres is not on this machine). */
+    const abPostgres: number[] = [];
+    let postgresBefore: number | undefined;
+    const postgresSince = (): number => (postgresCpuMs() ?? Number.NaN) - (postgresBefore ?? Number.NaN);
     const report = await new Promise<LoadReport>((resolve, reject) => {
       worker.on('message', (message: LoadMessage) => {
         if (message === 'measuring') eventLoopBefore = performance.eventLoopUtilization();
         else if (message === 'measured') eventLoop = performance.eventLoopUtilization(eventLoopBefore);
         else if (typeof message === 'object' && 'auditOn' in message) {
           if (abBefore !== undefined) abBusy.push(performance.eventLoopUtilization(abBefore).active);
+          if (postgresBefore !== undefined) abPostgres.push(postgresSince());
           runtime.audit = message.auditOn ? audit : noAudit;
           abBefore = performance.eventLoopUtilization();
+          postgresBefore = postgresCpuMs() ?? Number.NaN;
           worker.postMessage('go');
         } else {
           if (abBefore !== undefined) abBusy.push(performance.eventLoopUtilization(abBefore).active);
+          if (postgresBefore !== undefined) abPostgres.push(postgresSince());
           runtime.audit = audit;
           resolve(message);
         }
@@ -390,11 +398,20 @@ async function main(): Promise<void> {
       if (achieved >= run.offered * 0.98 && run.failures === 0 && p50 <= TARGET_P50_MS) best = { rate: achieved, p50 };
     }
     const side = (audit: boolean) => {
-      const runs = report.ab.map((run, index) => ({ run, busy: abBusy[index] ?? Number.NaN })).filter(({ run }) => run.audit === audit);
+      const runs = report.ab
+        .map((run, index) => ({ run, busy: abBusy[index] ?? Number.NaN, postgres: abPostgres[index] ?? Number.NaN }))
+        .filter(({ run }) => run.audit === audit);
       const mints = runs.reduce((sum, { run }) => sum + run.latencies.length, 0);
       const seconds = runs.reduce((sum, { run }) => sum + run.elapsed, 0);
       const busy = runs.reduce((sum, { busy }) => sum + busy, 0);
-      return { rate: mints / seconds, busyPerMint: busy / Math.max(1, mints), failures: runs.reduce((sum, { run }) => sum + run.failures, 0), rates: runs.map(({ run }) => run.latencies.length / run.elapsed) };
+      const postgres = runs.reduce((sum, { postgres }) => sum + postgres, 0);
+      return {
+        rate: mints / seconds,
+        busyPerMint: busy / Math.max(1, mints),
+        postgresPerMint: postgres / Math.max(1, mints),
+        failures: runs.reduce((sum, { run }) => sum + run.failures, 0),
+        rates: runs.map(({ run }) => run.latencies.length / run.elapsed),
+      };
     };
     const on = side(true);
     const off = side(false);
@@ -406,8 +423,8 @@ async function main(): Promise<void> {
     }).sort((a, b) => a - b);
     const medianRatio = percentile(roundRatios, 0.5);
     console.log(`mint audit A/B, ${AB_ROUNDS} rounds of ${AB_SECONDS} s on + ${AB_SECONDS} s off, interleaved (load average ${loadavg()[0]!.toFixed(1)}):`);
-    console.log(`  audit on     ${on.rate.toFixed(0).padStart(6)} mints/s  server busy ${on.busyPerMint.toFixed(3)} ms/mint  failures ${on.failures}  (stretches: ${on.rates.map((value) => value.toFixed(0)).join(', ')})`);
-    console.log(`  audit off    ${off.rate.toFixed(0).padStart(6)} mints/s  server busy ${off.busyPerMint.toFixed(3)} ms/mint  failures ${off.failures}  (stretches: ${off.rates.map((value) => value.toFixed(0)).join(', ')})`);
+    console.log(`  audit on     ${on.rate.toFixed(0).padStart(6)} mints/s  server busy ${on.busyPerMint.toFixed(3)} ms/mint  Postgres CPU ${on.postgresPerMint.toFixed(3)} ms/mint  failures ${on.failures}  (stretches: ${on.rates.map((value) => value.toFixed(0)).join(', ')})`);
+    console.log(`  audit off    ${off.rate.toFixed(0).padStart(6)} mints/s  server busy ${off.busyPerMint.toFixed(3)} ms/mint  Postgres CPU ${off.postgresPerMint.toFixed(3)} ms/mint  failures ${off.failures}  (stretches: ${off.rates.map((value) => value.toFixed(0)).join(', ')})`);
     console.log(`  ratio on/off ${auditRatio.toFixed(3)} pooled; per round ${roundRatios.map((value) => value.toFixed(2)).join(' ')} (median ${medianRatio.toFixed(3)})`);
     console.log(`${auditRatio >= TARGET_AUDIT_RATIO ? 'PASS' : 'MISS'} mint audit ratio on/off ${auditRatio.toFixed(3)} pooled >= ${TARGET_AUDIT_RATIO} (same run, interleaved)`);
     console.log(`${medianRatio >= TARGET_AUDIT_RATIO ? 'PASS' : 'MISS'} mint audit ratio on/off ${medianRatio.toFixed(3)} median of rounds >= ${TARGET_AUDIT_RATIO}`);
