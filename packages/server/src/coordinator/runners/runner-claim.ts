@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { announceRun } from '../runs/run-announcement.ts';
 import { moveParameters, moveStatement } from '../runs/run-moves.ts';
 import type { RunRow } from '../runs/run-row.ts';
 import type { RunnerRow } from './runner-row.ts';
@@ -27,7 +28,9 @@ export async function claimRun(database: Database, runner: RunnerRow, now: () =>
     ],
     { prepare: true },
   );
-  return rows[0];
+  const claimed = rows[0];
+  if (claimed !== undefined) await announceRun(database, claimed);
+  return claimed;
 }
 
 /** The runner's runs waiting for their stop order (`stopping`, not yet told), marked told. */

@@ -10,7 +10,8 @@ import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { assertRunVisible } from './run-access.ts';
 import { resolveRunBlueprint } from './run-blueprint.ts';
-import { recordRunFact, wakeRunners } from './run-facts.ts';
+import { announceRun } from './run-announcement.ts';
+import { recordRunFact } from './run-facts.ts';
 import { applyRunMove, lockRun, moveRun } from './run-moves.ts';
 import { findActiveRun, insertRun } from './run-repository.ts';
 import type { RunRow } from './run-row.ts';
@@ -19,7 +20,8 @@ import { setSessionRunStatus } from './session-run-status.ts';
 /**
  * `POST /runs`: a `start_session` run spawns a Caracal session (run status `pending`) for the
  * caller's application; a `resume_session` run names an existing, visible, live session without a
- * run under way. The run is written `pending` with its `run_created` fact, and runners are woken.
+ * run under way. The run is written `pending` with its `run_created` fact; once committed,
+ * runners are woken.
  */
 export async function createRun(context: ServerContext, principal: Principal, body: CreateRunBody): Promise<CreatedRun> {
   assertStorable(body.project_dir ?? null, 'project_dir');
@@ -33,8 +35,9 @@ export async function createRun(context: ServerContext, principal: Principal, bo
   const agentName = blueprint?.name ?? null;
   const sessionId = resumed?.id ?? (await spawnRunSession(context, principal, body, agentName));
   const runId = newId('run', context.now());
+  let created: RunRow;
   try {
-    await retryingConcurrentChanges(() =>
+    created = await retryingConcurrentChanges(() =>
       context.database.transaction(async (transaction) => {
         if (body.type === 'resume_session') {
           // Locks the session's runs against a second resume racing this one.
@@ -62,7 +65,7 @@ export async function createRun(context: ServerContext, principal: Principal, bo
           now,
         });
         await recordRunFact(transaction, run, { now, eventType: 'run_created', details: { type: run.type, agent_name: agentName } });
-        await wakeRunners(transaction, run);
+        return run;
       }),
     );
   } catch (error) {
@@ -72,6 +75,7 @@ export async function createRun(context: ServerContext, principal: Principal, bo
     }
     throw error;
   }
+  await announceRun(context.database, created);
   return { run_id: runId, session_id: sessionId, status: 'pending' };
 }
 
@@ -129,7 +133,7 @@ export async function stopSessionRun(context: ServerContext, principal: Principa
   if (session === undefined || session.zone_id !== principal.zoneId || (!principal.admin && session.application_id !== principal.clientId)) {
     throw notFound(`agent session ${sessionId} not found in zone ${principal.zoneId}`);
   }
-  return retryingConcurrentChanges(() =>
+  const stopped = await retryingConcurrentChanges(() =>
     context.database.transaction(async (transaction) => {
       const active = await findActiveRun(transaction, sessionId);
       const run = active === undefined ? undefined : await lockRun(transaction, active.id);
@@ -137,4 +141,6 @@ export async function stopSessionRun(context: ServerContext, principal: Principa
       return applyRunMove(transaction, run, { to: run.status === 'pending' ? 'stopped' : 'stopping', reason: 'stop_requested' }, context.now());
     }),
   );
+  await announceRun(context.database, stopped);
+  return stopped;
 }
