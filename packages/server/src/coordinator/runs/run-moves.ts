@@ -126,12 +126,29 @@ export async function moveRun(
   now: () => number,
   decide: (run: RunRow) => RunMove | undefined,
 ): Promise<RunRow | undefined> {
+  return moveLockedRun(database, { runId, now, lock: lockRun, decide });
+}
+
+/**
+ * moveRun with the caller's `lock`, which reads the run FOR UPDATE together with what `decide`
+ * needs beside it (a runner's report reads its runner in the same statement), or answers
+ * undefined for a run it cannot find (404 unless `lock` throws its own).
+ */
+export async function moveLockedRun<Locked extends RunRow>(
+  database: Database,
+  move: {
+    runId: string;
+    now: () => number;
+    lock: (transaction: Transaction, runId: string) => Promise<Locked | undefined>;
+    decide: (run: Locked) => RunMove | undefined;
+  },
+): Promise<RunRow | undefined> {
   const moved = await retryingConcurrentChanges(() =>
     database.transaction(async (transaction) => {
-      const run = await lockRun(transaction, runId);
-      if (run === undefined) throw notFound(`run ${runId} not found`);
-      const move = decide(run);
-      return move === undefined ? undefined : applyRunMove(transaction, run, move, now());
+      const run = await move.lock(transaction, move.runId);
+      if (run === undefined) throw notFound(`run ${move.runId} not found`);
+      const decided = move.decide(run);
+      return decided === undefined ? undefined : applyRunMove(transaction, run, decided, move.now());
     }),
   );
   if (moved !== undefined) await announceRun(database, moved);
