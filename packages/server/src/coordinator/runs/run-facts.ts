@@ -1,7 +1,6 @@
 import { TIMELINE_TOPIC, type RunState } from '@caracal/protocol';
 import type { Transaction } from '../../db/database.ts';
 import { enqueueEvents } from '../../events/enqueue-event.ts';
-import { appendTimelineEvents } from '../timeline/timeline-repository.ts';
 import type { RunRow } from './run-row.ts';
 
 /**
@@ -26,36 +25,6 @@ const EVENT_OF: Readonly<Record<RunState, string>> = {
   stopping: 'run_stopping',
   stopped: 'run_stopped',
 };
-
-/**
- * Writes a run's move onto its session's timeline (source coordinator, `run_id` set), in the
- * move's transaction. A failure also goes to the seed feeds as `run_failed`. `eventType` overrides
- * the state's event (`run_created`).
- */
-export async function recordRunFact(
-  transaction: Transaction,
-  run: RunRow,
-  options: { now: number; eventType?: string; details?: Record<string, unknown> },
-): Promise<void> {
-  await appendTimelineEvents(
-    transaction,
-    [
-      {
-        zoneId: run.zone_id,
-        sessionId: run.session_id,
-        applicationId: run.application_id,
-        runId: run.id,
-        eventType: options.eventType ?? EVENT_OF[run.status],
-        source: 'coordinator',
-        details: { status: run.status, runner_id: run.runner_id, ...(run.error === null ? {} : { error: run.error }), ...options.details },
-      },
-    ],
-    options.now,
-    // The caller wakes the publishers after its commit (announceRun).
-    { notify: false },
-  );
-  if (run.status === 'failed') await recordRunFailure(transaction, run);
-}
 
 /** A failed run also goes to the seed feeds as `run_failed` (the caller wakes the publishers after its commit). */
 export async function recordRunFailure(transaction: Transaction, run: RunRow): Promise<void> {
