@@ -13,9 +13,11 @@ export interface OutboxEvent {
 
 /**
  * Writes events into the outbox inside the caller's transaction, so they exist exactly when the
- * state change does. The NOTIFY is delivered at commit and wakes the publishers at once.
+ * state change does. The NOTIFY is delivered at commit and wakes the publishers at once;
+ * `notify: false` leaves it out for a caller that wakes them after its commit
+ * (wakeOutboxPublishers), so its commit does not queue on Postgres's NOTIFY lock.
  */
-export async function enqueueEvents(transaction: Transaction, events: readonly OutboxEvent[]): Promise<void> {
+export async function enqueueEvents(transaction: Transaction, events: readonly OutboxEvent[], options: { notify?: boolean } = {}): Promise<void> {
   if (events.length === 0) return;
   const params: unknown[] = [];
   const tuples = events.map((event, index) => {
@@ -27,5 +29,5 @@ export async function enqueueEvents(transaction: Transaction, events: readonly O
     `INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) VALUES ${tuples.join(', ')}`,
     params,
   );
-  await transaction.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+  if (options.notify !== false) await transaction.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
 }

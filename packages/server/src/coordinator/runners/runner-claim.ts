@@ -1,6 +1,8 @@
 import type { Database } from '../../db/database.ts';
+import { announceRun } from '../runs/run-announcement.ts';
 import { moveParameters, moveStatement } from '../runs/run-moves.ts';
 import type { RunRow } from '../runs/run-row.ts';
+import { touchRunnerSql } from './runner-repository.ts';
 import type { RunnerRow } from './runner-row.ts';
 
 /**
@@ -27,15 +29,27 @@ export async function claimRun(database: Database, runner: RunnerRow, now: () =>
     ],
     { prepare: true },
   );
-  return rows[0];
+  const claimed = rows[0];
+  if (claimed !== undefined) await announceRun(database, claimed);
+  return claimed;
 }
 
-/** The runner's runs waiting for their stop order (`stopping`, not yet told), marked told. */
-export async function takeStopOrders(database: Database, runnerId: string, now: number): Promise<Array<{ id: string; session_id: string }>> {
-  const { rows } = await database.query<{ id: string; session_id: string }>(
-    `UPDATE runs SET stop_signalled_at = $2::timestamptz
+/**
+ * The runner's runs waiting for their stop order (`stopping`, not yet told), marked told. With
+ * `touch`, the same statement records the poll as a sign of life (touchRunnerSql): one round trip
+ * where a poll made two.
+ */
+export async function takeStopOrders(
+  database: Database,
+  runnerId: string,
+  now: number,
+  options: { touch: boolean },
+): Promise<Array<{ id: string; session_id: string }>> {
+  const take = `UPDATE runs SET stop_signalled_at = $2::timestamptz
      WHERE runner_id = $1 AND status = 'stopping' AND stop_signalled_at IS NULL
-     RETURNING id, session_id`,
+     RETURNING id, session_id`;
+  const { rows } = await database.query<{ id: string; session_id: string }>(
+    options.touch ? `WITH touched AS (${touchRunnerSql('$1', '$2')}) ${take}` : take,
     [runnerId, new Date(now).toISOString()],
     { prepare: true },
   );

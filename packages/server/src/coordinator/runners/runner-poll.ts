@@ -4,7 +4,6 @@ import { releaseMove } from '../runs/run-release.ts';
 import { moveRun } from '../runs/run-moves.ts';
 import { runView } from '../runs/run-row.ts';
 import { claimRun, takeStopOrders } from './runner-claim.ts';
-import { touchRunner } from './runner-repository.ts';
 import type { RunnerRow } from './runner-row.ts';
 import type { RunWakeups } from './run-wakeups.ts';
 
@@ -20,12 +19,12 @@ export async function pollForWork(
   runner: RunnerRow,
   options: { waitMs: number; signal: AbortSignal },
 ): Promise<RunnerPollAnswer | undefined> {
-  await touchRunner(context.database, runner.id, context.now());
   const deadline = Date.now() + options.waitMs;
-  for (;;) {
+  // The first look also records the poll as a sign of life.
+  for (let first = true; ; first = false) {
     const ticket = wakeups.ticket(runner);
     try {
-      const stops = await takeStopOrders(context.database, runner.id, context.now());
+      const stops = await takeStopOrders(context.database, runner.id, context.now(), { touch: first });
       if (stops.length > 0) return { stop_runs: stops.map((run) => run.id), stop_sessions: stops.map((run) => run.session_id) };
       const claimed = await claimRun(context.database, runner, context.now);
       if (claimed !== undefined) {

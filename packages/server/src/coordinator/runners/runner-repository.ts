@@ -1,5 +1,6 @@
 import type { RegisterRunnerBody } from '@caracal/protocol';
-import type { Queryable } from '../../db/database.ts';
+import type { Queryable, Transaction } from '../../db/database.ts';
+import type { RunRow } from '../runs/run-row.ts';
 import type { RunnerRow } from './runner-row.ts';
 
 export interface RunnerRegistration {
@@ -47,15 +48,28 @@ export async function findRunner(queryable: Queryable, id: string): Promise<Runn
   return rows[0];
 }
 
-/** Records a sign of life (a heartbeat or a poll); a lapsed runner is online again (its old runs stay taken back). */
-export async function touchRunner(queryable: Queryable, id: string, now: number): Promise<void> {
-  // A runner polling many times a second writes its row about once a second.
-  await queryable.query(
-    `UPDATE runners SET last_heartbeat_at = greatest(last_heartbeat_at, $2::timestamptz), lapsed_at = NULL
-     WHERE id = $1 AND (lapsed_at IS NOT NULL OR last_heartbeat_at < $2::timestamptz - interval '1 second')`, [
-    id,
-    new Date(now).toISOString(),
-  ], { prepare: true });
+/**
+ * Reads and locks a run for a runner's report, with the runner named in it (null when there is no
+ * such runner) read in the same statement. Undefined when there is no such run.
+ */
+export async function lockRunWithRunner(transaction: Transaction, runId: string, runnerId: string): Promise<(RunRow & { runner: RunnerRow | null }) | undefined> {
+  const { rows } = await transaction.query<RunRow & { runner: RunnerRow | null }>(
+    `SELECT r.*, (SELECT to_jsonb(n) FROM runners n WHERE n.id = $2) AS runner FROM runs r WHERE r.id = $1 FOR UPDATE OF r`,
+    [runId, runnerId],
+    { prepare: true },
+  );
+  return rows[0];
+}
+
+/**
+ * The statement that records a sign of life of runner `$id` at `$now` (a heartbeat or a poll): a
+ * lapsed runner is online again (its old runs stay taken back). A runner polling many times a
+ * second writes its row about once a second. Parameter slots given as SQL, for use inside a larger
+ * statement.
+ */
+export function touchRunnerSql(id: string, now: string): string {
+  return `UPDATE runners SET last_heartbeat_at = greatest(last_heartbeat_at, ${now}::timestamptz), lapsed_at = NULL
+     WHERE id = ${id} AND (lapsed_at IS NOT NULL OR last_heartbeat_at < ${now}::timestamptz - interval '1 second')`;
 }
 
 /** The zone's runners (one application's, or all), oldest registration first. */

@@ -1,14 +1,15 @@
 import { RUN_RESULT_MAX_BYTES, type RegisterRunnerBody, type RegisteredRunner } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
+import type { Transaction } from '../../db/database.ts';
 import { badRequest, forbidden, notFound } from '../../http/server-error.ts';
 import { newId } from '../../ids.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { moveRun, type RunMove } from '../runs/run-moves.ts';
+import { moveLockedRun, type RunMove } from '../runs/run-moves.ts';
 import { liveRunsOf, releaseRuns } from '../runs/run-release.ts';
 import type { RunRow } from '../runs/run-row.ts';
 import { runSettingsOf } from '../runs/run-settings.ts';
 import { assertStorable } from '../shared/storable-json.ts';
-import { deleteRunner, findRunner, upsertRunner } from './runner-repository.ts';
+import { deleteRunner, findRunner, lockRunWithRunner, upsertRunner } from './runner-repository.ts';
 import type { RunnerRow } from './runner-row.ts';
 
 /**
@@ -16,8 +17,11 @@ import type { RunnerRow } from './runner-row.ts';
  * mandate: any of the zone). Any other id does not exist for the caller (404).
  */
 export async function requireRunner(context: ServerContext, principal: Principal, runnerId: string): Promise<RunnerRow> {
-  const runner = await findRunner(context.database, runnerId);
-  if (runner === undefined || runner.zone_id !== principal.zoneId || (!principal.admin && runner.application_id !== principal.clientId)) {
+  return assertRunnerVisible(principal, await findRunner(context.database, runnerId), runnerId);
+}
+
+function assertRunnerVisible(principal: Principal, runner: RunnerRow | null | undefined, runnerId: string): RunnerRow {
+  if (runner == null || runner.zone_id !== principal.zoneId || (!principal.admin && runner.application_id !== principal.clientId)) {
     throw notFound(`runner ${runnerId} not found in zone ${principal.zoneId}`);
   }
   return runner;
@@ -80,13 +84,25 @@ export async function reportRun(
     }
   }
   if (report.move.error !== undefined) assertStorable(report.move.error, 'error');
-  const runner = await requireRunner(context, principal, report.runnerId);
-  const moved = await moveRun(context.database, report.runId, context.now, (run) => {
-    if (run.zone_id !== runner.zone_id || (!runner.serves_zone && run.application_id !== runner.application_id)) {
-      throw notFound(`run ${report.runId} not found in zone ${principal.zoneId}`);
-    }
-    if (run.runner_id !== runner.id) throw forbidden(`run ${run.id} is not held by runner ${runner.id}`, 'not_run_owner');
-    return report.move;
+  // The runner is read with the run's lock (one round trip); an unknown run still answers 404 for
+  // an unknown runner first.
+  const lock = async (transaction: Transaction, runId: string) => {
+    const locked = await lockRunWithRunner(transaction, runId, report.runnerId);
+    if (locked === undefined) assertRunnerVisible(principal, await findRunner(transaction, report.runnerId), report.runnerId);
+    return locked;
+  };
+  const moved = await moveLockedRun(context.database, {
+    runId: report.runId,
+    now: context.now,
+    lock,
+    decide: (run) => {
+      const runner = assertRunnerVisible(principal, run.runner, report.runnerId);
+      if (run.zone_id !== runner.zone_id || (!runner.serves_zone && run.application_id !== runner.application_id)) {
+        throw notFound(`run ${report.runId} not found in zone ${principal.zoneId}`);
+      }
+      if (run.runner_id !== runner.id) throw forbidden(`run ${run.id} is not held by runner ${runner.id}`, 'not_run_owner');
+      return report.move;
+    },
   });
   return moved!;
 }

@@ -1,7 +1,6 @@
 import { TIMELINE_TOPIC, type RunState } from '@caracal/protocol';
 import type { Transaction } from '../../db/database.ts';
 import { enqueueEvents } from '../../events/enqueue-event.ts';
-import { appendTimelineEvents } from '../timeline/timeline-repository.ts';
 import type { RunRow } from './run-row.ts';
 
 /**
@@ -27,35 +26,7 @@ const EVENT_OF: Readonly<Record<RunState, string>> = {
   stopped: 'run_stopped',
 };
 
-/**
- * Writes a run's move onto its session's timeline (source coordinator, `run_id` set), in the
- * move's transaction. A failure also goes to the seed feeds as `run_failed`. `eventType` overrides
- * the state's event (`run_created`).
- */
-export async function recordRunFact(
-  transaction: Transaction,
-  run: RunRow,
-  options: { now: number; eventType?: string; details?: Record<string, unknown> },
-): Promise<void> {
-  await appendTimelineEvents(
-    transaction,
-    [
-      {
-        zoneId: run.zone_id,
-        sessionId: run.session_id,
-        applicationId: run.application_id,
-        runId: run.id,
-        eventType: options.eventType ?? EVENT_OF[run.status],
-        source: 'coordinator',
-        details: { status: run.status, runner_id: run.runner_id, ...(run.error === null ? {} : { error: run.error }), ...options.details },
-      },
-    ],
-    options.now,
-  );
-  if (run.status === 'failed') await recordRunFailure(transaction, run);
-}
-
-/** A failed run also goes to the seed feeds as `run_failed`. */
+/** A failed run also goes to the seed feeds as `run_failed` (the caller wakes the publishers after its commit). */
 export async function recordRunFailure(transaction: Transaction, run: RunRow): Promise<void> {
   await enqueueEvents(transaction, [
     {
@@ -64,17 +35,15 @@ export async function recordRunFailure(transaction: Transaction, run: RunRow): P
       zoneId: run.zone_id,
       payload: { run_id: run.id, session_id: run.session_id, error: run.error, zone_id: run.zone_id, application_id: run.application_id },
     },
-  ]);
+  ], { notify: false });
 }
 
-/** Once the transaction commits, wakes a runner for a run that became pending, or the runner told to stop it. */
-export async function wakeRunners(transaction: Transaction, run: RunRow): Promise<void> {
-  await transaction.query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', ${runWakeupPayloadSql('r')}) FROM runs r WHERE r.id = $1`, [run.id], { prepare: true });
-}
-
-/** The wake-up payload of the run row aliased `alias` (pending: work; otherwise: a stop order for its runner), in SQL. */
-export function runWakeupPayloadSql(alias: string): string {
-  return `CASE WHEN ${alias}.status = 'pending'
-      THEN 'work|' || ${alias}.zone_id || '|' || ${alias}.application_id || '|' || coalesce(${alias}.agent_name, '') || '|' || array_to_string(${alias}.blueprint_tags, ',')
-      ELSE 'stop|' || ${alias}.zone_id || '|' || coalesce(${alias}.runner_id, '') END`;
+/**
+ * The wake-up a run's state asks for (RUN_WAKEUP_CHANNEL): pending, work for a runner that may
+ * serve it; stopping, a stop order for its runner. Other states wake no runner.
+ */
+export function runWakeupPayload(run: Pick<RunRow, 'status' | 'zone_id' | 'application_id' | 'agent_name' | 'blueprint_tags' | 'runner_id'>): string | undefined {
+  if (run.status === 'pending') return `work|${run.zone_id}|${run.application_id}|${run.agent_name ?? ''}|${run.blueprint_tags.join(',')}`;
+  if (run.status === 'stopping') return `stop|${run.zone_id}|${run.runner_id ?? ''}`;
+  return undefined;
 }

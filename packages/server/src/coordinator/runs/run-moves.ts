@@ -2,9 +2,9 @@ import type { CompletedSessionStatus, RunState, RunStatus } from '@caracal/proto
 import type { Database, Transaction } from '../../db/database.ts';
 import { notFound } from '../../http/server-error.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
-import { OUTBOX_CHANNEL } from '../../events/topics.ts';
 import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
-import { recordRunFailure, runEventOf, runWakeupPayloadSql, RUN_WAKEUP_CHANNEL } from './run-facts.ts';
+import { announceRun } from './run-announcement.ts';
+import { recordRunFailure, runEventOf } from './run-facts.ts';
 import type { RunRow } from './run-row.ts';
 import { assertAllowedMove, type RunMover } from './run-transitions.ts';
 import { setSessionRunStatus } from './session-run-status.ts';
@@ -43,8 +43,8 @@ function sessionRunStatusOf(move: RunMove): RunStatus | undefined {
 /**
  * Moves a run locked by the caller's transaction: checks the move against the machine (409
  * `invalid_transition`), updates the row, writes the fact on the session's timeline, keeps the
- * session's run status in step (a terminal one terminates the session), and wakes runners when
- * there is new work or a stop order. Returns the row as moved.
+ * session's run status in step (a terminal one terminates the session). Returns the row as
+ * moved; once the transaction commits, the caller announces it (announceRun).
  */
 export async function applyRunMove(transaction: Transaction, run: RunRow, move: RunMove, now: number): Promise<RunRow> {
   assertAllowedMove(run.id, run.status, move.to, move.mover);
@@ -79,10 +79,10 @@ export function moveParameters(first: unknown, move: RunMove, now: number): unkn
 
 /**
  * One statement that moves a run (the row `where` picks, already checked against the machine):
- * updates it, writes its fact on the session's timeline (source coordinator, `run_id` set) with
- * the outbox row of the feeds, and NOTIFYs the outbox publishers and, when the run became pending
- * or stopping, the runners (runWakeupPayload). One round trip where there were five: a run's moves
- * are the hot path of dispatch. `with` adds CTEs before the update (a claim picks its run there).
+ * updates it and writes its fact on the session's timeline (source coordinator, `run_id` set)
+ * with the outbox row of the feeds. One round trip where there were five: a run's moves are the
+ * hot path of dispatch. No NOTIFY: the caller announces the move after its commit (announceRun).
+ * `with` adds CTEs before the update (a claim picks its run there).
  */
 export function moveStatement(where: string, withClause = ''): string {
   const facts = `SELECT zone_id, session_id, application_id, $9::text AS event_type, $3::timestamptz AS recorded_at, id AS run_id, 0 AS position,
@@ -105,9 +105,7 @@ export function moveStatement(where: string, withClause = ''): string {
         session_status = CASE WHEN $2 = 'completed' THEN $7 ELSE session_status END
       ${where} RETURNING *),
     ${timelineFactCtes('move_facts', { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true }).join(',\n')}
-    SELECT moved.*, pg_notify('${OUTBOX_CHANNEL}', '') AS feeds_woken,
-      CASE WHEN moved.status IN ('pending', 'stopping') THEN pg_notify('${RUN_WAKEUP_CHANNEL}', ${runWakeupPayloadSql('moved')}) END AS runners_woken
-    FROM moved`;
+    SELECT moved.* FROM moved`;
 }
 
 /** Reads and locks a run for a move (undefined when there is none). */
@@ -119,7 +117,8 @@ export async function lockRun(transaction: Transaction, runId: string): Promise<
 /**
  * Moves one run in its own transaction: `decide` sees the locked row and answers the move (or
  * throws: 404 for a run the caller may not see, 403 for another runner's), or undefined to leave
- * it as it is. Retried when a termination it causes meets a concurrent change.
+ * it as it is. Retried when a termination it causes meets a concurrent change. The move is
+ * announced once committed.
  */
 export async function moveRun(
   database: Database,
@@ -127,12 +126,31 @@ export async function moveRun(
   now: () => number,
   decide: (run: RunRow) => RunMove | undefined,
 ): Promise<RunRow | undefined> {
-  return retryingConcurrentChanges(() =>
+  return moveLockedRun(database, { runId, now, lock: lockRun, decide });
+}
+
+/**
+ * moveRun with the caller's `lock`, which reads the run FOR UPDATE together with what `decide`
+ * needs beside it (a runner's report reads its runner in the same statement), or answers
+ * undefined for a run it cannot find (404 unless `lock` throws its own).
+ */
+export async function moveLockedRun<Locked extends RunRow>(
+  database: Database,
+  move: {
+    runId: string;
+    now: () => number;
+    lock: (transaction: Transaction, runId: string) => Promise<Locked | undefined>;
+    decide: (run: Locked) => RunMove | undefined;
+  },
+): Promise<RunRow | undefined> {
+  const moved = await retryingConcurrentChanges(() =>
     database.transaction(async (transaction) => {
-      const run = await lockRun(transaction, runId);
-      if (run === undefined) throw notFound(`run ${runId} not found`);
-      const move = decide(run);
-      return move === undefined ? undefined : applyRunMove(transaction, run, move, now());
+      const run = await move.lock(transaction, move.runId);
+      if (run === undefined) throw notFound(`run ${move.runId} not found`);
+      const decided = move.decide(run);
+      return decided === undefined ? undefined : applyRunMove(transaction, run, decided, move.now());
     }),
   );
+  if (moved !== undefined) await announceRun(database, moved);
+  return moved;
 }

@@ -1,5 +1,6 @@
 import type { RunState } from '@caracal/protocol';
 import type { Queryable, Transaction } from '../../db/database.ts';
+import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import { conflict } from '../../http/server-error.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
@@ -23,13 +24,24 @@ export interface NewRun {
   now: number;
 }
 
-export async function insertRun(transaction: Transaction, run: NewRun): Promise<RunRow> {
-  const at = new Date(run.now).toISOString();
-  const { rows } = await transaction.query<RunRow>(
-    `INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
-       execution_mode, blueprint_tags, status, created_at, pending_since, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $12::text[], 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
-     RETURNING *`,
+/**
+ * Inserts a new run with its `run_created` fact on the session's timeline (source coordinator,
+ * `run_id` set) and the fact's outbox row, in one statement: a `start_session` run commits it on
+ * its own, one round trip where a transaction took four. `details` joins the fact's status and
+ * runner.
+ */
+export async function insertRun(queryable: Queryable, run: NewRun, details: Record<string, unknown>): Promise<RunRow> {
+  const facts = `SELECT zone_id, session_id, application_id, 'run_created'::text AS event_type, $11::timestamptz AS recorded_at, id AS run_id,
+      0 AS position, jsonb_build_object('status', status, 'runner_id', runner_id) || $13::jsonb AS details
+    FROM inserted`;
+  const { rows } = await queryable.query<RunRow>(
+    `WITH inserted AS (
+       INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
+         execution_mode, blueprint_tags, status, created_at, pending_since, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $12::text[], 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
+       RETURNING *),
+     ${timelineFactCtes('created_facts', { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true }).join(',\n')}
+     SELECT * FROM inserted`,
     [
       run.id,
       run.zoneId,
@@ -41,8 +53,9 @@ export async function insertRun(transaction: Transaction, run: NewRun): Promise<
       run.projectDir,
       run.parentSessionId,
       run.executionMode,
-      at,
+      new Date(run.now).toISOString(),
       run.blueprintTags,
+      JSON.stringify(details),
     ],
     { prepare: true },
   );

@@ -10,16 +10,17 @@ import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { assertRunVisible } from './run-access.ts';
 import { resolveRunBlueprint } from './run-blueprint.ts';
-import { recordRunFact, wakeRunners } from './run-facts.ts';
+import { announceRun } from './run-announcement.ts';
 import { applyRunMove, lockRun, moveRun } from './run-moves.ts';
-import { findActiveRun, insertRun } from './run-repository.ts';
+import { findActiveRun, insertRun, type NewRun } from './run-repository.ts';
 import type { RunRow } from './run-row.ts';
 import { setSessionRunStatus } from './session-run-status.ts';
 
 /**
  * `POST /runs`: a `start_session` run spawns a Caracal session (run status `pending`) for the
  * caller's application; a `resume_session` run names an existing, visible, live session without a
- * run under way. The run is written `pending` with its `run_created` fact, and runners are woken.
+ * run under way. The run is written `pending` with its `run_created` fact; once committed,
+ * runners are woken.
  */
 export async function createRun(context: ServerContext, principal: Principal, body: CreateRunBody): Promise<CreatedRun> {
   assertStorable(body.project_dir ?? null, 'project_dir');
@@ -33,37 +34,37 @@ export async function createRun(context: ServerContext, principal: Principal, bo
   const agentName = blueprint?.name ?? null;
   const sessionId = resumed?.id ?? (await spawnRunSession(context, principal, body, agentName));
   const runId = newId('run', context.now());
+  const newRun = (now: number): NewRun => ({
+    id: runId,
+    zoneId: principal.zoneId,
+    applicationId: principal.clientId,
+    sessionId,
+    type: body.type,
+    agentName,
+    blueprintTags: blueprint?.tags ?? [],
+    parameters: body.parameters,
+    projectDir: body.project_dir ?? null,
+    parentSessionId: body.parent_session_id ?? null,
+    executionMode: body.execution_mode ?? null,
+    now,
+  });
+  const details = { type: body.type, agent_name: agentName };
+  let created: RunRow;
   try {
-    await retryingConcurrentChanges(() =>
-      context.database.transaction(async (transaction) => {
-        if (body.type === 'resume_session') {
-          // Locks the session's runs against a second resume racing this one.
-          await transaction.query('SELECT id FROM agent_sessions WHERE id = $1 FOR UPDATE', [sessionId]);
-          const active = await findActiveRun(transaction, sessionId);
-          if (active !== undefined) throw conflict(`session ${sessionId} has run ${active.id} under way (${active.status}); stop it first`);
-        }
-        const now = context.now();
-        if (body.type === 'resume_session') {
-          const fields = { agentName, projectDir: body.project_dir ?? null };
-          await setSessionRunStatus(transaction, { sessionId, runStatus: 'pending', now, reason: 'run_created', resumed: true, fields });
-        }
-        const run = await insertRun(transaction, {
-          id: runId,
-          zoneId: principal.zoneId,
-          applicationId: principal.clientId,
-          sessionId,
-          type: body.type,
-          agentName,
-          blueprintTags: blueprint?.tags ?? [],
-          parameters: body.parameters,
-          projectDir: body.project_dir ?? null,
-          parentSessionId: body.parent_session_id ?? null,
-          executionMode: body.execution_mode ?? null,
-          now,
-        });
-        await recordRunFact(transaction, run, { now, eventType: 'run_created', details: { type: run.type, agent_name: agentName } });
-        await wakeRunners(transaction, run);
-      }),
+    created = await retryingConcurrentChanges(() =>
+      // A new session's run is one statement; a resume also moves its session, under its lock.
+      body.type === 'start_session'
+        ? insertRun(context.database, newRun(context.now()), details)
+        : context.database.transaction(async (transaction) => {
+            // Locks the session's runs against a second resume racing this one.
+            await transaction.query('SELECT id FROM agent_sessions WHERE id = $1 FOR UPDATE', [sessionId]);
+            const active = await findActiveRun(transaction, sessionId);
+            if (active !== undefined) throw conflict(`session ${sessionId} has run ${active.id} under way (${active.status}); stop it first`);
+            const now = context.now();
+            const fields = { agentName, projectDir: body.project_dir ?? null };
+            await setSessionRunStatus(transaction, { sessionId, runStatus: 'pending', now, reason: 'run_created', resumed: true, fields });
+            return insertRun(transaction, newRun(now), details);
+          }),
     );
   } catch (error) {
     // A session spawned for this run must not outlive it.
@@ -72,6 +73,7 @@ export async function createRun(context: ServerContext, principal: Principal, bo
     }
     throw error;
   }
+  await announceRun(context.database, created);
   return { run_id: runId, session_id: sessionId, status: 'pending' };
 }
 
@@ -129,7 +131,7 @@ export async function stopSessionRun(context: ServerContext, principal: Principa
   if (session === undefined || session.zone_id !== principal.zoneId || (!principal.admin && session.application_id !== principal.clientId)) {
     throw notFound(`agent session ${sessionId} not found in zone ${principal.zoneId}`);
   }
-  return retryingConcurrentChanges(() =>
+  const stopped = await retryingConcurrentChanges(() =>
     context.database.transaction(async (transaction) => {
       const active = await findActiveRun(transaction, sessionId);
       const run = active === undefined ? undefined : await lockRun(transaction, active.id);
@@ -137,4 +139,6 @@ export async function stopSessionRun(context: ServerContext, principal: Principa
       return applyRunMove(transaction, run, { to: run.status === 'pending' ? 'stopped' : 'stopping', reason: 'stop_requested' }, context.now());
     }),
   );
+  await announceRun(context.database, stopped);
+  return stopped;
 }

@@ -1,6 +1,5 @@
 import { TERMINAL_RUN_STATUSES, type RunStatus } from '@caracal/protocol';
 import type { Transaction } from '../../db/database.ts';
-import { OUTBOX_CHANNEL } from '../../events/topics.ts';
 import { terminateSubtrees } from '../sessions/lifecycle-repository.ts';
 import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
 import { enqueueSessionChanges } from '../timeline/session-changes.ts';
@@ -26,7 +25,8 @@ export interface SessionRunStatusChange {
  * finished, failed) also terminates the Caracal session and its subtree, so its authority ends with
  * its run. The seed feeds get `session_updated` with the session as it is left (for a terminal
  * status, the termination writes it). May throw `concurrent_change` (from the termination): the
- * caller retries its whole transaction.
+ * caller retries its whole transaction. No NOTIFY here: the caller wakes the publishers after
+ * its commit (wakeOutboxPublishers).
  */
 export async function setSessionRunStatus(transaction: Transaction, change: SessionRunStatusChange): Promise<void> {
   const terminal = TERMINAL_RUN_STATUSES.includes(change.runStatus);
@@ -47,13 +47,13 @@ export async function setSessionRunStatus(transaction: Transaction, change: Sess
     const termination = { roots: [change.sessionId], now: change.now, reason: change.reason };
     const ended = await terminateSubtrees(transaction, change.requestedBy === undefined ? termination : { ...termination, requestedBy: change.requestedBy });
     // A session whose authority had already ended: its run status changed all the same.
-    if (ended.terminatedSessions === 0) await enqueueSessionChanges(transaction, 'session_updated', [change.sessionId]);
+    if (ended.terminatedSessions === 0) await enqueueSessionChanges(transaction, 'session_updated', [change.sessionId], { notify: false });
     return;
   }
   await transaction.query(
     `WITH updated AS (${updated}),
      ${sessionChangeCte('changes', 'session_updated', 'SELECT * FROM updated')}
-     SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM changes) AS written`,
+     SELECT count(*) FROM changes`,
     params,
     { prepare: true },
   );
