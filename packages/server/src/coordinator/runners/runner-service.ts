@@ -4,11 +4,13 @@ import type { Transaction } from '../../db/database.ts';
 import { badRequest, forbidden, notFound } from '../../http/server-error.ts';
 import { newId } from '../../ids.ts';
 import type { ServerContext } from '../../server-context.ts';
+import { announceRun } from '../runs/run-announcement.ts';
 import { moveLockedRun, type RunMove } from '../runs/run-moves.ts';
 import { liveRunsOf, releaseRuns } from '../runs/run-release.ts';
 import type { RunRow } from '../runs/run-row.ts';
 import { runSettingsOf } from '../runs/run-settings.ts';
 import { assertStorable } from '../shared/storable-json.ts';
+import { moveHeldRun } from './held-run-move.ts';
 import { deleteRunner, findRunner, lockRunWithRunner, upsertRunner } from './runner-repository.ts';
 import type { RunnerRow } from './runner-row.ts';
 
@@ -84,6 +86,13 @@ export async function reportRun(
     }
   }
   if (report.move.error !== undefined) assertStorable(report.move.error, 'error');
+  // The hot moves first try one statement holding every check; a refusal (or a failed or stopped
+  // report) takes the locked path below, which names it.
+  const held = await moveHeldRun(context.database, principal, { ...report, now: context.now() });
+  if (held !== undefined) {
+    await announceRun(context.database, held);
+    return held;
+  }
   // The runner is read with the run's lock (one round trip); an unknown run still answers 404 for
   // an unknown runner first.
   const lock = async (transaction: Transaction, runId: string) => {

@@ -25,7 +25,7 @@ export interface RunMove {
 }
 
 /** What the session's run status becomes when its run reaches each state (unchanged: undefined). */
-function sessionRunStatusOf(move: RunMove): RunStatus | undefined {
+export function sessionRunStatusOf(move: RunMove): RunStatus | undefined {
   switch (move.to) {
     case 'running':
       return 'running';
@@ -82,9 +82,10 @@ export function moveParameters(first: unknown, move: RunMove, now: number): unkn
  * updates it and writes its fact on the session's timeline (source coordinator, `run_id` set)
  * with the outbox row of the feeds. One round trip where there were five: a run's moves are the
  * hot path of dispatch. No NOTIFY: the caller announces the move after its commit (announceRun).
- * `with` adds CTEs before the update (a claim picks its run there).
+ * `with` adds CTEs before the update (a claim picks its run there); `after`, CTEs after it that
+ * read `moved` (a runner's report sets its session's run status there).
  */
-export function moveStatement(where: string, withClause = ''): string {
+export function moveStatement(where: string, withClause = '', after: readonly string[] = []): string {
   const facts = `SELECT zone_id, session_id, application_id, $9::text AS event_type, $3::timestamptz AS recorded_at, id AS run_id, 0 AS position,
       jsonb_build_object('status', status, 'runner_id', runner_id) || CASE WHEN error IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', error) END
         || jsonb_build_object('reason', $8::text) AS details
@@ -104,7 +105,7 @@ export function moveStatement(where: string, withClause = ''): string {
         result = CASE WHEN $2 = 'completed' THEN $6::jsonb ELSE result END,
         session_status = CASE WHEN $2 = 'completed' THEN $7 ELSE session_status END
       ${where} RETURNING *),
-    ${timelineFactCtes('move_facts', { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true }).join(',\n')}
+    ${[...timelineFactCtes('move_facts', { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true }), ...after].join(',\n')}
     SELECT moved.* FROM moved`;
 }
 

@@ -31,6 +31,11 @@ export function isAllowedMove(from: RunState, to: RunState, mover: RunMover): bo
   return mover === 'server' && (SERVER_MOVES[from]?.includes(to) ?? false);
 }
 
+/** The states a run may be moved to `to` from (a move checked in SQL rather than on a locked row). */
+export function statesMovableTo(to: RunState, mover: RunMover): RunState[] {
+  return (Object.keys(PUBLIC_MOVES) as RunState[]).filter((from) => isAllowedMove(from, to, mover));
+}
+
 /** Refuses a move outside the machine with 409 `invalid_transition`. */
 export function assertAllowedMove(runId: string, from: RunState, to: RunState, mover: RunMover = 'api'): void {
   if (!isAllowedMove(from, to, mover)) {

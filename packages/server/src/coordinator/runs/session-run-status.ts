@@ -30,10 +30,7 @@ export interface SessionRunStatusChange {
  */
 export async function setSessionRunStatus(transaction: Transaction, change: SessionRunStatusChange): Promise<void> {
   const terminal = TERMINAL_RUN_STATUSES.includes(change.runStatus);
-  const updated = `UPDATE agent_sessions SET run_status = $2,
-       last_resumed_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE last_resumed_at END,
-       agent_name = coalesce($5::text, agent_name), project_dir = coalesce($6::text, project_dir)
-     WHERE id = $1 RETURNING ${withSeedSessionColumns(['id'])}`;
+  const updated = sessionRunStatusUpdate({ session: '$1', runStatus: '$2', resumed: '$3', now: '$4', agentName: '$5', projectDir: '$6' });
   const params = [
     change.sessionId,
     change.runStatus,
@@ -57,4 +54,16 @@ export async function setSessionRunStatus(transaction: Transaction, change: Sess
     params,
     { prepare: true },
   );
+}
+
+/**
+ * The UPDATE that sets a session's run status (returning the seed session's columns), its slots
+ * given as SQL so a larger statement can embed it: a run's move sets its session's in the same
+ * statement (run-moves.ts).
+ */
+export function sessionRunStatusUpdate(slots: { session: string; runStatus: string; resumed: string; now: string; agentName: string; projectDir: string }): string {
+  return `UPDATE agent_sessions SET run_status = ${slots.runStatus},
+       last_resumed_at = CASE WHEN ${slots.resumed}::boolean THEN ${slots.now}::timestamptz ELSE last_resumed_at END,
+       agent_name = coalesce(${slots.agentName}::text, agent_name), project_dir = coalesce(${slots.projectDir}::text, project_dir)
+     WHERE id = ${slots.session} RETURNING ${withSeedSessionColumns(['id'])}`;
 }

@@ -192,6 +192,7 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
       expect((await client.call('POST', `/runs/${runId}/stop`, stranger)).statusCode).toBe(404);
       expect((await client.call('DELETE', `/runners/${runnerId}`, stranger)).statusCode).toBe(404);
       expect((await client.call('POST', '/runner/heartbeat', stranger, { runner_id: runnerId })).statusCode).toBe(404);
+      expect((await client.report(stranger, runId, 'started', { runner_id: runnerId })).statusCode).toBe(404);
       expect((await client.call('GET', '/runs', stranger)).json().runs).toEqual([]);
       expect((await client.call('GET', '/runners', stranger)).json().runners).toEqual([]);
     }
