@@ -5,6 +5,8 @@ import { useHarness } from '../coordinator-harness.ts';
 import { runClient } from './run-client.ts';
 
 const ZONE = 'zone_run_completed';
+/** The fields these tests read of a timeline feed entry: an event's id, a change's seed session. */
+type FeedPayload = { id?: number | string; session: { session_id: string; status: string; authority_status: string } };
 let apps = 0;
 
 /**
@@ -63,7 +65,7 @@ describe.each(testBackends())('a runner\'s completed ends its session, on $name'
     expect(facts[0]!.run_id).toBe(runId);
     expect(facts.at(-1)!.run_id).toBe(childRunId);
     const outbox = (
-      await harness.database.query<{ event_type: string; payload: Record<string, any> }>(
+      await harness.database.query<{ event_type: string; payload: FeedPayload }>(
         'SELECT event_type, payload FROM caracal_outbox WHERE id > $1 AND topic = $2 ORDER BY id',
         [before.outbox, TIMELINE_TOPIC],
       )
@@ -107,7 +109,7 @@ describe.each(testBackends())('a runner\'s completed ends its session, on $name'
     const facts = (await harness.database.query<{ event_type: string }>('SELECT event_type FROM session_events WHERE id > $1 ORDER BY id', [before.fact])).rows;
     expect(facts.map((fact) => fact.event_type)).toEqual(['run_completed']);
     const outbox = (
-      await harness.database.query<{ event_type: string; payload: Record<string, any> }>(
+      await harness.database.query<{ event_type: string; payload: FeedPayload }>(
         'SELECT event_type, payload FROM caracal_outbox WHERE id > $1 ORDER BY id',
         [before.outbox],
       )
