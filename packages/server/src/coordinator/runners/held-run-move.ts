@@ -5,20 +5,19 @@ import { moveParameters, moveStatement, sessionRunStatusOf, type RunMove } from 
 import type { RunRow } from '../runs/run-row.ts';
 import { statesMovableTo } from '../runs/run-transitions.ts';
 import { sessionRunStatusUpdate } from '../runs/session-run-status.ts';
-import { terminateSubtrees } from '../sessions/lifecycle-repository.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
+import { refusing } from '../shared/database-errors.ts';
 import { sessionChangeCte } from '../timeline/seed-session-sql.ts';
-import { enqueueSessionChanges } from '../timeline/session-changes.ts';
+import { endingRunStatement } from './ending-run-statement.ts';
 
 /**
  * A runner's report (`started`, `completed`) applied with every check in the UPDATE's WHERE: the
  * runner is the caller's, the run is of its zone (and its application, unless it serves the
  * zone), the runner holds it, and the machine allows the move. The row lock is held for one
- * statement, not across round trips: these two moves are the hot path of dispatch. `started` is
- * one autocommitted statement that also sets its session's run status; `completed` adds the
- * session's termination (a second statement: it must see the run already completed, or it would
- * cut it off as a run under way). Answers undefined, having written nothing, when a check fails:
- * the caller then takes the locked path, which names the refusal (404, 403 `not_run_owner`, 409
+ * statement, not across round trips: these two moves are the hot path of dispatch. Each is one
+ * autocommitted statement: `started` also sets its session's run status, `completed` also
+ * terminates its session (endingRunStatement). Answers undefined, having written nothing, when a
+ * check fails: the caller then takes the locked path, which names the refusal (404, 403 `not_run_owner`, 409
  * `invalid_transition`), or moves the run should it have changed meanwhile.
  */
 export async function moveHeldRun(
@@ -42,22 +41,15 @@ export async function moveHeldRun(
   const where = `WHERE id = $1 AND status = ANY ($10::text[]) AND runner_id = $11
     AND EXISTS (SELECT 1 FROM runners n WHERE n.id = $11 AND n.zone_id = $12 AND ($13::boolean OR n.application_id = $14)
       AND n.zone_id = runs.zone_id AND (n.serves_zone OR n.application_id = runs.application_id))`;
-  const update = sessionRunStatusUpdate({ session: '(SELECT session_id FROM moved)', runStatus: '$15::text', resumed: 'false', now: '$3', agentName: 'NULL', projectDir: 'NULL' });
-  const sessionMoved = `session_moved AS (${update})`;
   if (!TERMINAL_RUN_STATUSES.includes(sessionStatus)) {
-    const statement = moveStatement(where, '', [sessionMoved, sessionChangeCte('session_changes', 'session_updated', 'SELECT * FROM session_moved')]);
+    const update = sessionRunStatusUpdate({ session: '(SELECT session_id FROM moved)', runStatus: '$15::text', resumed: 'false', now: '$3', agentName: 'NULL', projectDir: 'NULL' });
+    const statement = moveStatement(where, '', [`session_moved AS (${update})`, sessionChangeCte('session_changes', 'session_updated', 'SELECT * FROM session_moved')]);
     const { rows } = await database.query<RunRow>(statement, parameters, { prepare: true });
     return rows[0];
   }
-  return retryingConcurrentChanges(() =>
-    database.transaction(async (transaction) => {
-      const { rows } = await transaction.query<RunRow>(moveStatement(where, '', [sessionMoved]), parameters, { prepare: true });
-      const moved = rows[0];
-      if (moved === undefined) return undefined;
-      const ended = await terminateSubtrees(transaction, { roots: [moved.session_id], now, reason: move.reason });
-      // A session whose authority had already ended: its run status changed all the same.
-      if (ended.terminatedSessions === 0) await enqueueSessionChanges(transaction, 'session_updated', [moved.session_id], { notify: false });
-      return moved;
-    }),
-  );
+  // Retried when the termination meets a concurrent change of the subtree (a DELETE racing it).
+  return retryingConcurrentChanges(async () => {
+    const { rows } = await refusing(database.query<RunRow>(endingRunStatement(where, '$15::text'), parameters, { prepare: true }));
+    return rows[0];
+  });
 }

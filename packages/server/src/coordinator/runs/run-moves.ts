@@ -78,20 +78,11 @@ export function moveParameters(first: unknown, move: RunMove, now: number): unkn
 }
 
 /**
- * One statement that moves a run (the row `where` picks, already checked against the machine):
- * updates it and writes its fact on the session's timeline (source coordinator, `run_id` set)
- * with the outbox row of the feeds. One round trip where there were five: a run's moves are the
- * hot path of dispatch. No NOTIFY: the caller announces the move after its commit (announceRun).
- * `with` adds CTEs before the update (a claim picks its run there); `after`, CTEs after it that
- * read `moved` (a runner's report sets its session's run status there).
+ * CTE `moved`: the update of the run the row `where` picks (already checked against the
+ * machine), with moveParameters' placeholders.
  */
-export function moveStatement(where: string, withClause = '', after: readonly string[] = []): string {
-  const facts = `SELECT zone_id, session_id, application_id, $9::text AS event_type, $3::timestamptz AS recorded_at, id AS run_id, 0 AS position,
-      jsonb_build_object('status', status, 'runner_id', runner_id) || CASE WHEN error IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', error) END
-        || jsonb_build_object('reason', $8::text) AS details
-    FROM moved`;
-  return `WITH ${withClause}
-    moved AS (
+export function movedCte(where: string): string {
+  return `moved AS (
       UPDATE runs SET
         status = $2,
         updated_at = $3::timestamptz,
@@ -104,8 +95,31 @@ export function moveStatement(where: string, withClause = '', after: readonly st
         error = coalesce($5, error),
         result = CASE WHEN $2 = 'completed' THEN $6::jsonb ELSE result END,
         session_status = CASE WHEN $2 = 'completed' THEN $7 ELSE session_status END
-      ${where} RETURNING *),
-    ${[...timelineFactCtes('move_facts', { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true }), ...after].join(',\n')}
+      ${where} RETURNING *)`;
+}
+
+/**
+ * The fact a move records on its session's timeline, one per row of `moved` (the columns of
+ * timelineFactCtes with `run_id`, and `position`): exported so a statement that writes more facts
+ * records this one in the same ordered insert.
+ */
+export const MOVE_FACTS = `SELECT zone_id, session_id, application_id, $9::text AS event_type, $3::timestamptz AS recorded_at, id AS run_id, 0 AS position,
+      jsonb_build_object('status', status, 'runner_id', runner_id) || CASE WHEN error IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', error) END
+        || jsonb_build_object('reason', $8::text) AS details
+    FROM moved`;
+
+/**
+ * One statement that moves a run (the row `where` picks, already checked against the machine):
+ * updates it and writes its fact on the session's timeline (source coordinator, `run_id` set)
+ * with the outbox row of the feeds. One round trip where there were five: a run's moves are the
+ * hot path of dispatch. No NOTIFY: the caller announces the move after its commit (announceRun).
+ * `with` adds CTEs before the update (a claim picks its run there); `after`, CTEs after it that
+ * read `moved` (a runner's report sets its session's run status there).
+ */
+export function moveStatement(where: string, withClause = '', after: readonly string[] = []): string {
+  return `WITH ${withClause}
+    ${movedCte(where)},
+    ${[...timelineFactCtes('move_facts', { source: 'coordinator', facts: MOVE_FACTS, orderBy: 'fact.position', withRunId: true }), ...after].join(',\n')}
     SELECT moved.* FROM moved`;
 }
 

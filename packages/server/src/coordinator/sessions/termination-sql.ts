@@ -16,6 +16,27 @@ export interface TerminationParts {
   alsoRevoke?: string;
   /** Placeholder of who asked (jsonb `{ application_id, admin }`), recorded on the timelines; absent: nobody (a job). */
   requestedBy?: string;
+  /** The run whose end, in this same statement, ends the roots (a runner's `completed`). */
+  endedRun?: EndedRun;
+}
+
+/**
+ * A run the statement ends before the termination it causes. All CTEs of a statement see one
+ * snapshot, where that run is still under way: it must not be cut off again (a row cannot be
+ * updated twice in one statement), and its session cannot have its run status set apart from
+ * its termination, so the termination sets it.
+ */
+export interface EndedRun {
+  /** SQL yielding the ids of the runs ended (spared by `cut_runs`). */
+  ids: string;
+  /** SQL of the run status the roots take (instead of `stopped`). */
+  rootsRunStatus: string;
+  /**
+   * SQL yielding the facts of the end, recorded before the termination's (the run's end comes
+   * first on the timeline): `zone_id`, `session_id`, `application_id`, `event_type`, `details`,
+   * `recorded_at`, `run_id`.
+   */
+  facts: string;
 }
 
 /**
@@ -64,7 +85,8 @@ export function terminationCtes(parts: TerminationParts): string[] {
       UPDATE agent_sessions s
       SET status = 'terminated', terminated_at = ${now}, termination_reason = ${reason}, live_children = 0,
         -- A session whose authority ends can no longer run: its run stops, unless it already ended.
-        run_status = CASE WHEN s.run_status IN ('stopped', 'finished', 'failed') THEN s.run_status ELSE 'stopped' END
+        run_status = CASE ${parts.endedRun === undefined ? '' : `WHEN s.id = ANY (ARRAY(${parts.roots})) THEN ${parts.endedRun.rootsRunStatus}`}
+          WHEN s.run_status IN ('stopped', 'finished', 'failed') THEN s.run_status ELSE 'stopped' END
       WHERE s.id = ANY (ARRAY(SELECT locked.id FROM locked JOIN subtree ON subtree.id = locked.id WHERE locked.status <> 'terminated'))
         AND s.status <> 'terminated' AND (SELECT ok FROM unchanged)
       RETURNING ${withSeedSessionColumns(['id', 'zone_id', 'application_id', 'parent_id', 'root_id', 'session_sid', 'zone_seat', 'application_seat'], 's')})`,
@@ -74,6 +96,7 @@ export function terminationCtes(parts: TerminationParts): string[] {
       UPDATE runs r SET status = CASE WHEN r.status = 'pending' THEN 'stopped' ELSE 'stopping' END, updated_at = ${now},
         completed_at = CASE WHEN r.status = 'pending' THEN ${now} ELSE r.completed_at END
       WHERE r.session_id = ANY (ARRAY(SELECT id FROM terminated)) AND r.status IN ('pending', 'claimed', 'running')
+        ${parts.endedRun === undefined ? '' : `AND r.id <> ALL (ARRAY(${parts.endedRun.ids}))`}
       RETURNING r.id, r.zone_id, r.session_id, r.application_id, r.runner_id, r.status,
         CASE WHEN r.status = 'stopping' THEN pg_notify('${RUN_WAKEUP_CHANNEL}', 'stop|' || r.zone_id || '|' || r.runner_id) END AS woken)`,
     // Locked in primary-key order first, as a spawn's waiting seat claim locks them, so a
@@ -151,10 +174,11 @@ export function terminationCtes(parts: TerminationParts): string[] {
 }
 
 /**
- * The timeline facts of a termination: `session_terminated` on every ended session (shallowest
- * first), then `edge_revoked` on both sessions of every revoked edge (source first).
+ * The timeline facts of a termination: the ended run's, if any, then `session_terminated` on every
+ * ended session (shallowest first), then `edge_revoked` on both sessions of every revoked edge
+ * (source first), then the runs cut off.
  */
-function terminationFacts({ now, reason, requestedBy }: TerminationParts): string {
+function terminationFacts({ now, reason, requestedBy, endedRun }: TerminationParts): string {
   return `SELECT t.zone_id, t.id AS session_id, t.application_id, 'session_terminated' AS event_type,
       jsonb_build_object('reason', ${reason}, 'parent_session_id', t.parent_id, 'root_session_id', t.root_id,
         'requested_by', ${requestedBy ?? 'NULL::jsonb'}) AS details,
@@ -173,5 +197,8 @@ function terminationFacts({ now, reason, requestedBy }: TerminationParts): strin
     SELECT c.zone_id, c.session_id, c.application_id, CASE WHEN c.status = 'stopped' THEN 'run_stopped' ELSE 'run_stopping' END,
       jsonb_build_object('status', c.status, 'runner_id', c.runner_id, 'reason', 'session_terminated'),
       ${now}, 2, 0, c.id, 0, c.id
-    FROM cut_runs c`;
+    FROM cut_runs c${endedRun === undefined ? '' : `
+    UNION ALL
+    SELECT ended.zone_id, ended.session_id, ended.application_id, ended.event_type, ended.details, ended.recorded_at, -1, 0, ended.run_id, 0, ended.run_id
+    FROM (${endedRun.facts}) AS ended`}`;
 }
