@@ -1,62 +1,29 @@
 import type { RunState } from '@caracal/protocol';
 import type { Queryable, Transaction } from '../../db/database.ts';
-import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 import type { PageRequest } from '../../http/pagination.ts';
 import { conflict } from '../../http/server-error.ts';
 import { SqlParameters } from '../shared/sql-parameters.ts';
+import { runCreationCtes, type RunFields } from './run-creation-sql.ts';
 import type { RunRow } from './run-row.ts';
 import { ACTIVE_RUN_STATES } from './run-transitions.ts';
 
-/** A new run, always `pending`. */
-export interface NewRun {
-  id: string;
-  zoneId: string;
-  applicationId: string;
+/** A new run of an existing session, always `pending`. */
+export interface NewRun extends RunFields {
   sessionId: string;
-  type: RunRow['type'];
-  agentName: string | null;
-  /** The blueprint's tags, matched against runners' (runner-match.ts). */
-  blueprintTags: readonly string[];
-  parameters: Record<string, unknown>;
-  projectDir: string | null;
-  parentSessionId: string | null;
-  executionMode: string | null;
   now: number;
 }
 
 /**
- * Inserts a new run with its `run_created` fact on the session's timeline (source coordinator,
- * `run_id` set) and the fact's outbox row, in one statement: a `start_session` run commits it on
- * its own, one round trip where a transaction took four. `details` joins the fact's status and
- * runner.
+ * Inserts a run of an existing session with its `run_created` fact and the fact's outbox row, in
+ * one statement (runCreationCtes). A new session's run is written by its spawn instead.
  */
-export async function insertRun(queryable: Queryable, run: NewRun, details: Record<string, unknown>): Promise<RunRow> {
-  const facts = `SELECT zone_id, session_id, application_id, 'run_created'::text AS event_type, $11::timestamptz AS recorded_at, id AS run_id,
-      0 AS position, jsonb_build_object('status', status, 'runner_id', runner_id) || $13::jsonb AS details
-    FROM inserted`;
+export async function insertRun(queryable: Queryable, run: NewRun): Promise<RunRow> {
+  const p = new SqlParameters();
+  const source = { sessionId: p.add(run.sessionId, '::text'), at: p.add(new Date(run.now).toISOString(), '::timestamptz') };
   const { rows } = await queryable.query<RunRow>(
-    `WITH inserted AS (
-       INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
-         execution_mode, blueprint_tags, status, created_at, pending_since, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $12::text[], 'pending', $11::timestamptz, $11::timestamptz, $11::timestamptz)
-       RETURNING *),
-     ${timelineFactCtes('created_facts', { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true }).join(',\n')}
+    `WITH ${runCreationCtes(p, 'inserted', run, source).join(',\n')}
      SELECT * FROM inserted`,
-    [
-      run.id,
-      run.zoneId,
-      run.applicationId,
-      run.sessionId,
-      run.type,
-      run.agentName,
-      JSON.stringify(run.parameters),
-      run.projectDir,
-      run.parentSessionId,
-      run.executionMode,
-      new Date(run.now).toISOString(),
-      run.blueprintTags,
-      JSON.stringify(details),
-    ],
+    p.values,
     { prepare: true },
   );
   return rows[0]!;

@@ -3,16 +3,16 @@ import type { Principal } from '../../auth/principal.ts';
 import { badRequest, conflict, notFound } from '../../http/server-error.ts';
 import { newId } from '../../ids.ts';
 import type { ServerContext } from '../../server-context.ts';
-import { terminateSession } from '../sessions/session-lifecycle-service.ts';
 import { findSession } from '../sessions/session-repository.ts';
-import { spawnSession } from '../sessions/session-service.ts';
+import { spawnSessionWithRun } from '../sessions/session-service.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { assertStorable } from '../shared/storable-json.ts';
 import { assertRunVisible } from './run-access.ts';
 import { resolveRunBlueprint } from './run-blueprint.ts';
 import { announceRun } from './run-announcement.ts';
 import { applyRunMove, lockRun, moveRun } from './run-moves.ts';
-import { findActiveRun, insertRun, type NewRun } from './run-repository.ts';
+import type { RunFields } from './run-creation-sql.ts';
+import { findActiveRun, insertRun } from './run-repository.ts';
 import type { RunRow } from './run-row.ts';
 import { setSessionRunStatus } from './session-run-status.ts';
 
@@ -32,13 +32,10 @@ export async function createRun(context: ServerContext, principal: Principal, bo
     ...(resumed === undefined ? {} : { sessionAgentName: resumed.agent_name }),
   });
   const agentName = blueprint?.name ?? null;
-  const sessionId = resumed?.id ?? (await spawnRunSession(context, principal, body, agentName));
-  const runId = newId('run', context.now());
-  const newRun = (now: number): NewRun => ({
-    id: runId,
+  const run: RunFields = {
+    id: newId('run', context.now()),
     zoneId: principal.zoneId,
     applicationId: principal.clientId,
-    sessionId,
     type: body.type,
     agentName,
     blueprintTags: blueprint?.tags ?? [],
@@ -46,48 +43,40 @@ export async function createRun(context: ServerContext, principal: Principal, bo
     projectDir: body.project_dir ?? null,
     parentSessionId: body.parent_session_id ?? null,
     executionMode: body.execution_mode ?? null,
-    now,
-  });
-  const details = { type: body.type, agent_name: agentName };
-  let created: RunRow;
-  try {
-    created = await retryingConcurrentChanges(() =>
-      // A new session's run is one statement; a resume also moves its session, under its lock.
-      body.type === 'start_session'
-        ? insertRun(context.database, newRun(context.now()), details)
-        : context.database.transaction(async (transaction) => {
-            // Locks the session's runs against a second resume racing this one.
-            await transaction.query('SELECT id FROM agent_sessions WHERE id = $1 FOR UPDATE', [sessionId]);
-            const active = await findActiveRun(transaction, sessionId);
-            if (active !== undefined) throw conflict(`session ${sessionId} has run ${active.id} under way (${active.status}); stop it first`);
-            const now = context.now();
-            const fields = { agentName, projectDir: body.project_dir ?? null };
-            await setSessionRunStatus(transaction, { sessionId, runStatus: 'pending', now, reason: 'run_created', resumed: true, fields });
-            return insertRun(transaction, newRun(now), details);
-          }),
-    );
-  } catch (error) {
-    // A session spawned for this run must not outlive it.
-    if (body.type === 'start_session') {
-      await terminateSession(context, { principal, zoneId: principal.zoneId, id: sessionId }).catch(() => undefined);
-    }
-    throw error;
-  }
+    details: { type: body.type, agent_name: agentName },
+  };
+  const created = resumed === undefined ? await spawnRunSession(context, principal, body, run) : await resumeSession(context, resumed.id, run);
   await announceRun(context.database, created);
-  return { run_id: runId, session_id: sessionId, status: 'pending' };
+  return { run_id: created.id, session_id: created.session_id, status: 'pending' };
 }
 
 /**
- * Spawns the run's session `pending` (with its project dir, in the spawn's own statement). A run
- * of a blueprint spawns from it, so the session is narrowed to its authority and records its name
- * exactly as any spawn from a blueprint (docs/blueprints.md).
+ * Spawns the run's session `pending` (with its project dir) and writes the run, all in the spawn's
+ * one statement. A run of a blueprint spawns from it, so the session is narrowed to its authority
+ * and records its name exactly as any spawn from a blueprint (docs/blueprints.md).
  */
-async function spawnRunSession(context: ServerContext, principal: Principal, body: CreateRunBody, blueprint: string | null): Promise<string> {
+async function spawnRunSession(context: ServerContext, principal: Principal, body: CreateRunBody, run: RunFields): Promise<RunRow> {
   const parentId = body.parent_session_id ?? undefined;
-  const seed = { runStatus: 'pending' as const, projectDir: body.project_dir ?? null, agentName: blueprint };
+  const blueprint = run.agentName;
+  const seed = { runStatus: 'pending' as const, projectDir: run.projectDir, agentName: blueprint };
   const spawn = { ...(parentId === undefined ? {} : { parent_id: parentId }), ...(blueprint === null ? {} : { blueprint }) };
-  const result = await spawnSession(context, { principal, zoneId: principal.zoneId, body: spawn, idempotencyKey: undefined, route: 'POST /runs' }, seed);
-  return result.body.agent_session_id;
+  return spawnSessionWithRun(context, { principal, zoneId: principal.zoneId, body: spawn, route: 'POST /runs' }, seed, run);
+}
+
+/** A resume run: moves its session back to `pending` and writes the run, under the session's lock. */
+async function resumeSession(context: ServerContext, sessionId: string, run: RunFields): Promise<RunRow> {
+  return retryingConcurrentChanges(() =>
+    context.database.transaction(async (transaction) => {
+      // Locks the session's runs against a second resume racing this one.
+      await transaction.query('SELECT id FROM agent_sessions WHERE id = $1 FOR UPDATE', [sessionId]);
+      const active = await findActiveRun(transaction, sessionId);
+      if (active !== undefined) throw conflict(`session ${sessionId} has run ${active.id} under way (${active.status}); stop it first`);
+      const now = context.now();
+      const fields = { agentName: run.agentName, projectDir: run.projectDir };
+      await setSessionRunStatus(transaction, { sessionId, runStatus: 'pending', now, reason: 'run_created', resumed: true, fields });
+      return insertRun(transaction, { ...run, sessionId, now });
+    }),
+  );
 }
 
 /** The session a resume run names: visible to the caller (else 404) and not terminated (409). */

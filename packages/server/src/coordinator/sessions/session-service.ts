@@ -11,6 +11,8 @@ import { idempotentCreate, type CreateRequest } from '../shared/idempotent-creat
 import { inZone } from '../shared/in-zone.ts';
 import { assertStorableFields } from '../shared/storable-json.ts';
 import { narrowGrantToBlueprint, runnableBlueprint } from '../blueprints/blueprint-spawn.ts';
+import type { RunFields } from '../runs/run-creation-sql.ts';
+import type { RunRow } from '../runs/run-row.ts';
 import { findSession } from './session-repository.ts';
 import type { SessionRow } from './session-row.ts';
 import { assertSessionSidIsLabel } from './session-sid.ts';
@@ -40,6 +42,32 @@ export async function spawnSession(
   request: CreateRequest<SpawnSessionBody>,
   seed?: SeedSpawnFields,
 ): Promise<CreateResult<SpawnedSession>> {
+  return (await spawnWriting(context, request, seed, undefined)).result;
+}
+
+/**
+ * A `start_session` run's spawn (`POST /runs`, which takes no Idempotency-Key): the session and
+ * its run are written in the spawn's one statement, so they exist together or not at all, and
+ * every refusal of the spawn writes neither. Answers the new run's row.
+ */
+export async function spawnSessionWithRun(
+  context: ServerContext,
+  request: Omit<CreateRequest<SpawnSessionBody>, 'idempotencyKey'>,
+  seed: SeedSpawnFields,
+  run: RunFields,
+): Promise<RunRow> {
+  const { created } = await spawnWriting(context, { ...request, idempotencyKey: undefined }, seed, run);
+  // Without an Idempotency-Key nothing is replayed: the statement wrote the run or raised.
+  return created!;
+}
+
+/** A spawn and, for a run's spawn, the run written with it (undefined for a replayed spawn). */
+async function spawnWriting(
+  context: ServerContext,
+  request: CreateRequest<SpawnSessionBody>,
+  seed: SeedSpawnFields | undefined,
+  run: RunFields | undefined,
+): Promise<{ result: CreateResult<SpawnedSession>; created: RunRow | undefined }> {
   const { principal, zoneId, body } = request;
   const applicationId = actingApplication(principal, body.application_id);
   assertStorableFields(body, ['capabilities', 'labels', 'metadata']);
@@ -47,7 +75,8 @@ export async function spawnSession(
   const now = context.now();
   // The seed fields are part of the request, so a retry with other ones is not the same request.
   const fingerprinted = seed === undefined ? request : { ...request, body: { ...body, seed } };
-  return idempotentCreate(context, fingerprinted, now, async (receiptFor) => {
+  let created: RunRow | undefined;
+  const result = await idempotentCreate(context, fingerprinted, now, async (receiptFor) => {
     if (body.parent_edge_id !== undefined && body.parent_id === undefined) {
       throw badRequest('parent_edge_id names what a child session derives from; it needs parent_id');
     }
@@ -73,10 +102,11 @@ export async function spawnSession(
     });
     const plan = planSpawn({ zoneId, applicationId, body, parent, grant, now, expiresAt, limits: context.config.limits, seed });
     const result = { statusCode: 201, body: plan.response };
-    const record: SpawnRecord = { ...plan.record, agentName: blueprint?.name ?? null, receipt: receiptFor(result) };
-    await insertWithSeats(context, record);
+    const record: SpawnRecord = { ...plan.record, agentName: blueprint?.name ?? null, receipt: receiptFor(result), ...(run === undefined ? {} : { run }) };
+    created = await insertWithSeats(context, record);
     return result;
   });
+  return { result, created };
 }
 
 function grantMode(grant: SpawnSessionBody['grant']): string {
@@ -87,19 +117,20 @@ function grantMode(grant: SpawnSessionBody['grant']): string {
  * Inserts the session; the first spawn of an application in a zone provisions its seats first.
  * The first attempt claims seats without waiting; a retry (after `concurrent_change`, which is
  * also what a claim that skipped every seat answers) waits for the seats' holders, so a
- * `limit_exceeded` always means the limit is reached in committed state.
+ * `limit_exceeded` always means the limit is reached in committed state. Answers the run a run's
+ * spawn wrote with its session.
  */
-async function insertWithSeats(context: ServerContext, record: SpawnRecord): Promise<void> {
+async function insertWithSeats(context: ServerContext, record: SpawnRecord): Promise<RunRow | undefined> {
   let seatClaim: SeatClaim = 'skip';
-  await retryingConcurrentChanges(async () => {
+  return retryingConcurrentChanges(async () => {
     const options = { seatClaim };
     seatClaim = 'lock';
     try {
-      await insertSpawnedSession(context.database, record, options);
+      return await insertSpawnedSession(context.database, record, options);
     } catch (error) {
       if (!(error instanceof ServerError) || error.code !== SEATS_MISSING) throw error;
       await provisionSeats(context.database, { applicationId: record.applicationId, zoneId: record.zoneId, limits: record.limits });
-      await insertSpawnedSession(context.database, record, options);
+      return insertSpawnedSession(context.database, record, options);
     }
   });
 }

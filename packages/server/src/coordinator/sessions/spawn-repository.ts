@@ -9,6 +9,9 @@ import type { Constraints } from '../delegations/authority.ts';
 import type { EdgeGrantRecord } from '../delegations/create-edge-repository.ts';
 import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
 import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import type { RunFields } from '../runs/run-creation-sql.ts';
+import type { RunRow } from '../runs/run-row.ts';
+import { spawnRunCtes, SPAWN_RUN_CTE } from './spawn-run-sql.ts';
 
 /** The edge a child session inherits from its parent at spawn (its ends are the parent and the child). */
 export type SpawnEdgeRecord = EdgeGrantRecord;
@@ -36,6 +39,8 @@ export interface SpawnRecord {
   receipt: ReceiptRecord | undefined;
   /** The Agent Coordinator fields a `POST /sessions` spawn starts with; other spawns are already `running`. */
   seed?: SeedSpawnFields;
+  /** A `start_session` run's spawn: the run, written in the spawn's statement (spawn-run-sql.ts). */
+  run?: RunFields;
 }
 
 /** What `POST /sessions` sets on the session it spawns (docs/sessions.md). */
@@ -110,13 +115,14 @@ export const SEATS_MISSING = 'seats_missing';
  * idempotency receipt. Any refused rule raises, so nothing is half-applied. Updating the parent
  * row (its `revision` too) is what keeps concurrent subtree changes exact: one that locked the
  * parent first makes this spawn wait and then fail on the parent's new status; one that locks it
- * after sees the revision moved and retries with the child in its snapshot.
+ * after sees the revision moved and retries with the child in its snapshot. With `record.run`, the
+ * run is written too and its row returned.
  */
 export async function insertSpawnedSession(
   database: Queryable,
   record: SpawnRecord,
   options: { seatClaim?: SeatClaim } = {},
-): Promise<void> {
+): Promise<RunRow | undefined> {
   const p = new SqlParameters();
   const id = p.add(record.id, '::text');
   const zone = p.add(record.zoneId, '::text');
@@ -181,6 +187,8 @@ export async function insertSpawnedSession(
   ctes.push(...timelineFactCtes('spawn_facts', { source: 'coordinator', facts: spawnFacts(p, record), orderBy: 'fact.position' }));
   ctes.push(sessionChangeCte('spawn_change', 'session_created', 'SELECT * FROM session'));
   ctes.push(receiptCte(p, record.receipt, 'session'));
+  const run = record.run;
+  if (run !== undefined) ctes.push(...spawnRunCtes(p, run, p.add(record.spawnedAt, '::timestamptz')));
   const checks: string[] = [];
   if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
   checks.push(
@@ -195,10 +203,13 @@ export async function insertSpawnedSession(
     checks.push(`WHEN NOT EXISTS (SELECT 1 FROM edge) THEN coordinator_refuse(409, 'edge_not_active',
       'the delegation edge the parent session acts under is no longer active')`);
   }
+  // The run's row comes beside the checks from a one-row source, so a refused spawn (no run row) still raises.
+  const runRow = run === undefined ? '' : `, ${SPAWN_RUN_CTE}.* FROM (VALUES (true)) AS spawn LEFT JOIN ${SPAWN_RUN_CTE} ON true`;
   const sql = `WITH ${ctes.join(',\n')}
     SELECT CASE ${checks.join('\n')} ELSE true END AS spawned,
-      (SELECT count(*) FROM receipt)::int AS receipts`;
-  await refusing(database.query(sql, p.values, { prepare: true }));
+      (SELECT count(*) FROM receipt)::int AS receipts${runRow}`;
+  const { rows } = await refusing(database.query<RunRow>(sql, p.values, { prepare: true }));
+  return run === undefined ? undefined : rows[0];
 }
 
 /**
