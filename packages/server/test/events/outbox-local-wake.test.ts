@@ -10,6 +10,7 @@ import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { manualTimers } from './support/manual-timers.ts';
 import { nextTime } from './support/next-time.ts';
 import { outboxStatusCounts } from './support/outbox-fixtures.ts';
 
@@ -58,13 +59,17 @@ describe.each(testBackends())('waking the outbox publisher after a commit on $na
   });
 
   /** A publisher that polls hourly: within a test only a wake makes it publish. */
-  const startPublisher = async (database: Database, options: { bus?: EventBus; busUnavailable?: () => void } = {}): Promise<OutboxPublisher> => {
+  const startPublisher = async (
+    database: Database,
+    options: { bus?: EventBus; busUnavailable?: () => void; timers?: ReturnType<typeof manualTimers> } = {},
+  ): Promise<OutboxPublisher> => {
     const publisher = createOutboxPublisher({
       database,
       bus: options.bus ?? bus,
       signingSecret: 'local-wake-secret',
       publisherId: 'local-wake',
       pollIntervalMs: 3_600_000,
+      ...(options.timers === undefined ? {} : { timers: options.timers }),
       observer: { busUnavailable: () => options.busUnavailable?.() },
     });
     running.push(publisher);
@@ -105,6 +110,22 @@ describe.each(testBackends())('waking the outbox publisher after a commit on $na
     expect(wakeLocalOutboxPublisher(own.database)).toBe(false);
     await publisher.stop({ flushTimeoutMs: 0 });
     expect(wakeLocalOutboxPublisher(own.database)).toBe(false);
+  });
+
+  it('leaves the rows to the other replicas’ poll when the woken process dies before publishing them', async () => {
+    const own = processDatabase(events.database);
+    // The own publisher takes the wake and dies before its batch.
+    const unregister = registerLocalOutboxPublisher(own.database, () => true);
+    const timers = manualTimers();
+    const polling = timers.nextScheduled();
+    await startPublisher(processDatabase(events.database).database, { timers });
+    await polling;
+    await commitAndWake(own.database, 2);
+    expect(own.notifies()).toBe(0);
+    expect(await outboxStatusCounts(events.database)).toEqual({ pending: 2 });
+    timers.fireNext();
+    await waitFor(async () => (await outboxStatusCounts(events.database)).published === 2, { what: 'two rows published by the poll' });
+    unregister();
   });
 
   it('asks the next registered publisher when one declines, and unregisters', () => {
