@@ -5,6 +5,7 @@ import type { EventBus } from './event-bus.ts';
 import { publishOutboxBatch, type BatchResult } from './outbox-batch.ts';
 import { outboxBackoffDelay } from './outbox-backoff.ts';
 import { waitForOutboxBus } from './outbox-bus-probe.ts';
+import { registerLocalOutboxPublisher } from './outbox-local-wake.ts';
 import { runOutboxLoop } from './outbox-loop.ts';
 import type { OutboxPublisherObserver } from './outbox-publisher-observer.ts';
 import { startOutboxWakeups, type OutboxWakeups } from './outbox-wakeups.ts';
@@ -45,7 +46,10 @@ export interface OutboxPublisherOptions {
 }
 
 export interface OutboxPublisher {
-  /** Starts the loop(s): LISTEN for commits, poll as a fallback, batch while rows remain. */
+  /**
+   * Starts the loop(s): woken in-process by this process's commits and by the NOTIFY of other
+   * processes' (LISTEN), polling as a fallback, batching while rows remain.
+   */
   start(): Promise<void>;
   /** Ends the loop after its in-flight batch, then (by default) flushes what is still due. */
   stop(options?: { flushTimeoutMs?: number }): Promise<void>;
@@ -58,7 +62,8 @@ export interface OutboxPublisher {
 /**
  * The outbox publisher (docs/events.md): rows enqueued with each state change are published
  * to the event bus in batches (outbox-batch.ts), by `concurrency` loops (outbox-loop.ts) woken by
- * the commit NOTIFY (outbox-wakeups.ts) and by a fallback poll.
+ * this process's commits (outbox-local-wake.ts), other processes' NOTIFY (outbox-wakeups.ts) and a
+ * fallback poll.
  */
 export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPublisher {
   const { database, bus, observer = {} } = options;
@@ -73,6 +78,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   let busDown = false;
   let loops: Array<Promise<void>> = [];
   let wakeups: OutboxWakeups | undefined;
+  let unregisterLocal: (() => void) | undefined;
   const isRunning = (): boolean => running;
 
   const publishBatch = (): Promise<BatchResult> =>
@@ -92,6 +98,13 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
   const wake = (): void => {
     if (!busDown) for (const idle of idlers) idle.cancel();
   };
+  // A commit of this process wakes this publisher directly (outbox-local-wake.ts); while the bus
+  // is down it declines, and the commit NOTIFYs the other replicas as before.
+  const wakeLocal = (): boolean => {
+    if (!running || busDown) return false;
+    wake();
+    return true;
+  };
   const busProbe = { bus, isRunning, delay, onUnavailable: (error: unknown) => observer.busUnavailable?.(error) };
 
   return {
@@ -99,6 +112,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       if (running) return;
       running = true;
       wakeups = await startOutboxWakeups({ database, wake, isRunning, retryDelay: createCancellableDelay(timers), delay, observer });
+      unregisterLocal = registerLocalOutboxPublisher(database, wakeLocal);
       loops = idlers.map((idle) =>
         runOutboxLoop({
           publishBatch,
@@ -117,6 +131,8 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     async stop(stopOptions = {}) {
       if (!running) return;
       running = false;
+      unregisterLocal?.();
+      unregisterLocal = undefined;
       for (const idle of idlers) idle.cancel();
       await Promise.all([...loops, wakeups?.stop()]);
       wakeups = undefined;

@@ -28,7 +28,7 @@ interface RawOutboxRow {
  * at once whatever the clocks say; retried rows wait for their `available_at`, compared with the
  * injected clock so backoff is testable with fake time. The order names the column, not the text
  * alias: by the alias it put "10" before "9" and sorted every pending row on each claim, so a
- * backlog slowed its own draining.
+ * backlog slowed its own draining. Prepared: every batch runs it, so Postgres skips parse and plan.
  */
 export async function claimPendingOutboxRows(transaction: Queryable, options: { limit: number; now: Date }): Promise<OutboxRow[]> {
   const result = await transaction.query<RawOutboxRow>(
@@ -39,6 +39,7 @@ export async function claimPendingOutboxRows(transaction: Queryable, options: { 
       LIMIT $2
       FOR UPDATE SKIP LOCKED`,
     [options.now.toISOString(), options.limit],
+    { prepare: true },
   );
   return result.rows.map((row) => ({
     id: row.id,
@@ -51,12 +52,14 @@ export async function claimPendingOutboxRows(transaction: Queryable, options: { 
   }));
 }
 
+/** Prepared, as the claim: every batch that publishes runs it. */
 export async function markOutboxRowsPublished(transaction: Queryable, ids: readonly string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   await transaction.query(
     `UPDATE caracal_outbox SET status = 'published', published_at = $2::timestamptz, last_error = NULL
       WHERE id = ANY($1::bigint[])`,
     [ids, now.toISOString()],
+    { prepare: true },
   );
 }
 
