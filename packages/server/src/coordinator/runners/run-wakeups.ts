@@ -1,28 +1,55 @@
 import type { Database } from '../../db/database.ts';
 import { RUN_WAKEUP_CHANNEL } from '../runs/run-facts.ts';
-import { runnerServes } from './runner-match.ts';
+import { runnerServes, type RunMatchFacts } from './runner-match.ts';
 import type { RunnerRow } from './runner-row.ts';
 
 /** A promise that resolves when the runner may have new work or a stop order (or the wait is cut short). */
 export interface WakeupTicket {
   readonly woken: Promise<void>;
+  /**
+   * Names the runner of a ticket taken before the runner was read (a poll's first look reads it):
+   * resolves the ticket at once when a NOTIFY for it came meanwhile.
+   */
+  bind(runner: RunnerRow): void;
   /** Forgets the ticket (resolving it). */
   cancel(): void;
 }
 
 export interface RunWakeups {
-  /** Take a ticket BEFORE looking for work, so a NOTIFY that lands while looking is not missed. */
-  ticket(runner: RunnerRow): WakeupTicket;
+  /**
+   * Take a ticket BEFORE looking for work, so a NOTIFY that lands while looking is not missed.
+   * Without `runner` (not read yet), the ticket keeps what comes for `zoneId` until bound.
+   */
+  ticket(zoneId: string, runner?: RunnerRow): WakeupTicket;
   /** Resolves every ticket and refuses new waits (the server is closing). */
   close(): Promise<void>;
   readonly closed: boolean;
 }
 
 interface Waiter {
-  runner: RunnerRow;
+  /** Undefined until bound: the waiter then only keeps what came for its zone (`seen`). */
+  runner: RunnerRow | undefined;
+  seen: Wakeup[];
   wake: () => void;
 }
 
+/** One NOTIFY: `work` for a runner that may serve `run`, or `stop` for runner `party`. */
+interface Wakeup {
+  kind: string;
+  zoneId: string;
+  party: string;
+  run: RunMatchFacts;
+}
+
+function parseWakeup(payload: string): Wakeup {
+  const [kind = '', zoneId = '', party = '', agentName = '', ...rest] = payload.split('|');
+  const tags = rest.join('|');
+  return { kind, zoneId, party, run: { application_id: party, agent_name: agentName === '' ? null : agentName, blueprint_tags: tags === '' ? [] : tags.split(',') } };
+}
+
+function wakes(runner: RunnerRow, wakeup: Wakeup): boolean {
+  return wakeup.kind === 'work' ? runnerServes(runner, wakeup.run) : runner.id === wakeup.party;
+}
 
 /**
  * One LISTEN per process on the runs channel. New work wakes ONE waiting runner of this process
@@ -47,35 +74,42 @@ export async function openRunWakeups(database: Database): Promise<RunWakeups> {
     for (const waiter of all) waiter.wake();
   };
   const onNotify = (payload: string): void => {
-    const [kind, zoneId = '', party = '', agentName = '', ...rest] = payload.split('|');
-    const list = waiting.get(zoneId) ?? [];
-    const tags = rest.join('|');
-    const run = { application_id: party, agent_name: agentName === '' ? null : agentName, blueprint_tags: tags === '' ? [] : tags.split(',') };
-    const woken = kind === 'work' ? list.filter((waiter) => runnerServes(waiter.runner, run)).slice(0, 1) : list.filter((waiter) => waiter.runner.id === party);
-    for (const waiter of woken) {
-      remove(zoneId, waiter);
+    const wakeup = parseWakeup(payload);
+    const list = waiting.get(wakeup.zoneId) ?? [];
+    // A waiter not bound yet keeps the wake-up for bind to judge, and takes none from the others.
+    for (const waiter of list) if (waiter.runner === undefined) waiter.seen.push(wakeup);
+    const matching = list.filter((waiter) => waiter.runner !== undefined && wakes(waiter.runner, wakeup));
+    for (const waiter of wakeup.kind === 'work' ? matching.slice(0, 1) : matching) {
+      remove(wakeup.zoneId, waiter);
       waiter.wake();
     }
   };
   const unsubscribe = await database.listen(RUN_WAKEUP_CHANNEL, onNotify, { onRestored: wakeAll });
   return {
-    ticket(runner) {
+    ticket(zoneId, runner) {
       let resolve!: () => void;
       const woken = new Promise<void>((settle) => (resolve = settle));
       if (closed) {
         resolve();
-        return { woken, cancel: () => undefined };
+        return { woken, bind: () => undefined, cancel: () => undefined };
       }
-      const waiter: Waiter = { runner, wake: resolve };
-      const list = waiting.get(runner.zone_id) ?? [];
+      const waiter: Waiter = { runner, seen: [], wake: resolve };
+      const list = waiting.get(zoneId) ?? [];
       list.push(waiter);
-      waiting.set(runner.zone_id, list);
+      waiting.set(zoneId, list);
+      const cancel = (): void => {
+        remove(zoneId, waiter);
+        resolve();
+      };
       return {
         woken,
-        cancel: () => {
-          remove(runner.zone_id, waiter);
-          resolve();
+        bind: (bound) => {
+          waiter.runner = bound;
+          const missed = waiter.seen.some((wakeup) => wakes(bound, wakeup));
+          waiter.seen = [];
+          if (missed) cancel();
         },
+        cancel,
       };
     },
     async close() {

@@ -2,56 +2,60 @@ import type { Database } from '../../db/database.ts';
 import { announceRun } from '../runs/run-announcement.ts';
 import { moveParameters, moveStatement } from '../runs/run-moves.ts';
 import type { RunRow } from '../runs/run-row.ts';
+import { claimPickSql, lookAnswerSql, pollingRunnerSql, stopOrdersSql } from './runner-look-sql.ts';
 import { touchRunnerSql } from './runner-repository.ts';
 import type { RunnerRow } from './runner-row.ts';
 
-/**
- * Claims the oldest pending run this runner may serve (runner-match.ts says which), or none. `FOR UPDATE SKIP LOCKED` makes the claim atomic across
- * replicas: two runners never get one run, and neither waits for the other.
- */
-export async function claimRun(database: Database, runner: RunnerRow, now: () => number): Promise<RunRow | undefined> {
-  // One statement, committed on its own: the pick, the move to claimed and its fact (moveStatement).
-  const pick = `picked AS (
-      SELECT id FROM runs
-      WHERE zone_id = $10 AND status = 'pending'
-        AND ($11::text IS NULL OR application_id = $11)
-        AND ((cardinality($12::text[]) = 0 AND cardinality($13::text[]) = 0) OR agent_name = ANY ($12::text[]) OR blueprint_tags && $13::text[])
-      ORDER BY pending_since, id LIMIT 1
-      FOR UPDATE SKIP LOCKED),`;
-  const { rows } = await database.query<RunRow>(
-    moveStatement('WHERE id = (SELECT id FROM picked) AND $1::text IS NULL', pick),
-    [
-      ...moveParameters(null, { to: 'claimed', runnerId: runner.id, reason: 'claimed' }, now()),
-      runner.zone_id,
-      runner.serves_zone ? null : runner.application_id,
-      runner.blueprints,
-      runner.tags,
-    ],
-    { prepare: true },
-  );
-  const claimed = rows[0];
-  if (claimed !== undefined) await announceRun(database, claimed);
-  return claimed;
+/** Which runner a poll looks for work for, as its caller may see it. */
+export interface RunnerLook {
+  runnerId: string;
+  /** The caller's zone: a runner of another zone does not exist for it. */
+  zoneId: string;
+  /** The caller's application, or null for a mandate that sees every application's runners. */
+  applicationId: string | null;
+  /** Also record the poll as the runner's sign of life (its first look). */
+  touch: boolean;
+  now: number;
+}
+
+/** What one look found: no runner (the caller may not see it: nothing was changed), its stop orders, or the run it claimed. */
+export interface LookResult {
+  runner: RunnerRow | undefined;
+  stops: Array<{ id: string; session_id: string }>;
+  claimed: RunRow | undefined;
 }
 
 /**
- * The runner's runs waiting for their stop order (`stopping`, not yet told), marked told. With
- * `touch`, the same statement records the poll as a sign of life (touchRunnerSql): one round trip
- * where a poll made two.
+ * One look of a runner's poll, in ONE statement (a poll made three round trips): reads the runner
+ * the caller may see, records the sign of life, takes its stop orders (runs `stopping`, not yet
+ * told, marked told) and, when it has none, claims the oldest pending run it may serve
+ * (runner-match.ts says which) with its fact. Everything hangs on the runner row, so nothing is
+ * touched or claimed for a runner the caller may not see. `FOR UPDATE SKIP LOCKED` makes the claim
+ * atomic across replicas: two runners never get one run, and neither waits for the other.
  */
-export async function takeStopOrders(
-  database: Database,
-  runnerId: string,
-  now: number,
-  options: { touch: boolean },
-): Promise<Array<{ id: string; session_id: string }>> {
-  const take = `UPDATE runs SET stop_signalled_at = $2::timestamptz
-     WHERE runner_id = $1 AND status = 'stopping' AND stop_signalled_at IS NULL
-     RETURNING id, session_id`;
-  const { rows } = await database.query<{ id: string; session_id: string }>(
-    options.touch ? `WITH touched AS (${touchRunnerSql('$1', '$2')}) ${take}` : take,
-    [runnerId, new Date(now).toISOString()],
+export async function lookForWork(database: Database, look: RunnerLook): Promise<LookResult> {
+  const ctes = [
+    pollingRunnerSql('$10', '$11', '$12'),
+    ...(look.touch ? [`touched AS (${touchRunnerSql('(SELECT id FROM polling_runner)', '$3')})`] : []),
+    stopOrdersSql('$3'),
+    claimPickSql('$11'),
+  ];
+  const { rows } = await database.query<{ runner: RunnerRow | null; stops: LookResult['stops'] | null; claimed: RunRow | null }>(
+    moveStatement('WHERE id = (SELECT id FROM picked) AND $1::text IS NULL', `${ctes.join(',\n')},`, [], lookAnswerSql()),
+    [
+      ...moveParameters(null, { to: 'claimed', runnerId: look.runnerId, reason: 'claimed' }, look.now),
+      look.runnerId,
+      look.zoneId,
+      look.applicationId,
+    ],
     { prepare: true },
   );
-  return rows.sort((a, b) => a.id.localeCompare(b.id));
+  const answer = rows[0]!;
+  const claimed = answer.claimed ?? undefined;
+  if (claimed !== undefined) await announceRun(database, claimed);
+  return {
+    runner: answer.runner ?? undefined,
+    stops: (answer.stops ?? []).sort((a, b) => a.id.localeCompare(b.id)),
+    claimed,
+  };
 }

@@ -13,7 +13,7 @@ export interface RunMatchFacts {
  * registered with an operator mandate: every application's of its zone). A runner that names
  * neither blueprints nor tags takes any of those; one that names some takes a run whose blueprint
  * it names OR whose blueprint carries one of its tags. A run without a blueprint goes only to a
- * runner that names neither. The claim's SQL (runner-claim.ts) says the same.
+ * runner that names neither. The claim's SQL (runner-look-sql.ts claimPickSql) says the same.
  */
 export function runnerServes(runner: Pick<RunnerRow, 'serves_zone' | 'application_id' | 'blueprints' | 'tags'>, run: RunMatchFacts): boolean {
   if (!runner.serves_zone && runner.application_id !== run.application_id) return false;

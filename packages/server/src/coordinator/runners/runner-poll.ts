@@ -1,42 +1,59 @@
 import type { RunnerPollAnswer } from '@caracal/protocol';
+import type { Principal } from '../../auth/principal.ts';
 import type { ServerContext } from '../../server-context.ts';
 import { releaseMove } from '../runs/run-release.ts';
 import { moveRun } from '../runs/run-moves.ts';
 import { runView } from '../runs/run-row.ts';
-import { claimRun, takeStopOrders } from './runner-claim.ts';
+import { lookForWork } from './runner-claim.ts';
 import type { RunnerRow } from './runner-row.ts';
+import { assertRunnerVisible } from './runner-service.ts';
 import type { RunWakeups } from './run-wakeups.ts';
 
 /**
  * A runner's long poll: stop orders first, then a run to claim; with neither, waits until a NOTIFY
  * for its zone (a new pending run, a stop order), the end of `waitMs`, or `signal` (the runner hung
- * up, the server closes), and looks again. Undefined: nothing came (204). A run claimed for a
- * runner that hung up meanwhile is given straight back.
+ * up, the server closes), and looks again. Undefined: nothing came (204). A runner the caller may
+ * not see answers 404 (requireRunner's rule) and nothing is changed. A run claimed for a runner
+ * that hung up meanwhile is given straight back.
  */
 export async function pollForWork(
   context: ServerContext,
   wakeups: RunWakeups,
-  runner: RunnerRow,
-  options: { waitMs: number; signal: AbortSignal },
+  poll: { principal: Principal; runnerId: string; waitMs: number; signal: AbortSignal },
 ): Promise<RunnerPollAnswer | undefined> {
-  const deadline = Date.now() + options.waitMs;
-  // The first look also records the poll as a sign of life.
-  for (let first = true; ; first = false) {
-    const ticket = wakeups.ticket(runner);
+  const { principal, signal } = poll;
+  const deadline = Date.now() + poll.waitMs;
+  // The first look reads the runner (its ticket is bound once read) and records the poll as a sign of life.
+  let runner: RunnerRow | undefined;
+  for (;;) {
+    const ticket = wakeups.ticket(principal.zoneId, runner);
     try {
-      const stops = await takeStopOrders(context.database, runner.id, context.now(), { touch: first });
-      if (stops.length > 0) return { stop_runs: stops.map((run) => run.id), stop_sessions: stops.map((run) => run.session_id) };
-      const claimed = await claimRun(context.database, runner, context.now);
+      const first = runner === undefined;
+      const look = await lookForWork(context.database, {
+        runnerId: poll.runnerId,
+        zoneId: principal.zoneId,
+        applicationId: principal.admin ? null : principal.clientId,
+        touch: first,
+        now: context.now(),
+      });
+      if (first) {
+        runner = assertRunnerVisible(principal, look.runner, poll.runnerId);
+        ticket.bind(runner);
+      } else if (look.runner === undefined) {
+        return undefined; // removed while this poll waited
+      }
+      if (look.stops.length > 0) return { stop_runs: look.stops.map((run) => run.id), stop_sessions: look.stops.map((run) => run.session_id) };
+      const claimed = look.claimed;
       if (claimed !== undefined) {
-        if (options.signal.aborted) {
-          await moveRun(context.database, claimed.id, context.now, (run) => (run.status === 'claimed' && run.runner_id === runner.id ? releaseMove(run, 'runner_hung_up') : undefined));
+        if (signal.aborted) {
+          await moveRun(context.database, claimed.id, context.now, (run) => (run.status === 'claimed' && run.runner_id === poll.runnerId ? releaseMove(run, 'runner_hung_up') : undefined));
           return undefined;
         }
         return { run: runView(claimed) };
       }
       const left = deadline - Date.now();
-      if (left <= 0 || options.signal.aborted || wakeups.closed) return undefined;
-      await waitFor(ticket.woken, left, options.signal);
+      if (left <= 0 || signal.aborted || wakeups.closed) return undefined;
+      await waitFor(ticket.woken, left, signal);
     } finally {
       ticket.cancel();
     }

@@ -27,7 +27,7 @@ import { OPTIONAL_BODY } from '../shared/route-requests.ts';
 import { pollForWork } from './runner-poll.ts';
 import { listRunners } from './runner-repository.ts';
 import { runnerView } from './runner-row.ts';
-import { heartbeat, registerRunner, removeRunner, reportRun, requireRunner } from './runner-service.ts';
+import { heartbeat, registerRunner, removeRunner, reportRun } from './runner-service.ts';
 import { openRunWakeups } from './run-wakeups.ts';
 
 /** A completed run's body carries its result. */
@@ -52,12 +52,16 @@ export const runnerRoutes: RoutePlugin<{ context: ServerContext }> = async (app,
   );
 
   app.get('/runner/runs', { schema: { querystring: RunnerPollQuery, response: { 200: RunnerPollAnswer, 204: NoWork } } }, async (request, reply) => {
-    const runner = await requireRunner(context, principalOf(request), request.query.runner_id);
     const limit = runSettingsOf(context).pollTimeoutSeconds;
     const seconds = request.query.wait_seconds === undefined ? limit : Math.min(Number(request.query.wait_seconds), limit);
     const hangUp = new AbortController();
     reply.raw.once('close', () => hangUp.abort());
-    const answer = await pollForWork(context, wakeups, runner, { waitMs: seconds * 1000, signal: hangUp.signal });
+    const answer = await pollForWork(context, wakeups, {
+      principal: principalOf(request),
+      runnerId: request.query.runner_id,
+      waitMs: seconds * 1000,
+      signal: hangUp.signal,
+    });
     return answer === undefined ? reply.status(204).send(null) : answer;
   });
 

@@ -22,7 +22,8 @@ export async function requireRunner(context: ServerContext, principal: Principal
   return assertRunnerVisible(principal, await findRunner(context.database, runnerId), runnerId);
 }
 
-function assertRunnerVisible(principal: Principal, runner: RunnerRow | null | undefined, runnerId: string): RunnerRow {
+/** requireRunner's rule on a runner already read (undefined or null: none); a poll's look reads it in SQL (runner-look-sql.ts). */
+export function assertRunnerVisible(principal: Principal, runner: RunnerRow | null | undefined, runnerId: string): RunnerRow {
   if (runner == null || runner.zone_id !== principal.zoneId || (!principal.admin && runner.application_id !== principal.clientId)) {
     throw notFound(`runner ${runnerId} not found in zone ${principal.zoneId}`);
   }

@@ -114,13 +114,14 @@ export const MOVE_FACTS = `SELECT zone_id, session_id, application_id, $9::text 
  * with the outbox row of the feeds. One round trip where there were five: a run's moves are the
  * hot path of dispatch. No NOTIFY: the caller announces the move after its commit (announceRun).
  * `with` adds CTEs before the update (a claim picks its run there); `after`, CTEs after it that
- * read `moved` (a runner's report sets its session's run status there).
+ * read `moved` (a runner's report sets its session's run status there); `select`, what the
+ * statement answers (a runner's poll answers its runner and stop orders beside the claimed run).
  */
-export function moveStatement(where: string, withClause = '', after: readonly string[] = []): string {
+export function moveStatement(where: string, withClause = '', after: readonly string[] = [], select = 'SELECT moved.* FROM moved'): string {
   return `WITH ${withClause}
     ${movedCte(where)},
     ${[...timelineFactCtes('move_facts', { source: 'coordinator', facts: MOVE_FACTS, orderBy: 'fact.position', withRunId: true }), ...after].join(',\n')}
-    SELECT moved.* FROM moved`;
+    ${select}`;
 }
 
 /** Reads and locks a run for a move (undefined when there is none). */

@@ -200,6 +200,31 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
     expect((await client.run(token, runId)).status).toBe('claimed');
   });
 
+  it("answers 404 to a poll naming another zone's or application's runner and changes nothing: its heartbeat, its stop order, the pending run", async () => {
+    const token = await freshApp();
+    const { runId: stoppingRun, runnerId } = await runIn('stopping', token);
+    const pending = await client.createRun(token);
+    const runnerRow = async () =>
+      (await harness.database.query('SELECT last_heartbeat_at, lapsed_at FROM runners WHERE id = $1', [runnerId])).rows[0];
+    const before = await runnerRow();
+    // Long enough that a poll of the runner itself would record a new sign of life.
+    harness.clock.advance(5000);
+    for (const stranger of [await freshApp('zone_runs_other'), await freshApp()]) {
+      const refused = await client.poll(stranger, runnerId);
+      expect(refused.statusCode, refused.body).toBe(404);
+      expect(refused.json()).toEqual({ error: expect.any(String), error_description: expect.stringContaining(runnerId) });
+    }
+    expect(await runnerRow()).toEqual(before);
+    expect(await client.run(token, pending.run_id)).toMatchObject({ status: 'pending', runner_id: null });
+    // The stop order is still there for the runner, and it comes before the pending run.
+    const order = await client.poll(token, runnerId);
+    expect(order.json()).toEqual({ stop_runs: [stoppingRun], stop_sessions: [expect.any(String)] });
+    expect(await client.run(token, pending.run_id)).toMatchObject({ status: 'pending', runner_id: null });
+    expect(await runnerRow()).not.toEqual(before);
+    // An operator of the zone may poll as any of its runners.
+    expect((await client.poll(tokens.admin, runnerId)).json().run).toMatchObject({ run_id: pending.run_id, runner_id: runnerId });
+  });
+
   it('lists runs newest first with filters and paging', async () => {
     const token = await freshApp();
     blueprint('alpha');
