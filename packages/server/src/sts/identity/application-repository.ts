@@ -64,6 +64,8 @@ export async function findApplicationCredentials(queryable: Queryable, clientId:
     `SELECT a.id, a.zone_id, a.scopes, a.admin, a.secret_hash, z.key_version
        FROM applications a JOIN zones z ON z.id = a.zone_id WHERE a.id = $1`,
     [clientId],
+    // Read on every request an application token makes: planned once per connection, not per call.
+    { prepare: true },
   );
   const row = rows[0];
   return row === undefined
