@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wakeOutboxPublishers } from '../../src/coordinator/shared/outbox-wakeup-repository.ts';
 import type { Database } from '../../src/db/database.ts';
 import { enqueueEvents } from '../../src/events/enqueue-event.ts';
@@ -9,7 +9,7 @@ import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/ou
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { usePublisherBackend, type EventBackend } from './support/event-backend.ts';
 import { manualTimers } from './support/manual-timers.ts';
 import { nextTime } from './support/next-time.ts';
 import { outboxStatusCounts } from './support/outbox-fixtures.ts';
@@ -44,18 +44,9 @@ async function commitAndWake(database: Database, count: number): Promise<void> {
 describe.each(testBackends())('waking the outbox publisher after a commit on $name', (backend) => {
   let events: EventBackend;
   let bus: EventBus;
-  const running: OutboxPublisher[] = [];
-
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-    bus = await events.openBus();
-  }, 60_000);
-  afterAll(async () => {
-    await events?.close();
-  });
-  beforeEach(async () => {
-    await Promise.all(running.splice(0).map((publisher) => publisher.stop({ flushTimeoutMs: 0 })));
-    await events.resetOutbox();
+  const running = usePublisherBackend(backend, async (opened) => {
+    events = opened;
+    bus = await opened.openBus();
   });
 
   /** A publisher that polls hourly: within a test only a wake makes it publish. */

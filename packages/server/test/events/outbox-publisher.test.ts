@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueueEvents } from '../../src/events/enqueue-event.ts';
 import type { EventBus } from '../../src/events/event-bus.ts';
 import { EventBusUnavailableError } from '../../src/events/event-bus-unavailable-error.ts';
@@ -7,7 +7,7 @@ import { createOutboxPublisher, type OutboxPublisher } from '../../src/events/ou
 import { Topics } from '../../src/events/topics.ts';
 import { testBackends } from '../helpers/backends.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { openEventBackend, type EventBackend } from './support/event-backend.ts';
+import { usePublisherBackend, type EventBackend } from './support/event-backend.ts';
 import { manualTimers } from './support/manual-timers.ts';
 import { nextTime } from './support/next-time.ts';
 import { enqueueMany, outboxStatusCounts, readWholeStream } from './support/outbox-fixtures.ts';
@@ -34,17 +34,8 @@ function flakyBus(inner: EventBus): EventBus & { failWith: Error | undefined } {
 
 describe.each(testBackends())('outbox publisher on $name', (backend) => {
   let events: EventBackend;
-  const running: OutboxPublisher[] = [];
-
-  beforeAll(async () => {
-    events = await openEventBackend(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await events?.close();
-  });
-  beforeEach(async () => {
-    await Promise.all(running.splice(0).map((publisher) => publisher.stop({ flushTimeoutMs: 0 })));
-    await events.resetOutbox();
+  const running = usePublisherBackend(backend, (opened) => {
+    events = opened;
   });
 
   const publisherFor = (bus: EventBus, options: Partial<Parameters<typeof createOutboxPublisher>[0]> = {}): OutboxPublisher => {

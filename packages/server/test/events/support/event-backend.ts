@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Database } from '../../../src/db/database.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import type { EventBus } from '../../../src/events/event-bus.ts';
 import { openEventBus } from '../../../src/events/open-event-bus.ts';
+import type { OutboxPublisher } from '../../../src/events/outbox-publisher.ts';
 import { databaseOptionsOn, dropSchema, type Backend } from '../../helpers/backends.ts';
 import { openTestDatabase } from '../../helpers/test-database.ts';
 
@@ -82,4 +84,25 @@ async function deleteRedisKeys(url: string, prefixes: ReadonlySet<string>): Prom
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * Opens a describe block's event backend (handed to `onOpen`) and returns the list its tests push
+ * the publishers they start on: every test begins with those stopped and the outbox empty.
+ */
+export function usePublisherBackend(backend: Backend, onOpen: (events: EventBackend) => Promise<void> | void): OutboxPublisher[] {
+  let events: EventBackend | undefined;
+  const running: OutboxPublisher[] = [];
+  beforeAll(async () => {
+    events = await openEventBackend(backend);
+    await onOpen(events);
+  }, 60_000);
+  afterAll(async () => {
+    await events?.close();
+  });
+  beforeEach(async () => {
+    await Promise.all(running.splice(0).map((publisher) => publisher.stop({ flushTimeoutMs: 0 })));
+    await events!.resetOutbox();
+  });
+  return running;
 }
