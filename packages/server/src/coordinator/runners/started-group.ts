@@ -23,17 +23,17 @@ const MAX_IN_FLIGHT = 2;
 
 const STARTED: Omit<RunMove, 'reason'> = { to: 'running' };
 
+/** The columns of the reports' input, which a moved row carries beside the run's. */
+const INPUT_COLUMNS = ['item_run', 'item_now', 'item_reason', 'item_ordinal', 'item_runner', 'item_zone', 'item_admin', 'item_client'] as const;
+
 /**
  * The reports' input: one row per report (`item_ordinal` its place in the group), one per run
- * (the first report of a run named twice; the other finds it moved and takes the locked path).
+ * (the first report of a run named twice; the other then takes the locked path).
  */
 const INPUT = `input AS (
     SELECT DISTINCT ON (item_run) * FROM unnest($1::text[], $3::timestamptz[], $8::text[], $11::int[], $12::text[], $13::text[], $14::boolean[], $15::text[])
-      AS item (item_run, item_now, item_reason, item_ordinal, item_runner, item_zone, item_admin, item_client)
+      AS item (${INPUT_COLUMNS.join(', ')})
     ORDER BY item_run, item_ordinal),`;
-
-/** What a moved row carries beside the run's columns (the input it joined). */
-const INPUT_COLUMNS = ['item_run', 'item_now', 'item_reason', 'item_ordinal', 'item_runner', 'item_zone', 'item_admin', 'item_client'] as const;
 
 /**
  * The group's one statement: every run whose report passes the held-run checks moves to
