@@ -64,33 +64,67 @@ export async function applyRunMove(transaction: Transaction, run: RunRow, move: 
  * reason, $9 the timeline event.
  */
 export function moveParameters(first: unknown, move: RunMove, now: number): unknown[] {
+  return moveParameterList(first, move, new Date(now).toISOString(), move.reason);
+}
+
+/**
+ * moveParameters of a group of moves alike but for their runs, times and reasons (a set-valued
+ * moveStatement, MOVE_GROUP_SLOTS): $1, $3 and $8 are arrays, one element per move, that the
+ * statement's input unnests.
+ */
+export function groupMoveParameters(move: Omit<RunMove, 'reason'>, moves: ReadonlyArray<{ runId: string; now: number; reason: string }>): unknown[] {
+  const times = moves.map((each) => new Date(each.now).toISOString());
+  return moveParameterList(moves.map((each) => each.runId), move, times, moves.map((each) => each.reason));
+}
+
+function moveParameterList(first: unknown, move: Omit<RunMove, 'reason'>, now: unknown, reason: unknown): unknown[] {
   return [
     first,
     move.to,
-    new Date(now).toISOString(),
+    now,
     move.runnerId ?? null,
     move.error ?? null,
     move.result === undefined ? null : JSON.stringify(move.result),
     move.to === 'completed' ? (move.sessionStatus ?? 'finished') : null,
-    move.reason,
+    reason,
     runEventOf(move.to),
   ];
 }
+
+/** Where a move's own values come from in moveStatement's SQL. */
+export interface MoveSlots {
+  /** Its time (timestamptz). */
+  now: string;
+  /** Why (text). */
+  reason: string;
+  /** Its fact's place among the statement's facts. */
+  position: string;
+}
+
+/** One move: moveParameters' placeholders. */
+const ONE_MOVE: MoveSlots = { now: '$3', reason: '$8', position: '0' };
+
+/**
+ * A group of moves (groupMoveParameters): columns of the statement's input, which the update
+ * joins (`FROM`) so `moved` carries them: `item_now`, `item_reason`, and `item_ordinal`, the
+ * move's place in the group, which orders the facts.
+ */
+export const MOVE_GROUP_SLOTS: MoveSlots = { now: 'item_now', reason: 'item_reason', position: 'item_ordinal' };
 
 /**
  * CTE `moved`: the update of the run the row `where` picks (already checked against the
  * machine), with moveParameters' placeholders.
  */
-export function movedCte(where: string): string {
+export function movedCte(where: string, slots: MoveSlots = ONE_MOVE): string {
   return `moved AS (
       UPDATE runs SET
         status = $2,
-        updated_at = $3::timestamptz,
+        updated_at = ${slots.now}::timestamptz,
         runner_id = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $4 ELSE runner_id END,
-        pending_since = CASE WHEN $2 = 'pending' THEN $3::timestamptz ELSE pending_since END,
-        claimed_at = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $3::timestamptz ELSE claimed_at END,
-        started_at = CASE WHEN $2 = 'running' THEN $3::timestamptz ELSE started_at END,
-        completed_at = CASE WHEN $2 IN ('completed', 'failed', 'stopped') THEN $3::timestamptz ELSE completed_at END,
+        pending_since = CASE WHEN $2 = 'pending' THEN ${slots.now}::timestamptz ELSE pending_since END,
+        claimed_at = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN ${slots.now}::timestamptz ELSE claimed_at END,
+        started_at = CASE WHEN $2 = 'running' THEN ${slots.now}::timestamptz ELSE started_at END,
+        completed_at = CASE WHEN $2 IN ('completed', 'failed', 'stopped') THEN ${slots.now}::timestamptz ELSE completed_at END,
         stop_signalled_at = CASE WHEN $2 = 'pending' THEN NULL ELSE stop_signalled_at END,
         error = coalesce($5, error),
         result = CASE WHEN $2 = 'completed' THEN $6::jsonb ELSE result END,
@@ -103,10 +137,14 @@ export function movedCte(where: string): string {
  * timelineFactCtes with `run_id`, and `position`): exported so a statement that writes more facts
  * records this one in the same ordered insert.
  */
-export const MOVE_FACTS = `SELECT zone_id, session_id, application_id, $9::text AS event_type, $3::timestamptz AS recorded_at, id AS run_id, 0 AS position,
+export const MOVE_FACTS = moveFacts(ONE_MOVE);
+
+function moveFacts(slots: MoveSlots): string {
+  return `SELECT zone_id, session_id, application_id, $9::text AS event_type, ${slots.now}::timestamptz AS recorded_at, id AS run_id, ${slots.position} AS position,
       jsonb_build_object('status', status, 'runner_id', runner_id) || CASE WHEN error IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', error) END
-        || jsonb_build_object('reason', $8::text) AS details
+        || jsonb_build_object('reason', ${slots.reason}::text) AS details
     FROM moved`;
+}
 
 /**
  * One statement that moves a run (the row `where` picks, already checked against the machine):
@@ -115,12 +153,13 @@ export const MOVE_FACTS = `SELECT zone_id, session_id, application_id, $9::text 
  * hot path of dispatch. No NOTIFY: the caller announces the move after its commit (announceRun).
  * `with` adds CTEs before the update (a claim picks its run there); `after`, CTEs after it that
  * read `moved` (a runner's report sets its session's run status there); `select`, what the
- * statement answers (a runner's poll answers its runner and stop orders beside the claimed run).
+ * statement answers (a runner's poll answers its runner and stop orders beside the claimed run);
+ * `slots`, a group's columns (MOVE_GROUP_SLOTS) when `where` joins many moves' input.
  */
-export function moveStatement(where: string, withClause = '', after: readonly string[] = [], select = 'SELECT moved.* FROM moved'): string {
+export function moveStatement(where: string, withClause = '', after: readonly string[] = [], select = 'SELECT moved.* FROM moved', slots = ONE_MOVE): string {
   return `WITH ${withClause}
-    ${movedCte(where)},
-    ${[...timelineFactCtes('move_facts', { source: 'coordinator', facts: MOVE_FACTS, orderBy: 'fact.position', withRunId: true }), ...after].join(',\n')}
+    ${movedCte(where, slots)},
+    ${[...timelineFactCtes('move_facts', { source: 'coordinator', facts: moveFacts(slots), orderBy: 'fact.position', withRunId: true }), ...after].join(',\n')}
     ${select}`;
 }
 
