@@ -1,21 +1,17 @@
 import type { Database } from '../db/database.ts';
+import { perDatabase } from '../db/per-database.ts';
 
 /** Wakes one running publisher; false when it cannot publish now (the bus is down), so another replica should be told. */
 export type LocalOutboxWake = () => boolean;
 
-const publishers = new WeakMap<Database, Set<LocalOutboxWake>>();
+const publishersOf = perDatabase<Set<LocalOutboxWake>>();
 
 /**
  * Makes a running publisher of this process reachable by the commits on `database` that wrote
  * outbox rows, so they wake it in-process instead of through NOTIFY. Returns the unregister.
  */
 export function registerLocalOutboxPublisher(database: Database, wake: LocalOutboxWake): () => void {
-  let registered = publishers.get(database);
-  if (registered === undefined) {
-    registered = new Set();
-    publishers.set(database, registered);
-  }
-  const set = registered;
+  const set = publishersOf(database, () => new Set());
   set.add(wake);
   return () => {
     set.delete(wake);
@@ -27,6 +23,6 @@ export function registerLocalOutboxPublisher(database: Database, wake: LocalOutb
  * publishing the rows is enough: the others still poll, and take over if this process dies first.
  */
 export function wakeLocalOutboxPublisher(database: Database): boolean {
-  for (const wake of publishers.get(database) ?? []) if (wake()) return true;
+  for (const wake of publishersOf(database, () => new Set())) if (wake()) return true;
   return false;
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { perDatabase } from '../../db/per-database.ts';
 import { GroupCommit } from '../../db/group-commit.ts';
 import { groupMoveParameters, MOVE_GROUP_SLOTS, moveStatement, type RunMove } from '../runs/run-moves.ts';
 import type { RunRow } from '../runs/run-row.ts';
@@ -98,14 +99,9 @@ function runOf(row: MovedRow): RunRow {
   return run as unknown as RunRow;
 }
 
-const groups = new WeakMap<Database, StartedGroup>();
+const groupOf = perDatabase<StartedGroup>();
 
 /** The database's one StartedGroup (reports to one database share its statements). */
 export function startedGroupOf(database: Database): StartedGroup {
-  let group = groups.get(database);
-  if (group === undefined) {
-    group = new StartedGroup(database);
-    groups.set(database, group);
-  }
-  return group;
+  return groupOf(database, () => new StartedGroup(database));
 }

@@ -1,11 +1,12 @@
 import type { Database } from '../../db/database.ts';
+import { perDatabase } from '../../db/per-database.ts';
 import { wakeLocalOutboxPublisher } from '../../events/outbox-local-wake.ts';
 import { OUTBOX_CHANNEL } from '../../events/topics.ts';
 
 /** At most one wake per this many milliseconds per process; a wake waits no longer than this. */
 export const WAKE_INTERVAL_MS = 5;
 
-const wakers = new WeakMap<Database, () => void>();
+const wakerOf = perDatabase<() => void>();
 
 /**
  * Wakes the outbox publishers after a commit that wrote outbox rows. When this process runs a
@@ -20,12 +21,7 @@ const wakers = new WeakMap<Database, () => void>();
  * way: a lost wake only delays them to a publisher's next poll.
  */
 export function wakeOutboxPublishers(database: Database): void {
-  let wake = wakers.get(database);
-  if (wake === undefined) {
-    wake = coalescingWaker(database);
-    wakers.set(database, wake);
-  }
-  wake();
+  wakerOf(database, () => coalescingWaker(database))();
 }
 
 function coalescingWaker(database: Database): () => void {

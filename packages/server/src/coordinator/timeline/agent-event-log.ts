@@ -1,5 +1,6 @@
 import { TIMELINE_TOPIC, type SessionEvent } from '@caracal/protocol';
 import type { Database } from '../../db/database.ts';
+import { perDatabase } from '../../db/per-database.ts';
 import { GroupCommit } from '../../db/group-commit.ts';
 import { sessionEventPayloadSql } from '../../events/timeline-facts-sql.ts';
 import { notFound } from '../../http/server-error.ts';
@@ -110,14 +111,9 @@ export class AgentEventLog {
   }
 }
 
-const logs = new WeakMap<Database, AgentEventLog>();
+const logOf = perDatabase<AgentEventLog>();
 
 /** The database's one AgentEventLog (posts to one database share its statements). */
 export function agentEventLogOf(database: Database): AgentEventLog {
-  let log = logs.get(database);
-  if (log === undefined) {
-    log = new AgentEventLog(database);
-    logs.set(database, log);
-  }
-  return log;
+  return logOf(database, () => new AgentEventLog(database));
 }

@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 import type { PublicJwk } from '@caracal/protocol';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Database, Queryable } from '../../db/database.ts';
+import { perDatabase } from '../../db/per-database.ts';
 import { notFound } from '../../http/server-error.ts';
 import { newId } from '../../ids.ts';
 import { createKeyCipher, type KeyCipher } from './key-encryption.ts';
@@ -189,7 +190,7 @@ export function associatedData(kid: string, zoneId: string): string {
   return `${kid}|${zoneId}`;
 }
 
-const stores = new WeakMap<Database, ZoneKeyStore>();
+const storeOf = perDatabase<ZoneKeyStore>();
 
 /**
  * The one key store of a database, shared by the STS routes and the Coordinator's mandate
@@ -199,12 +200,7 @@ export function zoneKeyStoreFor(
   database: Database,
   secrets: { keyEncryptionSecret: string; previousKeyEncryptionSecret?: string | undefined },
 ): ZoneKeyStore {
-  let store = stores.get(database);
-  if (store === undefined) {
-    store = new ZoneKeyStore({ database, ...secrets });
-    stores.set(database, store);
-  }
-  return store;
+  return storeOf(database, () => new ZoneKeyStore({ database, ...secrets }));
 }
 
 /** A stored key as the JWKS shows it; a P-256 public key always has these members. */
