@@ -27,15 +27,17 @@ export async function moveHeldRun(
   report: { runId: string; runnerId: string; move: RunMove; now: number },
 ): Promise<RunRow | undefined> {
   const { move, now } = report;
-  // A failure also goes to the seed feeds, a stop is rare: both keep the locked path.
-  const sessionStatus = move.to === 'running' || move.to === 'completed' ? sessionRunStatusOf(move) : undefined;
-  if (sessionStatus === undefined) return undefined;
-  if (!TERMINAL_RUN_STATUSES.includes(sessionStatus)) {
+  if (move.to === 'running') {
     // A `started` report (no error, by a runner through the API) goes with the others in flight.
     if (move.error !== undefined || (move.mover ?? 'api') !== 'api') return undefined;
     const caller = { zoneId: principal.zoneId, admin: principal.admin, clientId: principal.clientId };
     return startedGroupOf(database).move({ runId: report.runId, runnerId: report.runnerId, ...caller, now, reason: move.reason });
   }
+  // Only a completed run that ends its session has a statement of its own here. A completed run
+  // whose session stays (`idle`), a failure (it also goes to the seed feeds) and a stop (rare)
+  // keep the locked path.
+  const sessionStatus = move.to === 'completed' ? sessionRunStatusOf(move) : undefined;
+  if (sessionStatus === undefined || !TERMINAL_RUN_STATUSES.includes(sessionStatus)) return undefined;
   const parameters = [
     ...moveParameters(report.runId, move, now),
     statesMovableTo(move.to, move.mover ?? 'api'),

@@ -103,6 +103,20 @@ describe.each(testBackends())('concurrent started reports, on $name', (backend) 
     expect(await client.session(d.session_id)).toMatchObject({ run_status: 'pending' });
   });
 
+  it('never takes a completed report for a started one: completed with session_status idle on a claimed run is 409 and writes nothing', async () => {
+    // `idle` is not a terminal run status, so such a report does not end its session; it must
+    // still be a completed report (claimed → completed is outside the machine), not a start.
+    const { app, runnerId, runs } = await claimedRuns(1);
+    const run = runs[0]!;
+    const before = await lastIds();
+    const untouched = await runsOf([run.run_id]);
+    const answer = await client.report(app.token, run.run_id, 'completed', { runner_id: runnerId, session_status: 'idle', result: { ok: true } });
+    expect(answer.statusCode, answer.body).toBe(409);
+    expect(answer.json().error).toBe('invalid_transition');
+    expect(await runsOf([run.run_id])).toEqual(untouched);
+    expect(await written(before)).toEqual({ facts: [], outbox: [] });
+  });
+
   it('writes a group in one statement: facts in the reports\' order, each run at its report\'s time, undefined for a report whose run did not move', async () => {
     const { app, runnerId, runs, othersRun } = await claimedRuns(3);
     const [a, b, c] = runs as [(typeof runs)[number], (typeof runs)[number], (typeof runs)[number]];
