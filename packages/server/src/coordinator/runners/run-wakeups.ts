@@ -33,18 +33,22 @@ interface Waiter {
   wake: () => void;
 }
 
-/** One NOTIFY: `work` for a runner that may serve `run`, or `stop` for runner `party`. */
+/** One NOTIFY: `work` for `count` runners that may serve `run`, or `stop` for runner `party`. */
 interface Wakeup {
   kind: string;
+  count: number;
   zoneId: string;
   party: string;
   run: RunMatchFacts;
 }
 
 function parseWakeup(payload: string): Wakeup {
-  const [kind = '', zoneId = '', party = '', agentName = '', ...rest] = payload.split('|');
+  const [head = '', zoneId = '', party = '', agentName = '', ...rest] = payload.split('|');
   const tags = rest.join('|');
-  return { kind, zoneId, party, run: { application_id: party, agent_name: agentName === '' ? null : agentName, blueprint_tags: tags === '' ? [] : tags.split(',') } };
+  // `work*<n>`: n runs alike (countedWakeupPayloads).
+  const [kind = '', counted] = head.split('*');
+  const count = counted === undefined ? 1 : Math.max(1, Number.parseInt(counted, 10) || 1);
+  return { kind, count, zoneId, party, run: { application_id: party, agent_name: agentName === '' ? null : agentName, blueprint_tags: tags === '' ? [] : tags.split(',') } };
 }
 
 function wakes(runner: RunnerRow, wakeup: Wakeup): boolean {
@@ -53,7 +57,7 @@ function wakes(runner: RunnerRow, wakeup: Wakeup): boolean {
 
 /**
  * One LISTEN per process on the runs channel. New work wakes ONE waiting runner of this process
- * that may serve it (the longest waiting), not all of them: each run then costs one claim per
+ * that may serve it (the longest waiting; n of them for `work*<n>`), not all of them: each run then costs one claim per
  * replica instead of one per runner, and SKIP LOCKED sorts out replicas racing. A stop order wakes
  * its runner. When the listening connection comes back after a loss, every poll looks again, as
  * NOTIFYs may have been missed.
@@ -79,7 +83,7 @@ export async function openRunWakeups(database: Database): Promise<RunWakeups> {
     // A waiter not bound yet keeps the wake-up for bind to judge, and takes none from the others.
     for (const waiter of list) if (waiter.runner === undefined) waiter.seen.push(wakeup);
     const matching = list.filter((waiter) => waiter.runner !== undefined && wakes(waiter.runner, wakeup));
-    for (const waiter of wakeup.kind === 'work' ? matching.slice(0, 1) : matching) {
+    for (const waiter of wakeup.kind === 'work' ? matching.slice(0, wakeup.count) : matching) {
       remove(wakeup.zoneId, waiter);
       waiter.wake();
     }

@@ -1,6 +1,8 @@
 import type { Database } from '../../db/database.ts';
+import { GroupCommit } from '../../db/group-commit.ts';
+import { perDatabase } from '../../db/per-database.ts';
 import { wakeOutboxPublishers } from '../shared/outbox-wakeup-repository.ts';
-import { runWakeupPayload, RUN_WAKEUP_CHANNEL } from './run-facts.ts';
+import { countedWakeupPayloads, runWakeupPayload, RUN_WAKEUP_CHANNEL } from './run-facts.ts';
 import type { RunRow } from './run-row.ts';
 
 /**
@@ -19,5 +21,21 @@ export async function announceRun(database: Database, run: RunRow): Promise<void
   const payload = runWakeupPayload(run);
   if (payload === undefined) return;
   // The move is committed whatever happens here: a failed wake only costs the wait above.
-  await database.query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', $1)`, [payload], { prepare: true }).catch(() => undefined);
+  await runWakesOf(database).submit(payload).catch(() => undefined);
+}
+
+/**
+ * The wakes of the moves committed at once go in one statement (group commit): one round trip
+ * for many runs. Identical payloads are counted (countedWakeupPayloads).
+ */
+function notifyRunWakes(database: Database, payloads: readonly string[]): Promise<void[]> {
+  return database
+    .query(`SELECT pg_notify('${RUN_WAKEUP_CHANNEL}', payload) FROM unnest($1::text[]) AS payload`, [countedWakeupPayloads(payloads)], { prepare: true })
+    .then(() => payloads.map(() => undefined));
+}
+
+const wakesOf = perDatabase<GroupCommit<string, void>>();
+
+function runWakesOf(database: Database): GroupCommit<string, void> {
+  return wakesOf(database, () => new GroupCommit((payloads) => notifyRunWakes(database, payloads), { maxInFlight: 1 }));
 }

@@ -6,10 +6,22 @@ import type { RunRow } from './run-row.ts';
 /**
  * The NOTIFY channel that wakes long-polling runners. Payloads: `work|<zone>|<application>|<agent
  * name>|<blueprint tags, comma-separated>` (a run became pending: one runner that may serve it is
- * woken per process) and `stop|<zone>|<runner>` (that runner has a stop order). Ids and names
- * never contain `|` and tags never contain `,`; a tag may contain `|`, so the tags come last.
+ * woken per process), `work*<n>|…` (n such runs alike: n runners are woken) and
+ * `stop|<zone>|<runner>` (that runner has a stop order). Ids and names never contain `|` and tags
+ * never contain `,`; a tag may contain `|`, so the tags come last.
  */
 export const RUN_WAKEUP_CHANNEL = 'caracal_runs';
+
+/**
+ * Payloads sent in one transaction, with identical ones counted: Postgres delivers identical
+ * payloads of one transaction once, and each `work` wakes one runner, so n alike runs become one
+ * `work*<n>` (a stop order needs no count: its runner is woken once however often it is told).
+ */
+export function countedWakeupPayloads(payloads: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const payload of payloads) counts.set(payload, (counts.get(payload) ?? 0) + 1);
+  return [...counts].map(([payload, count]) => (count > 1 && payload.startsWith('work|') ? `work*${count}${payload.slice('work'.length)}` : payload));
+}
 
 /** The timeline event of a run reaching each state (a run given back to pending: `run_requeued`). */
 export function runEventOf(state: RunState): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/database.ts';
 import { openRunWakeups, type WakeupTicket } from '../../../src/coordinator/runners/run-wakeups.ts';
+import { countedWakeupPayloads } from '../../../src/coordinator/runs/run-facts.ts';
 import type { RunnerRow } from '../../../src/coordinator/runners/runner-row.ts';
 
 /** openRunWakeups over a database whose NOTIFYs the test sends itself. */
@@ -76,5 +77,32 @@ describe('run wake-ups of a ticket taken before its runner is read (a poll\'s fi
     const late = wakeups.ticket('zone_w');
     late.bind(runner('runner_a'));
     expect(await isWoken(late)).toBe(true);
+  });
+});
+
+describe('wakes sent together (one statement: Postgres delivers identical payloads of a transaction once)', () => {
+  it('counts identical work payloads and leaves the others, in order of first appearance', () => {
+    expect(
+      countedWakeupPayloads(['work|zone_w|app_w||', 'stop|zone_w|runner_a', 'work|zone_w|app_w||', 'work|zone_w|app_x|agent|a,b', 'work|zone_w|app_w||', 'stop|zone_w|runner_a']),
+    ).toEqual(['work*3|zone_w|app_w||', 'stop|zone_w|runner_a', 'work|zone_w|app_x|agent|a,b']);
+    expect(countedWakeupPayloads(['work|zone_w|app_w|agent|x|y,z', 'work|zone_w|app_w|agent|x|y,z'])).toEqual(['work*2|zone_w|app_w|agent|x|y,z']);
+  });
+
+  it('wakes as many runners as a counted payload names, never more than may serve the work', async () => {
+    const { wakeups, notify } = await wakeupsWithNotify();
+    const tickets = ['runner_a', 'runner_b', 'runner_c', 'runner_d'].map((id) => wakeups.ticket('zone_w', runner(id)));
+    const stranger = wakeups.ticket('zone_w', runner('runner_x', { application_id: 'app_other' }));
+    notify('work*3|zone_w|app_w||');
+    expect(await Promise.all([...tickets, stranger].map(isWoken))).toEqual([true, true, true, false, false]);
+    notify('work*5|zone_w|app_w||');
+    expect(await Promise.all([...tickets, stranger].map(isWoken))).toEqual([true, true, true, true, false]);
+  });
+
+  it('keeps a counted payload for a ticket not bound yet, like a single one', async () => {
+    const { wakeups, notify } = await wakeupsWithNotify();
+    const ticket = wakeups.ticket('zone_w');
+    notify('work*2|zone_w|app_w|agent|tag|with|bars');
+    ticket.bind(runner('runner_a', { serves_zone: true }));
+    expect(await isWoken(ticket)).toBe(true);
   });
 });
