@@ -52,8 +52,8 @@ const INPUT = `input AS (
 /**
  * The group's one statement: every run whose report passes the held-run checks completes with
  * its own time and result, its fact first on its session's timeline (the facts ordered by the
- * reports' places), and every such run's session subtree ends, at the group's time (`$16`) with
- * its reason (`$17`); the sessions take the group's run status (`$7`). Each moved row names its
+ * reports' places), and every such run's session subtree ends, at the latest of their times, with
+ * the group's reason (`$16`); the sessions take the group's run status (`$7`). Each moved row names its
  * report (`item_ordinal`).
  */
 const COMPLETED_STATEMENT = endingRunStatement({
@@ -61,8 +61,8 @@ const COMPLETED_STATEMENT = endingRunStatement({
   with: INPUT,
   slots: { ...MOVE_GROUP_SLOTS, result: 'item_result::jsonb' },
   sessionStatus: '$7::text',
-  now: '$16::timestamptz',
-  reason: '$17::text',
+  now: '(SELECT max(item_now) FROM moved)',
+  reason: '$16::text',
 });
 
 type MovedRow = RunRow & Record<(typeof INPUT_COLUMNS)[number], unknown>;
@@ -72,8 +72,8 @@ type MovedRow = RunRow & Record<(typeof INPUT_COLUMNS)[number], unknown>;
  * the reports in flight at once share one autocommitted statement (one plan, one round trip, one
  * commit) instead of paying one each, the termination's being the largest statement of a run.
  * Reports group with those of the same reason and session status, which the termination records.
- * Each run completes at its report's time; the sessions end at the group's latest report time
- * (the group commits once, after all of them). A report answers its run as moved, or undefined,
+ * Each run completes at its report's time; the sessions end at the latest time of the runs the
+ * group completes (the group commits once, after all of them). A report answers its run as moved, or undefined,
  * having written nothing, when its run did not move (a check failed, or the run was named twice):
  * the caller then takes the locked path, which names the refusal. A termination meeting a
  * concurrent change of a subtree is retried with a fresh snapshot (retryingConcurrentChanges),
@@ -111,7 +111,6 @@ export class CompletedGroup {
       reports.map((report) => report.zoneId),
       reports.map((report) => report.admin),
       reports.map((report) => report.clientId),
-      new Date(Math.max(...reports.map((report) => report.now))).toISOString(),
       first.reason,
     );
     const { rows } = await retryingConcurrentChanges(() =>
