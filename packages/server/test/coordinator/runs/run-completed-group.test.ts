@@ -93,11 +93,13 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
     const { app, runnerId, runs, othersRun } = await runningRuns(3);
     const [a, b, c] = runs as [Run, Run, Run];
     const report = reportOf(app, runnerId);
+    // Results travel as a text array: quotes, backslashes, braces and commas must survive it.
+    const resultC = { c: true, text: 'say "hi", \\ {x} é' };
     const before = await lastIds();
     const statements = vi.spyOn(harness.database, 'query');
     const group = completedGroupOf(harness.database);
     const answers = await Promise.all([
-      group.move(report(c.run_id, 1, { c: true })),
+      group.move(report(c.run_id, 1, resultC)),
       group.move(report(othersRun.run_id, 2, null)),
       group.move(report(a.run_id, 3, { a: [1, 2] })),
       group.move(report(c.run_id, 4, { twice: true })),
@@ -109,13 +111,13 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
     // A run named twice: its first report is the one tried, the other takes the locked path.
     expect(answers.map((answer) => answer?.id)).toEqual([c.run_id, undefined, a.run_id, undefined, b.run_id, undefined]);
     expect(answers[0]).not.toHaveProperty('item_result');
-    expect(answers[0]).toMatchObject({ status: 'completed', result: { c: true }, session_status: 'finished' });
+    expect(answers[0]).toMatchObject({ status: 'completed', result: resultC, session_status: 'finished' });
     const completed = (await runsOf([a.run_id, b.run_id, c.run_id])).map((row) => [row['id'], row['status'], new Date(row['completed_at'] as string).toISOString(), row['result']]);
     expect(completed).toEqual(
       [
         [a.run_id, 'completed', at(3), { a: [1, 2] }],
         [b.run_id, 'completed', at(5), null],
-        [c.run_id, 'completed', at(1), { c: true }],
+        [c.run_id, 'completed', at(1), resultC],
       ].sort(),
     );
     // The sessions end together, once the group's last report is in.
