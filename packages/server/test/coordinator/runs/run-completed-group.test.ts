@@ -149,6 +149,39 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
     }
   });
 
+  it('completes a session\'s run and its child session\'s in one group: neither is cut off, both sessions finish', async () => {
+    const app = await freshApp();
+    const runnerId = await client.register(app.token, { hostname: `nested-${apps}` });
+    const start = async (body: Record<string, unknown>) => {
+      const run = await client.createRun(app.token, body);
+      expect((await client.poll(app.token, runnerId)).json().run.run_id).toBe(run.run_id);
+      expect((await client.report(app.token, run.run_id, 'started', { runner_id: runnerId })).statusCode).toBe(200);
+      return run;
+    };
+    const parent = await start({});
+    const child = await start({ parent_session_id: parent.session_id });
+    const report = reportOf(app, runnerId);
+    const before = await lastIds();
+    const group = completedGroupOf(harness.database);
+    const answers = await Promise.all([group.move(report(parent.run_id, 1, { parent: true })), group.move(report(child.run_id, 2, { child: true }))]);
+    expect(answers.map((answer) => [answer?.id, answer?.status])).toEqual([
+      [parent.run_id, 'completed'],
+      [child.run_id, 'completed'],
+    ]);
+    expect((await runsOf([parent.run_id, child.run_id])).map((row) => row['status'])).toEqual(['completed', 'completed']);
+    for (const run of [parent, child]) expect(await client.session(run.session_id)).toMatchObject({ run_status: 'finished', status: 'terminated' });
+    const name = (id: unknown) => (id === parent.session_id ? 'parent' : id === child.session_id ? 'child' : String(id));
+    const { facts } = await written(before);
+    expect(facts.map((fact) => `${name(fact.session_id)} ${fact.event_type}`)).toEqual([
+      'parent run_completed',
+      'child run_completed',
+      'parent session_terminated',
+      'child session_terminated',
+      'parent edge_revoked',
+      'child edge_revoked',
+    ]);
+  });
+
   it('answers each report as alone: 200 for the valid ones, the refusals of today writing nothing', async () => {
     const { app, runnerId, runs, othersRun } = await runningRuns(3);
     const [a, b, d] = runs as [Run, Run, Run];
