@@ -99,17 +99,20 @@ export interface MoveSlots {
   reason: string;
   /** Its fact's place among the statement's facts. */
   position: string;
+  /** A completed run's result (jsonb). */
+  result: string;
 }
 
 /** One move: moveParameters' placeholders. */
-const ONE_MOVE: MoveSlots = { now: '$3', reason: '$8', position: '0' };
+const ONE_MOVE: MoveSlots = { now: '$3', reason: '$8', position: '0', result: '$6::jsonb' };
 
 /**
  * A group of moves (groupMoveParameters): columns of the statement's input, which the update
  * joins (`FROM`) so `moved` carries them: `item_now`, `item_reason`, and `item_ordinal`, the
- * move's place in the group, which orders the facts.
+ * move's place in the group, which orders the facts. One result for all (`$6`): a group of
+ * completed moves names each one's (`item_result`) instead.
  */
-export const MOVE_GROUP_SLOTS: MoveSlots = { now: 'item_now', reason: 'item_reason', position: 'item_ordinal' };
+export const MOVE_GROUP_SLOTS: MoveSlots = { now: 'item_now', reason: 'item_reason', position: 'item_ordinal', result: '$6::jsonb' };
 
 /**
  * CTE `moved`: the update of the run the row `where` picks (already checked against the
@@ -127,19 +130,17 @@ export function movedCte(where: string, slots: MoveSlots = ONE_MOVE): string {
         completed_at = CASE WHEN $2 IN ('completed', 'failed', 'stopped') THEN ${slots.now}::timestamptz ELSE completed_at END,
         stop_signalled_at = CASE WHEN $2 = 'pending' THEN NULL ELSE stop_signalled_at END,
         error = coalesce($5, error),
-        result = CASE WHEN $2 = 'completed' THEN $6::jsonb ELSE result END,
+        result = CASE WHEN $2 = 'completed' THEN ${slots.result} ELSE result END,
         session_status = CASE WHEN $2 = 'completed' THEN $7 ELSE session_status END
       ${where} RETURNING *)`;
 }
 
 /**
  * The fact a move records on its session's timeline, one per row of `moved` (the columns of
- * timelineFactCtes with `run_id`, and `position`): exported so a statement that writes more facts
- * records this one in the same ordered insert.
+ * timelineFactCtes with `run_id`, and `position`), its values where `slots` says: exported so a
+ * statement that writes more facts records these in the same ordered insert.
  */
-export const MOVE_FACTS = moveFacts(ONE_MOVE);
-
-function moveFacts(slots: MoveSlots): string {
+export function moveFacts(slots: MoveSlots): string {
   return `SELECT zone_id, session_id, application_id, $9::text AS event_type, ${slots.now}::timestamptz AS recorded_at, id AS run_id, ${slots.position} AS position,
       jsonb_build_object('status', status, 'runner_id', runner_id) || CASE WHEN error IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', error) END
         || jsonb_build_object('reason', ${slots.reason}::text) AS details

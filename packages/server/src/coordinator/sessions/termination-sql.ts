@@ -27,14 +27,14 @@ export interface TerminationParts {
  * its termination, so the termination sets it.
  */
 export interface EndedRun {
-  /** SQL yielding the ids of the runs ended (spared by `cut_runs`). */
+  /** SQL yielding the ids of the runs ended (spared by `cut_runs`); the roots are their sessions. */
   ids: string;
   /** SQL of the run status the roots take (instead of `stopped`). */
   rootsRunStatus: string;
   /**
    * SQL yielding the facts of the end, recorded before the termination's (the run's end comes
    * first on the timeline): `zone_id`, `session_id`, `application_id`, `event_type`, `details`,
-   * `recorded_at`, `run_id`.
+   * `recorded_at`, `run_id`, and `position`, their order (the reports' places when many runs end).
    */
   facts: string;
 }
@@ -174,7 +174,7 @@ export function terminationCtes(parts: TerminationParts): string[] {
 }
 
 /**
- * The timeline facts of a termination: the ended run's, if any, then `session_terminated` on every
+ * The timeline facts of a termination: the ended runs', if any (in their order), then `session_terminated` on every
  * ended session (shallowest first), then `edge_revoked` on both sessions of every revoked edge
  * (source first), then the runs cut off.
  */
@@ -199,6 +199,6 @@ function terminationFacts({ now, reason, requestedBy, endedRun }: TerminationPar
       ${now}, 2, 0, c.id, 0, c.id
     FROM cut_runs c${endedRun === undefined ? '' : `
     UNION ALL
-    SELECT ended.zone_id, ended.session_id, ended.application_id, ended.event_type, ended.details, ended.recorded_at, -1, 0, ended.run_id, 0, ended.run_id
+    SELECT ended.zone_id, ended.session_id, ended.application_id, ended.event_type, ended.details, ended.recorded_at, -1, ended.position, ended.run_id, 0, ended.run_id
     FROM (${endedRun.facts}) AS ended`}`;
 }
