@@ -1,4 +1,5 @@
-import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { timelineFacts } from '../../events/timeline-facts-sql.ts';
+import { outboxInsertCte, type OutboxRows } from '../../events/outbox-rows-sql.ts';
 import type { SqlParameters } from '../shared/sql-parameters.ts';
 import type { RunRow } from './run-row.ts';
 
@@ -34,14 +35,19 @@ export interface RunCreationSource {
   after?: string;
 }
 
+/** A run's creation as runCreation writes it: its CTEs, and its fact's outbox row for the statement's outbox insert. */
+export interface RunCreationWrites {
+  ctes: string[];
+  feed: OutboxRows;
+}
+
 /**
- * The CTEs that create a run: `name` inserts it `pending` (RETURNING the row), `name_facts` its
- * `run_created` fact on the session's timeline (source coordinator, `run_id` set) and
- * `name_facts_feed` the fact's outbox row. They commit exactly when their statement does: alone
- * for a resumed session's run, or in the spawn of a new session's run, so that session and its run
- * exist together or not at all.
+ * The CTEs that create a run: `name` inserts it `pending` (RETURNING the row) and `name_facts` its
+ * `run_created` fact on the session's timeline (source coordinator, `run_id` set); `feed` yields
+ * the fact's outbox row. They commit exactly when their statement does: in the spawn of a new
+ * session's run, so that session and its run exist together or not at all.
  */
-export function runCreationCtes(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): string[] {
+export function runCreation(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): RunCreationWrites {
   const { sessionId, at } = source;
   const insert = `${name} AS (
     INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
@@ -55,5 +61,15 @@ export function runCreationCtes(p: SqlParameters, name: string, run: RunFields, 
   const facts = `SELECT zone_id, session_id, application_id, 'run_created'::text AS event_type, created_at AS recorded_at, id AS run_id,
       0 AS position, jsonb_build_object('status', status, 'runner_id', runner_id) || ${p.json(run.details)} AS details
     FROM ${name}${source.after === undefined ? '' : ` WHERE ${source.after}`}`;
-  return [insert, ...timelineFactCtes(`${name}_facts`, { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true })];
+  const written = timelineFacts(`${name}_facts`, { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true });
+  return { ctes: [insert, written.cte], feed: written.feed };
+}
+
+/**
+ * runCreation with its own outbox insert (CTE `name_facts_feed`): a resumed session's run, a
+ * statement of its own.
+ */
+export function runCreationCtes(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): string[] {
+  const { ctes, feed } = runCreation(p, name, run, source);
+  return [...ctes, outboxInsertCte(`${name}_facts_feed`, [feed])];
 }

@@ -7,11 +7,12 @@ import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { Constraints } from '../delegations/authority.ts';
 import type { EdgeGrantRecord } from '../delegations/create-edge-repository.ts';
-import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
-import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { sessionChangeRows, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
+import { timelineFacts } from '../../events/timeline-facts-sql.ts';
+import { outboxInsertCte, outboxRows } from '../../events/outbox-rows-sql.ts';
 import type { RunFields } from '../runs/run-creation-sql.ts';
 import type { RunRow } from '../runs/run-row.ts';
-import { spawnRunCtes, SPAWN_RUN_CTE } from './spawn-run-sql.ts';
+import { spawnRunWrites, SPAWN_RUN_CTE } from './spawn-run-sql.ts';
 
 /** The edge a child session inherits from its parent at spawn (its ends are the parent and the child). */
 export type SpawnEdgeRecord = EdgeGrantRecord;
@@ -157,7 +158,13 @@ export async function insertSpawnedSession(
     FROM zone_seat, application_seat
     RETURNING ${withSeedSessionColumns(['id'])})`);
   const events = [
-    `SELECT '${Topics.agentsLifecycle}', 'session_spawned', ${zone}, ${p.json(spawnedEvent(record))} FROM session`,
+    outboxRows({
+      topic: `'${Topics.agentsLifecycle}'`,
+      eventType: "'session_spawned'",
+      zoneId: zone,
+      payload: p.json(spawnedEvent(record)),
+      from: 'FROM session',
+    }),
   ];
   if (edge !== undefined && parent !== undefined) {
     const now = p.add(record.spawnedAt, '::timestamptz');
@@ -178,17 +185,31 @@ export async function insertSpawnedSession(
       ON CONFLICT (zone_id) DO UPDATE SET epoch = delegation_graph_epochs.epoch + 1, updated_at = excluded.updated_at
       RETURNING epoch)`);
     events.push(
-      `SELECT '${Topics.delegationsInvalidate}', 'edge_create', ${zone},
-        ${p.json(spawnEdgeEvent(record, edge, parent.id))} || jsonb_build_object('epoch', epoch) FROM epoch`,
+      outboxRows({
+        topic: `'${Topics.delegationsInvalidate}'`,
+        eventType: "'edge_create'",
+        zoneId: zone,
+        payload: `${p.json(spawnEdgeEvent(record, edge, parent.id))} || jsonb_build_object('epoch', epoch)`,
+        from: 'FROM epoch',
+      }),
     );
   }
-  ctes.push(`events AS (
-    INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) ${events.join(' UNION ALL ')} RETURNING id)`);
-  ctes.push(...timelineFactCtes('spawn_facts', { source: 'coordinator', facts: spawnFacts(p, record), orderBy: 'fact.position' }));
-  ctes.push(sessionChangeCte('spawn_change', 'session_created', 'SELECT * FROM session'));
-  ctes.push(receiptCte(p, record.receipt, 'session'));
+  const facts = timelineFacts('spawn_facts', { source: 'coordinator', facts: spawnFacts(p, record), orderBy: 'fact.position' });
+  ctes.push(facts.cte);
+  if (record.receipt !== undefined) ctes.push(receiptCte(p, record.receipt, 'session'));
   const run = record.run;
-  if (run !== undefined) ctes.push(...spawnRunCtes(p, run, p.add(record.spawnedAt, '::timestamptz')));
+  const runWrites = run === undefined ? undefined : spawnRunWrites(p, run, p.add(record.spawnedAt, '::timestamptz'), 'spawn_facts');
+  ctes.push(...(runWrites?.ctes ?? []));
+  // One outbox insert, in the order the feeds have always had: the seed feeds' new session, its
+  // timeline facts, the lifecycle events, then the run's fact.
+  ctes.push(
+    outboxInsertCte('spawn_outbox', [
+      sessionChangeRows('session_created', 'SELECT * FROM session'),
+      facts.feed,
+      ...events,
+      ...(runWrites === undefined ? [] : [runWrites.feed]),
+    ]),
+  );
   const checks: string[] = [];
   if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
   checks.push(
@@ -206,8 +227,7 @@ export async function insertSpawnedSession(
   // The run's row comes beside the checks from a one-row source, so a refused spawn (no run row) still raises.
   const runRow = run === undefined ? '' : `, ${SPAWN_RUN_CTE}.* FROM (VALUES (true)) AS spawn LEFT JOIN ${SPAWN_RUN_CTE} ON true`;
   const sql = `WITH ${ctes.join(',\n')}
-    SELECT CASE ${checks.join('\n')} ELSE true END AS spawned,
-      (SELECT count(*) FROM receipt)::int AS receipts${runRow}`;
+    SELECT CASE ${checks.join('\n')} ELSE true END AS spawned${runRow}`;
   const { rows } = await refusing(database.query<RunRow>(sql, p.values, { prepare: true }));
   return run === undefined ? undefined : rows[0];
 }
