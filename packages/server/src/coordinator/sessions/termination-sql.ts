@@ -110,14 +110,17 @@ export function terminationCtes(parts: TerminationParts): string[] {
       RETURNING r.id, r.zone_id, r.session_id, r.application_id, r.runner_id, r.status,
         CASE WHEN r.status = 'stopping' THEN pg_notify('${RUN_WAKEUP_CHANNEL}', 'stop|' || r.zone_id || '|' || r.runner_id) END AS woken)`,
     // Locked in primary-key order first, as a spawn's waiting seat claim locks them, so a
-    // termination and a spawn waiting on each other's seats cannot deadlock.
+    // termination and a spawn waiting on each other's seats cannot deadlock. Each seat an ended
+    // session names is found by its primary key (not a scan of its application's seats) and freed
+    // only while that session holds it.
     `seats_to_free AS (
-      SELECT seats.application_id, seats.zone_id, seats.seat FROM agent_session_seats seats
-      WHERE seats.application_id = ANY (ARRAY(SELECT DISTINCT application_id FROM terminated))
-        AND (seats.application_id, seats.zone_id, seats.seat, seats.holder_session_id) IN (
-          SELECT application_id, zone_id, zone_seat, id FROM terminated
-          UNION ALL SELECT application_id, '', application_seat, id FROM terminated)
-      ORDER BY seats.application_id, seats.zone_id, seats.seat FOR UPDATE)`,
+      SELECT seats.application_id, seats.zone_id, seats.seat
+      FROM (SELECT t.application_id, t.zone_id, t.zone_seat AS seat, t.id FROM terminated t
+            UNION ALL SELECT t.application_id, '', t.application_seat, t.id FROM terminated t) AS held
+      JOIN agent_session_seats seats
+        ON seats.application_id = held.application_id AND seats.zone_id = held.zone_id AND seats.seat = held.seat
+      WHERE seats.holder_session_id = held.id
+      ORDER BY seats.application_id, seats.zone_id, seats.seat FOR UPDATE OF seats)`,
     `freed_seats AS (
       UPDATE agent_session_seats seats SET holder_session_id = NULL
       FROM seats_to_free
