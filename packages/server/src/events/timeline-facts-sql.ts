@@ -39,6 +39,8 @@ export interface TimelineFactWrites {
   cte: string;
   /** One outbox row per event on TIMELINE_TOPIC, in the events' order, for the statement's outbox insert (outbox-rows-sql.ts). */
   feed: OutboxRows;
+  /** The feed rows of the events `condition` (SQL over the recorded row, alias `recorded`) holds for. */
+  feedWhere(condition: string): OutboxRows;
 }
 
 /**
@@ -48,20 +50,23 @@ export interface TimelineFactWrites {
  * No NOTIFY here: callers wake the publishers after the commit (wakeOutboxPublishers).
  */
 export function timelineFacts(name: string, parts: TimelineFactParts): TimelineFactWrites {
+  const feedWhere = (condition: string): OutboxRows =>
+    outboxRows({
+      topic: `'${TIMELINE_TOPIC}'`,
+      eventType: "'session_event'",
+      zoneId: 'recorded.zone_id',
+      payload: sessionEventPayloadSql('recorded'),
+      orderBy: { number: 'recorded.id' },
+      from: `FROM ${name} AS recorded${condition === 'true' ? '' : ` WHERE ${condition}`}`,
+    });
   return {
     cte: `${name} AS (
       INSERT INTO session_events (zone_id, session_id, application_id, event_type, source, recorded_at, details${parts.withRunId === true ? ', run_id' : ''})
       SELECT fact.zone_id, fact.session_id, fact.application_id, fact.event_type, '${parts.source}', fact.recorded_at, fact.details${parts.withRunId === true ? ', fact.run_id' : ''}
       FROM (${parts.facts}) AS fact ORDER BY ${parts.orderBy}
       RETURNING *)`,
-    feed: outboxRows({
-      topic: `'${TIMELINE_TOPIC}'`,
-      eventType: "'session_event'",
-      zoneId: 'recorded.zone_id',
-      payload: sessionEventPayloadSql('recorded'),
-      orderBy: { number: 'recorded.id' },
-      from: `FROM ${name} AS recorded`,
-    }),
+    feed: feedWhere('true'),
+    feedWhere,
   };
 }
 

@@ -1,5 +1,4 @@
-import { timelineFacts } from '../../events/timeline-facts-sql.ts';
-import { outboxInsertCte, type OutboxRows } from '../../events/outbox-rows-sql.ts';
+import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
 import type { SqlParameters } from '../shared/sql-parameters.ts';
 import type { RunRow } from './run-row.ts';
 
@@ -27,27 +26,20 @@ export interface RunCreationSource {
   at: string;
   /** A relation yielding the one row `sessionId` and `at` read (e.g. a spawn's `session` CTE), or none. */
   from?: string;
+}
+
+/** A run's creation, for a statement to record its fact with its own (a spawn records its session's and its run's together). */
+export interface RunCreationParts {
+  /** CTE `name`: inserts the run `pending`, RETURNING the row. */
+  insert: string;
   /**
-   * A condition the `run_created` fact waits for. Data-modifying CTEs run in no defined order, but
-   * a row cannot be read before it is written: a condition reading the rows another CTE inserts
-   * makes those rows (and their sequence ids) come before the fact's.
+   * SQL yielding its `run_created` fact (source coordinator) as timelineFacts reads facts, with
+   * `run_id` and `position` (0).
    */
-  after?: string;
+  facts: string;
 }
 
-/** A run's creation as runCreation writes it: its CTEs, and its fact's outbox row for the statement's outbox insert. */
-export interface RunCreationWrites {
-  ctes: string[];
-  feed: OutboxRows;
-}
-
-/**
- * The CTEs that create a run: `name` inserts it `pending` (RETURNING the row) and `name_facts` its
- * `run_created` fact on the session's timeline (source coordinator, `run_id` set); `feed` yields
- * the fact's outbox row. They commit exactly when their statement does: in the spawn of a new
- * session's run, so that session and its run exist together or not at all.
- */
-export function runCreation(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): RunCreationWrites {
+export function runCreationParts(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): RunCreationParts {
   const { sessionId, at } = source;
   const insert = `${name} AS (
     INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
@@ -60,16 +52,16 @@ export function runCreation(p: SqlParameters, name: string, run: RunFields, sour
     RETURNING *)`;
   const facts = `SELECT zone_id, session_id, application_id, 'run_created'::text AS event_type, created_at AS recorded_at, id AS run_id,
       0 AS position, jsonb_build_object('status', status, 'runner_id', runner_id) || ${p.json(run.details)} AS details
-    FROM ${name}${source.after === undefined ? '' : ` WHERE ${source.after}`}`;
-  const written = timelineFacts(`${name}_facts`, { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true });
-  return { ctes: [insert, written.cte], feed: written.feed };
+    FROM ${name}`;
+  return { insert, facts };
 }
 
 /**
- * runCreation with its own outbox insert (CTE `name_facts_feed`): a resumed session's run, a
- * statement of its own.
+ * The CTEs that create a run of an existing session in a statement of its own: `name` inserts it
+ * `pending` (RETURNING the row), `name_facts` its `run_created` fact on the session's timeline
+ * (`run_id` set) and `name_facts_feed` the fact's outbox row, all committing together.
  */
 export function runCreationCtes(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): string[] {
-  const { ctes, feed } = runCreation(p, name, run, source);
-  return [...ctes, outboxInsertCte(`${name}_facts_feed`, [feed])];
+  const { insert, facts } = runCreationParts(p, name, run, source);
+  return [insert, ...timelineFactCtes(`${name}_facts`, { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true })];
 }

@@ -12,7 +12,7 @@ import { timelineFacts } from '../../events/timeline-facts-sql.ts';
 import { outboxInsertCte, outboxRows } from '../../events/outbox-rows-sql.ts';
 import type { RunFields } from '../runs/run-creation-sql.ts';
 import type { RunRow } from '../runs/run-row.ts';
-import { spawnRunWrites, SPAWN_RUN_CTE } from './spawn-run-sql.ts';
+import { spawnRunParts, SPAWN_RUN_CTE } from './spawn-run-sql.ts';
 
 /** The edge a child session inherits from its parent at spawn (its ends are the parent and the child). */
 export type SpawnEdgeRecord = EdgeGrantRecord;
@@ -106,6 +106,9 @@ function seatClaimCtes(claim: SeatClaim, parts: SeatClaimParts): string[] {
   ];
 }
 
+/** The place of a spawned run's fact among the spawn's facts (spawnFacts' come first). */
+const RUN_FACT_POSITION = 3;
+
 /** Detail code of the refusal meaning "this application has no seats yet in this zone". */
 export const SEATS_MISSING = 'seats_missing';
 
@@ -194,20 +197,26 @@ export async function insertSpawnedSession(
       }),
     );
   }
-  const facts = timelineFacts('spawn_facts', { source: 'coordinator', facts: spawnFacts(p, record), orderBy: 'fact.position' });
-  ctes.push(facts.cte);
   if (record.receipt !== undefined) ctes.push(receiptCte(p, record.receipt, 'session'));
   const run = record.run;
-  const runWrites = run === undefined ? undefined : spawnRunWrites(p, run, p.add(record.spawnedAt, '::timestamptz'), 'spawn_facts');
-  ctes.push(...(runWrites?.ctes ?? []));
+  const runParts = run === undefined ? undefined : spawnRunParts(p, run, p.add(record.spawnedAt, '::timestamptz'), RUN_FACT_POSITION);
+  if (runParts !== undefined) ctes.push(runParts.insert);
+  // The session's facts and its run's in one insert (ordered by position, the run's last).
+  const facts = timelineFacts('spawn_facts', {
+    source: 'coordinator',
+    facts: [spawnFacts(p, record), ...(runParts === undefined ? [] : [runParts.facts])].join(' UNION ALL '),
+    orderBy: 'fact.position',
+    withRunId: true,
+  });
+  ctes.push(facts.cte);
   // One outbox insert, in the order the feeds have always had: the seed feeds' new session, its
   // timeline facts, the lifecycle events, then the run's fact.
   ctes.push(
     outboxInsertCte('spawn_outbox', [
       sessionChangeRows('session_created', 'SELECT * FROM session'),
-      facts.feed,
+      facts.feedWhere('recorded.run_id IS NULL'),
       ...events,
-      ...(runWrites === undefined ? [] : [runWrites.feed]),
+      facts.feedWhere('recorded.run_id IS NOT NULL'),
     ]),
   );
   const checks: string[] = [];
@@ -286,22 +295,23 @@ export async function provisionSeats(
 }
 
 /**
- * The timeline facts of a spawn: `session_spawned` on the new session, then, for a child with an
- * inherited edge, `edge_created` on the parent's timeline and on the child's.
+ * The timeline facts of a spawn (with `position` and a NULL `run_id`): `session_spawned` on the
+ * new session, then, for a child with an inherited edge, `edge_created` on the parent's timeline
+ * and on the child's.
  */
 function spawnFacts(p: SqlParameters, record: SpawnRecord): string {
   const at = p.add(record.spawnedAt, '::timestamptz');
   const spawned = p.json({ ...spawnedEvent(record), scopes: record.scopes, resource_id: record.resourceId });
   const facts = [
     `SELECT session.zone_id, session.id AS session_id, session.application_id, 'session_spawned' AS event_type,
-      ${spawned} AS details, ${at} AS recorded_at, 0 AS position FROM session`,
+      ${spawned} AS details, ${at} AS recorded_at, 0 AS position, NULL::text AS run_id FROM session`,
   ];
   const { edge, parent } = record;
   if (edge !== undefined && parent !== undefined) {
     const created = p.json(spawnEdgeEvent(record, edge, parent.id));
     facts.push(
-      `SELECT session.zone_id, parent.id, parent.application_id, 'edge_created', ${created}, ${at}, 1 FROM session, parent, edge`,
-      `SELECT session.zone_id, session.id, session.application_id, 'edge_created', ${created}, ${at}, 2 FROM session, edge`,
+      `SELECT session.zone_id, parent.id, parent.application_id, 'edge_created', ${created}, ${at}, 1, NULL FROM session, parent, edge`,
+      `SELECT session.zone_id, session.id, session.application_id, 'edge_created', ${created}, ${at}, 2, NULL FROM session, edge`,
     );
   }
   return facts.join(' UNION ALL ');
