@@ -1,5 +1,6 @@
 import { SESSION_EVENT_BODY_FIELDS, TIMELINE_TOPIC } from '@caracal/protocol';
 import type { EventSource } from '@caracal/protocol';
+import { outboxInsertCte, outboxRows, type OutboxRows } from './outbox-rows-sql.ts';
 
 /** ISO 8601 text (as `Date#toISOString` writes it) of a timestamptz SQL expression; NULL stays NULL. */
 export function isoTextSql(expression: string): string {
@@ -32,24 +33,49 @@ export interface TimelineFactParts {
   withRunId?: boolean;
 }
 
+/** A statement's facts as timelineFacts writes them: the CTE recording them, and their feed's outbox rows. */
+export interface TimelineFactWrites {
+  /** CTE `name`: appends the facts to `session_events`, RETURNING the rows. */
+  cte: string;
+  /** One outbox row per event on TIMELINE_TOPIC, in the events' order, for the statement's outbox insert (outbox-rows-sql.ts). */
+  feed: OutboxRows;
+  /** The feed rows of the events `condition` (SQL over the recorded row, alias `recorded`) holds for. */
+  feedWhere(condition: string): OutboxRows;
+}
+
 /**
  * The set-based form of appendTimelineEvents, for statements whose change is itself one SQL
  * statement (a cascade may touch many sessions): CTE `name` appends the facts to `session_events`
- * (RETURNING the rows) and CTE `name_feed` writes one outbox row per event on TIMELINE_TOPIC with
- * the same payload appendTimelineEvents writes. Both commit exactly when the statement does. No
- * NOTIFY here: callers wake the publishers after the commit (wakeOutboxPublishers).
+ * and `feed` yields the outbox rows of the feeds, with the payload appendTimelineEvents writes.
+ * No NOTIFY here: callers wake the publishers after the commit (wakeOutboxPublishers).
  */
-export function timelineFactCtes(name: string, parts: TimelineFactParts): string[] {
-  return [
-    `${name} AS (
+export function timelineFacts(name: string, parts: TimelineFactParts): TimelineFactWrites {
+  const feedWhere = (condition: string): OutboxRows =>
+    outboxRows({
+      topic: `'${TIMELINE_TOPIC}'`,
+      eventType: "'session_event'",
+      zoneId: 'recorded.zone_id',
+      payload: sessionEventPayloadSql('recorded'),
+      orderBy: { number: 'recorded.id' },
+      from: `FROM ${name} AS recorded${condition === 'true' ? '' : ` WHERE ${condition}`}`,
+    });
+  return {
+    cte: `${name} AS (
       INSERT INTO session_events (zone_id, session_id, application_id, event_type, source, recorded_at, details${parts.withRunId === true ? ', run_id' : ''})
       SELECT fact.zone_id, fact.session_id, fact.application_id, fact.event_type, '${parts.source}', fact.recorded_at, fact.details${parts.withRunId === true ? ', fact.run_id' : ''}
       FROM (${parts.facts}) AS fact ORDER BY ${parts.orderBy}
       RETURNING *)`,
-    `${name}_feed AS (
-      INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-      SELECT '${TIMELINE_TOPIC}', 'session_event', recorded.zone_id, ${sessionEventPayloadSql('recorded')}
-      FROM ${name} AS recorded ORDER BY recorded.id
-      RETURNING 1)`,
-  ];
+    feed: feedWhere('true'),
+    feedWhere,
+  };
+}
+
+/**
+ * timelineFacts with its own outbox insert, CTE `name_feed`: both commit exactly when the
+ * statement does. A statement writing other outbox rows too writes them all in one insert instead
+ * (timelineFacts, outboxInsertCte).
+ */
+export function timelineFactCtes(name: string, parts: TimelineFactParts): string[] {
+  const { cte, feed } = timelineFacts(name, parts);
+  return [cte, outboxInsertCte(`${name}_feed`, [feed])];
 }

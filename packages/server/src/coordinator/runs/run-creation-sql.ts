@@ -26,22 +26,20 @@ export interface RunCreationSource {
   at: string;
   /** A relation yielding the one row `sessionId` and `at` read (e.g. a spawn's `session` CTE), or none. */
   from?: string;
-  /**
-   * A condition the `run_created` fact waits for. Data-modifying CTEs run in no defined order, but
-   * a row cannot be read before it is written: a condition reading the rows another CTE inserts
-   * makes those rows (and their sequence ids) come before the fact's.
-   */
-  after?: string;
 }
 
-/**
- * The CTEs that create a run: `name` inserts it `pending` (RETURNING the row), `name_facts` its
- * `run_created` fact on the session's timeline (source coordinator, `run_id` set) and
- * `name_facts_feed` the fact's outbox row. They commit exactly when their statement does: alone
- * for a resumed session's run, or in the spawn of a new session's run, so that session and its run
- * exist together or not at all.
- */
-export function runCreationCtes(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): string[] {
+/** A run's creation, for a statement to record its fact with its own (a spawn records its session's and its run's together). */
+export interface RunCreationParts {
+  /** CTE `name`: inserts the run `pending`, RETURNING the row. */
+  insert: string;
+  /**
+   * SQL yielding its `run_created` fact (source coordinator) as timelineFacts reads facts, with
+   * `run_id` and `position` (0).
+   */
+  facts: string;
+}
+
+export function runCreationParts(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): RunCreationParts {
   const { sessionId, at } = source;
   const insert = `${name} AS (
     INSERT INTO runs (id, zone_id, application_id, session_id, type, agent_name, parameters, project_dir, parent_session_id,
@@ -54,6 +52,16 @@ export function runCreationCtes(p: SqlParameters, name: string, run: RunFields, 
     RETURNING *)`;
   const facts = `SELECT zone_id, session_id, application_id, 'run_created'::text AS event_type, created_at AS recorded_at, id AS run_id,
       0 AS position, jsonb_build_object('status', status, 'runner_id', runner_id) || ${p.json(run.details)} AS details
-    FROM ${name}${source.after === undefined ? '' : ` WHERE ${source.after}`}`;
+    FROM ${name}`;
+  return { insert, facts };
+}
+
+/**
+ * The CTEs that create a run of an existing session in a statement of its own: `name` inserts it
+ * `pending` (RETURNING the row), `name_facts` its `run_created` fact on the session's timeline
+ * (`run_id` set) and `name_facts_feed` the fact's outbox row, all committing together.
+ */
+export function runCreationCtes(p: SqlParameters, name: string, run: RunFields, source: RunCreationSource): string[] {
+  const { insert, facts } = runCreationParts(p, name, run, source);
   return [insert, ...timelineFactCtes(`${name}_facts`, { source: 'coordinator', facts, orderBy: 'fact.position', withRunId: true })];
 }

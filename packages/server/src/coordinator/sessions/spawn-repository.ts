@@ -7,11 +7,12 @@ import { receiptCte, type ReceiptRecord } from '../shared/idempotency-repository
 import { SqlParameters } from '../shared/sql-parameters.ts';
 import type { Constraints } from '../delegations/authority.ts';
 import type { EdgeGrantRecord } from '../delegations/create-edge-repository.ts';
-import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
-import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { sessionChangeRows, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
+import { timelineFacts } from '../../events/timeline-facts-sql.ts';
+import { outboxInsertCte, outboxRows } from '../../events/outbox-rows-sql.ts';
 import type { RunFields } from '../runs/run-creation-sql.ts';
 import type { RunRow } from '../runs/run-row.ts';
-import { spawnRunCtes, SPAWN_RUN_CTE } from './spawn-run-sql.ts';
+import { spawnRunParts, SPAWN_RUN_CTE } from './spawn-run-sql.ts';
 
 /** The edge a child session inherits from its parent at spawn (its ends are the parent and the child). */
 export type SpawnEdgeRecord = EdgeGrantRecord;
@@ -105,6 +106,9 @@ function seatClaimCtes(claim: SeatClaim, parts: SeatClaimParts): string[] {
   ];
 }
 
+/** The place of a spawned run's fact among the spawn's facts (spawnFacts' come first). */
+const RUN_FACT_POSITION = 3;
+
 /** Detail code of the refusal meaning "this application has no seats yet in this zone". */
 export const SEATS_MISSING = 'seats_missing';
 
@@ -157,7 +161,13 @@ export async function insertSpawnedSession(
     FROM zone_seat, application_seat
     RETURNING ${withSeedSessionColumns(['id'])})`);
   const events = [
-    `SELECT '${Topics.agentsLifecycle}', 'session_spawned', ${zone}, ${p.json(spawnedEvent(record))} FROM session`,
+    outboxRows({
+      topic: `'${Topics.agentsLifecycle}'`,
+      eventType: "'session_spawned'",
+      zoneId: zone,
+      payload: p.json(spawnedEvent(record)),
+      from: 'FROM session',
+    }),
   ];
   if (edge !== undefined && parent !== undefined) {
     const now = p.add(record.spawnedAt, '::timestamptz');
@@ -178,17 +188,37 @@ export async function insertSpawnedSession(
       ON CONFLICT (zone_id) DO UPDATE SET epoch = delegation_graph_epochs.epoch + 1, updated_at = excluded.updated_at
       RETURNING epoch)`);
     events.push(
-      `SELECT '${Topics.delegationsInvalidate}', 'edge_create', ${zone},
-        ${p.json(spawnEdgeEvent(record, edge, parent.id))} || jsonb_build_object('epoch', epoch) FROM epoch`,
+      outboxRows({
+        topic: `'${Topics.delegationsInvalidate}'`,
+        eventType: "'edge_create'",
+        zoneId: zone,
+        payload: `${p.json(spawnEdgeEvent(record, edge, parent.id))} || jsonb_build_object('epoch', epoch)`,
+        from: 'FROM epoch',
+      }),
     );
   }
-  ctes.push(`events AS (
-    INSERT INTO caracal_outbox (topic, event_type, zone_id, payload) ${events.join(' UNION ALL ')} RETURNING id)`);
-  ctes.push(...timelineFactCtes('spawn_facts', { source: 'coordinator', facts: spawnFacts(p, record), orderBy: 'fact.position' }));
-  ctes.push(sessionChangeCte('spawn_change', 'session_created', 'SELECT * FROM session'));
-  ctes.push(receiptCte(p, record.receipt, 'session'));
+  if (record.receipt !== undefined) ctes.push(receiptCte(p, record.receipt, 'session'));
   const run = record.run;
-  if (run !== undefined) ctes.push(...spawnRunCtes(p, run, p.add(record.spawnedAt, '::timestamptz')));
+  const runParts = run === undefined ? undefined : spawnRunParts(p, run, p.add(record.spawnedAt, '::timestamptz'), RUN_FACT_POSITION);
+  if (runParts !== undefined) ctes.push(runParts.insert);
+  // The session's facts and its run's in one insert (ordered by position, the run's last).
+  const facts = timelineFacts('spawn_facts', {
+    source: 'coordinator',
+    facts: [spawnFacts(p, record), ...(runParts === undefined ? [] : [runParts.facts])].join(' UNION ALL '),
+    orderBy: 'fact.position',
+    withRunId: true,
+  });
+  ctes.push(facts.cte);
+  // One outbox insert, in the order the feeds have always had: the seed feeds' new session, its
+  // timeline facts, the lifecycle events, then the run's fact.
+  ctes.push(
+    outboxInsertCte('spawn_outbox', [
+      sessionChangeRows('session_created', 'SELECT * FROM session'),
+      facts.feedWhere('recorded.run_id IS NULL'),
+      ...events,
+      facts.feedWhere('recorded.run_id IS NOT NULL'),
+    ]),
+  );
   const checks: string[] = [];
   if (parent !== undefined) checks.push(`WHEN NOT EXISTS (SELECT 1 FROM parent) THEN ${parentRefusal(p, record)}`);
   checks.push(
@@ -206,8 +236,7 @@ export async function insertSpawnedSession(
   // The run's row comes beside the checks from a one-row source, so a refused spawn (no run row) still raises.
   const runRow = run === undefined ? '' : `, ${SPAWN_RUN_CTE}.* FROM (VALUES (true)) AS spawn LEFT JOIN ${SPAWN_RUN_CTE} ON true`;
   const sql = `WITH ${ctes.join(',\n')}
-    SELECT CASE ${checks.join('\n')} ELSE true END AS spawned,
-      (SELECT count(*) FROM receipt)::int AS receipts${runRow}`;
+    SELECT CASE ${checks.join('\n')} ELSE true END AS spawned${runRow}`;
   const { rows } = await refusing(database.query<RunRow>(sql, p.values, { prepare: true }));
   return run === undefined ? undefined : rows[0];
 }
@@ -266,22 +295,23 @@ export async function provisionSeats(
 }
 
 /**
- * The timeline facts of a spawn: `session_spawned` on the new session, then, for a child with an
- * inherited edge, `edge_created` on the parent's timeline and on the child's.
+ * The timeline facts of a spawn (with `position` and a NULL `run_id`): `session_spawned` on the
+ * new session, then, for a child with an inherited edge, `edge_created` on the parent's timeline
+ * and on the child's.
  */
 function spawnFacts(p: SqlParameters, record: SpawnRecord): string {
   const at = p.add(record.spawnedAt, '::timestamptz');
   const spawned = p.json({ ...spawnedEvent(record), scopes: record.scopes, resource_id: record.resourceId });
   const facts = [
     `SELECT session.zone_id, session.id AS session_id, session.application_id, 'session_spawned' AS event_type,
-      ${spawned} AS details, ${at} AS recorded_at, 0 AS position FROM session`,
+      ${spawned} AS details, ${at} AS recorded_at, 0 AS position, NULL::text AS run_id FROM session`,
   ];
   const { edge, parent } = record;
   if (edge !== undefined && parent !== undefined) {
     const created = p.json(spawnEdgeEvent(record, edge, parent.id));
     facts.push(
-      `SELECT session.zone_id, parent.id, parent.application_id, 'edge_created', ${created}, ${at}, 1 FROM session, parent, edge`,
-      `SELECT session.zone_id, session.id, session.application_id, 'edge_created', ${created}, ${at}, 2 FROM session, edge`,
+      `SELECT session.zone_id, parent.id, parent.application_id, 'edge_created', ${created}, ${at}, 1, NULL FROM session, parent, edge`,
+      `SELECT session.zone_id, session.id, session.application_id, 'edge_created', ${created}, ${at}, 2, NULL FROM session, edge`,
     );
   }
   return facts.join(' UNION ALL ');

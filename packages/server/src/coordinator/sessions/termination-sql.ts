@@ -1,7 +1,8 @@
 import { Topics } from '../../events/topics.ts';
 import { CONCURRENT_CHANGE } from '../shared/concurrent-change.ts';
-import { sessionChangeCte, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
-import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { sessionChangeRows, withSeedSessionColumns } from '../timeline/seed-session-sql.ts';
+import { timelineFacts } from '../../events/timeline-facts-sql.ts';
+import { outboxInsertCte, outboxRows, type OutboxRows } from '../../events/outbox-rows-sql.ts';
 import { RUN_WAKEUP_CHANNEL } from '../runs/run-facts.ts';
 
 /** Placeholders and row sources a termination is assembled from. */
@@ -18,6 +19,8 @@ export interface TerminationParts {
   requestedBy?: string;
   /** The run whose end, in this same statement, ends the roots (a runner's `completed`). */
   endedRun?: EndedRun;
+  /** More outbox rows of the statement, written after the termination's own in its one outbox insert. */
+  alsoWrite?: readonly OutboxRows[];
 }
 
 /**
@@ -58,10 +61,17 @@ export interface EndedRun {
  * revoked edge get `edge_revoked`, and the seed feeds a `session_updated` per ended session.
  * Their runs under way are cut off: pending → stopped, claimed | running → stopping, with
  * `run_stopped` / `run_stopping` on the timeline and a stop order for the runner.
- * The statement must be `WITH RECURSIVE`. Exposes CTEs `terminated`, `revoked`, `termination_events`.
+ * The statement must be `WITH RECURSIVE`. Exposes CTEs `terminated`, `revoked`, `termination_events`
+ * (the one outbox insert: the seed feeds' changes, the timeline feed, then the other events, then `alsoWrite`).
  */
 export function terminationCtes(parts: TerminationParts): string[] {
   const { now, reason } = parts;
+  const facts = timelineFacts('termination_facts', {
+    source: 'coordinator',
+    facts: terminationFacts(parts),
+    orderBy: 'fact.phase, fact.depth, fact.key, fact.side',
+    withRunId: true,
+  });
   return [
     `subtree (id, revision) AS (
       SELECT s.id, s.revision FROM agent_sessions s WHERE s.id = ANY (ARRAY(${parts.roots})) AND s.status <> 'terminated'
@@ -100,14 +110,17 @@ export function terminationCtes(parts: TerminationParts): string[] {
       RETURNING r.id, r.zone_id, r.session_id, r.application_id, r.runner_id, r.status,
         CASE WHEN r.status = 'stopping' THEN pg_notify('${RUN_WAKEUP_CHANNEL}', 'stop|' || r.zone_id || '|' || r.runner_id) END AS woken)`,
     // Locked in primary-key order first, as a spawn's waiting seat claim locks them, so a
-    // termination and a spawn waiting on each other's seats cannot deadlock.
+    // termination and a spawn waiting on each other's seats cannot deadlock. Each seat an ended
+    // session names is found by its primary key (not a scan of its application's seats) and freed
+    // only while that session holds it.
     `seats_to_free AS (
-      SELECT seats.application_id, seats.zone_id, seats.seat FROM agent_session_seats seats
-      WHERE seats.application_id = ANY (ARRAY(SELECT DISTINCT application_id FROM terminated))
-        AND (seats.application_id, seats.zone_id, seats.seat, seats.holder_session_id) IN (
-          SELECT application_id, zone_id, zone_seat, id FROM terminated
-          UNION ALL SELECT application_id, '', application_seat, id FROM terminated)
-      ORDER BY seats.application_id, seats.zone_id, seats.seat FOR UPDATE)`,
+      SELECT seats.application_id, seats.zone_id, seats.seat
+      FROM (SELECT t.application_id, t.zone_id, t.zone_seat AS seat, t.id FROM terminated t
+            UNION ALL SELECT t.application_id, '', t.application_seat, t.id FROM terminated t) AS held
+      JOIN agent_session_seats seats
+        ON seats.application_id = held.application_id AND seats.zone_id = held.zone_id AND seats.seat = held.seat
+      WHERE seats.holder_session_id = held.id
+      ORDER BY seats.application_id, seats.zone_id, seats.seat FOR UPDATE OF seats)`,
     `freed_seats AS (
       UPDATE agent_session_seats seats SET holder_session_id = NULL
       FROM seats_to_free
@@ -145,31 +158,51 @@ export function terminationCtes(parts: TerminationParts): string[] {
       UPDATE agent_invocations i SET status = 'cancelled', finished_at = ${now}, cancel_reason = 'session_terminated'
       WHERE i.agent_session_id = ANY (ARRAY(SELECT id FROM terminated)) AND i.status IN ('pending', 'running')
       RETURNING i.id, i.zone_id, i.agent_session_id, i.application_id)`,
-    `termination_events AS (
-      INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-      SELECT '${Topics.agentsLifecycle}', 'session_terminated', t.zone_id, jsonb_build_object('agent_session_id', t.id,
-        'application_id', t.application_id, 'parent_id', t.parent_id, 'root_id', t.root_id, 'reason', ${reason},
-        'terminated_at', ${now}) FROM terminated t
-      UNION ALL
-      SELECT '${Topics.sessionsRevoke}', 'session_revoked', t.zone_id, jsonb_build_object('agent_session_id', t.id,
-        'session_sid', t.session_sid, 'application_id', t.application_id, 'reason', ${reason}, 'revoked_at', ${now})
-      FROM terminated t
-      UNION ALL
-      SELECT '${Topics.delegationsInvalidate}', 'edge_revoke', r.zone_id, jsonb_build_object('delegation_edge_id', r.id,
-        'source_session_id', r.source_session_id, 'target_session_id', r.target_session_id,
-        'issuer_application_id', r.issuer_application_id, 'receiver_application_id', r.receiver_application_id, 'epoch', epochs.epoch)
-      FROM revoked r JOIN epochs ON epochs.zone_id = r.zone_id
-      UNION ALL
-      SELECT '${Topics.invocationsLifecycle}', 'invocation_cancelled', c.zone_id, jsonb_build_object('invocation_id', c.id,
-        'agent_session_id', c.agent_session_id, 'application_id', c.application_id, 'reason', 'session_terminated') FROM cancelled c
-      RETURNING id)`,
-    ...timelineFactCtes('termination_facts', {
-      source: 'coordinator',
-      facts: terminationFacts(parts),
-      orderBy: 'fact.phase, fact.depth, fact.key, fact.side',
-      withRunId: true,
-    }),
-    sessionChangeCte('termination_changes', 'session_updated', 'SELECT * FROM terminated'),
+    facts.cte,
+    // The outbox rows in one insert: the seed feeds' session changes, the timeline facts' feed, then
+    // per kind (in id order) the lifecycle, revocation and invalidation events.
+    outboxInsertCte('termination_events', [
+      sessionChangeRows('session_updated', 'SELECT * FROM terminated'),
+      facts.feed,
+      outboxRows({
+        topic: `'${Topics.agentsLifecycle}'`,
+        eventType: "'session_terminated'",
+        zoneId: 't.zone_id',
+        payload: `jsonb_build_object('agent_session_id', t.id, 'application_id', t.application_id, 'parent_id', t.parent_id,
+          'root_id', t.root_id, 'reason', ${reason}, 'terminated_at', ${now})`,
+        orderBy: { text: 't.id' },
+        from: 'FROM terminated t',
+      }),
+      outboxRows({
+        topic: `'${Topics.sessionsRevoke}'`,
+        eventType: "'session_revoked'",
+        zoneId: 't.zone_id',
+        payload: `jsonb_build_object('agent_session_id', t.id, 'session_sid', t.session_sid, 'application_id', t.application_id,
+          'reason', ${reason}, 'revoked_at', ${now})`,
+        orderBy: { text: 't.id' },
+        from: 'FROM terminated t',
+      }),
+      outboxRows({
+        topic: `'${Topics.delegationsInvalidate}'`,
+        eventType: "'edge_revoke'",
+        zoneId: 'r.zone_id',
+        payload: `jsonb_build_object('delegation_edge_id', r.id, 'source_session_id', r.source_session_id,
+          'target_session_id', r.target_session_id, 'issuer_application_id', r.issuer_application_id,
+          'receiver_application_id', r.receiver_application_id, 'epoch', epochs.epoch)`,
+        orderBy: { text: 'r.id' },
+        from: 'FROM revoked r JOIN epochs ON epochs.zone_id = r.zone_id',
+      }),
+      outboxRows({
+        topic: `'${Topics.invocationsLifecycle}'`,
+        eventType: "'invocation_cancelled'",
+        zoneId: 'c.zone_id',
+        payload: `jsonb_build_object('invocation_id', c.id, 'agent_session_id', c.agent_session_id, 'application_id', c.application_id,
+          'reason', 'session_terminated')`,
+        orderBy: { text: 'c.id' },
+        from: 'FROM cancelled c',
+      }),
+      ...(parts.alsoWrite ?? []),
+    ]),
   ];
 }
 

@@ -2,6 +2,7 @@ import { TIMELINE_TOPIC } from '@caracal/protocol';
 import { SEED_SESSION_COLUMNS } from './seed-session.ts';
 import type { SessionChange } from './session-changes.ts';
 import { isoTextSql } from '../../events/timeline-facts-sql.ts';
+import { outboxInsertCte, outboxRows, type OutboxRows } from '../../events/outbox-rows-sql.ts';
 
 /** `columns` (a RETURNING list) with every column the seed session view reads added. */
 export function withSeedSessionColumns(columns: readonly string[], alias = ''): string {
@@ -22,15 +23,22 @@ export function seedSessionJsonSql(alias: string): string {
 }
 
 /**
- * The set-based form of enqueueSessionChanges: CTE `name` writes one `change` outbox entry on
- * TIMELINE_TOPIC per row of `sessions` (SQL yielding agent_sessions rows with the seed columns,
- * e.g. a data-modifying CTE's RETURNING, so each shows the session as the statement leaves it).
+ * The set-based form of enqueueSessionChanges: one `change` outbox row on TIMELINE_TOPIC per row
+ * of `sessions` (SQL yielding agent_sessions rows with the seed columns, e.g. a data-modifying
+ * CTE's RETURNING, so each shows the session as the statement leaves it), in session id order.
  */
+export function sessionChangeRows(change: SessionChange, sessions: string): OutboxRows {
+  return outboxRows({
+    topic: `'${TIMELINE_TOPIC}'`,
+    eventType: `'${change}'`,
+    zoneId: 'changed.zone_id',
+    payload: `jsonb_build_object('session', ${seedSessionJsonSql('changed')}, 'zone_id', changed.zone_id, 'application_id', changed.application_id)`,
+    orderBy: { text: 'changed.id' },
+    from: `FROM (${sessions}) AS changed`,
+  });
+}
+
+/** CTE `name` writing sessionChangeRows alone (a statement writing other outbox rows too writes them all in one outboxInsertCte). */
 export function sessionChangeCte(name: string, change: SessionChange, sessions: string): string {
-  return `${name} AS (
-    INSERT INTO caracal_outbox (topic, event_type, zone_id, payload)
-    SELECT '${TIMELINE_TOPIC}', '${change}', changed.zone_id, jsonb_build_object('session', ${seedSessionJsonSql('changed')},
-      'zone_id', changed.zone_id, 'application_id', changed.application_id)
-    FROM (${sessions}) AS changed ORDER BY changed.id
-    RETURNING 1)`;
+  return outboxInsertCte(name, [sessionChangeRows(change, sessions)]);
 }
