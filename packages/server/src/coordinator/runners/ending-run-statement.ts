@@ -1,7 +1,7 @@
 import { moveFacts, movedCte, type MoveSlots } from '../runs/run-moves.ts';
 import { sessionRunStatusUpdate } from '../runs/session-run-status.ts';
 import { terminationCtes } from '../sessions/termination-sql.ts';
-import { sessionChangeCte } from '../timeline/seed-session-sql.ts';
+import { sessionChangeRows } from '../timeline/seed-session-sql.ts';
 
 /** What endingRunStatement is assembled from. */
 export interface EndingRunParts {
@@ -28,16 +28,17 @@ export interface EndingRunParts {
  * in their order. May refuse with `concurrent_change` (see terminationCtes): retry.
  */
 export function endingRunStatement(parts: EndingRunParts): string {
+  // A session whose authority had already ended (the termination skips it) has its run status set
+  // all the same, and the seed feeds told (in the termination's one outbox insert, last: after
+  // its run's fact, as when these were separate statements). Never the one the termination ends
+  // (a row is updated once per statement).
   const termination = terminationCtes({
     roots: 'SELECT session_id FROM moved',
     now: parts.now,
     reason: parts.reason,
     endedRun: { ids: 'SELECT id FROM moved', rootsRunStatus: parts.sessionStatus, facts: moveFacts(parts.slots) },
+    alsoWrite: [sessionChangeRows('session_updated', 'SELECT * FROM already_ended')],
   });
-  // A session whose authority had already ended (the termination skips it) has its run status set
-  // all the same, and the seed feeds told. Never the one the termination ends (a row is updated
-  // once per statement). Placed before the termination's CTEs so its feed entry follows the
-  // run's fact, as when these were separate statements.
   const alreadyEnded = sessionRunStatusUpdate({
     session: 'ANY (ARRAY(SELECT session_id FROM moved WHERE session_id <> ALL (ARRAY(SELECT id FROM terminated))))',
     runStatus: parts.sessionStatus,
@@ -49,7 +50,6 @@ export function endingRunStatement(parts: EndingRunParts): string {
   return `WITH RECURSIVE ${parts.with}
     ${movedCte(parts.where, parts.slots)},
     already_ended AS (${alreadyEnded}),
-    ${sessionChangeCte('already_ended_changes', 'session_updated', 'SELECT * FROM already_ended')},
     ${termination.join(',\n')}
     SELECT moved.* FROM moved`;
 }
