@@ -41,7 +41,7 @@ export async function lookForWork(database: Database, look: RunnerLook): Promise
     claimPickSql('$11'),
   ];
   const { rows } = await database.query<{ runner: RunnerRow | null; stops: LookResult['stops'] | null; claimed: RunRow | null }>(
-    moveStatement('WHERE id = (SELECT id FROM picked) AND $1::text IS NULL', `${ctes.join(',\n')},`, [], lookAnswerSql()),
+    moveStatement('WHERE id = (SELECT id FROM picked) AND $1::text IS NULL', { with: `${ctes.join(',\n')},`, select: lookAnswerSql() }),
     [
       ...moveParameters(null, { to: 'claimed', runnerId: look.runnerId, reason: 'claimed' }, look.now),
       look.runnerId,

@@ -5,7 +5,7 @@ import { groupMoveParameters, MOVE_GROUP_SLOTS, moveStatement, type RunMove } fr
 import type { RunRow } from '../runs/run-row.ts';
 import { statesMovableTo } from '../runs/run-transitions.ts';
 import { sessionRunStatusUpdate } from '../runs/session-run-status.ts';
-import { sessionChangeCte } from '../timeline/seed-session-sql.ts';
+import { sessionChangeRows } from '../timeline/seed-session-sql.ts';
 import { heldRunChecks } from './held-run-checks-sql.ts';
 
 /** A runner's `started` report on the run it holds, with its caller. */
@@ -43,13 +43,14 @@ const INPUT = `input AS (
  */
 const STARTED_STATEMENT = moveStatement(
   heldRunChecks({ run: 'item_run', runner: 'item_runner', zone: 'item_zone', admin: 'item_admin', client: 'item_client' }, 'FROM input '),
-  INPUT,
-  [
-    `session_moved AS (${sessionRunStatusUpdate({ session: 'ANY (ARRAY(SELECT session_id FROM moved))', runStatus: '$16::text', resumed: 'false', now: 'NULL', agentName: 'NULL', projectDir: 'NULL' })})`,
-    sessionChangeCte('session_changes', 'session_updated', 'SELECT * FROM session_moved'),
-  ],
-  'SELECT moved.* FROM moved',
-  MOVE_GROUP_SLOTS,
+  {
+    with: INPUT,
+    after: [
+      `session_moved AS (${sessionRunStatusUpdate({ session: 'ANY (ARRAY(SELECT session_id FROM moved))', runStatus: '$16::text', resumed: 'false', now: 'NULL', agentName: 'NULL', projectDir: 'NULL' })})`,
+    ],
+    alsoWrite: [sessionChangeRows('session_updated', 'SELECT * FROM session_moved')],
+    slots: MOVE_GROUP_SLOTS,
+  },
 );
 
 type MovedRow = RunRow & Record<(typeof INPUT_COLUMNS)[number], unknown>;

@@ -2,7 +2,8 @@ import type { CompletedSessionStatus, RunState, RunStatus } from '@caracal/proto
 import type { Database, Transaction } from '../../db/database.ts';
 import { notFound } from '../../http/server-error.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
-import { timelineFactCtes } from '../../events/timeline-facts-sql.ts';
+import { outboxInsertCte, type OutboxRows } from '../../events/outbox-rows-sql.ts';
+import { timelineFacts } from '../../events/timeline-facts-sql.ts';
 import { announceRun } from './run-announcement.ts';
 import { recordRunFailure, runEventOf } from './run-facts.ts';
 import type { RunRow } from './run-row.ts';
@@ -147,21 +148,34 @@ export function moveFacts(slots: MoveSlots): string {
     FROM moved`;
 }
 
+/** What moveStatement adds around a run's move. */
+export interface MoveStatementParts {
+  /** CTEs before the update, each followed by a comma (a claim picks its run there). */
+  with?: string;
+  /** CTEs after it that read `moved` (a runner's report sets its session's run status there). */
+  after?: readonly string[];
+  /** Outbox rows written after the move's feed, in the statement's one outbox insert. */
+  alsoWrite?: readonly OutboxRows[];
+  /** What the statement answers (a runner's poll answers its runner and stop orders beside the claimed run). */
+  select?: string;
+  /** A group's columns (MOVE_GROUP_SLOTS) when `where` joins many moves' input. */
+  slots?: MoveSlots;
+}
+
 /**
  * One statement that moves a run (the row `where` picks, already checked against the machine):
  * updates it and writes its fact on the session's timeline (source coordinator, `run_id` set)
  * with the outbox row of the feeds. One round trip where there were five: a run's moves are the
  * hot path of dispatch. No NOTIFY: the caller announces the move after its commit (announceRun).
- * `with` adds CTEs before the update (a claim picks its run there); `after`, CTEs after it that
- * read `moved` (a runner's report sets its session's run status there); `select`, what the
- * statement answers (a runner's poll answers its runner and stop orders beside the claimed run);
- * `slots`, a group's columns (MOVE_GROUP_SLOTS) when `where` joins many moves' input.
+ * Its outbox rows go through one INSERT (outbox-rows-sql.ts).
  */
-export function moveStatement(where: string, withClause = '', after: readonly string[] = [], select = 'SELECT moved.* FROM moved', slots = ONE_MOVE): string {
-  return `WITH ${withClause}
+export function moveStatement(where: string, parts: MoveStatementParts = {}): string {
+  const slots = parts.slots ?? ONE_MOVE;
+  const facts = timelineFacts('move_facts', { source: 'coordinator', facts: moveFacts(slots), orderBy: 'fact.position', withRunId: true });
+  return `WITH ${parts.with ?? ''}
     ${movedCte(where, slots)},
-    ${[...timelineFactCtes('move_facts', { source: 'coordinator', facts: moveFacts(slots), orderBy: 'fact.position', withRunId: true }), ...after].join(',\n')}
-    ${select}`;
+    ${[facts.cte, ...(parts.after ?? []), outboxInsertCte('move_outbox', [facts.feed, ...(parts.alsoWrite ?? [])])].join(',\n')}
+    ${parts.select ?? 'SELECT moved.* FROM moved'}`;
 }
 
 /** Reads and locks a run for a move (undefined when there is none). */
