@@ -8,6 +8,7 @@ import { statesMovableTo } from '../runs/run-transitions.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { endingRunStatement } from './ending-run-statement.ts';
+import { runOfGroupRow } from './group-input-row.ts';
 import { heldRunChecks } from './held-run-checks-sql.ts';
 
 /** A runner's `completed` report that ends its session, with its caller. */
@@ -117,15 +118,9 @@ export class CompletedGroup {
       refusing(this.#database.query<MovedRow>(COMPLETED_STATEMENT, parameters, { prepare: true })),
     );
     const moved: Array<RunRow | undefined> = reports.map(() => undefined);
-    for (const row of rows) moved[Number(row.item_ordinal)] = runOf(row);
+    for (const row of rows) moved[Number(row.item_ordinal)] = runOfGroupRow(row, INPUT_COLUMNS);
     return moved;
   }
-}
-
-function runOf(row: MovedRow): RunRow {
-  const run: Record<string, unknown> = { ...row };
-  for (const column of INPUT_COLUMNS) delete run[column];
-  return run as unknown as RunRow;
 }
 
 const groupOf = perDatabase<CompletedGroup>();

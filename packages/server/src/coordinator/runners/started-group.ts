@@ -6,6 +6,7 @@ import type { RunRow } from '../runs/run-row.ts';
 import { statesMovableTo } from '../runs/run-transitions.ts';
 import { sessionRunStatusUpdate } from '../runs/session-run-status.ts';
 import { sessionChangeRows } from '../timeline/seed-session-sql.ts';
+import { runOfGroupRow } from './group-input-row.ts';
 import { heldRunChecks } from './held-run-checks-sql.ts';
 
 /** A runner's `started` report on the run it holds, with its caller. */
@@ -89,15 +90,9 @@ export class StartedGroup {
     ];
     const { rows } = await this.#database.query<MovedRow>(STARTED_STATEMENT, parameters, { prepare: true });
     const moved: Array<RunRow | undefined> = reports.map(() => undefined);
-    for (const row of rows) moved[Number(row.item_ordinal)] = runOf(row);
+    for (const row of rows) moved[Number(row.item_ordinal)] = runOfGroupRow(row, INPUT_COLUMNS);
     return moved;
   }
-}
-
-function runOf(row: MovedRow): RunRow {
-  const run: Record<string, unknown> = { ...row };
-  for (const column of INPUT_COLUMNS) delete run[column];
-  return run as unknown as RunRow;
 }
 
 const groupOf = perDatabase<StartedGroup>();
