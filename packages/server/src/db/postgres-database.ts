@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, QueryOptions, QueryResult, Transaction, TransactionOptions } from './database.ts';
 import { isSessionEndedByServer, retryingEndedSessions } from './ended-session.ts';
 import { createPostgresListener } from './postgres-listener.ts';
+import { StatementNames } from './statement-names.ts';
 
 /** Postgres over node-postgres: a pool for queries and one dedicated, self-healing client for LISTEN. */
 export async function openPostgresDatabase(options: {
@@ -36,7 +36,7 @@ export async function openPostgresDatabase(options: {
   const run = async <Row>(target: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
     const values = params as unknown[] | undefined;
     const result = await (options?.prepare === true
-      ? target.query({ name: statementName(sql), text: sql, ...(values === undefined ? {} : { values }) })
+      ? target.query({ name: statementNames.nameOf(sql), text: sql, ...(values === undefined ? {} : { values }) })
       : target.query(sql, values));
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 } satisfies QueryResult<Row>;
   };
@@ -108,14 +108,5 @@ async function execScript(target: pg.Pool | pg.PoolClient, sql: string): Promise
   await target.query(sql);
 }
 
-const statementNames = new Map<string, string>();
-
-/** A prepared statement's name: derived from its text, so equal texts share one per connection. */
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (name === undefined) {
-    name = `q_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
-}
+/** Shared by every pool of the process: a name stands for one text on any connection. */
+const statementNames = new StatementNames();

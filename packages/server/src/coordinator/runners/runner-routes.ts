@@ -24,6 +24,7 @@ import { runSettingsOf } from '../runs/run-settings.ts';
 import { visibleApplication } from '../shared/access.ts';
 import { COORDINATOR_BODY_LIMIT, principalOf } from '../shared/request-principal.ts';
 import { OPTIONAL_BODY } from '../shared/route-requests.ts';
+import { pollHangUp } from './poll-hang-up.ts';
 import { pollForWork } from './runner-poll.ts';
 import { listRunners } from './runner-repository.ts';
 import { runnerView } from './runner-row.ts';
@@ -54,14 +55,13 @@ export const runnerRoutes: RoutePlugin<{ context: ServerContext }> = async (app,
   app.get('/runner/runs', { schema: { querystring: RunnerPollQuery, response: { 200: RunnerPollAnswer, 204: NoWork } } }, async (request, reply) => {
     const limit = runSettingsOf(context).pollTimeoutSeconds;
     const seconds = request.query.wait_seconds === undefined ? limit : Math.min(Number(request.query.wait_seconds), limit);
-    const hangUp = new AbortController();
-    reply.raw.once('close', () => hangUp.abort());
+    const hangUp = pollHangUp(reply.raw);
     const answer = await pollForWork(context, wakeups, {
       principal: principalOf(request),
       runnerId: request.query.runner_id,
       waitMs: seconds * 1000,
       signal: hangUp.signal,
-    });
+    }).finally(hangUp.release);
     return answer === undefined ? reply.status(204).send(null) : answer;
   });
 
