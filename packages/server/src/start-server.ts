@@ -30,6 +30,11 @@ export interface StartServerOptions {
   dataDir?: string;
   /** Postgres schema of the tables, created when missing. Default `caracal`. */
   databaseSchema?: string;
+  /**
+   * Postgres connections this process keeps at most. Default 20. Statements queue in the process
+   * beyond it; a few per Postgres core is usually enough (docs/configuration.md).
+   */
+  databasePoolSize?: number;
   /** `redis://…`; unset uses the in-process bus. */
   redisUrl?: string;
   /** Prefix of the Redis stream keys (several deployments or test runs on one Redis). */
@@ -96,6 +101,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
     schema: options.databaseSchema,
+    maxConnections: options.databasePoolSize,
   });
   const notices = [...secrets.notices];
   try {

@@ -10,6 +10,7 @@ export const SERVER_START_FLAGS = [
   { flag: '--public-url <url>', help: 'the URL clients reach the server at: issuer of its mandates (CARACAL_PUBLIC_URL; default the listening URL)' },
   { flag: '--database-url <url>', help: 'postgres:// URL (DATABASE_URL; default embedded PGlite)' },
   { flag: '--database-schema <name>', help: 'Postgres schema of the tables (DATABASE_SCHEMA; default caracal)' },
+  { flag: '--database-pool-size <count>', help: 'Postgres connections this process keeps at most (DATABASE_POOL_SIZE; default 20)' },
   { flag: '--data-dir <dir>', help: 'PGlite folder without a database URL; memory:// keeps nothing (CARACAL_DATA_DIR; default .caracal-data)' },
   { flag: '--redis-url <url>', help: 'redis:// URL (REDIS_URL; default in-process event bus)' },
   { flag: '--redis-key-prefix <prefix>', help: 'prefix of the Redis stream keys (CARACAL_REDIS_KEY_PREFIX)' },

@@ -9,11 +9,15 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** Postgres schema of the tables, created when missing; default `caracal` (tests use one per run). */
   schema?: string;
+  /** Postgres connections kept at most (DEFAULT_DATABASE_POOL_SIZE). */
   maxConnections?: number;
 }
 
 /** The tables' own schema: never `public`, where generic names like `zones` would collide. */
 export const DEFAULT_DATABASE_SCHEMA = 'caracal';
+
+/** Postgres connections a process keeps at most, unless told otherwise (`DATABASE_POOL_SIZE`). */
+export const DEFAULT_DATABASE_POOL_SIZE = 20;
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -30,7 +34,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     database = await openPostgresDatabase({
       connectionString: options.databaseUrl,
       schema: options.schema ?? DEFAULT_DATABASE_SCHEMA,
-      maxConnections: options.maxConnections,
+      maxConnections: options.maxConnections ?? DEFAULT_DATABASE_POOL_SIZE,
     });
   }
   try {

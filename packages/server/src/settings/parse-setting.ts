@@ -15,6 +15,7 @@ export interface SettingValues {
   boolean: boolean;
   days: number;
   seconds: number;
+  connections: number;
   recoveryMode: 'stale' | 'all' | 'none';
 }
 
@@ -49,6 +50,8 @@ function parseKind(kind: keyof SettingValues, raw: unknown, fail: (expected: str
       return origins(raw, fail);
     case 'seconds':
       return seconds(raw, fail);
+    case 'connections':
+      return connections(raw, fail);
     default: {
       const value = text(raw, fail);
       if (kind === 'httpUrl') return httpUrl(value, fail);
@@ -84,6 +87,13 @@ function days(raw: unknown, fail: (expected: string) => never): number {
 function seconds(raw: unknown, fail: (expected: string) => never): number {
   const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 86_400) return fail('a whole number of seconds from 1 to 86400');
+  return value;
+}
+
+/** A whole number of connections, 1 to 1000 (Postgres's own limit is usually far lower). */
+function connections(raw: unknown, fail: (expected: string) => never): number {
+  const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1000) return fail('a whole number of connections from 1 to 1000');
   return value;
 }
 

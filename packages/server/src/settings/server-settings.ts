@@ -1,6 +1,6 @@
 import type { BootstrapDocument } from '@caracal/protocol';
 import { defaultAgentsDir } from '../coordinator/blueprints/agents-dir.ts';
-import { DEFAULT_DATABASE_SCHEMA } from '../db/open-database.ts';
+import { DEFAULT_DATABASE_POOL_SIZE, DEFAULT_DATABASE_SCHEMA } from '../db/open-database.ts';
 import { parseSetting, type SettingValues } from './parse-setting.ts';
 import { SETTING_DEFINITIONS, type SettingDefinition, type SettingKey } from './setting-definitions.ts';
 import type { SettingSource } from './settings-error.ts';
@@ -13,6 +13,8 @@ export interface ServerSettings {
   databaseUrl: string | undefined;
   /** Postgres schema of the tables; ignored by the embedded database. */
   databaseSchema: string;
+  /** Connections this process keeps to Postgres at most; ignored by the embedded database. */
+  databasePoolSize: number;
   /** PGlite data folder; only used without a database URL (`memory://` keeps nothing). */
   dataDir: string | undefined;
   redisUrl: string | undefined;
@@ -60,6 +62,7 @@ const DEFAULTS = {
   port: 4000,
   host: '127.0.0.1',
   databaseSchema: DEFAULT_DATABASE_SCHEMA,
+  databasePoolSize: DEFAULT_DATABASE_POOL_SIZE,
   corsOrigins: '*',
   logLevel: 'warn',
   debugLogging: false,
@@ -84,6 +87,7 @@ export function resolveServerSettings(sources: SettingSources): ServerSettings {
     publicUrl: read('publicUrl') as string | undefined,
     databaseUrl,
     databaseSchema: (read('databaseSchema') as string | undefined) ?? DEFAULTS.databaseSchema,
+    databasePoolSize: (read('databasePoolSize') as number | undefined) ?? DEFAULTS.databasePoolSize,
     dataDir: databaseUrl === undefined ? (dataDir ?? DEFAULT_DATA_DIR) : undefined,
     redisUrl: read('redisUrl') as string | undefined,
     redisKeyPrefix: read('redisKeyPrefix') as string | undefined,

@@ -9,6 +9,7 @@ export const SETTING_DEFINITIONS = [
   { key: 'publicUrl', flag: '--public-url', env: 'CARACAL_PUBLIC_URL', file: 'public_url', kind: 'httpUrl' },
   { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', file: 'database_url', kind: 'postgresUrl' },
   { key: 'databaseSchema', flag: '--database-schema', env: 'DATABASE_SCHEMA', file: 'database_schema', kind: 'identifier' },
+  { key: 'databasePoolSize', flag: '--database-pool-size', env: 'DATABASE_POOL_SIZE', file: 'database_pool_size', kind: 'connections' },
   { key: 'dataDir', flag: '--data-dir', env: 'CARACAL_DATA_DIR', file: 'data_dir', kind: 'text' },
   { key: 'redisUrl', flag: '--redis-url', env: 'REDIS_URL', file: 'redis_url', kind: 'redisUrl' },
   { key: 'redisKeyPrefix', flag: '--redis-key-prefix', env: 'CARACAL_REDIS_KEY_PREFIX', file: 'redis_key_prefix', kind: 'text' },

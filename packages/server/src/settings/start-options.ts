@@ -19,6 +19,7 @@ export function startOptionsFrom(settings: ServerSettings): StartServerOptions {
     port: settings.port,
     host: settings.host,
     databaseSchema: settings.databaseSchema,
+    databasePoolSize: settings.databasePoolSize,
     corsOrigins: settings.corsOrigins,
     agentsDir: settings.agentsDir,
     logger: { level: effectiveLogLevel(settings) },

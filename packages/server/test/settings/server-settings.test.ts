@@ -24,6 +24,7 @@ describe('resolveServerSettings: one reader for main.ts and caracal server start
       publicUrl: undefined,
       databaseUrl: undefined,
       databaseSchema: 'caracal',
+      databasePoolSize: 20,
       dataDir: '.caracal-data',
       redisUrl: undefined,
       redisKeyPrefix: undefined,
@@ -90,9 +91,10 @@ describe('resolveServerSettings: one reader for main.ts and caracal server start
       runRecoveryMode: ['all', 'all'],
       runNoMatchTimeout: ['120', 120],
       runnerHeartbeatTimeout: ['30', 30],
+      databasePoolSize: ['8', 8],
     } as const;
-    const env = { PORT: '8080', HOST: '0.0.0.0', CARACAL_PUBLIC_URL: 'https://caracal.example', DATABASE_URL: 'postgres://db/x', DATABASE_SCHEMA: 'tenant_a', REDIS_URL: 'redis://r:6379', CARACAL_REDIS_KEY_PREFIX: 'prod:', CARACAL_ADMIN_TOKEN: 'adm', CARACAL_KEY_SECRET: 'k', CARACAL_PREVIOUS_KEY_SECRET: 'old-k', CARACAL_EVENT_SECRET: 'e', CORS_ORIGINS: 'https://a.example,https://b.example', LOG_LEVEL: 'info', DEBUG_LOGGING: 'true', CARACAL_TIMELINE_RETENTION_DAYS: '14', RUN_RECOVERY_MODE: 'all', RUN_NO_MATCH_TIMEOUT: '120', RUNNER_HEARTBEAT_TIMEOUT: '30' };
-    const config = file({ port: 8080, host: '0.0.0.0', public_url: 'https://caracal.example', database_url: 'postgres://db/x', database_schema: 'tenant_a', redis_url: 'redis://r:6379', redis_key_prefix: 'prod:', admin_token: 'adm', key_secret: 'k', previous_key_secret: 'old-k', event_secret: 'e', cors_origins: ['https://a.example', 'https://b.example'], log_level: 'info', debug_logging: true, timeline_retention_days: 14, run_recovery_mode: 'all', run_no_match_timeout: 120, runner_heartbeat_timeout: 30 });
+    const env = { PORT: '8080', HOST: '0.0.0.0', CARACAL_PUBLIC_URL: 'https://caracal.example', DATABASE_URL: 'postgres://db/x', DATABASE_SCHEMA: 'tenant_a', REDIS_URL: 'redis://r:6379', CARACAL_REDIS_KEY_PREFIX: 'prod:', CARACAL_ADMIN_TOKEN: 'adm', CARACAL_KEY_SECRET: 'k', CARACAL_PREVIOUS_KEY_SECRET: 'old-k', CARACAL_EVENT_SECRET: 'e', CORS_ORIGINS: 'https://a.example,https://b.example', LOG_LEVEL: 'info', DEBUG_LOGGING: 'true', CARACAL_TIMELINE_RETENTION_DAYS: '14', RUN_RECOVERY_MODE: 'all', RUN_NO_MATCH_TIMEOUT: '120', RUNNER_HEARTBEAT_TIMEOUT: '30', DATABASE_POOL_SIZE: '8' };
+    const config = file({ port: 8080, host: '0.0.0.0', public_url: 'https://caracal.example', database_url: 'postgres://db/x', database_schema: 'tenant_a', redis_url: 'redis://r:6379', redis_key_prefix: 'prod:', admin_token: 'adm', key_secret: 'k', previous_key_secret: 'old-k', event_secret: 'e', cors_origins: ['https://a.example', 'https://b.example'], log_level: 'info', debug_logging: true, timeline_retention_days: 14, run_recovery_mode: 'all', run_no_match_timeout: 120, runner_heartbeat_timeout: 30, database_pool_size: 8 });
     const flags = Object.fromEntries(Object.entries(values).map(([key, [raw]]) => [key, raw]));
     const expected = Object.fromEntries(Object.entries(values).map(([key, [, parsed]]) => [key, parsed]));
     expect(resolveServerSettings({ flags })).toMatchObject(expected);
@@ -135,6 +137,11 @@ describe('resolveServerSettings: one reader for main.ts and caracal server start
         'CARACAL_TIMELINE_RETENTION_DAYS (environment CARACAL_TIMELINE_RETENTION_DAYS) must be a whole number of days from 1 to 3650',
       );
     }
+    for (const count of ['0', '2.5', '1001', 'many']) {
+      expect(refusal(() => resolveServerSettings({ env: { DATABASE_POOL_SIZE: count } })).message).toBe(
+        'DATABASE_POOL_SIZE (environment DATABASE_POOL_SIZE) must be a whole number of connections from 1 to 1000',
+      );
+    }
     expect(refusal(() => resolveServerSettings({ env: { RUN_RECOVERY_MODE: 'some' } })).message).toBe(
       'RUN_RECOVERY_MODE (environment RUN_RECOVERY_MODE) must be one of stale, all, none',
     );
@@ -174,6 +181,7 @@ describe('startOptionsFrom', () => {
       issuer: 'https://c.example',
       dataDir: '.caracal-data',
       databaseSchema: 'caracal',
+      databasePoolSize: 20,
       keyEncryptionSecret: 'k',
       eventSigningSecret: 'e',
       corsOrigins: ['https://a.example'],
@@ -182,6 +190,7 @@ describe('startOptionsFrom', () => {
       jobSettings: { timelineRetentionMs: 30 * 24 * 3_600_000 },
       runs: { recoveryMode: 'stale', noMatchTimeoutSeconds: 300, heartbeatTimeoutSeconds: 60 },
     });
+    expect(startOptionsFrom(resolveServerSettings({ env: { DATABASE_POOL_SIZE: '6' } })).databasePoolSize).toBe(6);
     expect(startOptionsFrom(resolveServerSettings({ env: { CARACAL_TIMELINE_RETENTION_DAYS: '2' } })).jobSettings).toEqual({ timelineRetentionMs: 2 * 24 * 3_600_000 });
   });
 });
