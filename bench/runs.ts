@@ -52,6 +52,8 @@ const server = await startServerProcess({
   CARACAL_EVENT_SECRET: randomBytes(24).toString('hex'),
   CARACAL_KEY_SECRET: randomBytes(24).toString('hex'),
   CARACAL_PUBLIC_URL: 'https://caracal.runs.bench',
+  // `RUNS_DATABASE_POOL_SIZE=8`: the server's DATABASE_POOL_SIZE (its default, 20, otherwise).
+  ...(process.env.RUNS_DATABASE_POOL_SIZE === undefined ? {} : { DATABASE_POOL_SIZE: process.env.RUNS_DATABASE_POOL_SIZE }),
   // `BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the server.
   ...(process.env.BENCH_SERVER_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }),
 });
@@ -200,7 +202,7 @@ try {
   await check.end();
 
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  console.log(`runs on Postgres, ${RUNNERS} long-polling runners, 1 server process (load average ${loadavg()[0]!.toFixed(1)})`);
+  console.log(`runs on Postgres, ${RUNNERS} long-polling runners, 1 server process, pool ${process.env.RUNS_DATABASE_POOL_SIZE ?? 'default (20)'} (load average ${loadavg()[0]!.toFixed(1)})`);
   console.log(`  dispatch latency, ${LATENCY_SAMPLES} runs: p50 ${ms(percentile(latencies, 0.5))}  p90 ${ms(percentile(latencies, 0.9))}  p99 ${ms(percentile(latencies, 0.99))}  max ${ms(Math.max(...latencies))}`);
   console.log(`  dispatch rate, ${CREATORS} closed-loop creators for ${elapsed.toFixed(1)} s: ${rate.toFixed(0)} runs/s completed (${completed - completedBefore} runs)`);
   console.log(`    CPU per run (user + system, the rate phase): server ${ms(cpuPerRun)}, Postgres ${ms(postgresPerRun)}, this bench's runners and creators ${ms(benchPerRun)}`);
