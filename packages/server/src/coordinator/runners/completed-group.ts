@@ -8,16 +8,12 @@ import { statesMovableTo } from '../runs/run-transitions.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
 import { refusing } from '../shared/database-errors.ts';
 import { endingRunStatement } from './ending-run-statement.ts';
-import { runOfGroupRow } from './group-input-row.ts';
+import { groupCallerParameters, movedByReport, type GroupedReport } from './group-input-row.ts';
 import { heldRunChecks } from './held-run-checks-sql.ts';
 
 /** A runner's `completed` report that ends its session, with its caller. */
-export interface CompletedReport {
+export interface CompletedReport extends GroupedReport {
   runId: string;
-  runnerId: string;
-  zoneId: string;
-  admin: boolean;
-  clientId: string;
   now: number;
   reason: string;
   result: unknown;
@@ -66,8 +62,6 @@ const COMPLETED_STATEMENT = endingRunStatement({
   reason: '$16::text',
 });
 
-type MovedRow = RunRow & Record<(typeof INPUT_COLUMNS)[number], unknown>;
-
 /**
  * Writes runners' `completed` reports that end their sessions with group commit (GroupCommit):
  * the reports in flight at once share one autocommitted statement (one plan, one round trip, one
@@ -107,19 +101,13 @@ export class CompletedGroup {
     parameters[5] = reports.map((report) => (report.result === undefined ? null : JSON.stringify(report.result)));
     parameters.push(
       statesMovableTo('completed', 'api'),
-      reports.map((_, ordinal) => ordinal),
-      reports.map((report) => report.runnerId),
-      reports.map((report) => report.zoneId),
-      reports.map((report) => report.admin),
-      reports.map((report) => report.clientId),
+      ...groupCallerParameters(reports),
       first.reason,
     );
     const { rows } = await retryingConcurrentChanges(() =>
-      refusing(this.#database.query<MovedRow>(COMPLETED_STATEMENT, parameters, { prepare: true })),
+      refusing(this.#database.query<RunRow>(COMPLETED_STATEMENT, parameters, { prepare: true })),
     );
-    const moved: Array<RunRow | undefined> = reports.map(() => undefined);
-    for (const row of rows) moved[Number(row.item_ordinal)] = runOfGroupRow(row, INPUT_COLUMNS);
-    return moved;
+    return movedByReport(rows, reports.length, INPUT_COLUMNS);
   }
 }
 

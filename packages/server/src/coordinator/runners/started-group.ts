@@ -6,16 +6,12 @@ import type { RunRow } from '../runs/run-row.ts';
 import { statesMovableTo } from '../runs/run-transitions.ts';
 import { sessionRunStatusUpdate } from '../runs/session-run-status.ts';
 import { sessionChangeRows } from '../timeline/seed-session-sql.ts';
-import { runOfGroupRow } from './group-input-row.ts';
+import { groupCallerParameters, movedByReport, type GroupedReport } from './group-input-row.ts';
 import { heldRunChecks } from './held-run-checks-sql.ts';
 
 /** A runner's `started` report on the run it holds, with its caller. */
-export interface StartedReport {
+export interface StartedReport extends GroupedReport {
   runId: string;
-  runnerId: string;
-  zoneId: string;
-  admin: boolean;
-  clientId: string;
   now: number;
   reason: string;
 }
@@ -54,8 +50,6 @@ const STARTED_STATEMENT = moveStatement(
   },
 );
 
-type MovedRow = RunRow & Record<(typeof INPUT_COLUMNS)[number], unknown>;
-
 /**
  * Writes runners' `started` reports with group commit (GroupCommit): the reports in flight at
  * once share one autocommitted statement (one round trip, one commit) instead of paying one
@@ -81,17 +75,11 @@ export class StartedGroup {
     const parameters = [
       ...groupMoveParameters(STARTED, reports),
       statesMovableTo('running', 'api'),
-      reports.map((_, ordinal) => ordinal),
-      reports.map((report) => report.runnerId),
-      reports.map((report) => report.zoneId),
-      reports.map((report) => report.admin),
-      reports.map((report) => report.clientId),
+      ...groupCallerParameters(reports),
       'running',
     ];
-    const { rows } = await this.#database.query<MovedRow>(STARTED_STATEMENT, parameters, { prepare: true });
-    const moved: Array<RunRow | undefined> = reports.map(() => undefined);
-    for (const row of rows) moved[Number(row.item_ordinal)] = runOfGroupRow(row, INPUT_COLUMNS);
-    return moved;
+    const { rows } = await this.#database.query<RunRow>(STARTED_STATEMENT, parameters, { prepare: true });
+    return movedByReport(rows, reports.length, INPUT_COLUMNS);
   }
 }
 

@@ -5,6 +5,7 @@ import { CONCURRENT_CHANGE } from '../../../src/coordinator/shared/concurrent-ch
 import { ServerError } from '../../../src/http/server-error.ts';
 import { testBackends } from '../../helpers/backends.ts';
 import { useHarness } from '../coordinator-harness.ts';
+import { groupReportFixtures, type LastIds } from './group-report-fixtures.ts';
 import { runClient } from './run-client.ts';
 
 const ZONE = 'zone_run_completed_group';
@@ -12,7 +13,6 @@ const OTHER_ZONE = 'zone_run_completed_group_other';
 /** The fields these tests read of a timeline feed entry: an event's id, a change's seed session. */
 type FeedPayload = { id?: number | string; session?: { session_id: string; status: string; authority_status: string } };
 type Run = { run_id: string; session_id: string };
-let apps = 0;
 
 /** The group's statement among the others (background jobs share the database). */
 const isGroupStatement = (sql: string) => sql.includes('item_result');
@@ -27,29 +27,17 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
   const { harness } = useHarness(backend, { zoneId: ZONE, seats: 200 });
   const client = runClient(harness);
   afterEach(() => vi.restoreAllMocks());
-  const freshApp = async (zoneId = ZONE) => {
-    const clientId = `app_completed_${(apps += 1)}`;
-    return { clientId, token: await harness.mint({ zoneId, clientId, scopes: ['agent:lifecycle', 'tools:call'] }) };
-  };
-  const lastIds = async () =>
-    (
-      await harness.database.query<{ fact: number; outbox: number }>(
-        'SELECT (SELECT coalesce(max(id), 0) FROM session_events)::int AS fact, (SELECT coalesce(max(id), 0) FROM caracal_outbox)::int AS outbox',
-      )
-    ).rows[0]!;
+  const fixtures = groupReportFixtures(harness, 'app_completed');
+  const freshApp = (zoneId = ZONE) => fixtures.freshApp(zoneId);
+  const { lastIds } = fixtures;
   const runsOf = async (ids: string[]) =>
     (await harness.database.query('SELECT id, status, runner_id, updated_at, completed_at, result, session_status FROM runs WHERE id = ANY ($1::text[]) ORDER BY id', [ids]))
       .rows;
   const sessionsOf = async (ids: string[]) =>
     (await harness.database.query('SELECT id, status, run_status, terminated_at, termination_reason FROM agent_sessions WHERE id = ANY ($1::text[]) ORDER BY id', [ids]))
       .rows;
-  const written = async (before: { fact: number; outbox: number }) => ({
-    facts: (
-      await harness.database.query<{ id: number; session_id: string; event_type: string; run_id: string | null }>(
-        'SELECT id, session_id, event_type, run_id FROM session_events WHERE id > $1 ORDER BY id',
-        [before.fact],
-      )
-    ).rows,
+  const written = async (before: LastIds) => ({
+    facts: await fixtures.factsSince(before),
     feed: (
       await harness.database.query<{ event_type: string; payload: FeedPayload }>(
         'SELECT event_type, payload FROM caracal_outbox WHERE id > $1 AND topic = $2 ORDER BY id',
@@ -61,7 +49,7 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
   /** `count` running runs of one runner of a fresh application, and one running on a second runner. */
   async function runningRuns(count: number) {
     const app = await freshApp();
-    const runnerId = await client.register(app.token, { hostname: `completed-${apps}` });
+    const runnerId = await client.register(app.token, { hostname: `completed-${fixtures.apps}` });
     const start = async (runner: string) => {
       const run = await client.createRun(app.token);
       expect((await client.poll(app.token, runner)).json().run.run_id).toBe(run.run_id);
@@ -70,7 +58,7 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
     };
     const runs: Run[] = [];
     for (let index = 0; index < count; index += 1) runs.push(await start(runnerId));
-    const otherRunner = await client.register(app.token, { hostname: `completed-other-${apps}` });
+    const otherRunner = await client.register(app.token, { hostname: `completed-other-${fixtures.apps}` });
     const othersRun = await start(otherRunner);
     return { app, runnerId, runs, othersRun };
   }
@@ -151,7 +139,7 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
 
   it('completes a session\'s run and its child session\'s in one group: neither is cut off, both sessions finish', async () => {
     const app = await freshApp();
-    const runnerId = await client.register(app.token, { hostname: `nested-${apps}` });
+    const runnerId = await client.register(app.token, { hostname: `nested-${fixtures.apps}` });
     const start = async (body: Record<string, unknown>) => {
       const run = await client.createRun(app.token, body);
       expect((await client.poll(app.token, runnerId)).json().run.run_id).toBe(run.run_id);
@@ -186,7 +174,7 @@ describe.each(testBackends())('concurrent completed reports, on $name', (backend
     const { app, runnerId, runs, othersRun } = await runningRuns(3);
     const [a, b, d] = runs as [Run, Run, Run];
     const stranger = await freshApp(OTHER_ZONE);
-    const strangerRunner = await client.register(stranger.token, { hostname: `stranger-${apps}` });
+    const strangerRunner = await client.register(stranger.token, { hostname: `stranger-${fixtures.apps}` });
     const untouched = { runs: await runsOf([d.run_id, othersRun.run_id]), sessions: await sessionsOf([d.session_id, othersRun.session_id]) };
     const before = await lastIds();
     const [completedA, completedB, notOwner, duplicate, otherZone] = await Promise.all([

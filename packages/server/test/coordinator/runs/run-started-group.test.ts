@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startedGroupOf } from '../../../src/coordinator/runners/started-group.ts';
 import { testBackends } from '../../helpers/backends.ts';
 import { useHarness } from '../coordinator-harness.ts';
+import { groupReportFixtures, type LastIds } from './group-report-fixtures.ts';
 import { runClient } from './run-client.ts';
 
 const ZONE = 'zone_run_started_group';
 const OTHER_ZONE = 'zone_run_started_group_other';
-let apps = 0;
 
 /**
  * Runners' `started` reports in flight at once share one statement (StartedGroup): each valid
@@ -17,25 +17,13 @@ describe.each(testBackends())('concurrent started reports, on $name', (backend) 
   const { harness } = useHarness(backend, { zoneId: ZONE, seats: 200 });
   const client = runClient(harness);
   afterEach(() => vi.restoreAllMocks());
-  const freshApp = async (zoneId = ZONE) => {
-    const clientId = `app_started_${(apps += 1)}`;
-    return { clientId, token: await harness.mint({ zoneId, clientId, scopes: ['agent:lifecycle', 'tools:call'] }) };
-  };
-  const lastIds = async () =>
-    (
-      await harness.database.query<{ fact: number; outbox: number }>(
-        'SELECT (SELECT coalesce(max(id), 0) FROM session_events)::int AS fact, (SELECT coalesce(max(id), 0) FROM caracal_outbox)::int AS outbox',
-      )
-    ).rows[0]!;
+  const fixtures = groupReportFixtures(harness, 'app_started');
+  const freshApp = (zoneId = ZONE) => fixtures.freshApp(zoneId);
+  const { lastIds } = fixtures;
   const runsOf = async (ids: string[]) =>
     (await harness.database.query('SELECT id, status, runner_id, updated_at, started_at FROM runs WHERE id = ANY ($1::text[]) ORDER BY id', [ids])).rows;
-  const written = async (before: { fact: number; outbox: number }) => ({
-    facts: (
-      await harness.database.query<{ id: number; session_id: string; event_type: string; run_id: string | null }>(
-        'SELECT id, session_id, event_type, run_id FROM session_events WHERE id > $1 ORDER BY id',
-        [before.fact],
-      )
-    ).rows,
+  const written = async (before: LastIds) => ({
+    facts: await fixtures.factsSince(before),
     outbox: (
       await harness.database.query<{ event_type: string; payload: { id?: number | string; session?: { session_id: string; status: string } } }>(
         'SELECT event_type, payload FROM caracal_outbox WHERE id > $1 ORDER BY id',
@@ -47,7 +35,7 @@ describe.each(testBackends())('concurrent started reports, on $name', (backend) 
   /** `count` runs claimed by one runner of a fresh application, and one claimed by a second runner. */
   async function claimedRuns(count: number) {
     const app = await freshApp();
-    const runnerId = await client.register(app.token, { hostname: `started-${apps}` });
+    const runnerId = await client.register(app.token, { hostname: `started-${fixtures.apps}` });
     const runs: Array<{ run_id: string; session_id: string }> = [];
     for (let index = 0; index < count; index += 1) {
       const run = await client.createRun(app.token);
@@ -55,7 +43,7 @@ describe.each(testBackends())('concurrent started reports, on $name', (backend) 
       runs.push(run);
     }
     const othersRun = await client.createRun(app.token);
-    const otherRunner = await client.register(app.token, { hostname: `started-other-${apps}` });
+    const otherRunner = await client.register(app.token, { hostname: `started-other-${fixtures.apps}` });
     expect((await client.poll(app.token, otherRunner)).json().run.run_id).toBe(othersRun.run_id);
     return { app, runnerId, runs, othersRun };
   }
@@ -64,7 +52,7 @@ describe.each(testBackends())('concurrent started reports, on $name', (backend) 
     const { app, runnerId, runs, othersRun } = await claimedRuns(4);
     const [a, b, c, d] = runs as [(typeof runs)[number], (typeof runs)[number], (typeof runs)[number], (typeof runs)[number]];
     const stranger = await freshApp(OTHER_ZONE);
-    const strangerRunner = await client.register(stranger.token, { hostname: `stranger-${apps}` });
+    const strangerRunner = await client.register(stranger.token, { hostname: `stranger-${fixtures.apps}` });
     const before = await lastIds();
     const untouched = await runsOf([d.run_id, othersRun.run_id]);
     const [startedA, startedB, startedC, notOwner, duplicate, otherZone] = await Promise.all([
