@@ -2,7 +2,7 @@ import type { CompletedSessionStatus } from '@caracal/protocol';
 import type { Database } from '../../db/database.ts';
 import { perDatabase } from '../../db/per-database.ts';
 import { GroupCommit } from '../../db/group-commit.ts';
-import { groupMoveParameters, MOVE_GROUP_SLOTS, type RunMove } from '../runs/run-moves.ts';
+import { groupMoveParameters, MOVE_GROUP_SLOTS } from '../runs/run-moves.ts';
 import type { RunRow } from '../runs/run-row.ts';
 import { statesMovableTo } from '../runs/run-transitions.ts';
 import { retryingConcurrentChanges } from '../shared/concurrent-change.ts';
@@ -95,15 +95,13 @@ export class CompletedGroup {
 
   async #move(reports: readonly CompletedReport[]): Promise<Array<RunRow | undefined>> {
     const first = reports[0]!;
-    const move: Omit<RunMove, 'reason'> = { to: 'completed', sessionStatus: first.sessionStatus };
-    const parameters = groupMoveParameters(move, reports);
     // $6, the result, is one per report: the input's `item_result`.
-    parameters[5] = reports.map((report) => (report.result === undefined ? null : JSON.stringify(report.result)));
-    parameters.push(
+    const parameters = [
+      ...groupMoveParameters({ to: 'completed', sessionStatus: first.sessionStatus }, reports, { resultPerMove: true }),
       statesMovableTo('completed', 'api'),
       ...groupCallerParameters(reports),
       first.reason,
-    );
+    ];
     const { rows } = await retryingConcurrentChanges(() =>
       refusing(this.#database.query<RunRow>(COMPLETED_STATEMENT, parameters, { prepare: true })),
     );

@@ -32,8 +32,9 @@ export function movedByReport(rows: readonly RunRow[], reportCount: number, inpu
   const moved: Array<RunRow | undefined> = Array.from({ length: reportCount }, () => undefined);
   for (const row of rows) {
     const run: Record<string, unknown> = { ...row };
+    const ordinal = Number(run['item_ordinal']);
     for (const column of inputColumns) delete run[column];
-    moved[Number((row as unknown as Record<string, unknown>)['item_ordinal'])] = run as unknown as RunRow;
+    moved[ordinal] = run as unknown as RunRow;
   }
   return moved;
 }

@@ -25,13 +25,13 @@ export async function moveHeldRun(
   const { move, now } = report;
   // Only moves by a runner through the API (no error) go here.
   if (move.error !== undefined || (move.mover ?? 'api') !== 'api') return undefined;
-  const caller = { runId: report.runId, runnerId: report.runnerId, zoneId: principal.zoneId, admin: principal.admin, clientId: principal.clientId };
-  if (move.to === 'running') return startedGroupOf(database).move({ ...caller, now, reason: move.reason });
+  const held = { runId: report.runId, runnerId: report.runnerId, zoneId: principal.zoneId, admin: principal.admin, clientId: principal.clientId };
+  if (move.to === 'running') return startedGroupOf(database).move({ ...held, now, reason: move.reason });
   // Only a completed run that ends its session goes with the others in flight. A completed run
   // whose session stays (`idle`), a failure (it also goes to the seed feeds) and a stop (rare)
   // keep the locked path.
   if (move.to !== 'completed') return undefined;
   const sessionStatus = move.sessionStatus ?? 'finished';
   if (!TERMINAL_RUN_STATUSES.includes(sessionStatus)) return undefined;
-  return completedGroupOf(database).move({ ...caller, now, reason: move.reason, result: move.result, sessionStatus });
+  return completedGroupOf(database).move({ ...held, now, reason: move.reason, result: move.result, sessionStatus });
 }

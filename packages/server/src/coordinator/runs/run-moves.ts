@@ -69,23 +69,32 @@ export function moveParameters(first: unknown, move: RunMove, now: number): unkn
 }
 
 /**
- * moveParameters of a group of moves alike but for their runs, times and reasons (a set-valued
- * moveStatement, MOVE_GROUP_SLOTS): $1, $3 and $8 are arrays, one element per move, that the
- * statement's input unnests.
+ * moveParameters of a group of moves alike but for their runs, times, reasons and, when the moves
+ * carry them, results (a set-valued moveStatement, MOVE_GROUP_SLOTS): $1, $3, $8 (and then $6)
+ * are arrays, one element per move, that the statement's input unnests.
  */
-export function groupMoveParameters(move: Omit<RunMove, 'reason'>, moves: ReadonlyArray<{ runId: string; now: number; reason: string }>): unknown[] {
+export function groupMoveParameters(
+  move: Omit<RunMove, 'reason' | 'result'>,
+  moves: ReadonlyArray<{ runId: string; now: number; reason: string; result?: unknown }>,
+  options: { resultPerMove?: boolean } = {},
+): unknown[] {
   const times = moves.map((each) => new Date(each.now).toISOString());
-  return moveParameterList(moves.map((each) => each.runId), move, times, moves.map((each) => each.reason));
+  const result = options.resultPerMove === true ? moves.map((each) => jsonOrNull(each.result)) : null;
+  return moveParameterList(moves.map((each) => each.runId), move, times, moves.map((each) => each.reason), result);
 }
 
-function moveParameterList(first: unknown, move: Omit<RunMove, 'reason'>, now: unknown, reason: unknown): unknown[] {
+function jsonOrNull(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function moveParameterList(first: unknown, move: Omit<RunMove, 'reason'>, now: unknown, reason: unknown, result: unknown = jsonOrNull(move.result)): unknown[] {
   return [
     first,
     move.to,
     now,
     move.runnerId ?? null,
     move.error ?? null,
-    move.result === undefined ? null : JSON.stringify(move.result),
+    result,
     move.to === 'completed' ? (move.sessionStatus ?? 'finished') : null,
     reason,
     runEventOf(move.to),
