@@ -18,6 +18,7 @@ import type { SessionRow } from './session-row.ts';
 import { assertSessionSidIsLabel } from './session-sid.ts';
 import { inheritedRootCeiling } from './root-ceiling.ts';
 import { insertSpawnedSession, provisionSeats, SEATS_MISSING, type SeatClaim, type SeedSpawnFields, type SpawnRecord } from './spawn-repository.ts';
+import { isGroupableSpawn, spawnGroupOf } from './spawn-group.ts';
 import { resolveSpawnGrant } from './spawn-grant.ts';
 import { planSpawn } from './spawn-plan.ts';
 
@@ -118,9 +119,17 @@ function grantMode(grant: SpawnSessionBody['grant']): string {
  * The first attempt claims seats without waiting; a retry (after `concurrent_change`, which is
  * also what a claim that skipped every seat answers) waits for the seats' holders, so a
  * `limit_exceeded` always means the limit is reached in committed state. Answers the run a run's
- * spawn wrote with its session.
+ * spawn wrote with its session. A run's root spawn first tries its share of a group statement
+ * (spawn-group.ts); whatever stopped that is answered by the lone statement.
  */
 async function insertWithSeats(context: ServerContext, record: SpawnRecord): Promise<RunRow | undefined> {
+  if (isGroupableSpawn(record)) {
+    try {
+      return await spawnGroupOf(context.database).spawn(record);
+    } catch {
+      // The group's statement wrote nothing; the lone statement below names what stopped it.
+    }
+  }
   let seatClaim: SeatClaim = 'skip';
   return retryingConcurrentChanges(async () => {
     const options = { seatClaim };

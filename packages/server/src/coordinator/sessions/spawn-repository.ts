@@ -317,7 +317,8 @@ function spawnFacts(p: SqlParameters, record: SpawnRecord): string {
   return facts.join(' UNION ALL ');
 }
 
-function spawnedEvent(record: SpawnRecord): Record<string, unknown> {
+/** The `session_spawned` lifecycle event's payload (its fact adds the session's authority). */
+export function spawnedEvent(record: SpawnRecord): Record<string, unknown> {
   return {
     agent_session_id: record.id,
     application_id: record.applicationId,
