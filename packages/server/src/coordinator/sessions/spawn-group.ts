@@ -169,10 +169,10 @@ function seatKey(record: SpawnRecord): string {
 /**
  * Writes run spawns with group commit (GroupCommit): the spawns in flight at once share one
  * autocommitted statement (one round trip, one executor start, one commit) instead of paying one
- * each. Spawns of different applications, zones or limits go in statements of their own. A
- * group's statement that fails wrote nothing, and its spawns are tried again alone (GroupCommit);
- * one that fails alone rejects, and the caller takes the lone spawn's path, which names the
- * refusal.
+ * each. Spawns of different applications, zones or limits claim different seats and go in
+ * statements of their own, each settled on its own. A statement that fails wrote nothing; its
+ * spawns are then tried alone, and one that fails alone rejects: the caller takes the lone
+ * spawn's path, which names the refusal.
  */
 export class SpawnGroup {
   readonly #database: Database;
@@ -188,20 +188,35 @@ export class SpawnGroup {
     return this.#group.submit(record);
   }
 
-  async #spawnAll(records: readonly SpawnRecord[]): Promise<RunRow[]> {
+  /** Each spawn's run, or the Error that stopped it alone; never throws (no spawn is written twice). */
+  async #spawnAll(records: readonly SpawnRecord[]): Promise<Array<RunRow | Error>> {
     const bySeats = new Map<string, SpawnRecord[]>();
     for (const record of records) {
       const key = seatKey(record);
       bySeats.set(key, [...(bySeats.get(key) ?? []), record]);
     }
-    const written = new Map<string, RunRow>();
+    const settled = new Map<SpawnRecord, RunRow | Error>();
     for (const group of bySeats.values()) {
-      for (const run of await this.#spawn(group)) written.set(run.id, run);
+      try {
+        const runs = await this.#spawn(group);
+        for (const record of group) settled.set(record, runs.get(record.run!.id)!);
+      } catch (error) {
+        for (const record of group) settled.set(record, group.length === 1 ? asError(error) : await this.#spawnAlone(record));
+      }
     }
-    return records.map((record) => written.get(record.run!.id)!);
+    return records.map((record) => settled.get(record)!);
   }
 
-  async #spawn(records: readonly SpawnRecord[]): Promise<RunRow[]> {
+  async #spawnAlone(record: SpawnRecord): Promise<RunRow | Error> {
+    try {
+      return (await this.#spawn([record])).get(record.run!.id)!;
+    } catch (error) {
+      return asError(error);
+    }
+  }
+
+  /** One statement for spawns of one seat key; their runs by id. */
+  async #spawn(records: readonly SpawnRecord[]): Promise<Map<string, RunRow>> {
     const { applicationId, zoneId, limits } = records[0]!;
     const input = JSON.stringify(records.map((record, index) => groupInputRow(record, index + 1)));
     const { rows } = await this.#database.query<RunRow & { spawned: boolean }>(
@@ -209,8 +224,12 @@ export class SpawnGroup {
       [input, applicationId, zoneId, limits.maxActivePerZoneApplication, limits.maxActivePerApplication, records.length],
       { prepare: true },
     );
-    return rows.map(({ spawned: _spawned, ...run }) => run as RunRow);
+    return new Map(rows.map(({ spawned: _spawned, ...run }) => [run.id, run as RunRow]));
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 const groupOf = perDatabase<SpawnGroup>();

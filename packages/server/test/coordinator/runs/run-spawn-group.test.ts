@@ -17,10 +17,10 @@ const isLoneSpawnStatement = (sql: string) => sql.trimStart().startsWith('WITH z
 
 /**
  * Holds the run spawns that reach the group until `count` have, then hands them to it in one
- * turn: whatever the requests' own timing, they meet in one group (GroupCommit takes the spawns
- * submitted in one turn of the event loop together).
+ * turn (in `order` when given): whatever the requests' own timing, they meet in one group
+ * (GroupCommit takes the spawns submitted in one turn of the event loop together).
  */
-function gatherSpawns(harness: Harness, count: number): Promise<void> {
+function gatherSpawns(harness: Harness, count: number, order?: (record: SpawnRecord) => string): Promise<void> {
   const group = spawnGroupOf(harness.database);
   const spawn = group.spawn.bind(group);
   const held: Array<{ record: SpawnRecord; settle: (answer: ReturnType<typeof spawn>) => void }> = [];
@@ -31,6 +31,7 @@ function gatherSpawns(harness: Harness, count: number): Promise<void> {
           held.push({ record, settle: resolve });
           if (held.length < count) return;
           vi.mocked(group.spawn).mockRestore();
+          if (order !== undefined) held.sort((a, b) => order(a.record).localeCompare(order(b.record)));
           for (const { record: heldRecord, settle } of held) settle(spawn(heldRecord));
           gathered();
         }),
@@ -142,6 +143,25 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
     expect(rows[0]!.live).toBe(SEATS);
     // Only the two created runs wrote facts: nothing of the refused one.
     expect((await fixtures.factsSince(before)).map((fact) => fact.event_type)).toEqual(['session_spawned', 'run_created', 'session_spawned', 'run_created']);
+  });
+
+  it('settles the spawns of each application on their own: one short of seats never writes another\'s twice', async () => {
+    const roomy = await fixtures.freshApp(ZONE);
+    const full = await fixtures.freshApp(ZONE);
+    await client.createRun(roomy.token);
+    for (let index = 0; index < SEATS - 1; index += 1) await client.createRun(full.token);
+    // The roomy application's statement goes first and commits; then the full one's fails.
+    const gathered = gatherSpawns(harness, 4, (record) => (record.applicationId === roomy.clientId ? 'a' : 'b'));
+    const responses = [create(full.token), create(roomy.token), create(full.token), create(roomy.token)];
+    await gathered;
+    const answers = await Promise.all(responses);
+    expect(answers.map((response) => response.statusCode)).toEqual([expect.any(Number), 201, expect.any(Number), 201]);
+    expect([answers[0]!.statusCode, answers[2]!.statusCode].sort()).toEqual([201, 409]);
+    const { rows } = await harness.database.query<{ application_id: string; live: number }>(
+      "SELECT application_id, count(*)::int AS live FROM agent_sessions WHERE application_id = ANY ($1::text[]) AND status = 'active' GROUP BY application_id ORDER BY application_id",
+      [[roomy.clientId, full.clientId]],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.application_id, row.live]))).toEqual({ [roomy.clientId]: 3, [full.clientId]: SEATS });
   });
 
   it('creates the first runs of an application whose seats are not provisioned yet', async () => {
