@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { announceRun } from '../runs/run-announcement.ts';
+import { claimGroupOf } from './claim-group.ts';
 import { moveParameters, moveStatement } from '../runs/run-moves.ts';
 import type { RunRow } from '../runs/run-row.ts';
 import { claimPickSql, lookAnswerSql, pollingRunnerSql, stopOrdersSql } from './runner-look-sql.ts';
@@ -26,7 +27,8 @@ export interface LookResult {
 }
 
 /**
- * One look of a runner's poll, in ONE statement (a poll made three round trips): reads the runner
+ * One look of a runner's poll, in ONE statement (a poll made three round trips), shared with the
+ * looks of other runners serving alike when they come at once (claim-group.ts): reads the runner
  * the caller may see, records the sign of life, takes its stop orders (runs `stopping`, not yet
  * told, marked told) and, when it has none, claims the oldest pending run it may serve
  * (runner-match.ts says which) with its fact. Everything hangs on the runner row, so nothing is
@@ -34,6 +36,22 @@ export interface LookResult {
  * atomic across replicas: two runners never get one run, and neither waits for the other.
  */
 export async function lookForWork(database: Database, look: RunnerLook): Promise<LookResult> {
+  const group = claimGroupOf(database);
+  let result: LookResult | undefined;
+  if (group.knows(look.runnerId)) {
+    // A failed group wrote nothing; the lone look below answers.
+    result = await group.look(look).catch(() => undefined);
+  }
+  if (result === undefined) {
+    result = await lookAlone(database, look);
+    group.remember(result.runner);
+  }
+  if (result.claimed !== undefined) await announceRun(database, result.claimed);
+  return result;
+}
+
+/** One look in a statement of its own. */
+async function lookAlone(database: Database, look: RunnerLook): Promise<LookResult> {
   const ctes = [
     pollingRunnerSql('$10', '$11', '$12'),
     ...(look.touch ? [`touched AS (${touchRunnerSql('(SELECT id FROM polling_runner)', '$3')})`] : []),
@@ -51,11 +69,9 @@ export async function lookForWork(database: Database, look: RunnerLook): Promise
     { prepare: true },
   );
   const answer = rows[0]!;
-  const claimed = answer.claimed ?? undefined;
-  if (claimed !== undefined) await announceRun(database, claimed);
   return {
     runner: answer.runner ?? undefined,
     stops: (answer.stops ?? []).sort((a, b) => a.id.localeCompare(b.id)),
-    claimed,
+    claimed: answer.claimed ?? undefined,
   };
 }

@@ -111,6 +111,8 @@ export interface MoveSlots {
   position: string;
   /** A completed run's result (jsonb). */
   result: string;
+  /** The claiming runner (text). @default '$4' */
+  runner?: string;
 }
 
 /** One move: moveParameters' placeholders. */
@@ -133,7 +135,7 @@ export function movedCte(where: string, slots: MoveSlots = ONE_MOVE): string {
       UPDATE runs SET
         status = $2,
         updated_at = ${slots.now}::timestamptz,
-        runner_id = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN $4 ELSE runner_id END,
+        runner_id = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN ${slots.runner ?? '$4'} ELSE runner_id END,
         pending_since = CASE WHEN $2 = 'pending' THEN ${slots.now}::timestamptz ELSE pending_since END,
         claimed_at = CASE WHEN $2 = 'pending' THEN NULL WHEN $2 = 'claimed' THEN ${slots.now}::timestamptz ELSE claimed_at END,
         started_at = CASE WHEN $2 = 'running' THEN ${slots.now}::timestamptz ELSE started_at END,
