@@ -6,6 +6,12 @@ export interface GroupCommitOptions<Item> {
   maxWeight?: number;
   /** An item's weight (default 1): e.g. how many rows it writes. */
   weight?: (item: Item) => number;
+  /**
+   * Splits a group into the statements it takes, as lists of the items' places (default: one
+   * statement for all): e.g. items that cannot share one. Each part commits, and on failure is
+   * retried item by item, on its own.
+   */
+  partition?: (items: readonly Item[]) => number[][];
 }
 
 interface Pending<Item, Result> {
@@ -28,6 +34,7 @@ export class GroupCommit<Item, Result> {
   readonly #maxInFlight: number;
   readonly #maxWeight: number;
   readonly #weight: (item: Item) => number;
+  readonly #partition: ((items: readonly Item[]) => number[][]) | undefined;
   #pending: Array<Pending<Item, Result>> = [];
   #inFlight = 0;
   #scheduled = false;
@@ -37,6 +44,7 @@ export class GroupCommit<Item, Result> {
     this.#maxInFlight = options.maxInFlight;
     this.#maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
     this.#weight = options.weight ?? (() => 1);
+    this.#partition = options.partition;
   }
 
   /** Commits `item` with the others of its group; resolves with its result once committed. */
@@ -71,7 +79,8 @@ export class GroupCommit<Item, Result> {
   async #run(group: Array<Pending<Item, Result>>): Promise<void> {
     this.#inFlight += 1;
     try {
-      await this.#settle(group);
+      const parts = this.#partition === undefined ? [group] : this.#partition(group.map((pending) => pending.item)).map((places) => places.map((place) => group[place]!));
+      await Promise.all(parts.map((part) => this.#settle(part)));
     } finally {
       this.#inFlight -= 1;
       this.#schedule();
@@ -96,4 +105,14 @@ export class GroupCommit<Item, Result> {
       else pending.resolve(result);
     });
   }
+}
+
+/** The places of `items` grouped by `key`, in order of first appearance: a GroupCommit `partition`. */
+export function placesBy<Item>(items: readonly Item[], key: (item: Item, place: number) => string): number[][] {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, place) => {
+    const name = key(item, place);
+    groups.set(name, [...(groups.get(name) ?? []), place]);
+  });
+  return [...groups.values()];
 }

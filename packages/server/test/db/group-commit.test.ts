@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../src/db/group-commit.ts';
+import { GroupCommit, placesBy } from '../../src/db/group-commit.ts';
 
 /** A commit function whose calls the test releases one by one. */
 function heldCommits() {
@@ -44,6 +44,23 @@ describe('GroupCommit', () => {
     expect(held.calls.map((call) => call.items)).toEqual([['aaa', 'bb'], ['c'], ['dddddddd']]);
     for (const call of held.calls) call.release();
     expect(await Promise.all(all)).toEqual(['done aaa', 'done bb', 'done c', 'done dddddddd']);
+  });
+
+  it('commits each part of a partitioned group on its own: a part that throws retries its items alone, the others stand', async () => {
+    const held = heldCommits();
+    const group = new GroupCommit(held.commit, { maxInFlight: 1, partition: (items) => placesBy(items, (item) => item[0]!) });
+    const all = ['x1', 'y1', 'x2', 'y2'].map((item) => group.submit(item));
+    await held.callCount(2);
+    expect(held.calls.map((call) => call.items)).toEqual([
+      ['x1', 'x2'],
+      ['y1', 'y2'],
+    ]);
+    held.calls[0]!.release();
+    held.calls[1]!.release(new Error('the y statement failed'));
+    await held.callCount(4);
+    expect(held.calls.slice(2).map((call) => call.items)).toEqual([['y1'], ['y2']]);
+    for (const call of held.calls.slice(2)) call.release();
+    expect(await Promise.all(all)).toEqual(['done x1', 'done y1', 'done x2', 'done y2']);
   });
 
   it('fails a refused item alone, and retries each item alone when the shared commit throws', async () => {

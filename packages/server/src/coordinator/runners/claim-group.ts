@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { GroupCommit } from '../../db/group-commit.ts';
+import { GroupCommit, placesBy } from '../../db/group-commit.ts';
 import { perDatabase } from '../../db/per-database.ts';
 import { runEventOf } from '../runs/run-facts.ts';
 import { MOVE_GROUP_SLOTS, moveStatement } from '../runs/run-moves.ts';
@@ -105,7 +105,7 @@ export class ClaimGroup {
 
   constructor(database: Database) {
     this.#database = database;
-    this.#group = new GroupCommit((looks) => this.#lookAll(looks), { maxInFlight: MAX_IN_FLIGHT });
+    this.#group = new GroupCommit((looks) => this.#look(looks), { maxInFlight: MAX_IN_FLIGHT, partition: (looks) => this.#partition(looks) });
   }
 
   /** Whether a look of this runner may go in a group (how it serves is known). */
@@ -125,39 +125,14 @@ export class ClaimGroup {
     return this.#group.submit(look);
   }
 
-  /** Each look's result, or the Error that stopped it; never throws (no look is written twice). */
-  async #lookAll(looks: readonly RunnerLook[]): Promise<Array<LookResult | Error>> {
-    const settled = new Map<RunnerLook, LookResult | Error>();
-    for (const group of this.#partition(looks)) {
-      try {
-        const results = await this.#look(group);
-        group.forEach((look, index) => settled.set(look, results[index]!));
-      } catch (error) {
-        for (const look of group) settled.set(look, group.length === 1 ? asError(error) : await this.#lookAlone(look));
-      }
-    }
-    return looks.map((look) => settled.get(look)!);
-  }
-
-  /** Looks of one zone and one way of serving, each runner once per statement. */
-  #partition(looks: readonly RunnerLook[]): RunnerLook[][] {
-    const groups = new Map<string, RunnerLook[]>();
+  /** Looks of one zone and one way of serving go together, each runner once per statement. */
+  #partition(looks: readonly RunnerLook[]): number[][] {
     const seen = new Map<string, number>();
-    for (const look of looks) {
+    return placesBy(looks, (look) => {
       const occurrence = seen.get(look.runnerId) ?? 0;
       seen.set(look.runnerId, occurrence + 1);
-      const key = JSON.stringify([look.zoneId, this.#serving.get(look.runnerId), occurrence]);
-      groups.set(key, [...(groups.get(key) ?? []), look]);
-    }
-    return [...groups.values()];
-  }
-
-  async #lookAlone(look: RunnerLook): Promise<LookResult | Error> {
-    try {
-      return (await this.#look([look]))[0]!;
-    } catch (error) {
-      return asError(error);
-    }
+      return JSON.stringify([look.zoneId, this.#serving.get(look.runnerId), occurrence]);
+    });
   }
 
   async #look(looks: readonly RunnerLook[]): Promise<LookResult[]> {
@@ -198,10 +173,6 @@ function withoutAssignment(row: RunRow & Record<string, unknown>): RunRow {
   const run: Record<string, unknown> = { ...row };
   for (const column of ASSIGNMENT_COLUMNS) delete run[column];
   return run as unknown as RunRow;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 const groupOf = perDatabase<ClaimGroup>();

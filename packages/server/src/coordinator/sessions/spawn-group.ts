@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import { GroupCommit } from '../../db/group-commit.ts';
+import { GroupCommit, placesBy } from '../../db/group-commit.ts';
 import { perDatabase } from '../../db/per-database.ts';
 import { outboxInsertCte, outboxRows } from '../../events/outbox-rows-sql.ts';
 import { timelineFacts } from '../../events/timeline-facts-sql.ts';
@@ -170,9 +170,9 @@ function seatKey(record: SpawnRecord): string {
  * Writes run spawns with group commit (GroupCommit): the spawns in flight at once share one
  * autocommitted statement (one round trip, one executor start, one commit) instead of paying one
  * each. Spawns of different applications, zones or limits claim different seats and go in
- * statements of their own, each settled on its own. A statement that fails wrote nothing; its
- * spawns are then tried alone, and one that fails alone rejects: the caller takes the lone
- * spawn's path, which names the refusal.
+ * statements of their own. A statement that fails wrote nothing; its spawns are then tried alone,
+ * and one that fails alone rejects: the caller takes the lone spawn's path, which names the
+ * refusal.
  */
 export class SpawnGroup {
   readonly #database: Database;
@@ -180,7 +180,11 @@ export class SpawnGroup {
 
   constructor(database: Database) {
     this.#database = database;
-    this.#group = new GroupCommit((records) => this.#spawnAll(records), { maxInFlight: MAX_IN_FLIGHT, maxWeight: MAX_GROUP });
+    this.#group = new GroupCommit((records) => this.#spawn(records), {
+      maxInFlight: MAX_IN_FLIGHT,
+      maxWeight: MAX_GROUP,
+      partition: (records) => placesBy(records, seatKey),
+    });
   }
 
   /** Writes the run spawn `record` (isGroupableSpawn) with the others of its group; answers its run. */
@@ -188,35 +192,8 @@ export class SpawnGroup {
     return this.#group.submit(record);
   }
 
-  /** Each spawn's run, or the Error that stopped it alone; never throws (no spawn is written twice). */
-  async #spawnAll(records: readonly SpawnRecord[]): Promise<Array<RunRow | Error>> {
-    const bySeats = new Map<string, SpawnRecord[]>();
-    for (const record of records) {
-      const key = seatKey(record);
-      bySeats.set(key, [...(bySeats.get(key) ?? []), record]);
-    }
-    const settled = new Map<SpawnRecord, RunRow | Error>();
-    for (const group of bySeats.values()) {
-      try {
-        const runs = await this.#spawn(group);
-        for (const record of group) settled.set(record, runs.get(record.run!.id)!);
-      } catch (error) {
-        for (const record of group) settled.set(record, group.length === 1 ? asError(error) : await this.#spawnAlone(record));
-      }
-    }
-    return records.map((record) => settled.get(record)!);
-  }
-
-  async #spawnAlone(record: SpawnRecord): Promise<RunRow | Error> {
-    try {
-      return (await this.#spawn([record])).get(record.run!.id)!;
-    } catch (error) {
-      return asError(error);
-    }
-  }
-
-  /** One statement for spawns of one seat key; their runs by id. */
-  async #spawn(records: readonly SpawnRecord[]): Promise<Map<string, RunRow>> {
+  /** One statement for spawns of one seat key; their runs in their order. */
+  async #spawn(records: readonly SpawnRecord[]): Promise<RunRow[]> {
     const { applicationId, zoneId, limits } = records[0]!;
     const input = JSON.stringify(records.map((record, index) => groupInputRow(record, index + 1)));
     const { rows } = await this.#database.query<RunRow & { spawned: boolean }>(
@@ -224,12 +201,9 @@ export class SpawnGroup {
       [input, applicationId, zoneId, limits.maxActivePerZoneApplication, limits.maxActivePerApplication, records.length],
       { prepare: true },
     );
-    return new Map(rows.map(({ spawned: _spawned, ...run }) => [run.id, run as RunRow]));
+    const runs = new Map(rows.map(({ spawned: _spawned, ...run }) => [run.id, run as RunRow]));
+    return records.map((record) => runs.get(record.run!.id)!);
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 const groupOf = perDatabase<SpawnGroup>();
