@@ -57,11 +57,12 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
     await client.createRun(app.token); // provisions the application's seats
     const before = await fixtures.lastIds();
     const statements = vi.spyOn(harness.database, 'query');
-    const gathered = gatherSpawns(harness, 3);
+    // Handed to the group in the requests' order, whatever order they reach it in.
+    const gathered = gatherSpawns(harness, 3, (record) => record.run!.projectDir ?? '');
     const responses = [
-      create(app.token, { project_dir: '/work/one' }),
-      create(app.token, { parameters: { prompt: 'two' } }),
-      create(app.token, { project_dir: '/work/three' }),
+      create(app.token, { project_dir: '/work/a' }),
+      create(app.token, { project_dir: '/work/b', parameters: { prompt: 'two' } }),
+      create(app.token, { project_dir: '/work/c' }),
     ];
     await gathered;
     const created = (await Promise.all(responses)).map((response) => {
@@ -75,9 +76,9 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
 
     const views = await Promise.all(created.map((run) => client.run(app.token, run.run_id)));
     expect(views.map((run) => [run['status'], run['project_dir'], run['parameters']])).toEqual([
-      ['pending', '/work/one', { prompt: 'hello' }],
-      ['pending', null, { prompt: 'two' }],
-      ['pending', '/work/three', { prompt: 'hello' }],
+      ['pending', '/work/a', { prompt: 'hello' }],
+      ['pending', '/work/b', { prompt: 'two' }],
+      ['pending', '/work/c', { prompt: 'hello' }],
     ]);
     const { rows: sessions } = await harness.database.query<{ id: string; status: string; run_status: string; project_dir: string | null; zone_seat: number; application_seat: number }>(
       'SELECT id, status, run_status, project_dir, zone_seat, application_seat FROM agent_sessions WHERE id = ANY ($1::text[])',
