@@ -52,6 +52,8 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
   let slow: RunnerChild;
   /** Claims claim-agent runs and never starts them; killed with SIGKILL holding a claim. */
   let claimer: RunnerChild;
+  /** Serves frozen-agent; frozen with SIGSTOP until its heartbeat lapses, then thawed. */
+  let frozen: RunnerChild;
   let operator: string;
   const verified: VerifiedMandate[] = [];
   const children: RunnerChild[] = [];
@@ -149,17 +151,20 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
     await blueprint('tool-agent', toolsOnly);
     await blueprint('slow-agent', toolsOnly);
     await blueprint('claim-agent', toolsOnly);
+    await blueprint('frozen-agent', toolsOnly);
     await blueprint('disabled-agent', toolsOnly, false);
     // Started together: a process start is most of what these tests wait for.
-    [runner, slow, claimer] = await Promise.all([
+    [runner, slow, claimer, frozen] = await Promise.all([
       startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'tool-agent', RUNNER_PROFILE: 'main' })),
       startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'slow-agent', RUNNER_PROFILE: 'slow' })),
       startRunnerChild(runnerEnv({ RUNNER_MODE: 'claim-only', RUNNER_BLUEPRINTS: 'claim-agent' })),
+      startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'frozen-agent', RUNNER_PROFILE: 'frozen' })),
     ]);
-    children.push(runner, slow, claimer);
+    children.push(runner, slow, claimer, frozen);
   }, 120_000);
 
   afterAll(async () => {
+    frozen?.child.kill('SIGCONT');
     for (const child of children) await child.kill('SIGKILL');
     await tools?.close();
     await verifier?.close();
@@ -264,5 +269,23 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
     // The live runner kept heartbeating and kept its standing.
     expect(runners.find((entry) => entry.runner_id === runner.facts[0]!.runner_id)?.status).toBe('online');
     expect((await call('POST', `/runs/${claimed.run_id}/stop`)).status).toBe(200);
+  });
+
+  it('a runner frozen until its heartbeat lapsed, then thawed, is told at its next heartbeat and aborts the run the server failed', async () => {
+    const { run_id: runId } = await createRun('frozen-agent', { hold: 'signal' });
+    await frozen.waitFor((fact) => fact.event === 'execute' && fact.run_id === runId, 'the run executing');
+    await runReaches(runId, 'running');
+    frozen.child.kill('SIGSTOP');
+    try {
+      expect((await runReaches(runId, 'failed')).error).toContain('runner was lost');
+    } finally {
+      frozen.child.kill('SIGCONT');
+    }
+    const aborted = await frozen.waitFor((fact) => fact.event === 'aborted' && fact.run_id === runId, 'the abort', 15_000);
+    expect(aborted.reason).toBe('RUN_STOPPED');
+    expect(await frozen.waitFor((fact) => fact.event === 'done' && fact.run_id === runId, 'the agent ending')).toMatchObject({ aborted: true });
+    // Nothing was reported for it: the run stays as the server left it.
+    expect(frozen.facts.filter((fact) => fact.event === 'runner_error' && fact.run_id === runId)).toEqual([]);
+    expect(await readRun(runId)).toMatchObject({ status: 'failed', result: null });
   });
 });

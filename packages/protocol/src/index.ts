@@ -135,6 +135,7 @@ export {
   CreateRunBody,
   FailedRunBody,
   FINAL_RUN_STATES,
+  HeartbeatAnswer,
   ListRunsQuery,
   NoWork,
   RegisteredRunner,

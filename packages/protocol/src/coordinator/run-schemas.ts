@@ -196,3 +196,11 @@ export const FailedRunBody = Type.Object(
 export type FailedRunBody = Static<typeof FailedRunBody>;
 
 export const RunnerAck = Type.Object({ ok: Type.Literal(true) });
+
+/**
+ * `POST /runner/heartbeat`. `lost_runs`: runs of this runner the server failed while it took the
+ * runner for lost (heartbeat lapsed, recovery after a restart), each named once: stop executing
+ * them and report nothing (the run is already `failed`).
+ */
+export const HeartbeatAnswer = Type.Object({ ok: Type.Literal(true), lost_runs: Type.Optional(Type.Array(RunId)) });
+export type HeartbeatAnswer = Static<typeof HeartbeatAnswer>;

@@ -61,6 +61,8 @@ function registration(options: RunnerOptions): RegisterRunnerBody {
 interface ActiveRun {
   readonly controller: AbortController;
   done: Promise<void>;
+  /** The Coordinator already failed it (it took this runner for lost): nothing is reported for it. */
+  letGo: boolean;
 }
 
 /** The runner's loops: poll, heartbeat, and one execution per claimed run. */
@@ -113,6 +115,11 @@ class RunnerLoop implements Runner {
 
   async register(): Promise<void> {
     const registered = await this.#client.register(this.#body, this.#closing.signal);
+    // A new id means the Coordinator forgot the runner (removed, or a fresh database): removing a
+    // runner releases its runs, so none under way is this runner's any more.
+    if (this.#runnerId !== '' && registered.runner_id !== this.#runnerId) {
+      for (const runId of [...this.#active.keys()]) this.#letGo(runId, 'its runner was removed');
+    }
     this.#runnerId = registered.runner_id;
     const cap = registered.poll_timeout_seconds;
     this.#waitSeconds = Math.max(0, Math.min(this.#options.pollWaitSeconds ?? cap, cap));
@@ -127,9 +134,14 @@ class RunnerLoop implements Runner {
     clearInterval(this.#heartbeat);
     const every = Math.max(1, intervalSeconds) * 1000;
     this.#heartbeat = setInterval(() => {
-      this.#client.heartbeat(this.#runnerId, this.#closing.signal).catch((error: unknown) => {
-        if (!this.#closing.signal.aborted) this.#notify({ step: 'heartbeat', error });
-      });
+      this.#client.heartbeat(this.#runnerId, this.#closing.signal).then(
+        (lostRuns) => {
+          for (const runId of lostRuns) this.#letGo(runId, 'the Coordinator took its runner for lost');
+        },
+        (error: unknown) => {
+          if (!this.#closing.signal.aborted) this.#notify({ step: 'heartbeat', error });
+        },
+      );
     }, every);
     // Polls and runs keep the process alive; the heartbeat alone must not.
     this.#heartbeat.unref?.();
@@ -169,9 +181,21 @@ class RunnerLoop implements Runner {
     void this.report(runId, { action: 'stopped', body: { runner_id: this.#runnerId } });
   }
 
+  /**
+   * A run the Coordinator failed without a stop order, because it took this runner for lost
+   * (its heartbeat lapsed, a restart recovered the run, the runner was removed): abort `execute`
+   * and report nothing, since the run is already over at the server.
+   */
+  #letGo(runId: string, why: string): void {
+    const active = this.#active.get(runId);
+    if (active === undefined || active.letGo) return;
+    active.letGo = true;
+    active.controller.abort(new CaracalError('RUN_STOPPED', `Run ${runId} was failed by the Coordinator: ${why}.`));
+  }
+
   #begin(run: Run): void {
     if (this.#active.has(run.run_id)) return;
-    const active: ActiveRun = { controller: new AbortController(), done: Promise.resolve() };
+    const active: ActiveRun = { controller: new AbortController(), done: Promise.resolve(), letGo: false };
     this.#active.set(run.run_id, active);
     active.done = executeRun(this, run, active.controller.signal).finally(() => this.#active.delete(run.run_id));
   }
@@ -184,10 +208,11 @@ class RunnerLoop implements Runner {
   /**
    * Sends a run's report, retrying while the Coordinator is unreachable (a restart) until it
    * answers or the runner closes. A refusal (the run moved on without us: stopped, taken back) is
-   * final. Resolves true when the report was taken.
+   * final; a run let go of is not reported at all. Resolves true when the report was taken.
    */
   async report(runId: string, report: RunReport): Promise<boolean> {
     const { config } = this.#internals;
+    if (this.#active.get(runId)?.letGo === true) return false;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#client.report(runId, report);

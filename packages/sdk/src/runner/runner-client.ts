@@ -1,4 +1,4 @@
-import type { CompletedRunBody, FailedRunBody, RegisteredRunner, RegisterRunnerBody, Run, RunnerBody, RunnerPollAnswer, UncheckedBody } from '@caracal/protocol';
+import type { CompletedRunBody, FailedRunBody, HeartbeatAnswer, RegisteredRunner, RegisterRunnerBody, Run, RunnerBody, RunnerPollAnswer, UncheckedBody } from '@caracal/protocol';
 import type { BearerSource, HttpClient } from '../http/http-client.ts';
 import { objectBody } from '../http/http-client.ts';
 import { CaracalError } from '../errors.ts';
@@ -71,10 +71,15 @@ export class RunnerClient {
     await this.#http.send({ method: 'POST', url, json: report.body, bearer: this.#bearer, idempotent: true, signal });
   }
 
-  /** `POST /runner/heartbeat`. */
-  async heartbeat(runnerId: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * `POST /runner/heartbeat`: resolves to the runs the Coordinator failed while it took this runner
+   * for lost (none from a server that does not say).
+   */
+  async heartbeat(runnerId: string, signal?: AbortSignal): Promise<readonly string[]> {
     const body: RunnerBody = { runner_id: runnerId };
-    await this.#http.send({ method: 'POST', url: this.#url('/runner/heartbeat'), json: body, bearer: this.#bearer, idempotent: true, signal });
+    const response = await this.#http.send({ method: 'POST', url: this.#url('/runner/heartbeat'), json: body, bearer: this.#bearer, idempotent: true, signal });
+    const fields: UncheckedBody<HeartbeatAnswer> = objectBody(response, 'POST /runner/heartbeat');
+    return Array.isArray(fields.lost_runs) ? fields.lost_runs.filter((id): id is string => typeof id === 'string') : [];
   }
 
   /** `DELETE /runners/{id}`: the server releases what the runner still holds, as on a lapse. */

@@ -10,8 +10,9 @@ import type { CaracalContext } from '../model/caracal-context.ts';
 export interface RunTools {
   /**
    * Aborts on a stop order for the run (`POST /runs/{id}/stop`, `POST /sessions/{id}/stop`, or
-   * the end of the run's session), or when the runner closes. Its `reason` is a `CaracalError`
-   * (`RUN_STOPPED` or `RUNNER_CLOSED`).
+   * the end of the run's session), when the Coordinator failed the run because it took this
+   * runner for lost (told at the next heartbeat, or seen as a new runner id at re-registration),
+   * or when the runner closes. Its `reason` is a `CaracalError` (`RUN_STOPPED` or `RUNNER_CLOSED`).
    */
   readonly signal: AbortSignal;
   /** The run's Caracal session context: per-call mandates are exchanged under its session. */

@@ -142,6 +142,48 @@ describe('createRunner', () => {
     await runner.close();
   });
 
+  test('a run the Coordinator failed while it took the runner for lost, named by a heartbeat, is aborted with RUN_STOPPED and not reported', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21ak1');
+    const lostRuns = [run.run_id];
+    server.route('POST /runner/heartbeat', (_request, response) => sendJson(response, 200, { ok: true, lost_runs: lostRuns.splice(0) }));
+    routes.answers.push((response) => sendJson(response, 200, { run }));
+    // Only the heartbeat's interval is faked: the runner's requests and the agent run as usual.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { runner, reason } = await runUntilAborted(caracal, 'resolve');
+      await vi.waitFor(() => expect(routes.reports()).toHaveLength(1));
+      vi.advanceTimersByTime(20_000);
+      await vi.waitFor(() => expect(reason()).toMatchObject({ code: 'RUN_STOPPED', message: expect.stringContaining('took its runner for lost') }));
+      await vi.waitFor(() => expect(runner.activeRuns).toBe(0));
+      vi.advanceTimersByTime(20_000);
+      await vi.waitFor(() => expect(server.requestsTo('POST /runner/heartbeat')).toHaveLength(2));
+      await runner.close();
+    } finally {
+      vi.useRealTimers();
+    }
+    // The run is over at the server already: only its start was reported.
+    expect(routes.reports().map((report) => report.path)).toEqual([`/runner/runs/${run.run_id}/started`]);
+  });
+
+  test('registered again under a new id (the runner was removed meanwhile), it lets go of the runs under way without reporting them', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const ids = [RUNNER_ID, 'runner_01m91xnhjdzb65087azjdqcck1'];
+    server.route('POST /runner/register', (_request, response) =>
+      sendJson(response, 200, { runner_id: ids.length > 1 ? ids.shift() : ids[0], heartbeat_interval_seconds: 20, poll_timeout_seconds: 30 }),
+    );
+    const run = wireRun('run_01m91xnjwj1cxh7zzrv9g21ak2');
+    routes.answers.push((response) => sendJson(response, 200, { run }));
+    const { runner, reason } = await runUntilAborted(caracal, 'resolve');
+    await vi.waitFor(() => expect(routes.reports()).toHaveLength(1));
+    routes.answers.push((response) => sendJson(response, 404, { error: 'not_found', error_description: 'runner not found' }));
+    await vi.waitFor(() => expect(reason()).toMatchObject({ code: 'RUN_STOPPED', message: expect.stringContaining('runner was removed') }));
+    await vi.waitFor(() => expect(runner.activeRuns).toBe(0));
+    expect(runner.runnerId).toBe('runner_01m91xnhjdzb65087azjdqcck1');
+    await runner.close();
+    expect(routes.reports().map((report) => report.path)).toEqual([`/runner/runs/${run.run_id}/started`]);
+  });
+
   test('when the Coordinator goes away it backs off, registers again, and goes on', async ({ server, caracal }) => {
     const routes = runnerRoutes(server);
     const errors: RunnerErrorEvent[] = [];

@@ -2,6 +2,7 @@ import {
   CompletedRunBody,
   EmptyBody,
   FailedRunBody,
+  HeartbeatAnswer,
   NoWork,
   RegisteredRunner,
   RegisterRunnerBody,
@@ -89,10 +90,10 @@ export const runnerRoutes: RoutePlugin<{ context: ServerContext }> = async (app,
   report('/runner/runs/:id/failed', (request) => ({ to: 'failed', error: (request.body as FailedRunBody).error, reason: 'runner_failed' }));
   report('/runner/runs/:id/stopped', () => ({ to: 'stopped', reason: 'runner_stopped' }));
 
-  app.post('/runner/heartbeat', { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: RunnerBody, response: { 200: RunnerAck } } }, async (request) => {
-    await heartbeat(context, principalOf(request), request.body.runner_id);
-    return { ok: true as const };
-  });
+  app.post('/runner/heartbeat', { bodyLimit: COORDINATOR_BODY_LIMIT, schema: { body: RunnerBody, response: { 200: HeartbeatAnswer } } }, async (request) => ({
+    ok: true as const,
+    lost_runs: await heartbeat(context, principalOf(request), request.body.runner_id),
+  }));
 
   app.get('/runners', { schema: { response: { 200: RunnerList } } }, async (request) => {
     const principal = principalOf(request);

@@ -50,13 +50,22 @@ export async function registerRunner(context: ServerContext, principal: Principa
   };
 }
 
-/** `POST /runner/heartbeat`. */
-export async function heartbeat(context: ServerContext, principal: Principal, runnerId: string): Promise<void> {
+/**
+ * `POST /runner/heartbeat`: the runner's sign of life, answered with the runs the server failed
+ * while it took the runner for lost (its heartbeat lapsed, or a restart recovered them), each
+ * once: a runner alive after all must stop executing them (docs/runs.md, "A runner taken for lost").
+ */
+export async function heartbeat(context: ServerContext, principal: Principal, runnerId: string): Promise<string[]> {
   const runner = await requireRunner(context, principal, runnerId);
-  await context.database.query(
-    'UPDATE runners SET last_heartbeat_at = greatest(last_heartbeat_at, $2::timestamptz), lapsed_at = NULL WHERE id = $1',
+  const { rows } = await context.database.query<{ id: string }>(
+    `WITH beat AS (
+       UPDATE runners SET last_heartbeat_at = greatest(last_heartbeat_at, $2::timestamptz), lapsed_at = NULL WHERE id = $1)
+     UPDATE runs SET stop_signalled_at = $2::timestamptz
+      WHERE runner_id = $1 AND runner_lost_at IS NOT NULL AND stop_signalled_at IS NULL
+      RETURNING id`,
     [runner.id, new Date(context.now()).toISOString()],
   );
+  return rows.map((row) => row.id).sort();
 }
 
 /** `DELETE /runners/{id}`: the runner is gone; its live runs are released as if its heartbeat had lapsed. */

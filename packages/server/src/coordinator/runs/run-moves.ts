@@ -23,6 +23,11 @@ export interface RunMove {
   sessionStatus?: CompletedSessionStatus;
   /** Why, on the timeline and in a termination it causes. */
   reason: string;
+  /**
+   * The server fails a running run because it took its runner for lost: a runner alive after all
+   * is told to let go of it at its next heartbeat (runner-service.ts heartbeat).
+   */
+  runnerLost?: boolean;
 }
 
 /** What the session's run status becomes when its run reaches each state (unchanged: undefined). */
@@ -50,13 +55,19 @@ export function sessionRunStatusOf(move: RunMove): RunStatus | undefined {
 export async function applyRunMove(transaction: Transaction, run: RunRow, move: RunMove, now: number): Promise<RunRow> {
   assertAllowedMove(run.id, run.status, move.to, move.mover);
   const { rows } = await transaction.query<RunRow>(moveStatement('WHERE id = $1'), moveParameters(run.id, move, now), { prepare: true });
-  const moved = rows[0]!;
+  const moved = move.runnerLost === true ? await markRunnerLost(transaction, rows[0]!, now) : rows[0]!;
   if (moved.status === 'failed') await recordRunFailure(transaction, moved);
   const sessionStatus = sessionRunStatusOf(move);
   if (sessionStatus !== undefined) {
     await setSessionRunStatus(transaction, { sessionId: run.session_id, runStatus: sessionStatus, now, reason: move.reason });
   }
   return moved;
+}
+
+/** A statement of its own, off the hot path: only a release fails a running run this way. */
+async function markRunnerLost(transaction: Transaction, run: RunRow, now: number): Promise<RunRow> {
+  const { rows } = await transaction.query<RunRow>('UPDATE runs SET runner_lost_at = $2::timestamptz WHERE id = $1 RETURNING *', [run.id, new Date(now).toISOString()]);
+  return rows[0]!;
 }
 
 /**

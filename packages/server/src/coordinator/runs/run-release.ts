@@ -5,14 +5,15 @@ import type { RunRow } from './run-row.ts';
 /**
  * What happens to a run whose runner is gone (its heartbeat lapsed, it was deregistered, or the
  * server restarted under it): a claimed run goes back to pending for another runner, a running
- * one fails (its work is lost), a stopping one is stopped. Final and pending runs are left alone.
+ * one fails (its work is lost; the runner, if alive after all, is told at its next heartbeat to
+ * let go of it), a stopping one is stopped. Final and pending runs are left alone.
  */
 export function releaseMove(run: RunRow, reason: string): RunMove | undefined {
   switch (run.status) {
     case 'claimed':
       return { to: 'pending', mover: 'server', reason };
     case 'running':
-      return { to: 'failed', mover: 'server', error: `the run's runner was lost (${reason})`, reason };
+      return { to: 'failed', mover: 'server', error: `the run's runner was lost (${reason})`, reason, runnerLost: true };
     case 'stopping':
       return { to: 'stopped', mover: 'server', reason };
     default:

@@ -25,6 +25,8 @@ export interface RunRow {
   started_at: Date | string | null;
   completed_at: Date | string | null;
   stop_signalled_at: Date | string | null;
+  /** Set when the server failed the run because it took its runner for lost (the runner is told at its next heartbeat). */
+  runner_lost_at: Date | string | null;
   updated_at: Date | string;
 }
 

@@ -319,6 +319,30 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
     expect((await client.poll(token, live)).json().run.run_id).toBe(claimedRun.run_id);
   });
 
+  it('tells a runner alive after its lapse, at its next heartbeat and once, which of its runs were failed meanwhile', async () => {
+    const token = await freshApp();
+    const lost = await runIn('running', token);
+    const finished = await client.createRun(token);
+    expect((await client.poll(token, lost.runnerId)).json().run.run_id).toBe(finished.run_id);
+    await client.report(token, finished.run_id, 'started', { runner_id: lost.runnerId });
+    expect((await client.report(token, finished.run_id, 'failed', { runner_id: lost.runnerId, error: 'the agent gave up' })).statusCode).toBe(200);
+    const other = await runIn('running', token);
+    const heartbeat = (runnerId: string) => client.call('POST', '/runner/heartbeat', token, { runner_id: runnerId });
+    expect((await heartbeat(lost.runnerId)).json()).toEqual({ ok: true, lost_runs: [] });
+    harness.clock.advance((DEFAULT_RUN_SETTINGS.heartbeatTimeoutSeconds + 5) * 1000);
+    expect((await heartbeat(other.runnerId)).statusCode).toBe(200);
+    await sweep();
+    expect(await client.run(token, lost.runId)).toMatchObject({ status: 'failed', error: expect.stringContaining('runner was lost') });
+    // Its own failed report is not the server's doing; another runner's runs are not its business.
+    expect((await heartbeat(lost.runnerId)).json()).toEqual({ ok: true, lost_runs: [lost.runId] });
+    expect((await heartbeat(lost.runnerId)).json()).toEqual({ ok: true, lost_runs: [] });
+    expect((await heartbeat(other.runnerId)).json()).toEqual({ ok: true, lost_runs: [] });
+    expect(await client.run(token, other.runId)).toMatchObject({ status: 'running' });
+    // Told, not stopped: the run stays failed, and a late report from the runner is refused.
+    expect((await client.report(token, lost.runId, 'completed', { runner_id: lost.runnerId })).statusCode).toBe(409);
+    expect(await client.run(token, lost.runId)).toMatchObject({ status: 'failed' });
+  });
+
   it('releases the runs of a removed runner', async () => {
     const token = await freshApp();
     const { runId, runnerId } = await runIn('claimed', token);
