@@ -54,6 +54,8 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
   let claimer: RunnerChild;
   /** Serves frozen-agent; frozen with SIGSTOP until its heartbeat lapses, then thawed. */
   let frozen: RunnerChild;
+  /** Serves capped-agent, one run at a time. */
+  let capped: RunnerChild;
   let operator: string;
   const verified: VerifiedMandate[] = [];
   const children: RunnerChild[] = [];
@@ -152,15 +154,17 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
     await blueprint('slow-agent', toolsOnly);
     await blueprint('claim-agent', toolsOnly);
     await blueprint('frozen-agent', toolsOnly);
+    await blueprint('capped-agent', toolsOnly);
     await blueprint('disabled-agent', toolsOnly, false);
     // Started together: a process start is most of what these tests wait for.
-    [runner, slow, claimer, frozen] = await Promise.all([
+    [runner, slow, claimer, frozen, capped] = await Promise.all([
       startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'tool-agent', RUNNER_PROFILE: 'main' })),
       startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'slow-agent', RUNNER_PROFILE: 'slow' })),
       startRunnerChild(runnerEnv({ RUNNER_MODE: 'claim-only', RUNNER_BLUEPRINTS: 'claim-agent' })),
       startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'frozen-agent', RUNNER_PROFILE: 'frozen' })),
+      startRunnerChild(runnerEnv({ RUNNER_BLUEPRINTS: 'capped-agent', RUNNER_PROFILE: 'capped', RUNNER_MAX_RUNS: '1' })),
     ]);
-    children.push(runner, slow, claimer, frozen);
+    children.push(runner, slow, claimer, frozen, capped);
   }, 120_000);
 
   afterAll(async () => {
@@ -287,5 +291,22 @@ describe.each(testBackends())('the SDK runner as a process ($name)', (backend) =
     // Nothing was reported for it: the run stays as the server left it.
     expect(frozen.facts.filter((fact) => fact.event === 'runner_error' && fact.run_id === runId)).toEqual([]);
     expect(await readRun(runId)).toMatchObject({ status: 'failed', result: null });
+  });
+
+  it('a runner at maxConcurrentRuns leaves further runs pending, still gets its stop orders at once, then takes the next run', async () => {
+    const first = await createRun('capped-agent', { hold: 'signal' });
+    await capped.waitFor((fact) => fact.event === 'execute' && fact.run_id === first.run_id, 'the first run executing');
+    await runReaches(first.run_id, 'running');
+    const second = await createRun('capped-agent', { hold: 'signal' });
+    expect((await readRun(second.run_id)).status).toBe('pending');
+    // The runner's poll at the cap asks for stop orders only; the stop reaches it while it waits.
+    const sentAt = performance.timeOrigin + performance.now();
+    expect((await call('POST', `/runs/${first.run_id}/stop`)).status).toBe(200);
+    const aborted = await capped.waitFor((fact) => fact.event === 'aborted' && fact.run_id === first.run_id, 'the abort');
+    console.log(`stop at the cap → agent signal aborted in ${(aborted.at - sentAt).toFixed(1)} ms (${backend.name})`);
+    expect(capped.facts.some((fact) => fact.event === 'execute' && fact.run_id === second.run_id && fact.at < aborted.at)).toBe(false);
+    await capped.waitFor((fact) => fact.event === 'execute' && fact.run_id === second.run_id, 'the second run executing');
+    expect((await call('POST', `/runs/${second.run_id}/stop`)).status).toBe(200);
+    await runReaches(second.run_id, 'stopped');
   });
 });

@@ -4,7 +4,8 @@
  * execute, aborted, done), with `at` in epoch milliseconds (sub-millisecond), so a test in
  * another process can measure how long a stop took to reach the agent.
  *
- * RUNNER_MODE=sdk (default): `createRunner` from the built SDK; each run's agent calls the MCP
+ * RUNNER_MODE=sdk (default): `createRunner` from the built SDK (RUNNER_MAX_RUNS: its
+ * `maxConcurrentRuns`); each run's agent calls the MCP
  * tool `whoami` `parameters.tool_calls` times through `createMcpFetch`, tries an exchange for
  * `parameters.outside_resource` when given (refused when the run is narrowed), and with
  * `parameters.hold` waits for its signal (`"signal"`) or for the file `parameters.go_file`.
@@ -69,6 +70,7 @@ async function runSdk(): Promise<void> {
     executorProfile: env.RUNNER_PROFILE ?? 'default',
     ...(env.RUNNER_BLUEPRINTS === undefined ? {} : { blueprints: env.RUNNER_BLUEPRINTS.split(',') }),
     ...(env.RUNNER_TAGS === undefined ? {} : { tags: env.RUNNER_TAGS.split(',') }),
+    ...(env.RUNNER_MAX_RUNS === undefined ? {} : { maxConcurrentRuns: Number(env.RUNNER_MAX_RUNS) }),
     onError: (event) => say({ event: 'runner_error', step: event.step, error: String(event.error), run_id: event.runId }),
     execute: async (run, { signal, context }) => {
       signal.addEventListener('abort', () => say({ event: 'aborted', run_id: run.run_id, reason: isCaracalError(signal.reason) ? signal.reason.code : String(signal.reason) }), { once: true });

@@ -153,9 +153,17 @@ export type RunnerList = Static<typeof RunnerList>;
 export const RunnerParams = Type.Object({ id: RunnerId }, { additionalProperties: false });
 export type RunnerParams = Static<typeof RunnerParams>;
 
-/** `GET /runner/runs`: which runner polls, and how long it will wait (default and cap: poll_timeout_seconds). */
+/**
+ * `GET /runner/runs`: which runner polls, how long it will wait (default and cap:
+ * poll_timeout_seconds), and whether it takes a run (`claim=false`: a runner at its concurrency cap
+ * waits for stop orders only; default `true`).
+ */
 export const RunnerPollQuery = Type.Object(
-  { runner_id: RunnerId, wait_seconds: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) },
+  {
+    runner_id: RunnerId,
+    wait_seconds: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+    claim: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  },
   { additionalProperties: false },
 );
 export type RunnerPollQuery = Static<typeof RunnerPollQuery>;

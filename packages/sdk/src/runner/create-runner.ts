@@ -5,7 +5,7 @@ import { CaracalError, isCaracalError } from '../errors.ts';
 import { HttpClient } from '../http/http-client.ts';
 import { backoffDelay } from '../retry/backoff.ts';
 import { executeRun } from './execute-run.ts';
-import { RunnerClient, type RunReport } from './runner-client.ts';
+import { RunnerClient, type PollAnswer, type RunReport } from './runner-client.ts';
 import type { RunnerErrorEvent, RunnerOptions } from './runner-options.ts';
 
 /**
@@ -39,6 +39,10 @@ function checkOptions(options: RunnerOptions): ClientInternals {
   const wait = options.pollWaitSeconds;
   if (wait !== undefined && !(Number.isInteger(wait) && wait >= 0 && wait <= 999)) {
     throw new CaracalError('INVALID_ARGUMENT', 'createRunner(): pollWaitSeconds must be an integer from 0 to 999.', { setting: 'pollWaitSeconds' });
+  }
+  const cap = options.maxConcurrentRuns;
+  if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1)) {
+    throw new CaracalError('INVALID_ARGUMENT', 'createRunner(): maxConcurrentRuns must be a whole number of at least 1.', { setting: 'maxConcurrentRuns' });
   }
   if (options.sessionStatus !== undefined && options.sessionStatus !== 'finished' && options.sessionStatus !== 'idle') {
     throw new CaracalError('INVALID_ARGUMENT', "createRunner(): sessionStatus must be 'finished' or 'idle'.", { setting: 'sessionStatus' });
@@ -79,6 +83,8 @@ class RunnerLoop implements Runner {
   #runnerId = '';
   #waitSeconds = 30;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Cuts short a poll made at the cap (stop orders only) once a run ends, so the next one takes work. */
+  #capPollCut: AbortController | undefined;
   #loop: Promise<void> = Promise.resolve();
   #closed: Promise<void> | undefined;
 
@@ -157,8 +163,9 @@ class RunnerLoop implements Runner {
         // Coordinator forgot (deleted, or a fresh database behind it).
         if (!registered) await this.register();
         registered = true;
-        const answer = await this.#pollClient.poll(this.#runnerId, this.#waitSeconds, this.#closing.signal);
+        const answer = await this.#poll();
         failures = 0;
+        if (answer === undefined) continue;
         for (const runId of answer.stopRuns) this.#stop(runId);
         if (answer.run !== undefined) this.#begin(answer.run);
       } catch (error) {
@@ -168,6 +175,25 @@ class RunnerLoop implements Runner {
         failures += 1;
         await config.clock.sleep(backoffDelay(failures, config.retry, Math.random), this.#closing.signal).catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * One poll. Below the cap it may bring a run; at the cap it asks for stop orders only, and
+   * resolves undefined when a run ending cut it short.
+   */
+  async #poll(): Promise<PollAnswer | undefined> {
+    const claim = this.#active.size < (this.#options.maxConcurrentRuns ?? Infinity);
+    if (claim) return this.#pollClient.poll(this.#runnerId, this.#waitSeconds, { claim, signal: this.#closing.signal });
+    const cut = new AbortController();
+    this.#capPollCut = cut;
+    try {
+      return await this.#pollClient.poll(this.#runnerId, this.#waitSeconds, { claim, signal: AbortSignal.any([this.#closing.signal, cut.signal]) });
+    } catch (error) {
+      if (cut.signal.aborted && !this.#closing.signal.aborted) return undefined;
+      throw error;
+    } finally {
+      this.#capPollCut = undefined;
     }
   }
 
@@ -197,7 +223,10 @@ class RunnerLoop implements Runner {
     if (this.#active.has(run.run_id)) return;
     const active: ActiveRun = { controller: new AbortController(), done: Promise.resolve(), letGo: false };
     this.#active.set(run.run_id, active);
-    active.done = executeRun(this, run, active.controller.signal).finally(() => this.#active.delete(run.run_id));
+    active.done = executeRun(this, run, active.controller.signal).finally(() => {
+      this.#active.delete(run.run_id);
+      this.#capPollCut?.abort();
+    });
   }
 
   /** What `executeRun` needs of its runner. */

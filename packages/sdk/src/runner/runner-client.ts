@@ -50,9 +50,10 @@ export class RunnerClient {
     return { runner_id, heartbeat_interval_seconds, poll_timeout_seconds };
   }
 
-  /** `GET /runner/runs`: held open by the server up to `waitSeconds`. */
-  async poll(runnerId: string, waitSeconds: number, signal?: AbortSignal): Promise<PollAnswer> {
-    const url = this.#url('/runner/runs', { runner_id: runnerId, wait_seconds: String(waitSeconds) });
+  /** `GET /runner/runs`: held open by the server up to `waitSeconds`; `claim` false asks for stop orders only. */
+  async poll(runnerId: string, waitSeconds: number, options: { claim: boolean; signal?: AbortSignal }): Promise<PollAnswer> {
+    const { claim, signal } = options;
+    const url = this.#url('/runner/runs', { runner_id: runnerId, wait_seconds: String(waitSeconds), ...(claim ? {} : { claim: 'false' }) });
     const response = await this.#http.send({ method: 'GET', url, bearer: this.#bearer, idempotent: true, signal });
     if (response.status === 204) return { stopRuns: [] };
     const fields: UncheckedBody<RunnerPollAnswer> = objectBody(response, 'GET /runner/runs');

@@ -62,6 +62,11 @@ export interface RunnerOptions {
   readonly sessionStatus?: 'finished' | 'idle' | undefined;
   /** How long one poll waits at the server, at most the server's cap. @default the server's cap */
   readonly pollWaitSeconds?: number | undefined;
+  /**
+   * Runs executed at once, at most. At the cap the runner still polls, for stop orders only, and
+   * takes work again as soon as a run ends. @default no cap
+   */
+  readonly maxConcurrentRuns?: number | undefined;
   /** Told about every background failure; the runner carries on. */
   readonly onError?: ((event: RunnerErrorEvent) => void) | undefined;
 }

@@ -184,6 +184,51 @@ describe('createRunner', () => {
     expect(routes.reports().map((report) => report.path)).toEqual([`/runner/runs/${run.run_id}/started`]);
   });
 
+  test('at maxConcurrentRuns it polls for stop orders only, and takes work again as soon as a run ends', async ({ server, caracal }) => {
+    const routes = runnerRoutes(server);
+    const polls: string[] = [];
+    let heldCapPoll: ServerResponse | undefined;
+    const capPollClosed = new Promise<void>((resolve) => {
+      server.route('GET /runner/runs', (_request, response, raw) => {
+        const claim = new URL(raw.url ?? '', 'http://runner').searchParams.get('claim') ?? 'true';
+        polls.push(claim);
+        const next = claim === 'true' ? routes.answers.shift() : undefined;
+        if (next !== undefined) return next(response);
+        if (claim === 'false' && heldCapPoll === undefined) {
+          // Held like a long poll with nothing to hand out; the runner must hang up on it.
+          heldCapPoll = response;
+          response.once('close', () => resolve());
+          return;
+        }
+        setTimeout(() => response.writeHead(204).end(), 10);
+      });
+    });
+    const first = wireRun('run_01m91xnjwj1cxh7zzrv9g21ak3');
+    const second = wireRun('run_01m91xnjwj1cxh7zzrv9g21ak4');
+    routes.answers.push((response) => sendJson(response, 200, { run: first }));
+    let finishFirst!: () => void;
+    const executed: string[] = [];
+    const runner = await createRunner({
+      caracal,
+      maxConcurrentRuns: 1,
+      execute: (run) => {
+        executed.push(run.run_id);
+        return run.run_id === first.run_id ? new Promise<string>((resolve) => (finishFirst = () => resolve('first'))) : 'second';
+      },
+    });
+    await vi.waitFor(() => expect(heldCapPoll).toBeDefined());
+    expect(runner.activeRuns).toBe(1);
+    expect(polls).toEqual(['true', 'false']);
+    routes.answers.push((response) => sendJson(response, 200, { run: second }));
+    finishFirst();
+    await capPollClosed;
+    await vi.waitFor(() => expect(executed).toEqual([first.run_id, second.run_id]));
+    await vi.waitFor(() => expect(routes.reports()).toHaveLength(4));
+    await runner.close();
+    expect(polls.slice(0, 3)).toEqual(['true', 'false', 'true']);
+    await expect(createRunner({ caracal, execute: () => undefined, maxConcurrentRuns: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', setting: 'maxConcurrentRuns' });
+  });
+
   test('when the Coordinator goes away it backs off, registers again, and goes on', async ({ server, caracal }) => {
     const routes = runnerRoutes(server);
     const errors: RunnerErrorEvent[] = [];

@@ -18,9 +18,11 @@ export interface WakeupTicket {
 export interface RunWakeups {
   /**
    * Take a ticket BEFORE looking for work, so a NOTIFY that lands while looking is not missed.
-   * Without `runner` (not read yet), the ticket keeps what comes for `zoneId` until bound.
+   * Without `runner` (not read yet), the ticket keeps what comes for `zoneId` until bound. With
+   * `claims: false` (a poll that takes no run) only its stop orders wake it: new work goes to a
+   * runner that will take it.
    */
-  ticket(zoneId: string, runner?: RunnerRow): WakeupTicket;
+  ticket(zoneId: string, runner?: RunnerRow, options?: { claims?: boolean }): WakeupTicket;
   /** Resolves every ticket and refuses new waits (the server is closing). */
   close(): Promise<void>;
   readonly closed: boolean;
@@ -29,6 +31,8 @@ export interface RunWakeups {
 interface Waiter {
   /** Undefined until bound: the waiter then only keeps what came for its zone (`seen`). */
   runner: RunnerRow | undefined;
+  /** Woken by new work it may serve (false: by its stop orders only). */
+  claims: boolean;
   seen: Wakeup[];
   wake: () => void;
 }
@@ -51,8 +55,8 @@ function parseWakeup(payload: string): Wakeup {
   return { kind, count, zoneId, party, run: { application_id: party, agent_name: agentName === '' ? null : agentName, blueprint_tags: tags === '' ? [] : tags.split(',') } };
 }
 
-function wakes(runner: RunnerRow, wakeup: Wakeup): boolean {
-  return wakeup.kind === 'work' ? runnerServes(runner, wakeup.run) : runner.id === wakeup.party;
+function wakes(waiter: Waiter, runner: RunnerRow, wakeup: Wakeup): boolean {
+  return wakeup.kind === 'work' ? waiter.claims && runnerServes(runner, wakeup.run) : runner.id === wakeup.party;
 }
 
 /**
@@ -82,7 +86,7 @@ export async function openRunWakeups(database: Database): Promise<RunWakeups> {
     const list = waiting.get(wakeup.zoneId) ?? [];
     // A waiter not bound yet keeps the wake-up for bind to judge, and takes none from the others.
     for (const waiter of list) if (waiter.runner === undefined) waiter.seen.push(wakeup);
-    const matching = list.filter((waiter) => waiter.runner !== undefined && wakes(waiter.runner, wakeup));
+    const matching = list.filter((waiter) => waiter.runner !== undefined && wakes(waiter, waiter.runner, wakeup));
     for (const waiter of wakeup.kind === 'work' ? matching.slice(0, wakeup.count) : matching) {
       remove(wakeup.zoneId, waiter);
       waiter.wake();
@@ -90,14 +94,14 @@ export async function openRunWakeups(database: Database): Promise<RunWakeups> {
   };
   const unsubscribe = await database.listen(RUN_WAKEUP_CHANNEL, onNotify, { onRestored: wakeAll });
   return {
-    ticket(zoneId, runner) {
+    ticket(zoneId, runner, options = {}) {
       let resolve!: () => void;
       const woken = new Promise<void>((settle) => (resolve = settle));
       if (closed) {
         resolve();
         return { woken, bind: () => undefined, cancel: () => undefined };
       }
-      const waiter: Waiter = { runner, seen: [], wake: resolve };
+      const waiter: Waiter = { runner, claims: options.claims ?? true, seen: [], wake: resolve };
       const list = waiting.get(zoneId) ?? [];
       list.push(waiter);
       waiting.set(zoneId, list);
@@ -109,7 +113,7 @@ export async function openRunWakeups(database: Database): Promise<RunWakeups> {
         woken,
         bind: (bound) => {
           waiter.runner = bound;
-          const missed = waiter.seen.some((wakeup) => wakes(bound, wakeup));
+          const missed = waiter.seen.some((wakeup) => wakes(waiter, bound, wakeup));
           waiter.seen = [];
           if (missed) cancel();
         },

@@ -16,6 +16,8 @@ export interface RunnerLook {
   applicationId: string | null;
   /** Also record the poll as the runner's sign of life (its first look). */
   touch: boolean;
+  /** Claim a run when there is no stop order (false: the runner is at its concurrency cap). */
+  claim: boolean;
   now: number;
 }
 
@@ -38,17 +40,20 @@ export interface LookResult {
 export async function lookForWork(database: Database, look: RunnerLook): Promise<LookResult> {
   const group = claimGroupOf(database);
   let result: LookResult | undefined;
-  if (group.knows(look.runnerId)) {
+  if (look.claim && group.knows(look.runnerId)) {
     // A failed group wrote nothing; the lone look below answers.
     result = await group.look(look).catch(() => undefined);
   }
   if (result === undefined) {
     result = await lookAlone(database, look);
-    group.remember(result.runner);
+    if (look.claim) group.remember(result.runner);
   }
   if (result.claimed !== undefined) await announceRun(database, result.claimed);
   return result;
 }
+
+/** The pick of a look that claims nothing: stop orders only. */
+const NO_PICK = 'picked AS (SELECT NULL::text AS id WHERE false)';
 
 /** One look in a statement of its own. */
 async function lookAlone(database: Database, look: RunnerLook): Promise<LookResult> {
@@ -56,7 +61,7 @@ async function lookAlone(database: Database, look: RunnerLook): Promise<LookResu
     pollingRunnerSql('$10', '$11', '$12'),
     ...(look.touch ? [`touched AS (${touchRunnerSql('(SELECT id FROM polling_runner)', '$3')})`] : []),
     stopOrdersSql('$3'),
-    claimPickSql('$11'),
+    look.claim ? claimPickSql('$11') : NO_PICK,
   ];
   const { rows } = await database.query<{ runner: RunnerRow | null; stops: LookResult['stops'] | null; claimed: RunRow | null }>(
     moveStatement('WHERE id = (SELECT id FROM picked) AND $1::text IS NULL', { with: `${ctes.join(',\n')},`, select: lookAnswerSql() }),

@@ -10,23 +10,24 @@ import { assertRunnerVisible } from './runner-service.ts';
 import type { RunWakeups } from './run-wakeups.ts';
 
 /**
- * A runner's long poll: stop orders first, then a run to claim; with neither, waits until a NOTIFY
- * for its zone (a new pending run, a stop order), the end of `waitMs`, or `signal` (the runner hung
- * up, the server closes), and looks again. Undefined: nothing came (204). A runner the caller may
- * not see answers 404 (requireRunner's rule) and nothing is changed. A run claimed for a runner
- * that hung up meanwhile is given straight back.
+ * A runner's long poll: stop orders first, then a run to claim (unless `claim` is false: a runner
+ * at its concurrency cap); with neither, waits until a NOTIFY for its zone (a new pending run it
+ * would claim, a stop order), the end of `waitMs`, or `signal` (the runner hung up, the server
+ * closes), and looks again. Undefined: nothing came (204). A runner the caller may not see answers
+ * 404 (requireRunner's rule) and nothing is changed. A run claimed for a runner that hung up
+ * meanwhile is given straight back.
  */
 export async function pollForWork(
   context: ServerContext,
   wakeups: RunWakeups,
-  poll: { principal: Principal; runnerId: string; waitMs: number; signal: AbortSignal },
+  poll: { principal: Principal; runnerId: string; waitMs: number; claim: boolean; signal: AbortSignal },
 ): Promise<RunnerPollAnswer | undefined> {
   const { principal, signal } = poll;
   const deadline = Date.now() + poll.waitMs;
   // The first look reads the runner (its ticket is bound once read) and records the poll as a sign of life.
   let runner: RunnerRow | undefined;
   for (;;) {
-    const ticket = wakeups.ticket(principal.zoneId, runner);
+    const ticket = wakeups.ticket(principal.zoneId, runner, { claims: poll.claim });
     try {
       const first = runner === undefined;
       const look = await lookForWork(context.database, {
@@ -34,6 +35,7 @@ export async function pollForWork(
         zoneId: principal.zoneId,
         applicationId: principal.admin ? null : principal.clientId,
         touch: first,
+        claim: poll.claim,
         now: context.now(),
       });
       if (first) {

@@ -61,6 +61,7 @@ export const runnerRoutes: RoutePlugin<{ context: ServerContext }> = async (app,
       principal: principalOf(request),
       runnerId: request.query.runner_id,
       waitMs: seconds * 1000,
+      claim: request.query.claim !== 'false',
       signal: hangUp.signal,
     }).finally(hangUp.release);
     return answer === undefined ? reply.status(204).send(null) : answer;

@@ -38,6 +38,7 @@ describe.each(testBackends())('runners looking for work at once, on $name', (bac
     zoneId: ZONE,
     applicationId,
     touch: true,
+    claim: true,
     now: harness.clock.now(),
   });
 

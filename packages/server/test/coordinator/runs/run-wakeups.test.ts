@@ -105,4 +105,17 @@ describe('wakes sent together (one statement: Postgres delivers identical payloa
     ticket.bind(runner('runner_a', { serves_zone: true }));
     expect(await isWoken(ticket)).toBe(true);
   });
+
+  it('wakes a poll that takes no run (its runner at its cap) for its stop orders only, and gives new work to one that will take it', async () => {
+    const { wakeups, notify } = await wakeupsWithNotify();
+    const capped = wakeups.ticket('zone_w', runner('runner_a'), { claims: false });
+    const free = wakeups.ticket('zone_w', runner('runner_b'));
+    const unbound = wakeups.ticket('zone_w', undefined, { claims: false });
+    notify('work|zone_w|app_w||');
+    expect([await isWoken(capped), await isWoken(free)]).toEqual([false, true]);
+    unbound.bind(runner('runner_c'));
+    expect(await isWoken(unbound)).toBe(false);
+    notify('stop|zone_w|runner_a');
+    expect(await isWoken(capped)).toBe(true);
+  });
 });

@@ -343,6 +343,27 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
     expect(await client.run(token, lost.runId)).toMatchObject({ status: 'failed' });
   });
 
+  it('a poll with claim=false (its runner at its cap) takes no run, hands out stop orders, and is woken by them only', async () => {
+    const token = await freshApp();
+    const { runId, runnerId, sessionId } = await runIn('running', token);
+    const pending = await client.createRun(token);
+    const capped = (waitSeconds = 0) => client.call('GET', `/runner/runs?runner_id=${runnerId}&wait_seconds=${waitSeconds}&claim=false`, token);
+    expect((await capped()).statusCode).toBe(204);
+    expect(await client.run(token, pending.run_id)).toMatchObject({ status: 'pending', runner_id: null });
+    const waiting = capped(30);
+    // New work does not wake it (it would not take it); its stop order does.
+    const more = await client.createRun(token);
+    expect((await client.call('POST', `/runs/${runId}/stop`, token)).statusCode).toBe(200);
+    expect((await waiting).json()).toEqual({ stop_runs: [runId], stop_sessions: [sessionId] });
+    expect(await client.run(token, more.run_id)).toMatchObject({ status: 'pending' });
+    // claim=true (the default) takes the oldest again.
+    const claimed = await client.call('GET', `/runner/runs?runner_id=${runnerId}&wait_seconds=0&claim=true`, token);
+    expect(claimed.json().run.run_id).toBe(pending.run_id);
+    const refused = await client.call('GET', `/runner/runs?runner_id=${runnerId}&claim=maybe`, token);
+    expect(refused.statusCode).toBe(400);
+    expect(await client.run(token, more.run_id)).toMatchObject({ status: 'pending' });
+  });
+
   it('releases the runs of a removed runner', async () => {
     const token = await freshApp();
     const { runId, runnerId } = await runIn('claimed', token);
