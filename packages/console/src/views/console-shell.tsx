@@ -124,6 +124,8 @@ export function ConsoleShell({ token, zoneId, onSignOut, onUnauthorized }: Conso
         {view === 'runs' && (
           <RunsView
             api={api}
+            zoneId={zoneId}
+            token={tokenSource}
             onStop={(run, done) =>
               actions.confirmPlain(`Stop run ${run.run_id}?`, `Run ${run.run_id} of session ${run.session_id} will be stopped.`, async () => {
                 await api.runs.stop(run.run_id);

@@ -6,7 +6,7 @@ export interface Rows<T> {
   reload: () => void;
 }
 
-/** Reads a list once when the view opens, and again on `reload()` (after an action): never on a timer. */
+/** Reads a list once when the view opens, and again on `reload()` (after an action, or a feed event that changes it): never on a timer. */
 export function useRows<T>(read: () => Promise<T[]>): Rows<T> {
   const [rows, setRows] = useState<T[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
