@@ -21,6 +21,13 @@ describe('zone feed reducer', () => {
     expect(applyFeedEvent(state, event)).toBe(false);
     expect(state.sessions.get('agentsess_03')).toMatchObject({ parentId: 'agentsess_02', applicationId: 'app_b', depth: 2, kind: 'ephemeral', status: 'active' });
     expect(state.children.get('agentsess_02')).toEqual(['agentsess_03']);
+    expect(state.sessions.get('agentsess_03')!.blueprint).toBeNull();
+  });
+
+  it('names the blueprint of a session spawned for a run, as its lifecycle event says', () => {
+    const state = zone();
+    applyFeedEvent(state, { type: 'session_spawned', payload: { agent_session_id: 'agentsess_04', application_id: 'app_b', parent_id: null, depth: 0, kind: 'root', agent_name: 'researcher' } });
+    expect(state.sessions.get('agentsess_04')!.blueprint).toBe('researcher');
   });
 
   it('follows suspend, resume and terminate; a terminated session stays terminated', () => {

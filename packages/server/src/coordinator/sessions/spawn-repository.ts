@@ -329,6 +329,8 @@ export function spawnedEvent(record: SpawnRecord): Record<string, unknown> {
     spawned_at: record.spawnedAt,
     expires_at: record.expiresAt,
     delegation_edge_id: record.edge?.id ?? null,
+    // The blueprint it runs (the seed's agent_name), so a live view names it without reading the session.
+    agent_name: record.agentName ?? record.seed?.agentName ?? null,
   };
 }
 

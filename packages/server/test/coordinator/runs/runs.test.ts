@@ -48,6 +48,12 @@ describe.each(testBackends())('runs and runners on $name', (backend) => {
     });
     expect(await client.session(created.session_id)).toMatchObject({ run_status: 'pending', status: 'active', agent_name: 'researcher' });
     expect(await client.timeline(created.session_id)).toContainEqual({ event_type: 'run_created', run_id: created.run_id, source: 'coordinator' });
+    // The lifecycle event names the blueprint, so a live view (the console's tree) shows it at once.
+    const spawned = await harness.database.query<{ payload: Record<string, unknown> }>(
+      `SELECT payload FROM caracal_outbox WHERE event_type = 'session_spawned' AND payload->>'agent_session_id' = $1`,
+      [created.session_id],
+    );
+    expect(spawned.rows.map((row) => row.payload.agent_name)).toEqual(['researcher']);
   });
 
   it('goes pending → claimed → running → completed through a runner, the session following; idle keeps it alive for a resume', async () => {
