@@ -11,6 +11,7 @@ export interface ServerMetrics {
   eventsPublished: Counter<'topic'>;
   publishFailures: Counter<'topic' | 'outcome'>;
   relayEntries: Counter<'topic' | 'outcome'>;
+  groupFallbacks: Counter<'group'>;
 }
 
 /** The outbox's waiting and given-up rows, read when the gauges are scraped. */
@@ -92,6 +93,14 @@ export function createServerMetrics(options: { readOutboxBacklog: OutboxBacklogR
       name: 'caracal_outbox_publish_failures_total',
       help: 'Failed publishes of outbox rows, by topic and outcome (retry or dead)',
       labelNames: ['topic', 'outcome'],
+      registers: [registry],
+    }),
+    groupFallbacks: new Counter({
+      name: 'caracal_group_fallbacks_total',
+      help:
+        'Requests a group statement could not answer, answered by a statement of their own, by group (spawn, claim). ' +
+        'A group short of free seats falls back by design; a count that climbs with every group means the group statement is failing',
+      labelNames: ['group'],
       registers: [registry],
     }),
     relayEntries: new Counter({

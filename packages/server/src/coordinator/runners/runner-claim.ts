@@ -37,12 +37,15 @@ export interface LookResult {
  * touched or claimed for a runner the caller may not see. `FOR UPDATE SKIP LOCKED` makes the claim
  * atomic across replicas: two runners never get one run, and neither waits for the other.
  */
-export async function lookForWork(database: Database, look: RunnerLook): Promise<LookResult> {
+export async function lookForWork(database: Database, look: RunnerLook, observer: { groupFallback?: () => void } = {}): Promise<LookResult> {
   const group = claimGroupOf(database);
   let result: LookResult | undefined;
   if (look.claim && group.knows(look.runnerId)) {
     // A failed group wrote nothing; the lone look below answers.
-    result = await group.look(look).catch(() => undefined);
+    result = await group.look(look).catch(() => {
+      observer.groupFallback?.();
+      return undefined;
+    });
   }
   if (result === undefined) {
     result = await lookAlone(database, look);

@@ -7,6 +7,7 @@ import { runView } from '../runs/run-row.ts';
 import { lookForWork } from './runner-claim.ts';
 import type { RunnerRow } from './runner-row.ts';
 import { assertRunnerVisible } from './runner-service.ts';
+import { serverMetrics } from '../../server-metrics.ts';
 import type { RunWakeups } from './run-wakeups.ts';
 
 /**
@@ -37,7 +38,7 @@ export async function pollForWork(
         touch: first,
         claim: poll.claim,
         now: context.now(),
-      });
+      }, { groupFallback: () => serverMetrics(context).groupFallbacks.inc({ group: 'claim' }) });
       if (first) {
         runner = assertRunnerVisible(principal, look.runner, poll.runnerId);
         ticket.bind(runner);

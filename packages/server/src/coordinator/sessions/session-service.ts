@@ -2,6 +2,7 @@ import type { SpawnedSession, SpawnSessionBody } from '@caracal/protocol';
 import { ADMIN_SCOPE, LIFECYCLE_SCOPE, type Principal } from '../../auth/principal.ts';
 import { ServerError, badRequest, conflict } from '../../http/server-error.ts';
 import type { ServerContext } from '../../server-context.ts';
+import { serverMetrics } from '../../server-metrics.ts';
 import type { Authority } from '../delegations/authority.ts';
 import { deriveParentEdge, derivedAuthority } from '../delegations/derivation.ts';
 import { actingApplication, assertOwner } from '../shared/access.ts';
@@ -128,6 +129,7 @@ async function insertWithSeats(context: ServerContext, record: SpawnRecord): Pro
       return await spawnGroupOf(context.database).spawn(record);
     } catch {
       // The group's statement wrote nothing; the lone statement below names what stopped it.
+      serverMetrics(context).groupFallbacks.inc({ group: 'spawn' });
     }
   }
   let seatClaim: SeatClaim = 'skip';

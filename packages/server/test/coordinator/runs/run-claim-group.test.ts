@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lookForWork, type RunnerLook } from '../../../src/coordinator/runners/runner-claim.ts';
+import { claimGroupOf } from '../../../src/coordinator/runners/claim-group.ts';
+import { lookForWork, type LookResult, type RunnerLook } from '../../../src/coordinator/runners/runner-claim.ts';
 import { testBackends } from '../../helpers/backends.ts';
 import { useHarness } from '../coordinator-harness.ts';
 import { groupReportFixtures } from './group-report-fixtures.ts';
@@ -95,14 +96,19 @@ describe.each(testBackends())('runners looking for work at once, on $name', (bac
     expect(again).toBe(changed);
     const run = await client.createRun(app.token);
     const statements = vi.spyOn(harness.database, 'query');
-    const [plainLook, changedLook] = await Promise.all([lookForWork(harness.database, lookOf(app, plain)), lookForWork(harness.database, lookOf(app, changed))]);
+    const fellBack: string[] = [];
+    const [plainLook, changedLook] = (await Promise.all(
+      [plain, changed].map((runnerId) => lookForWork(harness.database, lookOf(app, runnerId), { groupFallback: () => fellBack.push(runnerId) })),
+    )) as [LookResult, LookResult];
     const sqls = statements.mock.calls.map(([sql]) => sql);
     statements.mockRestore();
-    // The shared statement refused (and wrote nothing); each look then went in one of its own.
+    // The shared statement refused (and wrote nothing); each look was then tried alone in the
+    // group's statement, where one runner always serves alike: no look had to fall back.
     expect(sqls.filter(isGroupStatement)).toHaveLength(3);
     expect(plainLook.claimed?.id).toBe(run.run_id);
     expect(changedLook.claimed).toBeUndefined();
     expect(changedLook.runner?.tags).toEqual(['gpu']);
+    expect(fellBack).toEqual([]);
     const facts = await harness.database.query('SELECT count(*)::int AS claims FROM session_events WHERE run_id = $1 AND event_type = $2', [run.run_id, 'run_claimed']);
     expect(facts.rows[0]).toEqual({ claims: 1 });
     // Now known as it serves, it looks in statements apart from the plain runner's.
@@ -126,5 +132,16 @@ describe.each(testBackends())('runners looking for work at once, on $name', (bac
     const { rows: afterRows } = await harness.database.query<{ last_heartbeat_at: unknown }>('SELECT last_heartbeat_at FROM runners WHERE id = $1', [runners[1]]);
     expect(afterRows).toEqual(beforeRows);
     expect((await client.run(app.token, run.run_id))['status']).toBe('claimed');
+  });
+
+  it('answers a look whose group statement failed with a look of its own, and says so to the observer', async () => {
+    const { app, runners } = await runnersOf(1);
+    const [runnerId] = runners as [string];
+    const run = await client.createRun(app.token);
+    vi.spyOn(claimGroupOf(harness.database), 'look').mockRejectedValueOnce(new Error('the group statement failed'));
+    let fallbacks = 0;
+    const look = await lookForWork(harness.database, lookOf(app, runnerId), { groupFallback: () => (fallbacks += 1) });
+    expect(look.claimed?.id).toBe(run.run_id);
+    expect(fallbacks).toBe(1);
   });
 });

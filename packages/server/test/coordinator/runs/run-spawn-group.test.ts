@@ -49,6 +49,11 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
   const client = runClient(harness);
   const fixtures = groupReportFixtures(harness, 'app_spawn_group');
   afterEach(() => vi.restoreAllMocks());
+  /** `caracal_group_fallbacks_total{group="spawn"}` as GET /metrics shows it. */
+  const spawnFallbacks = async (): Promise<number> => {
+    const text = (await harness.app.inject('/metrics')).body;
+    return Number(/^caracal_group_fallbacks_total\{group="spawn"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  };
   const create = (token: string, body: Record<string, unknown> = {}) =>
     client.call('POST', '/runs', token, { type: 'start_session', parameters: { prompt: 'hello' }, ...body });
 
@@ -65,6 +70,7 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
       create(app.token, { project_dir: '/work/c' }),
     ];
     await gathered;
+    const fallbacksBefore = await spawnFallbacks();
     const created = (await Promise.all(responses)).map((response) => {
       expect(response.statusCode, response.body).toBe(201);
       return response.json() as { run_id: string; session_id: string };
@@ -73,6 +79,7 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
     expect(sqls.filter(isGroupStatement)).toHaveLength(1);
     expect(sqls.filter(isLoneSpawnStatement)).toHaveLength(0);
     statements.mockRestore();
+    expect(await spawnFallbacks()).toBe(fallbacksBefore);
 
     const views = await Promise.all(created.map((run) => client.run(app.token, run.run_id)));
     expect(views.map((run) => [run['status'], run['project_dir'], run['parameters']])).toEqual([
@@ -130,11 +137,15 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
     await client.createRun(app.token);
     await client.createRun(app.token);
     const before = await fixtures.lastIds();
+    const fallbacksBefore = await spawnFallbacks();
     const gathered = gatherSpawns(harness, 3);
     const responses = [create(app.token), create(app.token), create(app.token)];
     await gathered;
     const answers = await Promise.all(responses);
     expect(answers.map((response) => response.statusCode).sort()).toEqual([201, 201, 409]);
+    // The refused group's spawns were tried one by one; the one the seats could not hold fell back
+    // to the lone statement (which names the refusal), and the metric counts it.
+    expect((await spawnFallbacks()) - fallbacksBefore).toBe(1);
     const refused = answers.find((response) => response.statusCode === 409)!;
     expect(refused.json().error).toBe('limit_exceeded');
     const { rows } = await harness.database.query<{ live: number }>(
