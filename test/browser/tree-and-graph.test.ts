@@ -42,6 +42,22 @@ describe.runIf(browserAvailable)('console: the session tree and the delegation g
         await navLink(page, 'Delegations').click();
         await delegationGraph(page).first().waitFor();
         for (const edgeId of Object.values(seeded.edges)) await graphEdge(page, edgeId).first().waitFor();
+        // A graph up to a third wider than its pane is drawn smaller to fit it (at least 3/4 of its
+        // size, so its ids stay readable); a wider one scrolls. The story's four ranks are 1,740 px:
+        // at 1280 px they scroll at 3/4 size, at 1600 px they fit.
+        const fit = async () =>
+          page.locator('.graph-scroll').evaluate((element) => {
+            const svg = element.querySelector('svg')!;
+            return { scroll: element.scrollWidth, client: element.clientWidth, drawn: svg.getBoundingClientRect().width, natural: svg.viewBox.baseVal.width };
+          });
+        const narrow = await fit();
+        expect(narrow.drawn).toBeCloseTo(Math.ceil(narrow.natural * 0.75), 0);
+        await page.setViewportSize({ width: 1600, height: 800 });
+        await eventually(async () => {
+          const wide = await fit();
+          return wide.scroll <= wide.client && wide.drawn < wide.natural;
+        }, 'the graph drawn to fit a 1600 px window');
+        await page.setViewportSize({ width: 1280, height: 800 });
         await saveScreenshot(page, backend.name, 'graph');
         for (const edgeId of Object.values(seeded.edges)) {
           const edge = graphEdge(page, edgeId).first();

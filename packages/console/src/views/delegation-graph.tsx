@@ -18,6 +18,21 @@ export interface DelegationGraphProps {
   onFocus: (sessionId: string) => void;
 }
 
+/**
+ * Narrowest the graph is drawn, as a share of its natural size: its 11px ids stay readable at
+ * three quarters; a graph wider than that scrolls sideways instead.
+ */
+const MIN_SCALE = 0.75;
+
+/**
+ * Shrinks a graph a little wider than its pane to fit it (the demo's three ranks are about 1,250 px
+ * against a 1,280 px window), never enlarges one, and never shrinks below MIN_SCALE. Set through
+ * the style object (CSSOM), which the console's `style-src 'self'` allows.
+ */
+function fitToWidth(width: number): Record<string, string> {
+  return { width: '100%', maxWidth: `${width}px`, minWidth: `${Math.ceil(width * MIN_SCALE)}px`, height: 'auto' };
+}
+
 /** The delegation graph as SVG: who handed what to whom; revoked edges dashed, a mandate's path lit. */
 export function DelegationGraph(props: DelegationGraphProps) {
   const { state, version, focus, collapsed, path } = props;
@@ -28,6 +43,8 @@ export function DelegationGraph(props: DelegationGraphProps) {
   const showScopes = view.edges.length <= 60;
   const labels = new Map(showScopes ? view.edges.map((edge) => [edge.id, edge.scopes.join(' ')] as const) : []);
   const placed = useMemo(() => layoutGraph(view, labels), [topology]);
+  const width = Math.max(placed.width, 200);
+  const height = Math.max(placed.height, 80);
   return (
     <div class="graph-wrap">
       <p class="muted graph-note">
@@ -39,9 +56,10 @@ export function DelegationGraph(props: DelegationGraphProps) {
         <svg
           role="group"
           aria-label="Delegation graph"
-          viewBox={`0 0 ${Math.max(placed.width, 200)} ${Math.max(placed.height, 80)}`}
-          width={Math.max(placed.width, 200)}
-          height={Math.max(placed.height, 80)}
+          viewBox={`0 0 ${width} ${height}`}
+          width={width}
+          height={height}
+          style={fitToWidth(width)}
           class="graph"
         >
           <defs>
