@@ -25,9 +25,9 @@ export interface DelegationGraphProps {
 const MIN_SCALE = 0.75;
 
 /**
- * Shrinks a graph a little wider than its pane to fit it (the demo's three ranks are about 1,250 px
- * against a 1,280 px window), never enlarges one, and never shrinks below MIN_SCALE. Set through
- * the style object (CSSOM), which the console's `style-src 'self'` allows.
+ * Shrinks a graph up to a third wider than its pane to fit it (the demo story's four ranks,
+ * 1,740 px, fit a 1,600 px window), never enlarges one, and never shrinks below MIN_SCALE. Set
+ * through the style object (CSSOM), which the console's `style-src 'self'` allows.
  */
 function fitToWidth(width: number): Record<string, string> {
   return { width: '100%', maxWidth: `${width}px`, minWidth: `${Math.ceil(width * MIN_SCALE)}px`, height: 'auto' };

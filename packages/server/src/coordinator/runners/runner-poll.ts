@@ -1,13 +1,13 @@
 import type { RunnerPollAnswer } from '@caracal/protocol';
 import type { Principal } from '../../auth/principal.ts';
 import type { ServerContext } from '../../server-context.ts';
+import { serverMetrics } from '../../server-metrics.ts';
 import { releaseMove } from '../runs/run-release.ts';
 import { moveRun } from '../runs/run-moves.ts';
 import { runView } from '../runs/run-row.ts';
 import { lookForWork } from './runner-claim.ts';
 import type { RunnerRow } from './runner-row.ts';
 import { assertRunnerVisible } from './runner-service.ts';
-import { serverMetrics } from '../../server-metrics.ts';
 import type { RunWakeups } from './run-wakeups.ts';
 
 /**
